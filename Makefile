@@ -1,0 +1,51 @@
+# kubesim: the two commands that do all set-up on a fresh Debian 12 machine.
+#   make demo   install what is missing, build, run the quickstart scenario
+#   make test   install what is missing, build, run every test (C++, Python, notebooks)
+# `make` alone builds everything into build/ (the CLI is build/kubesim).
+
+PYTHON ?= /usr/bin/python3
+DEBIAN_PACKAGES := build-essential cmake ninja-build libboost-graph-dev libyaml-cpp-dev libeigen3-dev \
+  libcli11-dev catch2 pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas \
+  python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel python3-distributed \
+  nlohmann-json3-dev libbenchmark-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build deps demo test test-cpp test-python asan bench clean
+
+all: build
+
+# Installs only what is missing; apt-get update runs only when something is.
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+build/build.ninja:
+	cmake --preset release
+
+build: deps build/build.ninja
+	cmake --build --preset release
+
+demo: build
+	./build/kubesim run scenarios/quickstart.yaml --out out/quickstart
+
+test: build
+	ctest --preset release -j2
+	$(MAKE) test-python
+
+test-python:
+	cd python && KUBESIM_BINARY=$(CURDIR)/build/kubesim $(PYTHON) -m pytest -q tests
+
+asan: deps
+	cmake --preset asan
+	cmake --build --preset asan
+	ctest --preset asan -j2
+
+bench: build
+	./build/event_queue_bench
+
+clean:
+	rm -rf build build-debug build-asan out

@@ -1,0 +1,469 @@
+#include "models/api/codec.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace kubesim::api {
+namespace {
+
+using sim::Status;
+using sim::StatusOr;
+
+struct KindInfo {
+  const char* kind;
+  const char* api_version;
+  const char* resource;
+  bool cluster_scoped;
+  bool simulated;
+};
+
+// apiVersion each simulated kind is served at (v1.32), and the scope of common opaque kinds.
+constexpr KindInfo kKinds[] = {
+    {"Pod", "v1", "pods", false, true},
+    {"Node", "v1", "nodes", true, true},
+    {"Namespace", "v1", "namespaces", true, true},
+    {"PriorityClass", "scheduling.k8s.io/v1", "priorityclasses", true, true},
+    {"Lease", "coordination.k8s.io/v1", "leases", false, true},
+    {"ReplicaSet", "apps/v1", "replicasets", false, true},
+    {"Deployment", "apps/v1", "deployments", false, true},
+    {"Service", "v1", "services", false, true},
+    {"ServiceAccount", "v1", "serviceaccounts", false, true},
+    {"ConfigMap", "v1", "configmaps", false, true},
+    {"PersistentVolume", "v1", "persistentvolumes", true, false},
+    {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
+    {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
+    {"ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", true, false},
+    {"CustomResourceDefinition", "apiextensions.k8s.io/v1", "customresourcedefinitions", true, false},
+    {"IngressClass", "networking.k8s.io/v1", "ingressclasses", true, false},
+    {"CSIDriver", "storage.k8s.io/v1", "csidrivers", true, false},
+};
+
+const KindInfo* FindKind(const std::string& kind) {
+  for (const auto& k : kKinds) {
+    if (kind == k.kind) return &k;
+  }
+  return nullptr;
+}
+
+// RFC 1123 subdomain, as upstream `IsDNS1123Subdomain` (names of most kinds).
+bool IsDnsSubdomain(const std::string& s) {
+  if (s.empty() || s.size() > 253) return false;
+  auto alnum = [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  for (char c : s) {
+    if (!alnum(c) && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+Status DecodeMeta(const YamlNode& doc, bool cluster_scoped, ObjectMeta* meta) {
+  YamlNode m = doc["metadata"];
+  if (!m.Defined()) return m.Error("Required value: every object needs metadata.name");
+  KUBESIM_RETURN_IF_ERROR(m.ExpectMap());
+  if (m["name"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(meta->name, m["name"].String());
+  }
+  if (m["generateName"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(meta->generate_name, m["generateName"].String());
+  }
+  if (meta->name.empty() && meta->generate_name.empty()) {
+    return m["name"].Error("Required value: name or generateName is required");
+  }
+  if (!meta->name.empty() && !IsDnsSubdomain(meta->name)) {
+    return m["name"].Error("Invalid value \"" + meta->name +
+                           "\": a lowercase RFC 1123 subdomain must consist of lower case "
+                           "alphanumeric characters, '-' or '.', and must start and end with an "
+                           "alphanumeric character");
+  }
+  if (m["namespace"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(meta->namespace_, m["namespace"].String());
+  }
+  if (cluster_scoped) {
+    meta->namespace_.clear();  // the API server ignores a namespace on cluster-scoped kinds
+  } else if (meta->namespace_.empty()) {
+    meta->namespace_ = "default";
+  }
+  KUBESIM_ASSIGN_OR_RETURN(meta->labels, m["labels"].StringMap());
+  KUBESIM_ASSIGN_OR_RETURN(meta->annotations, m["annotations"].StringMap());
+  KUBESIM_ASSIGN_OR_RETURN(auto owners, m["ownerReferences"].Items());
+  for (const auto& o : owners) {
+    OwnerReference ref;
+    KUBESIM_ASSIGN_OR_RETURN(ref.api_version, o["apiVersion"].String());
+    KUBESIM_ASSIGN_OR_RETURN(ref.kind, o["kind"].String());
+    KUBESIM_ASSIGN_OR_RETURN(ref.name, o["name"].String());
+    if (o["uid"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ref.uid, o["uid"].String());
+    }
+    if (o["controller"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ref.controller, o["controller"].Bool());
+    }
+    meta->owner_references.push_back(std::move(ref));
+  }
+  return Status::Ok();
+}
+
+StatusOr<ResourceList> DecodeResources(const YamlNode& node) {
+  ResourceList out;
+  KUBESIM_ASSIGN_OR_RETURN(auto entries, node.Entries());
+  for (const auto& [name, value] : entries) {
+    KUBESIM_ASSIGN_OR_RETURN(Quantity q, value.ToQuantity());
+    if (q.IsNegative()) return value.Error("Invalid value \"" + q.text() + "\": must be greater than or equal to 0");
+    out[name] = q;
+  }
+  return out;
+}
+
+Status DecodeContainer(const YamlNode& c, Container* out) {
+  KUBESIM_RETURN_IF_ERROR(c.ExpectMap());
+  if (!c["name"].Defined()) return c["name"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(out->name, c["name"].String());
+  if (c["image"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->image, c["image"].String());
+  }
+  if (c["restartPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->restart_policy, c["restartPolicy"].String());
+  }
+  YamlNode res = c["resources"];
+  KUBESIM_ASSIGN_OR_RETURN(out->requests, DecodeResources(res["requests"]));
+  KUBESIM_ASSIGN_OR_RETURN(out->limits, DecodeResources(res["limits"]));
+  for (const auto& [name, limit] : out->limits) {
+    auto it = out->requests.find(name);
+    if (it == out->requests.end()) {
+      // API server defaulting (core/v1 SetDefaults_Container... via defaults.go): a limit without
+      // a request sets the request to the limit.
+      out->requests[name] = limit;
+    } else if (AmountOf(name, it->second) > AmountOf(name, limit)) {
+      return res["requests"][name].Error("Invalid value \"" + it->second.text() +
+                                         "\": must be less than or equal to " + name + " limit of " +
+                                         limit.text());
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Toleration>> DecodeTolerations(const YamlNode& node) {
+  std::vector<Toleration> out;
+  KUBESIM_ASSIGN_OR_RETURN(auto items, node.Items());
+  for (const auto& t : items) {
+    Toleration tol;
+    if (t["key"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.key, t["key"].String()); }
+    if (t["operator"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.op, t["operator"].String()); }
+    if (t["value"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.value, t["value"].String()); }
+    if (t["effect"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.effect, t["effect"].String()); }
+    if (t["tolerationSeconds"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(tol.toleration_seconds, t["tolerationSeconds"].Int());
+    }
+    if (!tol.op.empty() && tol.op != "Equal" && tol.op != "Exists") {
+      return t["operator"].Error("Unsupported value: \"" + tol.op + "\": supported values: \"Equal\", \"Exists\"");
+    }
+    if (tol.op == "Exists" && !tol.value.empty()) {
+      return t["value"].Error("Invalid value: value must be empty when `operator` is 'Exists'");
+    }
+    if (tol.key.empty() && tol.op != "Exists") {
+      return t["operator"].Error("Invalid value: operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+    }
+    if (!tol.effect.empty() && tol.effect != kTaintNoSchedule && tol.effect != kTaintPreferNoSchedule &&
+        tol.effect != kTaintNoExecute) {
+      return t["effect"].Error("Unsupported value: \"" + tol.effect +
+                               "\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"");
+    }
+    out.push_back(std::move(tol));
+  }
+  return out;
+}
+
+void WarnIfPresent(const YamlNode& node, const std::string& what, std::vector<std::string>* warnings) {
+  if (node.Defined()) warnings->push_back(node.Error("not simulated yet: " + what).message());
+}
+
+Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string>* warnings) {
+  if (!spec.Defined()) return spec.Error("Required value");
+  KUBESIM_RETURN_IF_ERROR(spec.ExpectMap());
+  YamlNode containers = spec["containers"];
+  if (!containers.Defined() || containers.size() == 0) {
+    return containers.Error("Required value: a Pod needs at least one container");
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto items, containers.Items());
+  for (const auto& c : items) {
+    Container container;
+    KUBESIM_RETURN_IF_ERROR(DecodeContainer(c, &container));
+    out->containers.push_back(std::move(container));
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto inits, spec["initContainers"].Items());
+  for (const auto& c : inits) {
+    Container container;
+    KUBESIM_RETURN_IF_ERROR(DecodeContainer(c, &container));
+    out->init_containers.push_back(std::move(container));
+  }
+  if (spec["nodeName"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(out->node_name, spec["nodeName"].String()); }
+  if (spec["schedulerName"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->scheduler_name, spec["schedulerName"].String());
+  }
+  if (spec["priorityClassName"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->priority_class_name, spec["priorityClassName"].String());
+  }
+  if (spec["priority"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(int64_t p, spec["priority"].Int());
+    out->priority = static_cast<int32_t>(p);
+  }
+  if (spec["preemptionPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->preemption_policy, spec["preemptionPolicy"].String());
+  }
+  if (spec["restartPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->restart_policy, spec["restartPolicy"].String());
+    if (out->restart_policy != "Always" && out->restart_policy != "OnFailure" && out->restart_policy != "Never") {
+      return spec["restartPolicy"].Error("Unsupported value: \"" + out->restart_policy +
+                                         "\": supported values: \"Always\", \"OnFailure\", \"Never\"");
+    }
+  }
+  if (spec["serviceAccountName"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->service_account_name, spec["serviceAccountName"].String());
+  }
+  if (spec["terminationGracePeriodSeconds"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->termination_grace_period_seconds, spec["terminationGracePeriodSeconds"].Int());
+    if (out->termination_grace_period_seconds < 0) {
+      return spec["terminationGracePeriodSeconds"].Error("Invalid value: must be greater than or equal to 0");
+    }
+  }
+  KUBESIM_ASSIGN_OR_RETURN(out->tolerations, DecodeTolerations(spec["tolerations"]));
+  KUBESIM_ASSIGN_OR_RETURN(out->node_selector, spec["nodeSelector"].StringMap());
+  KUBESIM_ASSIGN_OR_RETURN(out->overhead, DecodeResources(spec["overhead"]));
+  KUBESIM_ASSIGN_OR_RETURN(auto gates, spec["schedulingGates"].Items());
+  for (const auto& g : gates) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string name, g["name"].String());
+    out->scheduling_gates.push_back(name);
+  }
+  WarnIfPresent(spec["affinity"], "affinity is ignored by the scheduler", warnings);
+  WarnIfPresent(spec["topologySpreadConstraints"], "topologySpreadConstraints are ignored by the scheduler", warnings);
+  if (!out->node_selector.empty()) {
+    warnings->push_back(spec["nodeSelector"].Error("not simulated yet: nodeSelector is ignored by the scheduler").message());
+  }
+  if (!out->scheduling_gates.empty()) {
+    warnings->push_back(spec["schedulingGates"].Error("not simulated yet: scheduling gates are ignored").message());
+  }
+  return Status::Ok();
+}
+
+StatusOr<PodTemplate> DecodePodTemplate(const YamlNode& tmpl, std::vector<std::string>* warnings) {
+  PodTemplate out;
+  if (!tmpl.Defined()) return tmpl.Error("Required value");
+  YamlNode m = tmpl["metadata"];
+  KUBESIM_ASSIGN_OR_RETURN(out.metadata.labels, m["labels"].StringMap());
+  KUBESIM_ASSIGN_OR_RETURN(out.metadata.annotations, m["annotations"].StringMap());
+  KUBESIM_RETURN_IF_ERROR(DecodePodSpec(tmpl["spec"], &out.spec, warnings));
+  return out;
+}
+
+StatusOr<std::shared_ptr<Object>> DecodePod(const YamlNode& doc, std::vector<std::string>* warnings) {
+  auto pod = std::make_shared<Pod>();
+  KUBESIM_RETURN_IF_ERROR(DecodePodSpec(doc["spec"], &pod->spec, warnings));
+  YamlNode status = doc["status"];
+  if (status["phase"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(pod->status.phase, status["phase"].String());
+  }
+  return std::static_pointer_cast<Object>(pod);
+}
+
+StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc, const ObjectMeta& meta) {
+  auto node = std::make_shared<Node>();
+  YamlNode spec = doc["spec"];
+  if (spec["unschedulable"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(node->spec.unschedulable, spec["unschedulable"].Bool());
+  }
+  if (spec["providerID"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(node->spec.provider_id, spec["providerID"].String());
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto taints, spec["taints"].Items());
+  for (const auto& t : taints) {
+    Taint taint;
+    if (!t["key"].Defined()) return t["key"].Error("Required value");
+    KUBESIM_ASSIGN_OR_RETURN(taint.key, t["key"].String());
+    if (t["value"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(taint.value, t["value"].String()); }
+    KUBESIM_ASSIGN_OR_RETURN(taint.effect, t["effect"].String());
+    if (taint.effect != kTaintNoSchedule && taint.effect != kTaintPreferNoSchedule && taint.effect != kTaintNoExecute) {
+      return t["effect"].Error("Unsupported value: \"" + taint.effect +
+                               "\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"");
+    }
+    node->spec.taints.push_back(std::move(taint));
+  }
+  YamlNode status = doc["status"];
+  KUBESIM_ASSIGN_OR_RETURN(node->status.capacity, DecodeResources(status["capacity"]));
+  KUBESIM_ASSIGN_OR_RETURN(node->status.allocatable, DecodeResources(status["allocatable"]));
+  if (node->status.capacity.empty() && node->status.allocatable.empty()) {
+    return status["capacity"].Error(
+        "Required value: kubesim needs the node's status.capacity or status.allocatable "
+        "(cpu, memory, pods), which a real kubelet would report from its machine");
+  }
+  if (node->status.allocatable.empty()) node->status.allocatable = node->status.capacity;
+  if (node->status.capacity.empty()) node->status.capacity = node->status.allocatable;
+  KUBESIM_ASSIGN_OR_RETURN(auto images, status["images"].Items());
+  for (const auto& img : images) {
+    ContainerImage ci;
+    KUBESIM_ASSIGN_OR_RETURN(ci.names, img["names"].StringList());
+    if (img["sizeBytes"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ci.size_bytes, img["sizeBytes"].Int()); }
+    node->status.images.push_back(std::move(ci));
+  }
+  (void)meta;
+  return std::static_pointer_cast<Object>(node);
+}
+
+StatusOr<int32_t> DecodeReplicas(const YamlNode& node) {
+  if (!node.Defined()) return 1;
+  KUBESIM_ASSIGN_OR_RETURN(int64_t r, node.Int());
+  if (r < 0) return node.Error("Invalid value: must be greater than or equal to 0");
+  return static_cast<int32_t>(r);
+}
+
+Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& sel, const PodTemplate& t) {
+  if (sel.Empty()) return spec["selector"].Error("Invalid value: empty selector is invalid for this kind");
+  if (!sel.Matches(t.metadata.labels)) {
+    return spec["template"]["metadata"]["labels"].Error("Invalid value: `selector` does not match template `labels`");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node) {
+  LabelSelector sel;
+  if (!node.Defined()) return sel;
+  KUBESIM_ASSIGN_OR_RETURN(sel.match_labels, node["matchLabels"].StringMap());
+  KUBESIM_ASSIGN_OR_RETURN(auto exprs, node["matchExpressions"].Items());
+  for (const auto& e : exprs) {
+    LabelSelectorRequirement r;
+    KUBESIM_ASSIGN_OR_RETURN(r.key, e["key"].String());
+    KUBESIM_ASSIGN_OR_RETURN(std::string op, e["operator"].String());
+    KUBESIM_ASSIGN_OR_RETURN(r.values, e["values"].StringList());
+    if (op == "In") r.op = SelectorOp::kIn;
+    else if (op == "NotIn") r.op = SelectorOp::kNotIn;
+    else if (op == "Exists") r.op = SelectorOp::kExists;
+    else if (op == "DoesNotExist") r.op = SelectorOp::kDoesNotExist;
+    else return e["operator"].Error("\"" + op + "\" is not a valid label selector operator");
+    bool needs_values = r.op == SelectorOp::kIn || r.op == SelectorOp::kNotIn;
+    if (needs_values && r.values.empty()) {
+      return e["values"].Error("Required value: must be specified when `operator` is 'In' or 'NotIn'");
+    }
+    if (!needs_values && !r.values.empty()) {
+      return e["values"].Error("Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+    }
+    sel.match_expressions.push_back(std::move(r));
+  }
+  return sel;
+}
+
+std::string ResourceOf(const std::string& kind) {
+  if (const KindInfo* k = FindKind(kind)) return k->resource;
+  std::string r;
+  for (char c : kind) r.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (!r.empty() && r.back() == 's') return r + "es";
+  if (!r.empty() && r.back() == 'y') return r.substr(0, r.size() - 1) + "ies";
+  return r + "s";
+}
+
+bool IsClusterScoped(const std::string& kind) {
+  const KindInfo* k = FindKind(kind);
+  return k != nullptr && k->cluster_scoped;
+}
+
+bool IsSimulatedKind(const std::string& kind) {
+  const KindInfo* k = FindKind(kind);
+  return k != nullptr && k->simulated;
+}
+
+StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
+  KUBESIM_RETURN_IF_ERROR(doc.ExpectMap());
+  if (!doc["apiVersion"].Defined()) return doc["apiVersion"].Error("Required value");
+  if (!doc["kind"].Defined()) return doc["kind"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(std::string api_version, doc["apiVersion"].String());
+  KUBESIM_ASSIGN_OR_RETURN(std::string kind, doc["kind"].String());
+  if (kind == "List") return doc["kind"].Error("kind List is not supported; give the items as separate documents");
+
+  const KindInfo* info = FindKind(kind);
+  if (info != nullptr && info->simulated && api_version != info->api_version) {
+    return doc["apiVersion"].Error("no kind \"" + kind + "\" is registered for version \"" + api_version +
+                                   "\" (kubesim serves " + kind + " at " + info->api_version + ")");
+  }
+  ObjectMeta meta;
+  KUBESIM_RETURN_IF_ERROR(DecodeMeta(doc, IsClusterScoped(kind), &meta));
+
+  DecodeResult result;
+  std::shared_ptr<Object> obj;
+  auto run = meta.annotations.find(kRunDurationAnnotation);
+  if (run != meta.annotations.end()) {
+    auto d = sim::ParseDuration(run->second);
+    YamlNode at = doc["metadata"]["annotations"][kRunDurationAnnotation];
+    if (!d.ok()) return at.Error(d.status().message());
+    if (*d < sim::Duration::Zero()) return at.Error("Invalid value: must not be negative");
+  }
+  if (kind == "Pod") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));
+  } else if (kind == "Node") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, DecodeNode(doc, meta));
+    if (!meta.labels.count(kLabelHostname)) meta.labels[kLabelHostname] = meta.name;  // kubelet sets it
+  } else if (kind == "Namespace") {
+    obj = std::make_shared<Namespace>();
+  } else if (kind == "PriorityClass") {
+    auto pc = std::make_shared<PriorityClass>();
+    if (!doc["value"].Defined()) return doc["value"].Error("Required value");
+    KUBESIM_ASSIGN_OR_RETURN(int64_t v, doc["value"].Int());
+    if (v > 1'000'000'000) {
+      return doc["value"].Error("Invalid value: user-defined priority classes must not exceed 1000000000");
+    }
+    pc->value = static_cast<int32_t>(v);
+    if (doc["globalDefault"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(pc->global_default, doc["globalDefault"].Bool()); }
+    if (doc["preemptionPolicy"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(pc->preemption_policy, doc["preemptionPolicy"].String());
+    }
+    obj = pc;
+  } else if (kind == "Lease") {
+    auto lease = std::make_shared<Lease>();
+    YamlNode spec = doc["spec"];
+    if (spec["holderIdentity"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(lease->holder_identity, spec["holderIdentity"].String());
+    }
+    obj = lease;
+  } else if (kind == "ReplicaSet" || kind == "Deployment") {
+    YamlNode spec = doc["spec"];
+    KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, DecodeReplicas(spec["replicas"]));
+    KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
+    KUBESIM_ASSIGN_OR_RETURN(PodTemplate tmpl, DecodePodTemplate(spec["template"], &result.warnings));
+    KUBESIM_RETURN_IF_ERROR(CheckSelectorMatchesTemplate(spec, sel, tmpl));
+    if (kind == "ReplicaSet") {
+      auto rs = std::make_shared<ReplicaSet>();
+      rs->replicas = replicas;
+      rs->selector = std::move(sel);
+      rs->pod_template = std::move(tmpl);
+      obj = rs;
+    } else {
+      auto d = std::make_shared<Deployment>();
+      d->replicas = replicas;
+      d->selector = std::move(sel);
+      d->pod_template = std::move(tmpl);
+      if (spec["strategy"]["type"].Defined()) {
+        KUBESIM_ASSIGN_OR_RETURN(d->strategy_type, spec["strategy"]["type"].String());
+      }
+      obj = d;
+    }
+  } else if (kind == "Service") {
+    auto svc = std::make_shared<Service>();
+    KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
+    if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
+    obj = svc;
+  } else if (kind == "ServiceAccount") {
+    obj = std::make_shared<ServiceAccount>();
+  } else if (kind == "ConfigMap") {
+    auto cm = std::make_shared<ConfigMap>();
+    KUBESIM_ASSIGN_OR_RETURN(cm->data, doc["data"].StringMap());
+    obj = cm;
+  } else {
+    obj = std::make_shared<OpaqueObject>();
+  }
+  obj->api_version = api_version;
+  obj->kind = kind;
+  obj->metadata = std::move(meta);
+  obj->source = SourceRef{doc.file(), doc.line()};
+  result.object = std::move(obj);
+  return result;
+}
+
+}  // namespace kubesim::api

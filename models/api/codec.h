@@ -1,0 +1,37 @@
+// Decoding of real Kubernetes manifests (apiVersion/kind YAML) into kubesim's object model.
+//
+// Decoding applies what the API server's defaulting would (namespace "default", requests copied
+// from limits, allocatable from capacity, the hostname label) and the validation kubesim relies
+// on (names, containers, quantities, taint effects, selector operators). Errors name
+// FILE:LINE:COL and the field. Fields kubesim reads are type-checked; other fields are accepted
+// and ignored, except fields that change scheduling and are not simulated yet, which add a warning.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/api/kinds.h"
+#include "models/api/node.h"
+#include "models/api/object.h"
+#include "models/api/pod.h"
+#include "models/api/yaml_node.h"
+
+namespace kubesim::api {
+
+struct DecodeResult {
+  std::shared_ptr<Object> object;
+  std::vector<std::string> warnings;  // "FILE:LINE:COL: field: not simulated yet ..."
+};
+
+sim::StatusOr<DecodeResult> DecodeObject(const YamlNode& doc);
+
+// Lower-case plural resource name, as in API paths ("pods", "priorityclasses").
+std::string ResourceOf(const std::string& kind);
+bool IsClusterScoped(const std::string& kind);
+// Kinds with behaviour or typed storage in kubesim; every other kind is stored opaque.
+bool IsSimulatedKind(const std::string& kind);
+
+sim::StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node);
+
+}  // namespace kubesim::api

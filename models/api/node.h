@@ -1,0 +1,61 @@
+// core/v1 Node: the fields kubesim simulates (labels, taints, unschedulable, capacity,
+// allocatable, conditions, images).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/api/object.h"
+#include "models/api/resources.h"
+
+namespace kubesim::api {
+
+inline constexpr const char* kTaintNoSchedule = "NoSchedule";
+inline constexpr const char* kTaintPreferNoSchedule = "PreferNoSchedule";
+inline constexpr const char* kTaintNoExecute = "NoExecute";
+inline constexpr const char* kTaintNodeUnschedulable = "node.kubernetes.io/unschedulable";
+
+inline constexpr const char* kLabelHostname = "kubernetes.io/hostname";
+inline constexpr const char* kLabelZone = "topology.kubernetes.io/zone";
+inline constexpr const char* kLabelRegion = "topology.kubernetes.io/region";
+
+struct Taint {
+  std::string key;
+  std::string value;
+  std::string effect;
+};
+
+struct NodeCondition {
+  std::string type;    // Ready, MemoryPressure, ...
+  std::string status;  // True, False, Unknown
+  std::string reason;
+  sim::Time last_heartbeat_time;
+  sim::Time last_transition_time;
+};
+
+struct ContainerImage {
+  std::vector<std::string> names;
+  int64_t size_bytes = 0;
+};
+
+struct NodeSpec {
+  bool unschedulable = false;
+  std::vector<Taint> taints;
+  std::string provider_id;
+};
+
+struct NodeStatus {
+  ResourceList capacity;
+  ResourceList allocatable;  // defaults to capacity when a manifest gives none (as the kubelet does)
+  std::vector<NodeCondition> conditions;
+  std::vector<ContainerImage> images;
+};
+
+struct Node : ObjectOf<Node> {
+  NodeSpec spec;
+  NodeStatus status;
+
+  const NodeCondition* FindCondition(const std::string& type) const;
+};
+
+}  // namespace kubesim::api

@@ -1,0 +1,90 @@
+// The Kubernetes object model's common part: TypeMeta + ObjectMeta, and the base every kind derives.
+//
+// Objects are plain structs. Once stored (etcd model) an object is immutable and shared as
+// `std::shared_ptr<const Object>`; an update clones it (`Clone()`), changes the copy and stores the
+// copy as a new version, so informer caches share one copy per version. Kinds kubesim does not
+// simulate are kept as `OpaqueObject` (type and metadata only), never dropped.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace kubesim::api {
+
+using StringMap = std::map<std::string, std::string>;
+
+struct OwnerReference {
+  std::string api_version;
+  std::string kind;
+  std::string name;
+  std::string uid;
+  bool controller = false;
+  bool block_owner_deletion = false;
+};
+
+struct ObjectMeta {
+  std::string name;
+  std::string generate_name;
+  std::string namespace_;  // empty for cluster-scoped kinds
+  std::string uid;         // assigned by the API server from a per-simulation counter
+  int64_t resource_version = 0;  // etcd mod_revision; 0 before the object is stored
+  int64_t generation = 0;
+  StringMap labels;
+  StringMap annotations;
+  std::vector<OwnerReference> owner_references;
+  sim::Time creation_timestamp;
+  std::optional<sim::Time> deletion_timestamp;
+  std::optional<int64_t> deletion_grace_period_seconds;
+};
+
+// Where an object came from, for error messages and reports ("file.yaml:12").
+struct SourceRef {
+  std::string file;
+  int line = 0;
+};
+
+struct Object {
+  std::string api_version;
+  std::string kind;
+  ObjectMeta metadata;
+  SourceRef source;
+
+  virtual ~Object() = default;
+  virtual std::shared_ptr<Object> Clone() const = 0;
+
+ protected:
+  Object() = default;
+  Object(const Object&) = default;
+  Object& operator=(const Object&) = default;
+};
+
+using ObjectPtr = std::shared_ptr<const Object>;
+
+// CRTP helper so each kind gets a Clone() that copies the derived struct.
+template <typename Derived>
+struct ObjectOf : Object {
+  std::shared_ptr<Object> Clone() const override {
+    return std::make_shared<Derived>(static_cast<const Derived&>(*this));
+  }
+};
+
+// A kind kubesim does not simulate: stored and listed, with no behaviour.
+struct OpaqueObject : ObjectOf<OpaqueObject> {};
+
+// `kind` → `std::shared_ptr<const T>` when the object is of type T, else null.
+template <typename T>
+std::shared_ptr<const T> As(const ObjectPtr& obj) {
+  return std::dynamic_pointer_cast<const T>(obj);
+}
+
+// "namespace/name" or "name" for cluster-scoped objects: the key informers and workqueues use.
+std::string NamespacedName(const ObjectMeta& meta);
+// "Kind/namespace/name" (cluster-scoped: "Kind/name"), the form events and reports print.
+std::string ObjectRef(const Object& obj);
+
+}  // namespace kubesim::api

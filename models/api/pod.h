@@ -1,0 +1,91 @@
+// core/v1 Pod: the fields kubesim simulates. Everything else in a manifest is accepted and ignored;
+// fields that would change scheduling but are not simulated yet are reported as warnings by the
+// codec (see codec.cc), never silently.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/api/object.h"
+#include "models/api/resources.h"
+
+namespace kubesim::api {
+
+struct Container {
+  std::string name;
+  std::string image;
+  ResourceList requests;
+  ResourceList limits;
+  std::string restart_policy;  // init containers only: "Always" marks a sidecar
+};
+
+struct Toleration {
+  std::string key;
+  std::string op;  // "Equal" (also when empty) or "Exists"
+  std::string value;
+  std::string effect;  // "", NoSchedule, PreferNoSchedule, NoExecute
+  std::optional<int64_t> toleration_seconds;
+};
+
+struct PodCondition {
+  std::string type;    // PodScheduled, Initialized, ContainersReady, Ready
+  std::string status;  // True, False, Unknown
+  std::string reason;
+  std::string message;
+  sim::Time last_transition_time;
+};
+
+inline constexpr const char* kDefaultSchedulerName = "default-scheduler";
+
+struct PodSpec {
+  std::string node_name;
+  std::string scheduler_name = kDefaultSchedulerName;
+  std::string priority_class_name;
+  std::optional<int32_t> priority;
+  std::string preemption_policy;
+  std::string restart_policy = "Always";
+  std::string service_account_name;
+  int64_t termination_grace_period_seconds = 30;
+  std::vector<Container> init_containers;
+  std::vector<Container> containers;
+  std::vector<Toleration> tolerations;
+  StringMap node_selector;
+  ResourceList overhead;
+  std::vector<std::string> scheduling_gates;
+};
+
+inline constexpr const char* kPodPending = "Pending";
+inline constexpr const char* kPodRunning = "Running";
+inline constexpr const char* kPodSucceeded = "Succeeded";
+inline constexpr const char* kPodFailed = "Failed";
+
+struct PodStatus {
+  std::string phase = kPodPending;
+  std::vector<PodCondition> conditions;
+  std::string nominated_node_name;
+  std::optional<sim::Time> start_time;
+  std::string reason;
+  std::string message;
+};
+
+struct Pod : ObjectOf<Pod> {
+  PodSpec spec;
+  PodStatus status;
+
+  int32_t Priority() const { return spec.priority.value_or(0); }
+  bool IsTerminal() const { return status.phase == kPodSucceeded || status.phase == kPodFailed; }
+  const PodCondition* FindCondition(const std::string& type) const;
+  // Sets (or adds) a condition; the transition time changes only when the status does.
+  void SetCondition(const std::string& type, const std::string& status, sim::Time now,
+                    const std::string& reason = "", const std::string& message = "");
+};
+
+// Upstream `v1helper.ToleratesTaint` semantics, see tolerations.h for the taint side.
+bool ToleratesTaint(const Toleration& t, const std::string& taint_key, const std::string& taint_value,
+                    const std::string& taint_effect);
+
+// The annotation kubesim reads for how long a pod's containers run before it succeeds.
+inline constexpr const char* kRunDurationAnnotation = "kubesim.io/run-duration";
+
+}  // namespace kubesim::api

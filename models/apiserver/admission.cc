@@ -1,0 +1,76 @@
+#include "models/apiserver/admission.h"
+
+#include "models/api/kinds.h"
+#include "models/api/node.h"
+#include "models/api/pod.h"
+
+namespace kubesim::apiserver {
+namespace {
+
+// Built-in classes the API server creates at start-up (pkg/apis/scheduling SystemPriorityClasses).
+constexpr int32_t kSystemClusterCritical = 2'000'000'000;
+constexpr int32_t kSystemNodeCritical = 2'000'001'000;
+
+AdmissionResult AdmitPriority(api::Pod& pod, const etcd::MvccStore& store) {
+  // plugin/pkg/admission/priority: priorityClassName → priority (and preemptionPolicy); without a
+  // name, the globalDefault class if one exists, else 0. A given spec.priority must agree.
+  int32_t value = 0;
+  std::string policy = "PreemptLowerPriority";
+  const std::string& name = pod.spec.priority_class_name;
+  if (name == "system-cluster-critical") {
+    value = kSystemClusterCritical;
+  } else if (name == "system-node-critical") {
+    value = kSystemNodeCritical;
+  } else if (!name.empty()) {
+    auto pc = api::As<api::PriorityClass>(store.Get("/registry/priorityclasses/" + name));
+    if (!pc) return {false, 404, "no PriorityClass with name " + name + " was found"};
+    value = pc->value;
+    policy = pc->preemption_policy;
+  } else {
+    auto all = store.Range("/registry/priorityclasses/");
+    for (const auto& obj : all.objects) {
+      auto pc = api::As<api::PriorityClass>(obj);
+      if (pc && pc->global_default) {
+        value = pc->value;
+        policy = pc->preemption_policy;
+        pod.spec.priority_class_name = pc->metadata.name;
+        break;
+      }
+    }
+  }
+  if (pod.spec.priority && *pod.spec.priority != value) {
+    return {false, 403, "the integer value of priority (" + std::to_string(*pod.spec.priority) +
+                            ") must not be provided in pod spec; priority admission controller computed " +
+                            std::to_string(value) + " from the given PriorityClass name"};
+  }
+  pod.spec.priority = value;
+  if (pod.spec.preemption_policy.empty()) pod.spec.preemption_policy = policy;
+  return {};
+}
+
+void AdmitDefaultTolerationSeconds(api::Pod& pod) {
+  // plugin/pkg/admission/defaulttolerationseconds: add NoExecute tolerations for not-ready and
+  // unreachable with 300 s unless the pod already tolerates them.
+  for (const char* key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+    bool tolerated = false;
+    for (const auto& t : pod.spec.tolerations) {
+      if (api::ToleratesTaint(t, key, "", api::kTaintNoExecute)) tolerated = true;
+    }
+    if (!tolerated) {
+      pod.spec.tolerations.push_back(api::Toleration{key, "Exists", "", api::kTaintNoExecute, kDefaultTolerationSeconds});
+    }
+  }
+}
+
+}  // namespace
+
+AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store) {
+  if (auto* pod = dynamic_cast<api::Pod*>(&obj)) {
+    AdmissionResult r = AdmitPriority(*pod, store);
+    if (!r.ok) return r;
+    AdmitDefaultTolerationSeconds(*pod);
+  }
+  return {};
+}
+
+}  // namespace kubesim::apiserver

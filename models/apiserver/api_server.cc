@@ -1,0 +1,408 @@
+#include "models/apiserver/api_server.h"
+
+#include "models/api/codec.h"
+#include "models/api/kinds.h"
+#include "models/api/node.h"
+#include "models/api/pod.h"
+#include "models/apiserver/admission.h"
+
+namespace kubesim::apiserver {
+namespace {
+
+std::string ResourceKeyPrefix(const std::string& resource) { return "/registry/" + resource + "/"; }
+
+Response Error(Code code, std::string reason, std::string message) {
+  Response r;
+  r.code = code;
+  r.reason = std::move(reason);
+  r.message = std::move(message);
+  return r;
+}
+
+std::string Qualified(const std::string& kind) { return api::ResourceOf(kind); }
+
+Response NotFound(const std::string& kind, const std::string& name) {
+  return Error(Code::kNotFound, "NotFound", Qualified(kind) + " \"" + name + "\" not found");
+}
+
+// Upstream apimachinery NewConflict wording for an update with a stale resourceVersion.
+Response Conflict(const std::string& kind, const std::string& name) {
+  return Error(Code::kConflict, "Conflict",
+               "Operation cannot be fulfilled on " + Qualified(kind) + " \"" + name +
+                   "\": the object has been modified; please apply your changes to the latest version "
+                   "and try again");
+}
+
+}  // namespace
+
+ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config)
+    : sim_(sim),
+      store_(store),
+      config_(std::move(config)),
+      latency_rng_(sim.Stream("apiserver/latency")),
+      name_rng_(sim.Stream("apiserver/generate-name")) {
+  ScheduleCompaction();
+}
+
+ApiServer::~ApiServer() {
+  *alive_ = false;
+  for (auto& [resource, cache] : caches_) store_.CancelWatch(cache.store_watch);
+}
+
+std::string ApiServer::Key(const std::string& kind, const std::string& ns, const std::string& name) {
+  std::string key = ResourceKeyPrefix(api::ResourceOf(kind));
+  if (!ns.empty()) key += ns + "/";
+  return key + name;
+}
+
+void ApiServer::After(const LatencyModel& latency, std::function<void()> fn) {
+  sim::Duration d = latency.Sample(latency_rng_);
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(d, [alive, fn = std::move(fn)]() {
+    if (alive.lock()) fn();
+  });
+}
+
+void ApiServer::Respond(ResponseCallback cb, Response r) {
+  if (cb) cb(r);
+}
+
+void ApiServer::ScheduleCompaction() {
+  // As kube-apiserver's compactor: every interval, compact to the revision seen one interval ago,
+  // so clients always have at least one interval of history to resume watches from.
+  std::weak_ptr<bool> alive = alive_;
+  int64_t seen = store_.revision();
+  sim_.After(config_.compaction_interval, [this, alive, seen]() {
+    if (!alive.lock()) return;
+    store_.Compact(seen);
+    ScheduleCompaction();
+  }, sim::Phase::kObserve);
+}
+
+void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) {
+  After(config_.create, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+    Respond(std::move(cb), DoCreate(std::move(obj)));
+  });
+}
+
+void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb) {
+  After(config_.update, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+    Respond(std::move(cb), DoUpdate(std::move(obj)));
+  });
+}
+
+void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb) {
+  After(config_.update, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+    Respond(std::move(cb), DoUpdateStatus(obj));
+  });
+}
+
+void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
+                       ResponseCallback cb) {
+  After(config_.del, [=, this, cb = std::move(cb)]() mutable {
+    Respond(std::move(cb), DoDelete(kind, ns, name, opts));
+  });
+}
+
+void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb) {
+  After(config_.get, [=, this, cb = std::move(cb)]() mutable {
+    api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
+    Response r = obj ? Response{} : NotFound(kind, name);
+    r.object = obj;
+    if (obj) r.resource_version = obj->metadata.resource_version;
+    Respond(std::move(cb), std::move(r));
+  });
+}
+
+void ApiServer::List(const std::string& kind, ResponseCallback cb) {
+  // The range is read when the request is served; its size sets the extra latency, so the
+  // response arrives `per_object × n` later with the state as of serving time.
+  After(config_.get, [=, this, cb = std::move(cb)]() mutable {
+    etcd::RangeResult range = store_.Range(ResourceKeyPrefix(api::ResourceOf(kind)));
+    Response r;
+    r.items = std::move(range.objects);
+    r.resource_version = range.revision;
+    sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
+    std::weak_ptr<bool> alive = alive_;
+    sim_.After(extra, [alive, cb = std::move(cb), r = std::move(r)]() {
+      if (alive.lock() && cb) cb(r);
+    });
+  });
+}
+
+void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
+                     ResponseCallback cb) {
+  After(config_.bind, [=, this, cb = std::move(cb)]() mutable {
+    Respond(std::move(cb), DoBind(ns, name, uid, node));
+  });
+}
+
+Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj) {
+  api::ObjectMeta& meta = obj->metadata;
+  if (meta.name.empty() && !meta.generate_name.empty()) {
+    // As upstream names.SimpleNameGenerator: five characters from a vowel-free alphabet.
+    static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    meta.name = meta.generate_name;
+    for (int i = 0; i < 5; ++i) meta.name += kAlphabet[name_rng_.UniformInt(sizeof(kAlphabet) - 1)];
+  }
+  Response admitted = Admit(*obj);
+  if (!admitted.ok()) return admitted;
+  std::string key = Key(obj->kind, meta.namespace_, meta.name);
+  if (store_.Get(key)) {
+    return Error(Code::kConflict, "AlreadyExists",
+                 Qualified(obj->kind) + " \"" + meta.name + "\" already exists");
+  }
+  char uid[40];
+  std::snprintf(uid, sizeof(uid), "00000000-0000-4000-8000-%012lld", static_cast<long long>(next_uid_++));
+  meta.uid = uid;
+  meta.creation_timestamp = sim_.Now();
+  meta.resource_version = 0;
+  meta.deletion_timestamp.reset();
+  if (meta.generation == 0) meta.generation = 1;
+  etcd::WriteResult w = store_.Create(key, std::move(obj));
+  Response r;
+  r.code = Code::kCreated;
+  r.object = w.object;
+  r.resource_version = w.revision;
+  return r;
+}
+
+Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
+  const api::ObjectMeta& meta = obj->metadata;
+  std::string key = Key(obj->kind, meta.namespace_, meta.name);
+  api::ObjectPtr cur = store_.Get(key);
+  if (!cur) return NotFound(obj->kind, meta.name);
+  if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
+    return Error(Code::kConflict, "Conflict", "Precondition failed: UID in precondition: " + meta.uid +
+                                                  ", UID in object meta: " + cur->metadata.uid);
+  }
+  // Fields the server owns are carried over from the stored object.
+  obj->metadata.uid = cur->metadata.uid;
+  obj->metadata.creation_timestamp = cur->metadata.creation_timestamp;
+  if (cur->metadata.deletion_timestamp) {
+    obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
+    obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
+  }
+  int64_t expected = meta.resource_version;
+  etcd::WriteResult w = store_.Update(key, std::move(obj), expected);
+  if (w.error == etcd::StoreError::kConflict) return Conflict(cur->kind, cur->metadata.name);
+  Response r;
+  r.object = w.object;
+  r.resource_version = w.revision;
+  return r;
+}
+
+Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
+  const api::ObjectMeta& meta = obj->metadata;
+  std::string key = Key(obj->kind, meta.namespace_, meta.name);
+  api::ObjectPtr cur = store_.Get(key);
+  if (!cur) return NotFound(obj->kind, meta.name);
+  if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
+    return Error(Code::kConflict, "Conflict", "Precondition failed: UID in precondition: " + meta.uid +
+                                                  ", UID in object meta: " + cur->metadata.uid);
+  }
+  std::shared_ptr<api::Object> next = cur->Clone();
+  if (auto* pod = dynamic_cast<api::Pod*>(next.get())) {
+    pod->status = static_cast<const api::Pod&>(*obj).status;
+  } else if (auto* node = dynamic_cast<api::Node*>(next.get())) {
+    node->status = static_cast<const api::Node&>(*obj).status;
+  } else {
+    return Error(Code::kNotFound, "NotFound", "the server could not find the requested resource (status of " +
+                                                  Qualified(obj->kind) + ")");
+  }
+  etcd::WriteResult w = store_.Update(key, std::move(next), 0);
+  Response r;
+  r.object = w.object;
+  r.resource_version = w.revision;
+  return r;
+}
+
+Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
+                             const DeleteOptions& opts) {
+  std::string key = Key(kind, ns, name);
+  api::ObjectPtr cur = store_.Get(key);
+  if (!cur) return NotFound(kind, name);
+  if (opts.precondition_resource_version > 0 && opts.precondition_resource_version != cur->metadata.resource_version) {
+    return Conflict(kind, name);
+  }
+  if (auto pod = api::As<api::Pod>(cur)) {
+    // Graceful deletion (upstream pod strategy CheckGracefulDelete): a pod bound to a node and not
+    // yet terminal gets deletionTimestamp = now + grace; its kubelet finishes the delete with
+    // grace 0 once the containers are stopped. Unbound or terminal pods go at once.
+    int64_t grace = opts.grace_period_seconds.value_or(pod->spec.termination_grace_period_seconds);
+    bool graceful = !pod->spec.node_name.empty() && !pod->IsTerminal() && grace > 0;
+    if (graceful) {
+      if (pod->metadata.deletion_timestamp) {
+        // A second delete may only shorten the grace period.
+        if (pod->metadata.deletion_grace_period_seconds && grace >= *pod->metadata.deletion_grace_period_seconds) {
+          Response r;
+          r.object = cur;
+          r.resource_version = cur->metadata.resource_version;
+          return r;
+        }
+      }
+      auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+      copy->metadata.deletion_timestamp = sim_.Now() + sim::Duration::Seconds(grace);
+      copy->metadata.deletion_grace_period_seconds = grace;
+      etcd::WriteResult w = store_.Update(key, copy, cur->metadata.resource_version);
+      Response r;
+      r.object = w.object;
+      r.resource_version = w.revision;
+      return r;
+    }
+  }
+  etcd::WriteResult w = store_.Delete(key, 0);
+  Response r;
+  r.object = w.object;
+  r.resource_version = w.revision;
+  return r;
+}
+
+Response ApiServer::DoBind(const std::string& ns, const std::string& name, const std::string& uid,
+                           const std::string& node) {
+  std::string key = Key("Pod", ns, name);
+  auto pod = api::As<api::Pod>(store_.Get(key));
+  if (!pod) return NotFound("Pod", name);
+  if (!uid.empty() && uid != pod->metadata.uid) {
+    return Error(Code::kConflict, "Conflict", "Precondition failed: UID in precondition: " + uid +
+                                                  ", UID in object meta: " + pod->metadata.uid);
+  }
+  // Upstream BindingREST.assignPod / setPodNodeAndMetadata.
+  if (pod->metadata.deletion_timestamp) {
+    return Error(Code::kConflict, "Conflict", "pod " + name + " is being deleted, cannot be assigned to a host");
+  }
+  if (!pod->spec.node_name.empty()) {
+    return Error(Code::kConflict, "Conflict",
+                 "pod " + name + " is already assigned to node \"" + pod->spec.node_name + "\"");
+  }
+  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  copy->spec.node_name = node;
+  copy->SetCondition("PodScheduled", "True", sim_.Now());
+  etcd::WriteResult w = store_.Update(key, copy, pod->metadata.resource_version);
+  Response r;
+  r.code = Code::kCreated;
+  r.object = w.object;
+  r.resource_version = w.revision;
+  return r;
+}
+
+Response ApiServer::Admit(api::Object& obj) {
+  AdmissionResult a = RunAdmission(obj, store_);
+  if (a.ok) return Response{};
+  return Error(a.code == 404 ? Code::kNotFound : a.code == 422 ? Code::kUnprocessable : Code::kForbidden,
+               a.code == 422 ? "Invalid" : "Forbidden", a.message);
+}
+
+ApiServer::ResourceCache& ApiServer::CacheFor(const std::string& resource) {
+  auto it = caches_.find(resource);
+  if (it != caches_.end()) return it->second;
+  ResourceCache& cache = caches_[resource];
+  cache.store_watch = store_.Watch(ResourceKeyPrefix(resource), 0,
+                                   [this, resource](const etcd::Event& e) { FanOut(resource, e); });
+  return cache;
+}
+
+int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandler handler) {
+  std::string resource = api::ResourceOf(kind);
+  ResourceCache& cache = CacheFor(resource);
+  int64_t id = next_watch_id_++;
+  watches_[id] = ClientWatch{resource, opts.node_name, std::make_shared<WatchHandler>(std::move(handler))};
+  if (opts.resource_version > 0) {
+    bool ok = store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
+                            [this, id](const etcd::Event& e) { Deliver(id, e, true); });
+    if (!ok) {
+      // control-plane.md §1.3: a watch from a compacted RV ends with 410 Expired.
+      WatchEvent ev;
+      ev.type = WatchEventType::kError;
+      ev.error = Error(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
+      std::shared_ptr<WatchHandler> h = watches_[id].handler;
+      watches_.erase(id);
+      std::weak_ptr<bool> alive = alive_;
+      sim_.After(config_.watch_delay, [alive, h, ev]() { if (alive.lock()) (*h)(ev); }, sim::Phase::kDelivery);
+      return id;
+    }
+  }
+  if (opts.node_name.empty()) {
+    cache.all.insert(id);
+  } else {
+    cache.by_node[opts.node_name].insert(id);
+  }
+  return id;
+}
+
+void ApiServer::StopWatch(int64_t id) {
+  auto it = watches_.find(id);
+  if (it == watches_.end()) return;
+  ResourceCache& cache = caches_[it->second.resource];
+  if (it->second.node_name.empty()) {
+    cache.all.erase(id);
+  } else {
+    auto n = cache.by_node.find(it->second.node_name);
+    if (n != cache.by_node.end()) {
+      n->second.erase(id);
+      if (n->second.empty()) cache.by_node.erase(n);
+    }
+  }
+  watches_.erase(it);
+}
+
+namespace {
+const std::string& NodeNameOf(const api::ObjectPtr& obj) {
+  static const std::string kEmpty;
+  if (!obj) return kEmpty;
+  const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
+  return pod ? pod->spec.node_name : kEmpty;
+}
+}  // namespace
+
+void ApiServer::FanOut(const std::string& resource, const etcd::Event& e) {
+  ResourceCache& cache = caches_[resource];
+  for (int64_t id : cache.all) Deliver(id, e, false);
+  if (cache.by_node.empty()) return;
+  // A pod moves into a node's stream when bound and out of it when its node changes (never in
+  // practice) or it is deleted; both old and new node's watchers must hear of it.
+  const std::string& now_node = e.type == etcd::EventType::kPut ? NodeNameOf(e.object) : NodeNameOf(e.prev);
+  const std::string& was_node = NodeNameOf(e.prev);
+  std::set<int64_t> targets;
+  for (const std::string* n : {&now_node, &was_node}) {
+    if (n->empty()) continue;
+    auto it = cache.by_node.find(*n);
+    if (it != cache.by_node.end()) targets.insert(it->second.begin(), it->second.end());
+  }
+  for (int64_t id : targets) Deliver(id, e, false);
+}
+
+void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e, bool replay) {
+  auto it = watches_.find(watch_id);
+  if (it == watches_.end()) return;
+  const ClientWatch& w = it->second;
+  WatchEvent ev;
+  ev.resource_version = e.revision;
+  ev.object = e.object;
+  if (e.type == etcd::EventType::kDelete) {
+    ev.type = WatchEventType::kDeleted;
+  } else {
+    ev.type = e.prev ? WatchEventType::kModified : WatchEventType::kAdded;
+  }
+  if (!w.node_name.empty()) {
+    // Field-selector watches see objects enter and leave the selection as ADDED / DELETED, as
+    // the watch cache's filtering does.
+    bool matches_now = e.type == etcd::EventType::kPut && NodeNameOf(e.object) == w.node_name;
+    bool matched_before = e.prev && NodeNameOf(e.prev) == w.node_name;
+    if (!matches_now && !matched_before) return;
+    if (matches_now && !matched_before) ev.type = WatchEventType::kAdded;
+    if (!matches_now && matched_before) ev.type = WatchEventType::kDeleted;
+  }
+  (void)replay;
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(config_.watch_delay, [this, alive, watch_id, ev = std::move(ev)]() {
+    if (!alive.lock()) return;
+    auto w2 = watches_.find(watch_id);
+    if (w2 == watches_.end()) return;
+    // The handler may stop its own watch; keep it alive for the call.
+    std::shared_ptr<WatchHandler> h = w2->second.handler;
+    (*h)(ev);
+  }, sim::Phase::kDelivery);
+}
+
+}  // namespace kubesim::apiserver

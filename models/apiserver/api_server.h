@@ -1,0 +1,164 @@
+// The kube-apiserver model: verbs over the etcd model with request latency, admission, optimistic
+// concurrency and watch fan-out.
+//
+// Every request is a simulated round trip: it is decided `latency(verb)` after it is sent, when
+// the etcd write commits (or the read is served), and the response reaches the caller at that
+// instant. Watch events reach each client watcher `watch_delay` after the commit, in commit
+// order (one constant delay per server keeps each stream FIFO, as a real watch is).
+//
+// As the real server's watch cache, one store watch per resource feeds every client watch of it;
+// pod watches selected by `spec.nodeName` (the kubelet's field selector) are indexed by node, so
+// fan-out costs O(matching watchers), not O(nodes).
+//
+// Failures are data: a Response carries the HTTP-like code and upstream's message.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/api/object.h"
+#include "models/apiserver/latency.h"
+#include "models/etcd/mvcc_store.h"
+#include "sim/simulation.h"
+
+namespace kubesim::apiserver {
+
+enum class Code {
+  kOk = 200,
+  kCreated = 201,
+  kBadRequest = 400,
+  kForbidden = 403,
+  kNotFound = 404,
+  kConflict = 409,  // reason Conflict or AlreadyExists
+  kGone = 410,
+  kUnprocessable = 422,
+  kInternal = 500,
+};
+
+struct Response {
+  Code code = Code::kOk;
+  std::string reason;   // upstream StatusReason: Conflict, AlreadyExists, NotFound, Expired, Invalid
+  std::string message;  // upstream's wording
+  api::ObjectPtr object;
+  std::vector<api::ObjectPtr> items;  // LIST
+  int64_t resource_version = 0;       // LIST: the list's RV; writes: the object's RV
+
+  bool ok() const { return code == Code::kOk || code == Code::kCreated; }
+};
+using ResponseCallback = std::function<void(const Response&)>;
+
+enum class WatchEventType { kAdded, kModified, kDeleted, kError };
+
+struct WatchEvent {
+  WatchEventType type = WatchEventType::kAdded;
+  api::ObjectPtr object;  // kError: null
+  int64_t resource_version = 0;
+  Response error;  // kError: e.g. 410 Expired
+};
+using WatchHandler = std::function<void(const WatchEvent&)>;
+
+struct WatchOptions {
+  int64_t resource_version = 0;  // events after this RV; 0: from now
+  std::string node_name;         // pods only: field selector spec.nodeName=<node>
+};
+
+struct DeleteOptions {
+  std::optional<int64_t> grace_period_seconds;
+  int64_t precondition_resource_version = 0;
+};
+
+struct ApiServerConfig {
+  // calibration.md §1.2 (kubemark density, kubernetes/kubernetes #25827): POST pods p50 18.5 ms /
+  // p99 110 ms, POST bindings 28.9 / 108 ms, PUT pods 10.6 / 234 ms, DELETE pods 13.5 / 199 ms.
+  LatencyModel create{sim::Duration::Microseconds(18500), sim::Duration::Milliseconds(110)};
+  LatencyModel bind{sim::Duration::Microseconds(28900), sim::Duration::Milliseconds(108)};
+  LatencyModel update{sim::Duration::Microseconds(10600), sim::Duration::Milliseconds(234)};
+  LatencyModel del{sim::Duration::Microseconds(13500), sim::Duration::Milliseconds(199)};
+  // calibration.md §0: single-object GET "median a few ms"; the SLO bounds p99 at 1 s.
+  LatencyModel get{sim::Duration::Milliseconds(5), sim::Duration::Milliseconds(50)};
+  // calibration.md §1.2 (#4521): LIST of 3,000 pods p50 240 ms → 80 µs per object on top of GET.
+  sim::Duration list_per_object = sim::Duration::Microseconds(80);
+  // No measured figure exists for commit → watcher delivery alone (calibration.md §1.5 gives only
+  // end-to-end chains under 1 s); kubesim assumes 10 ms. Listed in docs/fidelity.md.
+  sim::Duration watch_delay = sim::Duration::Milliseconds(10);
+  // --etcd-compaction-interval (control-plane.md §0).
+  sim::Duration compaction_interval = sim::Duration::Minutes(5);
+};
+
+class ApiServer {
+ public:
+  ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb);
+  // Replaces the object; 409 Conflict when metadata.resource_version is set and stale.
+  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb);
+  // The status subresource: only the status of the stored object changes (Pod, Node), whatever
+  // the rest of `obj` holds; no resourceVersion precondition, as a status PATCH.
+  void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb);
+  void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
+              ResponseCallback cb);
+  void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb);
+  void List(const std::string& kind, ResponseCallback cb);
+  // POST pods/<name>/binding.
+  void Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
+            ResponseCallback cb);
+
+  // Stores an object that exists when the run starts (the scenario's initial state): admission
+  // and defaulting apply, but no latency; the write commits at the current instant.
+  Response Bootstrap(std::shared_ptr<api::Object> obj) { return DoCreate(std::move(obj)); }
+
+  int64_t Watch(const std::string& kind, WatchOptions opts, WatchHandler handler);
+  void StopWatch(int64_t id);
+
+  // The storage key of an object: /registry/<resource>/<namespace>/<name>.
+  static std::string Key(const std::string& kind, const std::string& ns, const std::string& name);
+
+  const ApiServerConfig& config() const { return config_; }
+
+ private:
+  struct ClientWatch {
+    std::string resource;
+    std::string node_name;
+    std::shared_ptr<WatchHandler> handler;
+  };
+  struct ResourceCache {
+    int64_t store_watch = 0;
+    std::set<int64_t> all;                              // watches without a node selector
+    std::map<std::string, std::set<int64_t>> by_node;  // pods: spec.nodeName → watches
+  };
+
+  void After(const LatencyModel& latency, std::function<void()> fn);
+  void Respond(ResponseCallback cb, Response r);
+  Response DoCreate(std::shared_ptr<api::Object> obj);
+  Response DoUpdate(std::shared_ptr<api::Object> obj);
+  Response DoUpdateStatus(const std::shared_ptr<api::Object>& obj);
+  Response DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
+                    const DeleteOptions& opts);
+  Response DoBind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node);
+  Response Admit(api::Object& obj);
+  ResourceCache& CacheFor(const std::string& resource);
+  void FanOut(const std::string& resource, const etcd::Event& e);
+  void Deliver(int64_t watch_id, const etcd::Event& e, bool replay);
+  void ScheduleCompaction();
+
+  sim::Simulation& sim_;
+  etcd::MvccStore& store_;
+  ApiServerConfig config_;
+  sim::Rng& latency_rng_;
+  sim::Rng& name_rng_;
+  int64_t next_uid_ = 1;
+  int64_t next_watch_id_ = 1;
+  std::map<int64_t, ClientWatch> watches_;
+  std::map<std::string, ResourceCache> caches_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace kubesim::apiserver

@@ -1,0 +1,111 @@
+#include "models/client/informer.h"
+
+#include <set>
+
+#include "models/api/pod.h"
+
+namespace kubesim::client {
+
+Informer::Informer(sim::Simulation& sim, apiserver::ApiServer& api, std::string kind,
+                   apiserver::WatchOptions selector)
+    : sim_(sim), api_(api), kind_(std::move(kind)), selector_(std::move(selector)) {}
+
+Informer::~Informer() {
+  *alive_ = false;
+  if (watch_id_ != 0) api_.StopWatch(watch_id_);
+}
+
+void Informer::Start() {
+  if (!stopped_) return;
+  stopped_ = false;
+  List();
+}
+
+void Informer::Stop() {
+  stopped_ = true;
+  if (watch_id_ != 0) api_.StopWatch(watch_id_);
+  watch_id_ = 0;
+}
+
+api::ObjectPtr Informer::Get(const std::string& key) const {
+  auto it = cache_.find(key);
+  return it == cache_.end() ? nullptr : it->second;
+}
+
+void Informer::List() {
+  std::weak_ptr<bool> alive = alive_;
+  api_.List(kind_, [this, alive](const apiserver::Response& r) {
+    if (alive.lock() && !stopped_) OnList(r);
+  });
+}
+
+void Informer::OnList(const apiserver::Response& r) {
+  // Replace: the list is the truth; what the cache has beyond it was deleted meanwhile.
+  std::set<std::string> listed;
+  for (const auto& obj : r.items) {
+    if (!selector_.node_name.empty()) {
+      auto pod = api::As<api::Pod>(obj);
+      if (!pod || pod->spec.node_name != selector_.node_name) continue;
+    }
+    listed.insert(api::NamespacedName(obj->metadata));
+    Upsert(obj);
+  }
+  std::vector<std::string> gone;
+  for (const auto& [key, obj] : cache_) {
+    if (!listed.count(key)) gone.push_back(key);
+  }
+  for (const auto& key : gone) Remove(key);
+  synced_ = true;
+  apiserver::WatchOptions opts = selector_;
+  opts.resource_version = r.resource_version;
+  std::weak_ptr<bool> alive = alive_;
+  watch_id_ = api_.Watch(kind_, opts, [this, alive](const apiserver::WatchEvent& e) {
+    if (alive.lock() && !stopped_) OnWatchEvent(e);
+  });
+}
+
+void Informer::OnWatchEvent(const apiserver::WatchEvent& e) {
+  switch (e.type) {
+    case apiserver::WatchEventType::kAdded:
+    case apiserver::WatchEventType::kModified:
+      Upsert(e.object);
+      break;
+    case apiserver::WatchEventType::kDeleted:
+      Remove(api::NamespacedName(e.object->metadata));
+      break;
+    case apiserver::WatchEventType::kError: {
+      // Reflector: the watch ended with an error (410 Expired); relist after the initial backoff.
+      api_.StopWatch(watch_id_);
+      watch_id_ = 0;
+      std::weak_ptr<bool> alive = alive_;
+      sim_.After(sim::Duration::Milliseconds(800), [this, alive]() {
+        if (alive.lock() && !stopped_) List();
+      });
+      break;
+    }
+  }
+}
+
+void Informer::Upsert(const api::ObjectPtr& obj) {
+  std::string key = api::NamespacedName(obj->metadata);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    cache_.emplace(key, obj);
+    for (auto& h : handlers_) if (h.on_add) h.on_add(obj);
+    return;
+  }
+  if (it->second->metadata.resource_version == obj->metadata.resource_version) return;
+  api::ObjectPtr old = it->second;
+  it->second = obj;
+  for (auto& h : handlers_) if (h.on_update) h.on_update(old, obj);
+}
+
+void Informer::Remove(const std::string& key) {
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return;
+  api::ObjectPtr old = it->second;
+  cache_.erase(it);
+  for (auto& h : handlers_) if (h.on_delete) h.on_delete(old);
+}
+
+}  // namespace kubesim::client

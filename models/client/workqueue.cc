@@ -1,0 +1,57 @@
+#include "models/client/workqueue.h"
+
+#include <algorithm>
+
+namespace kubesim::client {
+
+void WorkQueue::Add(const std::string& key) {
+  if (dirty_.count(key)) return;
+  dirty_.insert(key);
+  if (processing_.count(key)) return;  // re-queued by Done()
+  queue_.push_back(key);
+  if (on_ready_) on_ready_();
+}
+
+void WorkQueue::AddAfter(const std::string& key, sim::Duration d) {
+  if (d <= sim::Duration::Zero()) {
+    Add(key);
+    return;
+  }
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(d, [this, alive, key]() {
+    if (alive.lock()) Add(key);
+  });
+}
+
+void WorkQueue::AddRateLimited(const std::string& key) {
+  int n = failures_[key]++;
+  // ItemExponentialFailureRateLimiter(5ms, 1000s).
+  sim::Duration d = sim::Duration::Milliseconds(5);
+  const sim::Duration cap = sim::Duration::Seconds(1000);
+  for (int i = 0; i < n && d < cap; ++i) d = d * 2;
+  AddAfter(key, std::min(d, cap));
+}
+
+int WorkQueue::NumRequeues(const std::string& key) const {
+  auto it = failures_.find(key);
+  return it == failures_.end() ? 0 : it->second;
+}
+
+std::optional<std::string> WorkQueue::Get() {
+  if (queue_.empty()) return std::nullopt;
+  std::string key = std::move(queue_.front());
+  queue_.pop_front();
+  processing_.insert(key);
+  dirty_.erase(key);
+  return key;
+}
+
+void WorkQueue::Done(const std::string& key) {
+  processing_.erase(key);
+  if (dirty_.count(key)) {
+    queue_.push_back(key);
+    if (on_ready_) on_ready_();
+  }
+}
+
+}  // namespace kubesim::client

@@ -1,0 +1,47 @@
+// WorkQueue: client-go's workqueue semantics (control-plane.md §3.3). A key added while queued is
+// not queued twice; a key added while being processed is queued again when Done() is called, so
+// one key is never processed by two workers at once. AddRateLimited applies the default
+// controller rate limiter's per-item part: 5 ms · 2^failures, capped at 1000 s.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "sim/simulation.h"
+
+namespace kubesim::client {
+
+class WorkQueue {
+ public:
+  explicit WorkQueue(sim::Simulation& sim) : sim_(sim) {}
+  ~WorkQueue() { *alive_ = false; }
+
+  void Add(const std::string& key);
+  void AddAfter(const std::string& key, sim::Duration d);
+  void AddRateLimited(const std::string& key);
+  void Forget(const std::string& key) { failures_.erase(key); }
+  int NumRequeues(const std::string& key) const;
+
+  std::optional<std::string> Get();  // next key, now marked as processing
+  void Done(const std::string& key);
+  size_t Len() const { return queue_.size(); }
+
+  // Called after a key becomes available (not re-entrantly); lets a worker wake up.
+  void SetOnReady(std::function<void()> cb) { on_ready_ = std::move(cb); }
+
+ private:
+  sim::Simulation& sim_;
+  std::deque<std::string> queue_;
+  std::set<std::string> dirty_;
+  std::set<std::string> processing_;
+  std::map<std::string, int> failures_;
+  std::function<void()> on_ready_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace kubesim::client

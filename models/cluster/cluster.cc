@@ -1,0 +1,147 @@
+#include "models/cluster/cluster.h"
+
+#include "models/api/node.h"
+#include "models/api/pod.h"
+
+namespace kubesim::cluster {
+
+Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
+    : scenario_(scenario),
+      seed_(options.seed.value_or(scenario.seed)),
+      end_(sim::Time::Zero() + options.until.value_or(scenario.duration)),
+      sim_(seed_),
+      registry_(scheduler::Registry::InTree()) {}
+
+Cluster::~Cluster() {
+  // Components hold callbacks into each other through the simulation; drop them before it.
+  kubelets_.clear();
+  scheduler_.reset();
+  if (commit_watch_ != 0) store_.CancelWatch(commit_watch_);
+  api_.reset();
+}
+
+void Cluster::ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
+                            const std::string& message) {
+  recorder_.OnEvent(client::RecordedEvent{sim_.Now(), type, reason, object, message, "scenario"});
+}
+
+sim::Status Cluster::Start() {
+  // Every committed write feeds the fingerprint and the result rows, starting with the initial
+  // state, so the watch comes first.
+  commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
+  api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
+  client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
+  scheduler_ = std::make_unique<scheduler::Scheduler>(sim_, *api_, client::EventRecorder(sink, "default-scheduler"),
+                                                      scenario_.settings.scheduler, registry_);
+  KUBESIM_RETURN_IF_ERROR(scheduler_->Init());
+
+  // The initial state exists at t=0: nodes registered and Ready, objects stored in order.
+  for (const auto& obj : scenario_.objects) {
+    std::shared_ptr<api::Object> copy = obj->Clone();
+    if (auto* node = dynamic_cast<api::Node*>(copy.get())) {
+      node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+    }
+    apiserver::Response r = api_->Bootstrap(copy);
+    if (!r.ok()) {
+      return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":1: " +
+                                  api::ObjectRef(*obj) + ": rejected by the API server: " + r.message);
+    }
+  }
+  scheduler_->Start();
+  for (const auto& obj : scenario_.objects) {
+    if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
+  }
+  for (const auto& step : scenario_.timeline) {
+    sim::Time at = sim::Time::Zero() + step.at;
+    if (at > end_) continue;
+    const scenario::TimelineEntry* entry = &step;
+    sim_.At(at, [this, entry]() {
+      ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
+      entry->run(*this);
+    }, sim::Phase::kInput);
+  }
+  return sim::Status::Ok();
+}
+
+void Cluster::StartKubelet(std::shared_ptr<const api::Node> node) {
+  const std::string name = node->metadata.name;
+  auto it = kubelets_.find(name);
+  if (it != kubelets_.end() && it->second->running()) return;
+  client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
+  auto k = std::make_unique<kubelet::Kubelet>(sim_, *api_, client::EventRecorder(sink, "kubelet/" + name), node,
+                                              scenario_.settings.kubelet);
+  k->Start();
+  kubelets_[name] = std::move(k);
+}
+
+void Cluster::Run() { RunUntil(end_); }
+
+void Cluster::RunUntil(sim::Time t) { sim_.RunUntil(std::min(t, end_)); }
+
+void Cluster::OnCommit(const etcd::Event& e) {
+  sim::Fingerprint& fp = sim_.fingerprint();
+  fp.Add(sim_.Now());
+  fp.Add(static_cast<int64_t>(e.type));
+  fp.Add(e.key);
+  fp.Add(e.revision);
+  if (auto pod = api::As<api::Pod>(e.object)) {
+    // Where and how far a pod got: what differs when a decision differs.
+    fp.Add(pod->spec.node_name);
+    fp.Add(pod->status.phase);
+  }
+  recorder_.OnCommit(sim_.Now(), e);
+}
+
+void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
+  if (auto node = std::dynamic_pointer_cast<api::Node>(obj)) {
+    // A new node joins: its kubelet starts and registers the Node itself.
+    StartKubelet(node);
+    return;
+  }
+  std::string ref = api::ObjectRef(*obj);
+  api_->Create(std::move(obj), [this, ref](const apiserver::Response& r) {
+    if (!r.ok()) ScenarioEvent("Warning", "FailedCreate", ref, r.message);
+  });
+}
+
+void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) {
+  std::string ref = kind + "/" + (ns.empty() ? name : ns + "/" + name);
+  api_->Delete(kind, ns, name, {}, [this, ref](const apiserver::Response& r) {
+    if (!r.ok()) ScenarioEvent("Warning", "FailedDelete", ref, r.message);
+  });
+}
+
+void Cluster::StopKubelet(const std::string& node) {
+  auto it = kubelets_.find(node);
+  if (it == kubelets_.end()) {
+    ScenarioEvent("Warning", "FailedStopKubelet", "Node/" + node, "no kubelet runs for this node");
+    return;
+  }
+  it->second->Stop();
+}
+
+report::RunResults Cluster::Results() {
+  report::RunResults r;
+  r.scenario = scenario_.name;
+  r.scenario_file = scenario_.file;
+  r.seed = seed_;
+  r.simulated_seconds = sim_.Now().ToSeconds();
+  r.events_processed = sim_.events_processed();
+  r.fingerprint = sim_.fingerprint().ToHex();
+  r.store_revision = store_.revision();
+  r.warnings = scenario_.warnings;
+  r.not_simulated_kinds = scenario_.not_simulated_kinds;
+  for (const auto& obj : store_.Range("/registry/").objects) {
+    r.objects_by_kind[obj->kind]++;
+    if (auto node = api::As<api::Node>(obj)) {
+      ++r.nodes_total;
+      const api::NodeCondition* ready = node->FindCondition("Ready");
+      if (ready && ready->status == "True") ++r.nodes_ready;
+    }
+  }
+  recorder_.Fill(&r);
+  r.Finalize();
+  return r;
+}
+
+}  // namespace kubesim::cluster

@@ -1,0 +1,77 @@
+// Cluster: the one place that knows every component. Builds the etcd model, the API server, the
+// scheduler and one kubelet per node from a Scenario, loads the initial objects, schedules the
+// timeline, runs the simulation and collects RunResults. The CLI and Python are thin shells
+// over it.
+//
+// Components are wired to each other only through the API server; this class implements the
+// scenario's ActionContext, which is how timeline actions reach the cluster.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "models/apiserver/api_server.h"
+#include "models/etcd/mvcc_store.h"
+#include "models/kubelet/kubelet.h"
+#include "models/report/recorder.h"
+#include "models/report/results.h"
+#include "models/scenario/scenario.h"
+#include "models/scheduler/registry.h"
+#include "models/scheduler/scheduler.h"
+#include "sim/simulation.h"
+
+namespace kubesim::cluster {
+
+struct RunOptions {
+  std::optional<uint64_t> seed;          // overrides the scenario's
+  std::optional<sim::Duration> until;    // overrides the scenario's duration
+};
+
+class Cluster : public scenario::ActionContext {
+ public:
+  Cluster(const scenario::Scenario& scenario, RunOptions options = {});
+  ~Cluster() override;
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  // Builds the components and loads the initial state; errors if the scheduler profile is invalid.
+  sim::Status Start();
+  // Runs to the end of the scenario (or `until`).
+  void Run();
+  // Runs up to `t` (for stepping from tools and Python).
+  void RunUntil(sim::Time t);
+  sim::Time end() const { return end_; }
+
+  report::RunResults Results();
+  sim::Simulation& simulation() { return sim_; }
+  apiserver::ApiServer& api_server() { return *api_; }
+  scheduler::Scheduler& scheduler() { return *scheduler_; }
+
+  // ActionContext.
+  void CreateObject(std::shared_ptr<api::Object> obj) override;
+  void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) override;
+  void StopKubelet(const std::string& node) override;
+
+ private:
+  void OnCommit(const etcd::Event& e);
+  void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
+  void StartKubelet(std::shared_ptr<const api::Node> node);
+  void ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
+                     const std::string& message);
+
+  const scenario::Scenario& scenario_;
+  uint64_t seed_;
+  sim::Time end_;
+  sim::Simulation sim_;
+  etcd::MvccStore store_;
+  std::unique_ptr<apiserver::ApiServer> api_;
+  report::Recorder recorder_;
+  scheduler::Registry registry_;
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::map<std::string, std::unique_ptr<kubelet::Kubelet>> kubelets_;
+  int64_t commit_watch_ = 0;
+};
+
+}  // namespace kubesim::cluster

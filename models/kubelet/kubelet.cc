@@ -1,0 +1,163 @@
+#include "models/kubelet/kubelet.h"
+
+#include "models/api/kinds.h"
+#include "models/api/pod.h"
+
+namespace kubesim::kubelet {
+
+Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
+                 std::shared_ptr<const api::Node> node, KubeletConfig config)
+    : sim_(sim),
+      api_(api),
+      recorder_(std::move(recorder)),
+      node_manifest_(std::move(node)),
+      node_name_(node_manifest_->metadata.name),
+      config_(config),
+      pods_(sim, api, "Pod", apiserver::WatchOptions{0, node_name_}),
+      rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")) {}
+
+Kubelet::~Kubelet() { *alive_ = false; }
+
+void Kubelet::Start() {
+  if (running_) return;
+  running_ = true;
+  Register();
+  pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
+                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); }, nullptr});
+  pods_.Start();
+}
+
+void Kubelet::Stop() {
+  running_ = false;
+  pods_.Stop();
+}
+
+void Kubelet::Register() {
+  // tryRegisterWithAPIServer: create the Node with Ready=True; an existing Node is kept.
+  auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
+  node->metadata.resource_version = 0;
+  node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+  std::weak_ptr<bool> alive = alive_;
+  api_.Create(node, [this, alive](const apiserver::Response&) {
+    if (!alive.lock() || !running_) return;
+    registered_ = true;
+    last_status_report_ = sim_.Now();
+    RenewLease();
+    sim_.After(config_.node_status_update_frequency, [this, alive]() {
+      if (alive.lock()) SyncNodeStatus();
+    });
+  });
+}
+
+void Kubelet::RenewLease() {
+  if (!running_) return;
+  std::weak_ptr<bool> alive = alive_;
+  auto lease = lease_ ? std::static_pointer_cast<api::Lease>(lease_->Clone()) : std::make_shared<api::Lease>();
+  lease->api_version = "coordination.k8s.io/v1";
+  lease->kind = "Lease";
+  lease->metadata.name = node_name_;
+  lease->metadata.namespace_ = "kube-node-lease";
+  lease->holder_identity = node_name_;
+  lease->lease_duration_seconds = config_.node_lease_duration_seconds;
+  lease->renew_time = sim_.Now();
+  auto on_done = [this, alive](const apiserver::Response& r) {
+    if (!alive.lock()) return;
+    // On a conflict or a missing lease, start again from what the server has (upstream lease
+    // controller: get, then create or update).
+    lease_ = r.ok() ? r.object : nullptr;
+    if (running_) sim_.After(config_.lease_renew_interval, [this, alive]() { if (alive.lock()) RenewLease(); });
+  };
+  if (lease_) {
+    api_.Update(lease, on_done);
+  } else {
+    api_.Create(lease, [this, alive, lease, on_done](const apiserver::Response& r) {
+      if (!alive.lock()) return;
+      if (r.code == apiserver::Code::kConflict) {
+        // Already there (a restarted kubelet): take it over with an unconditional update.
+        lease->metadata.resource_version = 0;
+        api_.Update(lease, on_done);
+        return;
+      }
+      on_done(r);
+    });
+  }
+}
+
+void Kubelet::SyncNodeStatus() {
+  if (!running_) return;
+  std::weak_ptr<bool> alive = alive_;
+  // Status is recomputed every update period but written only when it changed or the report
+  // period passed; nothing in the node's status changes yet, so it is the report period that counts.
+  if (sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
+    auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
+    node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+    api_.UpdateStatus(node, nullptr);
+    last_status_report_ = sim_.Now();
+  }
+  sim_.After(config_.node_status_update_frequency, [this, alive]() {
+    if (alive.lock()) SyncNodeStatus();
+  });
+}
+
+std::shared_ptr<const api::Pod> Kubelet::CurrentPod(const std::string& key, const std::string& uid) const {
+  auto pod = api::As<api::Pod>(pods_.Get(key));
+  if (!pod || pod->metadata.uid != uid) return nullptr;
+  return pod;
+}
+
+void Kubelet::OnPod(const api::ObjectPtr& obj) {
+  if (!running_) return;
+  auto pod = api::As<api::Pod>(obj);
+  const std::string& uid = pod->metadata.uid;
+  if (pod->metadata.deletion_timestamp) {
+    FinishDeletion(*pod);
+    return;
+  }
+  if (pod->IsTerminal() || workers_.count(uid)) return;
+  workers_[uid] = true;
+  sim_.Spawn(PodWorker(api::NamespacedName(pod->metadata), uid));
+}
+
+sim::Task Kubelet::PodWorker(std::string key, std::string uid) {
+  std::weak_ptr<bool> alive = alive_;
+  co_await sim_.Sleep(config_.pod_start_latency.Sample(rng_));
+  if (!alive.lock() || !running_) co_return;
+  auto pod = CurrentPod(key, uid);
+  if (!pod || pod->metadata.deletion_timestamp) co_return;
+  auto running = std::static_pointer_cast<api::Pod>(pod->Clone());
+  running->status.phase = api::kPodRunning;
+  running->status.start_time = sim_.Now();
+  for (const char* c : {"Initialized", "ContainersReady", "Ready"}) running->SetCondition(c, "True", sim_.Now());
+  WriteStatus(*running);
+  recorder_.Event(sim_.Now(), *pod, "Normal", "Started", "Started container " +
+                                                             (pod->spec.containers.empty() ? std::string() : pod->spec.containers[0].name));
+  auto it = pod->metadata.annotations.find(api::kRunDurationAnnotation);
+  if (it == pod->metadata.annotations.end()) co_return;
+  // Validated when the scenario was loaded.
+  sim::Duration run = sim::ParseDuration(it->second).value();
+  co_await sim_.Sleep(run);
+  if (!alive.lock() || !running_) co_return;
+  pod = CurrentPod(key, uid);
+  if (!pod || pod->metadata.deletion_timestamp) co_return;
+  auto done = std::static_pointer_cast<api::Pod>(pod->Clone());
+  done->status.phase = api::kPodSucceeded;
+  done->status.reason = "Completed";
+  for (const char* c : {"ContainersReady", "Ready"}) done->SetCondition(c, "False", sim_.Now(), "PodCompleted");
+  WriteStatus(*done);
+}
+
+void Kubelet::WriteStatus(const api::Pod& pod) {
+  api_.UpdateStatus(std::static_pointer_cast<api::Pod>(pod.Clone()), nullptr);
+}
+
+void Kubelet::FinishDeletion(const api::Pod& pod) {
+  // Containers are stopped when the deletion is observed (no preStop hooks or slow shutdown are
+  // modelled yet); the kubelet then removes the object with grace period 0.
+  if (deleting_.count(pod.metadata.uid)) return;
+  deleting_[pod.metadata.uid] = true;
+  apiserver::DeleteOptions opts;
+  opts.grace_period_seconds = 0;
+  api_.Delete("Pod", pod.metadata.namespace_, pod.metadata.name, opts, nullptr);
+}
+
+}  // namespace kubesim::kubelet

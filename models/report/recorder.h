@@ -1,0 +1,29 @@
+// Recorder: turns the committed write stream (etcd events) and the components' recorded events
+// into RunResults rows. It observes; it never writes to the cluster.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "models/client/event_recorder.h"
+#include "models/etcd/mvcc_store.h"
+#include "models/report/results.h"
+
+namespace kubesim::report {
+
+class Recorder {
+ public:
+  void OnCommit(sim::Time now, const etcd::Event& e);
+  void OnEvent(const client::RecordedEvent& e);
+  // Moves the rows into `out` (pods in creation order).
+  void Fill(RunResults* out);
+
+ private:
+  PodRecord& Row(const std::string& uid);
+  std::vector<PodRecord> rows_;
+  std::map<std::string, size_t> by_uid_;
+  std::map<std::string, std::string> uid_by_ref_;  // "Pod/ns/name" → uid of the current pod
+  std::vector<client::RecordedEvent> events_;
+};
+
+}  // namespace kubesim::report

@@ -1,0 +1,71 @@
+// RunResults: everything one run produced, in the form the writers (writers.h), the CLI and the
+// Python module consume. Built by the Recorder from committed writes and recorded events, so it
+// reflects what the API server stored, not what components intended.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/client/event_recorder.h"
+#include "sim/time.h"
+
+namespace kubesim::report {
+
+struct PodRecord {
+  std::string uid;
+  std::string namespace_;
+  std::string name;
+  std::string node;
+  std::optional<sim::Time> created;    // committed
+  std::optional<sim::Time> scheduled;  // binding committed
+  std::optional<sim::Time> running;    // status.phase Running committed
+  std::optional<sim::Time> finished;   // Succeeded or Failed committed
+  std::optional<sim::Time> deleted;    // removed from the store
+  std::string phase = "Pending";
+  int attempts = 0;            // scheduling attempts (FailedScheduling + Scheduled events)
+  std::string last_failure;    // message of the last FailedScheduling event
+};
+
+struct LatencySummary {
+  int64_t count = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;  // seconds
+};
+
+struct RunResults {
+  std::string scenario;
+  std::string scenario_file;
+  uint64_t seed = 0;
+  double simulated_seconds = 0;
+  uint64_t events_processed = 0;
+  std::string fingerprint;
+  int64_t store_revision = 0;
+  std::vector<PodRecord> pods;  // in creation order
+  std::vector<client::RecordedEvent> events;
+  std::map<std::string, int64_t> objects_by_kind;  // live at the end
+  std::map<std::string, int> not_simulated_kinds;
+  std::vector<std::string> warnings;
+  int nodes_total = 0;
+  int nodes_ready = 0;
+
+  // Derived figures, computed by Finalize().
+  int64_t pods_scheduled = 0;
+  int64_t pods_unscheduled = 0;  // exist at the end, never bound
+  int64_t pods_running = 0;
+  int64_t pods_succeeded = 0;
+  int64_t pods_failed = 0;
+  int64_t pods_deleted = 0;
+  LatencySummary scheduling_latency;  // created → scheduled
+  LatencySummary startup_latency;     // created → running
+  int64_t scheduling_attempts = 0;
+
+  void Finalize();
+};
+
+// Nearest-rank percentile of sorted values (p in (0, 100]).
+double Percentile(const std::vector<double>& sorted, double p);
+LatencySummary Summarize(std::vector<double> values);
+
+}  // namespace kubesim::report

@@ -1,0 +1,170 @@
+#include "models/report/writers.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace kubesim::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json Latency(const LatencySummary& s) {
+  return ordered_json{{"count", s.count}, {"p50", s.p50}, {"p90", s.p90},  {"p99", s.p99},
+                      {"max", s.max},     {"mean", s.mean}};
+}
+
+std::string Csv(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Opt(const std::optional<sim::Time>& t) { return t ? FormatSeconds(*t) : ""; }
+
+sim::Status WriteFile(const std::string& dir, const std::string& name, const std::string& content) {
+  std::string path = (std::filesystem::path(dir) / name).string();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return sim::InvalidArgument(path + ": cannot open for writing");
+  out << content;
+  out.close();
+  if (!out) return sim::InvalidArgument(path + ": write failed");
+  return sim::Status::Ok();
+}
+
+}  // namespace
+
+std::string FormatSeconds(sim::Time t) {
+  int64_t ns = t.nanos();
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%s%lld.%09lld", ns < 0 ? "-" : "", static_cast<long long>(std::llabs(ns) / 1'000'000'000),
+                static_cast<long long>(std::llabs(ns) % 1'000'000'000));
+  return buf;
+}
+
+std::string SummaryJson(const RunResults& r) {
+  ordered_json unscheduled = ordered_json::array();
+  for (const auto& p : r.pods) {
+    if (p.scheduled || p.deleted) continue;
+    unscheduled.push_back(ordered_json{{"pod", p.namespace_ + "/" + p.name}, {"attempts", p.attempts},
+                                       {"last_failure", p.last_failure}});
+  }
+  ordered_json objects = ordered_json::object();
+  for (const auto& [kind, n] : r.objects_by_kind) objects[kind] = n;
+  ordered_json not_simulated = ordered_json::object();
+  for (const auto& [kind, n] : r.not_simulated_kinds) not_simulated[kind] = n;
+  ordered_json j = {
+      {"scenario", r.scenario},
+      {"seed", r.seed},
+      {"fingerprint", r.fingerprint},
+      {"simulated_seconds", r.simulated_seconds},
+      {"events_processed", r.events_processed},
+      {"store_revision", r.store_revision},
+      {"pods",
+       {{"total", static_cast<int64_t>(r.pods.size())},
+        {"scheduled", r.pods_scheduled},
+        {"unscheduled", r.pods_unscheduled},
+        {"running", r.pods_running},
+        {"succeeded", r.pods_succeeded},
+        {"failed", r.pods_failed},
+        {"deleted", r.pods_deleted}}},
+      {"nodes", {{"total", r.nodes_total}, {"ready", r.nodes_ready}}},
+      {"scheduling_attempts", r.scheduling_attempts},
+      {"scheduling_latency_seconds", Latency(r.scheduling_latency)},
+      {"pod_startup_latency_seconds", Latency(r.startup_latency)},
+      {"unscheduled_pods", unscheduled},
+      {"objects", objects},
+      {"not_simulated_kinds", not_simulated},
+      {"warnings", r.warnings},
+  };
+  return j.dump(2) + "\n";
+}
+
+std::string PodsCsv(const RunResults& r) {
+  std::ostringstream out;
+  out << "namespace,name,node,created,scheduled,running,finished,deleted,phase,attempts,uid,last_failure\n";
+  for (const auto& p : r.pods) {
+    out << Csv(p.namespace_) << ',' << Csv(p.name) << ',' << Csv(p.node) << ',' << Opt(p.created) << ','
+        << Opt(p.scheduled) << ',' << Opt(p.running) << ',' << Opt(p.finished) << ',' << Opt(p.deleted) << ','
+        << p.phase << ',' << p.attempts << ',' << p.uid << ',' << Csv(p.last_failure) << '\n';
+  }
+  return out.str();
+}
+
+std::string EventsJsonl(const RunResults& r) {
+  std::string out;
+  for (const auto& e : r.events) {
+    ordered_json j = {{"time", e.time.ToSeconds()}, {"type", e.type},       {"reason", e.reason},
+                      {"object", e.object},         {"message", e.message}, {"source", e.source}};
+    out += j.dump() + "\n";
+  }
+  return out;
+}
+
+std::string HumanSummary(const RunResults& r) {
+  std::ostringstream out;
+  char line[256];
+  out << "scenario " << r.scenario << " (seed " << r.seed << "): " << r.simulated_seconds << " s simulated, "
+      << r.events_processed << " events\n";
+  std::snprintf(line, sizeof(line), "nodes     %d (%d ready)\n", r.nodes_total, r.nodes_ready);
+  out << line;
+  std::snprintf(line, sizeof(line),
+                "pods      %zu total: %lld scheduled, %lld unscheduled, %lld running, %lld succeeded, %lld deleted\n",
+                r.pods.size(), static_cast<long long>(r.pods_scheduled), static_cast<long long>(r.pods_unscheduled),
+                static_cast<long long>(r.pods_running), static_cast<long long>(r.pods_succeeded),
+                static_cast<long long>(r.pods_deleted));
+  out << line;
+  std::snprintf(line, sizeof(line), "scheduling latency  p50 %.3f s  p99 %.3f s  max %.3f s  (%lld attempts)\n",
+                r.scheduling_latency.p50, r.scheduling_latency.p99, r.scheduling_latency.max,
+                static_cast<long long>(r.scheduling_attempts));
+  out << line;
+  std::snprintf(line, sizeof(line), "pod startup latency p50 %.3f s  p99 %.3f s\n", r.startup_latency.p50,
+                r.startup_latency.p99);
+  out << line;
+  int shown = 0;
+  for (const auto& p : r.pods) {
+    if (p.scheduled || p.deleted) continue;
+    if (shown++ == 3) {
+      out << "  ... (" << r.pods_unscheduled << " unscheduled in all; see summary.json)\n";
+      break;
+    }
+    out << "  unscheduled " << p.namespace_ << "/" << p.name << ": " << p.last_failure << "\n";
+  }
+  if (!r.not_simulated_kinds.empty()) {
+    out << "not simulated (stored only):";
+    for (const auto& [kind, n] : r.not_simulated_kinds) out << " " << kind << " x" << n;
+    out << "\n";
+  }
+  if (!r.warnings.empty()) out << r.warnings.size() << " warning(s), see summary.json\n";
+  out << "fingerprint " << r.fingerprint << "\n";
+  return out.str();
+}
+
+sim::Status WriteResults(const RunResults& r, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return sim::InvalidArgument(dir + ": cannot create output directory: " + ec.message());
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "summary.json", SummaryJson(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "pods.csv", PodsCsv(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "events.jsonl", EventsJsonl(r)));
+  return sim::Status::Ok();
+}
+
+sim::Status WriteTiming(const RunResults& r, const WallClock& wall, const std::string& dir) {
+  double eps = wall.run_seconds > 0 ? static_cast<double>(r.events_processed) / wall.run_seconds : 0;
+  double speedup = wall.run_seconds > 0 ? r.simulated_seconds / wall.run_seconds : 0;
+  ordered_json j = {{"wall_seconds_run", wall.run_seconds},
+                    {"wall_seconds_total", wall.total_seconds},
+                    {"events_per_second", eps},
+                    {"simulated_seconds_per_wall_second", speedup}};
+  return WriteFile(dir, "timing.json", j.dump(2) + "\n");
+}
+
+}  // namespace kubesim::report

@@ -1,0 +1,47 @@
+// ObjectLoader: turns a scenario's object entries into decoded Kubernetes objects.
+//
+// An entry is one of `file: PATH` (every document of a manifest file, relative to the scenario),
+// `inline: MANIFEST`, or `count: N` + `template: MANIFEST` (N copies with `{{i}}` = 0..N−1 in
+// every string). The loader remembers every object it produced (kind/namespace/name → where) so a
+// second definition is an error naming both places, and so actions can check what they refer to.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/api/codec.h"
+#include "models/api/yaml_node.h"
+
+namespace kubesim::scenario {
+
+// Caps that keep any scenario bounded (a `count:` typo must not allocate for an hour).
+inline constexpr int64_t kMaxCount = 1'000'000;
+inline constexpr int64_t kMaxObjects = 5'000'000;
+
+class ObjectLoader {
+ public:
+  explicit ObjectLoader(std::string base_dir) : base_dir_(std::move(base_dir)) {}
+
+  // Decodes one entry; appends to `out`. `register_names` false for objects created later whose
+  // names may legitimately repeat (a delete then a re-create).
+  sim::Status LoadEntry(const api::YamlNode& entry, bool register_names,
+                        std::vector<std::shared_ptr<const api::Object>>* out);
+
+  bool Defined(const std::string& kind, const std::string& ns, const std::string& name) const;
+  std::vector<std::string>& warnings() { return warnings_; }
+  std::map<std::string, int>& not_simulated() { return not_simulated_; }
+
+ private:
+  sim::Status Add(const api::YamlNode& doc, bool register_names, std::vector<std::shared_ptr<const api::Object>>* out);
+  std::string Resolve(const std::string& path) const;
+
+  std::string base_dir_;
+  std::map<std::string, std::string> defined_;  // "Kind/ns/name" → "file:line"
+  std::vector<std::string> warnings_;
+  std::map<std::string, int> not_simulated_;
+  int64_t total_ = 0;
+};
+
+}  // namespace kubesim::scenario

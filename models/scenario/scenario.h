@@ -1,0 +1,68 @@
+// Scenario: the `kubesim.io/v1alpha1` `Scenario` document — seed, duration, the objects that
+// exist when the run starts, a timeline of actions, and control-plane settings.
+//
+// Loading validates everything before a run starts: unknown fields, malformed values, missing
+// files, duplicate objects and actions naming things that never exist are errors that name
+// FILE:LINE:COL and the field. Manifests are decoded by models/api's codec.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/api/object.h"
+#include "models/api/yaml_node.h"
+#include "models/apiserver/api_server.h"
+#include "models/kubelet/kubelet.h"
+#include "models/scheduler/scheduler.h"
+#include "sim/status.h"
+#include "sim/time.h"
+
+namespace kubesim::scenario {
+
+// What a timeline action may do to the running cluster. models/cluster implements it; actions
+// reach the cluster only through it (and so through the API server or a component's own switch).
+class ActionContext {
+ public:
+  virtual ~ActionContext() = default;
+  virtual void CreateObject(std::shared_ptr<api::Object> obj) = 0;
+  virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) = 0;
+  virtual void StopKubelet(const std::string& node) = 0;
+};
+
+using ActionFn = std::function<void(ActionContext&)>;
+
+struct TimelineEntry {
+  sim::Duration at;
+  std::string action;  // its name in the scenario: create, delete, stopKubelet
+  std::string description;
+  api::SourceRef source;
+  ActionFn run;
+};
+
+struct ControlPlaneSettings {
+  apiserver::ApiServerConfig api_server;
+  kubelet::KubeletConfig kubelet;
+  scheduler::SchedulerConfig scheduler;
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;
+  uint64_t seed = 1;
+  sim::Duration duration = sim::Duration::Hours(1);
+  std::vector<std::shared_ptr<const api::Object>> objects;  // initial state, in order
+  std::vector<TimelineEntry> timeline;                      // sorted by `at`, stable
+  ControlPlaneSettings settings;
+  std::vector<std::string> warnings;
+  std::map<std::string, int> not_simulated_kinds;  // kind → count, over objects and timeline
+};
+
+sim::StatusOr<Scenario> LoadScenario(const std::string& path);
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file);
+
+}  // namespace kubesim::scenario

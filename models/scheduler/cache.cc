@@ -1,0 +1,146 @@
+#include "models/scheduler/cache.h"
+
+#include <algorithm>
+
+namespace kubesim::scheduler {
+
+std::string Cache::ZoneKey(const api::Node& node) {
+  // Upstream utilnode.GetZoneKey: "region:\x00:zone", empty when neither label is set.
+  const auto& l = node.metadata.labels;
+  auto region = l.find(api::kLabelRegion);
+  auto zone = l.find(api::kLabelZone);
+  std::string r = region == l.end() ? "" : region->second;
+  std::string z = zone == l.end() ? "" : zone->second;
+  if (r.empty() && z.empty()) return "";
+  return r + ":\x00:" + z;
+}
+
+NodeInfo& Cache::NodeInfoFor(const std::string& name) { return nodes_[name]; }
+
+void Cache::AddToTree(const api::Node& node) {
+  std::string zone = ZoneKey(node);
+  auto& names = tree_[zone];
+  if (names.empty() && std::find(zones_.begin(), zones_.end(), zone) == zones_.end()) zones_.push_back(zone);
+  names.push_back(node.metadata.name);
+  zone_of_[node.metadata.name] = zone;
+  ++node_names_in_tree_;
+  list_dirty_ = true;
+}
+
+void Cache::RemoveFromTree(const std::string& name) {
+  auto z = zone_of_.find(name);
+  if (z == zone_of_.end()) return;
+  auto& names = tree_[z->second];
+  names.erase(std::find(names.begin(), names.end(), name));
+  if (names.empty()) {
+    tree_.erase(z->second);
+    zones_.erase(std::find(zones_.begin(), zones_.end(), z->second));
+  }
+  zone_of_.erase(z);
+  --node_names_in_tree_;
+  list_dirty_ = true;
+}
+
+void Cache::AddNode(std::shared_ptr<const api::Node> node) {
+  std::string name = node->metadata.name;
+  if (zone_of_.count(name)) {
+    UpdateNode(std::move(node));
+    return;
+  }
+  AddToTree(*node);
+  NodeInfoFor(name).SetNode(std::move(node));
+}
+
+void Cache::UpdateNode(std::shared_ptr<const api::Node> node) {
+  std::string name = node->metadata.name;
+  auto z = zone_of_.find(name);
+  if (z == zone_of_.end()) {
+    AddNode(std::move(node));
+    return;
+  }
+  if (z->second != ZoneKey(*node)) {
+    RemoveFromTree(name);
+    AddToTree(*node);
+  }
+  NodeInfoFor(name).SetNode(std::move(node));
+}
+
+void Cache::RemoveNode(const std::string& name) {
+  RemoveFromTree(name);
+  auto it = nodes_.find(name);
+  if (it == nodes_.end()) return;
+  // Pods still bound to a deleted node stay counted until they are deleted, as upstream keeps a
+  // node-less NodeInfo for them.
+  if (it->second.pods().empty()) {
+    nodes_.erase(it);
+  } else {
+    it->second.SetNode(nullptr);
+  }
+}
+
+void Cache::AddPod(std::shared_ptr<const api::Pod> pod) {
+  const std::string& uid = pod->metadata.uid;
+  auto it = pods_.find(uid);
+  if (it != pods_.end()) {
+    // Confirms an assumed pod (or re-adds a known one): replace its entry with the stored object.
+    NodeInfoFor(it->second.node).RemovePod(uid);
+  }
+  pods_[uid] = PodState{pod->spec.node_name, false};
+  NodeInfoFor(pod->spec.node_name).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+}
+
+void Cache::UpdatePod(std::shared_ptr<const api::Pod> pod) { AddPod(std::move(pod)); }
+
+void Cache::RemovePod(const api::Pod& pod) {
+  auto it = pods_.find(pod.metadata.uid);
+  if (it == pods_.end()) return;
+  auto n = nodes_.find(it->second.node);
+  if (n != nodes_.end()) {
+    n->second.RemovePod(pod.metadata.uid);
+    if (n->second.node() == nullptr && n->second.pods().empty()) nodes_.erase(n);
+  }
+  pods_.erase(it);
+}
+
+void Cache::AssumePod(std::shared_ptr<const api::Pod> pod) {
+  pods_[pod->metadata.uid] = PodState{pod->spec.node_name, true};
+  NodeInfoFor(pod->spec.node_name).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+}
+
+void Cache::ForgetPod(const std::string& uid) {
+  auto it = pods_.find(uid);
+  if (it == pods_.end() || !it->second.assumed) return;
+  NodeInfoFor(it->second.node).RemovePod(uid);
+  pods_.erase(it);
+}
+
+bool Cache::IsAssumed(const std::string& uid) const {
+  auto it = pods_.find(uid);
+  return it != pods_.end() && it->second.assumed;
+}
+
+const std::vector<const NodeInfo*>& Cache::NodeList() {
+  if (!list_dirty_) return list_;
+  list_.clear();
+  list_.reserve(node_names_in_tree_);
+  // Upstream nodeTree.list(): one node from each zone in turn until every zone is exhausted.
+  std::vector<size_t> next(zones_.size(), 0);
+  size_t added = 0;
+  while (added < node_names_in_tree_) {
+    for (size_t z = 0; z < zones_.size(); ++z) {
+      const auto& names = tree_[zones_[z]];
+      if (next[z] >= names.size()) continue;
+      list_.push_back(&nodes_.at(names[next[z]++]));
+      ++added;
+    }
+  }
+  list_dirty_ = false;
+  return list_;
+}
+
+const NodeInfo* Cache::GetNode(const std::string& name) const {
+  auto it = nodes_.find(name);
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,140 @@
+// The kube-scheduler framework: status codes, cycle state, and one small interface per extension
+// point (upstream pkg/scheduler/framework/interface.go). Plugins keep their upstream names and
+// semantics; a Profile (profile.h) runs them in configured order.
+//
+// Everything a plugin sees is immutable for the duration of a cycle: the pod and the node infos
+// of the snapshot. Scores are int64 in [0, kMaxNodeScore] after normalisation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/api/pod.h"
+#include "models/scheduler/node_info.h"
+
+namespace kubesim::scheduler {
+
+inline constexpr int64_t kMaxNodeScore = 100;
+inline constexpr int64_t kMinNodeScore = 0;
+
+enum class Code { kSuccess, kError, kUnschedulable, kUnschedulableAndUnresolvable, kWait, kSkip, kPending };
+const char* CodeName(Code c);
+
+// Upstream framework.Status: a code, the reasons shown to users, and the plugin that set it.
+class Status {
+ public:
+  Status() = default;
+  explicit Status(Code code, std::vector<std::string> reasons = {}) : code_(code), reasons_(std::move(reasons)) {}
+  static Status Success() { return Status(); }
+  static Status Unschedulable(std::string reason) { return Status(Code::kUnschedulable, {std::move(reason)}); }
+  static Status Unresolvable(std::string reason) {
+    return Status(Code::kUnschedulableAndUnresolvable, {std::move(reason)});
+  }
+  static Status Error(std::string reason) { return Status(Code::kError, {std::move(reason)}); }
+  static Status Skip() { return Status(Code::kSkip); }
+
+  Code code() const { return code_; }
+  bool IsSuccess() const { return code_ == Code::kSuccess; }
+  bool IsSkip() const { return code_ == Code::kSkip; }
+  bool IsRejected() const { return code_ == Code::kUnschedulable || code_ == Code::kUnschedulableAndUnresolvable; }
+  const std::vector<std::string>& reasons() const { return reasons_; }
+  const std::string& plugin() const { return plugin_; }
+  Status& WithPlugin(std::string p) {
+    plugin_ = std::move(p);
+    return *this;
+  }
+  std::string Message() const;
+
+ private:
+  Code code_ = Code::kSuccess;
+  std::vector<std::string> reasons_;
+  std::string plugin_;
+};
+
+// Per-cycle scratch space plugins share between their extension points (upstream CycleState).
+struct StateData {
+  virtual ~StateData() = default;
+};
+class CycleState {
+ public:
+  void Write(const std::string& key, std::unique_ptr<StateData> data) { data_[key] = std::move(data); }
+  template <typename T>
+  const T* Read(const std::string& key) const {
+    auto it = data_.find(key);
+    return it == data_.end() ? nullptr : dynamic_cast<const T*>(it->second.get());
+  }
+  bool skip_filter(const std::string& plugin) const { return skip_filter_.count(plugin) > 0; }
+  bool skip_score(const std::string& plugin) const { return skip_score_.count(plugin) > 0; }
+  void SetSkipFilter(const std::string& plugin) { skip_filter_.insert(plugin); }
+  void SetSkipScore(const std::string& plugin) { skip_score_.insert(plugin); }
+
+ private:
+  std::map<std::string, std::unique_ptr<StateData>> data_;
+  std::set<std::string> skip_filter_;
+  std::set<std::string> skip_score_;
+};
+
+struct NodeScore {
+  std::string name;
+  int64_t score = 0;
+};
+using NodeScoreList = std::vector<NodeScore>;
+
+// Cluster events a plugin's rejection can be resolved by (upstream ClusterEvent), for requeueing.
+enum ClusterEvent : uint32_t {
+  kEventNodeAdd = 1u << 0,
+  kEventNodeUpdate = 1u << 1,
+  kEventAssignedPodDelete = 1u << 2,
+  kEventAssignedPodUpdate = 1u << 3,
+  kEventAssignedPodAdd = 1u << 4,
+  kEventUnscheduledPodUpdate = 1u << 5,
+  kEventAll = 0xffffffffu,
+};
+
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual std::string Name() const = 0;
+  // Events that may make a pod this plugin rejected schedulable (upstream EventsToRegister).
+  virtual uint32_t EventsToRegister() const { return kEventAll; }
+};
+
+class QueueSortPlugin : public virtual Plugin {
+ public:
+  virtual bool Less(const api::Pod& a, sim::Time a_timestamp, const api::Pod& b, sim::Time b_timestamp) const = 0;
+};
+
+class PreFilterPlugin : public virtual Plugin {
+ public:
+  // Skip status: the plugin's Filter is skipped for this pod.
+  virtual Status PreFilter(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes) = 0;
+};
+
+class FilterPlugin : public virtual Plugin {
+ public:
+  virtual Status Filter(const CycleState& state, const api::Pod& pod, const NodeInfo& node) const = 0;
+};
+
+class PreScorePlugin : public virtual Plugin {
+ public:
+  // Skip status: the plugin's Score is skipped for this pod.
+  virtual Status PreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes) = 0;
+};
+
+class ScorePlugin : public virtual Plugin {
+ public:
+  virtual Status Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node, int64_t* score) const = 0;
+  virtual bool HasNormalize() const { return false; }
+  virtual Status NormalizeScore(const CycleState& /*state*/, const api::Pod& /*pod*/, NodeScoreList& /*scores*/) const {
+    return Status::Success();
+  }
+};
+
+// Upstream helper.DefaultNormalizeScore: scale to [0, maxPriority] by the maximum, optionally reversed.
+void DefaultNormalizeScore(int64_t max_priority, bool reverse, NodeScoreList& scores);
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,120 @@
+#include "models/scheduler/node_info.h"
+
+#include <algorithm>
+
+namespace kubesim::scheduler {
+
+void Resource::Add(const Resource& o) {
+  milli_cpu += o.milli_cpu;
+  memory += o.memory;
+  ephemeral_storage += o.ephemeral_storage;
+  allowed_pod_number += o.allowed_pod_number;
+  for (const auto& [k, v] : o.scalar) scalar[k] += v;
+}
+
+void Resource::Sub(const Resource& o) {
+  milli_cpu -= o.milli_cpu;
+  memory -= o.memory;
+  ephemeral_storage -= o.ephemeral_storage;
+  allowed_pod_number -= o.allowed_pod_number;
+  for (const auto& [k, v] : o.scalar) scalar[k] -= v;
+}
+
+void Resource::SetMax(const Resource& o) {
+  milli_cpu = std::max(milli_cpu, o.milli_cpu);
+  memory = std::max(memory, o.memory);
+  ephemeral_storage = std::max(ephemeral_storage, o.ephemeral_storage);
+  for (const auto& [k, v] : o.scalar) scalar[k] = std::max(scalar[k], v);
+}
+
+int64_t Resource::Get(const std::string& name) const {
+  if (name == api::kResourceCPU) return milli_cpu;
+  if (name == api::kResourceMemory) return memory;
+  if (name == api::kResourceEphemeralStorage) return ephemeral_storage;
+  if (name == api::kResourcePods) return allowed_pod_number;
+  auto it = scalar.find(name);
+  return it == scalar.end() ? 0 : it->second;
+}
+
+Resource Resource::FromList(const api::ResourceList& list) {
+  Resource r;
+  for (const auto& [name, q] : list) {
+    if (name == api::kResourceCPU) {
+      r.milli_cpu = q.MilliValue();
+    } else if (name == api::kResourceMemory) {
+      r.memory = q.Value();
+    } else if (name == api::kResourceEphemeralStorage) {
+      r.ephemeral_storage = q.Value();
+    } else if (name == api::kResourcePods) {
+      r.allowed_pod_number = q.Value();
+    } else if (api::IsScalarResource(name)) {
+      r.scalar[name] = q.Value();
+    }
+  }
+  return r;
+}
+
+namespace {
+Resource ContainerRequests(const api::Container& c, bool non_zero) {
+  Resource r = Resource::FromList(c.requests);
+  if (non_zero) {
+    // An explicit 0 stays 0; only a missing request is defaulted (upstream GetNonzeroRequests).
+    if (!c.requests.count(api::kResourceCPU)) r.milli_cpu = kDefaultMilliCPURequest;
+    if (!c.requests.count(api::kResourceMemory)) r.memory = kDefaultMemoryRequest;
+  }
+  return r;
+}
+}  // namespace
+
+Resource ComputePodRequests(const api::Pod& pod, bool non_zero) {
+  Resource reqs;
+  for (const auto& c : pod.spec.containers) reqs.Add(ContainerRequests(c, non_zero));
+  // Init containers run one at a time before the app containers; restartable ("sidecar") ones
+  // keep running, so they add to the app sum and to every later init container's peak.
+  Resource sidecars;
+  Resource init_peak;
+  for (const auto& c : pod.spec.init_containers) {
+    Resource cr = ContainerRequests(c, non_zero);
+    if (c.restart_policy == "Always") {
+      sidecars.Add(cr);
+      init_peak.SetMax(sidecars);
+    } else {
+      Resource tmp = cr;
+      tmp.Add(sidecars);
+      init_peak.SetMax(tmp);
+    }
+  }
+  reqs.Add(sidecars);
+  reqs.SetMax(init_peak);
+  reqs.Add(Resource::FromList(pod.spec.overhead));
+  reqs.allowed_pod_number = 0;
+  return reqs;
+}
+
+PodInfo::PodInfo(std::shared_ptr<const api::Pod> p)
+    : pod(std::move(p)), requests(ComputePodRequests(*pod, false)), non_zero_requests(ComputePodRequests(*pod, true)) {}
+
+void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
+  node_ = std::move(node);
+  allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
+}
+
+void NodeInfo::AddPod(PodInfoPtr pod) {
+  requested_.Add(pod->requests);
+  non_zero_requested_.Add(pod->non_zero_requests);
+  pods_.push_back(std::move(pod));
+}
+
+bool NodeInfo::RemovePod(const std::string& uid) {
+  for (size_t i = 0; i < pods_.size(); ++i) {
+    if (pods_[i]->pod->metadata.uid != uid) continue;
+    requested_.Sub(pods_[i]->requests);
+    non_zero_requested_.Sub(pods_[i]->non_zero_requests);
+    pods_[i] = std::move(pods_.back());
+    pods_.pop_back();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,77 @@
+// NodeInfo: the scheduler's aggregated view of one node (upstream framework.NodeInfo): the Node,
+// the pods assigned or assumed onto it, and the sums of their requests.
+//
+// Two sums are kept, as upstream: `requested` (real requests, used by Filter and by
+// BalancedAllocation) and `non_zero_requested` (cpu/memory defaulted to 100m / 200Mi for
+// containers that request none, used by NodeResourcesFit scoring). See spec B.0.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/api/node.h"
+#include "models/api/pod.h"
+
+namespace kubesim::scheduler {
+
+// Upstream framework.Resource: CPU in millicores, the rest in units.
+struct Resource {
+  int64_t milli_cpu = 0;
+  int64_t memory = 0;
+  int64_t ephemeral_storage = 0;
+  int64_t allowed_pod_number = 0;
+  std::map<std::string, int64_t> scalar;
+
+  void Add(const Resource& o);
+  void Sub(const Resource& o);
+  void SetMax(const Resource& o);
+  int64_t Get(const std::string& name) const;
+  static Resource FromList(const api::ResourceList& list);
+};
+
+// DefaultMilliCPURequest / DefaultMemoryRequest (pkg/scheduler/util/pod_resources.go).
+inline constexpr int64_t kDefaultMilliCPURequest = 100;
+inline constexpr int64_t kDefaultMemoryRequest = 200 * 1024 * 1024;
+
+// component-helpers PodRequests: max(Σ app + Σ sidecars, max init peak) + overhead.
+// With `non_zero`, containers that give no cpu (memory) request count as 100m (200Mi).
+Resource ComputePodRequests(const api::Pod& pod, bool non_zero);
+
+struct PodInfo {
+  std::shared_ptr<const api::Pod> pod;
+  Resource requests;           // real
+  Resource non_zero_requests;  // defaulted cpu/memory
+  explicit PodInfo(std::shared_ptr<const api::Pod> p);
+};
+using PodInfoPtr = std::shared_ptr<const PodInfo>;
+
+class NodeInfo {
+ public:
+  NodeInfo() = default;
+  explicit NodeInfo(std::shared_ptr<const api::Node> node) { SetNode(std::move(node)); }
+
+  void SetNode(std::shared_ptr<const api::Node> node);
+  const api::Node* node() const { return node_.get(); }
+  const std::shared_ptr<const api::Node>& node_ptr() const { return node_; }
+  const std::string& name() const { return node_->metadata.name; }
+
+  void AddPod(PodInfoPtr pod);
+  bool RemovePod(const std::string& uid);
+  const std::vector<PodInfoPtr>& pods() const { return pods_; }
+
+  const Resource& allocatable() const { return allocatable_; }
+  const Resource& requested() const { return requested_; }
+  const Resource& non_zero_requested() const { return non_zero_requested_; }
+
+ private:
+  std::shared_ptr<const api::Node> node_;
+  std::vector<PodInfoPtr> pods_;
+  Resource allocatable_;
+  Resource requested_;
+  Resource non_zero_requested_;
+};
+
+}  // namespace kubesim::scheduler

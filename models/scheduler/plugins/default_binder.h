@@ -1,0 +1,29 @@
+// DefaultBinder (upstream plugins/defaultbinder): POSTs a Binding of the pod to the chosen node to
+// the pods/binding subresource through the API server. Spec B.11.
+#pragma once
+
+#include <functional>
+
+#include "models/apiserver/api_server.h"
+#include "models/scheduler/framework.h"
+
+namespace kubesim::scheduler {
+
+class BindPlugin : public virtual Plugin {
+ public:
+  // Calls `done` with the outcome once the API server answered.
+  virtual void Bind(const api::Pod& pod, const std::string& node, std::function<void(Status)> done) = 0;
+};
+
+class DefaultBinder : public BindPlugin {
+ public:
+  static constexpr const char* kName = "DefaultBinder";
+  explicit DefaultBinder(apiserver::ApiServer& api) : api_(api) {}
+  std::string Name() const override { return kName; }
+  void Bind(const api::Pod& pod, const std::string& node, std::function<void(Status)> done) override;
+
+ private:
+  apiserver::ApiServer& api_;
+};
+
+}  // namespace kubesim::scheduler

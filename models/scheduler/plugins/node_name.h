@@ -1,0 +1,17 @@
+// NodeName (upstream plugins/nodename): a pod with spec.nodeName fits only that node. Spec B.8.
+#pragma once
+
+#include "models/scheduler/framework.h"
+
+namespace kubesim::scheduler {
+
+class NodeName : public FilterPlugin {
+ public:
+  static constexpr const char* kName = "NodeName";
+  static constexpr const char* kReason = "node(s) didn't match the requested node name";
+  std::string Name() const override { return kName; }
+  uint32_t EventsToRegister() const override { return kEventNodeAdd; }
+  Status Filter(const CycleState& state, const api::Pod& pod, const NodeInfo& node) const override;
+};
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,107 @@
+#include "models/scheduler/plugins/resource_allocation.h"
+
+#include <cmath>
+
+#include "models/scheduler/framework.h"
+
+namespace kubesim::scheduler {
+
+std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, const api::Pod& pod, bool use_requested) {
+  Resource real = ComputePodRequests(pod, false);
+  Resource non_zero = use_requested ? real : ComputePodRequests(pod, true);
+  std::vector<int64_t> out;
+  out.reserve(resources.size());
+  for (const auto& r : resources) {
+    bool cpu_or_mem = r.name == api::kResourceCPU || r.name == api::kResourceMemory;
+    const Resource& src = cpu_or_mem ? non_zero : real;
+    out.push_back(src.Get(r.name));
+  }
+  return out;
+}
+
+void AllocatableAndRequested(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& pod_requests,
+                             const NodeInfo& node, bool use_requested, std::vector<int64_t>* allocatable,
+                             std::vector<int64_t>* requested) {
+  allocatable->assign(resources.size(), 0);
+  requested->assign(resources.size(), 0);
+  for (size_t i = 0; i < resources.size(); ++i) {
+    const std::string& name = resources[i].name;
+    int64_t alloc = 0, req = 0;
+    if (name == api::kResourceCPU || name == api::kResourceMemory) {
+      const Resource& node_req = use_requested ? node.requested() : node.non_zero_requested();
+      alloc = node.allocatable().Get(name);
+      req = node_req.Get(name) + pod_requests[i];
+    } else if (name == api::kResourceEphemeralStorage) {
+      alloc = node.allocatable().ephemeral_storage;
+      req = node.requested().ephemeral_storage + pod_requests[i];
+    } else {
+      // A scalar resource the pod does not request is left out of the score.
+      if (pod_requests[i] == 0 && api::IsScalarResource(name)) continue;
+      auto it = node.allocatable().scalar.find(name);
+      if (it == node.allocatable().scalar.end()) continue;
+      alloc = it->second;
+      req = node.requested().Get(name) + pod_requests[i];
+    }
+    if (alloc == 0) continue;
+    (*allocatable)[i] = alloc;
+    (*requested)[i] = req;
+  }
+}
+
+int64_t LeastAllocatedScore(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& requested,
+                            const std::vector<int64_t>& allocatable) {
+  int64_t node_score = 0, weight_sum = 0;
+  for (size_t i = 0; i < requested.size(); ++i) {
+    if (allocatable[i] == 0) continue;
+    int64_t s = requested[i] > allocatable[i] ? 0 : (allocatable[i] - requested[i]) * kMaxNodeScore / allocatable[i];
+    node_score += s * resources[i].weight;
+    weight_sum += resources[i].weight;
+  }
+  return weight_sum == 0 ? 0 : node_score / weight_sum;
+}
+
+int64_t MostAllocatedScore(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& requested,
+                           const std::vector<int64_t>& allocatable) {
+  int64_t node_score = 0, weight_sum = 0;
+  for (size_t i = 0; i < requested.size(); ++i) {
+    if (allocatable[i] == 0) continue;
+    int64_t req = std::min(requested[i], allocatable[i]);  // upstream caps at capacity
+    node_score += req * kMaxNodeScore / allocatable[i] * resources[i].weight;
+    weight_sum += resources[i].weight;
+  }
+  return weight_sum == 0 ? 0 : node_score / weight_sum;
+}
+
+int64_t BrokenLinear(const std::vector<UtilizationShapePoint>& shape, int64_t p) {
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (p <= shape[i].utilization) {
+      if (i == 0) return shape[0].score;
+      return shape[i - 1].score + (shape[i].score - shape[i - 1].score) * (p - shape[i - 1].utilization) /
+                                      (shape[i].utilization - shape[i - 1].utilization);
+    }
+  }
+  return shape.back().score;
+}
+
+int64_t RequestedToCapacityRatioScore(const std::vector<ResourceSpec>& resources,
+                                      const std::vector<UtilizationShapePoint>& shape,
+                                      const std::vector<int64_t>& requested, const std::vector<int64_t>& allocatable) {
+  constexpr int64_t kMaxUtilization = 100;
+  constexpr int64_t kScale = kMaxNodeScore / 10;  // MaxNodeScore / MaxCustomPriorityScore
+  std::vector<UtilizationShapePoint> scaled = shape;
+  for (auto& p : scaled) p.score *= kScale;
+  int64_t node_score = 0, weight_sum = 0;
+  for (size_t i = 0; i < requested.size(); ++i) {
+    if (allocatable[i] == 0) continue;
+    int64_t util = (requested[i] > allocatable[i]) ? kMaxUtilization : requested[i] * kMaxUtilization / allocatable[i];
+    int64_t s = BrokenLinear(scaled, util);
+    if (s > 0) {
+      node_score += s * resources[i].weight;
+      weight_sum += resources[i].weight;
+    }
+  }
+  if (weight_sum == 0) return 0;
+  return static_cast<int64_t>(std::round(static_cast<double>(node_score) / static_cast<double>(weight_sum)));
+}
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,51 @@
+#include "models/scheduler/registry.h"
+
+#include "models/scheduler/plugins/default_binder.h"
+#include "models/scheduler/plugins/node_name.h"
+#include "models/scheduler/plugins/node_resources_balanced_allocation.h"
+#include "models/scheduler/plugins/node_resources_fit.h"
+#include "models/scheduler/plugins/node_unschedulable.h"
+#include "models/scheduler/plugins/priority_sort.h"
+#include "models/scheduler/plugins/taint_toleration.h"
+
+namespace kubesim::scheduler {
+namespace {
+template <typename T>
+PluginFactory Simple() {
+  return [](const PluginContext&) -> sim::StatusOr<std::shared_ptr<Plugin>> { return std::shared_ptr<Plugin>(std::make_shared<T>()); };
+}
+}  // namespace
+
+Registry Registry::InTree() {
+  Registry r;
+  (void)r.Register(PrioritySort::kName, Simple<PrioritySort>());
+  (void)r.Register(NodeUnschedulable::kName, Simple<NodeUnschedulable>());
+  (void)r.Register(NodeName::kName, Simple<NodeName>());
+  (void)r.Register(TaintToleration::kName, Simple<TaintToleration>());
+  (void)r.Register(NodeResourcesFit::kName, Simple<NodeResourcesFit>());
+  (void)r.Register(NodeResourcesBalancedAllocation::kName, Simple<NodeResourcesBalancedAllocation>());
+  (void)r.Register(DefaultBinder::kName, [](const PluginContext& ctx) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+    if (ctx.api == nullptr) return sim::InvalidArgument("DefaultBinder needs an API server");
+    return std::shared_ptr<Plugin>(std::make_shared<DefaultBinder>(*ctx.api));
+  });
+  return r;
+}
+
+sim::Status Registry::Register(const std::string& name, PluginFactory factory) {
+  if (factories_.count(name)) return sim::InvalidArgument("a plugin named \"" + name + "\" already exists");
+  factories_[name] = std::move(factory);
+  return sim::Status::Ok();
+}
+
+const PluginFactory* Registry::Find(const std::string& name) const {
+  auto it = factories_.find(name);
+  return it == factories_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Registry::Names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, f] : factories_) out.push_back(name);
+  return out;
+}
+
+}  // namespace kubesim::scheduler

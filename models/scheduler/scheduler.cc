@@ -1,0 +1,356 @@
+#include "models/scheduler/scheduler.h"
+
+#include <algorithm>
+
+namespace kubesim::scheduler {
+
+// Upstream schedule_one.go: minFeasibleNodesToFind = 100, minFeasibleNodesPercentageToFind = 5.
+int32_t NumFeasibleNodesToFind(int32_t percentage, int32_t num_all_nodes) {
+  constexpr int32_t kMinFeasibleNodesToFind = 100;
+  constexpr int32_t kMinFeasibleNodesPercentageToFind = 5;
+  if (num_all_nodes < kMinFeasibleNodesToFind) return num_all_nodes;
+  int32_t p = percentage;
+  if (p == 0) {
+    p = 50 - num_all_nodes / 125;
+    if (p < kMinFeasibleNodesPercentageToFind) p = kMinFeasibleNodesPercentageToFind;
+  }
+  int64_t k = static_cast<int64_t>(num_all_nodes) * p / 100;
+  return static_cast<int32_t>(std::max<int64_t>(k, kMinFeasibleNodesToFind));
+}
+
+std::string FitErrorMessage(int num_all_nodes, const std::map<std::string, Status>& node_statuses,
+                            const std::string& pre_filter_msg) {
+  std::string msg = "0/" + std::to_string(num_all_nodes) + " nodes are available:";
+  if (!pre_filter_msg.empty()) return msg + " " + pre_filter_msg + ".";
+  std::map<std::string, int> histogram;
+  for (const auto& [node, status] : node_statuses) {
+    for (const auto& r : status.reasons()) histogram[r]++;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [reason, n] : histogram) parts.push_back(std::to_string(n) + " " + reason);
+  std::sort(parts.begin(), parts.end());  // upstream sort.Strings over "<count> <reason>"
+  std::string joined;
+  for (const auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
+  if (!joined.empty()) msg += " " + joined + ".";
+  return msg;
+}
+
+Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
+                     SchedulerConfig config, const Registry& registry)
+    : sim_(sim),
+      api_(api),
+      recorder_(std::move(recorder)),
+      config_(std::move(config)),
+      registry_(registry),
+      pod_informer_(sim, api, "Pod"),
+      node_informer_(sim, api, "Node"),
+      tiebreak_rng_(sim.Stream("scheduler/tiebreak")),
+      latency_rng_(sim.Stream("scheduler/cycle-latency")) {}
+
+Scheduler::~Scheduler() { *alive_ = false; }
+
+sim::Status Scheduler::Init() {
+  PluginContext ctx{&api_, &sim_};
+  for (const auto& pc : config_.profiles) {
+    KUBESIM_ASSIGN_OR_RETURN(auto profile, Profile::Build(pc, registry_, ctx));
+    for (const auto& existing : profiles_) {
+      if (existing->scheduler_name() == profile->scheduler_name()) {
+        return sim::InvalidArgument("profiles: Duplicate value: \"" + profile->scheduler_name() + "\"");
+      }
+    }
+    profiles_.push_back(std::move(profile));
+  }
+  if (profiles_.empty()) return sim::InvalidArgument("profiles: Required value: at least one profile is required");
+  queue_ = std::make_unique<SchedulingQueue>(sim_, profiles_[0]->queue_sort(), config_.queue);
+  queue_->SetOnActive([this]() { MaybeScheduleNext(); });
+  return sim::Status::Ok();
+}
+
+void Scheduler::Start() {
+  pod_informer_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPodAdd(o); },
+                                  [this](const api::ObjectPtr& a, const api::ObjectPtr& b) { OnPodUpdate(a, b); },
+                                  [this](const api::ObjectPtr& o) { OnPodDelete(o); }});
+  node_informer_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnNodeAdd(o); },
+                                   [this](const api::ObjectPtr& a, const api::ObjectPtr& b) { OnNodeUpdate(a, b); },
+                                   [this](const api::ObjectPtr& o) { OnNodeDelete(o); }});
+  node_informer_.Start();
+  pod_informer_.Start();
+  queue_->Run();
+}
+
+size_t Scheduler::pending_pods() const { return queue_ ? queue_->pending() : 0; }
+
+Profile* Scheduler::ProfileFor(const api::Pod& pod) {
+  for (auto& p : profiles_) {
+    if (p->scheduler_name() == pod.spec.scheduler_name) return p.get();
+  }
+  return nullptr;
+}
+
+namespace {
+bool Assigned(const api::Pod& pod) { return !pod.spec.node_name.empty(); }
+// Terminal pods no longer hold node resources for the scheduler (v1.27+, kubernetes #96515).
+bool CountsOnNode(const api::Pod& pod) { return Assigned(pod) && !pod.IsTerminal(); }
+}  // namespace
+
+void Scheduler::OnPodAdd(const api::ObjectPtr& obj) {
+  auto pod = api::As<api::Pod>(obj);
+  if (CountsOnNode(*pod)) {
+    cache_.AddPod(pod);
+    queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodAdd);
+  } else if (!Assigned(*pod) && !pod->IsTerminal() && !pod->metadata.deletion_timestamp && Responsible(*pod)) {
+    queue_->Add(pod);
+  }
+}
+
+void Scheduler::OnPodUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr& new_obj) {
+  auto old_pod = api::As<api::Pod>(old_obj);
+  auto pod = api::As<api::Pod>(new_obj);
+  bool was_counted = CountsOnNode(*old_pod);
+  bool counted = CountsOnNode(*pod);
+  if (counted) {
+    if (!was_counted) queue_->Delete(pod->metadata.uid);  // just bound
+    cache_.UpdatePod(pod);
+    if (was_counted) queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodUpdate);
+    return;
+  }
+  if (was_counted) {
+    cache_.RemovePod(*old_pod);
+    queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
+    return;
+  }
+  if (!Assigned(*pod) && Responsible(*pod)) {
+    if (pod->metadata.deletion_timestamp || pod->IsTerminal()) {
+      queue_->Delete(pod->metadata.uid);
+    } else {
+      queue_->Update(pod);
+    }
+  }
+}
+
+void Scheduler::OnPodDelete(const api::ObjectPtr& obj) {
+  auto pod = api::As<api::Pod>(obj);
+  if (Assigned(*pod)) {
+    cache_.RemovePod(*pod);
+    queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
+  } else {
+    queue_->Delete(pod->metadata.uid);
+    cache_.ForgetPod(pod->metadata.uid);
+  }
+}
+
+void Scheduler::OnNodeAdd(const api::ObjectPtr& obj) {
+  cache_.AddNode(api::As<api::Node>(obj));
+  queue_->MoveAllToActiveOrBackoffQueue(kEventNodeAdd);
+}
+
+void Scheduler::OnNodeUpdate(const api::ObjectPtr&, const api::ObjectPtr& new_obj) {
+  auto node = api::As<api::Node>(new_obj);
+  cache_.UpdateNode(node);
+  queue_->MoveAllToActiveOrBackoffQueue(kEventNodeUpdate);
+}
+
+void Scheduler::OnNodeDelete(const api::ObjectPtr& obj) { cache_.RemoveNode(obj->metadata.name); }
+
+void Scheduler::MaybeScheduleNext() {
+  // Never re-entrant: the next cycle is its own event, after whatever enqueued the pod. As
+  // upstream's WaitForCacheSync, nothing is scheduled before both informers have listed.
+  if (busy_ || wake_scheduled_ || queue_->active_size() == 0) return;
+  if (!pod_informer_.HasSynced() || !node_informer_.HasSynced()) {
+    wake_scheduled_ = true;
+    std::weak_ptr<bool> alive = alive_;
+    sim_.After(sim::Duration::Milliseconds(100), [this, alive]() {
+      if (!alive.lock()) return;
+      wake_scheduled_ = false;
+      MaybeScheduleNext();
+    });
+    return;
+  }
+  wake_scheduled_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(sim::Duration::Zero(), [this, alive]() {
+    if (!alive.lock()) return;
+    wake_scheduled_ = false;
+    ScheduleOne();
+  });
+}
+
+ScheduleResult Scheduler::SchedulePod(Profile& profile, const api::Pod& pod, bool explain) {
+  ScheduleResult result;
+  const std::vector<const NodeInfo*>& all = cache_.NodeList();
+  int32_t n = static_cast<int32_t>(all.size());
+  if (n == 0) {
+    result.status = Status::Unresolvable("no nodes available to schedule pods");
+    result.message = "no nodes available to schedule pods";
+    return result;
+  }
+  CycleState state;
+  Status pre = profile.RunPreFilter(state, pod, all);
+  if (!pre.IsSuccess()) {
+    result.status = pre;
+    result.message = pre.code() == Code::kError ? pre.Message() : FitErrorMessage(n, {}, pre.Message());
+    for (const NodeInfo* ni : all) result.node_status[ni->name()] = pre;
+    return result;
+  }
+  int32_t percentage = profile.config().percentage_of_nodes_to_score.value_or(config_.percentage_of_nodes_to_score);
+  int32_t to_find = profile.HasScorePlugins() ? NumFeasibleNodesToFind(percentage, n) : 1;
+  if (explain) to_find = n;
+  std::vector<const NodeInfo*> feasible_nodes;
+  int processed = 0;
+  for (int32_t i = 0; i < n && static_cast<int32_t>(feasible_nodes.size()) < to_find; ++i) {
+    const NodeInfo* ni = all[(next_start_node_index_ + static_cast<size_t>(i)) % all.size()];
+    ++processed;
+    Status s = profile.RunFilter(state, pod, *ni);
+    if (s.IsSuccess()) {
+      feasible_nodes.push_back(ni);
+    } else if (s.code() == Code::kError) {
+      result.status = s;
+      result.message = s.Message();
+      return result;
+    } else {
+      result.node_status[ni->name()] = s;
+    }
+  }
+  result.evaluated = processed;
+  if (!explain) next_start_node_index_ = (next_start_node_index_ + static_cast<size_t>(processed)) % all.size();
+  for (const NodeInfo* ni : feasible_nodes) result.feasible.push_back(ni->name());
+  if (feasible_nodes.empty()) {
+    result.status = Status(Code::kUnschedulable);
+    result.message = FitErrorMessage(n, result.node_status);
+    return result;
+  }
+  if (feasible_nodes.size() == 1 && !explain) {
+    result.selected = feasible_nodes[0]->name();
+    return result;
+  }
+  Status ps = profile.RunPreScore(state, pod, feasible_nodes);
+  if (!ps.IsSuccess()) {
+    result.status = ps;
+    result.message = ps.Message();
+    return result;
+  }
+  Status ss = profile.RunScore(state, pod, feasible_nodes, &result.totals, explain ? &result.scores : nullptr);
+  if (!ss.IsSuccess()) {
+    result.status = ss;
+    result.message = ss.Message();
+    return result;
+  }
+  result.selected = SelectHost(result.feasible, result.totals);
+  return result;
+}
+
+std::string Scheduler::SelectHost(const std::vector<std::string>& feasible, const std::vector<int64_t>& totals) {
+  // As upstream selectHost (v1.28–v1.34): uniform choice among the nodes with the top score, by
+  // reservoir sampling — the k-th top node replaces the choice with probability 1/k.
+  size_t best = 0;
+  int64_t count = 1;
+  for (size_t i = 1; i < feasible.size(); ++i) {
+    if (totals[i] > totals[best]) {
+      best = i;
+      count = 1;
+    } else if (totals[i] == totals[best]) {
+      ++count;
+      if (tiebreak_rng_.UniformInt(static_cast<uint64_t>(count)) == 0) best = i;
+    }
+  }
+  return feasible[best];
+}
+
+void Scheduler::ScheduleOne() {
+  if (busy_) return;
+  std::optional<QueuedPodInfo> popped = queue_->Pop();
+  if (!popped) return;
+  QueuedPodInfo info = std::move(*popped);
+  int64_t cycle = queue_->scheduling_cycle();
+  ++attempts_;
+  // The informer holds the newest version; skip pods deleted or bound meanwhile.
+  auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(info.pod->metadata)));
+  if (!current || current->metadata.uid != info.pod->metadata.uid || Assigned(*current) ||
+      current->metadata.deletion_timestamp) {
+    queue_->Done(info.pod->metadata.uid);
+    MaybeScheduleNext();
+    return;
+  }
+  info.pod = current;
+  Profile* profile = ProfileFor(*current);
+  busy_ = true;
+  ScheduleResult result = SchedulePod(*profile, *current, false);
+  sim::Duration took = config_.cycle_latency.Sample(latency_rng_);
+  if (result.selected.empty()) {
+    HandleFailure(*profile, std::move(info), cycle, result);
+  } else {
+    auto assumed = std::static_pointer_cast<api::Pod>(current->Clone());
+    assumed->spec.node_name = result.selected;
+    std::shared_ptr<const api::Pod> assumed_const = assumed;
+    cache_.AssumePod(assumed_const);
+    std::weak_ptr<bool> alive = alive_;
+    // The binding cycle starts once the scheduling cycle's time has passed.
+    sim_.After(took, [this, alive, profile, assumed_const, info, cycle]() mutable {
+      if (!alive.lock()) return;
+      Bind(*profile, assumed_const, std::move(info), cycle);
+    });
+  }
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(took, [this, alive]() {
+    if (!alive.lock()) return;
+    busy_ = false;
+    MaybeScheduleNext();
+  });
+}
+
+void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result) {
+  std::vector<std::string> rejectors;
+  for (const auto& [node, status] : result.node_status) {
+    if (!status.plugin().empty() &&
+        std::find(rejectors.begin(), rejectors.end(), status.plugin()) == rejectors.end()) {
+      rejectors.push_back(status.plugin());
+    }
+  }
+  std::sort(rejectors.begin(), rejectors.end());
+  info.unschedulable_plugins = rejectors;
+  info.requeue_events = rejectors.empty() ? kEventAll : profile.EventsFor(rejectors);
+  std::string message = result.message;
+  recorder_.Event(sim_.Now(), *info.pod, "Warning", "FailedScheduling", message);
+  UpdatePodScheduledCondition(*info.pod, result.status.code() == Code::kError ? "SchedulerError" : "Unschedulable",
+                              message);
+  queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
+}
+
+void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason,
+                                            const std::string& message) {
+  // Upstream updatePod: written only when the PodScheduled condition actually changes.
+  const api::PodCondition* c = pod.FindCondition("PodScheduled");
+  if (c && c->status == "False" && c->reason == reason && c->message == message) return;
+  auto copy = std::static_pointer_cast<api::Pod>(pod.Clone());
+  copy->SetCondition("PodScheduled", "False", sim_.Now(), reason, message);
+  api_.UpdateStatus(copy, nullptr);
+}
+
+void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle) {
+  std::weak_ptr<bool> alive = alive_;
+  profile.binder()->Bind(*assumed, assumed->spec.node_name,
+                         [this, alive, &profile, assumed, info, cycle](Status s) mutable {
+                           if (!alive.lock()) return;
+                           if (s.IsSuccess()) {
+                             queue_->Done(assumed->metadata.uid);
+                             recorder_.Event(sim_.Now(), *assumed, "Normal", "Scheduled",
+                                             "Successfully assigned " + api::NamespacedName(assumed->metadata) +
+                                                 " to " + assumed->spec.node_name);
+                             return;
+                           }
+                           // handleBindingCycleError: forget the assumption, let others retry.
+                           cache_.ForgetPod(assumed->metadata.uid);
+                           queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
+                           recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling",
+                                           "Binding rejected: " + s.Message());
+                           auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(assumed->metadata)));
+                           if (current && !Assigned(*current) && !current->metadata.deletion_timestamp) {
+                             info.unschedulable_plugins.clear();
+                             info.requeue_events = kEventAll;
+                             queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
+                           }
+                           (void)profile;
+                         });
+}
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,108 @@
+// The kube-scheduler component: informers on pods and nodes, the scheduling queue, the cache, one
+// Profile per schedulerName, and the ScheduleOne loop (upstream schedule_one.go), talking to the
+// rest of the cluster only through the API server.
+//
+// A scheduling cycle runs at the instant its pod is popped, against the cache as it is then; the
+// scheduler is then busy for `cycle_latency` (its measured per-pod decision time) before the
+// binding request is sent and the next pod is popped. Binding is asynchronous, as upstream's
+// binding goroutine: the pod is assumed in the cache until the bind commits and the informer
+// confirms it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/apiserver/api_server.h"
+#include "models/client/event_recorder.h"
+#include "models/client/informer.h"
+#include "models/scheduler/cache.h"
+#include "models/scheduler/profile.h"
+#include "models/scheduler/scheduling_queue.h"
+
+namespace kubesim::scheduler {
+
+struct SchedulerConfig {
+  std::vector<ProfileConfig> profiles = {DefaultProfileConfig()};
+  int32_t percentage_of_nodes_to_score = 0;  // 0: adaptive (spec A.3)
+  QueueConfig queue;
+  // calibration.md §2.2 (kubernetes/kubernetes #42000, #56053): scheduling decision p50 ≈ 10 ms,
+  // p99 ≈ 25 ms per pod.
+  apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};
+};
+
+// numFeasibleNodesToFind (spec A.3): how many feasible nodes a cycle looks for among `num_all_nodes`.
+int32_t NumFeasibleNodesToFind(int32_t percentage, int32_t num_all_nodes);
+
+// Upstream FitError.Error(): "0/N nodes are available: <count> <reason>, ... ." with the reason
+// histogram sorted as strings.
+std::string FitErrorMessage(int num_all_nodes, const std::map<std::string, Status>& node_statuses,
+                            const std::string& pre_filter_msg = "");
+
+// The result of one scheduling cycle, also used to explain decisions.
+struct ScheduleResult {
+  std::string selected;                        // empty: unschedulable
+  std::map<std::string, Status> node_status;   // nodes that failed a filter
+  std::vector<std::string> feasible;           // in evaluation order
+  std::vector<int64_t> totals;                 // per feasible node
+  std::vector<std::vector<PluginScore>> scores;
+  int evaluated = 0;
+  Status status;  // Success, or the FitError / PreFilter / Error status
+  std::string message;
+};
+
+class Scheduler {
+ public:
+  Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder, SchedulerConfig config,
+            const Registry& registry);
+  ~Scheduler();
+
+  // Validates the profiles; then Start() wires informers and loops.
+  sim::Status Init();
+  void Start();
+
+  // Runs Filter/Score for `pod` against the current cache without assuming anything; used by the
+  // cycle itself and by tools that explain a decision. `explain` keeps per-plugin scores.
+  ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, bool explain);
+
+  Cache& cache() { return cache_; }
+  size_t pending_pods() const;
+  int64_t attempts() const { return attempts_; }
+
+ private:
+  Profile* ProfileFor(const api::Pod& pod);
+  bool Responsible(const api::Pod& pod) { return ProfileFor(pod) != nullptr; }
+  void OnPodAdd(const api::ObjectPtr& obj);
+  void OnPodUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr& new_obj);
+  void OnPodDelete(const api::ObjectPtr& obj);
+  void OnNodeAdd(const api::ObjectPtr& obj);
+  void OnNodeUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr& new_obj);
+  void OnNodeDelete(const api::ObjectPtr& obj);
+  void MaybeScheduleNext();
+  void ScheduleOne();
+  void HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result);
+  void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle);
+  void UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason, const std::string& message);
+  std::string SelectHost(const std::vector<std::string>& feasible, const std::vector<int64_t>& totals);
+
+  sim::Simulation& sim_;
+  apiserver::ApiServer& api_;
+  client::EventRecorder recorder_;
+  SchedulerConfig config_;
+  const Registry& registry_;
+  std::vector<std::unique_ptr<Profile>> profiles_;
+  std::unique_ptr<SchedulingQueue> queue_;
+  Cache cache_;
+  client::Informer pod_informer_;
+  client::Informer node_informer_;
+  sim::Rng& tiebreak_rng_;
+  sim::Rng& latency_rng_;
+  size_t next_start_node_index_ = 0;
+  bool busy_ = false;
+  bool wake_scheduled_ = false;
+  int64_t attempts_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace kubesim::scheduler
