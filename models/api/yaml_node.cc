@@ -108,17 +108,22 @@ sim::Status YamlNode::ExpectMap() const {
 }
 
 sim::Status YamlNode::CheckKeys(std::initializer_list<std::string_view> allowed) const {
-  auto entries = Entries();
-  if (!entries.ok()) return entries.status();
-  for (const auto& [key, child] : *entries) {
+  return CheckKeys(std::vector<std::string_view>(allowed));
+}
+
+sim::Status YamlNode::CheckKeys(const std::vector<std::string_view>& allowed) const {
+  KUBESIM_RETURN_IF_ERROR(Entries().status());  // mapping, string keys, no duplicates
+  for (const auto& kv : node_) {
+    // Point at the key itself: that is what the user mistyped.
+    YamlNode key = Child(kv.first, path_, line_, column_);
+    std::string name = key.Scalar();
     bool known = false;
-    for (std::string_view a : allowed) known = known || a == key;
-    if (!known) {
-      std::string list;
-      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return YamlNode(YAML::Node(), file_, child.path(), child.line(), child.column())
-          .Error("unknown field \"" + key + "\" (known fields: " + list + ")");
-    }
+    for (std::string_view a : allowed) known = known || a == name;
+    if (known) continue;
+    std::string list;
+    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    YamlNode at = Child(kv.first, path_.empty() ? name : path_ + "." + name, line_, column_);
+    return at.Error("unknown field \"" + name + "\" (known fields: " + list + ")");
   }
   return sim::Status::Ok();
 }

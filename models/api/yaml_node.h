@@ -55,6 +55,7 @@ class YamlNode {
   sim::StatusOr<std::vector<YamlNode>> Items() const;
   // Errors on any key not in `allowed` (strict decoding), and on duplicate keys.
   sim::Status CheckKeys(std::initializer_list<std::string_view> allowed) const;
+  sim::Status CheckKeys(const std::vector<std::string_view>& allowed) const;
   sim::Status ExpectMap() const;
 
   sim::StatusOr<std::string> String() const;

@@ -48,6 +48,7 @@ class Cluster : public scenario::ActionContext {
   sim::Simulation& simulation() { return sim_; }
   apiserver::ApiServer& api_server() { return *api_; }
   scheduler::Scheduler& scheduler() { return *scheduler_; }
+  const etcd::MvccStore& store() const { return store_; }
 
   // ActionContext.
   void CreateObject(std::shared_ptr<api::Object> obj) override;

@@ -144,10 +144,33 @@ void Scheduler::OnNodeAdd(const api::ObjectPtr& obj) {
   queue_->MoveAllToActiveOrBackoffQueue(kEventNodeAdd);
 }
 
-void Scheduler::OnNodeUpdate(const api::ObjectPtr&, const api::ObjectPtr& new_obj) {
+namespace {
+// Upstream nodeSchedulingPropertiesChange: only changes that can make a pod fit requeue pods;
+// a heartbeat (condition times) alone does not.
+bool SchedulingPropertiesChanged(const api::Node& a, const api::Node& b) {
+  if (a.spec.unschedulable != b.spec.unschedulable) return true;
+  if (!(a.status.allocatable == b.status.allocatable)) return true;
+  if (a.metadata.labels != b.metadata.labels) return true;
+  if (a.spec.taints.size() != b.spec.taints.size()) return true;
+  for (size_t i = 0; i < a.spec.taints.size(); ++i) {
+    const auto &x = a.spec.taints[i], &y = b.spec.taints[i];
+    if (x.key != y.key || x.value != y.value || x.effect != y.effect) return true;
+  }
+  if (a.status.conditions.size() != b.status.conditions.size()) return true;
+  for (size_t i = 0; i < a.status.conditions.size(); ++i) {
+    const auto &x = a.status.conditions[i], &y = b.status.conditions[i];
+    if (x.type != y.type || x.status != y.status) return true;
+  }
+  return false;
+}
+}  // namespace
+
+void Scheduler::OnNodeUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr& new_obj) {
   auto node = api::As<api::Node>(new_obj);
   cache_.UpdateNode(node);
-  queue_->MoveAllToActiveOrBackoffQueue(kEventNodeUpdate);
+  if (SchedulingPropertiesChanged(*api::As<api::Node>(old_obj), *node)) {
+    queue_->MoveAllToActiveOrBackoffQueue(kEventNodeUpdate);
+  }
 }
 
 void Scheduler::OnNodeDelete(const api::ObjectPtr& obj) { cache_.RemoveNode(obj->metadata.name); }

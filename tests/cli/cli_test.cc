@@ -1,0 +1,94 @@
+// The `kubesim` binary as users and CI call it: exit status 2 and `FILE:LINE:COL: field: what`
+// for bad input, byte-identical result files for the same inputs.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <regex>
+#include <string>
+
+#include <sys/wait.h>
+
+#include "tests/support/temp_dir.h"
+
+namespace kubesim {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+Result Kubesim(const std::string& args, const TempDir& dir) {
+  std::string cmd = std::string(KUBESIM_BINARY) + " " + args + " >" + (dir / "stdout") + " 2>" + (dir / "stderr");
+  int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  return Result{WEXITSTATUS(status), ReadFile(dir / "stdout"), ReadFile(dir / "stderr")};
+}
+
+std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
+
+TEST_CASE("CLI: bad input exits 2 with an editor-style location", "[scenario]") {
+  TempDir dir;
+  const std::regex located(R"(^[^:\n]+:[0-9]+:[0-9]+: [^\n]+\n$)");
+  struct Row {
+    const char* what;
+    std::string text;
+  };
+  std::vector<Row> rows = {
+      {"malformed YAML", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {seed: [1\n"},
+      {"unknown field", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {seeds: 1}\n"},
+      {"invalid quantity",
+       "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec:\n  objects:\n    - inline: {apiVersion: v1, kind: Pod, "
+       "metadata: {name: p}, spec: {containers: [{name: c, resources: {requests: {cpu: 1x}}}]}}\n"},
+      {"invalid duration", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {duration: 5x}\n"},
+      {"missing file", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {objects: [{file: missing.yaml}]}\n"},
+      {"pod without containers",
+       "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {objects: [{inline: {apiVersion: v1, kind: Pod, metadata: "
+       "{name: p}, spec: {}}}]}\n"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    std::string path = dir.Write("bad.yaml", r.text);
+    for (std::string args : {"run " + path + " --out " + (dir / "out"), "validate " + path}) {
+      Result res = Kubesim(args, dir);
+      INFO(args << ": " << res.err);
+      CHECK(res.exit_code == 2);
+      CHECK(std::regex_match(res.err, located));
+      CHECK(res.err.rfind(path + ":", 0) == 0);
+    }
+  }
+  Result missing = Kubesim("run " + (dir / "nope.yaml"), dir);
+  CHECK(missing.exit_code == 2);
+  Result usage = Kubesim("run", dir);
+  CHECK(usage.exit_code == 2);
+  Result bad_until = Kubesim("run " + Src("scenarios/quickstart.yaml") + " --until 5x --out " + (dir / "o"), dir);
+  CHECK(bad_until.exit_code == 2);
+}
+
+TEST_CASE("CLI: two runs of the same scenario write byte-identical files", "[golden]") {
+  TempDir dir;
+  Result a = Kubesim("run " + Src("scenarios/quickstart.yaml") + " --out " + (dir / "a"), dir);
+  Result b = Kubesim("run " + Src("scenarios/quickstart.yaml") + " --out " + (dir / "b"), dir);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  for (const char* f : {"summary.json", "pods.csv", "events.jsonl"}) {
+    INFO(f);
+    std::string fa = ReadFile(dir / (std::string("a/") + f));
+    CHECK_FALSE(fa.empty());
+    CHECK(fa == ReadFile(dir / (std::string("b/") + f)));
+  }
+  CHECK_THAT(ReadFile(dir / "a/timing.json"), Catch::Contains("wall_seconds_run"));
+  CHECK_THAT(ReadFile(dir / "a/pods.csv"),
+             Catch::StartsWith("namespace,name,node,created,scheduled,running,finished,deleted,phase,attempts"));
+  Result other = Kubesim("run " + Src("scenarios/quickstart.yaml") + " --seed 7 --until 10m --out " + (dir / "c"), dir);
+  REQUIRE(other.exit_code == 0);
+  CHECK_THAT(ReadFile(dir / "c/summary.json"), Catch::Contains("\"simulated_seconds\": 600.0"));
+  CHECK(ReadFile(dir / "c/summary.json") != ReadFile(dir / "a/summary.json"));
+}
+
+}  // namespace
+}  // namespace kubesim

@@ -1,0 +1,50 @@
+// Spec D.4: upstream balanced_allocation_test.go vectors (v1.32 behaviour for best-effort pods).
+#include <catch2/catch.hpp>
+
+#include "models/scheduler/plugins/node_resources_balanced_allocation.h"
+#include "tests/models/scheduler/plugins/score_harness.h"
+#include "tests/support/builders.h"
+
+namespace kubesim::scheduler {
+namespace {
+
+using testing::MakeNodeInfo;
+using testing::NodeBuilder;
+using testing::PodBuilder;
+using testing::RunScore;
+
+TEST_CASE("BalancedAllocation: upstream vectors D.4", "[scheduler][plugin]") {
+  PodBuilder cpu_and_memory = PodBuilder().Req({{"cpu", "1000m"}, {"memory", "2000"}}).Req({{"cpu", "2000m"}, {"memory", "3000"}});
+  SECTION("BA0: v1.32 scores a pod without requests (fractions 0, 0)") {
+    NodeResourcesBalancedAllocation plugin;
+    std::vector<NodeInfo> nodes = {MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}})),
+                                   MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "4000m"}, {"memory", "10000"}}))};
+    CHECK(RunScore(plugin, PodBuilder().pod(), nodes) == std::vector<int64_t>{100, 100});
+  }
+  SECTION("BA1") {
+    NodeResourcesBalancedAllocation plugin;
+    std::vector<NodeInfo> nodes = {MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}})),
+                                   MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "6000m"}, {"memory", "10000"}}))};
+    CHECK(RunScore(plugin, cpu_and_memory.pod(), nodes) == std::vector<int64_t>{87, 100});
+  }
+  SECTION("BA6: a scalar resource the pod does not request is skipped") {
+    NodeResourcesBalancedAllocation plugin({{{"cpu", 1}, {"memory", 1}, {"nvidia.com/gpu", 1}}});
+    std::vector<NodeInfo> nodes = {
+        MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "3500m"}, {"memory", "40000"}, {"nvidia.com/gpu", "8"}})),
+        MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "3500m"}, {"memory", "40000"}}))};
+    CHECK(RunScore(plugin, cpu_and_memory.pod(), nodes) == std::vector<int64_t>{63, 63});
+  }
+  SECTION("existing pods count with their real requests, fractions cap at 1") {
+    NodeResourcesBalancedAllocation plugin;
+    std::vector<NodeInfo> nodes = {
+        MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}}),
+                     {PodBuilder("a").Req({{"cpu", "2000m"}, {"memory", "0"}})}),
+        MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "4000m"}, {"memory", "10000"}}),
+                     {PodBuilder("b").Req({{"cpu", "9000m"}, {"memory", "10000"}})})};
+    // n1: cpu 5000/4000 → 1, memory 0.5 → std 0.25 → 75; n2: both capped at 1 → 100.
+    CHECK(RunScore(plugin, cpu_and_memory.pod(), nodes) == std::vector<int64_t>{75, 100});
+  }
+}
+
+}  // namespace
+}  // namespace kubesim::scheduler

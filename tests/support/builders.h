@@ -1,0 +1,116 @@
+// Builders for test objects, shaped like upstream's st.MakePod()/st.MakeNode() so that spec
+// section D's tables read the same here: `Req({{"cpu","1000m"},{"memory","2000"}})` appends one
+// container with exactly those requests.
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/api/node.h"
+#include "models/api/pod.h"
+#include "models/scheduler/node_info.h"
+
+namespace kubesim::testing {
+
+inline api::ResourceList Resources(std::initializer_list<std::pair<const char*, const char*>> items) {
+  api::ResourceList out;
+  for (const auto& [k, v] : items) out[k] = api::Quantity::Parse(v).value();
+  return out;
+}
+
+class PodBuilder {
+ public:
+  explicit PodBuilder(std::string name = "p") {
+    pod_ = std::make_shared<api::Pod>();
+    pod_->kind = "Pod";
+    pod_->api_version = "v1";
+    pod_->metadata.name = name;
+    pod_->metadata.namespace_ = "default";
+    pod_->metadata.uid = "uid-" + name;
+  }
+  PodBuilder& Req(std::initializer_list<std::pair<const char*, const char*>> items) {
+    api::Container c;
+    c.name = "c" + std::to_string(pod_->spec.containers.size());
+    c.requests = Resources(items);
+    pod_->spec.containers.push_back(std::move(c));
+    return *this;
+  }
+  PodBuilder& Container() {  // one container without requests
+    api::Container c;
+    c.name = "c" + std::to_string(pod_->spec.containers.size());
+    pod_->spec.containers.push_back(std::move(c));
+    return *this;
+  }
+  PodBuilder& Node(std::string n) {
+    pod_->spec.node_name = std::move(n);
+    return *this;
+  }
+  PodBuilder& Priority(int32_t p) {
+    pod_->spec.priority = p;
+    return *this;
+  }
+  PodBuilder& Toleration(std::string key, std::string op, std::string value, std::string effect) {
+    pod_->spec.tolerations.push_back(api::Toleration{std::move(key), std::move(op), std::move(value), std::move(effect), {}});
+    return *this;
+  }
+  PodBuilder& Uid(std::string uid) {
+    pod_->metadata.uid = std::move(uid);
+    return *this;
+  }
+  std::shared_ptr<const api::Pod> Build() const { return std::make_shared<api::Pod>(*pod_); }
+  const api::Pod& pod() const { return *pod_; }
+
+ private:
+  std::shared_ptr<api::Pod> pod_;
+};
+
+class NodeBuilder {
+ public:
+  explicit NodeBuilder(std::string name) {
+    node_ = std::make_shared<api::Node>();
+    node_->kind = "Node";
+    node_->api_version = "v1";
+    node_->metadata.name = name;
+    node_->metadata.labels[api::kLabelHostname] = name;
+  }
+  // Capacity = allocatable, as upstream's makeNode; `pods` defaults to 110 unless given.
+  NodeBuilder& Cap(std::initializer_list<std::pair<const char*, const char*>> items) {
+    node_->status.capacity = Resources(items);
+    if (!node_->status.capacity.count("pods")) node_->status.capacity["pods"] = api::Quantity::FromUnits(110);
+    node_->status.allocatable = node_->status.capacity;
+    return *this;
+  }
+  NodeBuilder& Taint(std::string key, std::string value, std::string effect) {
+    node_->spec.taints.push_back(api::Taint{std::move(key), std::move(value), std::move(effect)});
+    return *this;
+  }
+  NodeBuilder& Label(std::string k, std::string v) {
+    node_->metadata.labels[std::move(k)] = std::move(v);
+    return *this;
+  }
+  NodeBuilder& Unschedulable() {
+    node_->spec.unschedulable = true;
+    return *this;
+  }
+  std::shared_ptr<const api::Node> Build() const { return std::make_shared<api::Node>(*node_); }
+
+ private:
+  std::shared_ptr<api::Node> node_;
+};
+
+// A NodeInfo with `existing` pods on it (as the snapshot would hold them).
+inline scheduler::NodeInfo MakeNodeInfo(const NodeBuilder& node, const std::vector<PodBuilder>& existing = {}) {
+  scheduler::NodeInfo ni(node.Build());
+  int i = 0;
+  for (const auto& p : existing) {
+    auto copy = std::make_shared<api::Pod>(p.pod());
+    copy->metadata.uid = "existing-" + std::to_string(i++) + "-" + copy->metadata.uid;
+    ni.AddPod(std::make_shared<const scheduler::PodInfo>(copy));
+  }
+  return ni;
+}
+
+}  // namespace kubesim::testing
