@@ -144,16 +144,18 @@ sim::StatusOr<Quantity> Quantity::Parse(std::string_view text) {
 }
 
 namespace {
-int64_t CeilDiv(Int128 v, Int128 d) {
-  Int128 q = v / d;
-  if (v % d != 0 && v > 0) q += 1;
+// Rounds an inexact quotient away from zero, as upstream's MilliValue/Value (negativeScaleInt64):
+// "1.5" → 2 and "-1.5" → −2.
+int64_t RoundAwayFromZero(Int128 v, Int128 d) {
+  Int128 q = v / d;  // truncates toward zero
+  if (v % d != 0) q += v > 0 ? 1 : -1;
   if (q > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
   if (q < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
   return static_cast<int64_t>(q);
 }
 }  // namespace
 
-int64_t Quantity::MilliValue() const { return CeilDiv(nanos_, 1'000'000); }
-int64_t Quantity::Value() const { return CeilDiv(nanos_, kNanosPerUnit); }
+int64_t Quantity::MilliValue() const { return RoundAwayFromZero(nanos_, 1'000'000); }
+int64_t Quantity::Value() const { return RoundAwayFromZero(nanos_, kNanosPerUnit); }
 
 }  // namespace kubesim::api

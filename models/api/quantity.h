@@ -28,8 +28,8 @@ class Quantity {
   // what is out of range.
   static sim::StatusOr<Quantity> Parse(std::string_view text);
 
-  int64_t MilliValue() const;  // rounded up; saturates at INT64_MAX
-  int64_t Value() const;       // rounded up; saturates at INT64_MAX
+  int64_t MilliValue() const;  // rounded away from zero; saturates at the int64 range
+  int64_t Value() const;       // rounded away from zero; saturates at the int64 range
   bool IsZero() const { return nanos_ == 0; }
   bool IsNegative() const { return nanos_ < 0; }
   const std::string& text() const { return text_; }  // as written, for output

@@ -2,7 +2,12 @@
 
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <set>
+#include <vector>
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <sstream>
 
 namespace kubesim::api {
@@ -194,29 +199,92 @@ sim::StatusOr<std::vector<std::string>> YamlNode::StringList() const {
   return out;
 }
 
-sim::Status CheckExpansion(const YamlNode& doc, int64_t budget) {
-  // Iterative walk: aliases share nodes, so a "billion laughs" document is small in memory but
-  // huge to any reader that visits every value; count visits and stop at the budget.
-  std::vector<YAML::Node> stack{doc.node()};
-  int64_t visited = 0;
-  while (!stack.empty()) {
-    YAML::Node n = stack.back();
-    stack.pop_back();
-    if (++visited > budget) {
-      return doc.Error("document expands to more than " + std::to_string(budget) +
-                       " YAML nodes (alias expansion or a cycle); refusing to read it");
+namespace {
+
+// Counts, from the parser's event stream, how many nodes each document has once aliases are
+// expanded: an anchored node's size is remembered, an alias adds it again. One pass over the
+// text, whatever the aliases multiply to, so a "billion laughs" document is refused at once.
+class ExpansionCounter : public YAML::EventHandler {
+ public:
+  explicit ExpansionCounter(int64_t budget) : budget_(budget) {}
+
+  bool exceeded() const { return exceeded_; }
+  bool alias_to_open_anchor() const { return alias_to_open_; }
+  YAML::Mark where() const { return where_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    anchors_.clear();
+    stack_.assign(1, Frame{0, 0});
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    Leaf(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) {
+      // An alias to an anchor whose node is still open would make the document contain itself.
+      Mark(mark);
+      alias_to_open_ = true;
+      return;
     }
-    if (n.IsSequence()) {
-      for (const auto& child : n) stack.push_back(child);
-    } else if (n.IsMap()) {
-      for (const auto& kv : n) {
-        stack.push_back(kv.first);
-        stack.push_back(kv.second);
-      }
+    Add(mark, it->second);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Frame {
+    int64_t size;
+    YAML::anchor_t anchor;
+  };
+  void Mark(const YAML::Mark& mark) {
+    if (!exceeded_ && !alias_to_open_) where_ = mark;
+  }
+  void Add(const YAML::Mark& mark, int64_t n) {
+    int64_t& top = stack_.back().size;
+    top = (n > budget_ || top > budget_ - n) ? budget_ + 1 : top + n;  // saturating
+    total_ = (n > budget_ || total_ > budget_ - n) ? budget_ + 1 : total_ + n;
+    if (total_ > budget_ && !exceeded_) {
+      Mark(mark);
+      exceeded_ = true;
     }
   }
-  return sim::Status::Ok();
-}
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != 0) anchors_[anchor] = 1;
+    Add(mark, 1);
+  }
+  void Open(const YAML::Mark&, YAML::anchor_t anchor) {
+    stack_.push_back(Frame{1, anchor});
+  }
+  void Close() {
+    Frame f = stack_.back();
+    stack_.pop_back();
+    if (f.anchor != 0) anchors_[f.anchor] = f.size;
+    // The frame's nodes were already counted into total_ as they came; only its own size
+    // travels up to the parent (and to any later alias of it).
+    int64_t& top = stack_.back().size;
+    top = (f.size > budget_ || top > budget_ - f.size) ? budget_ + 1 : top + f.size;
+  }
+
+  int64_t budget_;
+  int64_t total_ = 0;
+  bool exceeded_ = false;
+  bool alias_to_open_ = false;
+  YAML::Mark where_;
+  std::map<YAML::anchor_t, int64_t> anchors_;
+  std::vector<Frame> stack_{Frame{0, 0}};
+};
+
+}  // namespace
 
 sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, const std::string& file) {
   auto file_ptr = std::make_shared<const std::string>(file);
@@ -227,7 +295,29 @@ sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, co
   std::vector<YAML::Node> raw;
   try {
     std::string copy(text);
+    {
+      std::istringstream in(copy);
+      YAML::Parser parser(in);
+      ExpansionCounter counter(kMaxYamlNodesPerDocument);
+      while (parser.HandleNextDocument(counter)) {
+        if (counter.exceeded() || counter.alias_to_open_anchor()) break;
+      }
+      if (counter.exceeded() || counter.alias_to_open_anchor()) {
+        YAML::Mark m = counter.where();
+        std::string where = file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": ";
+        if (counter.alias_to_open_anchor()) {
+          return sim::InvalidArgument(where + "an alias refers to a node that contains it; refusing to read it");
+        }
+        return sim::InvalidArgument(where + "document expands to more than " + std::to_string(kMaxYamlNodesPerDocument) +
+                                    " YAML nodes through alias expansion; refusing to read it");
+      }
+    }
     raw = YAML::LoadAll(copy);
+  } catch (const YAML::DeepRecursion& e) {
+    int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
+    int col = e.mark.column >= 0 ? e.mark.column + 1 : 1;
+    return sim::InvalidArgument(file + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                                ": malformed YAML: nested deeper than yaml-cpp's limit of 2000 levels");
   } catch (const YAML::Exception& e) {
     // yaml-cpp reports 0-based marks; its depth guard (DeepRecursion) is a ParserException too.
     int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
@@ -238,9 +328,7 @@ sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, co
   std::vector<YamlNode> docs;
   for (auto& n : raw) {
     if (n.IsNull() || !n.IsDefined()) continue;  // empty documents between `---` separators
-    YamlNode doc(n, file_ptr, "", 1, 1);
-    KUBESIM_RETURN_IF_ERROR(CheckExpansion(doc, kMaxYamlNodesPerDocument));
-    docs.push_back(std::move(doc));
+    docs.emplace_back(n, file_ptr, "", 1, 1);
   }
   return docs;
 }

@@ -96,8 +96,4 @@ inline constexpr int64_t kMaxYamlNodesPerDocument = 20'000'000;
 sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, const std::string& file);
 sim::StatusOr<std::vector<YamlNode>> LoadYamlFile(const std::string& path);
 
-// Counts the nodes of a document as a reader would see them with aliases expanded; errors past
-// `budget` (alias bombs, cycles).
-sim::Status CheckExpansion(const YamlNode& doc, int64_t budget);
-
 }  // namespace kubesim::api

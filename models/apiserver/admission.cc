@@ -23,7 +23,7 @@ AdmissionResult AdmitPriority(api::Pod& pod, const etcd::MvccStore& store) {
     value = kSystemNodeCritical;
   } else if (!name.empty()) {
     auto pc = api::As<api::PriorityClass>(store.Get("/registry/priorityclasses/" + name));
-    if (!pc) return {false, 404, "no PriorityClass with name " + name + " was found"};
+    if (!pc) return {false, 403, "no PriorityClass with name " + name + " was found"};
     value = pc->value;
     policy = pc->preemption_policy;
   } else {
@@ -50,11 +50,12 @@ AdmissionResult AdmitPriority(api::Pod& pod, const etcd::MvccStore& store) {
 
 void AdmitDefaultTolerationSeconds(api::Pod& pod) {
   // plugin/pkg/admission/defaulttolerationseconds: add NoExecute tolerations for not-ready and
-  // unreachable with 300 s unless the pod already tolerates them.
+  // unreachable with 300 s unless one already names the key (or no key) with effect NoExecute
+  // (or no effect); operator and value are not looked at.
   for (const char* key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
     bool tolerated = false;
     for (const auto& t : pod.spec.tolerations) {
-      if (api::ToleratesTaint(t, key, "", api::kTaintNoExecute)) tolerated = true;
+      if ((t.key == key || t.key.empty()) && (t.effect == api::kTaintNoExecute || t.effect.empty())) tolerated = true;
     }
     if (!tolerated) {
       pod.spec.tolerations.push_back(api::Toleration{key, "Exists", "", api::kTaintNoExecute, kDefaultTolerationSeconds});

@@ -12,7 +12,7 @@ namespace kubesim::apiserver {
 
 struct AdmissionResult {
   bool ok = true;
-  int code = 200;  // 403 Forbidden, 404, 422 Invalid
+  int code = 200;  // 403 Forbidden, 422 Invalid
   std::string message;
 };
 

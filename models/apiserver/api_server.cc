@@ -21,6 +21,14 @@ Response Error(Code code, std::string reason, std::string message) {
 
 std::string Qualified(const std::string& kind) { return api::ResourceOf(kind); }
 
+// The value of a pod's spec.nodeName field selector; empty for other kinds.
+const std::string& NodeNameOf(const api::ObjectPtr& obj) {
+  static const std::string kEmpty;
+  if (!obj) return kEmpty;
+  const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
+  return pod ? pod->spec.node_name : kEmpty;
+}
+
 Response NotFound(const std::string& kind, const std::string& name) {
   return Error(Code::kNotFound, "NotFound", Qualified(kind) + " \"" + name + "\" not found");
 }
@@ -114,13 +122,19 @@ void ApiServer::Get(const std::string& kind, const std::string& ns, const std::s
   });
 }
 
-void ApiServer::List(const std::string& kind, ResponseCallback cb) {
+void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::string& node_name) {
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
   After(config_.get, [=, this, cb = std::move(cb)]() mutable {
     etcd::RangeResult range = store_.Range(ResourceKeyPrefix(api::ResourceOf(kind)));
     Response r;
-    r.items = std::move(range.objects);
+    if (node_name.empty()) {
+      r.items = std::move(range.objects);
+    } else {
+      for (auto& obj : range.objects) {
+        if (NodeNameOf(obj) == node_name) r.items.push_back(std::move(obj));
+      }
+    }
     r.resource_version = range.revision;
     sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
     std::weak_ptr<bool> alive = alive_;
@@ -202,10 +216,14 @@ Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
                                                   ", UID in object meta: " + cur->metadata.uid);
   }
   std::shared_ptr<api::Object> next = cur->Clone();
-  if (auto* pod = dynamic_cast<api::Pod*>(next.get())) {
-    pod->status = static_cast<const api::Pod&>(*obj).status;
-  } else if (auto* node = dynamic_cast<api::Node*>(next.get())) {
-    node->status = static_cast<const api::Node&>(*obj).status;
+  auto* pod = dynamic_cast<api::Pod*>(next.get());
+  auto* node = dynamic_cast<api::Node*>(next.get());
+  const auto* new_pod = dynamic_cast<const api::Pod*>(obj.get());
+  const auto* new_node = dynamic_cast<const api::Node*>(obj.get());
+  if (pod && new_pod) {
+    pod->status = new_pod->status;
+  } else if (node && new_node) {
+    node->status = new_node->status;
   } else {
     return Error(Code::kNotFound, "NotFound", "the server could not find the requested resource (status of " +
                                                   Qualified(obj->kind) + ")");
@@ -289,8 +307,8 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
 Response ApiServer::Admit(api::Object& obj) {
   AdmissionResult a = RunAdmission(obj, store_);
   if (a.ok) return Response{};
-  return Error(a.code == 404 ? Code::kNotFound : a.code == 422 ? Code::kUnprocessable : Code::kForbidden,
-               a.code == 422 ? "Invalid" : "Forbidden", a.message);
+  return Error(a.code == 422 ? Code::kUnprocessable : Code::kForbidden, a.code == 422 ? "Invalid" : "Forbidden",
+               a.message);
 }
 
 ApiServer::ResourceCache& ApiServer::CacheFor(const std::string& resource) {
@@ -345,15 +363,6 @@ void ApiServer::StopWatch(int64_t id) {
   }
   watches_.erase(it);
 }
-
-namespace {
-const std::string& NodeNameOf(const api::ObjectPtr& obj) {
-  static const std::string kEmpty;
-  if (!obj) return kEmpty;
-  const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
-  return pod ? pod->spec.node_name : kEmpty;
-}
-}  // namespace
 
 void ApiServer::FanOut(const std::string& resource, const etcd::Event& e) {
   ResourceCache& cache = caches_[resource];

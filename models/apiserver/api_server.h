@@ -106,7 +106,8 @@ class ApiServer {
   void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
               ResponseCallback cb);
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb);
-  void List(const std::string& kind, ResponseCallback cb);
+  // `node_name`: pods only, the field selector spec.nodeName=<node> (the kubelet's list).
+  void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "");
   // POST pods/<name>/binding.
   void Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
             ResponseCallback cb);

@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "models/api/pod.h"
 
 namespace kubesim::client {
 
@@ -36,17 +35,13 @@ void Informer::List() {
   std::weak_ptr<bool> alive = alive_;
   api_.List(kind_, [this, alive](const apiserver::Response& r) {
     if (alive.lock() && !stopped_) OnList(r);
-  });
+  }, selector_.node_name);
 }
 
 void Informer::OnList(const apiserver::Response& r) {
   // Replace: the list is the truth; what the cache has beyond it was deleted meanwhile.
   std::set<std::string> listed;
   for (const auto& obj : r.items) {
-    if (!selector_.node_name.empty()) {
-      auto pod = api::As<api::Pod>(obj);
-      if (!pod || pod->spec.node_name != selector_.node_name) continue;
-    }
     listed.insert(api::NamespacedName(obj->metadata));
     Upsert(obj);
   }

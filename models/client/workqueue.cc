@@ -17,9 +17,19 @@ void WorkQueue::AddAfter(const std::string& key, sim::Duration d) {
     Add(key);
     return;
   }
+  // As client-go's delaying queue: one waiting entry per key, which a new AddAfter may only
+  // move earlier.
+  sim::Time ready = sim_.Now() + d;
+  auto it = waiting_.find(key);
+  if (it != waiting_.end() && it->second <= ready) return;
+  waiting_[key] = ready;
   std::weak_ptr<bool> alive = alive_;
-  sim_.After(d, [this, alive, key]() {
-    if (alive.lock()) Add(key);
+  sim_.At(ready, [this, alive, key, ready]() {
+    if (!alive.lock()) return;
+    auto w = waiting_.find(key);
+    if (w == waiting_.end() || w->second != ready) return;  // superseded by an earlier time
+    waiting_.erase(w);
+    Add(key);
   });
 }
 

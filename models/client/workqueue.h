@@ -40,6 +40,7 @@ class WorkQueue {
   std::set<std::string> dirty_;
   std::set<std::string> processing_;
   std::map<std::string, int> failures_;
+  std::map<std::string, sim::Time> waiting_;  // AddAfter: key → when it becomes ready
   std::function<void()> on_ready_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -14,7 +14,15 @@ WriteResult MvccStore::Commit(const std::string& key, std::shared_ptr<api::Objec
   }
   auto& versions = keys_[key];
   versions.push_back(Version{revision_, stored});
-  Event e{type, key, revision_, type == EventType::kPut ? stored : prev, prev};
+  api::ObjectPtr event_object = stored;
+  if (type == EventType::kDelete) {
+    // The API server decodes a delete's previous value but stamps it with the deletion revision
+    // (control-plane.md §1.2).
+    std::shared_ptr<api::Object> last = prev->Clone();
+    last->metadata.resource_version = revision_;
+    event_object = std::move(last);
+  }
+  Event e{type, key, revision_, event_object, prev};
   log_.push_back(e);
   Notify(log_.back());
   return WriteResult{StoreError::kOk, revision_, e.object, nullptr};
@@ -25,7 +33,7 @@ void MvccStore::Notify(const Event& e) {
   std::vector<int64_t> ids;
   ids.reserve(watchers_.size());
   for (const auto& [id, w] : watchers_) {
-    if (e.key.compare(0, w.prefix.size(), w.prefix) == 0) ids.push_back(id);
+    if (e.revision >= w.min_revision && e.key.compare(0, w.prefix.size(), w.prefix) == 0) ids.push_back(id);
   }
   for (int64_t id : ids) {
     auto it = watchers_.find(id);
@@ -108,7 +116,7 @@ bool MvccStore::Replay(const std::string& prefix, int64_t start_revision, const 
 int64_t MvccStore::Watch(const std::string& prefix, int64_t start_revision, WatchCallback cb) {
   if (!Replay(prefix, start_revision, cb)) return 0;
   int64_t id = next_watch_id_++;
-  watchers_.emplace(id, Watcher{prefix, std::move(cb)});
+  watchers_.emplace(id, Watcher{prefix, start_revision, std::move(cb)});
   return id;
 }
 

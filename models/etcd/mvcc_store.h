@@ -87,6 +87,7 @@ class MvccStore {
   };
   struct Watcher {
     std::string prefix;
+    int64_t min_revision;  // a watch from a future revision starts there (etcd minRev)
     WatchCallback cb;
   };
 

@@ -23,7 +23,8 @@ void Kubelet::Start() {
   running_ = true;
   Register();
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
-                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); }, nullptr});
+                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); },
+                          [this](const api::ObjectPtr& o) { OnPodGone(o); }});
   pods_.Start();
 }
 
@@ -113,8 +114,7 @@ void Kubelet::OnPod(const api::ObjectPtr& obj) {
     FinishDeletion(*pod);
     return;
   }
-  if (pod->IsTerminal() || workers_.count(uid)) return;
-  workers_[uid] = true;
+  if (pod->IsTerminal() || !workers_.insert(uid).second) return;
   sim_.Spawn(PodWorker(api::NamespacedName(pod->metadata), uid));
 }
 
@@ -146,6 +146,11 @@ sim::Task Kubelet::PodWorker(std::string key, std::string uid) {
   WriteStatus(*done);
 }
 
+void Kubelet::OnPodGone(const api::ObjectPtr& obj) {
+  workers_.erase(obj->metadata.uid);
+  deleting_.erase(obj->metadata.uid);
+}
+
 void Kubelet::WriteStatus(const api::Pod& pod) {
   api_.UpdateStatus(std::static_pointer_cast<api::Pod>(pod.Clone()), nullptr);
 }
@@ -153,8 +158,7 @@ void Kubelet::WriteStatus(const api::Pod& pod) {
 void Kubelet::FinishDeletion(const api::Pod& pod) {
   // Containers are stopped when the deletion is observed (no preStop hooks or slow shutdown are
   // modelled yet); the kubelet then removes the object with grace period 0.
-  if (deleting_.count(pod.metadata.uid)) return;
-  deleting_[pod.metadata.uid] = true;
+  if (!deleting_.insert(pod.metadata.uid).second) return;
   apiserver::DeleteOptions opts;
   opts.grace_period_seconds = 0;
   api_.Delete("Pod", pod.metadata.namespace_, pod.metadata.name, opts, nullptr);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -51,6 +52,7 @@ class Kubelet {
   void RenewLease();
   void SyncNodeStatus();
   void OnPod(const api::ObjectPtr& obj);
+  void OnPodGone(const api::ObjectPtr& obj);
   sim::Task PodWorker(std::string key, std::string uid);
   void WriteStatus(const api::Pod& pod);
   void FinishDeletion(const api::Pod& pod);
@@ -68,8 +70,8 @@ class Kubelet {
   bool registered_ = false;
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
-  std::map<std::string, bool> workers_;      // pod uid → worker started
-  std::map<std::string, bool> deleting_;     // pod uid → final delete sent
+  std::set<std::string> workers_;   // uids of pods whose worker was started
+  std::set<std::string> deleting_;  // uids whose final delete was sent
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -352,7 +352,7 @@ void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::stri
 void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle) {
   std::weak_ptr<bool> alive = alive_;
   profile.binder()->Bind(*assumed, assumed->spec.node_name,
-                         [this, alive, &profile, assumed, info, cycle](Status s) mutable {
+                         [this, alive, assumed, info, cycle](Status s) mutable {
                            if (!alive.lock()) return;
                            if (s.IsSuccess()) {
                              queue_->Done(assumed->metadata.uid);
@@ -372,7 +372,6 @@ void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, 
                              info.requeue_events = kEventAll;
                              queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
                            }
-                           (void)profile;
                          });
 }
 
