@@ -69,7 +69,7 @@ TEST_CASE("Named streams are independent and stable", "[sim]") {
   CHECK(StreamSeed(1, "a") != StreamSeed(1, "b"));
 }
 
-TEST_CASE("Golden values of Stream(\"a\") for seed 1", "[sim]") {
+TEST_CASE("Golden values of stream a for seed 1", "[sim]") {
   // Pinned: golden fingerprints depend on StreamSeed and xoshiro256** seeding. Do not regenerate
   // without a reason in the commit.
   RandomStreams streams(1);
@@ -119,7 +119,7 @@ TEST_CASE("UniformInt stays in bounds and is roughly uniform", "[sim]") {
   rng.UniformIntRange(INT64_MIN, INT64_MAX);  // full range must not divide by zero
 }
 
-TEST_CASE("Uniform01 lies in [0, 1)", "[sim]") {
+TEST_CASE("Uniform01 lies in the half-open unit interval", "[sim]") {
   Rng rng(4);
   const Moments m = Sample(200000, [&rng] {
     const double u = rng.Uniform01();

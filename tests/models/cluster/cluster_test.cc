@@ -107,7 +107,7 @@ TEST_CASE("Pod lifecycle: exact times with fixed latencies", "[scenario]") {
   CHECK(r.pods_unscheduled == 0);
 }
 
-TEST_CASE("Timeline: delete of a bound pod is graceful; a stopped kubelet never finishes it", "[scenario]") {
+TEST_CASE("Timeline: delete of a bound pod is graceful, and a stopped kubelet never finishes it", "[scenario]") {
   testing::TempDir dir;
   std::string path = dir.Write("s.yaml", R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario

@@ -104,7 +104,7 @@ TEST_CASE("Cache: assumed pods count until forgotten or confirmed", "[scheduler]
   CHECK(cache.GetNode("n1")->requested().milli_cpu == 0);
 }
 
-TEST_CASE("SchedulingQueue: priority first, then queue time; unschedulable pods wait for events", "[scheduler]") {
+TEST_CASE("SchedulingQueue: priority first, then queue time, and unschedulable pods wait for events", "[scheduler]") {
   sim::Simulation sim(1);
   PrioritySort sort;
   SchedulingQueue q(sim, sort, QueueConfig{});
