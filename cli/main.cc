@@ -72,6 +72,13 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
   double t1 = WallSeconds();
   c.Run();
   double t2 = WallSeconds();
+#ifndef NDEBUG
+  // Debug builds check DESIGN.md's end-of-run invariants on every run.
+  if (auto violations = c.CheckInvariants(); !violations.empty()) {
+    for (const auto& v : violations) std::cerr << "invariant violated: " << v << "\n";
+    return kExitFailure;
+  }
+#endif
   report::RunResults results = c.Results();
   std::string dir = out_dir.empty() ? "out/" + std::filesystem::path(path).stem().string() : out_dir;
   if (auto st = report::WriteResults(results, dir); !st.ok()) {

@@ -79,6 +79,11 @@ void Cluster::Run() { RunUntil(end_); }
 void Cluster::RunUntil(sim::Time t) { sim_.RunUntil(std::min(t, end_)); }
 
 void Cluster::OnCommit(const etcd::Event& e) {
+  ++commits_seen_;
+  if (e.revision <= last_revision_seen_) {
+    sim_.CheckFailed(__FILE__, __LINE__, "store revision went backwards: " + std::to_string(e.revision));
+  }
+  last_revision_seen_ = e.revision;
   sim::Fingerprint& fp = sim_.fingerprint();
   fp.Add(sim_.Now());
   fp.Add(static_cast<int64_t>(e.type));
@@ -118,6 +123,46 @@ void Cluster::StopKubelet(const std::string& node) {
     return;
   }
   it->second->Stop();
+}
+
+std::vector<std::string> Cluster::CheckInvariants() {
+  std::vector<std::string> violations;
+  // Every write bumped the revision by one and reached the recorder once (etcd starts at 1).
+  if (commits_seen_ != store_.revision() - 1) {
+    violations.push_back("saw " + std::to_string(commits_seen_) + " commits but the store is at revision " +
+                         std::to_string(store_.revision()));
+  }
+  std::map<std::string, scheduler::Resource> used;
+  std::map<std::string, int64_t> pods_on;
+  std::map<std::string, std::shared_ptr<const api::Node>> nodes;
+  report::RunResults r = Results();
+  std::map<std::string, bool> recorded;
+  for (const auto& p : r.pods) recorded[p.uid] = true;
+  for (const auto& obj : store_.Range("/registry/").objects) {
+    if (auto node = api::As<api::Node>(obj)) nodes[node->metadata.name] = node;
+    auto pod = api::As<api::Pod>(obj);
+    if (!pod) continue;
+    if (!recorded.count(pod->metadata.uid)) violations.push_back(api::ObjectRef(*pod) + " is stored but not in the results");
+    if (pod->spec.node_name.empty() || pod->IsTerminal()) continue;
+    used[pod->spec.node_name].Add(scheduler::ComputePodRequests(*pod, false));
+    pods_on[pod->spec.node_name]++;
+  }
+  for (const auto& [name, node] : nodes) {
+    scheduler::Resource alloc = scheduler::Resource::FromList(node->status.allocatable);
+    const scheduler::Resource& u = used[name];
+    auto over = [&](const std::string& resource, int64_t used_amount, int64_t allocatable) {
+      if (used_amount > allocatable) {
+        violations.push_back("Node/" + name + " is over its allocatable " + resource + ": " +
+                             std::to_string(used_amount) + " > " + std::to_string(allocatable));
+      }
+    };
+    over("cpu", u.milli_cpu, alloc.milli_cpu);
+    over("memory", u.memory, alloc.memory);
+    over("ephemeral-storage", u.ephemeral_storage, alloc.ephemeral_storage);
+    over("pods", pods_on[name], alloc.allowed_pod_number);
+    for (const auto& [res, v] : u.scalar) over(res, v, alloc.Get(res));
+  }
+  return violations;
 }
 
 report::RunResults Cluster::Results() {

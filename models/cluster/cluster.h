@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/apiserver/api_server.h"
 #include "models/etcd/mvcc_store.h"
@@ -45,6 +46,11 @@ class Cluster : public scenario::ActionContext {
   sim::Time end() const { return end_; }
 
   report::RunResults Results();
+
+  // DESIGN.md §7 invariants over the stored state: no node holds more than its allocatable,
+  // every stored pod is accounted for in the results, every revision was seen exactly once.
+  // Returns the violations found, one line each (empty when all hold).
+  std::vector<std::string> CheckInvariants();
   sim::Simulation& simulation() { return sim_; }
   apiserver::ApiServer& api_server() { return *api_; }
   scheduler::Scheduler& scheduler() { return *scheduler_; }
@@ -73,6 +79,8 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::map<std::string, std::unique_ptr<kubelet::Kubelet>> kubelets_;
   int64_t commit_watch_ = 0;
+  int64_t commits_seen_ = 0;
+  int64_t last_revision_seen_ = 0;
 };
 
 }  // namespace kubesim::cluster
