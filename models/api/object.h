@@ -42,10 +42,11 @@ struct ObjectMeta {
   std::optional<int64_t> deletion_grace_period_seconds;
 };
 
-// Where an object came from, for error messages and reports ("file.yaml:12").
+// Where an object came from, for error messages and reports ("file.yaml:12:5").
 struct SourceRef {
   std::string file;
   int line = 0;
+  int column = 0;
 };
 
 struct Object {

@@ -29,6 +29,21 @@ const std::string& NodeNameOf(const api::ObjectPtr& obj) {
   return pod ? pod->spec.node_name : kEmpty;
 }
 
+// A write whose uid precondition names another incarnation of the object.
+Response UidConflict(const std::string& precondition, const std::string& actual) {
+  return Error(Code::kConflict, "Conflict",
+               "Precondition failed: UID in precondition: " + precondition + ", UID in object meta: " + actual);
+}
+
+// The response to a successful write: the stored object at its new revision.
+Response Written(const etcd::WriteResult& w, Code code = Code::kOk) {
+  Response r;
+  r.code = code;
+  r.object = w.object;
+  r.resource_version = w.revision;
+  return r;
+}
+
 Response NotFound(const std::string& kind, const std::string& name) {
   return Error(Code::kNotFound, "NotFound", Qualified(kind) + " \"" + name + "\" not found");
 }
@@ -173,12 +188,7 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj) {
   meta.resource_version = 0;
   meta.deletion_timestamp.reset();
   if (meta.generation == 0) meta.generation = 1;
-  etcd::WriteResult w = store_.Create(key, std::move(obj));
-  Response r;
-  r.code = Code::kCreated;
-  r.object = w.object;
-  r.resource_version = w.revision;
-  return r;
+  return Written(store_.Create(key, std::move(obj)), Code::kCreated);
 }
 
 Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
@@ -187,8 +197,7 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
   api::ObjectPtr cur = store_.Get(key);
   if (!cur) return NotFound(obj->kind, meta.name);
   if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
-    return Error(Code::kConflict, "Conflict", "Precondition failed: UID in precondition: " + meta.uid +
-                                                  ", UID in object meta: " + cur->metadata.uid);
+    return UidConflict(meta.uid, cur->metadata.uid);
   }
   // Fields the server owns are carried over from the stored object.
   obj->metadata.uid = cur->metadata.uid;
@@ -200,10 +209,7 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
   int64_t expected = meta.resource_version;
   etcd::WriteResult w = store_.Update(key, std::move(obj), expected);
   if (w.error == etcd::StoreError::kConflict) return Conflict(cur->kind, cur->metadata.name);
-  Response r;
-  r.object = w.object;
-  r.resource_version = w.revision;
-  return r;
+  return Written(w);
 }
 
 Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
@@ -212,8 +218,7 @@ Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
   api::ObjectPtr cur = store_.Get(key);
   if (!cur) return NotFound(obj->kind, meta.name);
   if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
-    return Error(Code::kConflict, "Conflict", "Precondition failed: UID in precondition: " + meta.uid +
-                                                  ", UID in object meta: " + cur->metadata.uid);
+    return UidConflict(meta.uid, cur->metadata.uid);
   }
   std::shared_ptr<api::Object> next = cur->Clone();
   auto* pod = dynamic_cast<api::Pod*>(next.get());
@@ -228,11 +233,7 @@ Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
     return Error(Code::kNotFound, "NotFound", "the server could not find the requested resource (status of " +
                                                   Qualified(obj->kind) + ")");
   }
-  etcd::WriteResult w = store_.Update(key, std::move(next), 0);
-  Response r;
-  r.object = w.object;
-  r.resource_version = w.revision;
-  return r;
+  return Written(store_.Update(key, std::move(next), 0));
 }
 
 Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
@@ -262,18 +263,10 @@ Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, con
       auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
       copy->metadata.deletion_timestamp = sim_.Now() + sim::Duration::Seconds(grace);
       copy->metadata.deletion_grace_period_seconds = grace;
-      etcd::WriteResult w = store_.Update(key, copy, cur->metadata.resource_version);
-      Response r;
-      r.object = w.object;
-      r.resource_version = w.revision;
-      return r;
+      return Written(store_.Update(key, copy, cur->metadata.resource_version));
     }
   }
-  etcd::WriteResult w = store_.Delete(key, 0);
-  Response r;
-  r.object = w.object;
-  r.resource_version = w.revision;
-  return r;
+  return Written(store_.Delete(key, 0));
 }
 
 Response ApiServer::DoBind(const std::string& ns, const std::string& name, const std::string& uid,
@@ -282,8 +275,7 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
   auto pod = api::As<api::Pod>(store_.Get(key));
   if (!pod) return NotFound("Pod", name);
   if (!uid.empty() && uid != pod->metadata.uid) {
-    return Error(Code::kConflict, "Conflict", "Precondition failed: UID in precondition: " + uid +
-                                                  ", UID in object meta: " + pod->metadata.uid);
+    return UidConflict(uid, pod->metadata.uid);
   }
   // Upstream BindingREST.assignPod / setPodNodeAndMetadata.
   if (pod->metadata.deletion_timestamp) {
@@ -296,12 +288,7 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
   auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
   copy->spec.node_name = node;
   copy->SetCondition("PodScheduled", "True", sim_.Now());
-  etcd::WriteResult w = store_.Update(key, copy, pod->metadata.resource_version);
-  Response r;
-  r.code = Code::kCreated;
-  r.object = w.object;
-  r.resource_version = w.revision;
-  return r;
+  return Written(store_.Update(key, copy, pod->metadata.resource_version), Code::kCreated);
 }
 
 Response ApiServer::Admit(api::Object& obj) {

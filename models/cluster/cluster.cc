@@ -43,7 +43,8 @@ sim::Status Cluster::Start() {
     }
     apiserver::Response r = api_->Bootstrap(copy);
     if (!r.ok()) {
-      return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":1: " +
+      return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":" +
+                                  std::to_string(obj->source.column) + ": " +
                                   api::ObjectRef(*obj) + ": rejected by the API server: " + r.message);
     }
   }

@@ -122,7 +122,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file) {
     KUBESIM_RETURN_IF_ERROR(step.CheckKeys(allowed));
     KUBESIM_ASSIGN_OR_RETURN(auto kv, step.Entries());
     TimelineEntry entry;
-    entry.source = api::SourceRef{step.file(), step.line()};
+    entry.source = api::SourceRef{step.file(), step.line(), step.column()};
     bool have_at = false;
     const YamlNode* action_node = nullptr;
     for (const auto& [key, value] : kv) {

@@ -117,12 +117,8 @@ void SchedulingQueue::Delete(const std::string& uid) {
   if (e == entries_.end()) return;
   uint64_t seq = e->second.seq;
   if (active_.erase({seq, uid}) == 0) {
-    for (auto it = backoff_.begin(); it != backoff_.end(); ++it) {
-      if (std::get<2>(*it) == uid) {
-        backoff_.erase(it);
-        break;
-      }
-    }
+    // Timestamp and attempts do not change while a pod backs off, so its key is recomputable.
+    backoff_.erase({BackoffExpiry(e->second.info).nanos(), seq, uid});
   }
   entries_.erase(e);
 }

@@ -174,6 +174,21 @@ spec:
   CHECK(c.CheckInvariants() == std::vector<std::string>{"Node/n0 is over its allocatable cpu: 1500 > 1000"});
 }
 
+TEST_CASE("An initial object the API server rejects is a located input error", "[scenario]") {
+  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  objects:
+    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p},
+               spec: {priorityClassName: missing, containers: [{name: c}]}}
+)", "prio.yaml");
+  REQUIRE(sc.ok());
+  Cluster c(*sc);
+  sim::Status st = c.Start();
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() == "prio.yaml:5:15: Pod/default/p: rejected by the API server: no PriorityClass with name missing was found");
+}
+
 TEST_CASE("GCDA 100-node trace: the real manifests run with the default plugins", "[scenario][slow]") {
   scenario::Scenario sc = Load("tests/scenarios/gcda-100.yaml");
   report::RunResults r = RunScenario(sc);
