@@ -1,10 +1,16 @@
 #include "models/api/codec.h"
 
+#include "models/api/codec_internal.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace kubesim::api {
 namespace {
+
+using internal::DecodePodSpec;
+using internal::DecodePodTemplate;
+using internal::DecodeResources;
 
 using sim::Status;
 using sim::StatusOr;
@@ -100,158 +106,6 @@ Status DecodeMeta(const YamlNode& doc, bool cluster_scoped, ObjectMeta* meta) {
     meta->owner_references.push_back(std::move(ref));
   }
   return Status::Ok();
-}
-
-StatusOr<ResourceList> DecodeResources(const YamlNode& node) {
-  ResourceList out;
-  KUBESIM_ASSIGN_OR_RETURN(auto entries, node.Entries());
-  for (const auto& [name, value] : entries) {
-    KUBESIM_ASSIGN_OR_RETURN(Quantity q, value.ToQuantity());
-    if (q.IsNegative()) return value.Error("Invalid value \"" + q.text() + "\": must be greater than or equal to 0");
-    out[name] = q;
-  }
-  return out;
-}
-
-Status DecodeContainer(const YamlNode& c, Container* out) {
-  KUBESIM_RETURN_IF_ERROR(c.ExpectMap());
-  if (!c["name"].Defined()) return c["name"].Error("Required value");
-  KUBESIM_ASSIGN_OR_RETURN(out->name, c["name"].String());
-  if (c["image"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->image, c["image"].String());
-  }
-  if (c["restartPolicy"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->restart_policy, c["restartPolicy"].String());
-  }
-  YamlNode res = c["resources"];
-  KUBESIM_ASSIGN_OR_RETURN(out->requests, DecodeResources(res["requests"]));
-  KUBESIM_ASSIGN_OR_RETURN(out->limits, DecodeResources(res["limits"]));
-  for (const auto& [name, limit] : out->limits) {
-    auto it = out->requests.find(name);
-    if (it == out->requests.end()) {
-      // API server defaulting (core/v1 SetDefaults_Container... via defaults.go): a limit without
-      // a request sets the request to the limit.
-      out->requests[name] = limit;
-    } else if (AmountOf(name, it->second) > AmountOf(name, limit)) {
-      return res["requests"][name].Error("Invalid value \"" + it->second.text() +
-                                         "\": must be less than or equal to " + name + " limit of " +
-                                         limit.text());
-    }
-  }
-  return Status::Ok();
-}
-
-StatusOr<std::vector<Toleration>> DecodeTolerations(const YamlNode& node) {
-  std::vector<Toleration> out;
-  KUBESIM_ASSIGN_OR_RETURN(auto items, node.Items());
-  for (const auto& t : items) {
-    Toleration tol;
-    if (t["key"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.key, t["key"].String()); }
-    if (t["operator"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.op, t["operator"].String()); }
-    if (t["value"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.value, t["value"].String()); }
-    if (t["effect"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.effect, t["effect"].String()); }
-    if (t["tolerationSeconds"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(tol.toleration_seconds, t["tolerationSeconds"].Int());
-    }
-    if (!tol.op.empty() && tol.op != "Equal" && tol.op != "Exists") {
-      return t["operator"].Error("Unsupported value: \"" + tol.op + "\": supported values: \"Equal\", \"Exists\"");
-    }
-    if (tol.op == "Exists" && !tol.value.empty()) {
-      return t["value"].Error("Invalid value: value must be empty when `operator` is 'Exists'");
-    }
-    if (tol.key.empty() && tol.op != "Exists") {
-      return t["operator"].Error("Invalid value: operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
-    }
-    if (!tol.effect.empty() && tol.effect != kTaintNoSchedule && tol.effect != kTaintPreferNoSchedule &&
-        tol.effect != kTaintNoExecute) {
-      return t["effect"].Error("Unsupported value: \"" + tol.effect +
-                               "\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"");
-    }
-    out.push_back(std::move(tol));
-  }
-  return out;
-}
-
-void WarnIfPresent(const YamlNode& node, const std::string& what, std::vector<std::string>* warnings) {
-  if (node.Defined()) warnings->push_back(node.Error("not simulated yet: " + what).message());
-}
-
-Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string>* warnings) {
-  if (!spec.Defined()) return spec.Error("Required value");
-  KUBESIM_RETURN_IF_ERROR(spec.ExpectMap());
-  YamlNode containers = spec["containers"];
-  if (!containers.Defined() || containers.size() == 0) {
-    return containers.Error("Required value: a Pod needs at least one container");
-  }
-  KUBESIM_ASSIGN_OR_RETURN(auto items, containers.Items());
-  for (const auto& c : items) {
-    Container container;
-    KUBESIM_RETURN_IF_ERROR(DecodeContainer(c, &container));
-    out->containers.push_back(std::move(container));
-  }
-  KUBESIM_ASSIGN_OR_RETURN(auto inits, spec["initContainers"].Items());
-  for (const auto& c : inits) {
-    Container container;
-    KUBESIM_RETURN_IF_ERROR(DecodeContainer(c, &container));
-    out->init_containers.push_back(std::move(container));
-  }
-  if (spec["nodeName"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(out->node_name, spec["nodeName"].String()); }
-  if (spec["schedulerName"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->scheduler_name, spec["schedulerName"].String());
-  }
-  if (spec["priorityClassName"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->priority_class_name, spec["priorityClassName"].String());
-  }
-  if (spec["priority"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(int64_t p, spec["priority"].Int());
-    out->priority = static_cast<int32_t>(p);
-  }
-  if (spec["preemptionPolicy"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->preemption_policy, spec["preemptionPolicy"].String());
-  }
-  if (spec["restartPolicy"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->restart_policy, spec["restartPolicy"].String());
-    if (out->restart_policy != "Always" && out->restart_policy != "OnFailure" && out->restart_policy != "Never") {
-      return spec["restartPolicy"].Error("Unsupported value: \"" + out->restart_policy +
-                                         "\": supported values: \"Always\", \"OnFailure\", \"Never\"");
-    }
-  }
-  if (spec["serviceAccountName"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->service_account_name, spec["serviceAccountName"].String());
-  }
-  if (spec["terminationGracePeriodSeconds"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(out->termination_grace_period_seconds, spec["terminationGracePeriodSeconds"].Int());
-    if (out->termination_grace_period_seconds < 0) {
-      return spec["terminationGracePeriodSeconds"].Error("Invalid value: must be greater than or equal to 0");
-    }
-  }
-  KUBESIM_ASSIGN_OR_RETURN(out->tolerations, DecodeTolerations(spec["tolerations"]));
-  KUBESIM_ASSIGN_OR_RETURN(out->node_selector, spec["nodeSelector"].StringMap());
-  KUBESIM_ASSIGN_OR_RETURN(out->overhead, DecodeResources(spec["overhead"]));
-  KUBESIM_ASSIGN_OR_RETURN(auto gates, spec["schedulingGates"].Items());
-  for (const auto& g : gates) {
-    KUBESIM_ASSIGN_OR_RETURN(std::string name, g["name"].String());
-    out->scheduling_gates.push_back(name);
-  }
-  WarnIfPresent(spec["affinity"], "affinity is ignored by the scheduler", warnings);
-  WarnIfPresent(spec["topologySpreadConstraints"], "topologySpreadConstraints are ignored by the scheduler", warnings);
-  if (!out->node_selector.empty()) {
-    warnings->push_back(spec["nodeSelector"].Error("not simulated yet: nodeSelector is ignored by the scheduler").message());
-  }
-  if (!out->scheduling_gates.empty()) {
-    warnings->push_back(spec["schedulingGates"].Error("not simulated yet: scheduling gates are ignored").message());
-  }
-  return Status::Ok();
-}
-
-StatusOr<PodTemplate> DecodePodTemplate(const YamlNode& tmpl, std::vector<std::string>* warnings) {
-  PodTemplate out;
-  if (!tmpl.Defined()) return tmpl.Error("Required value");
-  YamlNode m = tmpl["metadata"];
-  KUBESIM_ASSIGN_OR_RETURN(out.metadata.labels, m["labels"].StringMap());
-  KUBESIM_ASSIGN_OR_RETURN(out.metadata.annotations, m["annotations"].StringMap());
-  KUBESIM_RETURN_IF_ERROR(DecodePodSpec(tmpl["spec"], &out.spec, warnings));
-  return out;
 }
 
 StatusOr<std::shared_ptr<Object>> DecodePod(const YamlNode& doc, std::vector<std::string>* warnings) {
@@ -461,7 +315,7 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
   obj->api_version = api_version;
   obj->kind = kind;
   obj->metadata = std::move(meta);
-  obj->source = SourceRef{doc.file(), doc.line()};
+  obj->source = SourceRef{doc.file(), doc.line(), doc.column()};
   result.object = std::move(obj);
   return result;
 }

@@ -7,17 +7,38 @@
 #include <string>
 #include <vector>
 
+#include "models/api/affinity.h"
+#include "models/api/labels.h"
 #include "models/api/object.h"
 #include "models/api/resources.h"
 
 namespace kubesim::api {
+
+struct ContainerPort {
+  int32_t container_port = 0;
+  int32_t host_port = 0;  // 0: none
+  std::string host_ip;    // empty: every address (0.0.0.0)
+  std::string protocol = "TCP";
+};
 
 struct Container {
   std::string name;
   std::string image;
   ResourceList requests;
   ResourceList limits;
+  std::vector<ContainerPort> ports;
   std::string restart_policy;  // init containers only: "Always" marks a sidecar
+};
+
+struct TopologySpreadConstraint {
+  int32_t max_skew = 1;
+  std::string topology_key;
+  std::string when_unsatisfiable = "DoNotSchedule";  // or ScheduleAnyway
+  std::optional<LabelSelector> label_selector;       // null selects nothing
+  std::optional<int32_t> min_domains;
+  std::string node_affinity_policy = "Honor";  // Honor or Ignore
+  std::string node_taints_policy = "Ignore";   // Honor or Ignore
+  std::vector<std::string> match_label_keys;
 };
 
 struct Toleration {
@@ -51,6 +72,8 @@ struct PodSpec {
   std::vector<Container> containers;
   std::vector<Toleration> tolerations;
   StringMap node_selector;
+  Affinity affinity;
+  std::vector<TopologySpreadConstraint> topology_spread_constraints;
   ResourceList overhead;
   std::vector<std::string> scheduling_gates;
 };

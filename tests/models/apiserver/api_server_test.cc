@@ -63,7 +63,10 @@ std::shared_ptr<api::Pod> MakePod(const std::string& name) {
   p->kind = "Pod";
   p->metadata.name = name;
   p->metadata.namespace_ = "default";
-  p->spec.containers.push_back(api::Container{"app", "nginx", {}, {}, ""});
+  api::Container app;
+  app.name = "app";
+  app.image = "nginx";
+  p->spec.containers.push_back(app);
   return p;
 }
 

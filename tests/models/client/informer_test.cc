@@ -36,7 +36,10 @@ std::shared_ptr<api::Pod> MakePod(const std::string& name, const std::string& no
   p->metadata.name = name;
   p->metadata.namespace_ = "default";
   p->spec.node_name = node;
-  p->spec.containers.push_back(api::Container{"app", "nginx", {}, {}, ""});
+  api::Container app;
+  app.name = "app";
+  app.image = "nginx";
+  p->spec.containers.push_back(app);
   return p;
 }
 
