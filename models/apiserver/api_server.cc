@@ -78,8 +78,8 @@ std::string ApiServer::Key(const std::string& kind, const std::string& ns, const
   return key + name;
 }
 
-void ApiServer::After(const LatencyModel& latency, std::function<void()> fn) {
-  sim::Duration d = latency.Sample(latency_rng_);
+void ApiServer::After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn) {
+  sim::Duration d = latency.Sample(caller != nullptr ? *caller : latency_rng_);
   std::weak_ptr<bool> alive = alive_;
   sim_.After(d, [alive, fn = std::move(fn)]() {
     if (alive.lock()) fn();
@@ -102,33 +102,34 @@ void ApiServer::ScheduleCompaction() {
   }, sim::Phase::kObserve);
 }
 
-void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) {
-  After(config_.create, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
+  After(config_.create, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
     Respond(std::move(cb), DoCreate(std::move(obj)));
   });
 }
 
-void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb) {
-  After(config_.update, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
+  After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
     Respond(std::move(cb), DoUpdate(std::move(obj)));
   });
 }
 
-void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb) {
-  After(config_.update, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
+  After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
     Respond(std::move(cb), DoUpdateStatus(obj));
   });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
-                       ResponseCallback cb) {
-  After(config_.del, [=, this, cb = std::move(cb)]() mutable {
+                       ResponseCallback cb, sim::Rng* caller) {
+  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
     Respond(std::move(cb), DoDelete(kind, ns, name, opts));
   });
 }
 
-void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb) {
-  After(config_.get, [=, this, cb = std::move(cb)]() mutable {
+void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
+                    sim::Rng* caller) {
+  After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
     api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
     Response r = obj ? Response{} : NotFound(kind, name);
     r.object = obj;
@@ -137,10 +138,10 @@ void ApiServer::Get(const std::string& kind, const std::string& ns, const std::s
   });
 }
 
-void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::string& node_name) {
+void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::string& node_name, sim::Rng* caller) {
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
-  After(config_.get, [=, this, cb = std::move(cb)]() mutable {
+  After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
     etcd::RangeResult range = store_.Range(ResourceKeyPrefix(api::ResourceOf(kind)));
     Response r;
     if (node_name.empty()) {
@@ -160,8 +161,8 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
 }
 
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
-                     ResponseCallback cb) {
-  After(config_.bind, [=, this, cb = std::move(cb)]() mutable {
+                     ResponseCallback cb, sim::Rng* caller) {
+  After(config_.bind, caller, [=, this, cb = std::move(cb)]() mutable {
     Respond(std::move(cb), DoBind(ns, name, uid, node));
   });
 }

@@ -97,20 +97,24 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb);
+  // Every verb takes the caller's latency stream last (ApiClient passes its own, so adding a
+  // client never shifts another's draws); null uses the server's shared stream.
+  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
   // Replaces the object; 409 Conflict when metadata.resource_version is set and stale.
-  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb);
+  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
   // The status subresource: only the status of the stored object changes (Pod, Node), whatever
   // the rest of `obj` holds; no resourceVersion precondition, as a status PATCH.
-  void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb);
+  void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
   void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
-              ResponseCallback cb);
-  void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb);
+              ResponseCallback cb, sim::Rng* caller = nullptr);
+  void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
+           sim::Rng* caller = nullptr);
   // `node_name`: pods only, the field selector spec.nodeName=<node> (the kubelet's list).
-  void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "");
+  void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "",
+            sim::Rng* caller = nullptr);
   // POST pods/<name>/binding.
   void Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
-            ResponseCallback cb);
+            ResponseCallback cb, sim::Rng* caller = nullptr);
 
   // Stores an object that exists when the run starts (the scenario's initial state): admission
   // and defaulting apply, but no latency; the write commits at the current instant.
@@ -136,7 +140,7 @@ class ApiServer {
     std::map<std::string, std::set<int64_t>> by_node;  // pods: spec.nodeName → watches
   };
 
-  void After(const LatencyModel& latency, std::function<void()> fn);
+  void After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn);
   void Respond(ResponseCallback cb, Response r);
   Response DoCreate(std::shared_ptr<api::Object> obj);
   Response DoUpdate(std::shared_ptr<api::Object> obj);

@@ -5,9 +5,12 @@
 
 namespace kubesim::client {
 
-Informer::Informer(sim::Simulation& sim, apiserver::ApiServer& api, std::string kind,
+Informer::Informer(sim::Simulation& sim, apiserver::ApiClient client, std::string kind,
                    apiserver::WatchOptions selector)
-    : sim_(sim), api_(api), kind_(std::move(kind)), selector_(std::move(selector)) {}
+    : sim_(sim), api_(std::move(client)), kind_(std::move(kind)), selector_(std::move(selector)) {}
+
+Informer::Informer(sim::Simulation& sim, apiserver::ApiServer& api, std::string kind, apiserver::WatchOptions selector)
+    : Informer(sim, apiserver::ApiClient(sim, api, "informer/" + kind), kind, std::move(selector)) {}
 
 Informer::~Informer() {
   *alive_ = false;

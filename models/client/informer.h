@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "models/apiserver/api_client.h"
 #include "models/apiserver/api_server.h"
 
 namespace kubesim::client {
@@ -27,8 +28,10 @@ struct EventHandlers {
 
 class Informer {
  public:
-  Informer(sim::Simulation& sim, apiserver::ApiServer& api, std::string kind,
-           apiserver::WatchOptions selector = {});
+  // `client`: the component's connection (its latency stream); the ApiServer form makes one
+  // named "informer/<kind>".
+  Informer(sim::Simulation& sim, apiserver::ApiClient client, std::string kind, apiserver::WatchOptions selector = {});
+  Informer(sim::Simulation& sim, apiserver::ApiServer& api, std::string kind, apiserver::WatchOptions selector = {});
   ~Informer();
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
@@ -50,7 +53,7 @@ class Informer {
   void Remove(const std::string& key);
 
   sim::Simulation& sim_;
-  apiserver::ApiServer& api_;
+  apiserver::ApiClient api_;
   std::string kind_;
   apiserver::WatchOptions selector_;
   std::vector<EventHandlers> handlers_;

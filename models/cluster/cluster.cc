@@ -30,6 +30,7 @@ sim::Status Cluster::Start() {
   // state, so the watch comes first.
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
+  scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");
   client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
   scheduler_ = std::make_unique<scheduler::Scheduler>(sim_, *api_, client::EventRecorder(sink, "default-scheduler"),
                                                       scenario_.settings.scheduler, registry_);
@@ -105,14 +106,14 @@ void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
     return;
   }
   std::string ref = api::ObjectRef(*obj);
-  api_->Create(std::move(obj), [this, ref](const apiserver::Response& r) {
+  scenario_client_->Create(std::move(obj), [this, ref](const apiserver::Response& r) {
     if (!r.ok()) ScenarioEvent("Warning", "FailedCreate", ref, r.message);
   });
 }
 
 void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) {
   std::string ref = kind + "/" + (ns.empty() ? name : ns + "/" + name);
-  api_->Delete(kind, ns, name, {}, [this, ref](const apiserver::Response& r) {
+  scenario_client_->Delete(kind, ns, name, {}, [this, ref](const apiserver::Response& r) {
     if (!r.ok()) ScenarioEvent("Warning", "FailedDelete", ref, r.message);
   });
 }

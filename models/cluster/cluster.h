@@ -74,6 +74,7 @@ class Cluster : public scenario::ActionContext {
   sim::Simulation sim_;
   etcd::MvccStore store_;
   std::unique_ptr<apiserver::ApiServer> api_;
+  std::unique_ptr<apiserver::ApiClient> scenario_client_;  // timeline actions, as a user's kubectl
   report::Recorder recorder_;
   scheduler::Registry registry_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;

@@ -8,12 +8,12 @@ namespace kubesim::kubelet {
 Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
                  std::shared_ptr<const api::Node> node, KubeletConfig config)
     : sim_(sim),
-      api_(api),
+      api_(sim, api, "kubelet/" + node->metadata.name),
       recorder_(std::move(recorder)),
       node_manifest_(std::move(node)),
       node_name_(node_manifest_->metadata.name),
       config_(config),
-      pods_(sim, api, "Pod", apiserver::WatchOptions{0, node_name_}),
+      pods_(sim, api_, "Pod", apiserver::WatchOptions{0, node_name_}),
       rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")) {}
 
 Kubelet::~Kubelet() { *alive_ = false; }

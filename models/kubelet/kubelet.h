@@ -16,6 +16,7 @@
 
 #include "models/api/node.h"
 #include "models/api/pod.h"
+#include "models/apiserver/api_client.h"
 #include "models/apiserver/api_server.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
@@ -59,7 +60,7 @@ class Kubelet {
   std::shared_ptr<const api::Pod> CurrentPod(const std::string& key, const std::string& uid) const;
 
   sim::Simulation& sim_;
-  apiserver::ApiServer& api_;
+  apiserver::ApiClient api_;
   client::EventRecorder recorder_;
   std::shared_ptr<const api::Node> node_manifest_;
   std::string node_name_;

@@ -33,7 +33,9 @@ sim::StatusOr<std::unique_ptr<Profile>> Profile::Build(const ProfileConfig& conf
   for (const auto& ref : config.multi_point) {
     const PluginFactory* f = registry.Find(ref.name);
     if (f == nullptr) return sim::InvalidArgument("plugin \"" + ref.name + "\" does not exist");
-    KUBESIM_ASSIGN_OR_RETURN(std::shared_ptr<Plugin> plugin, (*f)(ctx));
+    auto args = config.plugin_args.find(ref.name);
+    KUBESIM_ASSIGN_OR_RETURN(std::shared_ptr<Plugin> plugin,
+                             (*f)(ctx, args == config.plugin_args.end() ? nullptr : &args->second));
     Plugin* raw = plugin.get();
     if (auto* q = dynamic_cast<QueueSortPlugin*>(raw)) {
       if (p->queue_sort_ != nullptr) return sim::InvalidArgument("only one queue sort plugin can be enabled");

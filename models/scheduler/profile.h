@@ -4,6 +4,7 @@
 // plugin, checked to be in [0, 100], multiplied by the plugin weight and summed.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,8 @@ struct ProfileConfig {
   // MultiPoint: each plugin is enabled at every extension point it implements, in this order.
   std::vector<PluginRef> multi_point;
   std::optional<int32_t> percentage_of_nodes_to_score;
+  // pluginConfig: plugin name → its `args` node (kept with its file position for errors).
+  std::map<std::string, api::YamlNode> plugin_args;
 };
 
 // The v1.32 default profile restricted to the plugins kubesim implements (spec A.5), in upstream

@@ -9,22 +9,31 @@
 #include "models/scheduler/plugins/taint_toleration.h"
 
 namespace kubesim::scheduler {
-namespace {
-template <typename T>
-PluginFactory Simple() {
-  return [](const PluginContext&) -> sim::StatusOr<std::shared_ptr<Plugin>> { return std::shared_ptr<Plugin>(std::make_shared<T>()); };
-}
-}  // namespace
 
 Registry Registry::InTree() {
   Registry r;
-  (void)r.Register(PrioritySort::kName, Simple<PrioritySort>());
-  (void)r.Register(NodeUnschedulable::kName, Simple<NodeUnschedulable>());
-  (void)r.Register(NodeName::kName, Simple<NodeName>());
-  (void)r.Register(TaintToleration::kName, Simple<TaintToleration>());
-  (void)r.Register(NodeResourcesFit::kName, Simple<NodeResourcesFit>());
-  (void)r.Register(NodeResourcesBalancedAllocation::kName, Simple<NodeResourcesBalancedAllocation>());
-  (void)r.Register(DefaultBinder::kName, [](const PluginContext& ctx) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+  (void)r.Register(PrioritySort::kName, NoArgs<PrioritySort>());
+  (void)r.Register(NodeUnschedulable::kName, NoArgs<NodeUnschedulable>());
+  (void)r.Register(NodeName::kName, NoArgs<NodeName>());
+  (void)r.Register(TaintToleration::kName, NoArgs<TaintToleration>());
+  (void)r.Register(NodeResourcesFit::kName,
+                   [](const PluginContext&, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+                     NodeResourcesFitArgs a;
+                     if (args != nullptr) {
+                       KUBESIM_ASSIGN_OR_RETURN(a, DecodeNodeResourcesFitArgs(*args));
+                     }
+                     return std::shared_ptr<Plugin>(std::make_shared<NodeResourcesFit>(std::move(a)));
+                   });
+  (void)r.Register(NodeResourcesBalancedAllocation::kName,
+                   [](const PluginContext&, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+                     NodeResourcesBalancedAllocationArgs a;
+                     if (args != nullptr) {
+                       KUBESIM_ASSIGN_OR_RETURN(a, DecodeNodeResourcesBalancedAllocationArgs(*args));
+                     }
+                     return std::shared_ptr<Plugin>(std::make_shared<NodeResourcesBalancedAllocation>(std::move(a)));
+                   });
+  (void)r.Register(DefaultBinder::kName, [](const PluginContext& ctx, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+    if (args != nullptr && args->Defined() && args->size() > 0) return args->Error("plugin DefaultBinder takes no arguments");
     if (ctx.api == nullptr) return sim::InvalidArgument("DefaultBinder needs an API server");
     return std::shared_ptr<Plugin>(std::make_shared<DefaultBinder>(*ctx.api));
   });

@@ -8,19 +8,37 @@
 #include <string>
 #include <vector>
 
-#include "models/apiserver/api_server.h"
+#include "models/api/yaml_node.h"
+#include "models/apiserver/api_client.h"
 #include "models/scheduler/framework.h"
+#include "models/scheduler/shared_lister.h"
 #include "sim/status.h"
 
 namespace kubesim::scheduler {
 
-// What a factory may use: the API server (binders) and the simulation.
+// What a factory may use: the API server (binders), the simulation, and the snapshot and
+// informer caches (SharedLister, valid during scheduling cycles).
 struct PluginContext {
-  apiserver::ApiServer* api = nullptr;
+  const apiserver::ApiClient* api = nullptr;
   sim::Simulation* sim = nullptr;
+  SharedLister* lister = nullptr;
 };
 
-using PluginFactory = std::function<sim::StatusOr<std::shared_ptr<Plugin>>(const PluginContext&)>;
+// Builds a plugin. `args` is the plugin's `pluginConfig` args from a KubeSchedulerConfiguration,
+// or null for upstream's defaults; errors name the file, line and field.
+using PluginFactory =
+    std::function<sim::StatusOr<std::shared_ptr<Plugin>>(const PluginContext& ctx, const api::YamlNode* args)>;
+
+// A factory for a plugin without arguments (rejects any given).
+template <typename T>
+PluginFactory NoArgs() {
+  return [](const PluginContext&, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+    if (args != nullptr && args->Defined() && args->size() > 0) {
+      return args->Error(std::string("plugin ") + T::kName + " takes no arguments");
+    }
+    return std::shared_ptr<Plugin>(std::make_shared<T>());
+  };
+}
 
 class Registry {
  public:

@@ -38,19 +38,22 @@ std::string FitErrorMessage(int num_all_nodes, const std::map<std::string, Statu
 Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
                      SchedulerConfig config, const Registry& registry)
     : sim_(sim),
-      api_(api),
+      api_(sim, api, "scheduler"),
       recorder_(std::move(recorder)),
       config_(std::move(config)),
       registry_(registry),
-      pod_informer_(sim, api, "Pod"),
-      node_informer_(sim, api, "Node"),
+      pod_informer_(sim, api_, "Pod"),
+      node_informer_(sim, api_, "Node"),
+      namespace_informer_(sim, api_, "Namespace"),
+      service_informer_(sim, api_, "Service"),
+      replicaset_informer_(sim, api_, "ReplicaSet"),
       tiebreak_rng_(sim.Stream("scheduler/tiebreak")),
       latency_rng_(sim.Stream("scheduler/cycle-latency")) {}
 
 Scheduler::~Scheduler() { *alive_ = false; }
 
 sim::Status Scheduler::Init() {
-  PluginContext ctx{&api_, &sim_};
+  PluginContext ctx{&api_, &sim_, this};
   for (const auto& pc : config_.profiles) {
     KUBESIM_ASSIGN_OR_RETURN(auto profile, Profile::Build(pc, registry_, ctx));
     for (const auto& existing : profiles_) {
@@ -75,7 +78,37 @@ void Scheduler::Start() {
                                    [this](const api::ObjectPtr& o) { OnNodeDelete(o); }});
   node_informer_.Start();
   pod_informer_.Start();
+  namespace_informer_.Start();
+  service_informer_.Start();
+  replicaset_informer_.Start();
   queue_->Run();
+}
+
+std::shared_ptr<const api::Namespace> Scheduler::GetNamespace(const std::string& name) {
+  return api::As<api::Namespace>(namespace_informer_.Get(name));
+}
+
+namespace {
+// Objects of one namespace from an informer cache keyed "namespace/name" (ordered, so a prefix
+// range is exactly that namespace).
+template <typename T>
+std::vector<std::shared_ptr<const T>> InNamespace(const client::Informer& informer, const std::string& ns) {
+  std::vector<std::shared_ptr<const T>> out;
+  const std::string prefix = ns + "/";
+  const auto& items = informer.items();
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (auto obj = api::As<T>(it->second)) out.push_back(std::move(obj));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<std::shared_ptr<const api::Service>> Scheduler::Services(const std::string& ns) {
+  return InNamespace<api::Service>(service_informer_, ns);
+}
+
+std::vector<std::shared_ptr<const api::ReplicaSet>> Scheduler::ReplicaSets(const std::string& ns) {
+  return InNamespace<api::ReplicaSet>(replicaset_informer_, ns);
 }
 
 size_t Scheduler::pending_pods() const { return queue_ ? queue_->pending() : 0; }

@@ -14,12 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "models/apiserver/api_client.h"
 #include "models/apiserver/api_server.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/scheduler/cache.h"
 #include "models/scheduler/profile.h"
 #include "models/scheduler/scheduling_queue.h"
+#include "models/scheduler/shared_lister.h"
 
 namespace kubesim::scheduler {
 
@@ -52,7 +54,7 @@ struct ScheduleResult {
   std::string message;
 };
 
-class Scheduler {
+class Scheduler : public SharedLister {
  public:
   Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder, SchedulerConfig config,
             const Registry& registry);
@@ -67,6 +69,13 @@ class Scheduler {
   ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, bool explain);
 
   Cache& cache() { return cache_; }
+
+  // SharedLister, for plugins.
+  const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
+  const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
+  std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override;
+  std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) override;
+  std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) override;
   size_t pending_pods() const;
   int64_t attempts() const { return attempts_; }
 
@@ -87,7 +96,7 @@ class Scheduler {
   std::string SelectHost(const std::vector<std::string>& feasible, const std::vector<int64_t>& totals);
 
   sim::Simulation& sim_;
-  apiserver::ApiServer& api_;
+  apiserver::ApiClient api_;
   client::EventRecorder recorder_;
   SchedulerConfig config_;
   const Registry& registry_;
@@ -96,6 +105,9 @@ class Scheduler {
   Cache cache_;
   client::Informer pod_informer_;
   client::Informer node_informer_;
+  client::Informer namespace_informer_;
+  client::Informer service_informer_;
+  client::Informer replicaset_informer_;
   sim::Rng& tiebreak_rng_;
   sim::Rng& latency_rng_;
   size_t next_start_node_index_ = 0;

@@ -4,7 +4,7 @@
 
 #include <functional>
 
-#include "models/apiserver/api_server.h"
+#include "models/apiserver/api_client.h"
 #include "models/scheduler/framework.h"
 
 namespace kubesim::scheduler {
@@ -18,12 +18,12 @@ class BindPlugin : public virtual Plugin {
 class DefaultBinder : public BindPlugin {
  public:
   static constexpr const char* kName = "DefaultBinder";
-  explicit DefaultBinder(apiserver::ApiServer& api) : api_(api) {}
+  explicit DefaultBinder(apiserver::ApiClient api) : api_(std::move(api)) {}
   std::string Name() const override { return kName; }
   void Bind(const api::Pod& pod, const std::string& node, std::function<void(Status)> done) override;
 
  private:
-  apiserver::ApiServer& api_;
+  apiserver::ApiClient api_;
 };
 
 }  // namespace kubesim::scheduler

@@ -36,6 +36,24 @@ int64_t BalancedResourceScore(const std::vector<int64_t>& requested, const std::
 
 }  // namespace
 
+sim::StatusOr<NodeResourcesBalancedAllocationArgs> DecodeNodeResourcesBalancedAllocationArgs(const api::YamlNode& node) {
+  NodeResourcesBalancedAllocationArgs args;
+  if (!node.Defined()) return args;
+  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"apiVersion", "kind", "resources"}));
+  if (node["resources"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(args.resources, DecodeResourceSpecs(node["resources"]));
+    if (args.resources.empty()) args.resources = {{"cpu", 1}, {"memory", 1}};
+  }
+  for (size_t i = 0; i < args.resources.size(); ++i) {
+    const auto& r = args.resources[i];
+    if (r.weight < 1 || r.weight > 100) {
+      return node["resources"].At(i)["weight"].Error("Invalid value: " + std::to_string(r.weight) +
+                                                     ": resource weight of " + r.name + " not in valid range [1, 100]");
+    }
+  }
+  return args;
+}
+
 Status NodeResourcesBalancedAllocation::PreScore(CycleState& state, const api::Pod& pod,
                                                  const std::vector<const NodeInfo*>&) {
   auto s = std::make_unique<PreScoreState>();

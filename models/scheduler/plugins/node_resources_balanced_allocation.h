@@ -15,6 +15,9 @@ struct NodeResourcesBalancedAllocationArgs {
   std::vector<ResourceSpec> resources = {{"cpu", 1}, {"memory", 1}};
 };
 
+// v1 defaulting (no resources → cpu and memory; weight 0 → 1) and validation (weights 1..100).
+sim::StatusOr<NodeResourcesBalancedAllocationArgs> DecodeNodeResourcesBalancedAllocationArgs(const api::YamlNode& args);
+
 class NodeResourcesBalancedAllocation : public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr const char* kName = "NodeResourcesBalancedAllocation";

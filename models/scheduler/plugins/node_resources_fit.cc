@@ -53,6 +53,55 @@ sim::Status ValidateNodeResourcesFitArgs(const NodeResourcesFitArgs& args) {
   return sim::Status::Ok();
 }
 
+sim::StatusOr<NodeResourcesFitArgs> DecodeNodeResourcesFitArgs(const api::YamlNode& node) {
+  NodeResourcesFitArgs args;
+  if (!node.Defined()) return args;
+  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"apiVersion", "kind", "ignoredResources", "ignoredResourceGroups", "scoringStrategy"}));
+  KUBESIM_ASSIGN_OR_RETURN(args.ignored_resources, node["ignoredResources"].StringList());
+  KUBESIM_ASSIGN_OR_RETURN(args.ignored_resource_groups, node["ignoredResourceGroups"].StringList());
+  for (const auto& g : args.ignored_resource_groups) {
+    if (g.find('/') != std::string::npos) {
+      return node["ignoredResourceGroups"].Error("Invalid value: \"" + g + "\": resource group name can't contain '/'");
+    }
+  }
+  api::YamlNode strategy = node["scoringStrategy"];
+  if (strategy.Defined()) {
+    KUBESIM_RETURN_IF_ERROR(strategy.CheckKeys({"type", "resources", "requestedToCapacityRatio"}));
+    std::string type;
+    if (strategy["type"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(type, strategy["type"].String());
+    }
+    if (type == "LeastAllocated") {
+      args.type = ScoringStrategyType::kLeastAllocated;
+    } else if (type == "MostAllocated") {
+      args.type = ScoringStrategyType::kMostAllocated;
+    } else if (type == "RequestedToCapacityRatio") {
+      args.type = ScoringStrategyType::kRequestedToCapacityRatio;
+    } else {
+      return strategy["type"].Error("Unsupported value: \"" + type +
+                                    "\": supported values: \"LeastAllocated\", \"MostAllocated\", \"RequestedToCapacityRatio\"");
+    }
+    if (strategy["resources"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(args.resources, DecodeResourceSpecs(strategy["resources"]));
+      if (args.resources.empty()) args.resources = {{"cpu", 1}, {"memory", 1}};
+    }
+    api::YamlNode rtcr = strategy["requestedToCapacityRatio"];
+    if (rtcr.Defined()) {
+      KUBESIM_RETURN_IF_ERROR(rtcr.CheckKeys({"shape"}));
+      KUBESIM_ASSIGN_OR_RETURN(auto points, rtcr["shape"].Items());
+      for (const auto& p : points) {
+        KUBESIM_RETURN_IF_ERROR(p.CheckKeys({"utilization", "score"}));
+        UtilizationShapePoint point;
+        KUBESIM_ASSIGN_OR_RETURN(point.utilization, p["utilization"].Int());
+        KUBESIM_ASSIGN_OR_RETURN(point.score, p["score"].Int());
+        args.shape.push_back(point);
+      }
+    }
+  }
+  if (sim::Status st = ValidateNodeResourcesFitArgs(args); !st.ok()) return node.Error(st.message());
+  return args;
+}
+
 bool NodeResourcesFit::Ignored(const std::string& resource) const {
   if (!api::IsExtendedResource(resource)) return false;
   if (std::find(args_.ignored_resources.begin(), args_.ignored_resources.end(), resource) != args_.ignored_resources.end()) {

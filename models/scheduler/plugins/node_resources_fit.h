@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/api/yaml_node.h"
 #include "models/scheduler/framework.h"
 #include "models/scheduler/plugins/resource_allocation.h"
 #include "sim/status.h"
@@ -27,6 +28,9 @@ struct NodeResourcesFitArgs {
 
 // Upstream ValidateNodeResourcesFitArgs: weights in 1..100, shape points valid and increasing.
 sim::Status ValidateNodeResourcesFitArgs(const NodeResourcesFitArgs& args);
+// `args` of a pluginConfig entry, with v1 defaulting (SetDefaults_NodeResourcesFitArgs: no
+// resources → cpu and memory; weight 0 → 1) and validation; errors are located.
+sim::StatusOr<NodeResourcesFitArgs> DecodeNodeResourcesFitArgs(const api::YamlNode& args);
 
 class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public PreScorePlugin, public ScorePlugin {
  public:

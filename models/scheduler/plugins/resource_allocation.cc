@@ -6,6 +6,24 @@
 
 namespace kubesim::scheduler {
 
+sim::StatusOr<std::vector<ResourceSpec>> DecodeResourceSpecs(const api::YamlNode& node) {
+  std::vector<ResourceSpec> out;
+  KUBESIM_ASSIGN_OR_RETURN(auto items, node.Items());
+  for (const auto& item : items) {
+    KUBESIM_RETURN_IF_ERROR(item.CheckKeys({"name", "weight"}));
+    ResourceSpec r;
+    if (!item["name"].Defined()) return item["name"].Error("Required value");
+    KUBESIM_ASSIGN_OR_RETURN(r.name, item["name"].String());
+    r.weight = 0;
+    if (item["weight"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(r.weight, item["weight"].Int());
+    }
+    if (r.weight == 0) r.weight = 1;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, const api::Pod& pod, bool use_requested) {
   Resource real = ComputePodRequests(pod, false);
   Resource non_zero = use_requested ? real : ComputePodRequests(pod, true);

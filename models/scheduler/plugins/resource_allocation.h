@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "models/api/yaml_node.h"
 #include "models/scheduler/node_info.h"
+#include "sim/status.h"
 
 namespace kubesim::scheduler {
 
@@ -16,6 +18,9 @@ struct ResourceSpec {
   std::string name;
   int64_t weight = 1;
 };
+
+// Decodes a `resources: [{name, weight}]` list; weight 0 or absent becomes 1 (v1 defaulting).
+sim::StatusOr<std::vector<ResourceSpec>> DecodeResourceSpecs(const api::YamlNode& node);
 
 // Pod requests for the configured resources: non-zero defaults for cpu/memory unless
 // `use_requested` (BalancedAllocation), real requests otherwise.

@@ -189,7 +189,7 @@ spec:
   CHECK(st.message() == "prio.yaml:5:15: Pod/default/p: rejected by the API server: no PriorityClass with name missing was found");
 }
 
-TEST_CASE("GCDA 100-node trace: the real manifests run with the default plugins", "[scenario][slow]") {
+TEST_CASE("GCDA 100-node trace: the real manifests run with the default plugins", "[scenario][golden]") {
   scenario::Scenario sc = Load("tests/scenarios/gcda-100.yaml");
   report::RunResults r = RunScenario(sc);
   CHECK(r.nodes_total == 100);
