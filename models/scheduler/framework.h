@@ -103,6 +103,13 @@ class Plugin {
   virtual uint32_t EventsToRegister() const { return kEventAll; }
 };
 
+class PreEnqueuePlugin : public virtual Plugin {
+ public:
+  // Non-success keeps the pod out of activeQ (gated in the unschedulable pool) until an update
+  // of the pod lets it pass.
+  virtual Status PreEnqueue(const api::Pod& pod) const = 0;
+};
+
 class QueueSortPlugin : public virtual Plugin {
  public:
   virtual bool Less(const api::Pod& a, sim::Time a_timestamp, const api::Pod& b, sim::Time b_timestamp) const = 0;

@@ -60,6 +60,58 @@ class PodBuilder {
     pod_->metadata.uid = std::move(uid);
     return *this;
   }
+  PodBuilder& Namespace(std::string ns) {
+    pod_->metadata.namespace_ = std::move(ns);
+    return *this;
+  }
+  PodBuilder& Label(std::string k, std::string v) {
+    pod_->metadata.labels[std::move(k)] = std::move(v);
+    return *this;
+  }
+  PodBuilder& NodeSelector(std::string k, std::string v) {
+    pod_->spec.node_selector[std::move(k)] = std::move(v);
+    return *this;
+  }
+  PodBuilder& Affinity(api::Affinity a) {
+    pod_->spec.affinity = std::move(a);
+    return *this;
+  }
+  PodBuilder& Spread(api::TopologySpreadConstraint c) {
+    pod_->spec.topology_spread_constraints.push_back(std::move(c));
+    return *this;
+  }
+  // One container with this image (and no requests).
+  PodBuilder& Image(std::string image) {
+    api::Container c;
+    c.name = "c" + std::to_string(pod_->spec.containers.size());
+    c.image = std::move(image);
+    pod_->spec.containers.push_back(std::move(c));
+    return *this;
+  }
+  // A host port on the last container (adds one if there is none).
+  PodBuilder& HostPort(int32_t port, std::string protocol = "TCP", std::string host_ip = "") {
+    if (pod_->spec.containers.empty()) Container();
+    api::ContainerPort p;
+    p.container_port = port;
+    p.host_port = port;
+    p.protocol = std::move(protocol);
+    p.host_ip = std::move(host_ip);
+    pod_->spec.containers.back().ports.push_back(std::move(p));
+    return *this;
+  }
+  PodBuilder& SchedulingGate(std::string name) {
+    pod_->spec.scheduling_gates.push_back(std::move(name));
+    return *this;
+  }
+  PodBuilder& Terminating() {
+    pod_->metadata.deletion_timestamp = sim::Time::Zero();
+    return *this;
+  }
+  PodBuilder& Phase(std::string phase) {
+    pod_->status.phase = std::move(phase);
+    return *this;
+  }
+  api::Pod& mutable_pod() { return *pod_; }
   std::shared_ptr<const api::Pod> Build() const { return std::make_shared<api::Pod>(*pod_); }
   const api::Pod& pod() const { return *pod_; }
 
@@ -89,6 +141,11 @@ class NodeBuilder {
   }
   NodeBuilder& Label(std::string k, std::string v) {
     node_->metadata.labels[std::move(k)] = std::move(v);
+    return *this;
+  }
+  // status.images entry: one image name with its size in bytes.
+  NodeBuilder& Image(std::string name, int64_t size_bytes) {
+    node_->status.images.push_back(api::ContainerImage{{std::move(name)}, size_bytes});
     return *this;
   }
   NodeBuilder& Unschedulable() {
