@@ -50,7 +50,11 @@ class [[nodiscard]] StatusOr {
   }
 
   bool ok() const { return std::holds_alternative<T>(v_); }
-  Status status() const { return ok() ? Status() : std::get<Status>(v_); }
+  // A reference, so `status().message()` may be bound to a const reference safely.
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(v_);
+  }
   const T& value() const& { Check(); return std::get<T>(v_); }
   T& value() & { Check(); return std::get<T>(v_); }
   T&& value() && { Check(); return std::get<T>(std::move(v_)); }

@@ -33,5 +33,12 @@ bool IsClusterScoped(const std::string& kind);
 bool IsSimulatedKind(const std::string& kind);
 
 sim::StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node);
+// A core/v1 NodeAffinity (requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
+// preferredDuringSchedulingIgnoredDuringExecution[{weight, preference}]) with pod validation.
+sim::StatusOr<NodeAffinity> DecodeNodeAffinity(const YamlNode& node);
+
+// A list of core/v1 TopologySpreadConstraints with pod validation (spec.topologySpreadConstraints,
+// PodTopologySpreadArgs.defaultConstraints).
+sim::StatusOr<std::vector<TopologySpreadConstraint>> DecodeTopologySpreadConstraints(const YamlNode& node);
 
 }  // namespace kubesim::api

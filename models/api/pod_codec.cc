@@ -135,28 +135,8 @@ StatusOr<PodAffinity> DecodePodAffinity(const YamlNode& node) {
 
 StatusOr<Affinity> DecodeAffinity(const YamlNode& node) {
   Affinity a;
-  YamlNode na = node["nodeAffinity"];
-  if (na.Defined()) {
-    NodeAffinity n;
-    YamlNode req = na["requiredDuringSchedulingIgnoredDuringExecution"];
-    if (req.Defined()) {
-      NodeSelector sel;
-      KUBESIM_ASSIGN_OR_RETURN(auto terms, req["nodeSelectorTerms"].Items());
-      if (terms.empty()) return req["nodeSelectorTerms"].Error("Required value: must have at least one node selector term");
-      for (const auto& t : terms) {
-        KUBESIM_ASSIGN_OR_RETURN(NodeSelectorTerm term, DecodeNodeSelectorTerm(t));
-        sel.terms.push_back(std::move(term));
-      }
-      n.required = std::move(sel);
-    }
-    KUBESIM_ASSIGN_OR_RETURN(auto preferred, na["preferredDuringSchedulingIgnoredDuringExecution"].Items());
-    for (const auto& p : preferred) {
-      PreferredSchedulingTerm t;
-      KUBESIM_ASSIGN_OR_RETURN(t.weight, DecodeWeight(p["weight"]));
-      KUBESIM_ASSIGN_OR_RETURN(t.preference, DecodeNodeSelectorTerm(p["preference"]));
-      n.preferred.push_back(std::move(t));
-    }
-    a.node_affinity = std::move(n);
+  if (node["nodeAffinity"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(a.node_affinity, DecodeNodeAffinity(node["nodeAffinity"]));
   }
   if (node["podAffinity"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(a.pod_affinity, DecodePodAffinity(node["podAffinity"]));
@@ -270,9 +250,6 @@ StatusOr<std::vector<Toleration>> DecodeTolerations(const YamlNode& node) {
   return out;
 }
 
-void WarnIfPresent(const YamlNode& node, const std::string& what, std::vector<std::string>* warnings) {
-  if (node.Defined()) warnings->push_back(node.Error("not simulated yet: " + what).message());
-}
 
 }  // namespace
 
@@ -348,13 +325,15 @@ Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string
     KUBESIM_ASSIGN_OR_RETURN(out->affinity, DecodeAffinity(spec["affinity"]));
   }
   KUBESIM_ASSIGN_OR_RETURN(out->topology_spread_constraints, DecodeTopologySpread(spec["topologySpreadConstraints"]));
-  WarnIfPresent(spec["affinity"], "affinity is ignored by the scheduler", warnings);
-  WarnIfPresent(spec["topologySpreadConstraints"], "topologySpreadConstraints are ignored by the scheduler", warnings);
-  if (!out->node_selector.empty()) {
-    warnings->push_back(spec["nodeSelector"].Error("not simulated yet: nodeSelector is ignored by the scheduler").message());
-  }
-  if (!out->scheduling_gates.empty()) {
-    warnings->push_back(spec["schedulingGates"].Error("not simulated yet: scheduling gates are ignored").message());
+  // Volume scheduling (VolumeBinding, VolumeZone, VolumeRestrictions, NodeVolumeLimits) is not
+  // simulated: say so once per manifest instead of silently placing pods as if they had none.
+  KUBESIM_ASSIGN_OR_RETURN(auto volumes, spec["volumes"].Items());
+  for (const auto& v : volumes) {
+    if (v["persistentVolumeClaim"].Defined() || v["ephemeral"].Defined()) {
+      warnings->push_back(v.Error("not simulated yet: volume scheduling; the pod is placed as if its claims were bound")
+                              .message());
+      break;
+    }
   }
   return Status::Ok();
 }
@@ -371,3 +350,41 @@ StatusOr<PodTemplate> DecodePodTemplate(const YamlNode& tmpl, std::vector<std::s
 
 
 }  // namespace kubesim::api::internal
+
+namespace kubesim::api {
+
+// Shared by pod specs and NodeAffinityArgs.addedAffinity (kube-scheduler plugin args), which
+// have the same core/v1 NodeAffinity shape.
+sim::StatusOr<NodeAffinity> DecodeNodeAffinity(const YamlNode& node) {
+  NodeAffinity n;
+  YamlNode req = node["requiredDuringSchedulingIgnoredDuringExecution"];
+  if (req.Defined()) {
+    NodeSelector sel;
+    KUBESIM_ASSIGN_OR_RETURN(auto terms, req["nodeSelectorTerms"].Items());
+    if (terms.empty()) return req["nodeSelectorTerms"].Error("Required value: must have at least one node selector term");
+    for (const auto& t : terms) {
+      KUBESIM_ASSIGN_OR_RETURN(NodeSelectorTerm term, internal::DecodeNodeSelectorTerm(t));
+      sel.terms.push_back(std::move(term));
+    }
+    n.required = std::move(sel);
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto preferred, node["preferredDuringSchedulingIgnoredDuringExecution"].Items());
+  for (const auto& p : preferred) {
+    PreferredSchedulingTerm t;
+    KUBESIM_ASSIGN_OR_RETURN(t.weight, internal::DecodeWeight(p["weight"]));
+    KUBESIM_ASSIGN_OR_RETURN(t.preference, internal::DecodeNodeSelectorTerm(p["preference"]));
+    n.preferred.push_back(std::move(t));
+  }
+  return n;
+}
+
+}  // namespace kubesim::api
+
+namespace kubesim::api {
+
+// Shared by pod specs and PodTopologySpreadArgs.defaultConstraints (kube-scheduler plugin args).
+sim::StatusOr<std::vector<TopologySpreadConstraint>> DecodeTopologySpreadConstraints(const YamlNode& node) {
+  return internal::DecodeTopologySpread(node);
+}
+
+}  // namespace kubesim::api

@@ -10,7 +10,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
       seed_(options.seed.value_or(scenario.seed)),
       end_(sim::Time::Zero() + options.until.value_or(scenario.duration)),
       sim_(seed_),
-      registry_(scheduler::Registry::InTree()) {}
+      registry_(options.registry != nullptr ? *options.registry : scheduler::Registry::Default()) {}
 
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.

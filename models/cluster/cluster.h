@@ -28,6 +28,8 @@ namespace kubesim::cluster {
 struct RunOptions {
   std::optional<uint64_t> seed;          // overrides the scenario's
   std::optional<sim::Duration> until;    // overrides the scenario's duration
+  // The plugin registry the scenario was loaded with (in-tree plugins by default).
+  const scheduler::Registry* registry = nullptr;
 };
 
 class Cluster : public scenario::ActionContext {
@@ -76,7 +78,7 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<apiserver::ApiServer> api_;
   std::unique_ptr<apiserver::ApiClient> scenario_client_;  // timeline actions, as a user's kubectl
   report::Recorder recorder_;
-  scheduler::Registry registry_;
+  const scheduler::Registry& registry_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::map<std::string, std::unique_ptr<kubelet::Kubelet>> kubelets_;
   int64_t commit_watch_ = 0;

@@ -6,6 +6,7 @@
 
 #include "models/scenario/actions.h"
 #include "models/scenario/object_loader.h"
+#include "models/scheduler/config.h"
 
 namespace kubesim::scenario {
 namespace {
@@ -32,7 +33,8 @@ sim::StatusOr<apiserver::LatencyModel> ParseLatency(const YamlNode& node) {
   return apiserver::LatencyModel{median, p99};
 }
 
-sim::Status ParseSettings(const YamlNode& spec, ControlPlaneSettings* s) {
+sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, const scheduler::Registry& registry,
+                          ControlPlaneSettings* s) {
   YamlNode api_server = spec["apiServer"];
   if (api_server.Defined()) {
     KUBESIM_RETURN_IF_ERROR(api_server.ExpectMap());
@@ -60,7 +62,29 @@ sim::Status ParseSettings(const YamlNode& spec, ControlPlaneSettings* s) {
   YamlNode sched = spec["scheduler"];
   if (sched.Defined()) {
     KUBESIM_RETURN_IF_ERROR(sched.ExpectMap());
-    KUBESIM_RETURN_IF_ERROR(sched.CheckKeys({"percentageOfNodesToScore", "cycleLatency"}));
+    KUBESIM_RETURN_IF_ERROR(sched.CheckKeys({"config", "configFile", "percentageOfNodesToScore", "cycleLatency"}));
+    // A real KubeSchedulerConfiguration, inline or from a file relative to the scenario.
+    if (sched["config"].Defined() && sched["configFile"].Defined()) {
+      return sched["configFile"].Error("Forbidden: give either config or configFile, not both");
+    }
+    if (sched["config"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(s->scheduler,
+                               scheduler::DecodeKubeSchedulerConfiguration(sched["config"], registry, s->scheduler));
+    } else if (sched["configFile"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(std::string file, sched["configFile"].String());
+      std::filesystem::path p(file);
+      if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(p, ec)) {
+        return sched["configFile"].Error("file \"" + p.lexically_normal().string() + "\" does not exist or is not a regular file");
+      }
+      KUBESIM_ASSIGN_OR_RETURN(s->scheduler, scheduler::LoadKubeSchedulerConfiguration(p.lexically_normal().string(),
+                                                                                       registry, s->scheduler));
+    }
+    if ((sched["config"].Defined() || sched["configFile"].Defined()) && sched["percentageOfNodesToScore"].Defined()) {
+      return sched["percentageOfNodesToScore"].Error(
+          "Forbidden: set percentageOfNodesToScore in the KubeSchedulerConfiguration instead");
+    }
     if (sched["percentageOfNodesToScore"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(int64_t p, sched["percentageOfNodesToScore"].Int());
       if (p < 0 || p > 100) {
@@ -76,7 +100,7 @@ sim::Status ParseSettings(const YamlNode& spec, ControlPlaneSettings* s) {
   return sim::Status::Ok();
 }
 
-sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file) {
+sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, const scheduler::Registry& registry) {
   Scenario sc;
   sc.file = file;
   KUBESIM_RETURN_IF_ERROR(doc.ExpectMap());
@@ -107,18 +131,19 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file) {
     KUBESIM_ASSIGN_OR_RETURN(sc.duration, spec["duration"].ToDuration());
     if (sc.duration <= sim::Duration::Zero()) return spec["duration"].Error("Invalid value: must be positive");
   }
-  KUBESIM_RETURN_IF_ERROR(ParseSettings(spec, &sc.settings));
+  const std::string base_dir = std::filesystem::path(file).parent_path().string();
+  KUBESIM_RETURN_IF_ERROR(ParseSettings(spec, base_dir, registry, &sc.settings));
 
-  ObjectLoader loader(std::filesystem::path(file).parent_path().string());
+  ObjectLoader loader(base_dir);
   KUBESIM_ASSIGN_OR_RETURN(auto entries, spec["objects"].Items());
   for (const auto& e : entries) KUBESIM_RETURN_IF_ERROR(loader.LoadEntry(e, true, &sc.objects));
 
   KUBESIM_ASSIGN_OR_RETURN(auto steps, spec["timeline"].Items());
-  const auto& registry = ActionRegistry();
+  const auto& actions = ActionRegistry();
   for (const auto& step : steps) {
     KUBESIM_RETURN_IF_ERROR(step.ExpectMap());
     std::vector<std::string_view> allowed = {"at"};
-    for (const auto& [name, parser] : registry) allowed.push_back(name);
+    for (const auto& [name, parser] : actions) allowed.push_back(name);
     KUBESIM_RETURN_IF_ERROR(step.CheckKeys(allowed));
     KUBESIM_ASSIGN_OR_RETURN(auto kv, step.Entries());
     TimelineEntry entry;
@@ -138,7 +163,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file) {
     }
     if (!have_at) return step["at"].Error("Required value: when the action happens, e.g. 10m");
     if (action_node == nullptr) return step.Error("Required value: an action (create, delete, stopKubelet)");
-    KUBESIM_ASSIGN_OR_RETURN(ParsedAction parsed, registry.at(entry.action)(*action_node, loader));
+    KUBESIM_ASSIGN_OR_RETURN(ParsedAction parsed, actions.at(entry.action)(*action_node, loader));
     entry.description = parsed.description;
     entry.run = std::move(parsed.run);
     if (entry.at > sc.duration) {
@@ -161,16 +186,17 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file) {
 
 }  // namespace
 
-sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file) {
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const scheduler::Registry& registry) {
   KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlDocuments(text, file));
   if (docs.size() != 1) {
     return sim::InvalidArgument(file + ":1:1: a scenario file holds exactly one YAML document, found " +
                                 std::to_string(docs.size()));
   }
-  return Parse(docs[0], file);
+  return Parse(docs[0], file, registry);
 }
 
-sim::StatusOr<Scenario> LoadScenario(const std::string& path) {
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return sim::InvalidArgument(path + ":1:1: scenario file does not exist or is not a regular file");
@@ -180,7 +206,7 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path) {
     return sim::InvalidArgument(path + ":1:1: a scenario file holds exactly one YAML document, found " +
                                 std::to_string(docs.size()));
   }
-  return Parse(docs[0], path);
+  return Parse(docs[0], path, registry);
 }
 
 }  // namespace kubesim::scenario

@@ -18,6 +18,7 @@
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_server.h"
 #include "models/kubelet/kubelet.h"
+#include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
 #include "sim/time.h"
@@ -62,7 +63,11 @@ struct Scenario {
   std::map<std::string, int> not_simulated_kinds;  // kind → count, over objects and timeline
 };
 
-sim::StatusOr<Scenario> LoadScenario(const std::string& path);
-sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file);
+// `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
+// scenario must use the same one.
+sim::StatusOr<Scenario> LoadScenario(const std::string& path,
+                                     const scheduler::Registry& registry = scheduler::Registry::Default());
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const scheduler::Registry& registry = scheduler::Registry::Default());
 
 }  // namespace kubesim::scenario

@@ -21,10 +21,25 @@ struct PluginRef {
   int64_t weight = 0;  // score weight; 0 → 1 for score plugins, as upstream defaults it
 };
 
+// A profile's `plugins.<extensionPoint>` (v1 PluginSet).
+struct PluginSet {
+  std::vector<PluginRef> enabled;
+  std::vector<std::string> disabled;  // "*" disables every default plugin of the point
+};
+
+// The extension points kubesim runs, by their configuration names.
+enum class ExtensionPoint { kPreEnqueue, kQueueSort, kPreFilter, kFilter, kPostFilter, kPreScore, kScore, kBind };
+inline constexpr ExtensionPoint kExtensionPoints[] = {
+    ExtensionPoint::kPreEnqueue, ExtensionPoint::kQueueSort, ExtensionPoint::kPreFilter, ExtensionPoint::kFilter,
+    ExtensionPoint::kPostFilter, ExtensionPoint::kPreScore,  ExtensionPoint::kScore,     ExtensionPoint::kBind};
+const char* ExtensionPointName(ExtensionPoint p);  // "preEnqueue", "queueSort", ...
+
 struct ProfileConfig {
   std::string scheduler_name = api::kDefaultSchedulerName;
   // MultiPoint: each plugin is enabled at every extension point it implements, in this order.
-  std::vector<PluginRef> multi_point;
+  PluginSet multi_point;
+  // Per-extension-point sets, after merging with the defaults (upstream mergePluginSet).
+  std::map<ExtensionPoint, PluginSet> points;
   std::optional<int32_t> percentage_of_nodes_to_score;
   // pluginConfig: plugin name → its `args` node (kept with its file position for errors).
   std::map<std::string, api::YamlNode> plugin_args;
@@ -50,6 +65,10 @@ class Profile {
   const std::string& scheduler_name() const { return config_.scheduler_name; }
   const ProfileConfig& config() const { return config_; }
   const QueueSortPlugin& queue_sort() const { return *queue_sort_; }
+  const std::string& queue_sort_name() const { return queue_sort_name_; }
+  // Plugin names per extension point, in run order (for tests and explanations).
+  std::vector<std::string> PluginNames(ExtensionPoint p) const;
+  Status RunPreEnqueue(const api::Pod& pod) const;
   BindPlugin* binder() const { return binder_; }
   bool HasScorePlugins() const { return !score_.empty(); }
 
@@ -66,6 +85,8 @@ class Profile {
   ProfileConfig config_;
   std::vector<std::shared_ptr<Plugin>> plugins_;
   const QueueSortPlugin* queue_sort_ = nullptr;
+  std::string queue_sort_name_;
+  std::vector<PreEnqueuePlugin*> pre_enqueue_;
   std::vector<PreFilterPlugin*> pre_filter_;
   std::vector<FilterPlugin*> filter_;
   std::vector<PreScorePlugin*> pre_score_;

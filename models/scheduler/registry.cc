@@ -1,10 +1,16 @@
 #include "models/scheduler/registry.h"
 
 #include "models/scheduler/plugins/default_binder.h"
+#include "models/scheduler/plugins/image_locality.h"
+#include "models/scheduler/plugins/node_affinity.h"
+#include "models/scheduler/plugins/node_ports.h"
+#include "models/scheduler/plugins/scheduling_gates.h"
+#include "models/scheduler/plugins/inter_pod_affinity.h"
 #include "models/scheduler/plugins/node_name.h"
 #include "models/scheduler/plugins/node_resources_balanced_allocation.h"
 #include "models/scheduler/plugins/node_resources_fit.h"
 #include "models/scheduler/plugins/node_unschedulable.h"
+#include "models/scheduler/plugins/pod_topology_spread.h"
 #include "models/scheduler/plugins/priority_sort.h"
 #include "models/scheduler/plugins/taint_toleration.h"
 
@@ -32,12 +38,23 @@ Registry Registry::InTree() {
                      }
                      return std::shared_ptr<Plugin>(std::make_shared<NodeResourcesBalancedAllocation>(std::move(a)));
                    });
+  (void)r.Register(SchedulingGates::kName, SchedulingGatesFactory());
+  (void)r.Register(NodeAffinity::kName, NodeAffinityFactory());
+  (void)r.Register(NodePorts::kName, NodePortsFactory());
+  (void)r.Register(ImageLocality::kName, ImageLocalityFactory());
+  (void)r.Register(PodTopologySpread::kName, PodTopologySpreadFactory());
+  (void)r.Register(InterPodAffinity::kName, InterPodAffinityFactory());
   (void)r.Register(DefaultBinder::kName, [](const PluginContext& ctx, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
     if (args != nullptr && args->Defined() && args->size() > 0) return args->Error("plugin DefaultBinder takes no arguments");
-    if (ctx.api == nullptr) return sim::InvalidArgument("DefaultBinder needs an API server");
-    return std::shared_ptr<Plugin>(std::make_shared<DefaultBinder>(*ctx.api));
+    // Without an API server (validating a configuration, explaining one cycle) it never binds.
+    return std::shared_ptr<Plugin>(std::make_shared<DefaultBinder>(ctx.api));
   });
   return r;
+}
+
+const Registry& Registry::Default() {
+  static const Registry kDefault = InTree();
+  return kDefault;
 }
 
 sim::Status Registry::Register(const std::string& name, PluginFactory factory) {

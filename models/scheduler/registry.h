@@ -44,6 +44,8 @@ class Registry {
  public:
   // The in-tree plugins kubesim implements, under their upstream names.
   static Registry InTree();
+  // The in-tree registry, built once (immutable).
+  static const Registry& Default();
 
   sim::Status Register(const std::string& name, PluginFactory factory);
   const PluginFactory* Find(const std::string& name) const;

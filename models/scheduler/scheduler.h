@@ -20,6 +20,7 @@
 #include "models/client/informer.h"
 #include "models/scheduler/cache.h"
 #include "models/scheduler/profile.h"
+#include "models/scheduler/schedule_one.h"
 #include "models/scheduler/scheduling_queue.h"
 #include "models/scheduler/shared_lister.h"
 
@@ -34,26 +35,6 @@ struct SchedulerConfig {
   apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};
 };
 
-// numFeasibleNodesToFind (spec A.3): how many feasible nodes a cycle looks for among `num_all_nodes`.
-int32_t NumFeasibleNodesToFind(int32_t percentage, int32_t num_all_nodes);
-
-// Upstream FitError.Error(): "0/N nodes are available: <count> <reason>, ... ." with the reason
-// histogram sorted as strings.
-std::string FitErrorMessage(int num_all_nodes, const std::map<std::string, Status>& node_statuses,
-                            const std::string& pre_filter_msg = "");
-
-// The result of one scheduling cycle, also used to explain decisions.
-struct ScheduleResult {
-  std::string selected;                        // empty: unschedulable
-  std::map<std::string, Status> node_status;   // nodes that failed a filter
-  std::vector<std::string> feasible;           // in evaluation order
-  std::vector<int64_t> totals;                 // per feasible node
-  std::vector<std::vector<PluginScore>> scores;
-  int evaluated = 0;
-  Status status;  // Success, or the FitError / PreFilter / Error status
-  std::string message;
-};
-
 class Scheduler : public SharedLister {
  public:
   Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder, SchedulerConfig config,
@@ -63,10 +44,6 @@ class Scheduler : public SharedLister {
   // Validates the profiles; then Start() wires informers and loops.
   sim::Status Init();
   void Start();
-
-  // Runs Filter/Score for `pod` against the current cache without assuming anything; used by the
-  // cycle itself and by tools that explain a decision. `explain` keeps per-plugin scores.
-  ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, bool explain);
 
   Cache& cache() { return cache_; }
 
@@ -93,7 +70,6 @@ class Scheduler : public SharedLister {
   void HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result);
   void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle);
   void UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason, const std::string& message);
-  std::string SelectHost(const std::vector<std::string>& feasible, const std::vector<int64_t>& totals);
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;

@@ -84,7 +84,19 @@ void SchedulingQueue::Add(std::shared_ptr<const api::Pod> pod) {
   info.pod = std::move(pod);
   info.timestamp = sim_.Now();
   info.initial_attempt_timestamp = sim_.Now();
+  if (pre_enqueue_ && !pre_enqueue_(*info.pod)) {
+    info.gated = true;
+    info.requeue_events = kEventUnscheduledPodUpdate;
+    unschedulable_[uid] = std::move(info);
+    return;
+  }
   PushActive(std::move(info));
+}
+
+size_t SchedulingQueue::gated_size() const {
+  size_t n = 0;
+  for (const auto& [uid, info] : unschedulable_) n += info.gated ? 1 : 0;
+  return n;
 }
 
 void SchedulingQueue::Update(std::shared_ptr<const api::Pod> pod) {
@@ -100,6 +112,17 @@ void SchedulingQueue::Update(std::shared_ptr<const api::Pod> pod) {
   }
   auto u = unschedulable_.find(uid);
   if (u != unschedulable_.end()) {
+    if (u->second.gated) {
+      // A gated pod leaves the pool only when the update lets it pass PreEnqueue.
+      u->second.pod = std::move(pod);
+      if (pre_enqueue_ && !pre_enqueue_(*u->second.pod)) return;
+      QueuedPodInfo info = std::move(u->second);
+      unschedulable_.erase(u);
+      info.gated = false;
+      info.timestamp = sim_.Now();
+      PushActive(std::move(info));
+      return;
+    }
     // An update to a pod's spec may make it schedulable (upstream isPodUpdated): retry it.
     QueuedPodInfo info = std::move(u->second);
     unschedulable_.erase(u);
@@ -152,7 +175,7 @@ void SchedulingQueue::AddUnschedulableIfNotPresent(QueuedPodInfo info, int64_t p
 void SchedulingQueue::MoveAllToActiveOrBackoffQueue(uint32_t event) {
   std::vector<std::string> moved;
   for (const auto& [uid, info] : unschedulable_) {
-    if (info.requeue_events & event) moved.push_back(uid);
+    if (!info.gated && (info.requeue_events & event)) moved.push_back(uid);
   }
   for (const auto& uid : moved) {
     QueuedPodInfo info = std::move(unschedulable_[uid]);
@@ -177,7 +200,7 @@ void SchedulingQueue::FlushBackoffQCompleted() {
 void SchedulingQueue::FlushUnschedulableLeftover() {
   std::vector<std::string> stale;
   for (const auto& [uid, info] : unschedulable_) {
-    if (sim_.Now() - info.timestamp > config_.max_in_unschedulable) stale.push_back(uid);
+    if (!info.gated && sim_.Now() - info.timestamp > config_.max_in_unschedulable) stale.push_back(uid);
   }
   for (const auto& uid : stale) {
     QueuedPodInfo info = std::move(unschedulable_[uid]);

@@ -34,6 +34,7 @@ struct QueuedPodInfo {
   int attempts = 0;
   std::vector<std::string> unschedulable_plugins;  // rejectors of the last failed cycle
   uint32_t requeue_events = kEventAll;             // their EventsToRegister
+  bool gated = false;  // rejected by a PreEnqueue plugin: waits for an update of the pod
 };
 
 struct QueueConfig {
@@ -72,6 +73,10 @@ class SchedulingQueue {
 
   // Called (not re-entrantly) when activeQ becomes non-empty.
   void SetOnActive(std::function<void()> cb) { on_active_ = std::move(cb); }
+  // The profile's PreEnqueue plugins (SchedulingGates): a pod they reject waits, gated, in the
+  // unschedulable pool until an update of it passes them (upstream runPreEnqueuePlugins).
+  void SetPreEnqueue(std::function<bool(const api::Pod&)> pre_enqueue) { pre_enqueue_ = std::move(pre_enqueue); }
+  size_t gated_size() const;
 
  private:
   struct Entry {
@@ -105,6 +110,7 @@ class SchedulingQueue {
   std::map<std::string, QueuedPodInfo> unschedulable_;
   std::set<std::string> in_flight_;  // popped, cycle not finished
   std::function<void()> on_active_;
+  std::function<bool(const api::Pod&)> pre_enqueue_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "models/apiserver/api_client.h"
 #include "models/scheduler/framework.h"
@@ -18,12 +19,13 @@ class BindPlugin : public virtual Plugin {
 class DefaultBinder : public BindPlugin {
  public:
   static constexpr const char* kName = "DefaultBinder";
-  explicit DefaultBinder(apiserver::ApiClient api) : api_(std::move(api)) {}
+  // `api` may be null (no cluster): Bind then fails.
+  explicit DefaultBinder(const apiserver::ApiClient* api) : api_(api ? std::optional<apiserver::ApiClient>(*api) : std::nullopt) {}
   std::string Name() const override { return kName; }
   void Bind(const api::Pod& pod, const std::string& node, std::function<void(Status)> done) override;
 
  private:
-  apiserver::ApiClient api_;
+  std::optional<apiserver::ApiClient> api_;
 };
 
 }  // namespace kubesim::scheduler

@@ -87,6 +87,9 @@ TEST_CASE("DecodeObject: namespace, schedulerName and unsimulated fields", "[api
       "  priorityClassName: high\n"
       "  affinity:\n"
       "    nodeAffinity: {}\n"
+      "  volumes:\n"
+      "  - name: data\n"
+      "    persistentVolumeClaim: {claimName: data}\n"
       "  containers:\n"
       "  - name: c\n");
   auto pod = std::dynamic_pointer_cast<Pod>(r.object);
@@ -95,8 +98,10 @@ TEST_CASE("DecodeObject: namespace, schedulerName and unsimulated fields", "[api
   CHECK(pod->spec.scheduler_name == "my-scheduler");
   CHECK(pod->spec.priority_class_name == "high");
   CHECK(pod->spec.containers[0].requests.empty());
+  REQUIRE(pod->spec.affinity.node_affinity);
   REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0] == "f.yaml:10:5: spec.affinity: not simulated yet: affinity is ignored by the scheduler");
+  CHECK(r.warnings[0] ==
+        "f.yaml:12:5: spec.volumes[0]: not simulated yet: volume scheduling; the pod is placed as if its claims were bound");
 }
 
 TEST_CASE("DecodeObject: a Node gets allocatable from capacity and the hostname label", "[api]") {
