@@ -2,6 +2,7 @@
 //
 //   kubesim run SCENARIO [--seed N] [--out DIR] [--until D]
 //   kubesim validate SCENARIO
+//   kubesim schedule --cluster FILE... --pod FILE [--config FILE] [--output text|json]
 //
 // Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`),
 // 1 anything else (cannot write results).
@@ -16,7 +17,10 @@
 
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
+#include "models/api/codec.h"
 #include "models/scenario/scenario.h"
+#include "models/scheduler/config.h"
+#include "models/scheduler/explain.h"
 
 namespace {
 
@@ -99,6 +103,59 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
   return 0;
 }
 
+// Decodes every document of the given manifest files.
+sim::StatusOr<std::vector<std::shared_ptr<const api::Object>>> LoadManifests(const std::vector<std::string>& files,
+                                                                               std::vector<std::string>* warnings) {
+  std::vector<std::shared_ptr<const api::Object>> out;
+  for (const auto& f : files) {
+    KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlFile(f));
+    for (const auto& doc : docs) {
+      KUBESIM_ASSIGN_OR_RETURN(api::DecodeResult r, api::DecodeObject(doc));
+      for (auto& w : r.warnings) warnings->push_back(std::move(w));
+      out.push_back(std::move(r.object));
+    }
+  }
+  return out;
+}
+
+int Schedule(const std::vector<std::string>& cluster_files, const std::string& pod_file, const std::string& config_file,
+             const std::string& output, uint64_t seed) {
+  const scheduler::Registry& registry = scheduler::Registry::Default();
+  std::vector<std::string> warnings;
+  auto cluster = LoadManifests(cluster_files, &warnings);
+  if (!cluster.ok()) {
+    std::cerr << cluster.status().message() << "\n";
+    return kExitBadInput;
+  }
+  auto pods = LoadManifests({pod_file}, &warnings);
+  if (!pods.ok()) {
+    std::cerr << pods.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (pods->size() != 1 || !api::As<api::Pod>((*pods)[0])) {
+    std::string found = pods->size() == 1 ? "a " + (*pods)[0]->kind : std::to_string(pods->size()) + " objects";
+    std::cerr << pod_file << ":1:1: --pod takes a file with exactly one Pod, found " << found << "\n";
+    return kExitBadInput;
+  }
+  scheduler::SchedulerConfig config;
+  if (!config_file.empty()) {
+    auto c = scheduler::LoadKubeSchedulerConfiguration(config_file, registry);
+    if (!c.ok()) {
+      std::cerr << c.status().message() << "\n";
+      return kExitBadInput;
+    }
+    config = std::move(c).value();
+  }
+  auto e = scheduler::Explain(*cluster, api::As<api::Pod>((*pods)[0]), config, registry, seed);
+  if (!e.ok()) {
+    std::cerr << pod_file << ":1:1: " << e.status().message() << "\n";
+    return kExitBadInput;
+  }
+  for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
+  std::cout << (output == "json" ? scheduler::ExplanationJson(*e) : scheduler::ExplanationText(*e));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,6 +177,21 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
   validate->add_option("scenario", validate_path, "Scenario YAML file")->required();
 
+  std::vector<std::string> cluster_files;
+  std::string pod_file, config_file, output = "text";
+  uint64_t schedule_seed = 1;
+  CLI::App* schedule = app.add_subcommand("schedule", "Explain one scheduling decision on a snapshot");
+  schedule->add_option("--cluster", cluster_files,
+                       "Manifests of the cluster: Nodes, placed Pods, Namespaces, Services, ReplicaSets, "
+                       "PriorityClasses")
+      ->required()
+      ->check(CLI::ExistingFile);
+  schedule->add_option("--pod", pod_file, "The Pod to schedule")->required()->check(CLI::ExistingFile);
+  schedule->add_option("--config", config_file, "A KubeSchedulerConfiguration (default: v1.32 defaults)")
+      ->check(CLI::ExistingFile);
+  schedule->add_option("--output,-o", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  schedule->add_option("--seed", schedule_seed, "Seed of the tie-break among top-scoring nodes");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -128,5 +200,6 @@ int main(int argc, char** argv) {
   }
   if (*run) return Run(scenario_path, seed, out_dir, until, quiet);
   if (*validate) return Validate(validate_path);
+  if (*schedule) return Schedule(cluster_files, pod_file, config_file, output, schedule_seed);
   return kExitBadInput;
 }

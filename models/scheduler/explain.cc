@@ -1,0 +1,196 @@
+#include "models/scheduler/explain.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/apiserver/admission.h"
+#include "models/apiserver/api_server.h"
+#include "models/etcd/mvcc_store.h"
+
+namespace kubesim::scheduler {
+namespace {
+
+// The snapshot and informer caches of a static cluster.
+class StaticLister : public SharedLister {
+ public:
+  explicit StaticLister(Cache& cache) : cache_(cache) {}
+  const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
+  const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
+  std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override {
+    auto it = namespaces.find(name);
+    return it == namespaces.end() ? nullptr : it->second;
+  }
+  std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) override {
+    return InNamespace(services, ns);
+  }
+  std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) override {
+    return InNamespace(replicasets, ns);
+  }
+
+  std::map<std::string, std::shared_ptr<const api::Namespace>> namespaces;
+  std::vector<std::shared_ptr<const api::Service>> services;
+  std::vector<std::shared_ptr<const api::ReplicaSet>> replicasets;
+
+ private:
+  template <typename T>
+  static std::vector<std::shared_ptr<const T>> InNamespace(const std::vector<std::shared_ptr<const T>>& all,
+                                                           const std::string& ns) {
+    std::vector<std::shared_ptr<const T>> out;
+    for (const auto& o : all) {
+      if (o->metadata.namespace_ == ns) out.push_back(o);
+    }
+    return out;
+  }
+  Cache& cache_;
+};
+
+}  // namespace
+
+sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::Object>>& cluster,
+                                   std::shared_ptr<const api::Pod> pod, const SchedulerConfig& config,
+                                   const Registry& registry, uint64_t seed) {
+  Explanation e;
+  e.pod = api::NamespacedName(pod->metadata);
+  Cache cache;
+  StaticLister lister(cache);
+  // PriorityClasses go through a store so the pod meets the API server's own admission code.
+  etcd::MvccStore store;
+  int uid = 0;
+  auto with_uid = [&uid](const api::Object& obj) {
+    std::shared_ptr<api::Object> copy = obj.Clone();
+    if (copy->metadata.uid.empty()) copy->metadata.uid = "explain-" + std::to_string(++uid);
+    return copy;
+  };
+  for (const auto& obj : cluster) {
+    if (auto node = api::As<api::Node>(obj)) {
+      cache.AddNode(node);
+    } else if (auto p = api::As<api::Pod>(obj)) {
+      if (p->spec.node_name.empty()) {
+        e.warnings.push_back(api::ObjectRef(*p) + " has no spec.nodeName; only placed pods are part of the snapshot");
+        continue;
+      }
+      auto admitted = with_uid(*p);
+      apiserver::RunAdmission(*admitted, store);  // existing pods: priority for the explanation's sake
+      if (!static_cast<api::Pod&>(*admitted).IsTerminal()) {
+        cache.AddPod(std::static_pointer_cast<const api::Pod>(std::shared_ptr<const api::Object>(admitted)));
+      }
+    } else if (auto ns = api::As<api::Namespace>(obj)) {
+      lister.namespaces[ns->metadata.name] = ns;
+    } else if (auto svc = api::As<api::Service>(obj)) {
+      lister.services.push_back(svc);
+    } else if (auto rs = api::As<api::ReplicaSet>(obj)) {
+      lister.replicasets.push_back(rs);
+    } else if (obj->kind == "PriorityClass") {
+      store.Create("/registry/priorityclasses/" + obj->metadata.name, obj->Clone());
+    }
+  }
+  auto incoming = std::static_pointer_cast<api::Pod>(with_uid(*pod));
+  apiserver::AdmissionResult admitted = apiserver::RunAdmission(*incoming, store);
+  if (!admitted.ok) return sim::InvalidArgument(api::ObjectRef(*pod) + ": rejected by admission: " + admitted.message);
+
+  const ProfileConfig* pc = nullptr;
+  for (const auto& p : config.profiles) {
+    if (p.scheduler_name == incoming->spec.scheduler_name) pc = &p;
+  }
+  if (pc == nullptr) {
+    return sim::InvalidArgument(api::ObjectRef(*pod) + ": no scheduler profile named \"" +
+                                incoming->spec.scheduler_name + "\" in the configuration");
+  }
+  PluginContext ctx;
+  ctx.lister = &lister;
+  KUBESIM_ASSIGN_OR_RETURN(auto profile, Profile::Build(*pc, registry, ctx));
+  e.profile = pc->scheduler_name;
+  for (const NodeInfo* n : cache.NodeList()) e.nodes.push_back(n->name());
+  if (Status gate = profile->RunPreEnqueue(*incoming); !gate.IsSuccess()) {
+    // A gated pod never reaches a cycle; say why instead of pretending to schedule it.
+    e.result.status = gate;
+    e.result.message = gate.Message();
+    return e;
+  }
+  sim::Rng rng(sim::StreamSeed(seed, "scheduler/tiebreak"));
+  CycleOptions opts;
+  opts.percentage_of_nodes_to_score = config.percentage_of_nodes_to_score;
+  opts.explain = true;
+  opts.tiebreak = &rng;
+  e.result = SchedulePod(*profile, *incoming, cache.NodeList(), opts);
+  if (!e.result.selected.empty()) {
+    e.result.message = "Successfully assigned " + e.pod + " to " + e.result.selected;
+  }
+  return e;
+}
+
+std::string ExplanationJson(const Explanation& e) {
+  using nlohmann::ordered_json;
+  ordered_json nodes = ordered_json::object();
+  std::map<std::string, size_t> feasible_index;
+  for (size_t i = 0; i < e.result.feasible.size(); ++i) feasible_index[e.result.feasible[i]] = i;
+  for (const auto& name : e.nodes) {
+    ordered_json n;
+    auto st = e.result.node_status.find(name);
+    if (st != e.result.node_status.end()) {
+      n["filter"] = {{"code", CodeName(st->second.code())},
+                     {"plugin", st->second.plugin()},
+                     {"reasons", st->second.reasons()}};
+      nodes[name] = n;
+      continue;
+    }
+    n["filter"] = {{"code", "Success"}, {"plugin", ""}, {"reasons", ordered_json::array()}};
+    auto fi = feasible_index.find(name);
+    if (fi != feasible_index.end() && fi->second < e.result.scores.size()) {
+      ordered_json scores = ordered_json::object();
+      for (const auto& s : e.result.scores[fi->second]) {
+        scores[s.plugin] = {{"raw", s.raw}, {"normalized", s.normalized}, {"weighted", s.weighted}};
+      }
+      n["scores"] = scores;
+      n["total"] = e.result.totals[fi->second];
+    }
+    nodes[name] = n;
+  }
+  ordered_json j;
+  j["pod"] = e.pod;
+  j["profile"] = e.profile;
+  j["selected"] = e.result.selected.empty() ? ordered_json(nullptr) : ordered_json(e.result.selected);
+  j["message"] = e.result.message;
+  j["nodes"] = nodes;
+  j["victims"] = ordered_json::array();
+  return j.dump(2) + "\n";
+}
+
+std::string ExplanationText(const Explanation& e) {
+  std::ostringstream out;
+  out << "pod " << e.pod << " (profile " << e.profile << "), " << e.nodes.size() << " node(s)\n";
+  std::map<std::string, size_t> feasible_index;
+  for (size_t i = 0; i < e.result.feasible.size(); ++i) feasible_index[e.result.feasible[i]] = i;
+  size_t width = 4;
+  for (const auto& n : e.nodes) width = std::max(width, n.size());
+  for (const auto& name : e.nodes) {
+    out << "  " << name << std::string(width - name.size() + 2, ' ');
+    auto st = e.result.node_status.find(name);
+    if (st != e.result.node_status.end()) {
+      out << CodeName(st->second.code()) << " by " << st->second.plugin() << ": " << st->second.Message() << "\n";
+      continue;
+    }
+    auto fi = feasible_index.find(name);
+    if (fi == feasible_index.end() || fi->second >= e.result.scores.size()) {
+      out << "feasible\n";
+      continue;
+    }
+    out << "total " << e.result.totals[fi->second] << " =";
+    bool first = true;
+    // Weighted scores, so the terms add up to the total.
+    for (const auto& s : e.result.scores[fi->second]) {
+      out << (first ? " " : " + ") << s.plugin << " " << s.weighted;
+      first = false;
+    }
+    out << (name == e.result.selected ? "   <- selected" : "") << "\n";
+  }
+  for (const auto& w : e.warnings) out << "warning: " << w << "\n";
+  out << (e.result.selected.empty() ? "" : "selected: " + e.result.selected + "\n");
+  if (e.result.selected.empty()) out << e.result.message << "\n";
+  return out.str();
+}
+
+}  // namespace kubesim::scheduler

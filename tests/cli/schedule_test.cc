@@ -1,0 +1,110 @@
+// `kubesim schedule`: spec D vectors through the command line's JSON interface, and upstream's
+// message for a pod that fits nowhere.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string>
+
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/temp_dir.h"
+
+namespace kubesim {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+
+std::string Fixture(const std::string& name) { return std::string(KUBESIM_SOURCE_DIR) + "/tests/fixtures/schedule/" + name; }
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+Result Schedule(const std::string& args) {
+  TempDir dir;
+  std::string cmd = std::string(KUBESIM_BINARY) + " schedule " + args + " >" + (dir / "out") + " 2>" + (dir / "err");
+  int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  return Result{WEXITSTATUS(status), ReadFile(dir / "out"), ReadFile(dir / "err")};
+}
+
+TEST_CASE("kubesim schedule: NodeResourcesFit vectors D.1 and D.2 through the JSON output", "[scheduler][plugin]") {
+  struct Row {
+    const char* id;
+    const char* config;
+    int64_t n1, n2;
+  };
+  std::vector<Row> rows = {
+      {"LA2", "fit-only.yaml", 37, 50},
+      {"MA2", "fit-most-allocated.yaml", 62, 50},
+      {"LA9", "fit-memory-weighted.yaml", 41, 50},
+  };
+  for (const auto& r : rows) {
+    INFO(r.id);
+    Result res = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-containers.yaml") +
+                          " --config " + Fixture(r.config) + " --output json");
+    INFO(res.err);
+    REQUIRE(res.exit_code == 0);
+    auto j = nlohmann::json::parse(res.out);
+    CHECK(j["nodes"]["n1"]["filter"]["code"] == "Success");
+    CHECK(j["nodes"]["n1"]["scores"]["NodeResourcesFit"]["raw"] == r.n1);
+    CHECK(j["nodes"]["n1"]["scores"]["NodeResourcesFit"]["normalized"] == r.n1);
+    CHECK(j["nodes"]["n1"]["total"] == r.n1);
+    CHECK(j["nodes"]["n2"]["scores"]["NodeResourcesFit"]["weighted"] == r.n2);
+    CHECK(j["selected"] == (r.n1 > r.n2 ? "n1" : "n2"));
+    CHECK(j["victims"].is_array());
+  }
+}
+
+TEST_CASE("kubesim schedule: default profile weights add up per node", "[scheduler]") {
+  Result res = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-containers.yaml") +
+                        " -o json");
+  REQUIRE(res.exit_code == 0);
+  auto j = nlohmann::json::parse(res.out);
+  for (const auto& name : {"n1", "n2"}) {
+    int64_t sum = 0;
+    for (const auto& [plugin, s] : j["nodes"][name]["scores"].items()) sum += s["weighted"].get<int64_t>();
+    CHECK(j["nodes"][name]["total"] == sum);
+  }
+  // TaintToleration (weight 3, no taints → 100) and BalancedAllocation D.4 BA1 (87, 100).
+  CHECK(j["nodes"]["n1"]["scores"]["TaintToleration"]["weighted"] == 300);
+  CHECK(j["nodes"]["n1"]["scores"]["NodeResourcesBalancedAllocation"]["raw"] == 87);
+  CHECK(j["nodes"]["n2"]["scores"]["NodeResourcesBalancedAllocation"]["raw"] == 100);
+}
+
+TEST_CASE("kubesim schedule: a pod that fits nowhere gets upstream's message", "[scheduler]") {
+  Result text = Schedule("--cluster " + Fixture("five-nodes.yaml") + " --pod " + Fixture("pod-two-cpus.yaml"));
+  REQUIRE(text.exit_code == 0);
+  const std::string want =
+      "0/5 nodes are available: 2 node(s) had untolerated taint {nvidia.com/gpu: present}, 3 Insufficient cpu.\n";
+  REQUIRE(text.out.size() > want.size());
+  CHECK(text.out.substr(text.out.size() - want.size()) == want);
+  Result json = Schedule("--cluster " + Fixture("five-nodes.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o json");
+  auto j = nlohmann::json::parse(json.out);
+  CHECK(j["selected"].is_null());
+  CHECK(j["message"] == want.substr(0, want.size() - 1));
+  CHECK(j["nodes"]["gpu-0"]["filter"]["code"] == "UnschedulableAndUnresolvable");
+  CHECK(j["nodes"]["gpu-0"]["filter"]["plugin"] == "TaintToleration");
+  CHECK(j["nodes"]["small-0"]["filter"] ==
+        nlohmann::json::parse(R"({"code": "Unschedulable", "plugin": "NodeResourcesFit", "reasons": ["Insufficient cpu"]})"));
+  CHECK_FALSE(j["nodes"]["small-0"].contains("scores"));
+}
+
+TEST_CASE("kubesim schedule: bad input exits 2 with a location", "[scheduler]") {
+  Result not_a_pod = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("nodes-la.yaml"));
+  CHECK(not_a_pod.exit_code == 2);
+  CHECK_THAT(not_a_pod.err, Catch::Contains("nodes-la.yaml:1:1: --pod takes a file with exactly one Pod, found 2 objects"));
+  Result bad_config = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") +
+                               " --config " + Fixture("nodes-la.yaml"));
+  CHECK(bad_config.exit_code == 2);
+  Result bad_output = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o yaml");
+  CHECK(bad_output.exit_code == 2);
+}
+
+}  // namespace
+}  // namespace kubesim
