@@ -17,6 +17,7 @@
 
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
+#include "examples/plugins/node_label_preference.h"
 #include "models/api/codec.h"
 #include "models/scenario/scenario.h"
 #include "models/scheduler/config.h"
@@ -29,6 +30,16 @@ using namespace kubesim;
 constexpr int kExitBadInput = 2;
 constexpr int kExitFailure = 1;
 
+// In-tree plugins plus the examples, built once: what scenarios and configurations may name.
+const scheduler::Registry& CliRegistry() {
+  static const scheduler::Registry kRegistry = [] {
+    scheduler::Registry r = scheduler::Registry::InTree();
+    if (sim::Status st = examples::RegisterExamplePlugins(r); !st.ok()) std::cerr << st.message() << "\n";
+    return r;
+  }();
+  return kRegistry;
+}
+
 // Wall-clock time is read only here, for timing.json and the progress line; nothing in the
 // simulation sees it.
 double WallSeconds() {
@@ -38,7 +49,7 @@ double WallSeconds() {
 }
 
 int Validate(const std::string& path) {
-  auto sc = scenario::LoadScenario(path);
+  auto sc = scenario::LoadScenario(path, CliRegistry());
   if (!sc.ok()) {
     std::cerr << sc.status().message() << "\n";
     return kExitBadInput;
@@ -52,13 +63,14 @@ int Validate(const std::string& path) {
 int Run(const std::string& path, std::optional<uint64_t> seed, const std::string& out_dir,
         const std::string& until, bool quiet) {
   double t0 = WallSeconds();
-  auto sc = scenario::LoadScenario(path);
+  auto sc = scenario::LoadScenario(path, CliRegistry());
   if (!sc.ok()) {
     std::cerr << sc.status().message() << "\n";
     return kExitBadInput;
   }
   cluster::RunOptions opts;
   opts.seed = seed;
+  opts.registry = &CliRegistry();
   if (!until.empty()) {
     auto d = sim::ParseDuration(until);
     if (!d.ok() || *d <= sim::Duration::Zero()) {
@@ -120,7 +132,7 @@ sim::StatusOr<std::vector<std::shared_ptr<const api::Object>>> LoadManifests(con
 
 int Schedule(const std::vector<std::string>& cluster_files, const std::string& pod_file, const std::string& config_file,
              const std::string& output, uint64_t seed) {
-  const scheduler::Registry& registry = scheduler::Registry::Default();
+  const scheduler::Registry& registry = CliRegistry();
   std::vector<std::string> warnings;
   auto cluster = LoadManifests(cluster_files, &warnings);
   if (!cluster.ok()) {
