@@ -35,6 +35,7 @@ constexpr KindInfo kKinds[] = {
     {"Service", "v1", "services", false, true},
     {"ServiceAccount", "v1", "serviceaccounts", false, true},
     {"ConfigMap", "v1", "configmaps", false, true},
+    {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -176,6 +177,49 @@ Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& s
   return Status::Ok();
 }
 
+// An IntOrString field that must be a non-negative int or a percentage "N%".
+StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node) {
+  if (!node.Defined()) return std::optional<IntOrPercent>();
+  IntOrPercent v;
+  auto as_int = node.Int();
+  if (as_int.ok()) {
+    if (*as_int < 0) return node.Error("Invalid value: must be greater than or equal to 0");
+    v.value = static_cast<int32_t>(*as_int);
+    return std::optional<IntOrPercent>(v);
+  }
+  KUBESIM_ASSIGN_OR_RETURN(std::string s, node.String());
+  bool ok = s.size() >= 2 && s.back() == '%' && s.size() <= 11;
+  for (size_t i = 0; ok && i + 1 < s.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(s[i])) != 0;
+  if (!ok) return node.Error("Invalid value: \"" + s + "\": must be an integer or percentage (e.g '5%')");
+  v.value = static_cast<int32_t>(std::stoll(s.substr(0, s.size() - 1)));
+  if (v.value > 100) return node.Error("Invalid value: \"" + s + "\": must be no greater than 100%");
+  v.percent = true;
+  return std::optional<IntOrPercent>(v);
+}
+
+StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
+  auto pdb = std::make_shared<PodDisruptionBudget>();
+  YamlNode spec = doc["spec"];
+  KUBESIM_ASSIGN_OR_RETURN(pdb->min_available, DecodeIntOrPercent(spec["minAvailable"]));
+  KUBESIM_ASSIGN_OR_RETURN(pdb->max_unavailable, DecodeIntOrPercent(spec["maxUnavailable"]));
+  if (pdb->min_available && pdb->max_unavailable) {
+    return spec.Error("Invalid value: minAvailable and maxUnavailable cannot be both set");
+  }
+  if (spec["selector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
+    pdb->selector = std::move(sel);
+  }
+  YamlNode status = doc["status"];
+  if (status["disruptionsAllowed"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status["disruptionsAllowed"].Int());
+    if (d < 0) return status["disruptionsAllowed"].Error("Invalid value: must be greater than or equal to 0");
+    pdb->disruptions_allowed = static_cast<int32_t>(d);
+  }
+  KUBESIM_ASSIGN_OR_RETURN(StringMap disrupted, status["disruptedPods"].StringMap());
+  for (const auto& [name, when] : disrupted) pdb->disrupted_pods.push_back(name);
+  return std::static_pointer_cast<Object>(pdb);
+}
+
 }  // namespace
 
 StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node) {
@@ -303,6 +347,8 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
     if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
     obj = svc;
+  } else if (kind == "PodDisruptionBudget") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
   } else if (kind == "ServiceAccount") {
     obj = std::make_shared<ServiceAccount>();
   } else if (kind == "ConfigMap") {

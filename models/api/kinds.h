@@ -1,11 +1,12 @@
-// The other kinds kubesim stores as typed objects. Namespace, PriorityClass and Lease carry
-// behaviour today; ReplicaSet, Deployment, Service, ServiceAccount and ConfigMap are decoded and
+// The other kinds kubesim stores as typed objects. Namespace, PriorityClass, Lease and
+// PodDisruptionBudget (read by scheduler preemption) carry behaviour today; ReplicaSet, Deployment, Service, ServiceAccount and ConfigMap are decoded and
 // stored, and their controllers arrive with later work (see docs/fidelity.md).
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/api/labels.h"
 #include "models/api/object.h"
@@ -52,6 +53,21 @@ struct Deployment : ObjectOf<Deployment> {
 struct Service : ObjectOf<Service> {
   StringMap selector;
   std::string type = "ClusterIP";
+};
+
+// policy/v1 PodDisruptionBudget. minAvailable / maxUnavailable are IntOrString (an int or "N%").
+// No disruption controller is simulated yet: status.disruptionsAllowed is what the manifest gives
+// (0 when absent, as upstream before the controller's first sync), and the scheduler reads it.
+struct IntOrPercent {
+  int32_t value = 0;
+  bool percent = false;
+};
+struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
+  std::optional<IntOrPercent> min_available;
+  std::optional<IntOrPercent> max_unavailable;
+  std::optional<LabelSelector> selector;  // absent or empty: selects no pod (policy/v1)
+  int32_t disruptions_allowed = 0;
+  std::vector<std::string> disrupted_pods;  // status.disruptedPods keys (pod names)
 };
 
 struct ServiceAccount : ObjectOf<ServiceAccount> {};

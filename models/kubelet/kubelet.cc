@@ -156,12 +156,24 @@ void Kubelet::WriteStatus(const api::Pod& pod) {
 }
 
 void Kubelet::FinishDeletion(const api::Pod& pod) {
-  // Containers are stopped when the deletion is observed (no preStop hooks or slow shutdown are
-  // modelled yet); the kubelet then removes the object with grace period 0.
-  if (!deleting_.insert(pod.metadata.uid).second) return;
-  apiserver::DeleteOptions opts;
-  opts.grace_period_seconds = 0;
-  api_.Delete("Pod", pod.metadata.namespace_, pod.metadata.name, opts, nullptr);
+  // The containers get the grace period to stop (SIGTERM, then SIGKILL at the deadline); no
+  // preStop hooks or early exits are modelled, so they take all of it. At deletionTimestamp the
+  // kubelet removes the object with grace period 0. Every observed version schedules a check at
+  // its own deadline, so a second delete that shortened the grace period is honoured.
+  if (deleting_.count(pod.metadata.uid)) return;
+  std::weak_ptr<bool> alive = alive_;
+  std::string key = api::NamespacedName(pod.metadata), uid = pod.metadata.uid;
+  sim::Duration wait = *pod.metadata.deletion_timestamp - sim_.Now();
+  if (wait < sim::Duration::Zero()) wait = sim::Duration::Zero();
+  sim_.After(wait, [this, alive, key, uid]() {
+    if (!alive.lock() || !running_ || deleting_.count(uid)) return;
+    auto current = CurrentPod(key, uid);
+    if (!current || !current->metadata.deletion_timestamp || *current->metadata.deletion_timestamp > sim_.Now()) return;
+    deleting_.insert(uid);
+    apiserver::DeleteOptions opts;
+    opts.grace_period_seconds = 0;
+    api_.Delete("Pod", current->metadata.namespace_, current->metadata.name, opts, nullptr);
+  });
 }
 
 }  // namespace kubesim::kubelet

@@ -9,45 +9,9 @@
 #include "models/apiserver/admission.h"
 #include "models/apiserver/api_server.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/scheduler/snapshot_lister.h"
 
 namespace kubesim::scheduler {
-namespace {
-
-// The snapshot and informer caches of a static cluster.
-class StaticLister : public SharedLister {
- public:
-  explicit StaticLister(Cache& cache) : cache_(cache) {}
-  const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
-  const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
-  std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override {
-    auto it = namespaces.find(name);
-    return it == namespaces.end() ? nullptr : it->second;
-  }
-  std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) override {
-    return InNamespace(services, ns);
-  }
-  std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) override {
-    return InNamespace(replicasets, ns);
-  }
-
-  std::map<std::string, std::shared_ptr<const api::Namespace>> namespaces;
-  std::vector<std::shared_ptr<const api::Service>> services;
-  std::vector<std::shared_ptr<const api::ReplicaSet>> replicasets;
-
- private:
-  template <typename T>
-  static std::vector<std::shared_ptr<const T>> InNamespace(const std::vector<std::shared_ptr<const T>>& all,
-                                                           const std::string& ns) {
-    std::vector<std::shared_ptr<const T>> out;
-    for (const auto& o : all) {
-      if (o->metadata.namespace_ == ns) out.push_back(o);
-    }
-    return out;
-  }
-  Cache& cache_;
-};
-
-}  // namespace
 
 sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::Object>>& cluster,
                                    std::shared_ptr<const api::Pod> pod, const SchedulerConfig& config,
@@ -55,7 +19,7 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
   Explanation e;
   e.pod = api::NamespacedName(pod->metadata);
   Cache cache;
-  StaticLister lister(cache);
+  SnapshotLister lister(cache);
   // PriorityClasses go through a store so the pod meets the API server's own admission code.
   etcd::MvccStore store;
   int uid = 0;

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,7 +18,17 @@
 #include "models/api/pod.h"
 #include "models/scheduler/node_info.h"
 
+namespace kubesim::apiserver {
+class ApiClient;
+}
+namespace kubesim::client {
+class EventRecorder;
+}
+
 namespace kubesim::scheduler {
+
+class Nominator;
+class Profile;
 
 inline constexpr int64_t kMaxNodeScore = 100;
 inline constexpr int64_t kMinNodeScore = 0;
@@ -139,6 +151,33 @@ class ScorePlugin : public virtual Plugin {
   virtual Status NormalizeScore(const CycleState& /*state*/, const api::Pod& /*pod*/, NodeScoreList& /*scores*/) const {
     return Status::Success();
   }
+};
+
+// Upstream PostFilterResult's NominatingInfo: unset is ModeNoop (keep the pod's nomination);
+// set is ModeOverride with that node ("" clears the nomination).
+struct PostFilterResult {
+  std::optional<std::string> nominated_node_name;
+};
+
+// What a PostFilter plugin may use of the framework and the cluster (upstream framework.Handle):
+// the profile to dry-run PreFilter/Filter, the cycle's snapshot, the nominator, and — when not
+// null — the API client and event recorder to act on its decision. All valid for one call.
+struct PostFilterHandle {
+  Profile* profile = nullptr;
+  const std::vector<const NodeInfo*>* nodes = nullptr;  // snapshot, NodeTree order
+  const Nominator* nominator = nullptr;
+  const apiserver::ApiClient* api = nullptr;
+  const client::EventRecorder* recorder = nullptr;
+  sim::Time now;
+};
+
+class PostFilterPlugin : public virtual Plugin {
+ public:
+  // Runs when a cycle found no feasible node (a FitError); `node_status` holds each node's filter
+  // status. Success means the pod may fit later on `result->nominated_node_name`; the pod goes
+  // back to the queue as unschedulable either way (spec A.1 step 9).
+  virtual Status PostFilter(const PostFilterHandle& handle, const api::Pod& pod,
+                            const std::map<std::string, Status>& node_status, PostFilterResult* result) = 0;
 };
 
 // Upstream helper.DefaultNormalizeScore: scale to [0, maxPriority] by the maximum, optionally reversed.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "models/scheduler/nominator.h"
+#include "models/scheduler/plugins/default_preemption.h"
 #include "models/scheduler/plugins/image_locality.h"
 #include "models/scheduler/plugins/inter_pod_affinity.h"
 #include "models/scheduler/plugins/node_affinity.h"
@@ -33,8 +35,8 @@ const char* ExtensionPointName(ExtensionPoint p) {
 }
 
 ProfileConfig DefaultProfileConfig() {
-  // pkg/scheduler/apis/config/v1/default_plugins.go, v1.32, minus the volume plugins and
-  // DefaultPreemption, not implemented yet (see docs/fidelity.md).
+  // pkg/scheduler/apis/config/v1/default_plugins.go, v1.32, minus the volume plugins, not
+  // implemented yet (see docs/fidelity.md).
   ProfileConfig c;
   c.multi_point.enabled = {
       {SchedulingGates::kName, 0},
@@ -47,6 +49,7 @@ ProfileConfig DefaultProfileConfig() {
       {NodeResourcesFit::kName, 1},
       {PodTopologySpread::kName, 2},
       {InterPodAffinity::kName, 2},
+      {DefaultPreemption::kName, 0},
       {NodeResourcesBalancedAllocation::kName, 1},
       {ImageLocality::kName, 1},
       {DefaultBinder::kName, 0},
@@ -62,7 +65,7 @@ bool Implements(const Plugin* p, ExtensionPoint point) {
     case ExtensionPoint::kQueueSort: return dynamic_cast<const QueueSortPlugin*>(p) != nullptr;
     case ExtensionPoint::kPreFilter: return dynamic_cast<const PreFilterPlugin*>(p) != nullptr;
     case ExtensionPoint::kFilter: return dynamic_cast<const FilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::kPostFilter: return false;  // no PostFilter plugin is implemented yet
+    case ExtensionPoint::kPostFilter: return dynamic_cast<const PostFilterPlugin*>(p) != nullptr;
     case ExtensionPoint::kPreScore: return dynamic_cast<const PreScorePlugin*>(p) != nullptr;
     case ExtensionPoint::kScore: return dynamic_cast<const ScorePlugin*>(p) != nullptr;
     case ExtensionPoint::kBind: return dynamic_cast<const BindPlugin*>(p) != nullptr;
@@ -152,7 +155,7 @@ sim::StatusOr<std::unique_ptr<Profile>> Profile::Build(const ProfileConfig& conf
           break;
         case ExtensionPoint::kPreFilter: p->pre_filter_.push_back(dynamic_cast<PreFilterPlugin*>(raw)); break;
         case ExtensionPoint::kFilter: p->filter_.push_back(dynamic_cast<FilterPlugin*>(raw)); break;
-        case ExtensionPoint::kPostFilter: break;
+        case ExtensionPoint::kPostFilter: p->post_filter_.push_back(dynamic_cast<PostFilterPlugin*>(raw)); break;
         case ExtensionPoint::kPreScore: p->pre_score_.push_back(dynamic_cast<PreScorePlugin*>(raw)); break;
         case ExtensionPoint::kScore:
           if (ref.weight < 0) {
@@ -183,7 +186,7 @@ std::vector<std::string> Profile::PluginNames(ExtensionPoint point) const {
     case ExtensionPoint::kQueueSort: if (queue_sort_) out.push_back(queue_sort_->Name()); break;
     case ExtensionPoint::kPreFilter: add(pre_filter_); break;
     case ExtensionPoint::kFilter: add(filter_); break;
-    case ExtensionPoint::kPostFilter: break;
+    case ExtensionPoint::kPostFilter: add(post_filter_); break;
     case ExtensionPoint::kPreScore: add(pre_score_); break;
     case ExtensionPoint::kScore:
       for (const auto& [pl, w] : score_) out.push_back(pl->Name() + ":" + std::to_string(w));
@@ -220,6 +223,67 @@ Status Profile::RunFilter(const CycleState& state, const api::Pod& pod, const No
     if (!s.IsSuccess()) return s.WithPlugin(pl->Name());
   }
   return Status::Success();
+}
+
+Status Profile::RunFilterWithNominatedPods(const CycleState& state, const api::Pod& pod, const NodeInfo& node,
+                                           const std::vector<const NodeInfo*>& all, const Nominator* nominator) {
+  std::vector<std::shared_ptr<const api::Pod>> nominated;
+  if (nominator != nullptr) {
+    for (auto& p : nominator->PodsForNode(node.name())) {
+      if (p->Priority() >= pod.Priority() && p->metadata.uid != pod.metadata.uid) nominated.push_back(std::move(p));
+    }
+  }
+  if (!nominated.empty()) {
+    NodeInfo with = node;
+    for (auto& p : nominated) with.AddPod(std::make_shared<const PodInfo>(std::move(p)));
+    std::vector<const NodeInfo*> nodes = all;
+    for (auto& ni : nodes) {
+      if (ni->name() == node.name()) ni = &with;
+    }
+    CycleState added;
+    Status pre = RunPreFilter(added, pod, nodes);
+    if (!pre.IsSuccess()) return pre;
+    Status s = RunFilter(added, pod, with);
+    if (!s.IsSuccess()) return s;
+  }
+  return RunFilter(state, pod, node);
+}
+
+Status Profile::RunFilterOnModifiedNode(const api::Pod& pod, const NodeInfo& node,
+                                        const std::vector<const NodeInfo*>& all, const Nominator* nominator) {
+  std::vector<const NodeInfo*> nodes = all;
+  for (auto& ni : nodes) {
+    if (ni->name() == node.name()) ni = &node;
+  }
+  CycleState state;
+  Status pre = RunPreFilter(state, pod, nodes);
+  if (!pre.IsSuccess()) return pre;
+  return RunFilterWithNominatedPods(state, pod, node, nodes, nominator);
+}
+
+Status Profile::RunPostFilter(const PostFilterHandle& handle, const api::Pod& pod,
+                              const std::map<std::string, Status>& node_status, PostFilterResult* result) {
+  std::vector<std::string> reasons;
+  std::string rejector;
+  PostFilterResult last;
+  for (auto* pl : post_filter_) {
+    PostFilterResult r;
+    Status s = pl->PostFilter(handle, pod, node_status, &r);
+    if (s.IsSuccess()) {
+      *result = r;
+      return s;
+    }
+    if (s.code() == Code::kUnschedulableAndUnresolvable) {
+      *result = r;
+      return s.WithPlugin(pl->Name());
+    }
+    if (!s.IsRejected()) return Status::Error(s.Message()).WithPlugin(pl->Name());
+    if (r.nominated_node_name) last = r;  // the last meaningful (non-noop) result
+    reasons.insert(reasons.end(), s.reasons().begin(), s.reasons().end());
+    if (rejector.empty()) rejector = pl->Name();
+  }
+  *result = last;
+  return Status(Code::kUnschedulable, reasons).WithPlugin(rejector);
 }
 
 Status Profile::RunPreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes) {

@@ -74,6 +74,28 @@ class Profile {
 
   Status RunPreFilter(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes);
   Status RunFilter(const CycleState& state, const api::Pod& pod, const NodeInfo& node) const;
+  // Upstream RunFilterPluginsWithNominatedPods (spec A.1 step 7): when pods nominated to `node`
+  // have priority >= the pod's (the pod itself excepted), the filters first run on a copy of the
+  // node with those pods added, then on the node as it is; both must pass. `all` is the
+  // snapshot; `nominator` null means no nominated pods.
+  //
+  // Upstream keeps the PreFilter state in step with the added pods through the PreFilter
+  // extensions AddPod/RemovePod. kubesim has no such hooks: it re-runs PreFilter over `all` with
+  // the copy in place of `node`, which yields the state those hooks maintain incrementally
+  // (PodTopologySpread and InterPodAffinity count pods in PreFilter; NodeResourcesFit's Filter
+  // reads only the NodeInfo), at a cost of O(pods) per call.
+  Status RunFilterWithNominatedPods(const CycleState& state, const api::Pod& pod, const NodeInfo& node,
+                                    const std::vector<const NodeInfo*>& all, const Nominator* nominator);
+  // Filters (with nominated pods) against `node`, a modified copy of the snapshot node of the
+  // same name: PreFilter is re-run over `all` with `node` in its place, as above. Used by
+  // preemption's dry run, where upstream calls RemovePod/AddPod on a cloned CycleState.
+  Status RunFilterOnModifiedNode(const api::Pod& pod, const NodeInfo& node, const std::vector<const NodeInfo*>& all,
+                                 const Nominator* nominator);
+  bool HasPostFilterPlugins() const { return !post_filter_.empty(); }
+  // Upstream RunPostFilterPlugins: plugins in order until one succeeds or says Unresolvable; the
+  // returned status' message joins the reasons of the plugins that failed.
+  Status RunPostFilter(const PostFilterHandle& handle, const api::Pod& pod,
+                       const std::map<std::string, Status>& node_status, PostFilterResult* result);
   Status RunPreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes);
   // totals[i] for nodes[i]; `detail`, when given, receives per-node per-plugin scores.
   Status RunScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes,
@@ -89,6 +111,7 @@ class Profile {
   std::vector<PreEnqueuePlugin*> pre_enqueue_;
   std::vector<PreFilterPlugin*> pre_filter_;
   std::vector<FilterPlugin*> filter_;
+  std::vector<PostFilterPlugin*> post_filter_;
   std::vector<PreScorePlugin*> pre_score_;
   std::vector<std::pair<ScorePlugin*, int64_t>> score_;
   BindPlugin* binder_ = nullptr;

@@ -1,6 +1,7 @@
 #include "models/scheduler/registry.h"
 
 #include "models/scheduler/plugins/default_binder.h"
+#include "models/scheduler/plugins/default_preemption.h"
 #include "models/scheduler/plugins/image_locality.h"
 #include "models/scheduler/plugins/node_affinity.h"
 #include "models/scheduler/plugins/node_ports.h"
@@ -44,6 +45,7 @@ Registry Registry::InTree() {
   (void)r.Register(ImageLocality::kName, ImageLocalityFactory());
   (void)r.Register(PodTopologySpread::kName, PodTopologySpreadFactory());
   (void)r.Register(InterPodAffinity::kName, InterPodAffinityFactory());
+  (void)r.Register(DefaultPreemption::kName, DefaultPreemptionFactory());
   (void)r.Register(DefaultBinder::kName, [](const PluginContext& ctx, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
     if (args != nullptr && args->Defined() && args->size() > 0) return args->Error("plugin DefaultBinder takes no arguments");
     // Without an API server (validating a configuration, explaining one cycle) it never binds.

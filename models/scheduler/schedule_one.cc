@@ -53,18 +53,46 @@ ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, const std::vec
   if (!pre.IsSuccess()) {
     result.status = pre;
     result.message = pre.code() == Code::kError ? pre.Message() : FitErrorMessage(n, {}, pre.Message());
+    result.fit_error = pre.IsRejected();
     for (const NodeInfo* ni : all) result.node_status[ni->name()] = pre;
     return result;
   }
   int32_t percentage = profile.config().percentage_of_nodes_to_score.value_or(opts.percentage_of_nodes_to_score);
   int32_t to_find = profile.HasScorePlugins() ? NumFeasibleNodesToFind(percentage, n) : 1;
   if (explain) to_find = n;
+  // Upstream evaluateNominatedNode (spec A.1 step 6): a node preemption nominated is likely the
+  // only one the pod fits, so it is tried alone first and, if it passes, chosen without scoring.
+  // Upstream runs it through findNodesThatPassFilters over a one-node list, which leaves
+  // nextStartNodeIndex at (index + 1) mod 1 = 0; kubesim does the same.
+  const std::string& nominated = pod.status.nominated_node_name;
+  if (!nominated.empty() && !explain) {
+    for (const NodeInfo* ni : all) {
+      if (ni->name() != nominated) continue;
+      Status s = profile.RunFilterWithNominatedPods(state, pod, *ni, all, opts.nominator);
+      start = 0;
+      if (opts.next_start_node_index != nullptr) *opts.next_start_node_index = 0;
+      if (s.IsSuccess()) {
+        result.evaluated = 1;
+        result.feasible.push_back(ni->name());
+        result.selected = ni->name();
+        return result;
+      }
+      if (s.code() == Code::kError) {
+        result.status = s;
+        result.message = s.Message();
+        return result;
+      }
+      result.node_status[ni->name()] = s;
+      break;
+    }
+  }
   std::vector<const NodeInfo*> feasible_nodes;
   int processed = 0;
   for (int32_t i = 0; i < n && static_cast<int32_t>(feasible_nodes.size()) < to_find; ++i) {
     const NodeInfo* ni = all[(start + static_cast<size_t>(i)) % all.size()];
     ++processed;
-    Status s = profile.RunFilter(state, pod, *ni);
+    Status s = opts.nominator != nullptr ? profile.RunFilterWithNominatedPods(state, pod, *ni, all, opts.nominator)
+                                         : profile.RunFilter(state, pod, *ni);
     if (s.IsSuccess()) {
       feasible_nodes.push_back(ni);
     } else if (s.code() == Code::kError) {
@@ -75,6 +103,8 @@ ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, const std::vec
       result.node_status[ni->name()] = s;
     }
   }
+  // A node that passed here after failing the nominated-node pass above is no longer a failure.
+  for (const NodeInfo* ni : feasible_nodes) result.node_status.erase(ni->name());
   result.evaluated = processed;
   if (opts.next_start_node_index != nullptr) {
     *opts.next_start_node_index = (start + static_cast<size_t>(processed)) % all.size();
@@ -82,6 +112,7 @@ ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, const std::vec
   for (const NodeInfo* ni : feasible_nodes) result.feasible.push_back(ni->name());
   if (feasible_nodes.empty()) {
     result.status = Status(Code::kUnschedulable);
+    result.fit_error = true;
     result.message = FitErrorMessage(n, result.node_status);
     return result;
   }

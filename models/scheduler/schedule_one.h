@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/scheduler/nominator.h"
 #include "models/scheduler/profile.h"
 #include "sim/random.h"
 
@@ -26,6 +27,8 @@ struct CycleOptions {
   bool explain = false;
   size_t* next_start_node_index = nullptr;  // advanced by the nodes evaluated; null: start at 0
   sim::Rng* tiebreak = nullptr;             // reservoir sampling among top scores; null: first
+  // Pods nominated to nodes, for filtering "with nominated pods" (spec A.1 step 7); null: none.
+  const Nominator* nominator = nullptr;
 };
 
 // The result of one scheduling cycle, also used to explain decisions.
@@ -37,6 +40,8 @@ struct ScheduleResult {
   std::vector<std::vector<PluginScore>> scores;
   int evaluated = 0;
   Status status;  // Success, or the FitError / PreFilter / Error status
+  // The cycle ended in a FitError (PreFilter or Filter rejected every node): PostFilter may run.
+  bool fit_error = false;
   std::string message;
 };
 

@@ -16,6 +16,8 @@ Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::Ev
       namespace_informer_(sim, api_, "Namespace"),
       service_informer_(sim, api_, "Service"),
       replicaset_informer_(sim, api_, "ReplicaSet"),
+      pdb_api_(sim, api, "scheduler/pdb"),
+      pdb_informer_(sim, pdb_api_, "PodDisruptionBudget"),
       tiebreak_rng_(sim.Stream("scheduler/tiebreak")),
       latency_rng_(sim.Stream("scheduler/cycle-latency")) {}
 
@@ -54,6 +56,7 @@ void Scheduler::Start() {
   namespace_informer_.Start();
   service_informer_.Start();
   replicaset_informer_.Start();
+  pdb_informer_.Start();
   queue_->Run();
 }
 
@@ -84,6 +87,14 @@ std::vector<std::shared_ptr<const api::ReplicaSet>> Scheduler::ReplicaSets(const
   return InNamespace<api::ReplicaSet>(replicaset_informer_, ns);
 }
 
+std::vector<std::shared_ptr<const api::PodDisruptionBudget>> Scheduler::PodDisruptionBudgets() {
+  std::vector<std::shared_ptr<const api::PodDisruptionBudget>> out;
+  for (const auto& [key, obj] : pdb_informer_.items()) {
+    if (auto pdb = api::As<api::PodDisruptionBudget>(obj)) out.push_back(std::move(pdb));
+  }
+  return out;
+}
+
 size_t Scheduler::pending_pods() const { return queue_ ? queue_->pending() : 0; }
 
 Profile* Scheduler::ProfileFor(const api::Pod& pod) {
@@ -106,6 +117,7 @@ void Scheduler::OnPodAdd(const api::ObjectPtr& obj) {
     queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodAdd);
   } else if (!Assigned(*pod) && !pod->IsTerminal() && !pod->metadata.deletion_timestamp && Responsible(*pod)) {
     queue_->Add(pod);
+    nominator_.Add(pod);
   }
 }
 
@@ -115,7 +127,10 @@ void Scheduler::OnPodUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr&
   bool was_counted = CountsOnNode(*old_pod);
   bool counted = CountsOnNode(*pod);
   if (counted) {
-    if (!was_counted) queue_->Delete(pod->metadata.uid);  // just bound
+    if (!was_counted) {  // just bound
+      queue_->Delete(pod->metadata.uid);
+      nominator_.Delete(pod->metadata.uid);
+    }
     cache_.UpdatePod(pod);
     if (was_counted) queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodUpdate);
     return;
@@ -128,8 +143,10 @@ void Scheduler::OnPodUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr&
   if (!Assigned(*pod) && Responsible(*pod)) {
     if (pod->metadata.deletion_timestamp || pod->IsTerminal()) {
       queue_->Delete(pod->metadata.uid);
+      nominator_.Delete(pod->metadata.uid);
     } else {
       queue_->Update(pod);
+      nominator_.Update(*old_pod, pod);
     }
   }
 }
@@ -141,6 +158,7 @@ void Scheduler::OnPodDelete(const api::ObjectPtr& obj) {
     queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
   } else {
     queue_->Delete(pod->metadata.uid);
+    nominator_.Delete(pod->metadata.uid);
     cache_.ForgetPod(pod->metadata.uid);
   }
 }
@@ -226,15 +244,26 @@ void Scheduler::ScheduleOne() {
   opts.percentage_of_nodes_to_score = config_.percentage_of_nodes_to_score;
   opts.next_start_node_index = &next_start_node_index_;
   opts.tiebreak = &tiebreak_rng_;
+  opts.nominator = &nominator_;
   ScheduleResult result = SchedulePod(*profile, *current, cache_.NodeList(), opts);
   sim::Duration took = config_.cycle_latency.Sample(latency_rng_);
   if (result.selected.empty()) {
-    HandleFailure(*profile, std::move(info), cycle, result);
+    // Spec A.1 step 9: on a FitError the PostFilter plugins (DefaultPreemption) may nominate a
+    // node; the pod goes back to the queue as unschedulable either way.
+    PostFilterResult nominating;
+    std::string post_filter_msg;
+    if (result.fit_error && profile->HasPostFilterPlugins()) {
+      PostFilterHandle handle{profile, &cache_.NodeList(), &nominator_, &api_, &recorder_, sim_.Now()};
+      Status s = profile->RunPostFilter(handle, *current, result.node_status, &nominating);
+      post_filter_msg = s.Message();
+    }
+    HandleFailure(*profile, std::move(info), cycle, result, post_filter_msg, nominating);
   } else {
     auto assumed = std::static_pointer_cast<api::Pod>(current->Clone());
     assumed->spec.node_name = result.selected;
     std::shared_ptr<const api::Pod> assumed_const = assumed;
     cache_.AssumePod(assumed_const);
+    nominator_.Delete(current->metadata.uid);
     std::weak_ptr<bool> alive = alive_;
     // The binding cycle starts once the scheduling cycle's time has passed.
     sim_.After(took, [this, alive, profile, assumed_const, info, cycle]() mutable {
@@ -250,7 +279,8 @@ void Scheduler::ScheduleOne() {
   });
 }
 
-void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result) {
+void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result,
+                              const std::string& post_filter_msg, const PostFilterResult& nominating) {
   std::vector<std::string> rejectors;
   for (const auto& [node, status] : result.node_status) {
     if (!status.plugin().empty() &&
@@ -261,20 +291,28 @@ void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycl
   std::sort(rejectors.begin(), rejectors.end());
   info.unschedulable_plugins = rejectors;
   info.requeue_events = rejectors.empty() ? kEventAll : profile.EventsFor(rejectors);
+  // Upstream FitError.Error(): the PostFilter message follows the filter reasons.
   std::string message = result.message;
-  recorder_.Event(sim_.Now(), *info.pod, "Warning", "FailedScheduling", message);
-  UpdatePodScheduledCondition(*info.pod, result.status.code() == Code::kError ? "SchedulerError" : "Unschedulable",
-                              message);
+  if (!post_filter_msg.empty()) message += " " + post_filter_msg;
+  std::shared_ptr<const api::Pod> pod = info.pod;
   queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
+  // Without this, the next cycle could run before the status write carrying the nomination
+  // comes back through the informer (upstream handleSchedulingFailure).
+  nominator_.Add(pod, nominating.nominated_node_name);
+  recorder_.Event(sim_.Now(), *pod, "Warning", "FailedScheduling", message);
+  UpdatePodScheduledCondition(*pod, result.status.code() == Code::kError ? "SchedulerError" : "Unschedulable", message,
+                              nominating.nominated_node_name);
 }
 
-void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason,
-                                            const std::string& message) {
-  // Upstream updatePod: written only when the PodScheduled condition actually changes.
+void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason, const std::string& message,
+                                            const std::optional<std::string>& nominated) {
+  // Upstream updatePod: written only when the PodScheduled condition or the nomination changes.
   const api::PodCondition* c = pod.FindCondition("PodScheduled");
-  if (c && c->status == "False" && c->reason == reason && c->message == message) return;
+  bool nominated_changes = nominated && *nominated != pod.status.nominated_node_name;
+  if (c && c->status == "False" && c->reason == reason && c->message == message && !nominated_changes) return;
   auto copy = std::static_pointer_cast<api::Pod>(pod.Clone());
   copy->SetCondition("PodScheduled", "False", sim_.Now(), reason, message);
+  if (nominated_changes) copy->status.nominated_node_name = *nominated;
   api_.UpdateStatus(copy, nullptr);
 }
 

@@ -7,6 +7,11 @@
 // binding request is sent and the next pod is popped. Binding is asynchronous, as upstream's
 // binding goroutine: the pod is assumed in the cache until the bind commits and the informer
 // confirms it.
+//
+// A cycle that ends in a FitError runs the PostFilter plugins (DefaultPreemption) at the same
+// instant; a nominated node goes into the Nominator at once and into status.nominatedNodeName
+// through the API (upstream handleSchedulingFailure/updatePod). The nomination is dropped when
+// the pod is assumed, bound or deleted.
 #pragma once
 
 #include <map>
@@ -19,6 +24,7 @@
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/scheduler/cache.h"
+#include "models/scheduler/nominator.h"
 #include "models/scheduler/profile.h"
 #include "models/scheduler/schedule_one.h"
 #include "models/scheduler/scheduling_queue.h"
@@ -53,7 +59,9 @@ class Scheduler : public SharedLister {
   std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override;
   std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) override;
   std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) override;
+  std::vector<std::shared_ptr<const api::PodDisruptionBudget>> PodDisruptionBudgets() override;
   size_t pending_pods() const;
+  const Nominator& nominator() const { return nominator_; }
   int64_t attempts() const { return attempts_; }
 
  private:
@@ -67,9 +75,13 @@ class Scheduler : public SharedLister {
   void OnNodeDelete(const api::ObjectPtr& obj);
   void MaybeScheduleNext();
   void ScheduleOne();
-  void HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result);
+  void HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result,
+                     const std::string& post_filter_msg, const PostFilterResult& nominating);
   void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle);
-  void UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason, const std::string& message);
+  // Upstream updatePod: writes the PodScheduled=False condition and, when `nominated` is set and
+  // differs, status.nominatedNodeName — only if either changes.
+  void UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason, const std::string& message,
+                                   const std::optional<std::string>& nominated = std::nullopt);
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
@@ -84,6 +96,11 @@ class Scheduler : public SharedLister {
   client::Informer namespace_informer_;
   client::Informer service_informer_;
   client::Informer replicaset_informer_;
+  // PDBs are read only by preemption; their own client (and latency stream) keeps the requests of
+  // the other informers where they were before PDBs were watched.
+  apiserver::ApiClient pdb_api_;
+  client::Informer pdb_informer_;
+  Nominator nominator_;
   sim::Rng& tiebreak_rng_;
   sim::Rng& latency_rng_;
   size_t next_start_node_index_ = 0;

@@ -140,7 +140,9 @@ spec:
   for (const auto& p : r.pods) by_name[p.name] = p;
   REQUIRE(by_name.count("a"));
   CHECK(by_name["a"].deleted);  // the kubelet of n0 finished the graceful delete
-  CHECK(*by_name["a"].deleted - sim::Time::Zero() < sim::Duration::Seconds(121));
+  // ... at deletionTimestamp: the delete at 2 m plus the default 30 s grace period.
+  CHECK(*by_name["a"].deleted - sim::Time::Zero() >= sim::Duration::Seconds(150));
+  CHECK(*by_name["a"].deleted - sim::Time::Zero() < sim::Duration::Seconds(151));
   CHECK_FALSE(by_name["b"].deleted);  // n1's kubelet is gone: b stays terminating
   CHECK(by_name["pending"].phase == "Pending");  // bound to a node that has no kubelet
   CHECK_FALSE(by_name["pending"].running);
