@@ -99,9 +99,30 @@ void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
 }
 
+namespace {
+bool HasPodAffinity(const api::Pod& pod) {
+  return pod.spec.affinity.pod_affinity.has_value() || pod.spec.affinity.pod_anti_affinity.has_value();
+}
+bool HasRequiredAntiAffinity(const api::Pod& pod) {
+  return pod.spec.affinity.pod_anti_affinity.has_value() && !pod.spec.affinity.pod_anti_affinity->required.empty();
+}
+// Swap-remove by uid, as upstream's removeFromSlice (order is not meaningful).
+bool RemoveByUid(std::vector<PodInfoPtr>& v, const std::string& uid) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i]->pod->metadata.uid != uid) continue;
+    v[i] = std::move(v.back());
+    v.pop_back();
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
 void NodeInfo::AddPod(PodInfoPtr pod) {
   requested_.Add(pod->requests);
   non_zero_requested_.Add(pod->non_zero_requests);
+  if (HasPodAffinity(*pod->pod)) pods_with_affinity_.push_back(pod);
+  if (HasRequiredAntiAffinity(*pod->pod)) pods_with_required_anti_affinity_.push_back(pod);
   pods_.push_back(std::move(pod));
 }
 
@@ -110,6 +131,8 @@ bool NodeInfo::RemovePod(const std::string& uid) {
     if (pods_[i]->pod->metadata.uid != uid) continue;
     requested_.Sub(pods_[i]->requests);
     non_zero_requested_.Sub(pods_[i]->non_zero_requests);
+    RemoveByUid(pods_with_affinity_, uid);
+    RemoveByUid(pods_with_required_anti_affinity_, uid);
     pods_[i] = std::move(pods_.back());
     pods_.pop_back();
     return true;

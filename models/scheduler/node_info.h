@@ -61,6 +61,10 @@ class NodeInfo {
   void AddPod(PodInfoPtr pod);
   bool RemovePod(const std::string& uid);
   const std::vector<PodInfoPtr>& pods() const { return pods_; }
+  // Upstream NodeInfo.PodsWithAffinity / PodsWithRequiredAntiAffinity: the few pods that
+  // InterPodAffinity must look at for every incoming pod, kept apart so it need not scan all.
+  const std::vector<PodInfoPtr>& pods_with_affinity() const { return pods_with_affinity_; }
+  const std::vector<PodInfoPtr>& pods_with_required_anti_affinity() const { return pods_with_required_anti_affinity_; }
 
   const Resource& allocatable() const { return allocatable_; }
   const Resource& requested() const { return requested_; }
@@ -69,6 +73,8 @@ class NodeInfo {
  private:
   std::shared_ptr<const api::Node> node_;
   std::vector<PodInfoPtr> pods_;
+  std::vector<PodInfoPtr> pods_with_affinity_;
+  std::vector<PodInfoPtr> pods_with_required_anti_affinity_;
   Resource allocatable_;
   Resource requested_;
   Resource non_zero_requested_;

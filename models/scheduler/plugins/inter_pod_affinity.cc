@@ -48,10 +48,6 @@ bool MatchesAllTerms(const api::Pod& owner, const std::vector<api::PodAffinityTe
   return true;
 }
 
-bool HasPodAffinity(const api::Pod& p) {
-  return p.spec.affinity.pod_affinity.has_value() || p.spec.affinity.pod_anti_affinity.has_value();
-}
-
 // Upstream scoreMap.processTerm: `weight` at (key, node[key]) when the node has the key.
 void AddScore(TopologyCounts& score, const api::StringMap& node_labels, const std::string& key, int64_t weight) {
   auto it = node_labels.find(key);
@@ -89,7 +85,7 @@ Status InterPodAffinity::PreFilter(CycleState& state, const api::Pod& pod, const
   // anti-affinity) and getIncomingAffinityAntiAffinityCounts (all pods, only with incoming terms).
   for (const NodeInfo* ni : nodes) {
     const api::StringMap& labels = ni->node()->metadata.labels;
-    for (const auto& pi : ni->pods()) {
+    for (const auto& pi : ni->pods_with_required_anti_affinity()) {
       const api::Pod& existing = *pi->pod;
       for (const auto& t : RequiredTerms(existing.spec.affinity.pod_anti_affinity)) {
         // The existing pod's namespaceSelector is matched against the incoming pod's namespace.
@@ -97,7 +93,10 @@ Status InterPodAffinity::PreFilter(CycleState& state, const api::Pod& pod, const
           UpdateTopologyCount(s->existing_anti_affinity_counts, labels, t.topology_key, 1);
         }
       }
-      if (!incoming) continue;
+    }
+    if (!incoming) continue;
+    for (const auto& pi : ni->pods()) {
+      const api::Pod& existing = *pi->pod;
       if (MatchesAllTerms(pod, affinity_terms, existing, namespaces)) {
         for (const auto& t : affinity_terms) UpdateTopologyCount(s->affinity_counts, labels, t.topology_key, 1);
       }
@@ -169,9 +168,9 @@ Status InterPodAffinity::PreScore(CycleState& state, const api::Pod& pod, const 
   for (const NodeInfo* ni : lister_->Nodes()) {
     const api::StringMap& labels = ni->node()->metadata.labels;
     if (labels.empty()) continue;
-    for (const auto& pi : ni->pods()) {
+    // Without preferred terms of its own, only existing pods with affinity can contribute.
+    for (const auto& pi : has_constraints ? ni->pods() : ni->pods_with_affinity()) {
       const api::Pod& existing = *pi->pod;
-      if (!has_constraints && !HasPodAffinity(existing)) continue;
       auto add = [&](const std::string& key, int64_t weight) {
         if (labels.count(key)) accumulated = true;
         AddScore(s->topology_score, labels, key, weight);

@@ -12,24 +12,36 @@ struct PreScoreState : StateData {
 };
 
 // Float arithmetic in upstream's order of operations (balancedResourceScorer).
-int64_t BalancedResourceScore(const std::vector<int64_t>& requested, const std::vector<int64_t>& allocatable) {
-  std::vector<double> fractions;
+// Fractions are recomputed rather than stored (no allocation per node); each is the same double
+// both times, so the result is upstream's to the bit.
+int64_t BalancedResourceScore(const ResourceVector& requested, const ResourceVector& allocatable) {
+  auto fraction = [&](size_t i) {
+    double f = static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]);
+    return f > 1 ? 1.0 : f;
+  };
   double total = 0;
+  size_t n = 0;
+  double first = 0, second = 0;
   for (size_t i = 0; i < requested.size(); ++i) {
     if (allocatable[i] == 0) continue;
-    double f = static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]);
-    if (f > 1) f = 1;
+    double f = fraction(i);
     total += f;
-    fractions.push_back(f);
+    if (n == 0) first = f;
+    if (n == 1) second = f;
+    ++n;
   }
   double std_dev = 0;
-  if (fractions.size() == 2) {
-    std_dev = std::fabs((fractions[0] - fractions[1]) / 2);
-  } else if (fractions.size() > 2) {
-    double mean = total / static_cast<double>(fractions.size());
+  if (n == 2) {
+    std_dev = std::fabs((first - second) / 2);
+  } else if (n > 2) {
+    double mean = total / static_cast<double>(n);
     double sum = 0;
-    for (double f : fractions) sum = sum + (f - mean) * (f - mean);
-    std_dev = std::sqrt(sum / static_cast<double>(fractions.size()));
+    for (size_t i = 0; i < requested.size(); ++i) {
+      if (allocatable[i] == 0) continue;
+      double f = fraction(i);
+      sum = sum + (f - mean) * (f - mean);
+    }
+    std_dev = std::sqrt(sum / static_cast<double>(n));
   }
   return static_cast<int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
 }
@@ -66,7 +78,7 @@ Status NodeResourcesBalancedAllocation::Score(const CycleState& state, const api
                                               int64_t* score) const {
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("reading \"PreScoreNodeResourcesBalancedAllocation\" from cycleState: not found");
-  std::vector<int64_t> allocatable, requested;
+  ResourceVector allocatable(args_.resources.size()), requested(args_.resources.size());
   AllocatableAndRequested(args_.resources, s->pod_requests, node, true, &allocatable, &requested);
   *score = BalancedResourceScore(requested, allocatable);
   return Status::Success();

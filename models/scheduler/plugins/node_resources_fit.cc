@@ -154,7 +154,7 @@ Status NodeResourcesFit::PreScore(CycleState& state, const api::Pod& pod, const 
 Status NodeResourcesFit::Score(const CycleState& state, const api::Pod&, const NodeInfo& node, int64_t* score) const {
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("error reading \"PreScoreNodeResourcesFit\" from cycleState: not found");
-  std::vector<int64_t> allocatable, requested;
+  ResourceVector allocatable(args_.resources.size()), requested(args_.resources.size());
   AllocatableAndRequested(args_.resources, s->pod_requests, node, false, &allocatable, &requested);
   switch (args_.type) {
     case ScoringStrategyType::kLeastAllocated: *score = LeastAllocatedScore(args_.resources, requested, allocatable); break;

@@ -38,10 +38,8 @@ std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, 
 }
 
 void AllocatableAndRequested(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& pod_requests,
-                             const NodeInfo& node, bool use_requested, std::vector<int64_t>* allocatable,
-                             std::vector<int64_t>* requested) {
-  allocatable->assign(resources.size(), 0);
-  requested->assign(resources.size(), 0);
+                             const NodeInfo& node, bool use_requested, ResourceVector* allocatable,
+                             ResourceVector* requested) {
   for (size_t i = 0; i < resources.size(); ++i) {
     const std::string& name = resources[i].name;
     int64_t alloc = 0, req = 0;
@@ -66,8 +64,8 @@ void AllocatableAndRequested(const std::vector<ResourceSpec>& resources, const s
   }
 }
 
-int64_t LeastAllocatedScore(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& requested,
-                            const std::vector<int64_t>& allocatable) {
+int64_t LeastAllocatedScore(const std::vector<ResourceSpec>& resources, const ResourceVector& requested,
+                            const ResourceVector& allocatable) {
   int64_t node_score = 0, weight_sum = 0;
   for (size_t i = 0; i < requested.size(); ++i) {
     if (allocatable[i] == 0) continue;
@@ -78,8 +76,8 @@ int64_t LeastAllocatedScore(const std::vector<ResourceSpec>& resources, const st
   return weight_sum == 0 ? 0 : node_score / weight_sum;
 }
 
-int64_t MostAllocatedScore(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& requested,
-                           const std::vector<int64_t>& allocatable) {
+int64_t MostAllocatedScore(const std::vector<ResourceSpec>& resources, const ResourceVector& requested,
+                           const ResourceVector& allocatable) {
   int64_t node_score = 0, weight_sum = 0;
   for (size_t i = 0; i < requested.size(); ++i) {
     if (allocatable[i] == 0) continue;
@@ -103,7 +101,7 @@ int64_t BrokenLinear(const std::vector<UtilizationShapePoint>& shape, int64_t p)
 
 int64_t RequestedToCapacityRatioScore(const std::vector<ResourceSpec>& resources,
                                       const std::vector<UtilizationShapePoint>& shape,
-                                      const std::vector<int64_t>& requested, const std::vector<int64_t>& allocatable) {
+                                      const ResourceVector& requested, const ResourceVector& allocatable) {
   constexpr int64_t kMaxUtilization = 100;
   constexpr int64_t kScale = kMaxNodeScore / 10;  // MaxNodeScore / MaxCustomPriorityScore
   std::vector<UtilizationShapePoint> scaled = shape;

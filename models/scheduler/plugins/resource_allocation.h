@@ -4,6 +4,7 @@
 // request, and resources the node has none of, are left out (allocatable 0).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -19,6 +20,24 @@ struct ResourceSpec {
   int64_t weight = 1;
 };
 
+// Per-resource amounts of one node: inline for the usual few resources, since scoring fills two
+// of these for every node of every cycle.
+class ResourceVector {
+ public:
+  explicit ResourceVector(size_t n) : n_(n) {
+    if (n > kInline) heap_.assign(n, 0);
+  }
+  int64_t& operator[](size_t i) { return n_ > kInline ? heap_[i] : inline_[i]; }
+  int64_t operator[](size_t i) const { return n_ > kInline ? heap_[i] : inline_[i]; }
+  size_t size() const { return n_; }
+
+ private:
+  static constexpr size_t kInline = 8;
+  size_t n_;
+  std::array<int64_t, kInline> inline_{};
+  std::vector<int64_t> heap_;
+};
+
 // Decodes a `resources: [{name, weight}]` list; weight 0 or absent becomes 1 (v1 defaulting).
 sim::StatusOr<std::vector<ResourceSpec>> DecodeResourceSpecs(const api::YamlNode& node);
 
@@ -28,14 +47,14 @@ std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, 
 
 // Fills allocatable[i], requested[i] per configured resource for `node` with the pod added.
 void AllocatableAndRequested(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& pod_requests,
-                             const NodeInfo& node, bool use_requested, std::vector<int64_t>* allocatable,
-                             std::vector<int64_t>* requested);
+                             const NodeInfo& node, bool use_requested, ResourceVector* allocatable,
+                             ResourceVector* requested);
 
 // Strategy scorers over (requested, allocatable) vectors.
-int64_t LeastAllocatedScore(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& requested,
-                            const std::vector<int64_t>& allocatable);
-int64_t MostAllocatedScore(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& requested,
-                           const std::vector<int64_t>& allocatable);
+int64_t LeastAllocatedScore(const std::vector<ResourceSpec>& resources, const ResourceVector& requested,
+                            const ResourceVector& allocatable);
+int64_t MostAllocatedScore(const std::vector<ResourceSpec>& resources, const ResourceVector& requested,
+                           const ResourceVector& allocatable);
 
 struct UtilizationShapePoint {
   int64_t utilization = 0;  // 0..100
@@ -46,6 +65,6 @@ int64_t BrokenLinear(const std::vector<UtilizationShapePoint>& shape, int64_t p)
 // `shape` as configured (scores 0..10); scaled by MaxNodeScore / MaxCustomPriorityScore = 10 here.
 int64_t RequestedToCapacityRatioScore(const std::vector<ResourceSpec>& resources,
                                       const std::vector<UtilizationShapePoint>& shape,
-                                      const std::vector<int64_t>& requested, const std::vector<int64_t>& allocatable);
+                                      const ResourceVector& requested, const ResourceVector& allocatable);
 
 }  // namespace kubesim::scheduler
