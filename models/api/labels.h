@@ -19,6 +19,8 @@ struct LabelSelectorRequirement {
   std::string key;
   SelectorOp op = SelectorOp::kIn;
   std::vector<std::string> values;
+
+  friend bool operator==(const LabelSelectorRequirement&, const LabelSelectorRequirement&) = default;
 };
 
 struct LabelSelector {
@@ -27,6 +29,8 @@ struct LabelSelector {
 
   bool Empty() const { return match_labels.empty() && match_expressions.empty(); }
   bool Matches(const StringMap& labels) const;
+
+  friend bool operator==(const LabelSelector&, const LabelSelector&) = default;
 };
 
 bool RequirementMatches(const LabelSelectorRequirement& r, const StringMap& labels);

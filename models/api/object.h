@@ -25,6 +25,8 @@ struct OwnerReference {
   std::string uid;
   bool controller = false;
   bool block_owner_deletion = false;
+
+  friend bool operator==(const OwnerReference&, const OwnerReference&) = default;
 };
 
 struct ObjectMeta {

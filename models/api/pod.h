@@ -19,6 +19,8 @@ struct ContainerPort {
   int32_t host_port = 0;  // 0: none
   std::string host_ip;    // empty: every address (0.0.0.0)
   std::string protocol = "TCP";
+
+  friend bool operator==(const ContainerPort&, const ContainerPort&) = default;
 };
 
 struct Container {
@@ -28,6 +30,8 @@ struct Container {
   ResourceList limits;
   std::vector<ContainerPort> ports;
   std::string restart_policy;  // init containers only: "Always" marks a sidecar
+
+  friend bool operator==(const Container&, const Container&) = default;
 };
 
 struct TopologySpreadConstraint {
@@ -39,6 +43,8 @@ struct TopologySpreadConstraint {
   std::string node_affinity_policy = "Honor";  // Honor or Ignore
   std::string node_taints_policy = "Ignore";   // Honor or Ignore
   std::vector<std::string> match_label_keys;
+
+  friend bool operator==(const TopologySpreadConstraint&, const TopologySpreadConstraint&) = default;
 };
 
 struct Toleration {
@@ -47,6 +53,8 @@ struct Toleration {
   std::string value;
   std::string effect;  // "", NoSchedule, PreferNoSchedule, NoExecute
   std::optional<int64_t> toleration_seconds;
+
+  friend bool operator==(const Toleration&, const Toleration&) = default;
 };
 
 struct PodCondition {
@@ -76,6 +84,8 @@ struct PodSpec {
   std::vector<TopologySpreadConstraint> topology_spread_constraints;
   ResourceList overhead;
   std::vector<std::string> scheduling_gates;
+
+  friend bool operator==(const PodSpec&, const PodSpec&) = default;
 };
 
 inline constexpr const char* kPodPending = "Pending";

@@ -17,6 +17,12 @@ SchedulingQueue::SchedulingQueue(sim::Simulation& sim, const QueueSortPlugin& so
 SchedulingQueue::~SchedulingQueue() { *alive_ = false; }
 
 namespace {
+bool IsPodUpdated(const api::Pod& a, const api::Pod& b) {
+  const api::ObjectMeta &x = a.metadata, &y = b.metadata;
+  return x.labels != y.labels || x.annotations != y.annotations || x.deletion_timestamp != y.deletion_timestamp ||
+         x.owner_references != y.owner_references || !(a.spec == b.spec);
+}
+
 // A periodic loop as upstream's wait.Until: runs `fn` every `period` while the queue lives.
 template <typename Fn>
 void Every(sim::Simulation& sim, std::weak_ptr<bool> alive, sim::Duration period, Fn fn) {
@@ -123,7 +129,13 @@ void SchedulingQueue::Update(std::shared_ptr<const api::Pod> pod) {
       PushActive(std::move(info));
       return;
     }
-    // An update to a pod's spec may make it schedulable (upstream isPodUpdated): retry it.
+    // Only an update of what the pod asks for may make it schedulable (upstream isPodUpdated:
+    // status, resourceVersion and generation do not count, so the scheduler's own status writes
+    // do not requeue the pod).
+    if (!IsPodUpdated(*u->second.pod, *pod)) {
+      u->second.pod = std::move(pod);
+      return;
+    }
     QueuedPodInfo info = std::move(u->second);
     unschedulable_.erase(u);
     info.pod = std::move(pod);
