@@ -17,6 +17,53 @@ std::string Cache::ZoneKey(const api::Node& node) {
 
 NodeInfo& Cache::NodeInfoFor(const std::string& name) { return nodes_[name]; }
 
+void Cache::PodsChangedOn(const std::string& node) {
+  auto it = nodes_.find(node);
+  bool affinity = it != nodes_.end() && !it->second.pods_with_affinity().empty();
+  bool anti = it != nodes_.end() && !it->second.pods_with_required_anti_affinity().empty();
+  bool changed = (affinity ? affinity_nodes_.insert(node).second : affinity_nodes_.erase(node) > 0);
+  changed = (anti ? anti_affinity_nodes_.insert(node).second : anti_affinity_nodes_.erase(node) > 0) || changed;
+  if (changed) affinity_dirty_ = true;
+}
+
+void Cache::CountImages(const api::Node& node, int64_t delta) {
+  std::set<std::string> names;  // a node counts once per name
+  for (const auto& image : node.status.images) names.insert(image.names.begin(), image.names.end());
+  for (const auto& name : names) {
+    int64_t& n = image_nodes_[name];
+    n += delta;
+    if (n == 0) image_nodes_.erase(name);
+  }
+}
+
+int64_t Cache::ImageNodeCount(const std::string& name) const {
+  auto it = image_nodes_.find(name);
+  return it == image_nodes_.end() ? 0 : it->second;
+}
+
+const std::vector<const NodeInfo*>& Cache::Filtered(const std::set<std::string>& names,
+                                                    std::vector<const NodeInfo*>* out) {
+  out->clear();
+  for (const NodeInfo* n : NodeList()) {
+    if (names.count(n->name())) out->push_back(n);
+  }
+  return *out;
+}
+
+const std::vector<const NodeInfo*>& Cache::NodesWithAffinityPods() {
+  if (affinity_dirty_ || list_dirty_) {
+    Filtered(affinity_nodes_, &affinity_list_);
+    Filtered(anti_affinity_nodes_, &anti_affinity_list_);
+    affinity_dirty_ = false;
+  }
+  return affinity_list_;
+}
+
+const std::vector<const NodeInfo*>& Cache::NodesWithRequiredAntiAffinityPods() {
+  NodesWithAffinityPods();
+  return anti_affinity_list_;
+}
+
 void Cache::AddToTree(const api::Node& node) {
   std::string zone = ZoneKey(node);
   auto& names = tree_[zone];
@@ -48,6 +95,7 @@ void Cache::AddNode(std::shared_ptr<const api::Node> node) {
     return;
   }
   AddToTree(*node);
+  CountImages(*node, +1);
   NodeInfoFor(name).SetNode(std::move(node));
 }
 
@@ -62,13 +110,17 @@ void Cache::UpdateNode(std::shared_ptr<const api::Node> node) {
     RemoveFromTree(name);
     AddToTree(*node);
   }
-  NodeInfoFor(name).SetNode(std::move(node));
+  NodeInfo& info = NodeInfoFor(name);
+  if (info.node() != nullptr) CountImages(*info.node(), -1);
+  CountImages(*node, +1);
+  info.SetNode(std::move(node));
 }
 
 void Cache::RemoveNode(const std::string& name) {
   RemoveFromTree(name);
   auto it = nodes_.find(name);
   if (it == nodes_.end()) return;
+  if (it->second.node() != nullptr) CountImages(*it->second.node(), -1);
   // Pods still bound to a deleted node stay counted until they are deleted, as upstream keeps a
   // node-less NodeInfo for them.
   if (it->second.pods().empty()) {
@@ -85,8 +137,12 @@ void Cache::AddPod(std::shared_ptr<const api::Pod> pod) {
     // Confirms an assumed pod (or re-adds a known one): replace its entry with the stored object.
     NodeInfoFor(it->second.node).RemovePod(uid);
   }
-  pods_[uid] = PodState{pod->spec.node_name, false};
-  NodeInfoFor(pod->spec.node_name).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  std::string old_node = it != pods_.end() ? it->second.node : "";
+  std::string node = pod->spec.node_name;
+  pods_[uid] = PodState{node, false};
+  NodeInfoFor(node).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  if (!old_node.empty() && old_node != node) PodsChangedOn(old_node);
+  PodsChangedOn(node);
 }
 
 void Cache::UpdatePod(std::shared_ptr<const api::Pod> pod) { AddPod(std::move(pod)); }
@@ -95,23 +151,29 @@ void Cache::RemovePod(const api::Pod& pod) {
   auto it = pods_.find(pod.metadata.uid);
   if (it == pods_.end()) return;
   auto n = nodes_.find(it->second.node);
+  std::string node = it->second.node;
   if (n != nodes_.end()) {
     n->second.RemovePod(pod.metadata.uid);
     if (n->second.node() == nullptr && n->second.pods().empty()) nodes_.erase(n);
   }
   pods_.erase(it);
+  PodsChangedOn(node);
 }
 
 void Cache::AssumePod(std::shared_ptr<const api::Pod> pod) {
-  pods_[pod->metadata.uid] = PodState{pod->spec.node_name, true};
-  NodeInfoFor(pod->spec.node_name).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  std::string node = pod->spec.node_name;
+  pods_[pod->metadata.uid] = PodState{node, true};
+  NodeInfoFor(node).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  PodsChangedOn(node);
 }
 
 void Cache::ForgetPod(const std::string& uid) {
   auto it = pods_.find(uid);
   if (it == pods_.end() || !it->second.assumed) return;
-  NodeInfoFor(it->second.node).RemovePod(uid);
+  std::string node = it->second.node;
+  NodeInfoFor(node).RemovePod(uid);
   pods_.erase(it);
+  PodsChangedOn(node);
 }
 
 bool Cache::IsAssumed(const std::string& uid) const {

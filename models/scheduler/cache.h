@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,12 +39,22 @@ class Cache {
   const NodeInfo* GetNode(const std::string& name) const;
   size_t node_count() const { return node_names_in_tree_; }
 
+  // Upstream snapshot lists, kept incrementally (see SharedLister): nodes with pods that have
+  // pod (anti-)affinity / required anti-affinity, in NodeTree order; and per image name, how many
+  // nodes list it.
+  const std::vector<const NodeInfo*>& NodesWithAffinityPods();
+  const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods();
+  int64_t ImageNodeCount(const std::string& name) const;
+
  private:
   struct PodState {
     std::string node;
     bool assumed = false;
   };
   NodeInfo& NodeInfoFor(const std::string& name);
+  void PodsChangedOn(const std::string& node);
+  void CountImages(const api::Node& node, int64_t delta);
+  const std::vector<const NodeInfo*>& Filtered(const std::set<std::string>& names, std::vector<const NodeInfo*>* out);
   void AddToTree(const api::Node& node);
   void RemoveFromTree(const std::string& name);
   static std::string ZoneKey(const api::Node& node);
@@ -57,6 +68,12 @@ class Cache {
   size_t node_names_in_tree_ = 0;
   std::vector<const NodeInfo*> list_;
   bool list_dirty_ = true;
+  std::set<std::string> affinity_nodes_;
+  std::set<std::string> anti_affinity_nodes_;
+  std::vector<const NodeInfo*> affinity_list_;
+  std::vector<const NodeInfo*> anti_affinity_list_;
+  bool affinity_dirty_ = true;
+  std::map<std::string, int64_t> image_nodes_;
 };
 
 }  // namespace kubesim::scheduler

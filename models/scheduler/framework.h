@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,23 +72,53 @@ class Status {
 struct StateData {
   virtual ~StateData() = default;
 };
+//
+// Read sits on the hottest path (every plugin, every node, every cycle), so entries are a short
+// vector searched by key pointer first: plugins pass their own `constexpr const char*` key, so
+// the pointer matches at once; equal text under another pointer still matches. Each key belongs
+// to one plugin and one StateData type, so Read casts statically.
 class CycleState {
  public:
-  void Write(const std::string& key, std::unique_ptr<StateData> data) { data_[key] = std::move(data); }
-  template <typename T>
-  const T* Read(const std::string& key) const {
-    auto it = data_.find(key);
-    return it == data_.end() ? nullptr : dynamic_cast<const T*>(it->second.get());
+  void Write(const char* key, std::unique_ptr<StateData> data) {
+    for (auto& e : data_) {
+      if (e.key == key || std::strcmp(e.key, key) == 0) {
+        e.data = std::move(data);
+        return;
+      }
+    }
+    data_.push_back(Entry{key, std::move(data)});
   }
-  bool skip_filter(const std::string& plugin) const { return skip_filter_.count(plugin) > 0; }
-  bool skip_score(const std::string& plugin) const { return skip_score_.count(plugin) > 0; }
-  void SetSkipFilter(const std::string& plugin) { skip_filter_.insert(plugin); }
-  void SetSkipScore(const std::string& plugin) { skip_score_.insert(plugin); }
+  template <typename T>
+  const T* Read(const char* key) const {
+    for (const auto& e : data_) {
+      if (e.key == key) return static_cast<const T*>(e.data.get());
+    }
+    for (const auto& e : data_) {
+      if (std::strcmp(e.key, key) == 0) return static_cast<const T*>(e.data.get());
+    }
+    return nullptr;
+  }
+  // Per-cycle Skip flags by the profile's plugin index (set by the profile, from PreFilter and
+  // PreScore returning Skip).
+  bool FilterSkipped(size_t i) const { return i < skip_filter_.size() && skip_filter_[i]; }
+  bool ScoreSkipped(size_t i) const { return i < skip_score_.size() && skip_score_[i]; }
+  void SkipFilter(size_t i) {
+    if (skip_filter_.size() <= i) skip_filter_.resize(i + 1, 0);
+    skip_filter_[i] = 1;
+  }
+  void SkipScore(size_t i) {
+    if (skip_score_.size() <= i) skip_score_.resize(i + 1, 0);
+    skip_score_[i] = 1;
+  }
 
  private:
-  std::map<std::string, std::unique_ptr<StateData>> data_;
-  std::set<std::string> skip_filter_;
-  std::set<std::string> skip_score_;
+  struct Entry {
+    const char* key;  // a plugin's static key
+    std::unique_ptr<StateData> data;
+  };
+  std::vector<Entry> data_;
+  std::vector<uint8_t> skip_filter_;
+  std::vector<uint8_t> skip_score_;
 };
 
 struct NodeScore {

@@ -171,6 +171,16 @@ sim::StatusOr<std::unique_ptr<Profile>> Profile::Build(const ProfileConfig& conf
     }
   }
   for (auto& [name, plugin] : plugins) p->plugins_.push_back(plugin);
+  for (auto* f : p->filter_) p->filter_names_.push_back(f->Name());
+  for (auto& [s, w] : p->score_) p->score_names_.push_back(s->Name());
+  auto index_of = [](const std::vector<std::string>& names, const std::string& name) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  for (auto* pf : p->pre_filter_) p->pre_filter_to_filter_.push_back(index_of(p->filter_names_, pf->Name()));
+  for (auto* ps : p->pre_score_) p->pre_score_to_score_.push_back(index_of(p->score_names_, ps->Name()));
   if (p->queue_sort_ == nullptr) return sim::InvalidArgument("one queue sort plugin required for profile");
   if (p->binder_ == nullptr) return sim::InvalidArgument("at least one bind plugin is needed for profile");
   return p;
@@ -205,10 +215,11 @@ Status Profile::RunPreEnqueue(const api::Pod& pod) const {
 }
 
 Status Profile::RunPreFilter(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes) {
-  for (auto* pl : pre_filter_) {
+  for (size_t i = 0; i < pre_filter_.size(); ++i) {
+    PreFilterPlugin* pl = pre_filter_[i];
     Status s = pl->PreFilter(state, pod, nodes);
     if (s.IsSkip()) {
-      state.SetSkipFilter(pl->Name());
+      if (pre_filter_to_filter_[i] >= 0) state.SkipFilter(static_cast<size_t>(pre_filter_to_filter_[i]));
       continue;
     }
     if (!s.IsSuccess()) return s.WithPlugin(pl->Name());
@@ -217,10 +228,10 @@ Status Profile::RunPreFilter(CycleState& state, const api::Pod& pod, const std::
 }
 
 Status Profile::RunFilter(const CycleState& state, const api::Pod& pod, const NodeInfo& node) const {
-  for (auto* pl : filter_) {
-    if (state.skip_filter(pl->Name())) continue;
-    Status s = pl->Filter(state, pod, node);
-    if (!s.IsSuccess()) return s.WithPlugin(pl->Name());
+  for (size_t i = 0; i < filter_.size(); ++i) {
+    if (state.FilterSkipped(i)) continue;
+    Status s = filter_[i]->Filter(state, pod, node);
+    if (!s.IsSuccess()) return s.WithPlugin(filter_names_[i]);
   }
   return Status::Success();
 }
@@ -287,10 +298,11 @@ Status Profile::RunPostFilter(const PostFilterHandle& handle, const api::Pod& po
 }
 
 Status Profile::RunPreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes) {
-  for (auto* pl : pre_score_) {
+  for (size_t i = 0; i < pre_score_.size(); ++i) {
+    PreScorePlugin* pl = pre_score_[i];
     Status s = pl->PreScore(state, pod, nodes);
     if (s.IsSkip()) {
-      state.SetSkipScore(pl->Name());
+      if (pre_score_to_score_[i] >= 0) state.SkipScore(static_cast<size_t>(pre_score_to_score_[i]));
       continue;
     }
     if (!s.IsSuccess()) return s.WithPlugin(pl->Name());
@@ -308,10 +320,11 @@ Status Profile::RunScore(CycleState& state, const api::Pod& pod, const std::vect
     return Status::Success();
   }
   NodeScoreList list(nodes.size());
-  for (auto& [pl, weight] : score_) {
-    if (state.skip_score(pl->Name())) continue;
+  for (size_t i = 0; i < nodes.size(); ++i) list[i].name = nodes[i]->name();
+  for (size_t k = 0; k < score_.size(); ++k) {
+    auto& [pl, weight] = score_[k];
+    if (state.ScoreSkipped(k)) continue;
     for (size_t i = 0; i < nodes.size(); ++i) {
-      list[i].name = nodes[i]->name();
       Status s = pl->Score(state, pod, *nodes[i], &list[i].score);
       if (!s.IsSuccess()) return s.WithPlugin(pl->Name());
     }

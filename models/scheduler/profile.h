@@ -114,6 +114,12 @@ class Profile {
   std::vector<PostFilterPlugin*> post_filter_;
   std::vector<PreScorePlugin*> pre_score_;
   std::vector<std::pair<ScorePlugin*, int64_t>> score_;
+  // A PreFilter (PreScore) plugin's Skip skips the same plugin's Filter (Score): its index there,
+  // or -1 when it has none.
+  std::vector<int> pre_filter_to_filter_;
+  std::vector<int> pre_score_to_score_;
+  std::vector<std::string> filter_names_;  // for WithPlugin, without a virtual call per node
+  std::vector<std::string> score_names_;
   BindPlugin* binder_ = nullptr;
 };
 

@@ -91,8 +91,10 @@ ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, const std::vec
   for (int32_t i = 0; i < n && static_cast<int32_t>(feasible_nodes.size()) < to_find; ++i) {
     const NodeInfo* ni = all[(start + static_cast<size_t>(i)) % all.size()];
     ++processed;
-    Status s = opts.nominator != nullptr ? profile.RunFilterWithNominatedPods(state, pod, *ni, all, opts.nominator)
-                                         : profile.RunFilter(state, pod, *ni);
+    // Without nominations (the common case) there is no "with nominated pods" pass to make.
+    Status s = opts.nominator != nullptr && opts.nominator->size() > 0
+                   ? profile.RunFilterWithNominatedPods(state, pod, *ni, all, opts.nominator)
+                   : profile.RunFilter(state, pod, *ni);
     if (s.IsSuccess()) {
       feasible_nodes.push_back(ni);
     } else if (s.code() == Code::kError) {

@@ -56,6 +56,11 @@ class Scheduler : public SharedLister {
   // SharedLister, for plugins.
   const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
   const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
+  const std::vector<const NodeInfo*>& NodesWithAffinityPods() override { return cache_.NodesWithAffinityPods(); }
+  const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods() override {
+    return cache_.NodesWithRequiredAntiAffinityPods();
+  }
+  int64_t ImageNodeCount(const std::string& name) override { return cache_.ImageNodeCount(name); }
   std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override;
   std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) override;
   std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) override;

@@ -27,6 +27,19 @@ class SharedLister {
   // Every PodDisruptionBudget, ordered by namespace/name (DefaultPreemption). A lister without a
   // PDB informer has none.
   virtual std::vector<std::shared_ptr<const api::PodDisruptionBudget>> PodDisruptionBudgets() { return {}; }
+
+  // Nodes holding pods with pod (anti-)affinity terms, and with required anti-affinity terms
+  // (upstream snapshot's HavePodsWithAffinityList / HavePodsWithRequiredAntiAffinityList), in
+  // NodeTree order, so InterPodAffinity need not visit every node. The defaults filter Nodes();
+  // a lister over a Cache keeps them incrementally.
+  virtual const std::vector<const NodeInfo*>& NodesWithAffinityPods();
+  virtual const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods();
+  // How many snapshot nodes list image `name` in status.images (upstream imageStates).
+  virtual int64_t ImageNodeCount(const std::string& name);
+
+ private:
+  std::vector<const NodeInfo*> scratch_affinity_;
+  std::vector<const NodeInfo*> scratch_anti_affinity_;
 };
 
 }  // namespace kubesim::scheduler

@@ -17,6 +17,11 @@ class SnapshotLister : public SharedLister {
   explicit SnapshotLister(Cache& cache) : cache_(cache) {}
   const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
   const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
+  const std::vector<const NodeInfo*>& NodesWithAffinityPods() override { return cache_.NodesWithAffinityPods(); }
+  const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods() override {
+    return cache_.NodesWithRequiredAntiAffinityPods();
+  }
+  int64_t ImageNodeCount(const std::string& name) override { return cache_.ImageNodeCount(name); }
   std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override {
     auto it = namespaces.find(name);
     return it == namespaces.end() ? nullptr : it->second;

@@ -1,5 +1,6 @@
 #include "models/scheduler/plugins/image_locality.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,17 +13,26 @@ constexpr const char* kPreScoreStateKey = "PreScoreImageLocality";
 // Upstream's snapshot imageStates reduced to what Score needs: how many of the snapshot's nodes
 // list each image name, and the snapshot's node count.
 struct ImageSummary : StateData {
+  std::vector<std::string> pod_images;  // normalised, init then app containers
   std::map<std::string, int64_t> num_nodes;
   int64_t total_nodes = 0;
 };
 
-ImageSummary Summarize(const std::vector<const NodeInfo*>& nodes) {
+// The pod's images, normalised, in upstream's order (init containers, then app containers).
+std::vector<std::string> PodImages(const api::Pod& pod) {
+  std::vector<std::string> out;
+  for (const auto& c : pod.spec.init_containers) out.push_back(NormalizedImageName(c.image));
+  for (const auto& c : pod.spec.containers) out.push_back(NormalizedImageName(c.image));
+  return out;
+}
+
+// Only the pod's own images can contribute, so only their node counts are looked up (the
+// lister keeps upstream's imageStates counts).
+ImageSummary Summarize(SharedLister& lister, const std::vector<std::string>& pod_images) {
   ImageSummary s;
-  s.total_nodes = static_cast<int64_t>(nodes.size());
-  for (const NodeInfo* n : nodes) {
-    std::set<std::string> names;  // a node counts once per name even if listed twice
-    for (const auto& image : n->node()->status.images) names.insert(image.names.begin(), image.names.end());
-    for (const auto& name : names) ++s.num_nodes[name];
+  s.total_nodes = static_cast<int64_t>(lister.Nodes().size());
+  for (const auto& name : pod_images) {
+    if (!s.num_nodes.count(name)) s.num_nodes[name] = lister.ImageNodeCount(name);
   }
   return s;
 }
@@ -47,28 +57,26 @@ int64_t CalculatePriority(int64_t sum, int64_t num_containers) {
   return kMaxNodeScore * (sum - ImageLocality::kMinThreshold) / (max_threshold - ImageLocality::kMinThreshold);
 }
 
-int64_t Compute(const ImageSummary& summary, const api::Pod& pod, const NodeInfo& node) {
-  // The node's own image states (upstream NodeInfo.ImageStates: name → size, later entries win).
-  std::map<std::string, int64_t> sizes;
-  for (const auto& image : node.node()->status.images) {
-    for (const auto& name : image.names) sizes[name] = image.size_bytes;
-  }
+int64_t Compute(const ImageSummary& summary, const std::vector<std::string>& pod_images, const NodeInfo& node) {
+  const auto& images = node.node()->status.images;
   // Upstream sumImageScores (v1.26+): init containers, then app containers; a repeated image
-  // counts again.
+  // counts again. A node's size for a name is its last entry listing it (upstream ImageStates).
   int64_t sum = 0;
-  auto add = [&](const std::vector<api::Container>& containers) {
-    for (const auto& c : containers) {
-      auto it = sizes.find(NormalizedImageName(c.image));
-      if (it == sizes.end()) continue;
-      auto n = summary.num_nodes.find(it->first);
+  if (!images.empty()) {
+    for (const auto& want : pod_images) {
+      const api::ContainerImage* found = nullptr;
+      for (const auto& image : images) {
+        for (const auto& name : image.names) {
+          if (name == want) found = &image;
+        }
+      }
+      if (found == nullptr) continue;
+      auto n = summary.num_nodes.find(want);
       int64_t num_nodes = n == summary.num_nodes.end() ? 0 : n->second;
-      sum += ScaledImageScore(it->second, num_nodes, summary.total_nodes);
+      sum += ScaledImageScore(found->size_bytes, num_nodes, summary.total_nodes);
     }
-  };
-  add(pod.spec.init_containers);
-  add(pod.spec.containers);
-  int64_t num_containers = static_cast<int64_t>(pod.spec.init_containers.size() + pod.spec.containers.size());
-  return CalculatePriority(sum, num_containers);
+  }
+  return CalculatePriority(sum, static_cast<int64_t>(pod_images.size()));
 }
 
 }  // namespace
@@ -80,20 +88,24 @@ std::string NormalizedImageName(const std::string& name) {
   return has_tag ? name : name + ":latest";
 }
 
-Status ImageLocality::PreScore(CycleState& state, const api::Pod&, const std::vector<const NodeInfo*>&) {
+Status ImageLocality::PreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>&) {
   if (lister_ == nullptr) return Status::Error("ImageLocality needs a SharedLister");
   // All nodes of the snapshot, not only the feasible ones, as upstream's imageStates.
-  state.Write(kPreScoreStateKey, std::make_unique<ImageSummary>(Summarize(lister_->Nodes())));
+  std::vector<std::string> images = PodImages(pod);
+  auto summary = std::make_unique<ImageSummary>(Summarize(*lister_, images));
+  summary->pod_images = std::move(images);
+  state.Write(kPreScoreStateKey, std::move(summary));
   return Status::Success();
 }
 
 Status ImageLocality::Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node, int64_t* score) const {
   if (const auto* s = state.Read<ImageSummary>(kPreScoreStateKey)) {
-    *score = Compute(*s, pod, node);
+    *score = Compute(*s, s->pod_images, node);
     return Status::Success();
   }
   if (lister_ == nullptr) return Status::Error("ImageLocality needs a SharedLister");
-  *score = Compute(Summarize(lister_->Nodes()), pod, node);
+  std::vector<std::string> images = PodImages(pod);
+  *score = Compute(Summarize(*lister_, images), images, node);
   return Status::Success();
 }
 

@@ -83,7 +83,11 @@ Status InterPodAffinity::PreFilter(CycleState& state, const api::Pod& pod, const
   NamespaceLabelCache namespaces(lister_);
   // One pass over the snapshot: upstream's getExistingAntiAffinityCounts (pods with required
   // anti-affinity) and getIncomingAffinityAntiAffinityCounts (all pods, only with incoming terms).
-  for (const NodeInfo* ni : nodes) {
+  // Without terms of its own, only nodes holding pods with required anti-affinity matter; the
+  // lister's list of them describes the snapshot, so it is used only when `nodes` is the
+  // snapshot itself (a preemption dry run passes a modified copy).
+  const bool snapshot = lister_ != nullptr && &nodes == &lister_->Nodes();
+  for (const NodeInfo* ni : incoming || !snapshot ? nodes : lister_->NodesWithRequiredAntiAffinityPods()) {
     const api::StringMap& labels = ni->node()->metadata.labels;
     for (const auto& pi : ni->pods_with_required_anti_affinity()) {
       const api::Pod& existing = *pi->pod;
@@ -165,7 +169,7 @@ Status InterPodAffinity::PreScore(CycleState& state, const api::Pod& pod, const 
   bool accumulated = false;
   // Upstream processExistingPod over every node (only pods with affinity unless the incoming pod
   // has preferred terms — the others contribute nothing).
-  for (const NodeInfo* ni : lister_->Nodes()) {
+  for (const NodeInfo* ni : has_constraints ? lister_->Nodes() : lister_->NodesWithAffinityPods()) {
     const api::StringMap& labels = ni->node()->metadata.labels;
     if (labels.empty()) continue;
     // Without preferred terms of its own, only existing pods with affinity can contribute.
