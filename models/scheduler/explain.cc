@@ -47,10 +47,15 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
       lister.services.push_back(svc);
     } else if (auto rs = api::As<api::ReplicaSet>(obj)) {
       lister.replicasets.push_back(rs);
+    } else if (auto pdb = api::As<api::PodDisruptionBudget>(obj)) {
+      lister.pdbs.push_back(pdb);
     } else if (obj->kind == "PriorityClass") {
       store.Create("/registry/priorityclasses/" + obj->metadata.name, obj->Clone());
     }
   }
+  std::sort(lister.pdbs.begin(), lister.pdbs.end(), [](const auto& a, const auto& b) {
+    return api::NamespacedName(a->metadata) < api::NamespacedName(b->metadata);
+  });
   auto incoming = std::static_pointer_cast<api::Pod>(with_uid(*pod));
   apiserver::AdmissionResult admitted = apiserver::RunAdmission(*incoming, store);
   if (!admitted.ok) return sim::InvalidArgument(api::ObjectRef(*pod) + ": rejected by admission: " + admitted.message);
@@ -80,6 +85,16 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
   opts.explain = true;
   opts.tiebreak = &rng;
   e.result = SchedulePod(*profile, *incoming, cache.NodeList(), opts);
+  if (e.result.selected.empty() && e.result.fit_error && profile->HasPostFilterPlugins()) {
+    // No API client: the plugin decides but prepares nothing (a dry run).
+    PostFilterHandle handle{profile.get(), &cache.NodeList(), nullptr, nullptr, nullptr, sim::Time::Zero()};
+    PostFilterResult post;
+    Status s = profile->RunPostFilter(handle, *incoming, e.result.node_status, &post);
+    // Upstream FitError.Error(): the PostFilter message follows the filter reasons.
+    if (!s.Message().empty()) e.result.message += " " + s.Message();
+    if (post.nominated_node_name && !post.nominated_node_name->empty()) e.nominated_node = post.nominated_node_name;
+    e.victims = post.victims;
+  }
   if (!e.result.selected.empty()) {
     e.result.message = "Successfully assigned " + e.pod + " to " + e.result.selected;
   }
@@ -119,7 +134,8 @@ std::string ExplanationJson(const Explanation& e) {
   j["selected"] = e.result.selected.empty() ? ordered_json(nullptr) : ordered_json(e.result.selected);
   j["message"] = e.result.message;
   j["nodes"] = nodes;
-  j["victims"] = ordered_json::array();
+  j["victims"] = e.victims;
+  if (e.nominated_node) j["nominatedNode"] = *e.nominated_node;
   return j.dump(2) + "\n";
 }
 
@@ -153,6 +169,11 @@ std::string ExplanationText(const Explanation& e) {
   }
   for (const auto& w : e.warnings) out << "warning: " << w << "\n";
   out << (e.result.selected.empty() ? "" : "selected: " + e.result.selected + "\n");
+  if (e.nominated_node) {
+    out << "preemption would nominate " << *e.nominated_node << ", evicting";
+    for (const auto& v : e.victims) out << " " << v;
+    out << "\n";
+  }
   if (e.result.selected.empty()) out << e.result.message << "\n";
   return out.str();
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct Explanation {
   std::string profile;  // schedulerName
   std::vector<std::string> nodes;  // every node, in NodeTree order
   ScheduleResult result;
+  // PostFilter (DefaultPreemption) as a dry run when no node fits: what it would preempt.
+  std::optional<std::string> nominated_node;
+  std::vector<std::string> victims;
   std::vector<std::string> warnings;
 };
 

@@ -188,6 +188,7 @@ class ScorePlugin : public virtual Plugin {
 // set is ModeOverride with that node ("" clears the nomination).
 struct PostFilterResult {
   std::optional<std::string> nominated_node_name;
+  std::vector<std::string> victims;  // namespace/name of the pods preempted for it, by importance
 };
 
 // What a PostFilter plugin may use of the framework and the cluster (upstream framework.Handle):

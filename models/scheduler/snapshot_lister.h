@@ -33,7 +33,10 @@ class SnapshotLister : public SharedLister {
     return InNamespace(replicasets, ns);
   }
 
+  std::vector<std::shared_ptr<const api::PodDisruptionBudget>> PodDisruptionBudgets() override { return pdbs; }
+
   std::map<std::string, std::shared_ptr<const api::Namespace>> namespaces;
+  std::vector<std::shared_ptr<const api::PodDisruptionBudget>> pdbs;  // ordered by namespace/name
   std::vector<std::shared_ptr<const api::Service>> services;
   std::vector<std::shared_ptr<const api::ReplicaSet>> replicasets;
 

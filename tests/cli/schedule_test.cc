@@ -95,6 +95,28 @@ TEST_CASE("kubesim schedule: a pod that fits nowhere gets upstream's message", "
   CHECK_FALSE(j["nodes"]["small-0"].contains("scores"));
 }
 
+TEST_CASE("kubesim schedule: preemption victims when PostFilter ran, and a PDB changing them", "[scheduler]") {
+  Result plain = Schedule("--cluster " + Fixture("preemption-cluster.yaml") + " --pod " + Fixture("pod-high.yaml") +
+                          " -o json");
+  REQUIRE(plain.exit_code == 0);
+  auto j = nlohmann::json::parse(plain.out);
+  CHECK(j["selected"].is_null());
+  CHECK(j["message"] == "0/2 nodes are available: 2 Insufficient cpu.");
+  // The lowest-priority victim (priority 0 on n0, not the priority-500 pod on n1).
+  CHECK(j["victims"] == nlohmann::json::parse(R"(["default/low"])"));
+  CHECK(j["nominatedNode"] == "n0");
+  Result pdb = Schedule("--cluster " + Fixture("preemption-cluster.yaml") + " --cluster " +
+                        Fixture("preemption-pdb.yaml") + " --pod " + Fixture("pod-high.yaml") + " -o json");
+  REQUIRE(pdb.exit_code == 0);
+  auto k = nlohmann::json::parse(pdb.out);
+  // Fewest PDB violations comes first in upstream's node choice: n1 is chosen instead.
+  CHECK(k["victims"] == nlohmann::json::parse(R"(["default/middle"])"));
+  CHECK(k["nominatedNode"] == "n1");
+  Result text = Schedule("--cluster " + Fixture("preemption-cluster.yaml") + " --pod " + Fixture("pod-high.yaml"));
+  CHECK_THAT(text.out, Catch::Contains("preemption would nominate n0, evicting default/low\n") &&
+                           Catch::EndsWith("0/2 nodes are available: 2 Insufficient cpu.\n"));
+}
+
 TEST_CASE("kubesim schedule: bad input exits 2 with a location", "[scheduler]") {
   Result not_a_pod = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("nodes-la.yaml"));
   CHECK(not_a_pod.exit_code == 2);

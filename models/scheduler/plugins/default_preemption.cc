@@ -269,6 +269,7 @@ Status DefaultPreemption::PostFilter(const PostFilterHandle& handle, const api::
   // 5. Prepare: evict the victims, clear lower-priority nominations on the node.
   Prepare(handle, pod, chosen);
   result->nominated_node_name = chosen.node;
+  for (const auto& v : chosen.victims.pods) result->victims.push_back(api::NamespacedName(v->metadata));
   return Status::Success();
 }
 
