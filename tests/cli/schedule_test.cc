@@ -80,8 +80,11 @@ TEST_CASE("kubesim schedule: default profile weights add up per node", "[schedul
 TEST_CASE("kubesim schedule: a pod that fits nowhere gets upstream's message", "[scheduler]") {
   Result text = Schedule("--cluster " + Fixture("five-nodes.yaml") + " --pod " + Fixture("pod-two-cpus.yaml"));
   REQUIRE(text.exit_code == 0);
+  // As the FailedScheduling event of a run: the filter reasons, then DefaultPreemption's.
   const std::string want =
-      "0/5 nodes are available: 2 node(s) had untolerated taint {nvidia.com/gpu: present}, 3 Insufficient cpu.\n";
+      "0/5 nodes are available: 2 node(s) had untolerated taint {nvidia.com/gpu: present}, 3 Insufficient cpu. "
+      "preemption: 0/5 nodes are available: 2 Preemption is not helpful for scheduling, 3 No preemption victims "
+      "found for incoming pod.\n";
   REQUIRE(text.out.size() > want.size());
   CHECK(text.out.substr(text.out.size() - want.size()) == want);
   Result json = Schedule("--cluster " + Fixture("five-nodes.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o json");
