@@ -164,9 +164,9 @@ StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc, const ObjectMe
 
 StatusOr<int32_t> DecodeReplicas(const YamlNode& node) {
   if (!node.Defined()) return 1;
-  KUBESIM_ASSIGN_OR_RETURN(int64_t r, node.Int());
+  KUBESIM_ASSIGN_OR_RETURN(int32_t r, node.Int32());
   if (r < 0) return node.Error("Invalid value: must be greater than or equal to 0");
-  return static_cast<int32_t>(r);
+  return r;
 }
 
 Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& sel, const PodTemplate& t) {
@@ -303,7 +303,7 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
   } else if (kind == "PriorityClass") {
     auto pc = std::make_shared<PriorityClass>();
     if (!doc["value"].Defined()) return doc["value"].Error("Required value");
-    KUBESIM_ASSIGN_OR_RETURN(int64_t v, doc["value"].Int());
+    KUBESIM_ASSIGN_OR_RETURN(int32_t v, doc["value"].Int32());
     if (v > 1'000'000'000) {
       return doc["value"].Error("Invalid value: user-defined priority classes must not exceed 1000000000");
     }

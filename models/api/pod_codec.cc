@@ -153,7 +153,7 @@ StatusOr<std::vector<TopologySpreadConstraint>> DecodeTopologySpread(const YamlN
   for (const auto& c : items) {
     TopologySpreadConstraint t;
     if (!c["maxSkew"].Defined()) return c["maxSkew"].Error("Required value");
-    KUBESIM_ASSIGN_OR_RETURN(int64_t skew, c["maxSkew"].Int());
+    KUBESIM_ASSIGN_OR_RETURN(int64_t skew, c["maxSkew"].Int32());
     if (skew <= 0) return c["maxSkew"].Error("Invalid value: " + std::to_string(skew) + ": must be greater than zero");
     t.max_skew = static_cast<int32_t>(skew);
     if (!c["topologyKey"].Defined()) return c["topologyKey"].Error("Required value: can not be empty");
@@ -168,7 +168,7 @@ StatusOr<std::vector<TopologySpreadConstraint>> DecodeTopologySpread(const YamlN
       KUBESIM_ASSIGN_OR_RETURN(t.label_selector, DecodeLabelSelector(c["labelSelector"]));
     }
     if (c["minDomains"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(int64_t m, c["minDomains"].Int());
+      KUBESIM_ASSIGN_OR_RETURN(int64_t m, c["minDomains"].Int32());
       if (m <= 0) return c["minDomains"].Error("Invalid value: " + std::to_string(m) + ": must be greater than 0");
       if (t.when_unsatisfiable != "DoNotSchedule") {
         return c["minDomains"].Error("Invalid value: " + std::to_string(m) +
@@ -291,8 +291,7 @@ Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string
     KUBESIM_ASSIGN_OR_RETURN(out->priority_class_name, spec["priorityClassName"].String());
   }
   if (spec["priority"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(int64_t p, spec["priority"].Int());
-    out->priority = static_cast<int32_t>(p);
+    KUBESIM_ASSIGN_OR_RETURN(out->priority, spec["priority"].Int32());
   }
   if (spec["preemptionPolicy"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(out->preemption_policy, spec["preemptionPolicy"].String());

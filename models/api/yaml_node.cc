@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <vector>
@@ -147,6 +148,14 @@ sim::StatusOr<int64_t> YamlNode::Int() const {
     return Error("expected an integer, got \"" + s + "\"");
   }
   return v;
+}
+
+sim::StatusOr<int32_t> YamlNode::Int32() const {
+  KUBESIM_ASSIGN_OR_RETURN(int64_t v, Int());
+  if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+    return Error("Invalid value: " + std::to_string(v) + ": must fit in a 32-bit integer");
+  }
+  return static_cast<int32_t>(v);
 }
 
 sim::StatusOr<bool> YamlNode::Bool() const {

@@ -60,6 +60,8 @@ class YamlNode {
 
   sim::StatusOr<std::string> String() const;
   sim::StatusOr<int64_t> Int() const;
+  // An int32 field (Kubernetes `int32`): larger values are errors, not silently truncated.
+  sim::StatusOr<int32_t> Int32() const;
   sim::StatusOr<bool> Bool() const;
   sim::StatusOr<Quantity> ToQuantity() const;
   sim::StatusOr<sim::Duration> ToDuration() const;

@@ -101,7 +101,14 @@ void Cluster::OnCommit(const etcd::Event& e) {
 
 void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
   if (auto node = std::dynamic_pointer_cast<api::Node>(obj)) {
-    // A new node joins: its kubelet starts and registers the Node itself.
+    // A new node joins: its kubelet starts and registers the Node itself. A node whose kubelet
+    // already runs cannot join twice; say so rather than doing nothing.
+    auto it = kubelets_.find(node->metadata.name);
+    if (it != kubelets_.end() && it->second->running()) {
+      ScenarioEvent("Warning", "FailedCreate", api::ObjectRef(*node),
+                    "nodes \"" + node->metadata.name + "\" already exists and its kubelet is running");
+      return;
+    }
     StartKubelet(node);
     return;
   }

@@ -63,6 +63,9 @@ TEST_CASE("Scenario errors name file, line, column and field", "[scenario]") {
       {"error inside a referenced manifest file", "  objects:\n    - file: pods.yaml\n", "4:62: spec.containers[0].resources.requests.memory",
        "must match the regular expression", "pods.yaml",
        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: {requests: {memory: 12MB}}}]}\n"},
+      {"priority beyond int32",
+       pod_header + "        spec: {priority: 99999999999, containers: [{name: c}]}\n",
+       "10:26: spec.objects[0].inline.spec.priority", "must fit in a 32-bit integer"},
       {"invalid run-duration annotation",
        "  objects:\n    - inline:\n        apiVersion: v1\n        kind: Pod\n"
        "        metadata: {name: p, annotations: {kubesim.io/run-duration: soon}}\n"
