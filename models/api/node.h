@@ -2,6 +2,7 @@
 // allocatable, conditions, images).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,11 @@ struct Taint {
   std::string key;
   std::string value;
   std::string effect;
+  std::optional<sim::Time> time_added;  // NoExecute taints: when added (upstream TimeAdded)
 };
+
+inline constexpr const char* kTaintNodeNotReady = "node.kubernetes.io/not-ready";
+inline constexpr const char* kTaintNodeUnreachable = "node.kubernetes.io/unreachable";
 
 struct NodeCondition {
   std::string type;    // Ready, MemoryPressure, ...

@@ -15,6 +15,8 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  taint_eviction_.reset();
+  node_lifecycle_.reset();
   scheduler_.reset();
   if (commit_watch_ != 0) store_.CancelWatch(commit_watch_);
   api_.reset();
@@ -50,6 +52,12 @@ sim::Status Cluster::Start() {
     }
   }
   scheduler_->Start();
+  node_lifecycle_ = std::make_unique<controllers::NodeLifecycleController>(
+      sim_, *api_, client::EventRecorder(sink, "node-controller"));
+  node_lifecycle_->Start();
+  taint_eviction_ = std::make_unique<controllers::TaintEvictionController>(
+      sim_, *api_, client::EventRecorder(sink, "taint-eviction-controller"));
+  taint_eviction_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

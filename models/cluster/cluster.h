@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "models/apiserver/api_server.h"
+#include "models/controllers/node_lifecycle.h"
+#include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/kubelet/kubelet.h"
 #include "models/report/recorder.h"
@@ -81,6 +83,9 @@ class Cluster : public scenario::ActionContext {
   const scheduler::Registry& registry_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::map<std::string, std::unique_ptr<kubelet::Kubelet>> kubelets_;
+  // kube-controller-manager's controllers.
+  std::unique_ptr<controllers::NodeLifecycleController> node_lifecycle_;
+  std::unique_ptr<controllers::TaintEvictionController> taint_eviction_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

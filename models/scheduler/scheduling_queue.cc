@@ -1,5 +1,7 @@
 #include "models/scheduler/scheduling_queue.h"
 
+#include "sim/periodic.h"
+
 namespace kubesim::scheduler {
 
 bool SchedulingQueue::ActiveLess::operator()(const std::pair<uint64_t, std::string>& a,
@@ -23,20 +25,11 @@ bool IsPodUpdated(const api::Pod& a, const api::Pod& b) {
          x.owner_references != y.owner_references || !(a.spec == b.spec);
 }
 
-// A periodic loop as upstream's wait.Until: runs `fn` every `period` while the queue lives.
-template <typename Fn>
-void Every(sim::Simulation& sim, std::weak_ptr<bool> alive, sim::Duration period, Fn fn) {
-  sim.After(period, [&sim, alive, period, fn]() {
-    if (!alive.lock()) return;
-    fn();
-    Every(sim, alive, period, fn);
-  });
-}
 }  // namespace
 
 void SchedulingQueue::Run() {
-  Every(sim_, alive_, sim::Duration::Seconds(1), [this]() { FlushBackoffQCompleted(); });
-  Every(sim_, alive_, sim::Duration::Seconds(30), [this]() { FlushUnschedulableLeftover(); });
+  sim::Every(sim_, alive_, sim::Duration::Seconds(1), [this]() { FlushBackoffQCompleted(); });
+  sim::Every(sim_, alive_, sim::Duration::Seconds(30), [this]() { FlushUnschedulableLeftover(); });
 }
 
 sim::Duration SchedulingQueue::BackoffDuration(int attempts) const {

@@ -136,7 +136,7 @@ class NodeBuilder {
     return *this;
   }
   NodeBuilder& Taint(std::string key, std::string value, std::string effect) {
-    node_->spec.taints.push_back(api::Taint{std::move(key), std::move(value), std::move(effect)});
+    node_->spec.taints.push_back(api::Taint{std::move(key), std::move(value), std::move(effect), std::nullopt});
     return *this;
   }
   NodeBuilder& Label(std::string k, std::string v) {

@@ -1,0 +1,256 @@
+#include "models/controllers/node_lifecycle.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/api/kinds.h"
+#include "models/api/pod.h"
+#include "sim/periodic.h"
+
+namespace kubesim::controllers {
+
+const char* ZoneStateName(ZoneState s) {
+  switch (s) {
+    case ZoneState::kNormal: return "Normal";
+    case ZoneState::kPartialDisruption: return "PartialDisruption";
+    case ZoneState::kFullDisruption: return "FullDisruption";
+  }
+  return "";
+}
+
+NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api,
+                                                 client::EventRecorder recorder, NodeLifecycleConfig config)
+    : sim_(sim),
+      api_(sim, api, "kube-controller-manager/node-lifecycle"),
+      recorder_(std::move(recorder)),
+      config_(config),
+      nodes_(sim, api_, "Node"),
+      leases_(sim, api_, "Lease"),
+      pods_(sim, api_, "Pod") {}
+
+NodeLifecycleController::~NodeLifecycleController() { *alive_ = false; }
+
+void NodeLifecycleController::Start() {
+  nodes_.AddEventHandlers({nullptr, [this](const api::ObjectPtr&, const api::ObjectPtr& n) {
+                             // Upstream doNoScheduleTaintingPass runs on every node update.
+                             if (auto node = api::As<api::Node>(n)) SyncNoScheduleTaints(*node);
+                           },
+                           [this](const api::ObjectPtr& n) { health_.erase(n->metadata.name); }});
+  nodes_.Start();
+  leases_.Start();
+  pods_.Start();
+  // wait.Until(monitorNodeHealth, nodeMonitorPeriod) and the NoExecute tainting worker.
+  sim::Every(sim_, alive_, config_.node_monitor_period, [this]() { Monitor(); });
+  sim::Every(sim_, alive_, config_.tainting_period, [this]() { ProcessTaintQueues(); });
+}
+
+std::string NodeLifecycleController::ZoneKey(const api::Node& node) {
+  const auto& l = node.metadata.labels;
+  auto region = l.find(api::kLabelRegion);
+  auto zone = l.find(api::kLabelZone);
+  return (region == l.end() ? "" : region->second) + ":\x00:" + (zone == l.end() ? "" : zone->second);
+}
+
+std::string NodeLifecycleController::ReadyStatus(const api::Node& node) {
+  const api::NodeCondition* ready = node.FindCondition("Ready");
+  return ready == nullptr ? "Unknown" : ready->status;
+}
+
+void NodeLifecycleController::Monitor() {
+  if (!nodes_.HasSynced() || !leases_.HasSynced()) return;
+  std::vector<std::shared_ptr<const api::Node>> nodes;
+  for (const auto& [key, obj] : nodes_.items()) nodes.push_back(api::As<api::Node>(obj));
+  for (const auto& node : nodes) TryUpdateHealth(*node);
+  HandleDisruption(nodes);
+}
+
+void NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
+  const std::string& name = node.metadata.name;
+  const api::NodeCondition* ready = node.FindCondition("Ready");
+  auto lease = api::As<api::Lease>(leases_.Get("kube-node-lease/" + name));
+  auto [it, inserted] = health_.try_emplace(name);
+  Health& h = it->second;
+  if (inserted) h.probe = sim_.Now();
+  // Upstream tryUpdateNodeHealth: the probe timestamp moves (on the controller's clock) whenever
+  // the Ready heartbeat or the Lease renewal changes.
+  std::optional<sim::Time> heartbeat = ready ? std::optional<sim::Time>(ready->last_heartbeat_time) : std::nullopt;
+  if (heartbeat != h.ready_heartbeat) {
+    h.ready_heartbeat = heartbeat;
+    h.probe = sim_.Now();
+  }
+  std::optional<sim::Time> renew = lease ? lease->renew_time : std::nullopt;
+  if (renew != h.lease_renew) {
+    h.lease_renew = renew;
+    h.probe = sim_.Now();
+  }
+  sim::Duration grace = ready ? config_.node_monitor_grace_period : config_.node_startup_grace_period;
+  if (sim_.Now() <= h.probe + grace || ReadyStatus(node) == "Unknown") return;
+  auto copy = std::static_pointer_cast<api::Node>(node.Clone());
+  bool had_ready = false;
+  for (auto& c : copy->status.conditions) {
+    if (c.type == "NetworkUnavailable") continue;
+    had_ready = had_ready || c.type == "Ready";
+    if (c.status != "Unknown") c.last_transition_time = sim_.Now();
+    c.status = "Unknown";
+    c.reason = "NodeStatusUnknown";
+  }
+  if (!had_ready) {
+    copy->status.conditions.push_back(
+        api::NodeCondition{"Ready", "Unknown", "NodeStatusNeverUpdated", sim_.Now(), sim_.Now()});
+  }
+  api_.UpdateStatus(copy, nullptr);
+  recorder_.Event(sim_.Now(), node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
+  MarkPodsNotReady(name);
+}
+
+void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
+  // Upstream MarkPodsNotReady: the node's pods stop being Ready (endpoints drop them).
+  for (const auto& [key, obj] : pods_.items()) {
+    auto pod = api::As<api::Pod>(obj);
+    if (pod->spec.node_name != node) continue;
+    const api::PodCondition* ready = pod->FindCondition("Ready");
+    if (ready == nullptr || ready->status != "True") continue;
+    auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+    copy->SetCondition("Ready", "False", sim_.Now(), "NodeNotReady");
+    api_.UpdateStatus(copy, nullptr);
+  }
+}
+
+void NodeLifecycleController::SyncNoScheduleTaints(const api::Node& node) {
+  // Upstream doNoScheduleTaintingPass, for the Ready condition: False → not-ready, Unknown →
+  // unreachable, True → neither.
+  std::string status = ReadyStatus(node);
+  std::string want = status == "False" ? api::kTaintNodeNotReady : status == "Unknown" ? api::kTaintNodeUnreachable : "";
+  bool has_want = false;
+  std::vector<std::string> remove;
+  for (const auto& t : node.spec.taints) {
+    if (t.effect != api::kTaintNoSchedule) continue;
+    if (t.key == want) has_want = true;
+    if ((t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable) && t.key != want) remove.push_back(t.key);
+  }
+  std::vector<api::Taint> add;
+  if (!want.empty() && !has_want) add.push_back(api::Taint{want, "", api::kTaintNoSchedule, sim_.Now()});
+  if (!add.empty() || !remove.empty()) SetTaints(node.metadata.name, add, remove, api::kTaintNoSchedule);
+}
+
+void NodeLifecycleController::SetTaints(const std::string& node_name, const std::vector<api::Taint>& add,
+                                        const std::vector<std::string>& remove, const std::string& effect) {
+  auto node = api::As<api::Node>(nodes_.Get(node_name));
+  if (!node) return;
+  auto copy = std::static_pointer_cast<api::Node>(node->Clone());
+  auto& taints = copy->spec.taints;
+  taints.erase(std::remove_if(taints.begin(), taints.end(),
+                              [&](const api::Taint& t) {
+                                return t.effect == effect && std::find(remove.begin(), remove.end(), t.key) != remove.end();
+                              }),
+               taints.end());
+  for (const auto& t : add) {
+    bool present = std::any_of(taints.begin(), taints.end(),
+                               [&](const api::Taint& x) { return x.key == t.key && x.effect == t.effect; });
+    if (!present) taints.push_back(t);
+  }
+  // Optimistic concurrency: on a conflict the next pass sees the newer node and tries again.
+  api_.Update(copy, nullptr);
+}
+
+void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes) {
+  std::map<std::string, std::pair<int, int>> counts;  // zone → (ready, not ready)
+  for (const auto& n : nodes) {
+    if (n->metadata.labels.count("node.kubernetes.io/exclude-disruption")) continue;
+    auto& c = counts[ZoneKey(*n)];
+    (ReadyStatus(*n) == "True" ? c.first : c.second)++;
+  }
+  bool all_down = !counts.empty();
+  for (const auto& [zone, c] : counts) {
+    auto [ready, not_ready] = c;
+    ZoneState state = ZoneState::kNormal;
+    if (ready == 0 && not_ready > 0) {
+      state = ZoneState::kFullDisruption;
+    } else if (not_ready > 2 && static_cast<double>(not_ready) / (ready + not_ready) >= config_.unhealthy_zone_threshold) {
+      state = ZoneState::kPartialDisruption;
+    }
+    all_down = all_down && state == ZoneState::kFullDisruption;
+    zone_states_[zone] = state;
+    double rate = config_.node_eviction_rate;
+    if (state == ZoneState::kPartialDisruption) {
+      rate = ready + not_ready > config_.large_cluster_size_threshold ? config_.secondary_node_eviction_rate : 0;
+    }
+    auto& q = zone_queues_[zone];
+    if (q.rate != rate) q.last_refill = sim_.Now();
+    q.rate = rate;
+  }
+  if (all_down) {
+    // "Master disruption mode": every zone is down, so the control plane is the likelier fault:
+    // stop tainting and lift the NoExecute taints already placed.
+    if (!all_zones_down_) {
+      for (auto& [zone, q] : zone_queues_) q.nodes.clear();
+      queued_.clear();
+    }
+    all_zones_down_ = true;
+    for (const auto& n : nodes) {
+      for (const auto& t : n->spec.taints) {
+        if (t.effect == api::kTaintNoExecute && (t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable)) {
+          SetTaints(n->metadata.name, {}, {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  if (all_zones_down_) {
+    // Leaving that mode: every node gets a fresh grace period (upstream resets probe timestamps).
+    for (auto& [name, h] : health_) h.probe = sim_.Now();
+    all_zones_down_ = false;
+  }
+  for (const auto& n : nodes) {
+    const std::string& name = n->metadata.name;
+    std::string status = ReadyStatus(*n);
+    std::string want = status == "False" ? api::kTaintNodeNotReady : status == "Unknown" ? api::kTaintNodeUnreachable : "";
+    bool has_want = false, has_other = false;
+    for (const auto& t : n->spec.taints) {
+      if (t.effect != api::kTaintNoExecute) continue;
+      if (!want.empty() && t.key == want) has_want = true;
+      if ((t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable) && t.key != want) has_other = true;
+    }
+    if (want.empty()) {
+      if (has_other) SetTaints(name, {}, {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
+      if (queued_.erase(name)) {
+        auto& q = zone_queues_[ZoneKey(*n)].nodes;
+        q.erase(std::remove(q.begin(), q.end(), name), q.end());
+      }
+      continue;
+    }
+    if (has_want) continue;
+    if (has_other) {
+      // The opposite NoExecute taint is swapped at once, without the rate limit.
+      SetTaints(name, {api::Taint{want, "", api::kTaintNoExecute, sim_.Now()}},
+                {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
+      continue;
+    }
+    if (queued_.insert(name).second) zone_queues_[ZoneKey(*n)].nodes.push_back(name);
+  }
+}
+
+void NodeLifecycleController::ProcessTaintQueues() {
+  for (auto& [zone, q] : zone_queues_) {
+    // Token bucket, burst 1 (flowcontrol.NewTokenBucketRateLimiter(rate, 1)).
+    double dt = (sim_.Now() - q.last_refill).ToSeconds();
+    q.tokens = std::min(1.0, q.tokens + q.rate * dt);
+    q.last_refill = sim_.Now();
+    while (!q.nodes.empty() && q.tokens >= 1.0) {
+      std::string name = q.nodes.front();
+      q.nodes.erase(q.nodes.begin());
+      queued_.erase(name);
+      auto node = api::As<api::Node>(nodes_.Get(name));
+      if (!node) continue;
+      std::string status = ReadyStatus(*node);
+      if (status == "True") continue;
+      std::string key = status == "False" ? api::kTaintNodeNotReady : api::kTaintNodeUnreachable;
+      SetTaints(name, {api::Taint{key, "", api::kTaintNoExecute, sim_.Now()}},
+                {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
+      q.tokens -= 1.0;
+    }
+  }
+}
+
+}  // namespace kubesim::controllers

@@ -1,0 +1,113 @@
+#include "models/controllers/taint_eviction.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+namespace kubesim::controllers {
+
+TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api,
+                                                 client::EventRecorder recorder)
+    : sim_(sim),
+      api_(sim, api, "kube-controller-manager/taint-eviction"),
+      recorder_(std::move(recorder)),
+      nodes_(sim, api_, "Node"),
+      pods_(sim, api_, "Pod") {}
+
+TaintEvictionController::~TaintEvictionController() {
+  *alive_ = false;
+  for (auto& [uid, s] : scheduled_) sim_.Cancel(s.event);
+}
+
+void TaintEvictionController::Start() {
+  auto on_node = [this](const api::ObjectPtr& n) { SyncNode(n->metadata.name); };
+  nodes_.AddEventHandlers({on_node, [on_node](const api::ObjectPtr&, const api::ObjectPtr& n) { on_node(n); }, nullptr});
+  auto on_pod = [this](const api::ObjectPtr& p) { SyncPod(*api::As<api::Pod>(p)); };
+  pods_.AddEventHandlers({on_pod, [on_pod](const api::ObjectPtr&, const api::ObjectPtr& p) { on_pod(p); },
+                          [this](const api::ObjectPtr& p) { Cancel(p->metadata.uid); }});
+  nodes_.Start();
+  pods_.Start();
+}
+
+void TaintEvictionController::SyncNode(const std::string& node) {
+  for (const auto& [key, obj] : pods_.items()) {
+    auto pod = api::As<api::Pod>(obj);
+    if (pod->spec.node_name == node) SyncPod(*pod);
+  }
+}
+
+void TaintEvictionController::Cancel(const std::string& uid) {
+  auto it = scheduled_.find(uid);
+  if (it == scheduled_.end()) return;
+  sim_.Cancel(it->second.event);
+  scheduled_.erase(it);
+}
+
+void TaintEvictionController::SyncPod(const api::Pod& pod) {
+  const std::string& uid = pod.metadata.uid;
+  if (pod.spec.node_name.empty() || pod.metadata.deletion_timestamp || pod.IsTerminal()) {
+    Cancel(uid);
+    return;
+  }
+  auto node = api::As<api::Node>(nodes_.Get(pod.spec.node_name));
+  std::vector<api::Taint> taints;
+  if (node) {
+    for (const auto& t : node->spec.taints) {
+      if (t.effect == api::kTaintNoExecute) taints.push_back(t);
+    }
+  }
+  if (taints.empty()) {
+    Cancel(uid);
+    return;
+  }
+  // Upstream processPodOnNode / getMinTolerationTime over the tolerations the taints use.
+  std::optional<sim::Duration> wait = sim::Duration::Max();
+  for (const auto& taint : taints) {
+    bool tolerated = false;
+    for (const auto& t : pod.spec.tolerations) {
+      if (!api::ToleratesTaint(t, taint.key, taint.value, taint.effect)) continue;
+      tolerated = true;
+      if (t.toleration_seconds) {
+        sim::Duration d = sim::Duration::Seconds(std::max<int64_t>(0, *t.toleration_seconds));
+        wait = std::min(*wait, d);
+      }
+    }
+    if (!tolerated) {
+      wait = sim::Duration::Zero();
+      break;
+    }
+  }
+  if (*wait == sim::Duration::Max()) {
+    Cancel(uid);  // tolerated forever
+    return;
+  }
+  sim::Time start = sim_.Now();
+  auto it = scheduled_.find(uid);
+  if (it != scheduled_.end()) {
+    start = it->second.created;
+    if (it->second.trigger == start + *wait) return;  // already due at that time
+    sim_.Cancel(it->second.event);
+  }
+  sim::Time trigger = std::max(start + *wait, sim_.Now());
+  std::weak_ptr<bool> alive = alive_;
+  std::string key = api::NamespacedName(pod.metadata);
+  sim::EventId id = sim_.At(trigger, [this, alive, key, uid]() {
+    if (alive.lock()) Evict(key, uid);
+  });
+  scheduled_[uid] = Scheduled{id, start, trigger};
+}
+
+void TaintEvictionController::Evict(const std::string& key, const std::string& uid) {
+  scheduled_.erase(uid);
+  auto pod = api::As<api::Pod>(pods_.Get(key));
+  if (!pod || pod->metadata.uid != uid || pod->metadata.deletion_timestamp) return;
+  // Upstream (v1.26+): DisruptionTarget condition with reason DeletionByTaintManager, then delete.
+  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  copy->SetCondition("DisruptionTarget", "True", sim_.Now(), "DeletionByTaintManager",
+                     "Taint manager: deleting due to NoExecute taint");
+  api_.UpdateStatus(copy, nullptr);
+  recorder_.Event(sim_.Now(), *pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod " + key);
+  api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {}, nullptr);
+}
+
+}  // namespace kubesim::controllers
