@@ -15,6 +15,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  replicaset_.reset();
   taint_eviction_.reset();
   node_lifecycle_.reset();
   scheduler_.reset();
@@ -58,6 +59,9 @@ sim::Status Cluster::Start() {
   taint_eviction_ = std::make_unique<controllers::TaintEvictionController>(
       sim_, *api_, client::EventRecorder(sink, "taint-eviction-controller"));
   taint_eviction_->Start();
+  replicaset_ = std::make_unique<controllers::ReplicaSetController>(
+      sim_, *api_, client::EventRecorder(sink, "replicaset-controller"));
+  replicaset_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -15,6 +15,7 @@
 
 #include "models/apiserver/api_server.h"
 #include "models/controllers/node_lifecycle.h"
+#include "models/controllers/replicaset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/kubelet/kubelet.h"
@@ -86,6 +87,7 @@ class Cluster : public scenario::ActionContext {
   // kube-controller-manager's controllers.
   std::unique_ptr<controllers::NodeLifecycleController> node_lifecycle_;
   std::unique_ptr<controllers::TaintEvictionController> taint_eviction_;
+  std::unique_ptr<controllers::ReplicaSetController> replicaset_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

@@ -1,0 +1,77 @@
+#include "models/controllers/controller_utils.h"
+
+#include <charconv>
+
+namespace kubesim::controllers {
+
+bool IsPodActive(const api::Pod& pod) { return !pod.IsTerminal() && !pod.metadata.deletion_timestamp; }
+
+const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta) {
+  for (const auto& o : meta.owner_references) {
+    if (o.controller) return &o;
+  }
+  return nullptr;
+}
+
+namespace {
+
+int PhaseOrder(const std::string& phase) {
+  if (phase == api::kPodPending) return 0;
+  if (phase == api::kPodRunning) return 2;
+  return 1;  // Unknown and anything else
+}
+
+bool IsReady(const api::Pod& pod) {
+  const api::PodCondition* c = pod.FindCondition("Ready");
+  return c != nullptr && c->status == "True";
+}
+
+int32_t DeletionCost(const api::Pod& pod) {
+  auto it = pod.metadata.annotations.find("controller.kubernetes.io/pod-deletion-cost");
+  if (it == pod.metadata.annotations.end()) return 0;
+  int32_t v = 0;
+  auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  return ec == std::errc() ? v : 0;
+}
+
+// floor(log2(duration in ns)), as LogarithmicScaleDown compares times.
+int Bucket(sim::Time now, sim::Time t) {
+  int64_t d = (now - t).nanos();
+  if (d <= 0) return 0;
+  int b = 0;
+  while (d > 1) {
+    d >>= 1;
+    ++b;
+  }
+  return b;
+}
+
+}  // namespace
+
+bool DeleteFirst(const api::Pod& a, int rank_a, const api::Pod& b, int rank_b, sim::Time now) {
+  // 1. Unassigned before assigned.
+  if (a.spec.node_name.empty() != b.spec.node_name.empty()) return a.spec.node_name.empty();
+  // 2. Pending < Unknown < Running.
+  if (PhaseOrder(a.status.phase) != PhaseOrder(b.status.phase)) {
+    return PhaseOrder(a.status.phase) < PhaseOrder(b.status.phase);
+  }
+  // 3. Not ready before ready.
+  if (IsReady(a) != IsReady(b)) return !IsReady(a);
+  // 4. Lower pod-deletion-cost first.
+  if (DeletionCost(a) != DeletionCost(b)) return DeletionCost(a) < DeletionCost(b);
+  // 5. More co-located related pods first.
+  if (rank_a != rank_b) return rank_a > rank_b;
+  // 6. Both ready: ready for the shorter time first (log buckets).
+  if (IsReady(a) && IsReady(b)) {
+    int ba = Bucket(now, a.FindCondition("Ready")->last_transition_time);
+    int bb = Bucket(now, b.FindCondition("Ready")->last_transition_time);
+    if (ba != bb) return ba < bb;
+  }
+  // 7. Container restarts are not modelled yet (all zero).
+  // 8. Newer first (log buckets), then the smaller UID.
+  int ca = Bucket(now, a.metadata.creation_timestamp), cb = Bucket(now, b.metadata.creation_timestamp);
+  if (ca != cb) return ca < cb;
+  return a.metadata.uid < b.metadata.uid;
+}
+
+}  // namespace kubesim::controllers

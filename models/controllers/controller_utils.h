@@ -1,0 +1,23 @@
+// Helpers shared by workload controllers (upstream pkg/controller/controller_utils.go).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/api/pod.h"
+#include "sim/time.h"
+
+namespace kubesim::controllers {
+
+// Active: not Succeeded/Failed and not being deleted (upstream IsPodActive).
+bool IsPodActive(const api::Pod& pod);
+// The ownerReference with controller=true, or null.
+const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta);
+
+// Upstream ActivePodsWithRanks ordering for scale-down (spec C.3): true when `a` should be
+// deleted before `b`. `rank_*` = related active pods on the same node. Times use
+// LogarithmicScaleDown buckets (floor(log2(now − t))), ties broken by the smaller UID.
+bool DeleteFirst(const api::Pod& a, int rank_a, const api::Pod& b, int rank_b, sim::Time now);
+
+}  // namespace kubesim::controllers

@@ -1,0 +1,176 @@
+#include "models/controllers/replicaset.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "models/controllers/controller_utils.h"
+
+namespace kubesim::controllers {
+namespace {
+
+// Upstream ExpectationsTimeout.
+constexpr sim::Duration kExpectationsTimeout = sim::Duration::Minutes(5);
+
+std::string Key(const api::ObjectMeta& meta) { return api::NamespacedName(meta); }
+
+}  // namespace
+
+ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api,
+                                           client::EventRecorder recorder)
+    : sim_(sim),
+      api_(sim, api, "kube-controller-manager/replicaset"),
+      recorder_(std::move(recorder)),
+      replicasets_(sim, api_, "ReplicaSet"),
+      pods_(sim, api_, "Pod"),
+      queue_(sim) {}
+
+ReplicaSetController::~ReplicaSetController() { *alive_ = false; }
+
+void ReplicaSetController::Start() {
+  auto enqueue = [this](const api::ObjectPtr& o) { queue_.Add(Key(o->metadata)); };
+  replicasets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
+                                 [this](const api::ObjectPtr& o) { expectations_.erase(Key(o->metadata)); }});
+  pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o, true, false); },
+                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o, false, false); },
+                          [this](const api::ObjectPtr& o) { OnPod(o, false, true); }});
+  queue_.SetOnReady([this]() { Wake(); });
+  replicasets_.Start();
+  pods_.Start();
+}
+
+void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool deleted) {
+  const api::OwnerReference* ref = ControllerRef(obj->metadata);
+  if (ref == nullptr || ref->kind != "ReplicaSet") return;
+  std::string key = obj->metadata.namespace_ + "/" + ref->name;
+  auto it = expectations_.find(key);
+  if (it != expectations_.end()) {
+    if (added && it->second.adds > 0) --it->second.adds;
+    if (deleted && it->second.dels > 0) --it->second.dels;
+  }
+  queue_.Add(key);
+}
+
+void ReplicaSetController::Wake() {
+  if (wake_scheduled_) return;
+  wake_scheduled_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(sim::Duration::Zero(), [this, alive]() {
+    if (!alive.lock()) return;
+    wake_scheduled_ = false;
+    ProcessNext();
+  });
+}
+
+void ReplicaSetController::ProcessNext() {
+  // One key per event, as a worker goroutine takes one item at a time.
+  auto key = queue_.Get();
+  if (!key) return;
+  if (replicasets_.HasSynced() && pods_.HasSynced()) {
+    Sync(*key);
+    queue_.Done(*key);
+  } else {
+    queue_.Done(*key);
+    queue_.AddAfter(*key, sim::Duration::Milliseconds(100));
+  }
+  if (queue_.Len() > 0) Wake();
+}
+
+bool ReplicaSetController::Satisfied(const std::string& key) const {
+  auto it = expectations_.find(key);
+  if (it == expectations_.end()) return true;
+  const Expectations& e = it->second;
+  return (e.adds <= 0 && e.dels <= 0) || sim_.Now() - e.set_at > kExpectationsTimeout;
+}
+
+void ReplicaSetController::Sync(const std::string& key) {
+  auto rs = api::As<api::ReplicaSet>(replicasets_.Get(key));
+  if (!rs) {
+    expectations_.erase(key);
+    return;
+  }
+  if (!Satisfied(key) || rs->metadata.deletion_timestamp) return;
+  // Active pods this ReplicaSet controls, in key order (deterministic).
+  std::vector<std::shared_ptr<const api::Pod>> active;
+  const std::string prefix = rs->metadata.namespace_ + "/";
+  const auto& items = pods_.items();
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    auto pod = api::As<api::Pod>(it->second);
+    const api::OwnerReference* ref = ControllerRef(pod->metadata);
+    if (ref == nullptr || ref->uid != rs->metadata.uid || !IsPodActive(*pod)) continue;
+    active.push_back(pod);
+  }
+  int64_t diff = static_cast<int64_t>(active.size()) - rs->replicas;
+  if (diff < 0) {
+    int n = static_cast<int>(std::min<int64_t>(-diff, kBurstReplicas));
+    expectations_[key] = Expectations{n, 0, sim_.Now()};
+    CreateBatch(key, rs, n, kSlowStartInitialBatchSize);
+  } else if (diff > 0) {
+    int n = static_cast<int>(std::min<int64_t>(diff, kBurstReplicas));
+    std::map<std::string, int> on_node;
+    for (const auto& p : active) {
+      if (!p->spec.node_name.empty()) on_node[p->spec.node_name]++;
+    }
+    auto rank = [&](const api::Pod& p) { return p.spec.node_name.empty() ? 0 : on_node[p.spec.node_name]; };
+    std::stable_sort(active.begin(), active.end(), [&](const auto& a, const auto& b) {
+      return DeleteFirst(*a, rank(*a), *b, rank(*b), sim_.Now());
+    });
+    expectations_[key] = Expectations{0, n, sim_.Now()};
+    for (int i = 0; i < n; ++i) {
+      auto pod = active[static_cast<size_t>(i)];
+      std::weak_ptr<bool> alive = alive_;
+      api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {},
+                  [this, alive, key, pod, rs](const apiserver::Response& r) {
+                    if (!alive.lock()) return;
+                    if (r.ok()) {
+                      recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod->metadata.name);
+                    } else {
+                      auto it = expectations_.find(key);
+                      if (it != expectations_.end() && it->second.dels > 0) --it->second.dels;
+                    }
+                  });
+    }
+  }
+}
+
+void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
+                                       int remaining, int batch) {
+  // Upstream slowStartBatch: batches of 1, 2, 4, …; a batch with a failure ends the sync and
+  // the expectations of the pods never attempted are lowered.
+  int size = std::min(batch, remaining);
+  auto outcome = std::make_shared<std::pair<int, int>>(0, 0);  // (answered, failed)
+  std::weak_ptr<bool> alive = alive_;
+  for (int i = 0; i < size; ++i) {
+    auto pod = std::make_shared<api::Pod>();
+    pod->api_version = "v1";
+    pod->kind = "Pod";
+    pod->metadata.generate_name = rs->metadata.name + "-";
+    pod->metadata.namespace_ = rs->metadata.namespace_;
+    pod->metadata.labels = rs->pod_template.metadata.labels;
+    pod->metadata.annotations = rs->pod_template.metadata.annotations;
+    pod->metadata.owner_references = {
+        api::OwnerReference{"apps/v1", "ReplicaSet", rs->metadata.name, rs->metadata.uid, true, true}};
+    pod->spec = rs->pod_template.spec;
+    api_.Create(pod, [this, alive, key, rs, outcome, size, remaining, batch](const apiserver::Response& r) {
+      if (!alive.lock()) return;
+      outcome->first++;
+      if (r.ok()) {
+        recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulCreate", "Created pod: " + r.object->metadata.name);
+      } else {
+        outcome->second++;
+        recorder_.Event(sim_.Now(), *rs, "Warning", "FailedCreate", "Error creating: " + r.message);
+        auto it = expectations_.find(key);
+        if (it != expectations_.end() && it->second.adds > 0) --it->second.adds;
+      }
+      if (outcome->first < size) return;  // the batch is not complete yet
+      int left = remaining - size;
+      if (outcome->second > 0) {
+        auto it = expectations_.find(key);
+        if (it != expectations_.end()) it->second.adds = std::max<int64_t>(0, it->second.adds - left);
+        return;
+      }
+      if (left > 0) CreateBatch(key, rs, left, batch * 2);
+    });
+  }
+}
+
+}  // namespace kubesim::controllers
