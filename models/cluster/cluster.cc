@@ -15,6 +15,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  deployment_.reset();
   replicaset_.reset();
   taint_eviction_.reset();
   node_lifecycle_.reset();
@@ -62,6 +63,9 @@ sim::Status Cluster::Start() {
   replicaset_ = std::make_unique<controllers::ReplicaSetController>(
       sim_, *api_, client::EventRecorder(sink, "replicaset-controller"));
   replicaset_->Start();
+  deployment_ = std::make_unique<controllers::DeploymentController>(
+      sim_, *api_, client::EventRecorder(sink, "deployment-controller"));
+  deployment_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }
