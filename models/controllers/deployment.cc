@@ -66,46 +66,22 @@ DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiS
       recorder_(std::move(recorder)),
       deployments_(sim, api_, "Deployment"),
       replicasets_(sim, api_, "ReplicaSet"),
-      queue_(sim) {}
+      worker_(sim, [this]() { return deployments_.HasSynced() && replicasets_.HasSynced(); },
+              [this](const std::string& key) { Sync(key); }) {}
 
 DeploymentController::~DeploymentController() { *alive_ = false; }
 
 void DeploymentController::Start() {
-  auto enqueue = [this](const api::ObjectPtr& o) { queue_.Add(api::NamespacedName(o->metadata)); };
+  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   deployments_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
                                  nullptr});
   auto owner = [this](const api::ObjectPtr& o) {
     const api::OwnerReference* ref = ControllerRef(o->metadata);
-    if (ref != nullptr && ref->kind == "Deployment") queue_.Add(o->metadata.namespace_ + "/" + ref->name);
+    if (ref != nullptr && ref->kind == "Deployment") worker_.queue().Add(o->metadata.namespace_ + "/" + ref->name);
   };
   replicasets_.AddEventHandlers({owner, [owner](const api::ObjectPtr&, const api::ObjectPtr& o) { owner(o); }, owner});
-  queue_.SetOnReady([this]() { Wake(); });
   deployments_.Start();
   replicasets_.Start();
-}
-
-void DeploymentController::Wake() {
-  if (wake_scheduled_) return;
-  wake_scheduled_ = true;
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(sim::Duration::Zero(), [this, alive]() {
-    if (!alive.lock()) return;
-    wake_scheduled_ = false;
-    ProcessNext();
-  });
-}
-
-void DeploymentController::ProcessNext() {
-  auto key = queue_.Get();
-  if (!key) return;
-  if (deployments_.HasSynced() && replicasets_.HasSynced()) {
-    Sync(*key);
-    queue_.Done(*key);
-  } else {
-    queue_.Done(*key);
-    queue_.AddAfter(*key, sim::Duration::Milliseconds(100));
-  }
-  if (queue_.Len() > 0) Wake();
 }
 
 void DeploymentController::Sync(const std::string& key) {

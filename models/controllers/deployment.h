@@ -16,7 +16,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
-#include "models/client/workqueue.h"
+#include "models/client/worker.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -33,8 +33,6 @@ class DeploymentController {
   void Start();
 
  private:
-  void Wake();
-  void ProcessNext();
   void Sync(const std::string& key);
 
   sim::Simulation& sim_;
@@ -42,8 +40,7 @@ class DeploymentController {
   client::EventRecorder recorder_;
   client::Informer deployments_;
   client::Informer replicasets_;
-  client::WorkQueue queue_;
-  bool wake_scheduled_ = false;
+  client::Worker worker_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

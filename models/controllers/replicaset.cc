@@ -22,18 +22,18 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
       recorder_(std::move(recorder)),
       replicasets_(sim, api_, "ReplicaSet"),
       pods_(sim, api_, "Pod"),
-      queue_(sim) {}
+      worker_(sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
+              [this](const std::string& key) { Sync(key); }) {}
 
 ReplicaSetController::~ReplicaSetController() { *alive_ = false; }
 
 void ReplicaSetController::Start() {
-  auto enqueue = [this](const api::ObjectPtr& o) { queue_.Add(Key(o->metadata)); };
+  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(Key(o->metadata)); };
   replicasets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
                                  [this](const api::ObjectPtr& o) { expectations_.erase(Key(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o, true, false); },
                           [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o, false, false); },
                           [this](const api::ObjectPtr& o) { OnPod(o, false, true); }});
-  queue_.SetOnReady([this]() { Wake(); });
   replicasets_.Start();
   pods_.Start();
 }
@@ -47,32 +47,7 @@ void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool del
     if (added && it->second.adds > 0) --it->second.adds;
     if (deleted && it->second.dels > 0) --it->second.dels;
   }
-  queue_.Add(key);
-}
-
-void ReplicaSetController::Wake() {
-  if (wake_scheduled_) return;
-  wake_scheduled_ = true;
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(sim::Duration::Zero(), [this, alive]() {
-    if (!alive.lock()) return;
-    wake_scheduled_ = false;
-    ProcessNext();
-  });
-}
-
-void ReplicaSetController::ProcessNext() {
-  // One key per event, as a worker goroutine takes one item at a time.
-  auto key = queue_.Get();
-  if (!key) return;
-  if (replicasets_.HasSynced() && pods_.HasSynced()) {
-    Sync(*key);
-    queue_.Done(*key);
-  } else {
-    queue_.Done(*key);
-    queue_.AddAfter(*key, sim::Duration::Milliseconds(100));
-  }
-  if (queue_.Len() > 0) Wake();
+  worker_.queue().Add(key);
 }
 
 bool ReplicaSetController::Satisfied(const std::string& key) const {

@@ -16,7 +16,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
-#include "models/client/workqueue.h"
+#include "models/client/worker.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -39,8 +39,6 @@ class ReplicaSetController {
   };
 
   void OnPod(const api::ObjectPtr& obj, bool added, bool deleted);
-  void Wake();
-  void ProcessNext();
   void Sync(const std::string& key);
   void CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining, int batch);
   bool Satisfied(const std::string& key) const;
@@ -50,9 +48,8 @@ class ReplicaSetController {
   client::EventRecorder recorder_;
   client::Informer replicasets_;
   client::Informer pods_;
-  client::WorkQueue queue_;
+  client::Worker worker_;
   std::map<std::string, Expectations> expectations_;  // ReplicaSet key → pending
-  bool wake_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

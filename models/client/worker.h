@@ -1,0 +1,59 @@
+// Worker: a controller's worker over its workqueue (upstream processNextWorkItem + the informers'
+// WaitForCacheSync): one key per simulated event, never re-entrantly, each key handed to `sync`
+// once the caches are ready (`ready`), and retried 100 ms later while they are not.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "models/client/workqueue.h"
+#include "sim/simulation.h"
+
+namespace kubesim::client {
+
+class Worker {
+ public:
+  Worker(sim::Simulation& sim, std::function<bool()> ready, std::function<void(const std::string&)> sync)
+      : sim_(sim), queue_(sim), ready_(std::move(ready)), sync_(std::move(sync)) {
+    queue_.SetOnReady([this]() { Wake(); });
+  }
+  ~Worker() { *alive_ = false; }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  WorkQueue& queue() { return queue_; }
+
+ private:
+  void Wake() {
+    if (wake_scheduled_) return;
+    wake_scheduled_ = true;
+    std::weak_ptr<bool> alive = alive_;
+    sim_.After(sim::Duration::Zero(), [this, alive]() {
+      if (!alive.lock()) return;
+      wake_scheduled_ = false;
+      ProcessNext();
+    });
+  }
+  void ProcessNext() {
+    auto key = queue_.Get();
+    if (!key) return;
+    if (ready_()) {
+      sync_(*key);
+      queue_.Done(*key);
+    } else {
+      queue_.Done(*key);
+      queue_.AddAfter(*key, sim::Duration::Milliseconds(100));
+    }
+    if (queue_.Len() > 0) Wake();
+  }
+
+  sim::Simulation& sim_;
+  WorkQueue queue_;
+  std::function<bool()> ready_;
+  std::function<void(const std::string&)> sync_;
+  bool wake_scheduled_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace kubesim::client
