@@ -119,7 +119,7 @@ StatusOr<std::shared_ptr<Object>> DecodePod(const YamlNode& doc, std::vector<std
   return std::static_pointer_cast<Object>(pod);
 }
 
-StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc, const ObjectMeta& meta) {
+StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc) {
   auto node = std::make_shared<Node>();
   YamlNode spec = doc["spec"];
   if (spec["unschedulable"].Defined()) {
@@ -158,7 +158,6 @@ StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc, const ObjectMe
     if (img["sizeBytes"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ci.size_bytes, img["sizeBytes"].Int()); }
     node->status.images.push_back(std::move(ci));
   }
-  (void)meta;
   return std::static_pointer_cast<Object>(node);
 }
 
@@ -296,7 +295,7 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
   if (kind == "Pod") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));
   } else if (kind == "Node") {
-    KUBESIM_ASSIGN_OR_RETURN(obj, DecodeNode(doc, meta));
+    KUBESIM_ASSIGN_OR_RETURN(obj, DecodeNode(doc));
     if (!meta.labels.count(kLabelHostname)) meta.labels[kLabelHostname] = meta.name;  // kubelet sets it
   } else if (kind == "Namespace") {
     obj = std::make_shared<Namespace>();

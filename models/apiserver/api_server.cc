@@ -315,7 +315,7 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
   watches_[id] = ClientWatch{resource, opts.node_name, std::make_shared<WatchHandler>(std::move(handler))};
   if (opts.resource_version > 0) {
     bool ok = store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
-                            [this, id](const etcd::Event& e) { Deliver(id, e, true); });
+                            [this, id](const etcd::Event& e) { Deliver(id, e); });
     if (!ok) {
       // control-plane.md §1.3: a watch from a compacted RV ends with 410 Expired.
       WatchEvent ev;
@@ -354,7 +354,7 @@ void ApiServer::StopWatch(int64_t id) {
 
 void ApiServer::FanOut(const std::string& resource, const etcd::Event& e) {
   ResourceCache& cache = caches_[resource];
-  for (int64_t id : cache.all) Deliver(id, e, false);
+  for (int64_t id : cache.all) Deliver(id, e);
   if (cache.by_node.empty()) return;
   // A pod moves into a node's stream when bound and out of it when its node changes (never in
   // practice) or it is deleted; both old and new node's watchers must hear of it.
@@ -366,10 +366,10 @@ void ApiServer::FanOut(const std::string& resource, const etcd::Event& e) {
     auto it = cache.by_node.find(*n);
     if (it != cache.by_node.end()) targets.insert(it->second.begin(), it->second.end());
   }
-  for (int64_t id : targets) Deliver(id, e, false);
+  for (int64_t id : targets) Deliver(id, e);
 }
 
-void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e, bool replay) {
+void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e) {
   auto it = watches_.find(watch_id);
   if (it == watches_.end()) return;
   const ClientWatch& w = it->second;
@@ -390,7 +390,6 @@ void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e, bool replay) {
     if (matches_now && !matched_before) ev.type = WatchEventType::kAdded;
     if (!matches_now && matched_before) ev.type = WatchEventType::kDeleted;
   }
-  (void)replay;
   std::weak_ptr<bool> alive = alive_;
   sim_.After(config_.watch_delay, [this, alive, watch_id, ev = std::move(ev)]() {
     if (!alive.lock()) return;

@@ -151,7 +151,7 @@ class ApiServer {
   Response Admit(api::Object& obj);
   ResourceCache& CacheFor(const std::string& resource);
   void FanOut(const std::string& resource, const etcd::Event& e);
-  void Deliver(int64_t watch_id, const etcd::Event& e, bool replay);
+  void Deliver(int64_t watch_id, const etcd::Event& e);
   void ScheduleCompaction();
 
   sim::Simulation& sim_;

@@ -41,7 +41,6 @@ void Kubelet::Register() {
   std::weak_ptr<bool> alive = alive_;
   api_.Create(node, [this, alive](const apiserver::Response&) {
     if (!alive.lock() || !running_) return;
-    registered_ = true;
     last_status_report_ = sim_.Now();
     RenewLease();
     sim_.After(config_.node_status_update_frequency, [this, alive]() {

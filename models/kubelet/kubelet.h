@@ -68,7 +68,6 @@ class Kubelet {
   client::Informer pods_;
   sim::Rng& rng_;
   bool running_ = false;
-  bool registered_ = false;
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
   std::set<std::string> workers_;   // uids of pods whose worker was started

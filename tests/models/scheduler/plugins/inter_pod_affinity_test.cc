@@ -9,12 +9,14 @@
 
 #include "models/api/yaml_node.h"
 #include "models/scheduler/plugins/inter_pod_affinity.h"
+#include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 #include "tests/support/fake_lister.h"
 
 namespace kubesim::scheduler {
 namespace {
 
+using testing::RunFilterAll;
 using testing::FakeLister;
 using testing::MakeNodeInfo;
 using testing::NodeBuilder;
@@ -153,25 +155,6 @@ constexpr Code S = Code::kSuccess;
 constexpr Code U = Code::kUnschedulable;
 constexpr Code UU = Code::kUnschedulableAndUnresolvable;
 
-std::vector<Code> RunFilter(InterPodAffinity& plugin, const api::Pod& pod, const std::vector<NodeInfo>& nodes,
-                            std::vector<std::string>* reasons = nullptr) {
-  CycleState state;
-  std::vector<const NodeInfo*> ptrs;
-  for (const auto& n : nodes) ptrs.push_back(&n);
-  Status pre = plugin.PreFilter(state, pod, ptrs);
-  std::vector<Code> out;
-  for (const auto& n : nodes) {
-    if (pre.IsSkip()) {
-      out.push_back(Code::kSkip);
-      continue;
-    }
-    REQUIRE(pre.IsSuccess());
-    Status st = plugin.Filter(state, pod, n);
-    out.push_back(st.code());
-    if (reasons != nullptr) reasons->push_back(st.reasons().empty() ? "" : st.reasons()[0]);
-  }
-  return out;
-}
 
 TEST_CASE("InterPodAffinity Filter", "[scheduler][plugin]") {
   const std::string kAffinity = "node(s) didn't match pod affinity rules";
@@ -252,7 +235,7 @@ TEST_CASE("InterPodAffinity Filter", "[scheduler][plugin]") {
       lister.AddNamespace("subteam2.team2", {{"team", "team2"}});
       InterPodAffinity plugin(&lister);
       std::vector<std::string> reasons;
-      CHECK(RunFilter(plugin, r.pod.pod(), r.nodes, &reasons) == r.want);
+      CHECK(RunFilterAll(plugin, r.pod.pod(), r.nodes, &reasons) == r.want);
       CHECK(reasons == r.reasons);
     }
   }

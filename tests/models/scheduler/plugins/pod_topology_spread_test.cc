@@ -11,12 +11,14 @@
 #include "models/api/node.h"
 #include "models/api/yaml_node.h"
 #include "models/scheduler/plugins/pod_topology_spread.h"
+#include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 #include "tests/support/fake_lister.h"
 
 namespace kubesim::scheduler {
 namespace {
 
+using testing::RunFilterAll;
 using testing::FakeLister;
 using testing::MakeNodeInfo;
 using testing::NodeBuilder;
@@ -72,25 +74,6 @@ ScoreResult RunScore(PodTopologySpread& plugin, const api::Pod& pod, const std::
   return r;
 }
 
-std::vector<Code> RunFilter(PodTopologySpread& plugin, const api::Pod& pod, const std::vector<NodeInfo>& nodes,
-                            std::vector<std::string>* reasons = nullptr) {
-  CycleState state;
-  std::vector<const NodeInfo*> ptrs;
-  for (const auto& n : nodes) ptrs.push_back(&n);
-  Status pre = plugin.PreFilter(state, pod, ptrs);
-  std::vector<Code> out;
-  for (const auto& n : nodes) {
-    if (pre.IsSkip()) {
-      out.push_back(Code::kSkip);
-      continue;
-    }
-    REQUIRE(pre.IsSuccess());
-    Status st = plugin.Filter(state, pod, n);
-    out.push_back(st.code());
-    if (reasons != nullptr) reasons->push_back(st.reasons().empty() ? "" : st.reasons()[0]);
-  }
-  return out;
-}
 
 constexpr Code S = Code::kSuccess;
 constexpr Code U = Code::kUnschedulable;
@@ -245,7 +228,7 @@ TEST_CASE("PodTopologySpread Filter: upstream vectors D.8", "[scheduler][plugin]
       FakeLister lister(nodes);
       PodTopologySpread plugin(&lister);
       auto in = PodBuilder("in").Label("foo", "").Spread(SC(1, api::kLabelZone, r.selector, "DoNotSchedule"));
-      CHECK(RunFilter(plugin, in.pod(), nodes) == r.want);
+      CHECK(RunFilterAll(plugin, in.pod(), nodes) == r.want);
     }
   }
 }
@@ -259,7 +242,7 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
     PodTopologySpread plugin(&lister);
     auto in = PodBuilder("in").Label("foo", "").Spread(SC(1, api::kLabelZone, foo, "DoNotSchedule"));
     std::vector<std::string> reasons;
-    CHECK(RunFilter(plugin, in.pod(), nodes, &reasons) == std::vector<Code>{U, S, UU});
+    CHECK(RunFilterAll(plugin, in.pod(), nodes, &reasons) == std::vector<Code>{U, S, UU});
     CHECK(reasons == std::vector<std::string>{"node(s) didn't match pod topology spread constraints", "",
                                               "node(s) didn't match pod topology spread constraints (missing required label)"});
   }
@@ -268,9 +251,9 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
     FakeLister lister(nodes);
     PodTopologySpread plugin(&lister);
     auto c = SC(1, api::kLabelZone, foo, "DoNotSchedule");
-    CHECK(RunFilter(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{S, S, S, S});
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{S, S, S, S});
     c.min_domains = 3;
-    CHECK(RunFilter(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{U, U, U, U});
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{U, U, U, U});
   }
   SECTION("nodeTaintsPolicy Honor drops the tainted domain from the minimum") {
     std::vector<NodeInfo> nodes = {MakeNodeInfo(N("a").Label(api::kLabelZone, "z1"), Pods(1)),
@@ -278,9 +261,9 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
     FakeLister lister(nodes);
     PodTopologySpread plugin(&lister);
     auto c = SC(1, api::kLabelZone, foo, "DoNotSchedule");
-    CHECK(RunFilter(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{U, S});
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{U, S});
     c.node_taints_policy = "Honor";
-    CHECK(RunFilter(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{S, S});
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{S, S});
   }
   SECTION("nodeAffinityPolicy Honor drops domains the pod cannot land in") {
     std::vector<NodeInfo> nodes = {MakeNodeInfo(N("a").Label(api::kLabelZone, "z1").Label("disk", "ssd"), Pods(1)),
@@ -288,10 +271,10 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
     FakeLister lister(nodes);
     PodTopologySpread plugin(&lister);
     auto c = SC(1, api::kLabelZone, foo, "DoNotSchedule");
-    CHECK(RunFilter(plugin, PodBuilder("in").Label("foo", "").NodeSelector("disk", "ssd").Spread(c).pod(), nodes) ==
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").NodeSelector("disk", "ssd").Spread(c).pod(), nodes) ==
           std::vector<Code>{S, S});
     c.node_affinity_policy = "Ignore";
-    CHECK(RunFilter(plugin, PodBuilder("in").Label("foo", "").NodeSelector("disk", "ssd").Spread(c).pod(), nodes) ==
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").NodeSelector("disk", "ssd").Spread(c).pod(), nodes) ==
           std::vector<Code>{U, S});
   }
   SECTION("matchLabelKeys narrow the selector to the pod's own values") {
@@ -304,16 +287,16 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
     c.match_label_keys = {"app"};
     auto in = PodBuilder("in").Label("foo", "").Label("app", "v1").Spread(c);
     PodTopologySpread gate_on(&lister);
-    CHECK(RunFilter(gate_on, in.pod(), nodes) == std::vector<Code>{S, S});
+    CHECK(RunFilterAll(gate_on, in.pod(), nodes) == std::vector<Code>{S, S});
     PodTopologySpread gate_off(&lister, {}, false);
-    CHECK(RunFilter(gate_off, in.pod(), nodes) == std::vector<Code>{U, S});
+    CHECK(RunFilterAll(gate_off, in.pod(), nodes) == std::vector<Code>{U, S});
   }
   SECTION("no DoNotSchedule constraint: PreFilter Skip") {
     std::vector<NodeInfo> nodes = {MakeNodeInfo(N("a"))};
     FakeLister lister(nodes);
     PodTopologySpread plugin(&lister);
     auto in = PodBuilder("in").Label("foo", "").Spread(SC(1, api::kLabelZone, foo));
-    CHECK(RunFilter(plugin, in.pod(), nodes) == std::vector<Code>{Code::kSkip});
+    CHECK(RunFilterAll(plugin, in.pod(), nodes) == std::vector<Code>{Code::kSkip});
   }
 }
 

@@ -2,6 +2,7 @@
 // per node, NormalizeScore when the plugin has one. Returns the final per-plugin scores.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -27,6 +28,29 @@ std::vector<int64_t> RunScore(P& plugin, const api::Pod& pod, const std::vector<
   if (plugin.HasNormalize()) REQUIRE(plugin.NormalizeScore(state, pod, list).IsSuccess());
   std::vector<int64_t> out;
   for (const auto& s : list) out.push_back(s.score);
+  return out;
+}
+
+// PreFilter over all `nodes`, then Filter on each: the code per node (kSkip for every node
+// when PreFilter skipped), and optionally each node's first reason.
+template <typename P>
+std::vector<scheduler::Code> RunFilterAll(P& plugin, const api::Pod& pod, const std::vector<scheduler::NodeInfo>& nodes,
+                                          std::vector<std::string>* reasons = nullptr) {
+  scheduler::CycleState state;
+  std::vector<const scheduler::NodeInfo*> ptrs;
+  for (const auto& n : nodes) ptrs.push_back(&n);
+  scheduler::Status pre = plugin.PreFilter(state, pod, ptrs);
+  std::vector<scheduler::Code> out;
+  for (const auto& n : nodes) {
+    if (pre.IsSkip()) {
+      out.push_back(scheduler::Code::kSkip);
+      continue;
+    }
+    REQUIRE(pre.IsSuccess());
+    scheduler::Status st = plugin.Filter(state, pod, n);
+    out.push_back(st.code());
+    if (reasons != nullptr) reasons->push_back(st.reasons().empty() ? "" : st.reasons()[0]);
+  }
   return out;
 }
 
