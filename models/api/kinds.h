@@ -37,10 +37,45 @@ struct PodTemplate {
   PodSpec spec;
 };
 
+// An IntOrString that is either an integer or "N%" (maxSurge, maxUnavailable, minAvailable).
+struct IntOrPercent {
+  int32_t value = 0;
+  bool percent = false;
+};
+
+struct ReplicaSetStatus {
+  int32_t replicas = 0;
+  int32_t fully_labeled_replicas = 0;
+  int32_t ready_replicas = 0;
+  int32_t available_replicas = 0;
+  int64_t observed_generation = 0;
+};
+
 struct ReplicaSet : ObjectOf<ReplicaSet> {
   int32_t replicas = 1;
+  int32_t min_ready_seconds = 0;
   LabelSelector selector;
   PodTemplate pod_template;
+  ReplicaSetStatus status;
+};
+
+struct DeploymentCondition {
+  std::string type;    // Available, Progressing, ReplicaFailure
+  std::string status;  // "True", "False", "Unknown"
+  std::string reason;
+  std::string message;
+  sim::Time last_update_time;
+  sim::Time last_transition_time;
+};
+
+struct DeploymentStatus {
+  int64_t observed_generation = 0;
+  int32_t replicas = 0;
+  int32_t updated_replicas = 0;
+  int32_t ready_replicas = 0;
+  int32_t available_replicas = 0;
+  int32_t unavailable_replicas = 0;
+  std::vector<DeploymentCondition> conditions;
 };
 
 struct Deployment : ObjectOf<Deployment> {
@@ -48,6 +83,14 @@ struct Deployment : ObjectOf<Deployment> {
   LabelSelector selector;
   PodTemplate pod_template;
   std::string strategy_type = "RollingUpdate";
+  // RollingUpdate parameters (IntOrString; upstream defaults 25% / 25%).
+  IntOrPercent max_surge{25, true};
+  IntOrPercent max_unavailable{25, true};
+  int32_t min_ready_seconds = 0;
+  int32_t revision_history_limit = 10;
+  int32_t progress_deadline_seconds = 600;
+  bool paused = false;
+  DeploymentStatus status;
 };
 
 struct Service : ObjectOf<Service> {
@@ -58,10 +101,6 @@ struct Service : ObjectOf<Service> {
 // policy/v1 PodDisruptionBudget. minAvailable / maxUnavailable are IntOrString (an int or "N%").
 // No disruption controller is simulated yet: status.disruptionsAllowed is what the manifest gives
 // (0 when absent, as upstream before the controller's first sync), and the scheduler reads it.
-struct IntOrPercent {
-  int32_t value = 0;
-  bool percent = false;
-};
 struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
   std::optional<IntOrPercent> min_available;
   std::optional<IntOrPercent> max_unavailable;

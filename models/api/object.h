@@ -59,6 +59,10 @@ struct Object {
 
   virtual ~Object() = default;
   virtual std::shared_ptr<Object> Clone() const = 0;
+  // The status subresource: copies `other`'s status into this object and returns true, or
+  // returns false when the kind has no status (the API server then answers NotFound, as upstream
+  // does for a kind without a /status endpoint). Kinds get it by having a member named `status`.
+  virtual bool CopyStatusFrom(const Object& other) = 0;
 
  protected:
   Object() = default;
@@ -68,11 +72,22 @@ struct Object {
 
 using ObjectPtr = std::shared_ptr<const Object>;
 
-// CRTP helper so each kind gets a Clone() that copies the derived struct.
+// CRTP helper so each kind gets a Clone() that copies the derived struct, and a status
+// subresource when it has a `status` member.
 template <typename Derived>
 struct ObjectOf : Object {
   std::shared_ptr<Object> Clone() const override {
     return std::make_shared<Derived>(static_cast<const Derived&>(*this));
+  }
+  bool CopyStatusFrom(const Object& other) override {
+    if constexpr (requires(Derived d) { d.status; }) {
+      const auto* from = dynamic_cast<const Derived*>(&other);
+      if (from == nullptr) return false;
+      static_cast<Derived*>(this)->status = from->status;
+      return true;
+    } else {
+      return false;
+    }
   }
 };
 

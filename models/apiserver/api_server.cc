@@ -207,6 +207,9 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
     obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
     obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
   }
+  // Kinds with a status subresource ignore status on the main resource (upstream strategies'
+  // PrepareForUpdate: `newObj.Status = oldObj.Status`); status changes go through UpdateStatus.
+  obj->CopyStatusFrom(*cur);
   int64_t expected = meta.resource_version;
   etcd::WriteResult w = store_.Update(key, std::move(obj), expected);
   if (w.error == etcd::StoreError::kConflict) return Conflict(cur->kind, cur->metadata.name);
@@ -222,15 +225,7 @@ Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
     return UidConflict(meta.uid, cur->metadata.uid);
   }
   std::shared_ptr<api::Object> next = cur->Clone();
-  auto* pod = dynamic_cast<api::Pod*>(next.get());
-  auto* node = dynamic_cast<api::Node*>(next.get());
-  const auto* new_pod = dynamic_cast<const api::Pod*>(obj.get());
-  const auto* new_node = dynamic_cast<const api::Node*>(obj.get());
-  if (pod && new_pod) {
-    pod->status = new_pod->status;
-  } else if (node && new_node) {
-    node->status = new_node->status;
-  } else {
+  if (!next->CopyStatusFrom(*obj)) {
     return Error(Code::kNotFound, "NotFound", "the server could not find the requested resource (status of " +
                                                   Qualified(obj->kind) + ")");
   }
