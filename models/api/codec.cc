@@ -176,8 +176,9 @@ Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& s
   return Status::Ok();
 }
 
-// An IntOrString field that must be a non-negative int or a percentage "N%".
-StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node) {
+// An IntOrString field that must be a non-negative int or a percentage "N%" (at most 100% unless
+// `over_100` — upstream checks IsNotMoreThan100Percent for all but a Deployment's maxSurge).
+StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node, bool over_100 = false) {
   if (!node.Defined()) return std::optional<IntOrPercent>();
   IntOrPercent v;
   auto as_int = node.Int();
@@ -187,13 +188,63 @@ StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node) {
     return std::optional<IntOrPercent>(v);
   }
   KUBESIM_ASSIGN_OR_RETURN(std::string s, node.String());
-  bool ok = s.size() >= 2 && s.back() == '%' && s.size() <= 11;
+  bool ok = s.size() >= 2 && s.back() == '%' && s.size() <= 10;
   for (size_t i = 0; ok && i + 1 < s.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(s[i])) != 0;
   if (!ok) return node.Error("Invalid value: \"" + s + "\": must be an integer or percentage (e.g '5%')");
   v.value = static_cast<int32_t>(std::stoll(s.substr(0, s.size() - 1)));
-  if (v.value > 100) return node.Error("Invalid value: \"" + s + "\": must be no greater than 100%");
+  if (v.value > 100 && !over_100) return node.Error("Invalid value: \"" + s + "\": must be no greater than 100%");
   v.percent = true;
   return std::optional<IntOrPercent>(v);
+}
+
+StatusOr<int32_t> NonNegative(const YamlNode& node, int32_t dflt) {
+  if (!node.Defined()) return dflt;
+  KUBESIM_ASSIGN_OR_RETURN(int32_t v, node.Int32());
+  if (v < 0) return node.Error("Invalid value: must be greater than or equal to 0");
+  return v;
+}
+
+// apps/v1 DeploymentSpec strategy and timing fields, with upstream's defaults
+// (SetDefaults_Deployment) and validation (ValidateDeploymentSpec).
+Status DecodeDeploymentStrategy(const YamlNode& spec, Deployment* d) {
+  YamlNode strategy = spec["strategy"];
+  if (strategy.Defined()) {
+    KUBESIM_RETURN_IF_ERROR(strategy.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(strategy.CheckKeys({"type", "rollingUpdate"}));
+    if (strategy["type"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(d->strategy_type, strategy["type"].String());
+    }
+  }
+  if (d->strategy_type != "RollingUpdate" && d->strategy_type != "Recreate") {
+    return strategy["type"].Error("Unsupported value: \"" + d->strategy_type +
+                                  "\": supported values: \"Recreate\", \"RollingUpdate\"");
+  }
+  YamlNode ru = strategy["rollingUpdate"];
+  if (ru.Defined()) {
+    if (d->strategy_type == "Recreate") {
+      return ru.Error("Forbidden: may not be specified when strategy `type` is 'Recreate'");
+    }
+    KUBESIM_RETURN_IF_ERROR(ru.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(ru.CheckKeys({"maxSurge", "maxUnavailable"}));
+    KUBESIM_ASSIGN_OR_RETURN(auto surge, DecodeIntOrPercent(ru["maxSurge"], true));
+    KUBESIM_ASSIGN_OR_RETURN(auto unavailable, DecodeIntOrPercent(ru["maxUnavailable"]));
+    if (surge) d->max_surge = *surge;
+    if (unavailable) d->max_unavailable = *unavailable;
+    if (d->max_surge.value == 0 && d->max_unavailable.value == 0) {
+      return ru["maxUnavailable"].Defined() ? ru["maxUnavailable"].Error("Invalid value: may not be 0 when `maxSurge` is 0")
+                                            : ru.Error("maxUnavailable: Invalid value: may not be 0 when `maxSurge` is 0");
+    }
+  }
+  KUBESIM_ASSIGN_OR_RETURN(d->min_ready_seconds, NonNegative(spec["minReadySeconds"], 0));
+  KUBESIM_ASSIGN_OR_RETURN(d->revision_history_limit, NonNegative(spec["revisionHistoryLimit"], 10));
+  KUBESIM_ASSIGN_OR_RETURN(d->progress_deadline_seconds, NonNegative(spec["progressDeadlineSeconds"], 600));
+  if (spec["progressDeadlineSeconds"].Defined() && d->progress_deadline_seconds <= d->min_ready_seconds) {
+    return spec["progressDeadlineSeconds"].Error("Invalid value: must be greater than minReadySeconds");
+  }
+  if (spec["paused"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(d->paused, spec["paused"].Bool());
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
@@ -330,15 +381,14 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
       rs->replicas = replicas;
       rs->selector = std::move(sel);
       rs->pod_template = std::move(tmpl);
+      KUBESIM_ASSIGN_OR_RETURN(rs->min_ready_seconds, NonNegative(spec["minReadySeconds"], 0));
       obj = rs;
     } else {
       auto d = std::make_shared<Deployment>();
       d->replicas = replicas;
       d->selector = std::move(sel);
       d->pod_template = std::move(tmpl);
-      if (spec["strategy"]["type"].Defined()) {
-        KUBESIM_ASSIGN_OR_RETURN(d->strategy_type, spec["strategy"]["type"].String());
-      }
+      KUBESIM_RETURN_IF_ERROR(DecodeDeploymentStrategy(spec, d.get()));
       obj = d;
     }
   } else if (kind == "Service") {

@@ -35,12 +35,17 @@ struct Lease : ObjectOf<Lease> {
 struct PodTemplate {
   ObjectMeta metadata;
   PodSpec spec;
+  // Labels, annotations and spec: what makes two templates the same pods.
+  bool SameAs(const PodTemplate& o) const {
+    return metadata.labels == o.metadata.labels && metadata.annotations == o.metadata.annotations && spec == o.spec;
+  }
 };
 
 // An IntOrString that is either an integer or "N%" (maxSurge, maxUnavailable, minAvailable).
 struct IntOrPercent {
   int32_t value = 0;
   bool percent = false;
+  friend bool operator==(const IntOrPercent&, const IntOrPercent&) = default;
 };
 
 struct ReplicaSetStatus {
@@ -49,6 +54,7 @@ struct ReplicaSetStatus {
   int32_t ready_replicas = 0;
   int32_t available_replicas = 0;
   int64_t observed_generation = 0;
+  friend bool operator==(const ReplicaSetStatus&, const ReplicaSetStatus&) = default;
 };
 
 struct ReplicaSet : ObjectOf<ReplicaSet> {
@@ -57,6 +63,11 @@ struct ReplicaSet : ObjectOf<ReplicaSet> {
   LabelSelector selector;
   PodTemplate pod_template;
   ReplicaSetStatus status;
+
+  bool SameSpec(const ReplicaSet& o) const {
+    return replicas == o.replicas && min_ready_seconds == o.min_ready_seconds && selector == o.selector &&
+           pod_template.SameAs(o.pod_template);
+  }
 };
 
 struct DeploymentCondition {
@@ -66,6 +77,7 @@ struct DeploymentCondition {
   std::string message;
   sim::Time last_update_time;
   sim::Time last_transition_time;
+  friend bool operator==(const DeploymentCondition&, const DeploymentCondition&) = default;
 };
 
 struct DeploymentStatus {
@@ -76,6 +88,7 @@ struct DeploymentStatus {
   int32_t available_replicas = 0;
   int32_t unavailable_replicas = 0;
   std::vector<DeploymentCondition> conditions;
+  friend bool operator==(const DeploymentStatus&, const DeploymentStatus&) = default;
 };
 
 struct Deployment : ObjectOf<Deployment> {
@@ -91,6 +104,13 @@ struct Deployment : ObjectOf<Deployment> {
   int32_t progress_deadline_seconds = 600;
   bool paused = false;
   DeploymentStatus status;
+
+  bool SameSpec(const Deployment& o) const {
+    return replicas == o.replicas && selector == o.selector && pod_template.SameAs(o.pod_template) &&
+           strategy_type == o.strategy_type && max_surge == o.max_surge && max_unavailable == o.max_unavailable &&
+           min_ready_seconds == o.min_ready_seconds && revision_history_limit == o.revision_history_limit &&
+           progress_deadline_seconds == o.progress_deadline_seconds && paused == o.paused;
+  }
 };
 
 struct Service : ObjectOf<Service> {

@@ -63,6 +63,10 @@ struct Object {
   // returns false when the kind has no status (the API server then answers NotFound, as upstream
   // does for a kind without a /status endpoint). Kinds get it by having a member named `status`.
   virtual bool CopyStatusFrom(const Object& other) = 0;
+  // False when `other` (the stored version) has a different spec: the API server then bumps
+  // metadata.generation, as upstream strategies do for spec changes. Kinds opt in with a
+  // `bool SameSpec(const Derived&) const` member; others never bump.
+  virtual bool SpecEquals(const Object& other) const = 0;
 
  protected:
   Object() = default;
@@ -87,6 +91,14 @@ struct ObjectOf : Object {
       return true;
     } else {
       return false;
+    }
+  }
+  bool SpecEquals(const Object& other) const override {
+    if constexpr (requires(const Derived& d) { d.SameSpec(d); }) {
+      const auto* o = dynamic_cast<const Derived*>(&other);
+      return o != nullptr && static_cast<const Derived*>(this)->SameSpec(*o);
+    } else {
+      return true;
     }
   }
 };

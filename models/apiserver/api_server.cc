@@ -210,6 +210,7 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
   // Kinds with a status subresource ignore status on the main resource (upstream strategies'
   // PrepareForUpdate: `newObj.Status = oldObj.Status`); status changes go through UpdateStatus.
   obj->CopyStatusFrom(*cur);
+  obj->metadata.generation = cur->metadata.generation + (obj->SpecEquals(*cur) ? 0 : 1);
   int64_t expected = meta.resource_version;
   etcd::WriteResult w = store_.Update(key, std::move(obj), expected);
   if (w.error == etcd::StoreError::kConflict) return Conflict(cur->kind, cur->metadata.name);

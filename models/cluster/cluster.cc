@@ -141,6 +141,37 @@ void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const
   });
 }
 
+void Cluster::UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
+                           Mutation mutate) {
+  // client-go retry.DefaultRetry: five attempts.
+  TryUpdate(kind, ns, name, std::move(mutate), 5);
+}
+
+void Cluster::TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
+                        int attempts_left) {
+  std::string ref = kind + "/" + (ns.empty() ? name : ns + "/" + name);
+  scenario_client_->Get(kind, ns, name, [=, this](const apiserver::Response& got) {
+    if (!got.ok()) {
+      ScenarioEvent("Warning", "FailedUpdate", ref, got.message);
+      return;
+    }
+    std::shared_ptr<api::Object> copy = got.object->Clone();
+    sim::Status st = mutate(*copy);
+    if (!st.ok()) {
+      ScenarioEvent("Warning", "FailedUpdate", ref, st.message());
+      return;
+    }
+    scenario_client_->Update(std::move(copy), [=, this](const apiserver::Response& r) {
+      if (r.ok()) return;
+      if (r.code == apiserver::Code::kConflict && attempts_left > 1) {
+        TryUpdate(kind, ns, name, mutate, attempts_left - 1);
+      } else {
+        ScenarioEvent("Warning", "FailedUpdate", ref, r.message);
+      }
+    });
+  });
+}
+
 void Cluster::StopKubelet(const std::string& node) {
   auto it = kubelets_.find(node);
   if (it == kubelets_.end()) {

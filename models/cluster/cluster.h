@@ -66,11 +66,15 @@ class Cluster : public scenario::ActionContext {
   void CreateObject(std::shared_ptr<api::Object> obj) override;
   void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) override;
   void StopKubelet(const std::string& node) override;
+  void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
+                    Mutation mutate) override;
 
  private:
   void OnCommit(const etcd::Event& e);
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);
+  void TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
+                 int attempts_left);
   void ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
                      const std::string& message);
 

@@ -6,6 +6,17 @@ namespace kubesim::controllers {
 
 bool IsPodActive(const api::Pod& pod) { return !pod.IsTerminal() && !pod.metadata.deletion_timestamp; }
 
+bool IsPodReady(const api::Pod& pod) {
+  const api::PodCondition* c = pod.FindCondition("Ready");
+  return c != nullptr && c->status == "True";
+}
+
+bool IsPodAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now) {
+  if (!IsPodReady(pod)) return false;
+  if (min_ready_seconds == 0) return true;
+  return pod.FindCondition("Ready")->last_transition_time + sim::Duration::Seconds(min_ready_seconds) <= now;
+}
+
 const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta) {
   for (const auto& o : meta.owner_references) {
     if (o.controller) return &o;
@@ -19,11 +30,6 @@ int PhaseOrder(const std::string& phase) {
   if (phase == api::kPodPending) return 0;
   if (phase == api::kPodRunning) return 2;
   return 1;  // Unknown and anything else
-}
-
-bool IsReady(const api::Pod& pod) {
-  const api::PodCondition* c = pod.FindCondition("Ready");
-  return c != nullptr && c->status == "True";
 }
 
 int32_t DeletionCost(const api::Pod& pod) {
@@ -56,13 +62,13 @@ bool DeleteFirst(const api::Pod& a, int rank_a, const api::Pod& b, int rank_b, s
     return PhaseOrder(a.status.phase) < PhaseOrder(b.status.phase);
   }
   // 3. Not ready before ready.
-  if (IsReady(a) != IsReady(b)) return !IsReady(a);
+  if (IsPodReady(a) != IsPodReady(b)) return !IsPodReady(a);
   // 4. Lower pod-deletion-cost first.
   if (DeletionCost(a) != DeletionCost(b)) return DeletionCost(a) < DeletionCost(b);
   // 5. More co-located related pods first.
   if (rank_a != rank_b) return rank_a > rank_b;
   // 6. Both ready: ready for the shorter time first (log buckets).
-  if (IsReady(a) && IsReady(b)) {
+  if (IsPodReady(a) && IsPodReady(b)) {
     int ba = Bucket(now, a.FindCondition("Ready")->last_transition_time);
     int bb = Bucket(now, b.FindCondition("Ready")->last_transition_time);
     if (ba != bb) return ba < bb;

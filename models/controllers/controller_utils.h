@@ -12,6 +12,10 @@ namespace kubesim::controllers {
 
 // Active: not Succeeded/Failed and not being deleted (upstream IsPodActive).
 bool IsPodActive(const api::Pod& pod);
+// Ready condition True (upstream podutil.IsPodReady).
+bool IsPodReady(const api::Pod& pod);
+// Ready for at least minReadySeconds (upstream podutil.IsPodAvailable).
+bool IsPodAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now);
 // The ownerReference with controller=true, or null.
 const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta);
 

@@ -1,22 +1,32 @@
-// The Deployment controller of kube-controller-manager, first part (spec C.4): each Deployment
-// gets a ReplicaSet for its current pod template, named `<deployment>-<pod-template-hash>` with
-// the hash label added to its selector and template, owned by the Deployment, and kept at the
-// Deployment's replicas.
+// The Deployment controller of kube-controller-manager (spec C.4, upstream
+// pkg/controller/deployment, v1.32). Each Deployment owns a ReplicaSet per pod template, named
+// `<deployment>-<pod-template-hash>` with the hash label added to its selector and template.
+// RollingUpdate scales the new ReplicaSet up within maxSurge and old ones down within
+// maxUnavailable (upstream rounding: surge up, unavailable down); Recreate scales old ones to zero
+// and waits for their pods to be gone before starting the new one. Revisions are kept in the
+// `deployment.kubernetes.io/revision` annotations, old ReplicaSets beyond revisionHistoryLimit are
+// deleted, a change of replicas during a rollout is spread over the ReplicaSets proportionally,
+// and the status (replicas, updated, ready, available, Available and Progressing conditions with
+// progressDeadlineSeconds) is what `kubectl rollout status` reads.
 //
-// Not yet (docs/fidelity.md): RollingUpdate with maxSurge/maxUnavailable — a template change
-// scales the old ReplicaSets to zero and the new one to full at once, as Recreate does —
-// revision history, rollout status, proportional scaling. The hash is kubesim's own FNV-1a of
-// the template, encoded as upstream's SafeEncodeString, not upstream's exact value.
+// Upstream's sync is synchronous against its own writes; kubesim's API calls take simulated
+// time, so a sync that creates a ReplicaSet or rewrites annotations ends there and the informer
+// event of that write starts the next one (one API round trip later than upstream).
+// The hash is kubesim's own FNV-1a of the template, encoded as upstream's SafeEncodeString, not
+// upstream's exact value; hash collisions (collisionCount) are not handled.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "models/api/kinds.h"
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/client/worker.h"
+#include "models/controllers/deployment_util.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -33,13 +43,44 @@ class DeploymentController {
   void Start();
 
  private:
+  // The ReplicaSets a Deployment owns, split as upstream getAllReplicaSetsAndSyncRevision does.
+  struct Owned {
+    ReplicaSetPtr new_rs;
+    std::vector<ReplicaSetPtr> old;  // oldest first
+    std::vector<ReplicaSetPtr> all() const;
+  };
+  // Replica counts decided during one sync, written once per ReplicaSet at its end so that two
+  // decisions about the same ReplicaSet do not race each other through the API server.
+  struct Plan {
+    std::map<std::string, int32_t> scale;  // ReplicaSet name → new spec.replicas
+  };
+
   void Sync(const std::string& key);
+  Owned Find(const api::Deployment& d) const;
+  // Syncs revision annotations and creates the new ReplicaSet when `create`; false when a write
+  // was sent and the sync must wait for its informer event.
+  bool SyncRevision(const api::Deployment& d, Owned& owned, bool create);
+  void CreateNewReplicaSet(const api::Deployment& d, const Owned& owned, int64_t revision);
+  void RolloutRolling(const api::Deployment& d, Owned owned);
+  void RolloutRecreate(const api::Deployment& d, Owned owned);
+  bool IsScalingEvent(const api::Deployment& d, const Owned& owned) const;
+  void Scale(const api::Deployment& d, const Owned& owned, Plan& plan);
+  bool ReconcileNewReplicaSet(const api::Deployment& d, const Owned& owned, Plan& plan);
+  bool ReconcileOldReplicaSets(const api::Deployment& d, Owned& owned, Plan& plan);
+  bool OldPodsRunning(const Owned& owned) const;
+  // Records the target size of `rs` in `plan`; true when it changes.
+  bool PlanScale(const api::Deployment& d, const ReplicaSetPtr& rs, int32_t replicas, Plan& plan);
+  void Apply(const api::Deployment& d, const Owned& owned, const Plan& plan);
+  void Cleanup(const api::Deployment& d, const Owned& owned);
+  void SyncRolloutStatus(const api::Deployment& d, const Owned& owned);
+  void WriteStatus(const api::Deployment& d, api::DeploymentStatus st);
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
   client::Informer deployments_;
   client::Informer replicasets_;
+  client::Informer pods_;  // for Recreate: old pods must be gone before new ones start
   client::Worker worker_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

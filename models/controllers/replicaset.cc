@@ -63,7 +63,6 @@ void ReplicaSetController::Sync(const std::string& key) {
     expectations_.erase(key);
     return;
   }
-  if (!Satisfied(key) || rs->metadata.deletion_timestamp) return;
   // Active pods this ReplicaSet controls, in key order (deterministic).
   std::vector<std::shared_ptr<const api::Pod>> active;
   const std::string prefix = rs->metadata.namespace_ + "/";
@@ -74,6 +73,50 @@ void ReplicaSetController::Sync(const std::string& key) {
     if (ref == nullptr || ref->uid != rs->metadata.uid || !IsPodActive(*pod)) continue;
     active.push_back(pod);
   }
+  // Upstream syncReplicaSet: replicas are managed only when expectations are met, but the status
+  // is recomputed on every sync.
+  if (Satisfied(key) && !rs->metadata.deletion_timestamp) ManageReplicas(key, rs, active);
+  UpdateStatus(key, *rs, active);
+}
+
+void ReplicaSetController::UpdateStatus(const std::string& key, const api::ReplicaSet& rs,
+                                        const std::vector<std::shared_ptr<const api::Pod>>& active) {
+  // Upstream calculateStatus over the active pods.
+  api::ReplicaSetStatus st;
+  st.observed_generation = rs.metadata.generation;
+  st.replicas = static_cast<int32_t>(active.size());
+  const sim::Time now = sim_.Now();
+  for (const auto& p : active) {
+    bool labeled = true;
+    for (const auto& [k, v] : rs.pod_template.metadata.labels) {
+      auto it = p->metadata.labels.find(k);
+      if (it == p->metadata.labels.end() || it->second != v) labeled = false;
+    }
+    st.fully_labeled_replicas += labeled ? 1 : 0;
+    st.ready_replicas += IsPodReady(*p) ? 1 : 0;
+    st.available_replicas += IsPodAvailable(*p, rs.min_ready_seconds, now) ? 1 : 0;
+  }
+  const api::ReplicaSetStatus& cur = rs.status;
+  if (cur.replicas != st.replicas || cur.fully_labeled_replicas != st.fully_labeled_replicas ||
+      cur.ready_replicas != st.ready_replicas || cur.available_replicas != st.available_replicas ||
+      cur.observed_generation != st.observed_generation) {
+    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs.Clone());
+    copy->status = st;
+    std::weak_ptr<bool> alive = alive_;
+    api_.UpdateStatus(copy, [this, alive, key](const apiserver::Response& r) {
+      // A conflict or a stale read: the informer's next event brings the RS back to the queue.
+      if (alive.lock() && !r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
+    });
+  }
+  // Pods that are ready but not yet available become available minReadySeconds later, with no
+  // event to announce it (upstream requeues the ReplicaSet after minReadySeconds).
+  if (rs.min_ready_seconds > 0 && st.ready_replicas == rs.replicas && st.available_replicas != rs.replicas) {
+    worker_.queue().AddAfter(key, sim::Duration::Seconds(rs.min_ready_seconds));
+  }
+}
+
+void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
+                                          std::vector<std::shared_ptr<const api::Pod>> active) {
   int64_t diff = static_cast<int64_t>(active.size()) - rs->replicas;
   if (diff < 0) {
     int n = static_cast<int>(std::min<int64_t>(-diff, kBurstReplicas));
@@ -81,10 +124,7 @@ void ReplicaSetController::Sync(const std::string& key) {
     CreateBatch(key, rs, n, kSlowStartInitialBatchSize);
   } else if (diff > 0) {
     int n = static_cast<int>(std::min<int64_t>(diff, kBurstReplicas));
-    std::map<std::string, int> on_node;
-    for (const auto& p : active) {
-      if (!p->spec.node_name.empty()) on_node[p->spec.node_name]++;
-    }
+    std::map<std::string, int> on_node = RelatedActivePodsPerNode(*rs, active);
     auto rank = [&](const api::Pod& p) { return p.spec.node_name.empty() ? 0 : on_node[p.spec.node_name]; };
     std::stable_sort(active.begin(), active.end(), [&](const auto& a, const auto& b) {
       return DeleteFirst(*a, rank(*a), *b, rank(*b), sim_.Now());
@@ -105,6 +145,32 @@ void ReplicaSetController::Sync(const std::string& key) {
                   });
     }
   }
+}
+
+std::map<std::string, int> ReplicaSetController::RelatedActivePodsPerNode(
+    const api::ReplicaSet& rs, const std::vector<std::shared_ptr<const api::Pod>>& own) const {
+  // Upstream getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller
+  // owner (a Deployment's old and new ReplicaSets), so a rolling update's scale-down prefers
+  // nodes crowded with the Deployment's pods.
+  std::map<std::string, int> on_node;
+  const api::OwnerReference* owner = ControllerRef(rs.metadata);
+  if (owner == nullptr) {
+    for (const auto& p : own) {
+      if (!p->spec.node_name.empty()) on_node[p->spec.node_name]++;
+    }
+    return on_node;
+  }
+  const std::string prefix = rs.metadata.namespace_ + "/";
+  const auto& items = pods_.items();
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    auto pod = api::As<api::Pod>(it->second);
+    const api::OwnerReference* ref = ControllerRef(pod->metadata);
+    if (ref == nullptr || ref->kind != "ReplicaSet" || !IsPodActive(*pod) || pod->spec.node_name.empty()) continue;
+    auto sibling = replicasets_.Get(prefix + ref->name);
+    const api::OwnerReference* sibling_owner = sibling ? ControllerRef(sibling->metadata) : nullptr;
+    if (sibling_owner != nullptr && sibling_owner->uid == owner->uid) on_node[pod->spec.node_name]++;
+  }
+  return on_node;
 }
 
 void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,

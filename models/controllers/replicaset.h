@@ -4,13 +4,16 @@
 // ActivePodsWithRanks order, and expectations keep a ReplicaSet from being synced again until
 // its last creations and deletions have been observed (or 5 minutes passed).
 //
-// Not yet: adoption of orphaned pods matching the selector, status writes
-// (replicas/readyReplicas), minReadySeconds.
+// Status (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas with minReadySeconds,
+// observedGeneration) is written through the status subresource when it changes.
+//
+// Not yet: adoption of orphaned pods matching the selector.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "models/api/kinds.h"
 #include "models/apiserver/api_client.h"
@@ -40,8 +43,14 @@ class ReplicaSetController {
 
   void OnPod(const api::ObjectPtr& obj, bool added, bool deleted);
   void Sync(const std::string& key);
+  void ManageReplicas(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
+                      std::vector<std::shared_ptr<const api::Pod>> active);
+  void UpdateStatus(const std::string& key, const api::ReplicaSet& rs,
+                    const std::vector<std::shared_ptr<const api::Pod>>& active);
   void CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining, int batch);
   bool Satisfied(const std::string& key) const;
+  std::map<std::string, int> RelatedActivePodsPerNode(const api::ReplicaSet& rs,
+                                                      const std::vector<std::shared_ptr<const api::Pod>>& own) const;
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;

@@ -1,5 +1,7 @@
 #include "models/scenario/actions.h"
 
+#include "models/api/kinds.h"
+
 namespace kubesim::scenario {
 namespace {
 
@@ -57,6 +59,93 @@ sim::StatusOr<ParsedAction> ParseStopKubelet(const api::YamlNode& args, ObjectLo
   return a;
 }
 
+// The workload named by `kind`/`namespace`/`name` in an action's arguments, which must be defined
+// by the scenario or an earlier action.
+struct Target {
+  std::string kind, ns, name;
+  std::string ref() const { return kind + "/" + ns + "/" + name; }
+};
+
+sim::StatusOr<Target> ParseTarget(const api::YamlNode& args, ObjectLoader& loader,
+                                  std::initializer_list<const char*> kinds) {
+  if (!args["kind"].Defined()) return args["kind"].Error("Required value");
+  if (!args["name"].Defined()) return args["name"].Error("Required value");
+  Target t;
+  KUBESIM_ASSIGN_OR_RETURN(t.kind, args["kind"].String());
+  KUBESIM_ASSIGN_OR_RETURN(t.name, args["name"].String());
+  t.ns = "default";
+  if (args["namespace"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(t.ns, args["namespace"].String());
+  }
+  bool supported = false;
+  std::string list;
+  for (const char* k : kinds) {
+    supported = supported || t.kind == k;
+    list += std::string(list.empty() ? "" : ", ") + "\"" + k + "\"";
+  }
+  if (!supported) return args["kind"].Error("Unsupported value: \"" + t.kind + "\": supported values: " + list);
+  if (!loader.Defined(t.kind, t.ns, t.name)) {
+    return args["name"].Error("Not found: no " + t.kind + " \"" + t.ns + "/" + t.name +
+                              "\" is defined in the scenario's objects or created by an earlier action");
+  }
+  return t;
+}
+
+// `kubectl scale`: sets spec.replicas.
+sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "replicas"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet"}));
+  if (!args["replicas"].Defined()) return args["replicas"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, args["replicas"].Int32());
+  if (replicas < 0) return args["replicas"].Error("Invalid value: must be greater than or equal to 0");
+  ParsedAction a;
+  a.description = "scale " + t.ref() + " to " + std::to_string(replicas);
+  a.run = [t, replicas](ActionContext& ctx) {
+    ctx.UpdateObject(t.kind, t.ns, t.name, [replicas](api::Object& obj) {
+      if (auto* d = dynamic_cast<api::Deployment*>(&obj)) d->replicas = replicas;
+      if (auto* rs = dynamic_cast<api::ReplicaSet*>(&obj)) rs->replicas = replicas;
+      return sim::Status::Ok();
+    });
+  };
+  return a;
+}
+
+// `kubectl set image`: new images for named containers of the pod template, which starts a
+// rollout.
+sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "images"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet"}));
+  if (!args["images"].Defined()) return args["images"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(api::StringMap images, args["images"].StringMap());
+  if (images.empty()) return args["images"].Error("Required value: at least one container: image");
+  ParsedAction a;
+  a.description = "set image of " + t.ref();
+  for (const auto& [c, img] : images) a.description += " " + c + "=" + img;
+  a.run = [t, images](ActionContext& ctx) {
+    ctx.UpdateObject(t.kind, t.ns, t.name, [images](api::Object& obj) -> sim::Status {
+      api::PodTemplate* tmpl = nullptr;
+      if (auto* d = dynamic_cast<api::Deployment*>(&obj)) tmpl = &d->pod_template;
+      if (auto* rs = dynamic_cast<api::ReplicaSet*>(&obj)) tmpl = &rs->pod_template;
+      for (const auto& [name, image] : images) {
+        bool found = false;
+        for (auto* list : {&tmpl->spec.init_containers, &tmpl->spec.containers}) {
+          for (auto& c : *list) {
+            if (c.name == name) {
+              c.image = image;
+              found = true;
+            }
+          }
+        }
+        if (!found) return sim::Status(sim::StatusCode::kNotFound, "unable to find container named \"" + name + "\"");
+      }
+      return sim::Status::Ok();
+    });
+  };
+  return a;
+}
+
 }  // namespace
 
 const std::map<std::string, ActionParser>& ActionRegistry() {
@@ -64,6 +153,8 @@ const std::map<std::string, ActionParser>& ActionRegistry() {
       {"create", ParseCreate},
       {"delete", ParseDelete},
       {"stopKubelet", ParseStopKubelet},
+      {"scale", ParseScale},
+      {"setImage", ParseSetImage},
   };
   return kActions;
 }

@@ -33,6 +33,11 @@ class ActionContext {
   virtual void CreateObject(std::shared_ptr<api::Object> obj) = 0;
   virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) = 0;
   virtual void StopKubelet(const std::string& node) = 0;
+  // Read-modify-write of a stored object, as `kubectl scale` / `kubectl set image` do: GET,
+  // `mutate` the copy, PUT, retried on 409 Conflict. A mutate error is reported, not written.
+  using Mutation = std::function<sim::Status(api::Object&)>;
+  virtual void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
+                            Mutation mutate) = 0;
 };
 
 using ActionFn = std::function<void(ActionContext&)>;
