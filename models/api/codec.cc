@@ -36,6 +36,7 @@ constexpr KindInfo kKinds[] = {
     {"ServiceAccount", "v1", "serviceaccounts", false, true},
     {"ConfigMap", "v1", "configmaps", false, true},
     {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
+    {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -396,6 +397,8 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
     if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
     obj = svc;
+  } else if (kind == "HorizontalPodAutoscaler") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeHorizontalPodAutoscaler(doc));
   } else if (kind == "PodDisruptionBudget") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
   } else if (kind == "ServiceAccount") {

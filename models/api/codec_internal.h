@@ -14,5 +14,7 @@ namespace kubesim::api::internal {
 sim::StatusOr<ResourceList> DecodeResources(const YamlNode& node);
 sim::Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string>* warnings);
 sim::StatusOr<PodTemplate> DecodePodTemplate(const YamlNode& tmpl, std::vector<std::string>* warnings);
+// autoscaling_codec.cc
+sim::StatusOr<std::shared_ptr<Object>> DecodeHorizontalPodAutoscaler(const YamlNode& doc);
 
 }  // namespace kubesim::api::internal

@@ -25,6 +25,7 @@ struct Taint {
   std::string value;
   std::string effect;
   std::optional<sim::Time> time_added;  // NoExecute taints: when added (upstream TimeAdded)
+  friend bool operator==(const Taint&, const Taint&) = default;
 };
 
 inline constexpr const char* kTaintNodeNotReady = "node.kubernetes.io/not-ready";

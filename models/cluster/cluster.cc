@@ -15,6 +15,8 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  hpa_.reset();
+  metrics_server_.reset();
   deployment_.reset();
   replicaset_.reset();
   taint_eviction_.reset();
@@ -66,6 +68,11 @@ sim::Status Cluster::Start() {
   deployment_ = std::make_unique<controllers::DeploymentController>(
       sim_, *api_, client::EventRecorder(sink, "deployment-controller"));
   deployment_->Start();
+  metrics_server_ = std::make_unique<metrics::MetricsServer>(sim_, *api_, scenario_.loads);
+  metrics_server_->Start();
+  hpa_ = std::make_unique<controllers::HorizontalPodAutoscalerController>(
+      sim_, *api_, client::EventRecorder(sink, "horizontal-pod-autoscaler"), *metrics_server_);
+  hpa_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -15,11 +15,13 @@
 
 #include "models/apiserver/api_server.h"
 #include "models/controllers/deployment.h"
+#include "models/controllers/horizontal_pod_autoscaler.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/kubelet/kubelet.h"
+#include "models/metrics/metrics_server.h"
 #include "models/report/recorder.h"
 #include "models/report/results.h"
 #include "models/scenario/scenario.h"
@@ -94,6 +96,8 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::TaintEvictionController> taint_eviction_;
   std::unique_ptr<controllers::ReplicaSetController> replicaset_;
   std::unique_ptr<controllers::DeploymentController> deployment_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;  // metrics.k8s.io, read by the HPA
+  std::unique_ptr<controllers::HorizontalPodAutoscalerController> hpa_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

@@ -20,8 +20,24 @@ TaintEvictionController::~TaintEvictionController() {
 }
 
 void TaintEvictionController::Start() {
-  auto on_node = [this](const api::ObjectPtr& n) { SyncNode(n->metadata.name); };
-  nodes_.AddEventHandlers({on_node, [on_node](const api::ObjectPtr&, const api::ObjectPtr& n) { on_node(n); }, nullptr});
+  // Upstream NodeUpdated: only a change of the node's NoExecute taints concerns its pods.
+  auto no_execute = [](const api::ObjectPtr& n) {
+    std::vector<api::Taint> taints;
+    if (auto node = api::As<api::Node>(n)) {
+      for (const auto& t : node->spec.taints) {
+        if (t.effect == api::kTaintNoExecute) taints.push_back(t);
+      }
+    }
+    return taints;
+  };
+  nodes_.AddEventHandlers(
+      {[this, no_execute](const api::ObjectPtr& n) {
+         if (!no_execute(n).empty()) SyncNode(n->metadata.name);
+       },
+       [this, no_execute](const api::ObjectPtr& old, const api::ObjectPtr& n) {
+         if (no_execute(old) != no_execute(n)) SyncNode(n->metadata.name);
+       },
+       nullptr});
   auto on_pod = [this](const api::ObjectPtr& p) { SyncPod(*api::As<api::Pod>(p)); };
   pods_.AddEventHandlers({on_pod, [on_pod](const api::ObjectPtr&, const api::ObjectPtr& p) { on_pod(p); },
                           [this](const api::ObjectPtr& p) { Cancel(p->metadata.uid); }});

@@ -18,6 +18,7 @@
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_server.h"
 #include "models/kubelet/kubelet.h"
+#include "models/metrics/load.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -66,6 +67,7 @@ struct Scenario {
   ControlPlaneSettings settings;
   std::vector<std::string> warnings;
   std::map<std::string, int> not_simulated_kinds;  // kind → count, over objects and timeline
+  std::vector<metrics::WorkloadLoad> loads;        // CPU demand per workload (metrics server)
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
