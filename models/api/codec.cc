@@ -11,6 +11,8 @@ namespace {
 using internal::DecodePodSpec;
 using internal::DecodePodTemplate;
 using internal::DecodeResources;
+using internal::DecodeIntOrPercent;
+using internal::CheckSelectorMatchesTemplate;
 
 using sim::Status;
 using sim::StatusOr;
@@ -36,6 +38,9 @@ constexpr KindInfo kKinds[] = {
     {"ServiceAccount", "v1", "serviceaccounts", false, true},
     {"ConfigMap", "v1", "configmaps", false, true},
     {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
+    {"Job", "batch/v1", "jobs", false, true},
+    {"DaemonSet", "apps/v1", "daemonsets", false, true},
+    {"StatefulSet", "apps/v1", "statefulsets", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -168,34 +173,6 @@ StatusOr<int32_t> DecodeReplicas(const YamlNode& node) {
   return r;
 }
 
-Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& sel, const PodTemplate& t) {
-  if (sel.Empty()) return spec["selector"].Error("Invalid value: empty selector is invalid for this kind");
-  if (!sel.Matches(t.metadata.labels)) {
-    return spec["template"]["metadata"]["labels"].Error("Invalid value: `selector` does not match template `labels`");
-  }
-  return Status::Ok();
-}
-
-// An IntOrString field that must be a non-negative int or a percentage "N%".
-StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node) {
-  if (!node.Defined()) return std::optional<IntOrPercent>();
-  IntOrPercent v;
-  auto as_int = node.Int();
-  if (as_int.ok()) {
-    if (*as_int < 0) return node.Error("Invalid value: must be greater than or equal to 0");
-    v.value = static_cast<int32_t>(*as_int);
-    return std::optional<IntOrPercent>(v);
-  }
-  KUBESIM_ASSIGN_OR_RETURN(std::string s, node.String());
-  bool ok = s.size() >= 2 && s.back() == '%' && s.size() <= 11;
-  for (size_t i = 0; ok && i + 1 < s.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(s[i])) != 0;
-  if (!ok) return node.Error("Invalid value: \"" + s + "\": must be an integer or percentage (e.g '5%')");
-  v.value = static_cast<int32_t>(std::stoll(s.substr(0, s.size() - 1)));
-  if (v.value > 100) return node.Error("Invalid value: \"" + s + "\": must be no greater than 100%");
-  v.percent = true;
-  return std::optional<IntOrPercent>(v);
-}
-
 StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
   auto pdb = std::make_shared<PodDisruptionBudget>();
   YamlNode spec = doc["spec"];
@@ -220,6 +197,38 @@ StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc)
 }
 
 }  // namespace
+
+namespace internal {
+
+sim::Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& sel, const PodTemplate& t) {
+  if (sel.Empty()) return spec["selector"].Error("Invalid value: empty selector is invalid for this kind");
+  if (!sel.Matches(t.metadata.labels)) {
+    return spec["template"]["metadata"]["labels"].Error("Invalid value: `selector` does not match template `labels`");
+  }
+  return Status::Ok();
+}
+
+// An IntOrString field that must be a non-negative int or a percentage "N%".
+sim::StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node) {
+  if (!node.Defined()) return std::optional<IntOrPercent>();
+  IntOrPercent v;
+  auto as_int = node.Int();
+  if (as_int.ok()) {
+    if (*as_int < 0) return node.Error("Invalid value: must be greater than or equal to 0");
+    v.value = static_cast<int32_t>(*as_int);
+    return std::optional<IntOrPercent>(v);
+  }
+  KUBESIM_ASSIGN_OR_RETURN(std::string s, node.String());
+  bool ok = s.size() >= 2 && s.back() == '%' && s.size() <= 11;
+  for (size_t i = 0; ok && i + 1 < s.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(s[i])) != 0;
+  if (!ok) return node.Error("Invalid value: \"" + s + "\": must be an integer or percentage (e.g '5%')");
+  v.value = static_cast<int32_t>(std::stoll(s.substr(0, s.size() - 1)));
+  if (v.value > 100) return node.Error("Invalid value: \"" + s + "\": must be no greater than 100%");
+  v.percent = true;
+  return std::optional<IntOrPercent>(v);
+}
+
+}  // namespace internal
 
 StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node) {
   LabelSelector sel;
@@ -285,13 +294,7 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
 
   DecodeResult result;
   std::shared_ptr<Object> obj;
-  auto run = meta.annotations.find(kRunDurationAnnotation);
-  if (run != meta.annotations.end()) {
-    auto d = sim::ParseDuration(run->second);
-    YamlNode at = doc["metadata"]["annotations"][kRunDurationAnnotation];
-    if (!d.ok()) return at.Error(d.status().message());
-    if (*d < sim::Duration::Zero()) return at.Error("Invalid value: must not be negative");
-  }
+  KUBESIM_RETURN_IF_ERROR(internal::CheckKubesimAnnotations(doc["metadata"], meta.annotations));
   if (kind == "Pod") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));
   } else if (kind == "Node") {
@@ -346,6 +349,12 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
     if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
     obj = svc;
+  } else if (kind == "Job") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeJob(doc, &result.warnings));
+  } else if (kind == "DaemonSet") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeDaemonSet(doc, &result.warnings));
+  } else if (kind == "StatefulSet") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeStatefulSet(doc, &result.warnings));
   } else if (kind == "PodDisruptionBudget") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
   } else if (kind == "ServiceAccount") {
