@@ -15,6 +15,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  job_.reset();
   deployment_.reset();
   replicaset_.reset();
   taint_eviction_.reset();
@@ -66,6 +67,8 @@ sim::Status Cluster::Start() {
   deployment_ = std::make_unique<controllers::DeploymentController>(
       sim_, *api_, client::EventRecorder(sink, "deployment-controller"));
   deployment_->Start();
+  job_ = std::make_unique<controllers::JobController>(sim_, *api_, client::EventRecorder(sink, "job-controller"));
+  job_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

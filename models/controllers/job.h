@@ -1,0 +1,121 @@
+// The Job controller of kube-controller-manager (spec C.5, upstream pkg/controller/job, v1.32):
+// runs a Job's pods to completion.
+//
+// Each sync counts the Job's pods (by controller reference): active, ready, terminating, and
+// newly finished ones. Succeeded pods count toward completions; Failed pods (and, with the
+// default podReplacementPolicy TerminatingOrFailed, pods deleted before they succeeded) count
+// toward backoffLimit. More than backoffLimit failures (or, for restartPolicy OnFailure, as many
+// container restarts) fail the Job with BackoffLimitExceeded; activeDeadlineSeconds past the
+// start time fails it with DeadlineExceeded; either way its active pods are deleted. As v1.32
+// with JobPodReplacementPolicy on, the Job first gets the interim FailureTarget (or
+// SuccessCriteriaMet) condition and the terminal Failed (or Complete) one once no pod of it is
+// still terminating.
+//
+// Replacement pods wait out the pod-failure backoff: 10 s × 2^(n−1), n the failures since the
+// last success, counted from the last failure's finish time, capped at 10 min (upstream
+// DefaultJobPodFailureBackOff / MaxJobPodFailureBackOff). Creations go in slow-start batches,
+// at most 500 per sync, behind expectations like the ReplicaSet controller's; pod events reach a
+// sync after the 1 s batch period (syncJobBatchPeriod).
+//
+// Simplifications (docs/fidelity.md): upstream counts finished pods through the
+// batch.kubernetes.io/job-tracking finalizer and status.uncountedTerminatedPods; kubesim has no
+// finalizers, so the controller remembers which pod UIDs it counted (a controller restart is not
+// modelled). The Job's selector and template labels are not rewritten by the API server: the
+// controller puts upstream's four Job labels on the pods it creates and finds its pods by
+// controller reference. Indexed completion mode, suspend, podFailurePolicy, successPolicy and
+// backoffLimitPerIndex are not simulated (the codec warns).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/api/kinds.h"
+#include "models/apiserver/api_client.h"
+#include "models/client/event_recorder.h"
+#include "models/client/informer.h"
+#include "models/client/worker.h"
+#include "sim/simulation.h"
+
+namespace kubesim::controllers {
+
+inline constexpr const char* kJobNameLabel = "batch.kubernetes.io/job-name";
+inline constexpr const char* kControllerUidLabel = "batch.kubernetes.io/controller-uid";
+inline constexpr const char* kLegacyJobNameLabel = "job-name";
+inline constexpr const char* kLegacyControllerUidLabel = "controller-uid";
+
+// Upstream's pod-failure backoff record (backoffRecord): failures since the last success and
+// when the last of them finished.
+struct JobBackoffRecord {
+  int32_t failures_after_last_success = 0;
+  std::optional<sim::Time> last_failure_time;
+
+  // getRemainingTimeForFailuresCount: how long pod creation must still wait at `now`.
+  sim::Duration RemainingTime(sim::Time now, sim::Duration base, sim::Duration cap) const;
+};
+
+// Upstream getFinishedTime: the latest container termination, else when Ready went False, else
+// deletionTimestamp minus the grace period, else the creation time.
+sim::Time PodFinishedTime(const api::Pod& pod);
+
+class JobController {
+ public:
+  static constexpr sim::Duration kDefaultPodFailureBackOff = sim::Duration::Seconds(10);
+  static constexpr sim::Duration kMaxPodFailureBackOff = sim::Duration::Minutes(10);
+  static constexpr sim::Duration kSyncJobBatchPeriod = sim::Duration::Seconds(1);
+  static constexpr int kMaxPodCreateDeletePerSync = 500;
+
+  JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  ~JobController();
+
+  void Start();
+
+ private:
+  struct Expectations {
+    int64_t adds = 0;
+    int64_t dels = 0;
+    sim::Time set_at;
+  };
+  // A pod that left the store before a sync counted it (no finalizer held it back).
+  struct Vanished {
+    std::string uid;
+    bool succeeded = false;
+    sim::Time finished;
+  };
+  // What the controller remembers of one Job (keyed by "namespace/name", reset if the uid changes).
+  struct State {
+    std::string uid;
+    std::set<std::string> counted_succeeded;  // pod UIDs in status.succeeded
+    std::set<std::string> counted_failed;     // pod UIDs in status.failed
+    std::vector<Vanished> vanished;
+    std::set<std::string> deleting;  // pod UIDs whose delete was sent and not yet observed
+    JobBackoffRecord backoff;
+    Expectations expectations;
+  };
+
+  void OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& obj, bool deleted);
+  void Sync(const std::string& key);
+  // Upstream manageJob: creates or deletes pods toward the wanted number of active ones;
+  // returns the active count to report.
+  int32_t ManageJob(const std::string& key, const std::shared_ptr<const api::Job>& job, State& state,
+                    const std::vector<std::shared_ptr<const api::Pod>>& active, int32_t succeeded, int32_t terminating);
+  void CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count);
+  void DeletePod(const std::string& key, const std::shared_ptr<const api::Job>& job, const api::Pod& pod,
+                 bool expected);
+  bool Satisfied(const State& state) const;
+  State& StateFor(const std::string& key, const std::string& uid);
+
+  sim::Simulation& sim_;
+  apiserver::ApiClient api_;
+  client::EventRecorder recorder_;
+  client::Informer jobs_;
+  client::Informer pods_;
+  client::Worker worker_;
+  std::map<std::string, State> states_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace kubesim::controllers
