@@ -15,6 +15,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  daemonset_.reset();
   job_.reset();
   deployment_.reset();
   replicaset_.reset();
@@ -69,6 +70,9 @@ sim::Status Cluster::Start() {
   deployment_->Start();
   job_ = std::make_unique<controllers::JobController>(sim_, *api_, client::EventRecorder(sink, "job-controller"));
   job_->Start();
+  daemonset_ = std::make_unique<controllers::DaemonSetController>(
+      sim_, *api_, client::EventRecorder(sink, "daemonset-controller"));
+  daemonset_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

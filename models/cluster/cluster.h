@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/apiserver/api_server.h"
+#include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
 #include "models/controllers/job.h"
 #include "models/controllers/node_lifecycle.h"
@@ -92,6 +93,7 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::ReplicaSetController> replicaset_;
   std::unique_ptr<controllers::DeploymentController> deployment_;
   std::unique_ptr<controllers::JobController> job_;
+  std::unique_ptr<controllers::DaemonSetController> daemonset_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;
