@@ -15,6 +15,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  statefulset_.reset();
   daemonset_.reset();
   job_.reset();
   deployment_.reset();
@@ -73,6 +74,9 @@ sim::Status Cluster::Start() {
   daemonset_ = std::make_unique<controllers::DaemonSetController>(
       sim_, *api_, client::EventRecorder(sink, "daemonset-controller"));
   daemonset_->Start();
+  statefulset_ = std::make_unique<controllers::StatefulSetController>(
+      sim_, *api_, client::EventRecorder(sink, "statefulset-controller"));
+  statefulset_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

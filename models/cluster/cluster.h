@@ -19,6 +19,7 @@
 #include "models/controllers/job.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
+#include "models/controllers/statefulset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/kubelet/kubelet.h"
@@ -94,6 +95,7 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::DeploymentController> deployment_;
   std::unique_ptr<controllers::JobController> job_;
   std::unique_ptr<controllers::DaemonSetController> daemonset_;
+  std::unique_ptr<controllers::StatefulSetController> statefulset_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;
