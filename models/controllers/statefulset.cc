@@ -144,11 +144,24 @@ void StatefulSetController::Sync(const std::string& key) {
     }
     if (terminating(*pod) || !IsAvailable(*pod, set->min_ready_seconds, now)) stop = monotonic;
   }
-  // Scale down: highest ordinal first; OrderedReady deletes one at a time and waits for it.
+  // Scale down: highest ordinal first; OrderedReady deletes one at a time and waits for it, and
+  // an unhealthy pod above the lowest unhealthy one blocks (upstream processCondemned with
+  // firstUnhealthyPod; the replicas are all healthy once the walk gets here).
+  const api::Pod* first_unhealthy = nullptr;
+  for (const auto& [ord, pod] : condemned) {
+    if (terminating(*pod) || !IsAvailable(*pod, set->min_ready_seconds, now)) {
+      first_unhealthy = pod.get();
+      break;
+    }
+  }
   for (auto it = condemned.rbegin(); it != condemned.rend() && !stop; ++it) {
     const api::Pod& pod = *it->second;
     if (terminating(pod)) {
       stop = monotonic;
+      continue;
+    }
+    if (monotonic && !IsAvailable(pod, set->min_ready_seconds, now) && &pod != first_unhealthy) {
+      stop = true;
       continue;
     }
     DeletePod(set, pod);
