@@ -113,6 +113,7 @@ struct JobStatus {
   int32_t failed = 0;
   int32_t ready = 0;
   std::optional<int32_t> terminating;  // tracked with JobPodReplacementPolicy (beta, on in v1.32)
+  std::string completed_indexes;       // Indexed Jobs: "1,3-5,7"
 };
 
 struct Job : ObjectOf<Job> {

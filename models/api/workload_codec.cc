@@ -80,8 +80,6 @@ StatusOr<std::shared_ptr<Object>> DecodeJob(const YamlNode& doc, std::vector<std
     if (!job->completions) {
       return spec["completions"].Error("Required value: when completion mode is Indexed");
     }
-    Warn(warnings, spec["completionMode"],
-         "Indexed completion mode; the Job runs as NonIndexed (pods get no completion index)");
   }
   KUBESIM_ASSIGN_OR_RETURN(job->pod_replacement_policy,
                            OneOf(spec["podReplacementPolicy"], "TerminatingOrFailed", {"TerminatingOrFailed", "Failed"}));

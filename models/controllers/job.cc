@@ -1,6 +1,7 @@
 #include "models/controllers/job.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "models/controllers/controller_utils.h"
 #include "models/controllers/slow_start.h"
@@ -53,6 +54,28 @@ bool PastBackoffLimitOnFailure(const api::Job& job, const std::vector<std::share
 }
 
 }  // namespace
+
+int32_t CompletionIndex(const api::Pod& pod) {
+  auto it = pod.metadata.annotations.find(kJobCompletionIndex);
+  if (it == pod.metadata.annotations.end()) return -1;
+  int32_t v = -1;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0) return -1;
+  return v;
+}
+
+std::string CompressedIndexes(const std::set<int32_t>& indexes) {
+  std::string out;
+  for (auto it = indexes.begin(); it != indexes.end();) {
+    int32_t first = *it, last = *it;
+    for (++it; it != indexes.end() && *it == last + 1; ++it) last = *it;
+    if (!out.empty()) out += ",";
+    out += std::to_string(first);
+    if (last != first) out += "-" + std::to_string(last);
+  }
+  return out;
+}
 
 sim::Duration JobBackoffRecord::RemainingTime(sim::Time now, sim::Duration base, sim::Duration cap) const {
   if (failures_after_last_success == 0 || !last_failure_time) return sim::Duration::Zero();
@@ -134,7 +157,8 @@ void JobController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& o
     if (deleted && !s.counted_succeeded.count(uid) && !s.counted_failed.count(uid)) {
       // The finalizer upstream holds a pod until it is counted; here the pod is remembered.
       auto pod = api::As<api::Pod>(obj);
-      s.vanished.push_back(Vanished{uid, pod->status.phase == api::kPodSucceeded, PodFinishedTime(*pod)});
+      s.vanished.push_back(
+          Vanished{uid, pod->status.phase == api::kPodSucceeded, PodFinishedTime(*pod), CompletionIndex(*pod)});
     }
   }
   worker_.queue().AddAfter(key, kSyncJobBatchPeriod);
@@ -180,20 +204,21 @@ void JobController::Sync(const std::string& key) {
     sim::Time at;
     std::string uid;
     bool succeeded;
+    int32_t index;
   };
   std::vector<Finished> finished;
   for (const auto& p : pods) {
     const std::string& uid = p->metadata.uid;
     if (state.counted_succeeded.count(uid) || state.counted_failed.count(uid)) continue;
     if (p->status.phase == api::kPodSucceeded) {
-      finished.push_back({PodFinishedTime(*p), uid, true});
+      finished.push_back({PodFinishedTime(*p), uid, true, CompletionIndex(*p)});
     } else if (IsPodFailed(*p, *job)) {
-      finished.push_back({PodFinishedTime(*p), uid, false});
+      finished.push_back({PodFinishedTime(*p), uid, false, -1});
     }
   }
   for (const auto& v : state.vanished) {
     if (!state.counted_succeeded.count(v.uid) && !state.counted_failed.count(v.uid)) {
-      finished.push_back({v.finished, v.uid, v.succeeded});
+      finished.push_back({v.finished, v.uid, v.succeeded, v.index});
     }
   }
   state.vanished.clear();
@@ -218,8 +243,13 @@ void JobController::Sync(const std::string& key) {
       backoff.last_failure_time = f.at;
     }
   }
-  for (const auto& f : finished) (f.succeeded ? state.counted_succeeded : state.counted_failed).insert(f.uid);
-  const int32_t succeeded = static_cast<int32_t>(state.counted_succeeded.size());
+  const bool indexed = job->completion_mode == "Indexed";
+  for (const auto& f : finished) {
+    (f.succeeded ? state.counted_succeeded : state.counted_failed).insert(f.uid);
+    // calculateSucceededIndexes: only valid indexes below completions count.
+    if (indexed && f.succeeded && f.index >= 0 && f.index < *job->completions) state.succeeded_indexes.insert(f.index);
+  }
+  const int32_t succeeded = static_cast<int32_t>(indexed ? state.succeeded_indexes.size() : state.counted_succeeded.size());
   const int32_t failed = static_cast<int32_t>(state.counted_failed.size());
 
   api::JobStatus status = job->status;
@@ -282,11 +312,13 @@ void JobController::Sync(const std::string& key) {
   status.terminating = terminating;
   status.succeeded = succeeded;
   status.failed = failed;
+  if (indexed) status.completed_indexes = CompressedIndexes(state.succeeded_indexes);
 
   const api::JobStatus& old = job->status;
   bool changed = job_finished || status.conditions.size() != old.conditions.size() || status.start_time != old.start_time ||
                  status.active != old.active || status.ready != old.ready || status.terminating != old.terminating ||
-                 status.succeeded != old.succeeded || status.failed != old.failed;
+                 status.succeeded != old.succeeded || status.failed != old.failed ||
+                 status.completed_indexes != old.completed_indexes;
   if (!changed) return;
   auto copy = std::static_pointer_cast<api::Job>(job->Clone());
   copy->status = std::move(status);
@@ -314,15 +346,31 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
   } else {
     want = std::clamp(*job->completions - succeeded, 0, job->parallelism);
   }
-  int32_t remove = std::max(0, active_count - want);
-  if (remove > 0) {
-    // activePodsForRemoval: earlier lifecycle stages go first (controller.ActivePods order).
-    std::vector<std::shared_ptr<const api::Pod>> order = active;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](const auto& a, const auto& b) { return DeleteFirst(*a, 0, *b, 0, sim_.Now()); });
-    remove = std::min(remove, kMaxPodCreateDeletePerSync);
+  const bool indexed = job->completion_mode == "Indexed";
+  // activePodsForRemoval: for Indexed Jobs first the pods whose index is bad, out of range or
+  // taken by another active pod; then, if still too many, earlier lifecycle stages first
+  // (controller.ActivePods order).
+  std::vector<std::shared_ptr<const api::Pod>> order = active;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const auto& a, const auto& b) { return DeleteFirst(*a, 0, *b, 0, sim_.Now()); });
+  std::vector<std::shared_ptr<const api::Pod>> doomed, kept;
+  std::set<int32_t> running_indexes;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {  // the most advanced pod keeps its index
+    int32_t ix = CompletionIndex(**it);
+    bool bad = indexed && (ix < 0 || ix >= *job->completions || !running_indexes.insert(ix).second);
+    (bad ? doomed : kept).push_back(*it);
+  }
+  std::reverse(kept.begin(), kept.end());
+  int32_t extra = std::max(0, static_cast<int32_t>(kept.size()) - want);
+  for (int32_t i = 0; i < extra; ++i) {
+    doomed.push_back(kept[static_cast<size_t>(i)]);
+    running_indexes.erase(CompletionIndex(*kept[static_cast<size_t>(i)]));
+  }
+  if (!doomed.empty()) {
+    int32_t remove = std::min(static_cast<int32_t>(doomed.size()), kMaxPodCreateDeletePerSync);
     state.expectations = Expectations{0, remove, sim_.Now()};
-    for (int32_t i = 0; i < remove; ++i) DeletePod(key, job, *order[static_cast<size_t>(i)], true);
+    for (int32_t i = 0; i < remove; ++i) DeletePod(key, job, *doomed[static_cast<size_t>(i)], true);
+    // Deletions take precedence over creations within one sync, as upstream.
     return active_count - remove;
   }
   // With podReplacementPolicy Failed, a terminating pod is replaced only once it has failed.
@@ -336,12 +384,22 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
     return 0;
   }
   diff = std::min(diff, kMaxPodCreateDeletePerSync);
+  std::vector<int32_t> indexes;
+  if (indexed) {
+    // firstPendingIndexes: the lowest indexes neither succeeded nor held by an active pod.
+    for (int32_t ix = 0; ix < *job->completions && static_cast<int32_t>(indexes.size()) < diff; ++ix) {
+      if (!state.succeeded_indexes.count(ix) && !running_indexes.count(ix)) indexes.push_back(ix);
+    }
+    diff = static_cast<int32_t>(indexes.size());
+    if (diff == 0) return active_count;
+  }
   state.expectations = Expectations{diff, 0, sim_.Now()};
-  CreatePods(key, job, diff);
+  CreatePods(key, job, diff, std::move(indexes));
   return active_count + diff;
 }
 
-void JobController::CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count) {
+void JobController::CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count,
+                               std::vector<int32_t> indexes) {
   std::weak_ptr<bool> alive = alive_;
   std::string uid = job->metadata.uid;
   auto lower_adds = [this, key, uid](int64_t n) {
@@ -349,7 +407,8 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
     if (it == states_.end() || it->second.uid != uid) return;
     it->second.expectations.adds = std::max<int64_t>(0, it->second.expectations.adds - n);
   };
-  auto create = [this, alive, job, lower_adds](int, std::function<void(bool)> done) {
+  auto shared_indexes = std::make_shared<std::vector<int32_t>>(std::move(indexes));
+  auto create = [this, alive, job, lower_adds, shared_indexes](int i, std::function<void(bool)> done) {
     auto pod = std::make_shared<api::Pod>();
     pod->api_version = "v1";
     pod->kind = "Pod";
@@ -363,6 +422,13 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
     pod->metadata.owner_references = {
         api::OwnerReference{"batch/v1", "Job", job->metadata.name, job->metadata.uid, true, true}};
     pod->spec = job->pod_template.spec;
+    if (!shared_indexes->empty()) {
+      // Indexed: addCompletionIndexAnnotation / addCompletionIndexLabel, podGenerateNameWithIndex.
+      std::string ix = std::to_string((*shared_indexes)[static_cast<size_t>(i)]);
+      pod->metadata.annotations[kJobCompletionIndex] = ix;
+      pod->metadata.labels[kJobCompletionIndex] = ix;
+      pod->metadata.generate_name = job->metadata.name + "-" + ix + "-";
+    }
     api_.Create(pod, [this, alive, job, lower_adds, done](const apiserver::Response& r) {
       if (!alive.lock()) return;
       if (r.ok()) {

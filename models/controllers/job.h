@@ -22,8 +22,13 @@
 // finalizers, so the controller remembers which pod UIDs it counted (a controller restart is not
 // modelled). The Job's selector and template labels are not rewritten by the API server: the
 // controller puts upstream's four Job labels on the pods it creates and finds its pods by
-// controller reference. Indexed completion mode, suspend, podFailurePolicy, successPolicy and
-// backoffLimitPerIndex are not simulated (the codec warns).
+// controller reference. Suspend, podFailurePolicy, successPolicy and backoffLimitPerIndex are
+// not simulated (the codec warns).
+//
+// Indexed completion mode: each pod carries a completion index (annotation and label, generated
+// name `<job>-<index>-`); the lowest indexes neither succeeded nor running are started, a Job is
+// complete once every index in [0, completions) has succeeded, and status.completedIndexes lists
+// them. Active pods with a duplicate or out-of-range index are removed first.
 #pragma once
 
 #include <map>
@@ -46,6 +51,13 @@ inline constexpr const char* kJobNameLabel = "batch.kubernetes.io/job-name";
 inline constexpr const char* kControllerUidLabel = "batch.kubernetes.io/controller-uid";
 inline constexpr const char* kLegacyJobNameLabel = "job-name";
 inline constexpr const char* kLegacyControllerUidLabel = "controller-uid";
+// Indexed Jobs: the annotation (and, with PodIndexLabel, beta on since v1.28, the label).
+inline constexpr const char* kJobCompletionIndex = "batch.kubernetes.io/job-completion-index";
+
+// Upstream getCompletionIndex: the pod's completion index annotation, or −1 when absent or bad.
+int32_t CompletionIndex(const api::Pod& pod);
+// Upstream orderedIntervals.String: sorted indexes as "1,3-5,7".
+std::string CompressedIndexes(const std::set<int32_t>& indexes);
 
 // Upstream's pod-failure backoff record (backoffRecord): failures since the last success and
 // when the last of them finished.
@@ -84,12 +96,14 @@ class JobController {
     std::string uid;
     bool succeeded = false;
     sim::Time finished;
+    int32_t index = -1;
   };
   // What the controller remembers of one Job (keyed by "namespace/name", reset if the uid changes).
   struct State {
     std::string uid;
     std::set<std::string> counted_succeeded;  // pod UIDs in status.succeeded
     std::set<std::string> counted_failed;     // pod UIDs in status.failed
+    std::set<int32_t> succeeded_indexes;      // Indexed Jobs
     std::vector<Vanished> vanished;
     std::set<std::string> deleting;  // pod UIDs whose delete was sent and not yet observed
     JobBackoffRecord backoff;
@@ -102,7 +116,9 @@ class JobController {
   // returns the active count to report.
   int32_t ManageJob(const std::string& key, const std::shared_ptr<const api::Job>& job, State& state,
                     const std::vector<std::shared_ptr<const api::Pod>>& active, int32_t succeeded, int32_t terminating);
-  void CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count);
+  // `indexes`: the completion index of each pod (Indexed), or empty (NonIndexed, `count` pods).
+  void CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count,
+                  std::vector<int32_t> indexes);
   void DeletePod(const std::string& key, const std::shared_ptr<const api::Job>& job, const api::Pod& pod,
                  bool expected);
   bool Satisfied(const State& state) const;

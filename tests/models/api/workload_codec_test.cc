@@ -76,6 +76,8 @@ TEST_CASE("Workload manifests with bad fields get located errors", "[api]") {
       {"Job bad completionMode", kJobHead + "  completionMode: Sorted\n" + kNeverTemplate,
        "w.yaml:5:19: spec.completionMode: Unsupported value: \"Sorted\": supported values: \"NonIndexed\", "
        "\"Indexed\""},
+      {"Indexed Job without completions", kJobHead + "  parallelism: 2\n  completionMode: Indexed\n" + kNeverTemplate,
+       "w.yaml:5:3: spec.completions: Required value: when completion mode is Indexed"},
       {"Job template exit-code not an int",
        kJobHead + "  template:\n    metadata: {annotations: {kubesim.io/exit-code: one}}\n    spec:\n"
                   "      restartPolicy: Never\n      containers: [{name: c}]\n",

@@ -257,6 +257,54 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
   CHECK(job->status.failed == 1);
 }
 
+TEST_CASE("Indexed Job runs every completion index once and reports completedIndexes", "[controller]") {
+  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: idx}
+        spec:
+          completions: 4
+          parallelism: 2
+          completionMode: Indexed
+          template:
+            metadata: {annotations: {kubesim.io/run-duration: 10s}}
+            spec:
+              restartPolicy: Never
+              containers: [{name: c, image: busybox}]
+)"), "job.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.Run();
+  report::RunResults r = c.Results();
+  REQUIRE(r.pods.size() == 4);
+  std::vector<int32_t> indexes;
+  for (const auto& p : r.pods) {
+    CHECK(p.phase == "Succeeded");
+    auto pod = api::As<api::Pod>(c.store().Get("/registry/pods/default/" + p.name));
+    REQUIRE(pod);
+    int32_t ix = CompletionIndex(*pod);
+    CHECK(pod->metadata.labels.at(kJobCompletionIndex) == std::to_string(ix));
+    CHECK_THAT(p.name, Catch::StartsWith("idx-" + std::to_string(ix) + "-"));
+    indexes.push_back(ix);
+  }
+  // Lowest pending indexes first, two at a time.
+  CHECK(indexes == std::vector<int32_t>{0, 1, 2, 3});
+  CHECK(*r.pods[2].created > *r.pods[0].finished);
+  auto job = StoredJob(c, "idx");
+  CHECK(job->status.completed_indexes == "0-3");
+  CHECK(job->status.succeeded == 4);
+  REQUIRE(job->FindCondition("Complete"));
+}
+
+TEST_CASE("Completed indexes print as upstream's ordered intervals", "[controller]") {
+  CHECK(CompressedIndexes({}) == "");
+  CHECK(CompressedIndexes({0}) == "0");
+  CHECK(CompressedIndexes({1, 3, 4, 5, 7}) == "1,3-5,7");
+  CHECK(CompressedIndexes({0, 1}) == "0-1");
+}
+
 TEST_CASE("Job pod-failure backoff doubles from 10 s and stops at its cap", "[controller]") {
   JobBackoffRecord b;
   const sim::Time t0 = sim::Time::Zero() + sim::Duration::Hours(1);
