@@ -177,6 +177,7 @@ void JobController::Sync(const std::string& key) {
   }
   if (IsFinished(*job)) return;
   State& state = StateFor(key, job->metadata.uid);
+  if (state.finished) return;
   const sim::Time now = sim_.Now();
   const bool satisfied = Satisfied(state);
 
@@ -253,7 +254,8 @@ void JobController::Sync(const std::string& key) {
   const int32_t failed = static_cast<int32_t>(state.counted_failed.size());
 
   api::JobStatus status = job->status;
-  if (!status.start_time) status.start_time = now;
+  if (!status.start_time) status.start_time = state.start_time.value_or(now);
+  state.start_time = status.start_time;
 
   std::optional<api::JobCondition> finished_condition;
   if (const api::JobCondition* c = job->FindCondition("SuccessCriteriaMet"); c != nullptr && c->status == "True") {
@@ -306,6 +308,7 @@ void JobController::Sync(const std::string& key) {
     status.conditions.push_back(*finished_condition);
     if (finished_condition->type == "Complete") status.completion_time = now;
     job_finished = true;
+    state.finished = true;
   }
   status.active = active_count;
   status.ready = ready;

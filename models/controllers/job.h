@@ -108,6 +108,10 @@ class JobController {
     std::set<std::string> deleting;  // pod UIDs whose delete was sent and not yet observed
     JobBackoffRecord backoff;
     Expectations expectations;
+    // What this controller wrote and may not see in its cache yet: status writes carry no
+    // resourceVersion precondition here, so a sync on a stale Job must not redo them.
+    std::optional<sim::Time> start_time;
+    bool finished = false;
   };
 
   void OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& obj, bool deleted);
