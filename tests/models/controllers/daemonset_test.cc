@@ -176,6 +176,12 @@ TEST_CASE("DaemonSet on a cluster gaining nodes: one Running pod per eligible no
   CHECK(ds->status.updated_number_scheduled == 4);
   CHECK(ds->status.number_misscheduled == 0);
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
+
+  // Deterministic: the same run again gives the same committed write stream.
+  cluster::Cluster again(*sc);
+  REQUIRE(again.Start().ok());
+  again.Run();
+  CHECK(again.Results().fingerprint == r.fingerprint);
 }
 
 TEST_CASE("DaemonSet RollingUpdate replaces one pod at a time with maxUnavailable 1", "[controller]") {
