@@ -96,7 +96,7 @@ struct Deployment : ObjectOf<Deployment> {
 
 // batch/v1 Job.
 struct JobCondition {
-  std::string type;    // SuccessCriteriaMet, Complete, FailureTarget, Failed
+  std::string type;    // SuccessCriteriaMet, Complete, FailureTarget, Failed, Suspended
   std::string status;  // "True", "False"
   std::string reason;  // BackoffLimitExceeded, DeadlineExceeded, ...
   std::string message;
@@ -125,6 +125,7 @@ struct Job : ObjectOf<Job> {
   int32_t backoff_limit = 6;
   std::optional<int64_t> active_deadline_seconds;
   std::string pod_replacement_policy = "TerminatingOrFailed";  // or Failed
+  bool suspend = false;
   bool manual_selector = false;
   LabelSelector selector;  // given only with manualSelector; otherwise the controller uid selects
   PodTemplate pod_template;

@@ -106,8 +106,7 @@ StatusOr<std::shared_ptr<Object>> DecodeJob(const YamlNode& doc, std::vector<std
     if (spec[field].Defined()) Warn(warnings, spec[field], std::string(field) + "; the Job ignores it");
   }
   if (spec["suspend"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(bool suspend, spec["suspend"].Bool());
-    if (suspend) Warn(warnings, spec["suspend"], "suspend; the Job runs as if it were not suspended");
+    KUBESIM_ASSIGN_OR_RETURN(job->suspend, spec["suspend"].Bool());
   }
   if (spec["ttlSecondsAfterFinished"].Defined()) {
     Warn(warnings, spec["ttlSecondsAfterFinished"], "ttlSecondsAfterFinished (TTL-after-finished controller); the Job is kept");

@@ -154,7 +154,7 @@ void JobController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& o
     if ((now_deleting || (deleted && !obj->metadata.deletion_timestamp)) && e.dels > 0) --e.dels;
     const std::string& uid = obj->metadata.uid;
     if (deleted || obj->metadata.deletion_timestamp) s.deleting.erase(uid);
-    if (deleted && !s.counted_succeeded.count(uid) && !s.counted_failed.count(uid)) {
+    if (deleted && !s.counted_succeeded.count(uid) && !s.counted_failed.count(uid) && !s.released.count(uid)) {
       // The finalizer upstream holds a pod until it is counted; here the pod is remembered.
       auto pod = api::As<api::Pod>(obj);
       s.vanished.push_back(
@@ -210,7 +210,7 @@ void JobController::Sync(const std::string& key) {
   std::vector<Finished> finished;
   for (const auto& p : pods) {
     const std::string& uid = p->metadata.uid;
-    if (state.counted_succeeded.count(uid) || state.counted_failed.count(uid)) continue;
+    if (state.counted_succeeded.count(uid) || state.counted_failed.count(uid) || state.released.count(uid)) continue;
     if (p->status.phase == api::kPodSucceeded) {
       finished.push_back({PodFinishedTime(*p), uid, true, CompletionIndex(*p)});
     } else if (IsPodFailed(*p, *job)) {
@@ -253,18 +253,27 @@ void JobController::Sync(const std::string& key) {
   const int32_t succeeded = static_cast<int32_t>(indexed ? state.succeeded_indexes.size() : state.counted_succeeded.size());
   const int32_t failed = static_cast<int32_t>(state.counted_failed.size());
 
-  api::JobStatus status = job->status;
-  if (!status.start_time) status.start_time = state.start_time.value_or(now);
-  state.start_time = status.start_time;
+  // The controller is the only writer of a Job's status: its own last write is fresher than a
+  // cache that may not have seen it yet.
+  const api::JobStatus& base = state.written ? *state.written : job->status;
+  auto find = [&base](const std::string& type) -> const api::JobCondition* {
+    for (const auto& c : base.conditions) {
+      if (c.type == type) return &c;
+    }
+    return nullptr;
+  };
+  api::JobStatus status = base;
+  // A suspended Job has not started (upstream sets startTime only when not suspended).
+  if (!status.start_time && !job->suspend) status.start_time = now;
 
   std::optional<api::JobCondition> finished_condition;
-  if (const api::JobCondition* c = job->FindCondition("SuccessCriteriaMet"); c != nullptr && c->status == "True") {
+  if (const api::JobCondition* c = find("SuccessCriteriaMet"); c != nullptr && c->status == "True") {
     finished_condition = *c;
-  } else if (const api::JobCondition* f = job->FindCondition("FailureTarget"); f != nullptr && f->status == "True") {
+  } else if (const api::JobCondition* f = find("FailureTarget"); f != nullptr && f->status == "True") {
     finished_condition = NewCondition("Failed", f->reason, f->message, now);
   } else if (failed > job->backoff_limit || PastBackoffLimitOnFailure(*job, pods)) {
     finished_condition = NewCondition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit", now);
-  } else if (job->active_deadline_seconds) {
+  } else if (job->active_deadline_seconds && status.start_time && !job->suspend) {
     sim::Duration allowed = sim::Duration::Seconds(*job->active_deadline_seconds);
     sim::Duration ran = now - *status.start_time;
     if (ran >= allowed) {
@@ -275,6 +284,7 @@ void JobController::Sync(const std::string& key) {
   }
 
   int32_t active_count = static_cast<int32_t>(active.size());
+  bool conditions_changed = false;
   if (finished_condition && finished_condition->type != "SuccessCriteriaMet") {
     // A failing Job's active pods go (upstream deleteActivePods: no expectations, and the pods
     // count as failed once they are gone or terminal).
@@ -285,12 +295,31 @@ void JobController::Sync(const std::string& key) {
     terminating += active_count;
     active_count = 0;
   } else if (!finished_condition) {
-    if (satisfied && !job->metadata.deletion_timestamp) {
-      active_count = ManageJob(key, job, state, active, succeeded, terminating);
-    }
+    bool managed = satisfied && !job->metadata.deletion_timestamp;
+    if (managed) active_count = ManageJob(key, job, state, active, succeeded, terminating);
     bool complete = job->completions ? (succeeded >= *job->completions && active_count == 0)
                                      : (succeeded > 0 && active_count == 0);
-    if (complete) finished_condition = NewCondition("SuccessCriteriaMet", "", "", now);
+    if (complete) {
+      finished_condition = NewCondition("SuccessCriteriaMet", "", "", now);
+    } else if (managed) {
+      // The Suspended condition follows spec.suspend (ensureJobConditionStatus: a False one is
+      // only written over a True one). Resuming restarts the activeDeadlineSeconds clock.
+      const api::JobCondition* c = find("Suspended");
+      bool is_suspended = c != nullptr && c->status == "True";
+      if (job->suspend && !is_suspended) {
+        std::erase_if(status.conditions, [](const api::JobCondition& x) { return x.type == "Suspended"; });
+        status.conditions.push_back(NewCondition("Suspended", "JobSuspended", "Job suspended", now));
+        conditions_changed = true;
+        recorder_.Event(now, *job, "Normal", "Suspended", "Job suspended");
+      } else if (!job->suspend && is_suspended) {
+        for (auto& x : status.conditions) {
+          if (x.type == "Suspended") x = api::JobCondition{"Suspended", "False", "JobResumed", "Job resumed", now, now};
+        }
+        conditions_changed = true;
+        recorder_.Event(now, *job, "Normal", "Resumed", "Job resumed");
+        status.start_time = now;
+      }
+    }
   }
 
   // trackJobStatusAndRemoveFinalizers: record the interim condition, then the terminal one once
@@ -300,7 +329,7 @@ void JobController::Sync(const std::string& key) {
     finished_condition = NewCondition("Failed", finished_condition->reason, finished_condition->message, now);
   }
   if (finished_condition && finished_condition->type == "SuccessCriteriaMet") {
-    if (job->FindCondition("SuccessCriteriaMet") == nullptr) status.conditions.push_back(*finished_condition);
+    if (find("SuccessCriteriaMet") == nullptr) status.conditions.push_back(*finished_condition);
     finished_condition = NewCondition("Complete", finished_condition->reason, finished_condition->message, now);
   }
   bool job_finished = false;
@@ -317,14 +346,15 @@ void JobController::Sync(const std::string& key) {
   status.failed = failed;
   if (indexed) status.completed_indexes = CompressedIndexes(state.succeeded_indexes);
 
-  const api::JobStatus& old = job->status;
-  bool changed = job_finished || status.conditions.size() != old.conditions.size() || status.start_time != old.start_time ||
+  const api::JobStatus& old = base;
+  bool changed = job_finished || conditions_changed || status.conditions.size() != old.conditions.size() || status.start_time != old.start_time ||
                  status.active != old.active || status.ready != old.ready || status.terminating != old.terminating ||
                  status.succeeded != old.succeeded || status.failed != old.failed ||
                  status.completed_indexes != old.completed_indexes;
   if (!changed) return;
   auto copy = std::static_pointer_cast<api::Job>(job->Clone());
   copy->status = std::move(status);
+  state.written = copy->status;
   api_.UpdateStatus(copy, nullptr);
   if (job_finished) {
     if (finished_condition->type == "Complete") {
@@ -342,6 +372,14 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
                                  const std::vector<std::shared_ptr<const api::Pod>>& active, int32_t succeeded,
                                  int32_t terminating) {
   int32_t active_count = static_cast<int32_t>(active.size());
+  if (job->suspend) {
+    // A suspended Job keeps no pod running.
+    if (active.empty()) return 0;
+    int32_t remove = std::min(active_count, kMaxPodCreateDeletePerSync);
+    state.expectations = Expectations{0, remove, sim_.Now()};
+    for (int32_t i = 0; i < remove; ++i) DeletePod(key, job, *active[static_cast<size_t>(i)], true);
+    return active_count - remove;
+  }
   int32_t want = 0;
   if (!job->completions) {
     // Work-queue Job: once a pod succeeded, leave whatever runs running.
@@ -452,7 +490,9 @@ void JobController::DeletePod(const std::string& key, const std::shared_ptr<cons
                               bool expected) {
   std::weak_ptr<bool> alive = alive_;
   std::string name = pod.metadata.name, uid = job->metadata.uid, pod_uid = pod.metadata.uid;
-  StateFor(key, uid).deleting.insert(pod_uid);
+  State& state = StateFor(key, uid);
+  state.deleting.insert(pod_uid);
+  if (expected) state.released.insert(pod_uid);
   api_.Delete("Pod", pod.metadata.namespace_, name, {}, [this, alive, key, uid, pod_uid, job, name, expected](const apiserver::Response& r) {
     if (!alive.lock()) return;
     if (r.ok()) {

@@ -22,8 +22,12 @@
 // finalizers, so the controller remembers which pod UIDs it counted (a controller restart is not
 // modelled). The Job's selector and template labels are not rewritten by the API server: the
 // controller puts upstream's four Job labels on the pods it creates and finds its pods by
-// controller reference. Suspend, podFailurePolicy, successPolicy and backoffLimitPerIndex are
-// not simulated (the codec warns).
+// controller reference. podFailurePolicy, successPolicy and backoffLimitPerIndex are not
+// simulated (the codec warns).
+//
+// spec.suspend: a suspended Job's active pods are deleted and none is created; it gets the
+// Suspended condition, has no startTime until it first runs, and resuming resets startTime
+// (the activeDeadlineSeconds clock), as upstream.
 //
 // Indexed completion mode: each pod carries a completion index (annotation and label, generated
 // name `<job>-<index>-`); the lowest indexes neither succeeded nor running are started, a Job is
@@ -106,11 +110,15 @@ class JobController {
     std::set<int32_t> succeeded_indexes;      // Indexed Jobs
     std::vector<Vanished> vanished;
     std::set<std::string> deleting;  // pod UIDs whose delete was sent and not yet observed
+    // Pods manageJob deleted (excess or suspended): upstream deleteJobPods drops their tracking
+    // finalizer first, so they never count as succeeded or failed.
+    std::set<std::string> released;
     JobBackoffRecord backoff;
     Expectations expectations;
-    // What this controller wrote and may not see in its cache yet: status writes carry no
-    // resourceVersion precondition here, so a sync on a stale Job must not redo them.
-    std::optional<sim::Time> start_time;
+    // The last status this controller wrote, which its cache may not show yet: status writes
+    // carry no resourceVersion precondition here (upstream's would get a 409 and retry), so a
+    // sync must build on it rather than on a stale Job.
+    std::optional<api::JobStatus> written;
     bool finished = false;
   };
 
@@ -123,6 +131,8 @@ class JobController {
   // `indexes`: the completion index of each pod (Indexed), or empty (NonIndexed, `count` pods).
   void CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count,
                   std::vector<int32_t> indexes);
+  // `expected`: a manageJob deletion (counted in expectations, the pod released from counting);
+  // otherwise a failing Job's deleteActivePods, whose pods count as failed.
   void DeletePod(const std::string& key, const std::shared_ptr<const api::Job>& job, const api::Pod& pod,
                  bool expected);
   bool Satisfied(const State& state) const;

@@ -298,6 +298,72 @@ TEST_CASE("Indexed Job runs every completion index once and reports completedInd
   REQUIRE(job->FindCondition("Complete"));
 }
 
+TEST_CASE("A suspended Job runs no pod, and resuming starts it and its deadline clock", "[controller]") {
+  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: later}
+        spec:
+          suspend: true
+          completions: 2
+          parallelism: 2
+          template:
+            metadata: {annotations: {kubesim.io/run-duration: 1m}}
+            spec:
+              restartPolicy: Never
+              containers: [{name: c, image: busybox}]
+)"), "job.yaml");
+  REQUIRE(sc.ok());
+  CHECK(sc->warnings.empty());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  auto set_suspend = [&](bool suspend) {
+    auto copy = std::static_pointer_cast<api::Job>(StoredJob(c, "later")->Clone());
+    copy->suspend = suspend;
+    c.api_server().Update(copy, nullptr);
+  };
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
+  CHECK(c.Results().pods.empty());
+  auto job = StoredJob(c, "later");
+  REQUIRE(job->FindCondition("Suspended"));
+  CHECK(job->FindCondition("Suspended")->status == "True");
+  CHECK(job->FindCondition("Suspended")->reason == "JobSuspended");
+  CHECK_FALSE(job->status.start_time);
+
+  set_suspend(false);
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(80));
+  job = StoredJob(c, "later");
+  REQUIRE(job->status.start_time);
+  CHECK(job->status.start_time->ToSeconds() >= 60.0);
+  CHECK(job->FindCondition("Suspended")->status == "False");
+  CHECK(job->FindCondition("Suspended")->reason == "JobResumed");
+  CHECK(job->status.active == 2);
+  CHECK(c.Results().pods.size() == 2);
+
+  // Suspended again mid-run: the pods go, and they count neither as failed nor as succeeded.
+  set_suspend(true);
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(3));
+  job = StoredJob(c, "later");
+  report::RunResults r = c.Results();
+  REQUIRE(r.pods.size() == 2);
+  for (const auto& p : r.pods) CHECK(p.deleted);
+  CHECK(job->FindCondition("Suspended")->status == "True");
+  CHECK(job->status.active == 0);
+  CHECK(job->status.failed == 0);
+  CHECK(job->status.succeeded == 0);
+
+  set_suspend(false);
+  c.Run();
+  job = StoredJob(c, "later");
+  r = c.Results();
+  CHECK(r.pods.size() == 4);
+  CHECK(job->status.succeeded == 2);
+  CHECK(job->status.failed == 0);
+  REQUIRE(job->FindCondition("Complete"));
+  CHECK(Count(r, "Suspended") == 2);
+  CHECK(Count(r, "Resumed") == 2);
+}
+
 TEST_CASE("Completed indexes print as upstream's ordered intervals", "[controller]") {
   CHECK(CompressedIndexes({}) == "");
   CHECK(CompressedIndexes({0}) == "0");
