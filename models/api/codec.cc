@@ -173,29 +173,6 @@ StatusOr<int32_t> DecodeReplicas(const YamlNode& node) {
   return r;
 }
 
-StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
-  auto pdb = std::make_shared<PodDisruptionBudget>();
-  YamlNode spec = doc["spec"];
-  KUBESIM_ASSIGN_OR_RETURN(pdb->min_available, DecodeIntOrPercent(spec["minAvailable"]));
-  KUBESIM_ASSIGN_OR_RETURN(pdb->max_unavailable, DecodeIntOrPercent(spec["maxUnavailable"]));
-  if (pdb->min_available && pdb->max_unavailable) {
-    return spec.Error("Invalid value: minAvailable and maxUnavailable cannot be both set");
-  }
-  if (spec["selector"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
-    pdb->selector = std::move(sel);
-  }
-  YamlNode status = doc["status"];
-  if (status["disruptionsAllowed"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status["disruptionsAllowed"].Int());
-    if (d < 0) return status["disruptionsAllowed"].Error("Invalid value: must be greater than or equal to 0");
-    pdb->disruptions_allowed = static_cast<int32_t>(d);
-  }
-  KUBESIM_ASSIGN_OR_RETURN(StringMap disrupted, status["disruptedPods"].StringMap());
-  for (const auto& [name, when] : disrupted) pdb->disrupted_pods.push_back(name);
-  return std::static_pointer_cast<Object>(pdb);
-}
-
 }  // namespace
 
 namespace internal {
@@ -229,6 +206,33 @@ sim::StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& no
 }
 
 }  // namespace internal
+
+namespace {
+
+StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
+  auto pdb = std::make_shared<PodDisruptionBudget>();
+  YamlNode spec = doc["spec"];
+  KUBESIM_ASSIGN_OR_RETURN(pdb->min_available, DecodeIntOrPercent(spec["minAvailable"]));
+  KUBESIM_ASSIGN_OR_RETURN(pdb->max_unavailable, DecodeIntOrPercent(spec["maxUnavailable"]));
+  if (pdb->min_available && pdb->max_unavailable) {
+    return spec.Error("Invalid value: minAvailable and maxUnavailable cannot be both set");
+  }
+  if (spec["selector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
+    pdb->selector = std::move(sel);
+  }
+  YamlNode status = doc["status"];
+  if (status["disruptionsAllowed"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status["disruptionsAllowed"].Int());
+    if (d < 0) return status["disruptionsAllowed"].Error("Invalid value: must be greater than or equal to 0");
+    pdb->disruptions_allowed = static_cast<int32_t>(d);
+  }
+  KUBESIM_ASSIGN_OR_RETURN(StringMap disrupted, status["disruptedPods"].StringMap());
+  for (const auto& [name, when] : disrupted) pdb->disrupted_pods.push_back(name);
+  return std::static_pointer_cast<Object>(pdb);
+}
+
+}  // namespace
 
 StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node) {
   LabelSelector sel;
