@@ -244,5 +244,55 @@ spec:
   CHECK(ds->status.number_available == 3);
 }
 
+TEST_CASE("DaemonSet: a NoSchedule taint leaves the running pod misscheduled, a NoExecute one removes it", "[controller]") {
+  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 5m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  kubelet: {podStartLatency: 500ms}
+  scheduler: {cycleLatency: 10ms}
+  objects:
+    - count: 2
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
+                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - inline:
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec: {containers: [{name: agent, image: busybox}]}
+)", "ds.yaml");
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  auto taint = [&](const std::string& node, const char* effect) {
+    auto copy = std::static_pointer_cast<api::Node>(c.store().Get("/registry/nodes/" + node)->Clone());
+    copy->spec.taints.push_back(api::Taint{"maintenance", "", effect, std::nullopt});
+    c.api_server().Update(copy, nullptr);
+  };
+  auto status = [&]() { return api::As<api::DaemonSet>(c.store().Get("/registry/daemonsets/default/agent"))->status; };
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
+  CHECK(status().desired_number_scheduled == 2);
+  CHECK(status().number_ready == 2);
+  taint("n1", "NoSchedule");
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(2));
+  CHECK(status().desired_number_scheduled == 1);
+  CHECK(status().number_misscheduled == 1);
+  CHECK(c.Results().pods_running == 2);
+  taint("n1", "NoExecute");
+  c.Run();
+  report::RunResults r = c.Results();
+  CHECK(r.pods_running == 1);
+  CHECK(status().number_misscheduled == 0);
+  CHECK(status().desired_number_scheduled == 1);
+  int deleted = 0;
+  for (const auto& p : r.pods) deleted += p.deleted.has_value() && p.node == "n1";
+  CHECK(deleted == 1);
+}
+
 }  // namespace
 }  // namespace kubesim::controllers
