@@ -11,6 +11,8 @@ namespace {
 using internal::DecodePodSpec;
 using internal::DecodePodTemplate;
 using internal::DecodeResources;
+using internal::DecodeIntOrPercent;
+using internal::CheckSelectorMatchesTemplate;
 
 using sim::Status;
 using sim::StatusOr;
@@ -37,6 +39,9 @@ constexpr KindInfo kKinds[] = {
     {"ConfigMap", "v1", "configmaps", false, true},
     {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
     {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", false, true},
+    {"Job", "batch/v1", "jobs", false, true},
+    {"DaemonSet", "apps/v1", "daemonsets", false, true},
+    {"StatefulSet", "apps/v1", "statefulsets", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -169,7 +174,11 @@ StatusOr<int32_t> DecodeReplicas(const YamlNode& node) {
   return r;
 }
 
-Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& sel, const PodTemplate& t) {
+}  // namespace
+
+namespace internal {
+
+sim::Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& sel, const PodTemplate& t) {
   if (sel.Empty()) return spec["selector"].Error("Invalid value: empty selector is invalid for this kind");
   if (!sel.Matches(t.metadata.labels)) {
     return spec["template"]["metadata"]["labels"].Error("Invalid value: `selector` does not match template `labels`");
@@ -179,7 +188,7 @@ Status CheckSelectorMatchesTemplate(const YamlNode& spec, const LabelSelector& s
 
 // An IntOrString field that must be a non-negative int or a percentage "N%" (at most 100% unless
 // `over_100` — upstream checks IsNotMoreThan100Percent for all but a Deployment's maxSurge).
-StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node, bool over_100 = false) {
+sim::StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node, bool over_100) {
   if (!node.Defined()) return std::optional<IntOrPercent>();
   IntOrPercent v;
   auto as_int = node.Int();
@@ -198,6 +207,9 @@ StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node, b
   return std::optional<IntOrPercent>(v);
 }
 
+}  // namespace internal
+
+namespace {
 StatusOr<int32_t> NonNegative(const YamlNode& node, int32_t dflt) {
   if (!node.Defined()) return dflt;
   KUBESIM_ASSIGN_OR_RETURN(int32_t v, node.Int32());
@@ -337,13 +349,7 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
 
   DecodeResult result;
   std::shared_ptr<Object> obj;
-  auto run = meta.annotations.find(kRunDurationAnnotation);
-  if (run != meta.annotations.end()) {
-    auto d = sim::ParseDuration(run->second);
-    YamlNode at = doc["metadata"]["annotations"][kRunDurationAnnotation];
-    if (!d.ok()) return at.Error(d.status().message());
-    if (*d < sim::Duration::Zero()) return at.Error("Invalid value: must not be negative");
-  }
+  KUBESIM_RETURN_IF_ERROR(internal::CheckKubesimAnnotations(doc["metadata"], meta.annotations));
   if (kind == "Pod") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));
   } else if (kind == "Node") {
@@ -399,6 +405,12 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     obj = svc;
   } else if (kind == "HorizontalPodAutoscaler") {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeHorizontalPodAutoscaler(doc));
+  } else if (kind == "Job") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeJob(doc, &result.warnings));
+  } else if (kind == "DaemonSet") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeDaemonSet(doc, &result.warnings));
+  } else if (kind == "StatefulSet") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeStatefulSet(doc, &result.warnings));
   } else if (kind == "PodDisruptionBudget") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
   } else if (kind == "ServiceAccount") {

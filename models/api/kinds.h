@@ -1,6 +1,7 @@
 // The other kinds kubesim stores as typed objects. Namespace, PriorityClass, Lease and
-// PodDisruptionBudget (read by scheduler preemption) carry behaviour today; ReplicaSet, Deployment, Service, ServiceAccount and ConfigMap are decoded and
-// stored, and their controllers arrive with later work (see docs/fidelity.md).
+// PodDisruptionBudget (read by scheduler preemption) carry behaviour today; ReplicaSet,
+// Deployment, Job, DaemonSet and StatefulSet have their controllers (models/controllers);
+// Service, ServiceAccount and ConfigMap are decoded and stored (see docs/fidelity.md).
 #pragma once
 
 #include <memory>
@@ -111,6 +112,100 @@ struct Deployment : ObjectOf<Deployment> {
            min_ready_seconds == o.min_ready_seconds && revision_history_limit == o.revision_history_limit &&
            progress_deadline_seconds == o.progress_deadline_seconds && paused == o.paused;
   }
+};
+
+// batch/v1 Job.
+struct JobCondition {
+  std::string type;    // SuccessCriteriaMet, Complete, FailureTarget, Failed, Suspended
+  std::string status;  // "True", "False"
+  std::string reason;  // BackoffLimitExceeded, DeadlineExceeded, ...
+  std::string message;
+  sim::Time last_probe_time;
+  sim::Time last_transition_time;
+};
+
+struct JobStatus {
+  std::vector<JobCondition> conditions;
+  std::optional<sim::Time> start_time;
+  std::optional<sim::Time> completion_time;
+  int32_t active = 0;
+  int32_t succeeded = 0;
+  int32_t failed = 0;
+  int32_t ready = 0;
+  std::optional<int32_t> terminating;  // tracked with JobPodReplacementPolicy (beta, on in v1.32)
+  std::string completed_indexes;       // Indexed Jobs: "1,3-5,7"
+};
+
+struct Job : ObjectOf<Job> {
+  // Defaults as upstream SetDefaults_Job: both unset → 1 and 1; only parallelism set → null
+  // completions (work-queue mode: done when any pod succeeded and none is active).
+  int32_t parallelism = 1;
+  std::optional<int32_t> completions;
+  std::string completion_mode = "NonIndexed";
+  int32_t backoff_limit = 6;
+  std::optional<int64_t> active_deadline_seconds;
+  std::string pod_replacement_policy = "TerminatingOrFailed";  // or Failed
+  bool suspend = false;
+  bool manual_selector = false;
+  LabelSelector selector;  // given only with manualSelector; otherwise the controller uid selects
+  PodTemplate pod_template;
+  JobStatus status;
+
+  const JobCondition* FindCondition(const std::string& type) const {
+    for (const auto& c : status.conditions) {
+      if (c.type == type) return &c;
+    }
+    return nullptr;
+  }
+};
+
+// apps/v1 DaemonSet.
+struct DaemonSetStatus {
+  int32_t current_number_scheduled = 0;
+  int32_t number_misscheduled = 0;
+  int32_t desired_number_scheduled = 0;
+  int32_t number_ready = 0;
+  int32_t updated_number_scheduled = 0;
+  int32_t number_available = 0;
+  int32_t number_unavailable = 0;
+  int64_t observed_generation = 0;
+};
+
+struct DaemonSet : ObjectOf<DaemonSet> {
+  LabelSelector selector;
+  PodTemplate pod_template;
+  std::string update_strategy_type = "RollingUpdate";  // or OnDelete
+  IntOrPercent max_unavailable{1, false};
+  IntOrPercent max_surge{0, false};
+  int32_t min_ready_seconds = 0;
+  DaemonSetStatus status;
+};
+
+// apps/v1 StatefulSet.
+struct StatefulSetStatus {
+  int64_t observed_generation = 0;
+  int32_t replicas = 0;
+  int32_t ready_replicas = 0;
+  int32_t current_replicas = 0;
+  int32_t updated_replicas = 0;
+  int32_t available_replicas = 0;
+  std::string current_revision;
+  std::string update_revision;
+};
+
+struct StatefulSet : ObjectOf<StatefulSet> {
+  int32_t replicas = 1;
+  LabelSelector selector;
+  PodTemplate pod_template;
+  std::string service_name;
+  std::string pod_management_policy = "OrderedReady";  // or Parallel
+  std::string update_strategy_type = "RollingUpdate";  // or OnDelete
+  int32_t partition = 0;
+  int32_t min_ready_seconds = 0;
+  int32_t ordinals_start = 0;  // spec.ordinals.start
+  // volumeClaimTemplates by name: decoded and reported, but no claim is created (no volumes).
+  std::vector<std::string> volume_claim_templates;
+  StatefulSetStatus status;
 };
 
 struct Service : ObjectOf<Service> {

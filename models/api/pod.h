@@ -57,6 +57,22 @@ struct Toleration {
   friend bool operator==(const Toleration&, const Toleration&) = default;
 };
 
+// The terminated state of a container (core/v1 ContainerStateTerminated): what the Job
+// controller reads for a failed pod's finish time and exit code.
+struct ContainerStateTerminated {
+  int32_t exit_code = 0;
+  std::string reason;  // Completed, Error
+  sim::Time finished_at;
+};
+
+// core/v1 ContainerStatus, the fields kubesim writes. restartCount is what upstream's Job
+// controller sums for restartPolicy OnFailure (pastBackoffLimitOnFailure).
+struct ContainerStatus {
+  std::string name;
+  int32_t restart_count = 0;
+  std::optional<ContainerStateTerminated> terminated;
+};
+
 struct PodCondition {
   std::string type;    // PodScheduled, Initialized, ContainersReady, Ready
   std::string status;  // True, False, Unknown
@@ -75,6 +91,7 @@ struct PodSpec {
   std::string preemption_policy;
   std::string restart_policy = "Always";
   std::string service_account_name;
+  bool host_network = false;
   int64_t termination_grace_period_seconds = 30;
   std::vector<Container> init_containers;
   std::vector<Container> containers;
@@ -100,6 +117,7 @@ struct PodStatus {
   std::optional<sim::Time> start_time;
   std::string reason;
   std::string message;
+  std::vector<ContainerStatus> container_statuses;
 };
 
 struct Pod : ObjectOf<Pod> {
@@ -120,5 +138,7 @@ bool ToleratesTaint(const Toleration& t, const std::string& taint_key, const std
 
 // The annotation kubesim reads for how long a pod's containers run before it succeeds.
 inline constexpr const char* kRunDurationAnnotation = "kubesim.io/run-duration";
+// The exit code (an int, default 0) the pod's containers end with when that run time elapses.
+inline constexpr const char* kExitCodeAnnotation = "kubesim.io/exit-code";
 
 }  // namespace kubesim::api

@@ -2,6 +2,7 @@
 // ports, tolerations, affinity, topology spread constraints — with upstream's validation
 // messages for the fields kubesim reads.
 #include <algorithm>
+#include <charconv>
 
 #include "models/api/codec.h"
 #include "models/api/codec_internal.h"
@@ -303,6 +304,9 @@ Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string
                                          "\": supported values: \"Always\", \"OnFailure\", \"Never\"");
     }
   }
+  if (spec["hostNetwork"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->host_network, spec["hostNetwork"].Bool());
+  }
   if (spec["serviceAccountName"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(out->service_account_name, spec["serviceAccountName"].String());
   }
@@ -343,8 +347,32 @@ StatusOr<PodTemplate> DecodePodTemplate(const YamlNode& tmpl, std::vector<std::s
   YamlNode m = tmpl["metadata"];
   KUBESIM_ASSIGN_OR_RETURN(out.metadata.labels, m["labels"].StringMap());
   KUBESIM_ASSIGN_OR_RETURN(out.metadata.annotations, m["annotations"].StringMap());
+  // The pods a controller stamps out carry these annotations to the kubelet: check them here,
+  // where a bad value can still be located.
+  KUBESIM_RETURN_IF_ERROR(CheckKubesimAnnotations(m, out.metadata.annotations));
   KUBESIM_RETURN_IF_ERROR(DecodePodSpec(tmpl["spec"], &out.spec, warnings));
   return out;
+}
+
+Status CheckKubesimAnnotations(const YamlNode& metadata, const StringMap& annotations) {
+  auto run = annotations.find(kRunDurationAnnotation);
+  if (run != annotations.end()) {
+    auto d = sim::ParseDuration(run->second);
+    YamlNode at = metadata["annotations"][kRunDurationAnnotation];
+    if (!d.ok()) return at.Error(d.status().message());
+    if (*d < sim::Duration::Zero()) return at.Error("Invalid value: must not be negative");
+  }
+  auto code = annotations.find(kExitCodeAnnotation);
+  if (code != annotations.end()) {
+    int32_t v = 0;
+    const std::string& text = code->second;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      return metadata["annotations"][kExitCodeAnnotation].Error("Invalid value \"" + text +
+                                                                "\": must be an integer exit code");
+    }
+  }
+  return Status::Ok();
 }
 
 

@@ -17,6 +17,9 @@ Cluster::~Cluster() {
   kubelets_.clear();
   hpa_.reset();
   metrics_server_.reset();
+  statefulset_.reset();
+  daemonset_.reset();
+  job_.reset();
   deployment_.reset();
   replicaset_.reset();
   taint_eviction_.reset();
@@ -73,6 +76,14 @@ sim::Status Cluster::Start() {
   hpa_ = std::make_unique<controllers::HorizontalPodAutoscalerController>(
       sim_, *api_, client::EventRecorder(sink, "horizontal-pod-autoscaler"), *metrics_server_);
   hpa_->Start();
+  job_ = std::make_unique<controllers::JobController>(sim_, *api_, client::EventRecorder(sink, "job-controller"));
+  job_->Start();
+  daemonset_ = std::make_unique<controllers::DaemonSetController>(
+      sim_, *api_, client::EventRecorder(sink, "daemonset-controller"));
+  daemonset_->Start();
+  statefulset_ = std::make_unique<controllers::StatefulSetController>(
+      sim_, *api_, client::EventRecorder(sink, "statefulset-controller"));
+  statefulset_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -14,10 +14,13 @@
 #include <vector>
 
 #include "models/apiserver/api_server.h"
+#include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
 #include "models/controllers/horizontal_pod_autoscaler.h"
+#include "models/controllers/job.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
+#include "models/controllers/statefulset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/kubelet/kubelet.h"
@@ -98,6 +101,9 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::DeploymentController> deployment_;
   std::unique_ptr<metrics::MetricsServer> metrics_server_;  // metrics.k8s.io, read by the HPA
   std::unique_ptr<controllers::HorizontalPodAutoscalerController> hpa_;
+  std::unique_ptr<controllers::JobController> job_;
+  std::unique_ptr<controllers::DaemonSetController> daemonset_;
+  std::unique_ptr<controllers::StatefulSetController> statefulset_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

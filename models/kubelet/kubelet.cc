@@ -1,5 +1,7 @@
 #include "models/kubelet/kubelet.h"
 
+#include <charconv>
+
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
 
@@ -141,7 +143,21 @@ sim::Task Kubelet::PodWorker(std::string key, std::string uid) {
   auto done = std::static_pointer_cast<api::Pod>(pod->Clone());
   done->status.phase = api::kPodSucceeded;
   done->status.reason = "Completed";
-  for (const char* c : {"ContainersReady", "Ready"}) done->SetCondition(c, "False", sim_.Now(), "PodCompleted");
+  // Exit code from kubesim.io/exit-code (validated at load). Non-zero under restartPolicy Never
+  // ends the pod Failed, its containers terminated with reason Error (restarts: future work).
+  int32_t exit_code = 0;
+  if (auto a = pod->metadata.annotations.find(api::kExitCodeAnnotation); a != pod->metadata.annotations.end()) {
+    std::from_chars(a->second.data(), a->second.data() + a->second.size(), exit_code);
+  }
+  if (exit_code != 0 && pod->spec.restart_policy == "Never") {
+    done->status.phase = api::kPodFailed;
+    done->status.reason = "Error";
+    for (const auto& c : pod->spec.containers) {
+      done->status.container_statuses.push_back({c.name, 0, api::ContainerStateTerminated{exit_code, "Error", sim_.Now()}});
+    }
+  }
+  const char* why = done->status.phase == api::kPodFailed ? "PodFailed" : "PodCompleted";
+  for (const char* c : {"ContainersReady", "Ready"}) done->SetCondition(c, "False", sim_.Now(), why);
   WriteStatus(*done);
 }
 
