@@ -196,6 +196,8 @@ void Cluster::StopKubelet(const std::string& node) {
     ScenarioEvent("Warning", "FailedStopKubelet", "Node/" + node, "no kubelet runs for this node");
     return;
   }
+  // Recorded so the results can time the failure from the moment it happened (node_failures).
+  ScenarioEvent("Normal", "KubeletStopped", "Node/" + node, "the kubelet of " + node + " stopped");
   it->second->Stop();
 }
 
