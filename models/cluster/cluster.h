@@ -66,6 +66,8 @@ class Cluster : public scenario::ActionContext {
   apiserver::ApiServer& api_server() { return *api_; }
   scheduler::Scheduler& scheduler() { return *scheduler_; }
   const etcd::MvccStore& store() const { return store_; }
+  // Null before Start(); for tests that look at zone states.
+  const controllers::NodeLifecycleController* node_lifecycle() const { return node_lifecycle_.get(); }
 
   // ActionContext.
   void CreateObject(std::shared_ptr<api::Object> obj) override;

@@ -14,6 +14,19 @@ bool ObjectLoader::Defined(const std::string& kind, const std::string& ns, const
   return defined_.count(kind + "/" + ns + "/" + name) > 0;
 }
 
+std::vector<std::string> ObjectLoader::NodesLabelled(const api::StringMap& selector) const {
+  std::vector<std::string> out;
+  for (const auto& [name, labels] : node_labels_) {
+    bool match = true;
+    for (const auto& [k, v] : selector) {
+      auto it = labels.find(k);
+      match = match && it != labels.end() && it->second == v;
+    }
+    if (match) out.push_back(name);
+  }
+  return out;
+}
+
 sim::Status ObjectLoader::Add(const api::YamlNode& doc, bool register_names,
                               std::vector<std::shared_ptr<const api::Object>>* out) {
   if (++total_ > kMaxObjects) {
@@ -23,6 +36,7 @@ sim::Status ObjectLoader::Add(const api::YamlNode& doc, bool register_names,
   for (auto& w : decoded.warnings) warnings_.push_back(std::move(w));
   const api::Object& obj = *decoded.object;
   if (!api::IsSimulatedKind(obj.kind)) not_simulated_[obj.kind]++;
+  if (obj.kind == "Node") node_labels_[obj.metadata.name] = obj.metadata.labels;
   if (!obj.metadata.name.empty()) {
     std::string key = obj.kind + "/" + obj.metadata.namespace_ + "/" + obj.metadata.name;
     std::string here = doc.file() + ":" + std::to_string(doc.line());

@@ -30,6 +30,9 @@ class ObjectLoader {
                         std::vector<std::shared_ptr<const api::Object>>* out);
 
   bool Defined(const std::string& kind, const std::string& ns, const std::string& name) const;
+  // Names of the Nodes defined so far that carry every label of `selector` (matchLabels), in
+  // name order (for actions that address a whole zone or rack).
+  std::vector<std::string> NodesLabelled(const api::StringMap& selector) const;
   std::vector<std::string>& warnings() { return warnings_; }
   std::map<std::string, int>& not_simulated() { return not_simulated_; }
 
@@ -41,6 +44,7 @@ class ObjectLoader {
   std::map<std::string, std::string> defined_;  // "Kind/ns/name" → "file:line"
   std::vector<std::string> warnings_;
   std::map<std::string, int> not_simulated_;
+  std::map<std::string, api::StringMap> node_labels_;  // Node name → labels
   int64_t total_ = 0;
 };
 
