@@ -1,5 +1,6 @@
 #include "models/scenario/object_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace kubesim::scenario {
@@ -58,11 +59,27 @@ sim::Status ObjectLoader::LoadEntry(const api::YamlNode& entry, bool register_na
     KUBESIM_ASSIGN_OR_RETURN(std::string file, entry["file"].String());
     std::string path = Resolve(file);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return entry["file"].Error("file \"" + path + "\" does not exist or is not a regular file");
+    std::vector<std::string> files;
+    if (std::filesystem::is_directory(path, ec)) {
+      // A directory of manifests (kubectl apply -f DIR --recursive): every .yaml/.yml file below
+      // it, in path order so the result never depends on the file system's listing order.
+      std::filesystem::recursive_directory_iterator it(path, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::string ext = it->path().extension().string();
+        if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path().string());
+      }
+      if (ec) return entry["file"].Error("directory \"" + path + "\" cannot be read: " + ec.message());
+      if (files.empty()) return entry["file"].Error("directory \"" + path + "\" holds no .yaml or .yml file");
+      std::sort(files.begin(), files.end());
+    } else if (std::filesystem::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      return entry["file"].Error("file \"" + path + "\" does not exist or is not a regular file or directory");
     }
-    KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlFile(path));
-    for (const auto& doc : docs) KUBESIM_RETURN_IF_ERROR(Add(doc, register_names, out));
+    for (const auto& f : files) {
+      KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlFile(f));
+      for (const auto& doc : docs) KUBESIM_RETURN_IF_ERROR(Add(doc, register_names, out));
+    }
     return sim::Status::Ok();
   }
   if (entry.Has("inline")) {

@@ -1,6 +1,7 @@
 // ObjectLoader: turns a scenario's object entries into decoded Kubernetes objects.
 //
-// An entry is one of `file: PATH` (every document of a manifest file, relative to the scenario),
+// An entry is one of `file: PATH` (every document of a manifest file, relative to the scenario;
+// a directory means every .yaml/.yml file below it, in path order),
 // `inline: MANIFEST`, or `count: N` + `template: MANIFEST` (N copies with `{{i}}` = 0..N−1 in
 // every string). The loader remembers every object it produced (kind/namespace/name → where) so a
 // second definition is an error naming both places, and so actions can check what they refer to.
