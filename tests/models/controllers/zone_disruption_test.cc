@@ -128,6 +128,59 @@ TEST_CASE("Zone outage: FullDisruption taints at 0.1 per s, a large PartialDisru
   }
 }
 
+TEST_CASE("Entering PartialDisruption drains the zone's limiter if its bucket had no token", "[controller]") {
+  // One node of a 55-node zone fails and is tainted at once (the bucket's one token); 30 more fail
+  // 5 s later (one lease renewal later), putting the zone in PartialDisruption 5 s after that first taint. Upstream's
+  // SwapLimiter gives the new 0.01/s bucket no token because the old one had none (only 0.5
+  // refilled), so the next taint waits a full 100 s from the swap, not the 50 s the old
+  // bucket's half token would leave.
+  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 5m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: a, labels: {topology.kubernetes.io/zone: z}},
+               status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - count: 30
+      template: {apiVersion: v1, kind: Node, metadata: {name: "b{{i}}", labels: {topology.kubernetes.io/zone: z, rack: b}},
+                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - count: 24
+      template: {apiVersion: v1, kind: Node, metadata: {name: "c{{i}}", labels: {topology.kubernetes.io/zone: z}},
+                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: other, labels: {topology.kubernetes.io/zone: y}},
+               status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+  timeline:
+    - {at: 60s, stopKubelet: {node: a}}
+    - {at: 65s, stopKubelet: {selector: {rack: b}}}
+)", "drain.yaml");
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.Run();
+  report::RunResults r = c.Results();
+  std::optional<double> a_unknown, a_taint, b_unknown;
+  std::vector<double> b_taints;
+  for (const auto& f : r.node_failures) {
+    if (f.node == "a") {
+      a_unknown = f.unknown->ToSeconds();
+      a_taint = f.unreachable_no_execute->ToSeconds();
+    } else if (f.unreachable_no_execute) {
+      b_unknown = f.unknown->ToSeconds();
+      b_taints.push_back(f.unreachable_no_execute->ToSeconds());
+    }
+  }
+  REQUIRE(a_taint);
+  REQUIRE(b_unknown);
+  INFO("a Unknown " << *a_unknown << ", tainted " << *a_taint << "; b Unknown " << *b_unknown);
+  CHECK(*a_taint - *a_unknown <= 5.2);   // Normal zone, full bucket
+  CHECK(*b_unknown - *a_taint < 10.0);   // the swap comes while the old bucket is refilling
+  REQUIRE(b_taints.size() == 1);         // then one node per 100 s: only one by 5 m
+  const double swap = *b_unknown - 0.01;  // the pass that saw them Unknown (written 10 ms later)
+  CHECK(b_taints[0] - swap >= 100.0);
+  CHECK(b_taints[0] - swap <= 100.2);
+}
+
 TEST_CASE("When every zone is fully disrupted nothing is tainted NoExecute or evicted", "[controller]") {
   auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
