@@ -285,12 +285,26 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
 
   DecodeResult result;
   std::shared_ptr<Object> obj;
-  auto run = meta.annotations.find(kRunDurationAnnotation);
-  if (run != meta.annotations.end()) {
-    auto d = sim::ParseDuration(run->second);
-    YamlNode at = doc["metadata"]["annotations"][kRunDurationAnnotation];
+  // kubesim's scenario annotations (docs/kubelet.md) are checked where they are written, so the
+  // kubelet can rely on them.
+  for (const char* name : {kRunDurationAnnotation, kReadinessFailsAfterAnnotation, kLivenessFailsAfterAnnotation,
+                           kStartupSucceedsAfterAnnotation, kPreStopDurationAnnotation, kSigtermExitAfterAnnotation}) {
+    auto it = meta.annotations.find(name);
+    if (it == meta.annotations.end()) continue;
+    auto d = sim::ParseDuration(it->second);
+    YamlNode at = doc["metadata"]["annotations"][name];
     if (!d.ok()) return at.Error(d.status().message());
     if (*d < sim::Duration::Zero()) return at.Error("Invalid value: must not be negative");
+  }
+  if (auto it = meta.annotations.find(kExitCodeAnnotation); it != meta.annotations.end()) {
+    YamlNode at = doc["metadata"]["annotations"][kExitCodeAnnotation];
+    if (!ParseExitCode(it->second)) return at.Error("Invalid value: \"" + it->second + "\": must be an integer from 0 to 255");
+  }
+  if (auto it = meta.annotations.find(kMemoryUsageAnnotation); it != meta.annotations.end()) {
+    YamlNode at = doc["metadata"]["annotations"][kMemoryUsageAnnotation];
+    auto q = Quantity::Parse(it->second);
+    if (!q.ok()) return at.Error(q.status().message());
+    if (q->IsNegative()) return at.Error("Invalid value: must not be negative");
   }
   if (kind == "Pod") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));

@@ -190,6 +190,47 @@ StatusOr<std::vector<TopologySpreadConstraint>> DecodeTopologySpread(const YamlN
   return out;
 }
 
+// core/v1 Probe timing fields with upstream's defaults (SetDefaults_Probe) and validation
+// messages (ValidateProbe: non-negative values; liveness and startup probes need
+// successThreshold 1).
+StatusOr<Probe> DecodeProbe(const YamlNode& node, bool success_must_be_one) {
+  KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
+  Probe p;
+  struct Field {
+    const char* name;
+    int32_t* target;
+    int32_t min;
+  };
+  for (Field f : {Field{"initialDelaySeconds", &p.initial_delay_seconds, 0}, Field{"timeoutSeconds", &p.timeout_seconds, 1},
+                  Field{"periodSeconds", &p.period_seconds, 1}, Field{"successThreshold", &p.success_threshold, 1},
+                  Field{"failureThreshold", &p.failure_threshold, 1}}) {
+    if (!node[f.name].Defined()) continue;
+    KUBESIM_ASSIGN_OR_RETURN(int32_t v, node[f.name].Int32());
+    // Upstream defaulting turns an explicit 0 into the default for these fields.
+    if (v == 0 && f.min == 1) continue;
+    if (v < f.min) {
+      return node[f.name].Error("Invalid value: " + std::to_string(v) + ": must be greater than or equal to " +
+                                std::to_string(f.min));
+    }
+    *f.target = v;
+  }
+  if (success_must_be_one && p.success_threshold != 1) {
+    return node["successThreshold"].Error("Invalid value: " + std::to_string(p.success_threshold) + ": must be 1");
+  }
+  return p;
+}
+
+// The tag of an image reference (after the last ':' that follows the last '/'); empty if none.
+// A digest (@sha256:...) counts as a tag for the pull-policy default, as upstream.
+bool ImageHasTagOrDigest(const std::string& image, std::string* tag) {
+  if (image.find('@') != std::string::npos) return true;
+  size_t slash = image.rfind('/');
+  size_t colon = image.rfind(':');
+  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) return false;
+  *tag = image.substr(colon + 1);
+  return true;
+}
+
 Status DecodeContainer(const YamlNode& c, Container* out) {
   KUBESIM_RETURN_IF_ERROR(c.ExpectMap());
   if (!c["name"].Defined()) return c["name"].Error("Required value");
@@ -199,6 +240,37 @@ Status DecodeContainer(const YamlNode& c, Container* out) {
   }
   if (c["restartPolicy"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(out->restart_policy, c["restartPolicy"].String());
+  }
+  if (c["imagePullPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->image_pull_policy, c["imagePullPolicy"].String());
+    if (out->image_pull_policy != "Always" && out->image_pull_policy != "IfNotPresent" &&
+        out->image_pull_policy != "Never") {
+      return c["imagePullPolicy"].Error("Unsupported value: \"" + out->image_pull_policy +
+                                        "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"");
+    }
+  } else {
+    // SetDefaults_Container: Always for `:latest` or no tag, else IfNotPresent.
+    std::string tag;
+    bool tagged = ImageHasTagOrDigest(out->image, &tag);
+    out->image_pull_policy = (!tagged || tag == "latest") ? "Always" : "IfNotPresent";
+  }
+  if (c["readinessProbe"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->readiness_probe, DecodeProbe(c["readinessProbe"], false));
+  }
+  if (c["livenessProbe"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->liveness_probe, DecodeProbe(c["livenessProbe"], true));
+  }
+  if (c["startupProbe"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->startup_probe, DecodeProbe(c["startupProbe"], true));
+  }
+  YamlNode pre_stop = c["lifecycle"]["preStop"];
+  if (pre_stop.Defined()) {
+    out->has_pre_stop = true;
+    if (pre_stop["sleep"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(int64_t secs, pre_stop["sleep"]["seconds"].Int());
+      if (secs < 0) return pre_stop["sleep"]["seconds"].Error("Invalid value: must be greater than or equal to 0");
+      out->pre_stop_sleep_seconds = secs;
+    }
   }
   YamlNode res = c["resources"];
   KUBESIM_ASSIGN_OR_RETURN(out->requests, DecodeResources(res["requests"]));
