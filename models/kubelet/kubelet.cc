@@ -14,7 +14,10 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       node_name_(node_manifest_->metadata.name),
       config_(config),
       pods_(sim, api_, "Pod", apiserver::WatchOptions{0, node_name_}),
-      rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")) {}
+      rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")),
+      restart_rng_(sim.Stream("kubelet/" + node_name_ + "/container-restart")),
+      worker_rng_(sim.Stream("kubelet/" + node_name_ + "/pod-workers")),
+      backoff_(config_.container_backoff_initial, config_.container_backoff_max) {}
 
 Kubelet::~Kubelet() { *alive_ = false; }
 
@@ -108,50 +111,21 @@ std::shared_ptr<const api::Pod> Kubelet::CurrentPod(const std::string& key, cons
 void Kubelet::OnPod(const api::ObjectPtr& obj) {
   if (!running_) return;
   auto pod = api::As<api::Pod>(obj);
-  const std::string& uid = pod->metadata.uid;
+  if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
   if (pod->metadata.deletion_timestamp) {
+    if (PodRuntime* rt = Runtime(pod->metadata.uid)) StopPodContainers(*rt);
     FinishDeletion(*pod);
     return;
   }
-  if (pod->IsTerminal() || !workers_.insert(uid).second) return;
-  sim_.Spawn(PodWorker(api::NamespacedName(pod->metadata), uid));
-}
-
-sim::Task Kubelet::PodWorker(std::string key, std::string uid) {
-  std::weak_ptr<bool> alive = alive_;
-  co_await sim_.Sleep(config_.pod_start_latency.Sample(rng_));
-  if (!alive.lock() || !running_) co_return;
-  auto pod = CurrentPod(key, uid);
-  if (!pod || pod->metadata.deletion_timestamp) co_return;
-  auto running = std::static_pointer_cast<api::Pod>(pod->Clone());
-  running->status.phase = api::kPodRunning;
-  running->status.start_time = sim_.Now();
-  for (const char* c : {"Initialized", "ContainersReady", "Ready"}) running->SetCondition(c, "True", sim_.Now());
-  WriteStatus(*running);
-  recorder_.Event(sim_.Now(), *pod, "Normal", "Started", "Started container " +
-                                                             (pod->spec.containers.empty() ? std::string() : pod->spec.containers[0].name));
-  auto it = pod->metadata.annotations.find(api::kRunDurationAnnotation);
-  if (it == pod->metadata.annotations.end()) co_return;
-  // Validated when the scenario was loaded.
-  sim::Duration run = sim::ParseDuration(it->second).value();
-  co_await sim_.Sleep(run);
-  if (!alive.lock() || !running_) co_return;
-  pod = CurrentPod(key, uid);
-  if (!pod || pod->metadata.deletion_timestamp) co_return;
-  auto done = std::static_pointer_cast<api::Pod>(pod->Clone());
-  done->status.phase = api::kPodSucceeded;
-  done->status.reason = "Completed";
-  for (const char* c : {"ContainersReady", "Ready"}) done->SetCondition(c, "False", sim_.Now(), "PodCompleted");
-  WriteStatus(*done);
+  if (pod->IsTerminal() || Runtime(pod->metadata.uid) != nullptr) return;
+  AddPod(pod);
 }
 
 void Kubelet::OnPodGone(const api::ObjectPtr& obj) {
-  workers_.erase(obj->metadata.uid);
+  if (PodRuntime* rt = Runtime(obj->metadata.uid)) StopPodContainers(*rt);
+  runtimes_.erase(obj->metadata.uid);
+  backoff_.Forget(obj->metadata.uid + "/");
   deleting_.erase(obj->metadata.uid);
-}
-
-void Kubelet::WriteStatus(const api::Pod& pod) {
-  api_.UpdateStatus(std::static_pointer_cast<api::Pod>(pod.Clone()), nullptr);
 }
 
 void Kubelet::FinishDeletion(const api::Pod& pod) {

@@ -1,18 +1,29 @@
 // The kubelet of one node: registers its Node, renews its Lease, reports node status, and runs
 // the pods bound to it through their lifecycle, writing every change through the API server.
 //
-// Pod lifecycle (control-plane.md §5.3–5.4): Pending → (start latency) → Running with Ready=True
-// (no probes are modelled yet) → Succeeded after the run time in annotation
-// `kubesim.io/run-duration`, if any. A pod with a deletionTimestamp is stopped and then deleted
-// with grace period 0, as the kubelet's final delete. Stop() models a kubelet that stops talking
-// (process killed or node partitioned): no more lease renewals, status writes or deletes; the
-// control plane has to notice on its own.
+// Pod lifecycle (control-plane.md §5.3–5.6, docs/kubelet.md): Pending → (start latency) → the
+// pod's containers run. Each container runs for annotation `kubesim.io/run-duration` (forever if
+// unset) and then exits with `kubesim.io/exit-code` (default 0). The pod's restartPolicy decides
+// what follows, as upstream: Always restarts after any exit, OnFailure after a non-zero exit,
+// Never not at all; restarts go through CrashLoopBackOff (crash_loop_backoff.h). When no
+// container runs and none will restart, the pod is Succeeded (all exited 0) or Failed.
+// Readiness, liveness and startup probes (prober.cc) gate Ready and restart containers.
+//
+// A pod with a deletionTimestamp is stopped and then deleted with grace period 0, as the
+// kubelet's final delete. Stop() models a kubelet that stops talking (process killed or node
+// partitioned): no more lease renewals, status writes or deletes; the control plane has to notice
+// on its own.
+//
+// Files by upstream concept: kubelet.cc (registration, lease, node status, pod informer),
+// pod_workers.cc (syncPod: container starts, exits, restarts, status), prober.cc (probe workers),
+// crash_loop_backoff.cc (flowcontrol.Backoff).
 #pragma once
 
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "models/api/node.h"
 #include "models/api/pod.h"
@@ -20,6 +31,7 @@
 #include "models/apiserver/api_server.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/kubelet/crash_loop_backoff.h"
 #include "sim/simulation.h"
 #include "sim/task.h"
 
@@ -27,7 +39,8 @@ namespace kubesim::kubelet {
 
 struct KubeletConfig {
   // calibration.md §2.1 (kubemark, kubernetes/kubernetes #42000): run-after-schedule p50 200 ms,
-  // p99 731 ms for an image already present.
+  // p99 731 ms for an image already present. Also used for a container's restart (simplification:
+  // the sandbox already exists then, so a real restart is somewhat faster).
   apiserver::LatencyModel pod_start_latency{sim::Duration::Milliseconds(200), sim::Duration::Milliseconds(731)};
   // control-plane.md §0: nodeLeaseDurationSeconds 40, renewed every 0.25 × 40 = 10 s.
   int32_t node_lease_duration_seconds = 40;
@@ -35,6 +48,11 @@ struct KubeletConfig {
   // nodeStatusUpdateFrequency 10 s / nodeStatusReportFrequency 5 min.
   sim::Duration node_status_update_frequency = sim::Duration::Seconds(10);
   sim::Duration node_status_report_frequency = sim::Duration::Minutes(5);
+  // control-plane.md §5.6: containerBackOffPeriod 10 s, MaxContainerBackOff 300 s.
+  sim::Duration container_backoff_initial = sim::Duration::Seconds(10);
+  sim::Duration container_backoff_max = sim::Duration::Seconds(300);
+  // control-plane.md §5.3: a pod worker in back-off requeues after backOffPeriod 10 s × [1, 1.5).
+  sim::Duration pod_worker_backoff_period = sim::Duration::Seconds(10);
 };
 
 class Kubelet {
@@ -49,15 +67,68 @@ class Kubelet {
   const std::string& node_name() const { return node_name_; }
 
  private:
+  // One probe of one container (upstream prober `worker` plus its results cache entry).
+  struct ProbeState {
+    int32_t successes = 0;  // consecutive
+    int32_t failures = 0;   // consecutive
+    bool success = false;   // the settled result
+    bool on_hold = false;   // liveness/startup after a failure-triggered kill, until the next start
+  };
+  // What the container runtime knows of one container, plus the kubelet's view of it.
+  struct ContainerRuntime {
+    api::Container spec;
+    api::ContainerStatus status;  // as reported
+    bool running = false;
+    bool exited = false;     // has a terminated instance (status.state or last_state)
+    bool start_pending = false;
+    uint64_t instance = 0;   // bumped at every start and kill; stale timers compare it
+    sim::Time started_at;
+    sim::Time finished_at;
+    ProbeState readiness, liveness, startup;
+  };
+  struct PodRuntime {
+    std::string key, uid;
+    std::shared_ptr<const api::Pod> pod;  // last version seen
+    std::vector<ContainerRuntime> containers;
+    sim::Time worker_start;  // when the pod worker (and its probe workers) started
+    bool started = false;      // the first start happened
+    bool terminating = false;  // deletionTimestamp seen
+    bool terminal = false;     // Succeeded/Failed written
+    bool resync_scheduled = false;
+    // What the status manager last sent, so an unchanged status is not written again.
+    bool sent = false;
+    std::string sent_phase, sent_ready;
+    std::vector<api::ContainerStatus> sent_containers;
+  };
+
   void Register();
   void RenewLease();
   void SyncNodeStatus();
   void OnPod(const api::ObjectPtr& obj);
   void OnPodGone(const api::ObjectPtr& obj);
-  sim::Task PodWorker(std::string key, std::string uid);
-  void WriteStatus(const api::Pod& pod);
   void FinishDeletion(const api::Pod& pod);
   std::shared_ptr<const api::Pod> CurrentPod(const std::string& key, const std::string& uid) const;
+  template <typename F>
+  void AfterAlive(sim::Duration d, F f);
+
+  // pod_workers.cc
+  void AddPod(const std::shared_ptr<const api::Pod>& pod);
+  void StartPod(const std::string& uid);
+  void StartContainer(PodRuntime& rt, size_t idx);
+  void ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code);
+  void KillContainer(PodRuntime& rt, size_t idx, const std::string& reason_message);
+  void SyncPod(const std::string& uid);
+  void StopPodContainers(PodRuntime& rt);
+  void WriteStatus(PodRuntime& rt);
+  std::string ComputePhase(const PodRuntime& rt) const;
+  PodRuntime* Runtime(const std::string& uid);
+  std::string BackoffKey(const PodRuntime& rt, size_t idx) const;
+
+  // prober.cc
+  void StartProbeWorkers(PodRuntime& rt, size_t idx);
+  void ProbeTick(const std::string& uid, size_t idx, int kind);
+  bool RunProbe(PodRuntime& rt, size_t idx, int kind);
+  bool ContainerReady(const ContainerRuntime& c) const;
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
@@ -66,13 +137,25 @@ class Kubelet {
   std::string node_name_;
   KubeletConfig config_;
   client::Informer pods_;
-  sim::Rng& rng_;
+  sim::Rng& rng_;            // first start of a pod (kubelet/<node>/pod-start)
+  sim::Rng& restart_rng_;    // container restarts (kubelet/<node>/container-restart)
+  sim::Rng& worker_rng_;     // pod worker requeue jitter (kubelet/<node>/pod-workers)
   bool running_ = false;
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
-  std::set<std::string> workers_;   // uids of pods whose worker was started
+  CrashLoopBackoff backoff_;
+  std::map<std::string, std::unique_ptr<PodRuntime>> runtimes_;  // by uid
   std::set<std::string> deleting_;  // uids whose final delete was sent
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
+
+template <typename F>
+void Kubelet::AfterAlive(sim::Duration d, F f) {
+  std::weak_ptr<bool> alive = alive_;
+  sim_.After(d, [this, alive, f = std::move(f)]() mutable {
+    if (!alive.lock() || !running_) return;
+    f();
+  });
+}
 
 }  // namespace kubesim::kubelet

@@ -1,0 +1,285 @@
+// The kubelet's pod workers (upstream pkg/kubelet/pod_workers.go and kuberuntime's SyncPod /
+// computePodActions): start a pod's containers, notice their exits, restart them as the pod's
+// restartPolicy says through CrashLoopBackOff, and turn the runtime's view into the pod status
+// the status manager writes (generateAPIPodStatus, getPhase).
+//
+// Simplifications (docs/fidelity.md): PLEG notices an exit at once (upstream: within the 1 s
+// relist); the regular containers start together; a restart takes the same start latency as the
+// pod's first start; status writes are unconditional updates of the whole status, sent only when
+// the status changed (the status manager's PATCH).
+#include <string>
+
+#include "models/api/kinds.h"
+#include "models/api/pod.h"
+#include "models/kubelet/kubelet.h"
+
+namespace kubesim::kubelet {
+namespace {
+
+// Go's time.Duration.String() for whole seconds, as the CrashLoopBackOff message prints it.
+std::string GoDuration(sim::Duration d) {
+  int64_t s = d.nanos() / 1'000'000'000;
+  if (s < 60) return std::to_string(s) + "s";
+  std::string out;
+  if (s >= 3600) out = std::to_string(s / 3600) + "h";
+  return out + std::to_string((s % 3600) / 60) + "m" + std::to_string(s % 60) + "s";
+}
+
+// Upstream format.Pod: name_namespace(uid).
+std::string FormatPod(const api::Pod& pod) {
+  return pod.metadata.name + "_" + pod.metadata.namespace_ + "(" + pod.metadata.uid + ")";
+}
+
+// Upstream kubecontainer.ShouldContainerBeRestarted, for a container that has exited.
+bool ShouldRestart(const std::string& policy, int32_t exit_code) {
+  if (policy == "Never") return false;
+  if (policy == "OnFailure") return exit_code != 0;
+  return true;  // Always: also after a successful exit
+}
+
+int32_t LastExitCode(const api::ContainerStatus& s) {
+  if (s.state.kind == api::ContainerState::Kind::kTerminated) return s.state.terminated.exit_code;
+  return s.last_state.terminated.exit_code;
+}
+
+}  // namespace
+
+Kubelet::PodRuntime* Kubelet::Runtime(const std::string& uid) {
+  auto it = runtimes_.find(uid);
+  return it == runtimes_.end() ? nullptr : it->second.get();
+}
+
+std::string Kubelet::BackoffKey(const PodRuntime& rt, size_t idx) const {
+  // Upstream keys by pod name, namespace, uid, container name and spec hash; the uid prefix lets
+  // a deleted pod's entries be dropped together.
+  return rt.uid + "/" + rt.containers[idx].spec.name;
+}
+
+void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
+  auto rt = std::make_unique<PodRuntime>();
+  rt->key = api::NamespacedName(pod->metadata);
+  rt->uid = pod->metadata.uid;
+  rt->pod = pod;
+  rt->worker_start = sim_.Now();
+  for (const auto& spec : pod->spec.containers) {
+    ContainerRuntime c;
+    c.spec = spec;
+    c.status.name = spec.name;
+    c.status.image = spec.image;
+    c.status.state.kind = api::ContainerState::Kind::kWaiting;
+    c.status.state.waiting_reason = "ContainerCreating";
+    c.status.started = false;
+    rt->containers.push_back(std::move(c));
+  }
+  std::string uid = rt->uid;
+  runtimes_[uid] = std::move(rt);
+  // Probe workers start when the pod is admitted (prober manager AddPod), before its containers.
+  for (size_t i = 0; i < runtimes_[uid]->containers.size(); ++i) StartProbeWorkers(*runtimes_[uid], i);
+  AfterAlive(config_.pod_start_latency.Sample(rng_), [this, uid]() { StartPod(uid); });
+}
+
+void Kubelet::StartPod(const std::string& uid) {
+  PodRuntime* rt = Runtime(uid);
+  if (rt == nullptr || rt->terminating || !CurrentPod(rt->key, uid)) return;
+  rt->started = true;
+  for (size_t i = 0; i < rt->containers.size(); ++i) StartContainer(*rt, i);
+  WriteStatus(*rt);
+}
+
+void Kubelet::StartContainer(PodRuntime& rt, size_t idx) {
+  ContainerRuntime& c = rt.containers[idx];
+  if (c.exited) {
+    // A new instance of an exited container: the runtime counts attempts, and the previous
+    // termination becomes lastState.
+    ++c.status.restart_count;
+    if (c.status.state.kind == api::ContainerState::Kind::kTerminated) c.status.last_state = c.status.state;
+  }
+  c.running = true;
+  c.start_pending = false;
+  ++c.instance;
+  c.started_at = sim_.Now();
+  c.status.state = api::ContainerState{};
+  c.status.state.kind = api::ContainerState::Kind::kRunning;
+  c.status.state.running_started_at = sim_.Now();
+  // The probe results belong to the container instance (results are keyed by container ID):
+  // readiness starts as failure, liveness as success, startup as not yet started.
+  c.readiness = ProbeState{};
+  c.liveness = ProbeState{};
+  c.liveness.success = true;
+  c.startup = ProbeState{};
+  c.status.started = !c.spec.startup_probe.has_value();
+  recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Started", "Started container " + c.spec.name);
+
+  const auto& ann = rt.pod->metadata.annotations;
+  auto run = ann.find(api::kRunDurationAnnotation);
+  if (run != ann.end()) {
+    // Validated when the scenario was loaded; a pod template's value that does not parse is
+    // treated as unset rather than crashing the run.
+    auto d = sim::ParseDuration(run->second);
+    if (d.ok() && *d >= sim::Duration::Zero()) {
+      int32_t code = 0;
+      if (auto e = ann.find(api::kExitCodeAnnotation); e != ann.end()) code = api::ParseExitCode(e->second).value_or(0);
+      std::string uid = rt.uid;
+      uint64_t instance = c.instance;
+      AfterAlive(*d, [this, uid, idx, instance, code]() { ContainerExited(uid, idx, instance, code); });
+    }
+  }
+  // The status sync right after a start triggers a readiness probe at once (prober manager
+  // UpdatePodStatus manualTriggerCh), so a container whose probe passes is Ready without waiting
+  // for the first period.
+  if (c.spec.readiness_probe && c.status.started.value_or(true)) RunProbe(rt, idx, 0);
+  c.status.ready = ContainerReady(c);
+}
+
+void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code) {
+  PodRuntime* rt = Runtime(uid);
+  if (rt == nullptr || rt->terminating || rt->terminal) return;
+  ContainerRuntime& c = rt->containers[idx];
+  if (c.instance != instance || !c.running) return;
+  c.running = false;
+  c.exited = true;
+  c.finished_at = sim_.Now();
+  ++c.instance;
+  api::ContainerState st;
+  st.kind = api::ContainerState::Kind::kTerminated;
+  st.terminated.exit_code = exit_code;
+  // The runtime's reason (containerd/CRI-O): Completed for exit 0, Error otherwise.
+  st.terminated.reason = exit_code == 0 ? "Completed" : "Error";
+  st.terminated.started_at = c.started_at;
+  st.terminated.finished_at = sim_.Now();
+  c.status.state = st;
+  c.status.ready = false;
+  c.status.started = false;
+  SyncPod(uid);
+}
+
+void Kubelet::KillContainer(PodRuntime& rt, size_t idx, const std::string& reason_message) {
+  ContainerRuntime& c = rt.containers[idx];
+  if (!c.running) return;
+  recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Killing", reason_message);
+  // The process dies on SIGTERM at once (graceful termination, with preStop hooks, is item 4 of
+  // docs/kubelet.md): exit code 128 + SIGTERM.
+  ContainerExited(rt.uid, idx, c.instance, 143);
+}
+
+void Kubelet::SyncPod(const std::string& uid) {
+  PodRuntime* rt = Runtime(uid);
+  if (rt == nullptr || rt->terminating || rt->terminal || !rt->started) return;
+  bool in_backoff = false;
+  const std::string& policy = rt->pod->spec.restart_policy;
+  for (size_t i = 0; i < rt->containers.size(); ++i) {
+    ContainerRuntime& c = rt->containers[i];
+    if (c.running || c.start_pending || !c.exited) continue;
+    if (!ShouldRestart(policy, LastExitCode(c.status))) continue;
+    std::string key = BackoffKey(*rt, i);
+    if (backoff_.IsInBackOffSince(key, c.finished_at, sim_.Now())) {
+      // kuberuntime doBackOff: the start fails with ErrCrashLoopBackOff, which the status shows
+      // as Waiting (from the reason cache) with the termination as lastState.
+      if (c.status.state.kind == api::ContainerState::Kind::kTerminated) c.status.last_state = c.status.state;
+      c.status.state = api::ContainerState{};
+      c.status.state.kind = api::ContainerState::Kind::kWaiting;
+      c.status.state.waiting_reason = "CrashLoopBackOff";
+      c.status.state.waiting_message = "back-off " + GoDuration(backoff_.Get(key)) + " restarting failed container=" +
+                                       c.spec.name + " pod=" + FormatPod(*rt->pod);
+      recorder_.Event(sim_.Now(), *rt->pod, "Warning", "BackOff",
+                      "Back-off restarting failed container " + c.spec.name + " in pod " + FormatPod(*rt->pod));
+      in_backoff = true;
+      continue;
+    }
+    backoff_.Next(key, sim_.Now());
+    c.start_pending = true;
+    AfterAlive(config_.pod_start_latency.Sample(restart_rng_), [this, uid, i]() {
+      PodRuntime* r = Runtime(uid);
+      if (r == nullptr || r->terminating || r->terminal || !r->containers[i].start_pending) return;
+      StartContainer(*r, i);
+      WriteStatus(*r);
+    });
+  }
+  if (in_backoff && !rt->resync_scheduled) {
+    // The pod worker requeues after an error at backOffPeriod × [1, 1.5) (pod_workers.go,
+    // workerBackOffPeriodJitterFactor 0.5): restarts happen at the first sync after the back-off
+    // expired, so observed delays are quantised (control-plane.md §5.6).
+    rt->resync_scheduled = true;
+    sim::Duration base = config_.pod_worker_backoff_period;
+    sim::Duration jitter = sim::Duration::Nanoseconds(
+        static_cast<int64_t>(worker_rng_.UniformInt(static_cast<uint64_t>(base.nanos() / 2) + 1)));
+    AfterAlive(base + jitter, [this, uid]() {
+      PodRuntime* r = Runtime(uid);
+      if (r == nullptr) return;
+      r->resync_scheduled = false;
+      SyncPod(uid);
+    });
+  }
+  std::string phase = ComputePhase(*rt);
+  if (phase == api::kPodSucceeded || phase == api::kPodFailed) rt->terminal = true;
+  WriteStatus(*rt);
+}
+
+void Kubelet::StopPodContainers(PodRuntime& rt) {
+  // Deletion: every pending exit, restart and probe of the pod is void from now on.
+  rt.terminating = true;
+  for (auto& c : rt.containers) {
+    ++c.instance;
+    c.start_pending = false;
+  }
+}
+
+std::string Kubelet::ComputePhase(const PodRuntime& rt) const {
+  // Upstream getPhase for regular containers.
+  int waiting = 0, running = 0, stopped = 0, succeeded = 0;
+  for (const auto& c : rt.containers) {
+    if (c.running) {
+      ++running;
+    } else if (c.exited) {
+      ++stopped;
+      if (LastExitCode(c.status) == 0) ++succeeded;
+    } else {
+      ++waiting;
+    }
+  }
+  if (waiting > 0) return api::kPodPending;
+  if (running > 0) return api::kPodRunning;
+  const std::string& policy = rt.pod->spec.restart_policy;
+  if (policy == "Always") return api::kPodRunning;
+  if (stopped == succeeded) return api::kPodSucceeded;
+  if (policy == "Never") return api::kPodFailed;
+  return api::kPodRunning;  // OnFailure: the failed ones restart
+}
+
+void Kubelet::WriteStatus(PodRuntime& rt) {
+  auto current = CurrentPod(rt.key, rt.uid);
+  if (!current) return;
+  auto pod = std::static_pointer_cast<api::Pod>(current->Clone());
+  api::PodStatus& s = pod->status;
+  s.phase = ComputePhase(rt);
+  if (rt.started && !s.start_time) s.start_time = sim_.Now();
+  s.container_statuses.clear();
+  std::string unready;
+  for (auto& c : rt.containers) {
+    c.status.ready = ContainerReady(c);
+    s.container_statuses.push_back(c.status);
+    if (!c.status.ready) unready += (unready.empty() ? "" : " ") + c.spec.name;
+  }
+  if (rt.started) pod->SetCondition("Initialized", "True", sim_.Now());
+  bool terminal = s.phase == api::kPodSucceeded || s.phase == api::kPodFailed;
+  if (terminal) {
+    // GeneratePodReadyCondition: a terminal pod is not ready, whatever its containers did.
+    for (const char* c : {"ContainersReady", "Ready"}) pod->SetCondition(c, "False", sim_.Now(), "PodCompleted");
+  } else if (unready.empty()) {
+    for (const char* c : {"ContainersReady", "Ready"}) pod->SetCondition(c, "True", sim_.Now());
+  } else {
+    for (const char* c : {"ContainersReady", "Ready"}) {
+      pod->SetCondition(c, "False", sim_.Now(), "ContainersNotReady", "containers with unready status: [" + unready + "]");
+    }
+  }
+  // The status manager sends nothing when the status did not change.
+  std::string ready = pod->FindCondition("Ready")->status;
+  if (rt.sent && rt.sent_phase == s.phase && rt.sent_ready == ready && rt.sent_containers == s.container_statuses) return;
+  rt.sent = true;
+  rt.sent_phase = s.phase;
+  rt.sent_ready = ready;
+  rt.sent_containers = s.container_statuses;
+  api_.UpdateStatus(pod, nullptr);
+}
+
+}  // namespace kubesim::kubelet

@@ -1,0 +1,238 @@
+// The kubelet through a whole cluster run: container exits and restartPolicy, CrashLoopBackOff
+// timing (control-plane.md §5.6), container statuses, and probes. Latencies are fixed so that
+// times can be checked against upstream defaults.
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "models/api/kinds.h"
+#include "models/api/pod.h"
+#include "models/cluster/cluster.h"
+#include "models/scenario/scenario.h"
+#include "tests/support/temp_dir.h"
+
+namespace kubesim::kubelet {
+namespace {
+
+using sim::Duration;
+using sim::Time;
+
+// One node n0 and the given pod documents (YAML flow maps, bound to n0 by spec.nodeName).
+std::string Scenario(const std::string& duration, const std::vector<std::string>& pods) {
+  std::string s = R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: kubelet}
+spec:
+  duration: )" + duration + R"(
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  kubelet: {podStartLatency: 500ms}
+  objects:
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
+)";
+  for (const auto& p : pods) s += "    - inline: " + p + "\n";
+  return s;
+}
+
+struct Run {
+  testing::TempDir dir;
+  scenario::Scenario sc;
+  std::unique_ptr<cluster::Cluster> c;
+
+  explicit Run(const std::string& yaml) {
+    auto loaded = scenario::LoadScenario(dir.Write("s.yaml", yaml));
+    INFO((loaded.ok() ? "" : loaded.status().message()));
+    REQUIRE(loaded.ok());
+    sc = std::move(loaded).value();
+    c = std::make_unique<cluster::Cluster>(sc);
+    REQUIRE(c->Start().ok());
+  }
+  void Until(Duration d) { c->RunUntil(Time::Zero() + d); }
+  std::shared_ptr<const api::Pod> Pod(const std::string& name) {
+    return api::As<api::Pod>(c->store().Get("/registry/pods/default/" + name));
+  }
+  // Times (since t = 0) of the pod's events with this reason.
+  std::vector<Duration> EventTimes(const std::string& reason) {
+    std::vector<Duration> out;
+    for (const auto& e : c->Results().events) {
+      if (e.reason == reason && e.source == "kubelet/n0") out.push_back(e.time - Time::Zero());
+    }
+    return out;
+  }
+  std::vector<std::string> EventMessages(const std::string& reason) {
+    std::vector<std::string> out;
+    for (const auto& e : c->Results().events) {
+      if (e.reason == reason && e.source == "kubelet/n0") out.push_back(e.message);
+    }
+    return out;
+  }
+};
+
+std::string ReadyStatus(const api::Pod& pod) {
+  const api::PodCondition* c = pod.FindCondition("Ready");
+  return c ? c->status : "";
+}
+
+TEST_CASE("Exit codes and restartPolicy decide the pod phase as upstream getPhase", "[kubelet]") {
+  Run run(Scenario("2m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: never-fail, annotations: {kubesim.io/run-duration: 10s, kubesim.io/exit-code: "3"}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}})",
+      R"({apiVersion: v1, kind: Pod, metadata: {name: never-ok, annotations: {kubesim.io/run-duration: 10s}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}})",
+      R"({apiVersion: v1, kind: Pod, metadata: {name: onfailure-ok, annotations: {kubesim.io/run-duration: 10s, kubesim.io/exit-code: "0"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, image: busybox:1.36}]}})",
+      R"({apiVersion: v1, kind: Pod, metadata: {name: always-ok, annotations: {kubesim.io/run-duration: 10s}}, spec: {nodeName: n0, containers: [{name: c, image: busybox:1.36}]}})",
+  }));
+  run.Until(Duration::Seconds(30));
+  auto failed = run.Pod("never-fail");
+  REQUIRE(failed);
+  CHECK(failed->status.phase == "Failed");
+  REQUIRE(failed->status.container_statuses.size() == 1);
+  const api::ContainerStatus& fs = failed->status.container_statuses[0];
+  CHECK(fs.state.kind == api::ContainerState::Kind::kTerminated);
+  CHECK(fs.state.terminated.exit_code == 3);
+  CHECK(fs.state.terminated.reason == "Error");
+  CHECK(fs.restart_count == 0);
+  CHECK_FALSE(fs.ready);
+  CHECK(failed->FindCondition("Ready")->reason == "PodCompleted");
+
+  CHECK(run.Pod("never-ok")->status.phase == "Succeeded");
+  CHECK(run.Pod("never-ok")->status.container_statuses[0].state.terminated.reason == "Completed");
+  CHECK(run.Pod("onfailure-ok")->status.phase == "Succeeded");
+
+  // Always restarts after a successful exit too: the pod stays Running, the container counts it.
+  auto always = run.Pod("always-ok");
+  CHECK(always->status.phase == "Running");
+  const api::ContainerStatus& as = always->status.container_statuses[0];
+  CHECK(as.restart_count >= 1);
+  CHECK(as.last_state.kind == api::ContainerState::Kind::kTerminated);
+  CHECK(as.last_state.terminated.reason == "Completed");
+  CHECK(as.last_state.terminated.exit_code == 0);
+}
+
+TEST_CASE("CrashLoopBackOff: immediate first restart, then 10 s doubling to 5 min", "[kubelet]") {
+  Run run(Scenario("40m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: crash, annotations: {kubesim.io/run-duration: 1s, kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, image: busybox:1.36}]}})",
+  }));
+  // While the container waits out its back-off: Waiting/CrashLoopBackOff, lastState the failure,
+  // Ready False, phase Running. The first exit is at ~1.5 s, the immediate restart at ~2 s, the
+  // second exit at ~3 s, then 10 s of back-off.
+  run.Until(Duration::Seconds(8));
+  auto pod = run.Pod("crash");
+  REQUIRE(pod);
+  REQUIRE(pod->status.container_statuses.size() == 1);
+  const api::ContainerStatus& s = pod->status.container_statuses[0];
+  CHECK(pod->status.phase == "Running");
+  CHECK(ReadyStatus(*pod) == "False");
+  CHECK(s.restart_count == 1);
+  CHECK_FALSE(s.ready);
+  CHECK(s.state.kind == api::ContainerState::Kind::kWaiting);
+  CHECK(s.state.waiting_reason == "CrashLoopBackOff");
+  CHECK_THAT(s.state.waiting_message, Catch::StartsWith("back-off 10s restarting failed container=c pod=crash_default("));
+  CHECK(s.last_state.kind == api::ContainerState::Kind::kTerminated);
+  CHECK(s.last_state.terminated.exit_code == 1);
+  CHECK(s.last_state.terminated.reason == "Error");
+  auto backoffs = run.EventMessages("BackOff");
+  REQUIRE_FALSE(backoffs.empty());
+  CHECK_THAT(backoffs[0], Catch::StartsWith("Back-off restarting failed container c in pod crash_default("));
+
+  run.Until(Duration::Minutes(40));
+  std::vector<Duration> starts = run.EventTimes("Started");
+  REQUIRE(starts.size() >= 10);
+  // Gap between starts = 1 s of running + the back-off wait + 500 ms start latency. The wait is
+  // the back-off rounded up to the pod worker's next sync, which comes every 10 s × [1, 1.5).
+  const int64_t expected[] = {0, 10, 20, 40, 80, 160, 300, 300, 300};
+  for (size_t i = 0; i < 9; ++i) {
+    INFO("restart " << i + 1);
+    Duration wait = starts[i + 1] - starts[i] - Duration::Milliseconds(1500);
+    CHECK(wait >= Duration::Seconds(expected[i]));
+    CHECK(wait < Duration::Seconds(expected[i] == 0 ? 1 : expected[i] + 15));
+  }
+  auto later = run.Pod("crash");
+  CHECK(later->status.container_statuses[0].restart_count == static_cast<int32_t>(starts.size()) - 1);
+}
+
+TEST_CASE("CrashLoopBackOff resets after the container ran 10 minutes", "[kubelet]") {
+  // Exits after 11 min: the back-off entry, last updated at the previous start, has expired
+  // (finish − lastUpdate > 2 × 300 s), so every restart is immediate. After 9 min it has not.
+  Run run(Scenario("45m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: long, annotations: {kubesim.io/run-duration: 11m, kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: Always, containers: [{name: c, image: busybox:1.36}]}})",
+      R"({apiVersion: v1, kind: Pod, metadata: {name: short, annotations: {kubesim.io/run-duration: 9m, kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: Always, containers: [{name: c, image: busybox:1.36}]}})",
+  }));
+  run.Until(Duration::Minutes(45));
+  CHECK(run.Pod("long")->status.container_statuses[0].restart_count == 4);  // 11, 22, 33, 44 min
+  auto short_pod = run.Pod("short");
+  // 9 min, immediate; 18 min, then 10 s back-off; 27 min, 20 s; 36 min, 40 s; the fifth exit
+  // comes after 45 min.
+  CHECK(short_pod->status.container_statuses[0].restart_count == 4);
+  int backoff_for_short = 0;
+  for (const auto& e : run.c->Results().events) {
+    if (e.reason == "BackOff" && e.object == "Pod/default/short") ++backoff_for_short;
+    CHECK_FALSE((e.reason == "BackOff" && e.object == "Pod/default/long"));
+  }
+  CHECK(backoff_for_short >= 3);
+}
+
+TEST_CASE("Readiness probe: Ready at start, False after failureThreshold failures, container kept", "[kubelet]") {
+  Run run(Scenario("2m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/readiness-fails-after: 30s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}}]}})",
+  }));
+  // The probe runs at once after the start (~0.5 s) and passes.
+  run.Until(Duration::Seconds(2));
+  CHECK(ReadyStatus(*run.Pod("web")) == "True");
+  // Probes tick every 5 s from admission (~5 ms); from 30.5 s they fail: at ~35, ~40 and ~45 s.
+  // The third failure (failureThreshold 3) makes the pod unready.
+  run.Until(Duration::Seconds(44));
+  CHECK(ReadyStatus(*run.Pod("web")) == "True");
+  CHECK(run.EventTimes("Unhealthy").size() == 2);
+  run.Until(Duration::Seconds(46));
+  auto pod = run.Pod("web");
+  CHECK(ReadyStatus(*pod) == "False");
+  CHECK(pod->FindCondition("Ready")->reason == "ContainersNotReady");
+  CHECK(pod->FindCondition("Ready")->message == "containers with unready status: [c]");
+  CHECK(pod->status.container_statuses[0].state.kind == api::ContainerState::Kind::kRunning);
+  CHECK(pod->status.container_statuses[0].restart_count == 0);
+  CHECK(run.EventMessages("Unhealthy")[0] == "Readiness probe failed: connection refused (kubesim scenario)");
+}
+
+TEST_CASE("Liveness probe: defaults period 10 s and threshold 3, failure restarts the container", "[kubelet]") {
+  Run run(Scenario("3m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/liveness-fails-after: 20s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, livenessProbe: {tcpSocket: {port: 80}}}]}})",
+  }));
+  // Ticks at ~10, 20, 30, 40, 50 s; from 20.5 s the probe fails: 30, 40, 50 → killed at ~50 s.
+  run.Until(Duration::Seconds(49));
+  CHECK(run.EventTimes("Killing").empty());
+  run.Until(Duration::Seconds(52));
+  std::vector<Duration> kills = run.EventTimes("Killing");
+  REQUIRE(kills.size() == 1);
+  CHECK(kills[0] >= Duration::Seconds(50));
+  CHECK(kills[0] < Duration::Seconds(51));
+  CHECK(run.EventMessages("Killing")[0] == "Container c failed liveness probe, will be restarted");
+  CHECK(run.EventMessages("Unhealthy").size() == 3);
+  CHECK(run.EventMessages("Unhealthy")[0] == "Liveness probe failed: connection refused (kubesim scenario)");
+  auto pod = run.Pod("web");
+  const api::ContainerStatus& s = pod->status.container_statuses[0];
+  CHECK(s.restart_count == 1);  // the first restart is immediate
+  CHECK(s.state.kind == api::ContainerState::Kind::kRunning);
+  CHECK(s.last_state.terminated.exit_code == 143);
+  // The second instance fails from ~71 s: killed at ~100 s, then 10 s of CrashLoopBackOff.
+  run.Until(Duration::Seconds(105));
+  CHECK(run.EventTimes("Killing").size() == 2);
+  CHECK(run.Pod("web")->status.container_statuses[0].state.waiting_reason == "CrashLoopBackOff");
+}
+
+TEST_CASE("Startup probe holds readiness back until it passes, and kills after its threshold", "[kubelet]") {
+  Run run(Scenario("2m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: slow, annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, containers: [{name: c, image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 5}, readinessProbe: {exec: {command: [true]}}}]}})",
+      R"({apiVersion: v1, kind: Pod, metadata: {name: stuck, annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 2}}]}})",
+  }));
+  // Startup ticks at ~10 and ~20 s fail, ~30 s passes; readiness runs at once then.
+  run.Until(Duration::Seconds(29));
+  CHECK(ReadyStatus(*run.Pod("slow")) == "False");
+  CHECK(run.Pod("slow")->status.container_statuses[0].started == false);
+  // stuck: two failures (~10, ~20 s) reach its threshold: killed, and with Never the pod fails.
+  CHECK(run.Pod("stuck")->status.phase == "Failed");
+  run.Until(Duration::Seconds(31));
+  CHECK(ReadyStatus(*run.Pod("slow")) == "True");
+  CHECK(run.Pod("slow")->status.container_statuses[0].started == true);
+  CHECK(run.Pod("slow")->status.container_statuses[0].restart_count == 0);
+}
+
+}  // namespace
+}  // namespace kubesim::kubelet
