@@ -17,7 +17,9 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")),
       restart_rng_(sim.Stream("kubelet/" + node_name_ + "/container-restart")),
       worker_rng_(sim.Stream("kubelet/" + node_name_ + "/pod-workers")),
-      backoff_(config_.container_backoff_initial, config_.container_backoff_max) {}
+      backoff_(config_.container_backoff_initial, config_.container_backoff_max),
+      images_(std::make_unique<ImageManager>(sim, config_.images, node_manifest_->status.images)),
+      reported_images_(images_->generation()) {}
 
 Kubelet::~Kubelet() { *alive_ = false; }
 
@@ -90,12 +92,15 @@ void Kubelet::SyncNodeStatus() {
   if (!running_) return;
   std::weak_ptr<bool> alive = alive_;
   // Status is recomputed every update period but written only when it changed or the report
-  // period passed; nothing in the node's status changes yet, so it is the report period that counts.
-  if (sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
+  // period passed (nodeStatusReportFrequency). What changes here is the image list after pulls.
+  bool changed = images_->generation() != reported_images_;
+  if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
     node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+    node->status.images = images_->NodeImages();
     api_.UpdateStatus(node, nullptr);
     last_status_report_ = sim_.Now();
+    reported_images_ = images_->generation();
   }
   sim_.After(config_.node_status_update_frequency, [this, alive]() {
     if (alive.lock()) SyncNodeStatus();

@@ -16,7 +16,7 @@
 //
 // Files by upstream concept: kubelet.cc (registration, lease, node status, pod informer),
 // pod_workers.cc (syncPod: container starts, exits, restarts, status), prober.cc (probe workers),
-// crash_loop_backoff.cc (flowcontrol.Backoff).
+// crash_loop_backoff.cc (flowcontrol.Backoff), image_manager.cc (image cache and serial puller).
 #pragma once
 
 #include <map>
@@ -32,6 +32,7 @@
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/kubelet/crash_loop_backoff.h"
+#include "models/kubelet/image_manager.h"
 #include "sim/simulation.h"
 #include "sim/task.h"
 
@@ -53,6 +54,7 @@ struct KubeletConfig {
   sim::Duration container_backoff_max = sim::Duration::Seconds(300);
   // control-plane.md §5.3: a pod worker in back-off requeues after backOffPeriod 10 s × [1, 1.5).
   sim::Duration pod_worker_backoff_period = sim::Duration::Seconds(10);
+  ImageConfig images;
 };
 
 class Kubelet {
@@ -95,6 +97,8 @@ class Kubelet {
     bool terminating = false;  // deletionTimestamp seen
     bool terminal = false;     // Succeeded/Failed written
     bool resync_scheduled = false;
+    int images_pending = 0;    // image pulls the first start waits for
+    bool image_error = false;  // ErrImageNeverPull: the pod stays Pending
     // What the status manager last sent, so an unchanged status is not written again.
     bool sent = false;
     std::string sent_phase, sent_ready;
@@ -113,6 +117,7 @@ class Kubelet {
 
   // pod_workers.cc
   void AddPod(const std::shared_ptr<const api::Pod>& pod);
+  void PullImages(PodRuntime& rt, sim::Duration start_latency);
   void StartPod(const std::string& uid);
   void StartContainer(PodRuntime& rt, size_t idx);
   void ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code);
@@ -144,6 +149,8 @@ class Kubelet {
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
   CrashLoopBackoff backoff_;
+  std::unique_ptr<ImageManager> images_;
+  uint64_t reported_images_ = 0;  // images_->generation() at the last node status write
   std::map<std::string, std::unique_ptr<PodRuntime>> runtimes_;  // by uid
   std::set<std::string> deleting_;  // uids whose final delete was sent
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
