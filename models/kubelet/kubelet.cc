@@ -118,8 +118,7 @@ void Kubelet::OnPod(const api::ObjectPtr& obj) {
   auto pod = api::As<api::Pod>(obj);
   if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
   if (pod->metadata.deletion_timestamp) {
-    if (PodRuntime* rt = Runtime(pod->metadata.uid)) StopPodContainers(*rt);
-    FinishDeletion(*pod);
+    TerminatePod(*pod);
     return;
   }
   if (pod->IsTerminal() || Runtime(pod->metadata.uid) != nullptr) return;
@@ -127,31 +126,9 @@ void Kubelet::OnPod(const api::ObjectPtr& obj) {
 }
 
 void Kubelet::OnPodGone(const api::ObjectPtr& obj) {
-  if (PodRuntime* rt = Runtime(obj->metadata.uid)) StopPodContainers(*rt);
   runtimes_.erase(obj->metadata.uid);
   backoff_.Forget(obj->metadata.uid + "/");
   deleting_.erase(obj->metadata.uid);
-}
-
-void Kubelet::FinishDeletion(const api::Pod& pod) {
-  // The containers get the grace period to stop (SIGTERM, then SIGKILL at the deadline); no
-  // preStop hooks or early exits are modelled, so they take all of it. At deletionTimestamp the
-  // kubelet removes the object with grace period 0. Every observed version schedules a check at
-  // its own deadline, so a second delete that shortened the grace period is honoured.
-  if (deleting_.count(pod.metadata.uid)) return;
-  std::weak_ptr<bool> alive = alive_;
-  std::string key = api::NamespacedName(pod.metadata), uid = pod.metadata.uid;
-  sim::Duration wait = *pod.metadata.deletion_timestamp - sim_.Now();
-  if (wait < sim::Duration::Zero()) wait = sim::Duration::Zero();
-  sim_.After(wait, [this, alive, key, uid]() {
-    if (!alive.lock() || !running_ || deleting_.count(uid)) return;
-    auto current = CurrentPod(key, uid);
-    if (!current || !current->metadata.deletion_timestamp || *current->metadata.deletion_timestamp > sim_.Now()) return;
-    deleting_.insert(uid);
-    apiserver::DeleteOptions opts;
-    opts.grace_period_seconds = 0;
-    api_.Delete("Pod", current->metadata.namespace_, current->metadata.name, opts, nullptr);
-  });
 }
 
 }  // namespace kubesim::kubelet

@@ -9,14 +9,16 @@
 // container runs and none will restart, the pod is Succeeded (all exited 0) or Failed.
 // Readiness, liveness and startup probes (prober.cc) gate Ready and restart containers.
 //
-// A pod with a deletionTimestamp is stopped and then deleted with grace period 0, as the
+// A pod with a deletionTimestamp has its containers stopped (termination.cc: preStop hook,
+// SIGTERM, SIGKILL at the grace deadline) and is then deleted with grace period 0, as the
 // kubelet's final delete. Stop() models a kubelet that stops talking (process killed or node
 // partitioned): no more lease renewals, status writes or deletes; the control plane has to notice
 // on its own.
 //
 // Files by upstream concept: kubelet.cc (registration, lease, node status, pod informer),
 // pod_workers.cc (syncPod: container starts, exits, restarts, status), prober.cc (probe workers),
-// crash_loop_backoff.cc (flowcontrol.Backoff), image_manager.cc (image cache and serial puller).
+// crash_loop_backoff.cc (flowcontrol.Backoff), image_manager.cc (image cache and serial puller),
+// termination.cc (killPod: graceful stop and the final delete).
 #pragma once
 
 #include <map>
@@ -94,7 +96,8 @@ class Kubelet {
     std::vector<ContainerRuntime> containers;
     sim::Time worker_start;  // when the pod worker (and its probe workers) started
     bool started = false;      // the first start happened
-    bool terminating = false;  // deletionTimestamp seen
+    bool terminating = false;  // deletionTimestamp seen: containers being stopped
+    sim::Time kill_deadline;   // when the last container is SIGKILLed at the latest
     bool terminal = false;     // Succeeded/Failed written
     bool resync_scheduled = false;
     int images_pending = 0;    // image pulls the first start waits for
@@ -110,7 +113,6 @@ class Kubelet {
   void SyncNodeStatus();
   void OnPod(const api::ObjectPtr& obj);
   void OnPodGone(const api::ObjectPtr& obj);
-  void FinishDeletion(const api::Pod& pod);
   std::shared_ptr<const api::Pod> CurrentPod(const std::string& key, const std::string& uid) const;
   template <typename F>
   void AfterAlive(sim::Duration d, F f);
@@ -123,11 +125,16 @@ class Kubelet {
   void ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code);
   void KillContainer(PodRuntime& rt, size_t idx, const std::string& reason_message);
   void SyncPod(const std::string& uid);
-  void StopPodContainers(PodRuntime& rt);
   void WriteStatus(PodRuntime& rt);
   std::string ComputePhase(const PodRuntime& rt) const;
   PodRuntime* Runtime(const std::string& uid);
   std::string BackoffKey(const PodRuntime& rt, size_t idx) const;
+
+  // termination.cc
+  void TerminatePod(const api::Pod& pod);
+  void StopContainerGracefully(PodRuntime& rt, size_t idx, sim::Duration grace);
+  void MaybeFinishTermination(PodRuntime& rt);
+  void FinalDelete(const std::string& key, const std::string& uid);
 
   // prober.cc
   void StartProbeWorkers(PodRuntime& rt, size_t idx);

@@ -187,7 +187,7 @@ void Kubelet::StartContainer(PodRuntime& rt, size_t idx) {
 
 void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code) {
   PodRuntime* rt = Runtime(uid);
-  if (rt == nullptr || rt->terminating || rt->terminal) return;
+  if (rt == nullptr || rt->terminal) return;
   ContainerRuntime& c = rt->containers[idx];
   if (c.instance != instance || !c.running) return;
   c.running = false;
@@ -204,6 +204,10 @@ void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t insta
   c.status.state = st;
   c.status.ready = false;
   c.status.started = false;
+  if (rt->terminating) {
+    MaybeFinishTermination(*rt);
+    return;
+  }
   SyncPod(uid);
 }
 
@@ -269,15 +273,6 @@ void Kubelet::SyncPod(const std::string& uid) {
   WriteStatus(*rt);
 }
 
-void Kubelet::StopPodContainers(PodRuntime& rt) {
-  // Deletion: every pending exit, restart and probe of the pod is void from now on.
-  rt.terminating = true;
-  for (auto& c : rt.containers) {
-    ++c.instance;
-    c.start_pending = false;
-  }
-}
-
 std::string Kubelet::ComputePhase(const PodRuntime& rt) const {
   // Upstream getPhase for regular containers.
   int waiting = 0, running = 0, stopped = 0, succeeded = 0;
@@ -305,7 +300,9 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
   if (!current) return;
   auto pod = std::static_pointer_cast<api::Pod>(current->Clone());
   api::PodStatus& s = pod->status;
-  s.phase = ComputePhase(rt);
+  // While the pod is being deleted its phase stays as it was (simplification: upstream ≥ 1.27
+  // writes Failed/Succeeded just before the final delete).
+  if (!rt.terminating) s.phase = ComputePhase(rt);
   if (rt.started && !s.start_time) s.start_time = sim_.Now();
   s.container_statuses.clear();
   std::string unready;
