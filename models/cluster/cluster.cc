@@ -44,7 +44,7 @@ sim::Status Cluster::Start() {
   for (const auto& obj : scenario_.objects) {
     std::shared_ptr<api::Object> copy = obj->Clone();
     if (auto* node = dynamic_cast<api::Node*>(copy.get())) {
-      node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+      node->status.conditions = kubelet::Kubelet::NodeConditions(sim_.Now(), false);
     }
     apiserver::Response r = api_->Bootstrap(copy);
     if (!r.ok()) {

@@ -2,6 +2,7 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
+#include "sim/periodic.h"
 
 namespace kubesim::kubelet {
 
@@ -23,6 +24,18 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
 
 Kubelet::~Kubelet() { *alive_ = false; }
 
+std::vector<api::NodeCondition> Kubelet::NodeConditions(sim::Time now, bool memory_pressure) {
+  // The conditions the kubelet's status setters report (nodestatus.ReadyCondition,
+  // MemoryPressureCondition, ...); disk and PID pressure are not modelled and always False.
+  return {
+      api::NodeCondition{"Ready", "True", "KubeletReady", now, now},
+      memory_pressure ? api::NodeCondition{"MemoryPressure", "True", "KubeletHasInsufficientMemory", now, now}
+                      : api::NodeCondition{"MemoryPressure", "False", "KubeletHasSufficientMemory", now, now},
+      api::NodeCondition{"DiskPressure", "False", "KubeletHasNoDiskPressure", now, now},
+      api::NodeCondition{"PIDPressure", "False", "KubeletHasSufficientPID", now, now},
+  };
+}
+
 void Kubelet::Start() {
   if (running_) return;
   running_ = true;
@@ -31,6 +44,10 @@ void Kubelet::Start() {
                           [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); },
                           [this](const api::ObjectPtr& o) { OnPodGone(o); }});
   pods_.Start();
+  std::weak_ptr<bool> alive = alive_;
+  sim::Every(sim_, alive, config_.eviction_monitoring_period, [this]() {
+    if (running_) EvictionTick();
+  });
 }
 
 void Kubelet::Stop() {
@@ -42,7 +59,7 @@ void Kubelet::Register() {
   // tryRegisterWithAPIServer: create the Node with Ready=True; an existing Node is kept.
   auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
   node->metadata.resource_version = 0;
-  node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+  node->status.conditions = NodeConditions(sim_.Now(), false);
   std::weak_ptr<bool> alive = alive_;
   api_.Create(node, [this, alive](const apiserver::Response&) {
     if (!alive.lock() || !running_) return;
@@ -93,14 +110,15 @@ void Kubelet::SyncNodeStatus() {
   std::weak_ptr<bool> alive = alive_;
   // Status is recomputed every update period but written only when it changed or the report
   // period passed (nodeStatusReportFrequency). What changes here is the image list after pulls.
-  bool changed = images_->generation() != reported_images_;
+  bool changed = images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
-    node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+    node->status.conditions = NodeConditions(sim_.Now(), memory_pressure_);
     node->status.images = images_->NodeImages();
     api_.UpdateStatus(node, nullptr);
     last_status_report_ = sim_.Now();
     reported_images_ = images_->generation();
+    reported_memory_pressure_ = memory_pressure_;
   }
   sim_.After(config_.node_status_update_frequency, [this, alive]() {
     if (alive.lock()) SyncNodeStatus();

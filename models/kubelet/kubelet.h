@@ -18,7 +18,8 @@
 // Files by upstream concept: kubelet.cc (registration, lease, node status, pod informer),
 // pod_workers.cc (syncPod: container starts, exits, restarts, status), prober.cc (probe workers),
 // crash_loop_backoff.cc (flowcontrol.Backoff), image_manager.cc (image cache and serial puller),
-// termination.cc (killPod: graceful stop and the final delete).
+// termination.cc (killPod: graceful stop and the final delete), eviction_manager.cc
+// (node-pressure eviction by memory).
 #pragma once
 
 #include <map>
@@ -57,6 +58,12 @@ struct KubeletConfig {
   // control-plane.md §5.3: a pod worker in back-off requeues after backOffPeriod 10 s × [1, 1.5).
   sim::Duration pod_worker_backoff_period = sim::Duration::Seconds(10);
   ImageConfig images;
+  // control-plane.md §5.5: evictionHard memory.available < 100Mi, checked every 10 s
+  // (evictionMonitoringPeriod); a pressure condition clears 5 min after it was last observed
+  // (evictionPressureTransitionPeriod).
+  int64_t eviction_hard_memory_available_bytes = 100 * 1024 * 1024;
+  sim::Duration eviction_monitoring_period = sim::Duration::Seconds(10);
+  sim::Duration eviction_pressure_transition_period = sim::Duration::Minutes(5);
 };
 
 class Kubelet {
@@ -69,6 +76,9 @@ class Kubelet {
   void Stop();
   bool running() const { return running_; }
   const std::string& node_name() const { return node_name_; }
+  // The node conditions a healthy kubelet reports (also what nodes of a scenario's initial state
+  // start with).
+  static std::vector<api::NodeCondition> NodeConditions(sim::Time now, bool memory_pressure);
 
  private:
   // One probe of one container (upstream prober `worker` plus its results cache entry).
@@ -102,6 +112,7 @@ class Kubelet {
     bool resync_scheduled = false;
     int images_pending = 0;    // image pulls the first start waits for
     bool image_error = false;  // ErrImageNeverPull: the pod stays Pending
+    std::string evicted_message;  // set when the eviction manager evicted the pod
     // What the status manager last sent, so an unchanged status is not written again.
     bool sent = false;
     std::string sent_phase, sent_ready;
@@ -136,6 +147,11 @@ class Kubelet {
   void MaybeFinishTermination(PodRuntime& rt);
   void FinalDelete(const std::string& key, const std::string& uid);
 
+  // eviction_manager.cc
+  void EvictionTick();
+  int64_t PodMemoryUsage(const PodRuntime& rt) const;
+  void EvictPod(PodRuntime& rt, const std::string& message);
+
   // prober.cc
   void StartProbeWorkers(PodRuntime& rt, size_t idx);
   void ProbeTick(const std::string& uid, size_t idx, int kind);
@@ -158,6 +174,10 @@ class Kubelet {
   CrashLoopBackoff backoff_;
   std::unique_ptr<ImageManager> images_;
   uint64_t reported_images_ = 0;  // images_->generation() at the last node status write
+  bool memory_pressure_ = false;  // the MemoryPressure condition the kubelet reports
+  sim::Time memory_pressure_seen_;  // when the threshold was last met
+  bool reported_memory_pressure_ = false;
+  int64_t memory_available_ = 0;  // at the last eviction check
   std::map<std::string, std::unique_ptr<PodRuntime>> runtimes_;  // by uid
   std::set<std::string> deleting_;  // uids whose final delete was sent
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

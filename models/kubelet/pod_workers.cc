@@ -303,6 +303,14 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
   // While the pod is being deleted its phase stays as it was (simplification: upstream ≥ 1.27
   // writes Failed/Succeeded just before the final delete).
   if (!rt.terminating) s.phase = ComputePhase(rt);
+  if (!rt.evicted_message.empty()) {
+    // Eviction manager evictPod: Failed with reason Evicted, and the DisruptionTarget condition
+    // (TerminationByKubelet).
+    s.phase = api::kPodFailed;
+    s.reason = "Evicted";
+    s.message = rt.evicted_message;
+    pod->SetCondition("DisruptionTarget", "True", sim_.Now(), "TerminationByKubelet", rt.evicted_message);
+  }
   if (rt.started && !s.start_time) s.start_time = sim_.Now();
   s.container_statuses.clear();
   std::string unready;
