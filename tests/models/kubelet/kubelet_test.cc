@@ -458,3 +458,29 @@ TEST_CASE("Memory pressure ranking: priority before usage, then usage above requ
 
 }  // namespace
 }  // namespace kubesim::kubelet
+
+namespace kubesim::kubelet {
+namespace {
+
+using sim::Duration;
+
+TEST_CASE("Node status: computed every 10 s, written only on change or every 5 minutes", "[kubelet]") {
+  Run run(Scenario("12m", {}));
+  auto heartbeat = [&run]() {
+    auto node = api::As<api::Node>(run.c->store().Get("/registry/nodes/n0"));
+    return node->FindCondition("Ready")->last_heartbeat_time - sim::Time::Zero();
+  };
+  run.Until(Duration::Seconds(299));
+  CHECK(heartbeat() == Duration::Zero());  // nothing changed: no write since the initial state
+  run.Until(Duration::Seconds(301));
+  // nodeStatusReportFrequency: the first 10 s tick at or after 5 min from registration.
+  CHECK(heartbeat() >= Duration::Seconds(300));
+  CHECK(heartbeat() < Duration::Seconds(301));
+  run.Until(Duration::Seconds(599));
+  CHECK(heartbeat() < Duration::Seconds(301));
+  run.Until(Duration::Seconds(601));
+  CHECK(heartbeat() >= Duration::Seconds(600));
+}
+
+}  // namespace
+}  // namespace kubesim::kubelet
