@@ -150,6 +150,28 @@ void Cluster::StopKubelet(const std::string& node) {
   it->second->Stop();
 }
 
+void Cluster::CrashNode(const std::string& node) {
+  auto it = kubelets_.find(node);
+  if (it == kubelets_.end()) {
+    ScenarioEvent("Warning", "FailedCrashNode", "Node/" + node, "no kubelet runs for this node");
+    return;
+  }
+  it->second->Crash();
+}
+
+void Cluster::RestartKubelet(const std::string& node) {
+  auto it = kubelets_.find(node);
+  if (it == kubelets_.end()) {
+    ScenarioEvent("Warning", "FailedRestartKubelet", "Node/" + node, "no kubelet was started for this node");
+    return;
+  }
+  if (it->second->running()) {
+    ScenarioEvent("Warning", "FailedRestartKubelet", "Node/" + node, "the kubelet of this node is running");
+    return;
+  }
+  it->second->Restart();
+}
+
 std::vector<std::string> Cluster::CheckInvariants() {
   std::vector<std::string> violations;
   // Every write bumped the revision by one and reached the recorder once (etcd starts at 1).

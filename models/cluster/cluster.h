@@ -66,6 +66,8 @@ class Cluster : public scenario::ActionContext {
   void CreateObject(std::shared_ptr<api::Object> obj) override;
   void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) override;
   void StopKubelet(const std::string& node) override;
+  void CrashNode(const std::string& node) override;
+  void RestartKubelet(const std::string& node) override;
 
  private:
   void OnCommit(const etcd::Event& e);

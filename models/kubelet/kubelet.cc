@@ -40,9 +40,12 @@ void Kubelet::Start() {
   if (running_) return;
   running_ = true;
   Register();
-  pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
-                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); },
-                          [this](const api::ObjectPtr& o) { OnPodGone(o); }});
+  if (!handlers_added_) {
+    handlers_added_ = true;
+    pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
+                            [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); },
+                            [this](const api::ObjectPtr& o) { OnPodGone(o); }});
+  }
   pods_.Start();
   std::weak_ptr<bool> alive = alive_;
   sim::Every(sim_, alive, config_.eviction_monitoring_period, [this]() {
@@ -51,8 +54,73 @@ void Kubelet::Start() {
 }
 
 void Kubelet::Stop() {
+  if (!running_) return;
   running_ = false;
   pods_.Stop();
+  // Every pending timer of this kubelet process (lease, status, probes, exits, back-off
+  // requeues) dies with it; Restart() re-arms what the container runtime still has.
+  *alive_ = false;
+  alive_ = std::make_shared<bool>(true);
+}
+
+void Kubelet::Crash() {
+  // crashNode: the machine goes down. Besides the kubelet, every container is gone; a restarted
+  // runtime reports them exited with code 255 and reason Unknown, as containerd does after a
+  // reboot. Pulls in progress are lost (the images already pulled stay on disk).
+  Stop();
+  images_->DropPending();
+  for (auto& [uid, rt] : runtimes_) {
+    for (auto& c : rt->containers) {
+      c.start_pending = false;
+      ++c.instance;
+      if (!c.running) continue;
+      c.running = false;
+      c.exited = true;
+      c.finished_at = sim_.Now();
+      api::ContainerState st;
+      st.kind = api::ContainerState::Kind::kTerminated;
+      st.terminated.exit_code = 255;
+      st.terminated.reason = "Unknown";
+      st.terminated.started_at = c.started_at;
+      st.terminated.finished_at = sim_.Now();
+      c.status.state = st;
+      c.status.ready = false;
+      c.status.started = false;
+    }
+  }
+}
+
+void Kubelet::Restart() {
+  // restartKubelet: a new kubelet process on the same node. It registers (the Node exists) and
+  // posts its status at once, renews the lease, relists its pods, and its pod workers resync
+  // every pod the runtime knows (ReconcileRuntime). The CrashLoopBackOff state lived in the old
+  // process's memory and is lost, as upstream.
+  if (running_) return;
+  force_status_write_ = true;
+  backoff_ = CrashLoopBackoff(config_.container_backoff_initial, config_.container_backoff_max);
+  Start();
+  // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
+  // only reports what changed).
+  std::weak_ptr<bool> alive = alive_;
+  api_.List("Pod", [this, alive](const apiserver::Response& r) {
+    if (!alive.lock() || !running_ || !r.ok()) return;
+    std::set<std::string> listed;
+    for (const auto& obj : r.items) {
+      auto pod = api::As<api::Pod>(obj);
+      listed.insert(pod->metadata.uid);
+      if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
+    }
+    // Pods deleted while the kubelet was away: their containers are killed (orphans).
+    for (auto it = runtimes_.begin(); it != runtimes_.end();) {
+      if (listed.count(it->first)) {
+        ++it;
+        continue;
+      }
+      backoff_.Forget(it->first + "/");
+      it = runtimes_.erase(it);
+    }
+    ReconcileRuntime();
+  }, node_name_);
 }
 
 void Kubelet::Register() {
@@ -65,6 +133,10 @@ void Kubelet::Register() {
     if (!alive.lock() || !running_) return;
     last_status_report_ = sim_.Now();
     RenewLease();
+    if (force_status_write_) {
+      SyncNodeStatus();  // a restarted kubelet's first status update follows registration
+      return;
+    }
     sim_.After(config_.node_status_update_frequency, [this, alive]() {
       if (alive.lock()) SyncNodeStatus();
     });
@@ -110,7 +182,12 @@ void Kubelet::SyncNodeStatus() {
   std::weak_ptr<bool> alive = alive_;
   // Status is recomputed every update period but written only when it changed or the report
   // period passed (nodeStatusReportFrequency). What changes here is the image list after pulls.
-  bool changed = images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_;
+  // (Simplification: upstream compares with the Node the API server has, so it also repairs a
+  // Ready=Unknown written by the node lifecycle controller; kubesim forces a write after a
+  // restart instead.)
+  bool changed = images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_ ||
+                 force_status_write_;
+  force_status_write_ = false;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
     node->status.conditions = NodeConditions(sim_.Now(), memory_pressure_);

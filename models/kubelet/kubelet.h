@@ -73,7 +73,12 @@ class Kubelet {
   ~Kubelet();
 
   void Start();
+  // stopKubelet: the kubelet process stops (or is cut off); its containers keep running.
   void Stop();
+  // crashNode: the kubelet stops and its containers are gone.
+  void Crash();
+  // restartKubelet: the kubelet comes back after Stop() or Crash().
+  void Restart();
   bool running() const { return running_; }
   const std::string& node_name() const { return node_name_; }
   // The node conditions a healthy kubelet reports (also what nodes of a scenario's initial state
@@ -131,6 +136,7 @@ class Kubelet {
   // pod_workers.cc
   void AddPod(const std::shared_ptr<const api::Pod>& pod);
   void PullImages(PodRuntime& rt, sim::Duration start_latency);
+  void ReconcileRuntime();
   void StartPod(const std::string& uid);
   void StartContainer(PodRuntime& rt, size_t idx);
   void ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code);
@@ -169,6 +175,8 @@ class Kubelet {
   sim::Rng& restart_rng_;    // container restarts (kubelet/<node>/container-restart)
   sim::Rng& worker_rng_;     // pod worker requeue jitter (kubelet/<node>/pod-workers)
   bool running_ = false;
+  bool handlers_added_ = false;
+  bool force_status_write_ = false;
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
   CrashLoopBackoff backoff_;

@@ -132,6 +132,68 @@ void Kubelet::PullImages(PodRuntime& rt, sim::Duration start_latency) {
   }
 }
 
+void Kubelet::ReconcileRuntime() {
+  // After a restart: what the runtime still runs is adopted; what exited meanwhile (its run
+  // time elapsed, or the node crashed) is handled as any exit, per restartPolicy; pods that had
+  // not started yet start over; terminations in progress restart their kill.
+  std::vector<std::string> uids;
+  for (const auto& [uid, rt] : runtimes_) uids.push_back(uid);
+  for (const auto& uid : uids) {
+    PodRuntime* rt = Runtime(uid);
+    if (rt == nullptr || rt->terminal) continue;
+    rt->resync_scheduled = false;
+    rt->sent = false;  // the status manager syncs every pod's status with the API server again
+    if (!rt->started) {
+      if (!rt->image_error) PullImages(*rt, config_.pod_start_latency.Sample(restart_rng_));
+      continue;
+    }
+    const auto& ann = rt->pod->metadata.annotations;
+    std::optional<sim::Duration> run;
+    if (auto it = ann.find(api::kRunDurationAnnotation); it != ann.end()) {
+      auto d = sim::ParseDuration(it->second);
+      if (d.ok()) run = *d;
+    }
+    int32_t code = 0;
+    if (auto e = ann.find(api::kExitCodeAnnotation); e != ann.end()) code = api::ParseExitCode(e->second).value_or(0);
+    for (size_t i = 0; i < rt->containers.size(); ++i) {
+      ContainerRuntime& c = rt->containers[i];
+      c.start_pending = false;
+      if (!c.running) continue;
+      if (run && c.started_at + *run <= sim_.Now()) {
+        // It exited while nobody watched: at its own time, with its own code.
+        c.running = false;
+        c.exited = true;
+        c.finished_at = c.started_at + *run;
+        ++c.instance;
+        api::ContainerState st;
+        st.kind = api::ContainerState::Kind::kTerminated;
+        st.terminated.exit_code = code;
+        st.terminated.reason = code == 0 ? "Completed" : "Error";
+        st.terminated.started_at = c.started_at;
+        st.terminated.finished_at = c.finished_at;
+        c.status.state = st;
+        c.status.ready = false;
+        c.status.started = false;
+      } else if (run) {
+        uint64_t instance = c.instance;
+        AfterAlive(c.started_at + *run - sim_.Now(),
+                   [this, uid, i, instance, code]() { ContainerExited(uid, i, instance, code); });
+      }
+    }
+    rt->worker_start = sim_.Now();
+    for (size_t i = 0; i < rt->containers.size(); ++i) StartProbeWorkers(*rt, i);
+    if (rt->terminating) {
+      auto pod = CurrentPod(rt->key, uid);
+      rt->terminating = false;
+      if (pod && pod->metadata.deletion_timestamp) {
+        TerminatePod(*pod);
+        continue;
+      }
+    }
+    SyncPod(uid);
+  }
+}
+
 void Kubelet::StartPod(const std::string& uid) {
   PodRuntime* rt = Runtime(uid);
   if (rt == nullptr || rt->terminating || !CurrentPod(rt->key, uid)) return;
@@ -298,6 +360,10 @@ std::string Kubelet::ComputePhase(const PodRuntime& rt) const {
 void Kubelet::WriteStatus(PodRuntime& rt) {
   auto current = CurrentPod(rt.key, rt.uid);
   if (!current) return;
+  // After a restart the pod workers' fresh list may be newer than the informer's cache.
+  if (rt.pod && rt.pod->metadata.uid == rt.uid && rt.pod->metadata.resource_version > current->metadata.resource_version) {
+    current = rt.pod;
+  }
   auto pod = std::static_pointer_cast<api::Pod>(current->Clone());
   api::PodStatus& s = pod->status;
   // While the pod is being deleted its phase stays as it was (simplification: upstream ≥ 1.27

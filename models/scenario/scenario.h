@@ -33,13 +33,17 @@ class ActionContext {
   virtual void CreateObject(std::shared_ptr<api::Object> obj) = 0;
   virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) = 0;
   virtual void StopKubelet(const std::string& node) = 0;
+  // The node's kubelet and containers vanish (docs/kubelet.md).
+  virtual void CrashNode(const std::string& node) = 0;
+  // The node's kubelet comes back after stopKubelet or crashNode.
+  virtual void RestartKubelet(const std::string& node) = 0;
 };
 
 using ActionFn = std::function<void(ActionContext&)>;
 
 struct TimelineEntry {
   sim::Duration at;
-  std::string action;  // its name in the scenario: create, delete, stopKubelet
+  std::string action;  // its name in the scenario: create, delete, stopKubelet, crashNode, restartKubelet
   std::string description;
   api::SourceRef source;
   ActionFn run;
