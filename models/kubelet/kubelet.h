@@ -140,7 +140,6 @@ class Kubelet {
   void StartPod(const std::string& uid);
   void StartContainer(PodRuntime& rt, size_t idx);
   void ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code);
-  void KillContainer(PodRuntime& rt, size_t idx, const std::string& reason_message);
   void SyncPod(const std::string& uid);
   void WriteStatus(PodRuntime& rt);
   std::string ComputePhase(const PodRuntime& rt) const;
@@ -149,7 +148,8 @@ class Kubelet {
 
   // termination.cc
   void TerminatePod(const api::Pod& pod);
-  void StopContainerGracefully(PodRuntime& rt, size_t idx, sim::Duration grace);
+  // killContainer: Killing event with `message`, preStop hook, SIGTERM, SIGKILL after `grace`.
+  void StopContainerGracefully(PodRuntime& rt, size_t idx, sim::Duration grace, const std::string& message);
   void MaybeFinishTermination(PodRuntime& rt);
   void FinalDelete(const std::string& key, const std::string& uid);
 

@@ -273,15 +273,6 @@ void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t insta
   SyncPod(uid);
 }
 
-void Kubelet::KillContainer(PodRuntime& rt, size_t idx, const std::string& reason_message) {
-  ContainerRuntime& c = rt.containers[idx];
-  if (!c.running) return;
-  recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Killing", reason_message);
-  // The process dies on SIGTERM at once (graceful termination, with preStop hooks, is item 4 of
-  // docs/kubelet.md): exit code 128 + SIGTERM.
-  ContainerExited(rt.uid, idx, c.instance, 143);
-}
-
 void Kubelet::SyncPod(const std::string& uid) {
   PodRuntime* rt = Runtime(uid);
   if (rt == nullptr || rt->terminating || rt->terminal || !rt->started) return;

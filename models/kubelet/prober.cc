@@ -110,8 +110,11 @@ bool Kubelet::RunProbe(PodRuntime& rt, size_t idx, int kind) {
   st.on_hold = true;
   bool restart = rt.pod->spec.restart_policy != "Never";
   std::string what = kind == kLiveness ? "liveness" : "startup";
-  KillContainer(rt, idx, "Container " + c.spec.name + " failed " + what + " probe" + (restart ? ", will be restarted" : ""));
-  return false;  // KillContainer synced the pod and wrote the status
+  // killContainer with the pod's terminationGracePeriodSeconds (the probe-level override is not
+  // modelled): preStop hook, SIGTERM, SIGKILL; the exit then takes the ordinary restart path.
+  StopContainerGracefully(rt, idx, sim::Duration::Seconds(rt.pod->spec.termination_grace_period_seconds),
+                          "Container " + c.spec.name + " failed " + what + " probe" + (restart ? ", will be restarted" : ""));
+  return false;
 }
 
 }  // namespace kubesim::kubelet

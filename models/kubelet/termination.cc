@@ -2,7 +2,8 @@
 // delete): when a pod gets a deletionTimestamp its kubelet stops every container in parallel with
 // the pod's grace period, then deletes the object with grace period 0.
 //
-// One container's stop (killContainer): Killing event "Stopping container <c>"; the preStop hook
+// One container's stop (killContainer, also for a failed liveness or startup probe): Killing event
+// ("Stopping container <c>" on deletion); the preStop hook
 // runs (a `sleep` action for its seconds, exec/httpGet for annotation kubesim.io/prestop-duration,
 // default 0), cut off at the grace period; the grace left, at least 2 s
 // (minimumGracePeriodInSeconds), is the SIGTERM → SIGKILL timeout. The process exits
@@ -59,14 +60,14 @@ void Kubelet::TerminatePod(const api::Pod& pod) {
   for (size_t i = 0; i < rt->containers.size(); ++i) {
     ContainerRuntime& c = rt->containers[i];
     c.start_pending = false;  // a restart that has not happened yet will not
-    if (c.running) StopContainerGracefully(*rt, i, grace);
+    if (c.running) StopContainerGracefully(*rt, i, grace, "Stopping container " + c.spec.name);
   }
   MaybeFinishTermination(*rt);
 }
 
-void Kubelet::StopContainerGracefully(PodRuntime& rt, size_t idx, sim::Duration grace) {
+void Kubelet::StopContainerGracefully(PodRuntime& rt, size_t idx, sim::Duration grace, const std::string& message) {
   ContainerRuntime& c = rt.containers[idx];
-  recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Killing", "Stopping container " + c.spec.name);
+  recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Killing", message);
   sim::Duration hook = sim::Duration::Zero();
   if (c.spec.pre_stop_sleep_seconds) {
     hook = sim::Duration::Seconds(*c.spec.pre_stop_sleep_seconds);

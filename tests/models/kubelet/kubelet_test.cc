@@ -224,6 +224,22 @@ TEST_CASE("Liveness probe: defaults period 10 s and threshold 3, failure restart
   CHECK(run.Pod("web")->status.container_statuses[0].state.waiting_reason == "CrashLoopBackOff");
 }
 
+TEST_CASE("A liveness kill is graceful: preStop hook and SIGTERM time before the restart", "[kubelet]") {
+  Run run(Scenario("2m", {
+      R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/liveness-fails-after: 20s, kubesim.io/sigterm-exit-after: 5s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, livenessProbe: {tcpSocket: {port: 80}}, lifecycle: {preStop: {sleep: {seconds: 2}}}}]}})",
+  }));
+  // Killed at ~50 s (as in the test above); the hook takes 2 s and the process 5 s more.
+  run.Until(Duration::Seconds(56));
+  CHECK(run.EventTimes("Killing").size() == 1);
+  CHECK(run.Pod("web")->status.container_statuses[0].restart_count == 0);
+  CHECK(run.Pod("web")->status.container_statuses[0].state.kind == api::ContainerState::Kind::kRunning);
+  run.Until(Duration::Seconds(58));
+  const api::ContainerStatus& s = run.Pod("web")->status.container_statuses[0];
+  CHECK(s.restart_count == 1);
+  CHECK(s.last_state.terminated.exit_code == 143);
+  CHECK((s.last_state.terminated.finished_at - sim::Time::Zero()).ToSeconds() == Approx(57).margin(0.1));
+}
+
 TEST_CASE("Startup probe holds readiness back until it passes, and kills after its threshold", "[kubelet]") {
   Run run(Scenario("2m", {
       R"({apiVersion: v1, kind: Pod, metadata: {name: slow, annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, containers: [{name: c, image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 5}, readinessProbe: {exec: {command: [true]}}}]}})",
