@@ -405,6 +405,28 @@ TEST_CASE("Containers: probes, imagePullPolicy and preStop decoded with upstream
   CHECK(cs[4].image_pull_policy == "IfNotPresent");
 }
 
+TEST_CASE("Pod status: containerStatuses decoded, timestamps ignored", "[api]") {
+  DecodeResult r = DecodeOne(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+      "status:\n  phase: Running\n  containerStatuses:\n"
+      "  - name: a\n    image: nginx:1.27\n    ready: false\n    started: false\n    restartCount: 4\n"
+      "    state: {waiting: {reason: CrashLoopBackOff, message: back-off 1m20s}}\n"
+      "    lastState: {terminated: {exitCode: 1, reason: Error, finishedAt: \"2024-05-01T10:00:00Z\"}}\n");
+  auto pod = As<Pod>(r.object);
+  REQUIRE(pod->status.container_statuses.size() == 1);
+  const ContainerStatus& s = pod->status.container_statuses[0];
+  CHECK(s.restart_count == 4);
+  CHECK(s.started == false);
+  CHECK(s.state.kind == ContainerState::Kind::kWaiting);
+  CHECK(s.state.waiting_reason == "CrashLoopBackOff");
+  CHECK(s.last_state.kind == ContainerState::Kind::kTerminated);
+  CHECK(s.last_state.terminated.exit_code == 1);
+  CHECK(s.last_state.terminated.reason == "Error");
+  CHECK(ErrorOf("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+                "status:\n  containerStatuses:\n  - name: a\n    restartCount: -1\n") ==
+        "f.yaml:10:19: status.containerStatuses[0].restartCount: Invalid value: must be greater than or equal to 0");
+}
+
 TEST_CASE("Kubelet fields and annotations: bad values are located errors", "[api]") {
   struct Case {
     const char* name;
