@@ -117,7 +117,8 @@ class Kubelet {
     bool resync_scheduled = false;
     int images_pending = 0;    // image pulls the first start waits for
     bool image_error = false;  // ErrImageNeverPull: the pod stays Pending
-    std::string evicted_message;  // set when the eviction manager evicted the pod
+    std::string evicted_message;  // set when the eviction manager evicted or rejected the pod
+    bool rejected = false;        // rejected at admission: it never ran, no DisruptionTarget
     // What the status manager last sent, so an unchanged status is not written again.
     bool sent = false;
     std::string sent_phase, sent_ready;

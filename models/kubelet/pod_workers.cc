@@ -55,6 +55,27 @@ std::string Kubelet::BackoffKey(const PodRuntime& rt, size_t idx) const {
   return rt.uid + "/" + rt.containers[idx].spec.name;
 }
 
+namespace {
+
+// BestEffort QoS: no container (init containers included) requests or limits cpu or memory.
+bool IsBestEffort(const api::Pod& pod) {
+  auto has = [](const api::Container& c) {
+    for (const char* r : {"cpu", "memory"}) {
+      if (c.requests.count(r) || c.limits.count(r)) return true;
+    }
+    return false;
+  };
+  for (const auto& c : pod.spec.containers) {
+    if (has(c)) return false;
+  }
+  for (const auto& c : pod.spec.init_containers) {
+    if (has(c)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
   auto rt = std::make_unique<PodRuntime>();
   rt->key = api::NamespacedName(pod->metadata);
@@ -73,6 +94,17 @@ void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
   }
   std::string uid = rt->uid;
   runtimes_[uid] = std::move(rt);
+  // The eviction manager's admit handler: under memory pressure a BestEffort pod is rejected
+  // (Failed, reason Evicted), unless it is critical (priority ≥ system-cluster-critical).
+  if (memory_pressure_ && IsBestEffort(*pod) && pod->Priority() < 2'000'000'000) {
+    PodRuntime& r = *runtimes_[uid];
+    r.evicted_message = "The node had condition: [MemoryPressure]. ";
+    r.rejected = true;
+    r.terminal = true;
+    recorder_.Event(sim_.Now(), *pod, "Warning", "Evicted", r.evicted_message);
+    WriteStatus(r);
+    return;
+  }
   // Probe workers start when the pod is admitted (prober manager AddPod), before its containers.
   for (size_t i = 0; i < runtimes_[uid]->containers.size(); ++i) StartProbeWorkers(*runtimes_[uid], i);
   // The start latency is drawn at admission, as before image pulls were modelled, so that pods
@@ -366,7 +398,9 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
     s.phase = api::kPodFailed;
     s.reason = "Evicted";
     s.message = rt.evicted_message;
-    pod->SetCondition("DisruptionTarget", "True", sim_.Now(), "TerminationByKubelet", rt.evicted_message);
+    if (!rt.rejected) {
+      pod->SetCondition("DisruptionTarget", "True", sim_.Now(), "TerminationByKubelet", rt.evicted_message);
+    }
   }
   if (rt.started && !s.start_time) s.start_time = sim_.Now();
   s.container_statuses.clear();

@@ -458,6 +458,23 @@ TEST_CASE("Memory pressure: the pod most over its request goes first, Failed wit
   CHECK_FALSE(HasTaint(*node, "node.kubernetes.io/memory-pressure"));
 }
 
+TEST_CASE("Memory pressure: a BestEffort pod is rejected at admission, a Burstable one admitted", "[kubelet]") {
+  std::string yaml = Scenario("2m", {MemPod("hog", "4Gi", "1Gi")}, kSmallNode);
+  yaml += "  timeline:\n    - at: 30s\n      create:\n        inline: " + MemPod("late-besteffort", "10Mi", "") +
+          "\n    - at: 30s\n      create:\n        inline: " + MemPod("late-burstable", "10Mi", "10Mi") + "\n";
+  Run run(yaml);
+  // hog is evicted at ~10 s; the pressure condition holds for 5 min after.
+  run.Until(Duration::Seconds(40));
+  CHECK(run.Pod("hog")->status.reason == "Evicted");
+  auto rejected = run.Pod("late-besteffort");
+  REQUIRE(rejected);
+  CHECK(rejected->status.phase == "Failed");
+  CHECK(rejected->status.reason == "Evicted");
+  CHECK(rejected->status.message == "The node had condition: [MemoryPressure]. ");
+  CHECK_FALSE(rejected->FindCondition("DisruptionTarget"));
+  CHECK(run.Pod("late-burstable")->status.phase == "Running");
+}
+
 TEST_CASE("Memory pressure ranking: priority before usage, then usage above request", "[kubelet]") {
   std::string yaml = Scenario("1m", {
       R"({apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: ten}, value: 10})",
