@@ -95,8 +95,13 @@ void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
   std::string uid = rt->uid;
   runtimes_[uid] = std::move(rt);
   // The eviction manager's admit handler: under memory pressure a BestEffort pod is rejected
-  // (Failed, reason Evicted), unless it is critical (priority ≥ system-cluster-critical).
-  if (memory_pressure_ && IsBestEffort(*pod) && pod->Priority() < 2'000'000'000) {
+  // (Failed, reason Evicted), unless it is critical (priority ≥ system-cluster-critical) or
+  // tolerates the memory-pressure taint.
+  bool tolerates = false;
+  for (const auto& t : pod->spec.tolerations) {
+    tolerates = tolerates || api::ToleratesTaint(t, "node.kubernetes.io/memory-pressure", "", "NoSchedule");
+  }
+  if (memory_pressure_ && IsBestEffort(*pod) && pod->Priority() < 2'000'000'000 && !tolerates) {
     PodRuntime& r = *runtimes_[uid];
     r.evicted_message = "The node had condition: [MemoryPressure]. ";
     r.rejected = true;

@@ -461,7 +461,10 @@ TEST_CASE("Memory pressure: the pod most over its request goes first, Failed wit
 TEST_CASE("Memory pressure: a BestEffort pod is rejected at admission, a Burstable one admitted", "[kubelet]") {
   std::string yaml = Scenario("2m", {MemPod("hog", "4Gi", "1Gi")}, kSmallNode);
   yaml += "  timeline:\n    - at: 30s\n      create:\n        inline: " + MemPod("late-besteffort", "10Mi", "") +
-          "\n    - at: 30s\n      create:\n        inline: " + MemPod("late-burstable", "10Mi", "10Mi") + "\n";
+          "\n    - at: 30s\n      create:\n        inline: " + MemPod("late-burstable", "10Mi", "10Mi") +
+          "\n    - at: 30s\n      create:\n        inline: {apiVersion: v1, kind: Pod, metadata: {name: tolerant}, spec: "
+          "{nodeName: n0, tolerations: [{key: node.kubernetes.io/memory-pressure, operator: Exists, effect: NoSchedule}], "
+          "containers: [{name: c, image: \"busybox:1.36\"}]}}\n";
   Run run(yaml);
   // hog is evicted at ~10 s; the pressure condition holds for 5 min after.
   run.Until(Duration::Seconds(40));
@@ -473,6 +476,7 @@ TEST_CASE("Memory pressure: a BestEffort pod is rejected at admission, a Burstab
   CHECK(rejected->status.message == "The node had condition: [MemoryPressure]. ");
   CHECK_FALSE(rejected->FindCondition("DisruptionTarget"));
   CHECK(run.Pod("late-burstable")->status.phase == "Running");
+  CHECK(run.Pod("tolerant")->status.phase == "Running");
 }
 
 TEST_CASE("Memory pressure ranking: priority before usage, then usage above request", "[kubelet]") {
