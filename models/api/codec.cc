@@ -344,6 +344,13 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     if (!q.ok()) return at.Error(q.status().message());
     if (q->IsNegative()) return at.Error("Invalid value: must not be negative");
   }
+  // A node's own image pull bandwidth (bytes per second), overriding the scenario's.
+  if (auto it = meta.annotations.find("kubesim.io/image-pull-bandwidth"); it != meta.annotations.end()) {
+    YamlNode at = doc["metadata"]["annotations"]["kubesim.io/image-pull-bandwidth"];
+    auto q = Quantity::Parse(it->second);
+    if (!q.ok()) return at.Error(q.status().message());
+    if (q->Value() <= 0) return at.Error("Invalid value: must be greater than 0");
+  }
   if (kind == "Pod") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));
   } else if (kind == "Node") {

@@ -2,9 +2,25 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
+#include "models/api/quantity.h"
 #include "sim/periodic.h"
 
 namespace kubesim::kubelet {
+
+namespace {
+
+// The node's annotation kubesim.io/image-pull-bandwidth (validated at load) overrides the
+// scenario's pull bandwidth for this node.
+ImageConfig NodeImageConfig(ImageConfig config, const api::Node& node) {
+  auto it = node.metadata.annotations.find("kubesim.io/image-pull-bandwidth");
+  if (it != node.metadata.annotations.end()) {
+    auto q = api::Quantity::Parse(it->second);
+    if (q.ok() && q->Value() > 0) config.pull_bytes_per_second = q->Value();
+  }
+  return config;
+}
+
+}  // namespace
 
 Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
                  std::shared_ptr<const api::Node> node, KubeletConfig config)
@@ -19,7 +35,8 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       restart_rng_(sim.Stream("kubelet/" + node_name_ + "/container-restart")),
       worker_rng_(sim.Stream("kubelet/" + node_name_ + "/pod-workers")),
       backoff_(config_.container_backoff_initial, config_.container_backoff_max),
-      images_(std::make_unique<ImageManager>(sim, config_.images, node_manifest_->status.images)),
+      images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
+                                             node_manifest_->status.images)),
       reported_images_(images_->generation()) {}
 
 Kubelet::~Kubelet() { *alive_ = false; }

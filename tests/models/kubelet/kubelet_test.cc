@@ -297,6 +297,16 @@ TEST_CASE("Image pulls are serialized per node and delay the start", "[kubelet]"
   CHECK(names == std::vector<std::string>{"img-a:1", "img-b:1", "cached:1"});  // largest first
 }
 
+TEST_CASE("A node annotation sets that node's image pull bandwidth", "[kubelet]") {
+  std::string yaml = Scenario("1m", {PodWithImage("a", "img-a:1")}, kBareNode,
+                              "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M}");
+  yaml.replace(yaml.find("metadata: {name: n0}"), 20, "metadata: {name: n0, annotations: {kubesim.io/image-pull-bandwidth: 100M}}");
+  Run run(yaml);
+  run.Until(Duration::Seconds(30));
+  CHECK(run.EventMessages("Pulled") ==
+        std::vector<std::string>{"Successfully pulled image \"img-a:1\" in 1s (1s including waiting). Image size: 50000000 bytes."});
+}
+
 TEST_CASE("Parallel image pulls when serializeImagePulls is false", "[kubelet]") {
   Run run(Scenario("1m", {PodWithImage("a", "img-a:1"), PodWithImage("b", "img-b:1")}, kBareNode,
                    "podStartLatency: 500ms, serializeImagePulls: false, imagePullBandwidth: 10M, "
