@@ -37,7 +37,6 @@
 #include "models/kubelet/crash_loop_backoff.h"
 #include "models/kubelet/image_manager.h"
 #include "sim/simulation.h"
-#include "sim/task.h"
 
 namespace kubesim::kubelet {
 
