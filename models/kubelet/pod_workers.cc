@@ -180,6 +180,9 @@ void Kubelet::ReconcileRuntime() {
     if (rt == nullptr || rt->terminal) continue;
     rt->resync_scheduled = false;
     rt->sent = false;  // the status manager syncs every pod's status with the API server again
+    // The new process's probe workers start now (the old ones died with it).
+    rt->worker_start = sim_.Now();
+    for (size_t i = 0; i < rt->containers.size(); ++i) StartProbeWorkers(*rt, i);
     if (!rt->started) {
       if (!rt->image_error) PullImages(*rt, config_.pod_start_latency.Sample(restart_rng_));
       continue;
@@ -217,8 +220,6 @@ void Kubelet::ReconcileRuntime() {
                    [this, uid, i, instance, code]() { ContainerExited(uid, i, instance, code); });
       }
     }
-    rt->worker_start = sim_.Now();
-    for (size_t i = 0; i < rt->containers.size(); ++i) StartProbeWorkers(*rt, i);
     if (rt->terminating) {
       auto pod = CurrentPod(rt->key, uid);
       rt->terminating = false;
