@@ -110,11 +110,12 @@ void Kubelet::Crash() {
 void Kubelet::Restart() {
   // restartKubelet: a new kubelet process on the same node. It registers (the Node exists) and
   // posts its status at once, renews the lease, relists its pods, and its pod workers resync
-  // every pod the runtime knows (ReconcileRuntime). The CrashLoopBackOff state lived in the old
-  // process's memory and is lost, as upstream.
+  // every pod the runtime knows (ReconcileRuntime). The CrashLoopBackOff and eviction state lived
+  // in the old process's memory and is lost, as upstream.
   if (running_) return;
   force_status_write_ = true;
   backoff_ = CrashLoopBackoff(config_.container_backoff_initial, config_.container_backoff_max);
+  memory_pressure_ = false;  // the eviction manager observes afresh
   Start();
   // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
   // only reports what changed).
