@@ -344,6 +344,13 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     if (!q.ok()) return at.Error(q.status().message());
     if (q->IsNegative()) return at.Error("Invalid value: must not be negative");
   }
+  // How many pulls of a pod's images fail before one succeeds (a count up to 9999999).
+  if (auto it = meta.annotations.find("kubesim.io/image-pull-failures"); it != meta.annotations.end()) {
+    YamlNode at = doc["metadata"]["annotations"]["kubesim.io/image-pull-failures"];
+    bool ok = !it->second.empty() && it->second.size() <= 7 &&
+              std::all_of(it->second.begin(), it->second.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!ok) return at.Error("Invalid value: \"" + it->second + "\": must be a count from 0 to 9999999");
+  }
   // A node's own image pull bandwidth (bytes per second), overriding the scenario's.
   if (auto it = meta.annotations.find("kubesim.io/image-pull-bandwidth"); it != meta.annotations.end()) {
     YamlNode at = doc["metadata"]["annotations"]["kubesim.io/image-pull-bandwidth"];

@@ -22,6 +22,13 @@ bool CrashLoopBackoff::IsInBackOffSince(const std::string& id, sim::Time finishe
   return now - finished_at < it->second.backoff;
 }
 
+bool CrashLoopBackoff::IsInBackOffSinceUpdate(const std::string& id, sim::Time now) const {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return false;
+  if (HasExpired(now, it->second.last_update)) return false;
+  return now - it->second.last_update < it->second.backoff;
+}
+
 sim::Duration CrashLoopBackoff::Get(const std::string& id) const {
   auto it = entries_.find(id);
   return it == entries_.end() ? sim::Duration::Zero() : it->second.backoff;

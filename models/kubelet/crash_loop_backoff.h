@@ -22,6 +22,9 @@ class CrashLoopBackoff {
   bool IsInBackOffSince(const std::string& id, sim::Time finished_at, sim::Time now) const;
   // The current delay of the entry (zero if none): what the CrashLoopBackOff message reports.
   sim::Duration Get(const std::string& id) const;
+  // As upstream `IsInBackOffSinceUpdate(id, now)` (the image puller's check): true while
+  // now − last update < current delay.
+  bool IsInBackOffSinceUpdate(const std::string& id, sim::Time now) const;
   void Forget(const std::string& prefix);  // every entry whose id starts with prefix
 
  private:

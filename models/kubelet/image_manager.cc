@@ -77,7 +77,8 @@ int64_t ImageManager::SizeOf(const std::string& image) const {
   return known >= 0 ? known : config_.default_image_size_bytes;
 }
 
-void ImageManager::EnsureImage(const std::string& image, const std::string& policy, OnPullStart on_start, Done done) {
+void ImageManager::EnsureImage(const std::string& image, const std::string& policy, OnPullStart on_start, Done done,
+                               bool fail) {
   std::string name = NormalizeImage(image);
   bool present = present_.count(name) > 0;
   // shouldPullImage: Never never pulls; IfNotPresent pulls only when absent; Always always.
@@ -91,7 +92,7 @@ void ImageManager::EnsureImage(const std::string& image, const std::string& poli
     done(PullResult{}, Pulled{});
     return;
   }
-  Request r{name, sim_.Now(), std::move(on_start), std::move(done)};
+  Request r{name, image, fail, sim_.Now(), std::move(on_start), std::move(done)};
   if (!config_.serialize_image_pulls) {
     StartPull(std::move(r));
     return;
@@ -115,7 +116,7 @@ void ImageManager::StartPull(Request r) {
   if (r.on_start) r.on_start();
   // A present image (policy Always, or pulled while this request queued) costs the round trip only.
   int64_t size = SizeOf(r.image);
-  bool download = present_.count(r.image) == 0;
+  bool download = present_.count(r.image) == 0 && !r.fail;
   sim::Duration t = config_.pull_overhead;
   if (download && config_.pull_bytes_per_second > 0) {
     int64_t bps = config_.pull_bytes_per_second;
@@ -127,6 +128,14 @@ void ImageManager::StartPull(Request r) {
   sim_.After(t, [this, epoch, at, began, size, r = std::move(r)]() {
     auto e = epoch.lock();
     if (!e || *e != at) return;
+    if (r.fail) {
+      if (config_.serialize_image_pulls) Next();
+      r.done(PullResult{false, "ErrImagePull",
+                        "failed to pull and unpack image \"" + r.reference +
+                            "\": kubesim.io/image-pull-failures: the registry refused the pull"},
+             Pulled{});
+      return;
+    }
     if (!present_.count(r.image)) {
       present_[r.image] = size;
       ++generation_;

@@ -64,8 +64,10 @@ class ImageManager {
   ImageManager(sim::Simulation& sim, ImageConfig config, const std::vector<api::ContainerImage>& seed);
 
   // EnsureImageExists: decides by policy whether to pull; queues the pull; calls on_start when
-  // the pull begins (the Pulling event) and done when the image is there (or at once).
-  void EnsureImage(const std::string& image, const std::string& policy, OnPullStart on_start, Done done);
+  // the pull begins (the Pulling event) and done when the image is there (or at once). A pull
+  // with `fail` set is refused by the registry after the round trip: done gets ErrImagePull.
+  void EnsureImage(const std::string& image, const std::string& policy, OnPullStart on_start, Done done,
+                   bool fail = false);
   bool Present(const std::string& image) const { return present_.count(NormalizeImage(image)) > 0; }
   // The node's status.images: largest first, at most 50 (nodeStatusMaxImages), names sorted.
   std::vector<api::ContainerImage> NodeImages() const;
@@ -77,6 +79,8 @@ class ImageManager {
  private:
   struct Request {
     std::string image;  // normalized
+    std::string reference;  // as the pod spec wrote it, for messages
+    bool fail = false;
     sim::Time queued;
     OnPullStart on_start;
     Done done;

@@ -103,6 +103,7 @@ class Kubelet {
     sim::Time started_at;
     sim::Time finished_at;
     ProbeState readiness, liveness, startup;
+    int64_t pull_failures_left = 0;  // kubesim.io/image-pull-failures not yet spent
   };
   struct PodRuntime {
     std::string key, uid;
@@ -115,6 +116,7 @@ class Kubelet {
     bool terminal = false;     // Succeeded/Failed written
     bool resync_scheduled = false;
     int images_pending = 0;    // image pulls the first start waits for
+    sim::Duration start_latency;  // drawn at admission, applied after the pulls
     bool image_error = false;  // ErrImageNeverPull: the pod stays Pending
     std::string evicted_message;  // set when the eviction manager evicted or rejected the pod
     bool rejected = false;        // rejected at admission: it never ran, no DisruptionTarget
@@ -136,6 +138,8 @@ class Kubelet {
   // pod_workers.cc
   void AddPod(const std::shared_ptr<const api::Pod>& pod);
   void PullImages(PodRuntime& rt, sim::Duration start_latency);
+  void EnsureContainerImage(PodRuntime& rt, size_t idx);
+  void RetryImagePull(const std::string& uid, size_t idx);
   void ReconcileRuntime();
   void StartPod(const std::string& uid);
   void StartContainer(PodRuntime& rt, size_t idx);
@@ -180,6 +184,9 @@ class Kubelet {
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
   CrashLoopBackoff backoff_;
+  // Image pull back-off (imageBackOffPeriod 10 s, MaxImageBackOff 300 s; control-plane.md §5.4),
+  // the same flowcontrol.Backoff keyed by pod uid and image.
+  CrashLoopBackoff image_backoff_{sim::Duration::Seconds(10), sim::Duration::Seconds(300)};
   std::unique_ptr<ImageManager> images_;
   uint64_t reported_images_ = 0;  // images_->generation() at the last node status write
   bool memory_pressure_ = false;  // the MemoryPressure condition the kubelet reports

@@ -7,6 +7,7 @@
 // relist); the regular containers start together; a restart takes the same start latency as the
 // pod's first start; status writes are unconditional updates of the whole status, sent only when
 // the status changed (the status manager's PATCH).
+#include <optional>
 #include <string>
 
 #include "models/api/kinds.h"
@@ -28,6 +29,19 @@ std::string GoDuration(sim::Duration d) {
 // Upstream format.Pod: name_namespace(uid).
 std::string FormatPod(const api::Pod& pod) {
   return pod.metadata.name + "_" + pod.metadata.namespace_ + "(" + pod.metadata.uid + ")";
+}
+
+// Pod annotation: how many pull attempts of each of the pod's images fail (docs/kubelet.md).
+constexpr const char* kImagePullFailuresAnnotation = "kubesim.io/image-pull-failures";
+
+std::optional<int64_t> ParseCount(const std::string& text) {
+  if (text.empty() || text.size() > 7) return std::nullopt;
+  int64_t v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
 }
 
 // Upstream kubecontainer.ShouldContainerBeRestarted, for a container that has exited.
@@ -120,53 +134,95 @@ void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
 void Kubelet::PullImages(PodRuntime& rt, sim::Duration start_latency) {
   // EnsureImageExists for each container before the pod starts (simplification: upstream pulls
   // each container's image just before starting that container, after the sandbox).
-  std::string uid = rt.uid;
   rt.images_pending = static_cast<int>(rt.containers.size());
-  for (size_t i = 0; i < rt.containers.size(); ++i) {
-    const api::Container& spec = rt.containers[i].spec;
-    std::string image = spec.image;
-    std::weak_ptr<bool> alive = alive_;
-    auto on_start = [this, alive, uid, image]() {
-      if (!alive.lock() || !running_) return;
-      if (PodRuntime* r = Runtime(uid)) {
-        recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
-      }
-    };
-    auto done = [this, alive, uid, i, image, start_latency](const ImageManager::PullResult& res,
-                                                            const ImageManager::Pulled& p) {
-      if (!alive.lock() || !running_) return;
-      PodRuntime* r = Runtime(uid);
-      if (r == nullptr || r->terminating) return;
-      if (!res.ok) {
-        ContainerRuntime& c = r->containers[i];
-        c.status.state.waiting_reason = res.reason;
-        c.status.state.waiting_message = res.message;
-        r->image_error = true;
-        recorder_.Event(sim_.Now(), *r->pod, "Warning", res.reason, res.message);
-        WriteStatus(*r);
-        return;
-      }
-      if (p.pulled) {
-        recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled",
-                        "Successfully pulled image \"" + image + "\" in " + GoDurationString(p.pull_time) + " (" +
-                            GoDurationString(p.total_time) + " including waiting). Image size: " +
-                            std::to_string(p.size_bytes) + " bytes.");
-      } else if (!image.empty()) {
-        recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled",
-                        "Container image \"" + image + "\" already present on machine");
-      }
-      if (--r->images_pending == 0 && !r->image_error) {
-        AfterAlive(start_latency, [this, uid]() { StartPod(uid); });
-      }
-    };
-    if (image.empty()) {
-      // A manifest without an image (kubesim accepts it): nothing to pull.
-      done(ImageManager::PullResult{}, ImageManager::Pulled{});
-      continue;
+  rt.start_latency = start_latency;
+  auto it = rt.pod->metadata.annotations.find(kImagePullFailuresAnnotation);
+  int64_t failures = it == rt.pod->metadata.annotations.end() ? 0 : ParseCount(it->second).value_or(0);
+  for (auto& c : rt.containers) c.pull_failures_left = failures;
+  for (size_t i = 0; i < rt.containers.size(); ++i) EnsureContainerImage(rt, i);
+}
+
+void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
+  std::string uid = rt.uid;
+  ContainerRuntime& container = rt.containers[i];
+  const api::Container& spec = container.spec;
+  std::string image = spec.image;
+  bool fail = container.pull_failures_left > 0 && !image.empty();
+  std::weak_ptr<bool> alive = alive_;
+  auto on_start = [this, alive, uid, image]() {
+    if (!alive.lock() || !running_) return;
+    if (PodRuntime* r = Runtime(uid)) {
+      recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
     }
-    images_->EnsureImage(image, spec.image_pull_policy.empty() ? "IfNotPresent" : spec.image_pull_policy, on_start,
-                         done);
+  };
+  auto done = [this, alive, uid, i, image](const ImageManager::PullResult& res, const ImageManager::Pulled& p) {
+    if (!alive.lock() || !running_) return;
+    PodRuntime* r = Runtime(uid);
+    if (r == nullptr || r->terminating) return;
+    ContainerRuntime& c = r->containers[i];
+    if (!res.ok && res.reason == "ErrImagePull") {
+      // The puller's failure: Failed events, the container waits with ErrImagePull, and the image
+      // back-off starts (images.puller / imageManager.EnsureImageExists).
+      --c.pull_failures_left;
+      c.status.state.waiting_reason = res.reason;
+      c.status.state.waiting_message = res.message;
+      recorder_.Event(sim_.Now(), *r->pod, "Warning", "Failed", "Failed to pull image \"" + image + "\": " + res.message);
+      recorder_.Event(sim_.Now(), *r->pod, "Warning", "Failed", "Error: ErrImagePull");
+      image_backoff_.Next(uid + "/" + image, sim_.Now());
+      WriteStatus(*r);
+      RetryImagePull(uid, i);
+      return;
+    }
+    if (!res.ok) {
+      c.status.state.waiting_reason = res.reason;
+      c.status.state.waiting_message = res.message;
+      r->image_error = true;
+      recorder_.Event(sim_.Now(), *r->pod, "Warning", res.reason, res.message);
+      WriteStatus(*r);
+      return;
+    }
+    if (p.pulled) {
+      recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled",
+                      "Successfully pulled image \"" + image + "\" in " + GoDurationString(p.pull_time) + " (" +
+                          GoDurationString(p.total_time) + " including waiting). Image size: " +
+                          std::to_string(p.size_bytes) + " bytes.");
+    } else if (!image.empty()) {
+      recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine");
+    }
+    if (--r->images_pending == 0 && !r->image_error) {
+      AfterAlive(r->start_latency, [this, uid]() { StartPod(uid); });
+    }
+  };
+  if (image.empty()) {
+    // A manifest without an image (kubesim accepts it): nothing to pull.
+    done(ImageManager::PullResult{}, ImageManager::Pulled{});
+    return;
   }
+  images_->EnsureImage(image, spec.image_pull_policy.empty() ? "IfNotPresent" : spec.image_pull_policy, on_start, done,
+                       fail);
+}
+
+void Kubelet::RetryImagePull(const std::string& uid, size_t idx) {
+  // The pod worker requeues after the error at backOffPeriod × [1, 1.5); a sync still inside the
+  // image back-off reports ImagePullBackOff instead of pulling.
+  sim::Duration base = config_.pod_worker_backoff_period;
+  sim::Duration jitter = sim::Duration::Nanoseconds(
+      static_cast<int64_t>(worker_rng_.UniformInt(static_cast<uint64_t>(base.nanos() / 2) + 1)));
+  AfterAlive(base + jitter, [this, uid, idx]() {
+    PodRuntime* r = Runtime(uid);
+    if (r == nullptr || r->terminating) return;
+    ContainerRuntime& c = r->containers[idx];
+    std::string image = c.spec.image;
+    if (image_backoff_.IsInBackOffSinceUpdate(uid + "/" + image, sim_.Now())) {
+      c.status.state.waiting_reason = "ImagePullBackOff";
+      c.status.state.waiting_message = "Back-off pulling image \"" + image + "\"";
+      recorder_.Event(sim_.Now(), *r->pod, "Normal", "BackOff", "Back-off pulling image \"" + image + "\"");
+      WriteStatus(*r);
+      RetryImagePull(uid, idx);
+      return;
+    }
+    EnsureContainerImage(*r, idx);
+  });
 }
 
 void Kubelet::ReconcileRuntime() {

@@ -445,6 +445,9 @@ TEST_CASE("Kubelet fields and annotations: bad values are located errors", "[api
        "\"Always\", \"IfNotPresent\", \"Never\""},
       {"exit code", head + "  annotations: {kubesim.io/exit-code: \"-1\"}\nspec:\n  containers:\n  - name: a\n",
        "f.yaml:5:39: metadata.annotations.kubesim.io/exit-code: Invalid value: \"-1\": must be an integer from 0 to 255"},
+      {"image pull failures", head + "  annotations: {kubesim.io/image-pull-failures: some}\nspec:\n  containers:\n  - name: a\n",
+       "f.yaml:5:49: metadata.annotations.kubesim.io/image-pull-failures: Invalid value: \"some\": must be a count from 0 "
+       "to 9999999"},
       {"liveness fails after", head + "  annotations: {kubesim.io/liveness-fails-after: soon}\nspec:\n  containers:\n  - name: a\n",
        "f.yaml:5:50: metadata.annotations.kubesim.io/liveness-fails-after: invalid duration \"soon\": expected a number"},
   };

@@ -87,5 +87,38 @@ TEST_CASE("imagePullPolicy: IfNotPresent uses the cache, latest always pulls, Ne
 }
 
 
+TEST_CASE("Failing pulls: ErrImagePull, then ImagePullBackOff 10 s doubling, then the pull succeeds", "[kubelet]") {
+  Run run(Scenario("5m",
+                   {"{apiVersion: v1, kind: Pod, metadata: {name: flaky, annotations: {kubesim.io/image-pull-failures: \"3\"}}, "
+                    "spec: {nodeName: n0, containers: [{name: c, image: \"img-a:1\"}]}}"},
+                   kBareNode, "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M}"));
+  // The registry refuses the first pull after its 0.5 s round trip.
+  run.Until(Duration::Seconds(2));
+  auto pod = run.Pod("flaky");
+  REQUIRE(pod->status.container_statuses.size() == 1);
+  CHECK(pod->status.phase == "Pending");
+  CHECK(pod->status.container_statuses[0].state.waiting_reason == "ErrImagePull");
+  std::vector<std::string> failed = run.EventMessages("Failed");
+  REQUIRE(failed.size() == 2);
+  CHECK_THAT(failed[0], Catch::StartsWith("Failed to pull image \"img-a:1\": "));
+  CHECK(failed[1] == "Error: ErrImagePull");
+  run.Until(Duration::Minutes(5));
+  std::vector<Duration> pulling = run.EventTimes("Pulling");
+  REQUIRE(pulling.size() == 4);  // three failures, then the pull that works
+  // Retries come at pod-worker syncs (10 s × [1, 1.5)) once the back-off (10, 20, 40 s) since the
+  // last failure has passed; syncs inside it report ImagePullBackOff.
+  const int64_t backoff[] = {10, 20, 40};
+  for (size_t i = 0; i < 3; ++i) {
+    INFO("retry " << i + 1);
+    Duration gap = pulling[i + 1] - pulling[i] - Duration::Milliseconds(500);
+    CHECK(gap >= Duration::Seconds(backoff[i]));
+    CHECK(gap < Duration::Seconds(backoff[i] + 15));
+  }
+  CHECK(run.EventMessages("BackOff").size() >= 2);
+  CHECK(run.EventMessages("BackOff")[0] == "Back-off pulling image \"img-a:1\"");
+  CHECK(run.EventMessages("Pulled").size() == 1);
+  CHECK(run.Pod("flaky")->status.phase == "Running");
+}
+
 }  // namespace
 }  // namespace kubesim::kubelet
