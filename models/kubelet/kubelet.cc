@@ -115,6 +115,7 @@ void Kubelet::Restart() {
   if (running_) return;
   force_status_write_ = true;
   backoff_ = CrashLoopBackoff(config_.container_backoff_initial, config_.container_backoff_max);
+  image_backoff_ = CrashLoopBackoff(sim::Duration::Seconds(10), sim::Duration::Seconds(300));
   memory_pressure_ = false;  // the eviction manager observes afresh
   Start();
   // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
@@ -241,6 +242,7 @@ void Kubelet::OnPod(const api::ObjectPtr& obj) {
 void Kubelet::OnPodGone(const api::ObjectPtr& obj) {
   runtimes_.erase(obj->metadata.uid);
   backoff_.Forget(obj->metadata.uid + "/");
+  image_backoff_.Forget(obj->metadata.uid + "/");
   deleting_.erase(obj->metadata.uid);
 }
 

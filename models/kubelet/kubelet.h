@@ -117,6 +117,7 @@ class Kubelet {
     bool resync_scheduled = false;
     int images_pending = 0;    // image pulls the first start waits for
     sim::Duration start_latency;  // drawn at admission, applied after the pulls
+    bool pull_failures_set = false;  // pull_failures_left initialised from the annotation
     bool image_error = false;  // ErrImageNeverPull: the pod stays Pending
     std::string evicted_message;  // set when the eviction manager evicted or rejected the pod
     bool rejected = false;        // rejected at admission: it never ran, no DisruptionTarget

@@ -136,9 +136,13 @@ void Kubelet::PullImages(PodRuntime& rt, sim::Duration start_latency) {
   // each container's image just before starting that container, after the sandbox).
   rt.images_pending = static_cast<int>(rt.containers.size());
   rt.start_latency = start_latency;
-  auto it = rt.pod->metadata.annotations.find(kImagePullFailuresAnnotation);
-  int64_t failures = it == rt.pod->metadata.annotations.end() ? 0 : ParseCount(it->second).value_or(0);
-  for (auto& c : rt.containers) c.pull_failures_left = failures;
+  if (!rt.pull_failures_set) {
+    // Counted per pod, across kubelet restarts (the registry's refusals are the scenario's).
+    auto it = rt.pod->metadata.annotations.find(kImagePullFailuresAnnotation);
+    int64_t failures = it == rt.pod->metadata.annotations.end() ? 0 : ParseCount(it->second).value_or(0);
+    for (auto& c : rt.containers) c.pull_failures_left = failures;
+    rt.pull_failures_set = true;
+  }
   for (size_t i = 0; i < rt.containers.size(); ++i) EnsureContainerImage(rt, i);
 }
 
