@@ -45,7 +45,8 @@ sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader&
   return a;
 }
 
-sim::StatusOr<ParsedAction> ParseStopKubelet(const api::YamlNode& args, ObjectLoader& loader) {
+// The node actions: {node: NAME}, a Node the scenario defines.
+sim::StatusOr<std::string> ParseNodeArg(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"node"}));
   if (!args["node"].Defined()) return args["node"].Error("Required value");
@@ -53,6 +54,11 @@ sim::StatusOr<ParsedAction> ParseStopKubelet(const api::YamlNode& args, ObjectLo
   if (!loader.Defined("Node", "", node)) {
     return args["node"].Error("Not found: no Node \"" + node + "\" is defined in the scenario");
   }
+  return node;
+}
+
+sim::StatusOr<ParsedAction> ParseStopKubelet(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
   ParsedAction a;
   a.description = "stop the kubelet of " + node;
   a.run = [node](ActionContext& ctx) { ctx.StopKubelet(node); };
@@ -146,6 +152,22 @@ sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoade
   return a;
 }
 
+sim::StatusOr<ParsedAction> ParseCrashNode(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+  ParsedAction a;
+  a.description = "crash " + node + ": its kubelet and containers are gone";
+  a.run = [node](ActionContext& ctx) { ctx.CrashNode(node); };
+  return a;
+}
+
+sim::StatusOr<ParsedAction> ParseRestartKubelet(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+  ParsedAction a;
+  a.description = "restart the kubelet of " + node;
+  a.run = [node](ActionContext& ctx) { ctx.RestartKubelet(node); };
+  return a;
+}
+
 }  // namespace
 
 const std::map<std::string, ActionParser>& ActionRegistry() {
@@ -155,6 +177,8 @@ const std::map<std::string, ActionParser>& ActionRegistry() {
       {"stopKubelet", ParseStopKubelet},
       {"scale", ParseScale},
       {"setImage", ParseSetImage},
+      {"crashNode", ParseCrashNode},
+      {"restartKubelet", ParseRestartKubelet},
   };
   return kActions;
 }
