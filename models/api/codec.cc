@@ -115,12 +115,50 @@ Status DecodeMeta(const YamlNode& doc, bool cluster_scoped, ObjectMeta* meta) {
   return Status::Ok();
 }
 
+// core/v1 ContainerState. Timestamps (startedAt, finishedAt) are wall-clock times of the cluster a
+// manifest was taken from and have no meaning on the simulated clock: they are not read.
+StatusOr<ContainerState> DecodeContainerState(const YamlNode& node) {
+  ContainerState st;
+  if (!node.Defined()) return st;
+  KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
+  if (node["waiting"].Defined()) {
+    st.kind = ContainerState::Kind::kWaiting;
+    if (node["waiting"]["reason"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.waiting_reason, node["waiting"]["reason"].String()); }
+    if (node["waiting"]["message"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.waiting_message, node["waiting"]["message"].String()); }
+  } else if (node["running"].Defined()) {
+    st.kind = ContainerState::Kind::kRunning;
+  } else if (node["terminated"].Defined()) {
+    YamlNode t = node["terminated"];
+    st.kind = ContainerState::Kind::kTerminated;
+    if (t["exitCode"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.terminated.exit_code, t["exitCode"].Int32()); }
+    if (t["reason"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.terminated.reason, t["reason"].String()); }
+    if (t["message"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.terminated.message, t["message"].String()); }
+  }
+  return st;
+}
+
 StatusOr<std::shared_ptr<Object>> DecodePod(const YamlNode& doc, std::vector<std::string>* warnings) {
   auto pod = std::make_shared<Pod>();
   KUBESIM_RETURN_IF_ERROR(DecodePodSpec(doc["spec"], &pod->spec, warnings));
   YamlNode status = doc["status"];
   if (status["phase"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(pod->status.phase, status["phase"].String());
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto statuses, status["containerStatuses"].Items());
+  for (const auto& cs : statuses) {
+    ContainerStatus c;
+    if (!cs["name"].Defined()) return cs["name"].Error("Required value");
+    KUBESIM_ASSIGN_OR_RETURN(c.name, cs["name"].String());
+    if (cs["image"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(c.image, cs["image"].String()); }
+    if (cs["ready"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(c.ready, cs["ready"].Bool()); }
+    if (cs["started"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(c.started, cs["started"].Bool()); }
+    if (cs["restartCount"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(c.restart_count, cs["restartCount"].Int32());
+      if (c.restart_count < 0) return cs["restartCount"].Error("Invalid value: must be greater than or equal to 0");
+    }
+    KUBESIM_ASSIGN_OR_RETURN(c.state, DecodeContainerState(cs["state"]));
+    KUBESIM_ASSIGN_OR_RETURN(c.last_state, DecodeContainerState(cs["lastState"]));
+    pod->status.container_statuses.push_back(std::move(c));
   }
   return std::static_pointer_cast<Object>(pod);
 }

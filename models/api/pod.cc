@@ -33,4 +33,15 @@ bool ToleratesTaint(const Toleration& t, const std::string& taint_key, const std
   return false;
 }
 
+std::optional<int32_t> ParseExitCode(const std::string& text) {
+  if (text.empty() || text.size() > 3) return std::nullopt;
+  int32_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v > 255) return std::nullopt;
+  return v;
+}
+
 }  // namespace kubesim::api

@@ -23,13 +23,34 @@ struct ContainerPort {
   friend bool operator==(const ContainerPort&, const ContainerPort&) = default;
 };
 
+// core/v1 Probe: only the timing fields. The handler (exec, httpGet, tcpSocket, grpc) is accepted
+// and ignored; whether a probe succeeds comes from the scenario (docs/kubelet.md), since kubesim
+// runs no processes. Defaults as upstream SetDefaults_Probe.
+struct Probe {
+  int32_t initial_delay_seconds = 0;
+  int32_t timeout_seconds = 1;
+  int32_t period_seconds = 10;
+  int32_t success_threshold = 1;
+  int32_t failure_threshold = 3;
+
+  friend bool operator==(const Probe&, const Probe&) = default;
+};
+
 struct Container {
   std::string name;
   std::string image;
+  std::string image_pull_policy;  // Always, IfNotPresent, Never; defaulted by the codec from the tag
   ResourceList requests;
   ResourceList limits;
   std::vector<ContainerPort> ports;
   std::string restart_policy;  // init containers only: "Always" marks a sidecar
+  std::optional<Probe> readiness_probe;
+  std::optional<Probe> liveness_probe;
+  std::optional<Probe> startup_probe;
+  // lifecycle.preStop: how long the hook runs. A `sleep` action runs for its seconds; exec and
+  // httpGet hooks run for the duration in annotation kubesim.io/prestop-duration (default 0).
+  bool has_pre_stop = false;
+  std::optional<int64_t> pre_stop_sleep_seconds;
 
   friend bool operator==(const Container&, const Container&) = default;
 };
@@ -55,22 +76,6 @@ struct Toleration {
   std::optional<int64_t> toleration_seconds;
 
   friend bool operator==(const Toleration&, const Toleration&) = default;
-};
-
-// The terminated state of a container (core/v1 ContainerStateTerminated): what the Job
-// controller reads for a failed pod's finish time and exit code.
-struct ContainerStateTerminated {
-  int32_t exit_code = 0;
-  std::string reason;  // Completed, Error
-  sim::Time finished_at;
-};
-
-// core/v1 ContainerStatus, the fields kubesim writes. restartCount is what upstream's Job
-// controller sums for restartPolicy OnFailure (pastBackoffLimitOnFailure).
-struct ContainerStatus {
-  std::string name;
-  int32_t restart_count = 0;
-  std::optional<ContainerStateTerminated> terminated;
 };
 
 struct PodCondition {
@@ -110,6 +115,41 @@ inline constexpr const char* kPodRunning = "Running";
 inline constexpr const char* kPodSucceeded = "Succeeded";
 inline constexpr const char* kPodFailed = "Failed";
 
+// core/v1 ContainerState: exactly one of waiting, running, terminated is set in a real API
+// object; here `kind` says which, and the fields of the others are ignored.
+struct ContainerStateTerminated {
+  int32_t exit_code = 0;
+  std::string reason;  // Completed (exit 0), Error, OOMKilled, ...
+  std::string message;
+  sim::Time started_at;
+  sim::Time finished_at;
+
+  friend bool operator==(const ContainerStateTerminated&, const ContainerStateTerminated&) = default;
+};
+
+struct ContainerState {
+  enum class Kind { kNone, kWaiting, kRunning, kTerminated };
+  Kind kind = Kind::kNone;
+  std::string waiting_reason;  // ContainerCreating, CrashLoopBackOff, ErrImagePull, ...
+  std::string waiting_message;
+  sim::Time running_started_at;
+  ContainerStateTerminated terminated;
+
+  friend bool operator==(const ContainerState&, const ContainerState&) = default;
+};
+
+struct ContainerStatus {
+  std::string name;
+  std::string image;
+  bool ready = false;
+  std::optional<bool> started;
+  int32_t restart_count = 0;
+  ContainerState state;
+  ContainerState last_state;
+
+  friend bool operator==(const ContainerStatus&, const ContainerStatus&) = default;
+};
+
 struct PodStatus {
   std::string phase = kPodPending;
   std::vector<PodCondition> conditions;
@@ -136,9 +176,22 @@ struct Pod : ObjectOf<Pod> {
 bool ToleratesTaint(const Toleration& t, const std::string& taint_key, const std::string& taint_value,
                     const std::string& taint_effect);
 
-// The annotation kubesim reads for how long a pod's containers run before it succeeds.
+// The annotation kubesim reads for how long a pod's containers run before they exit.
 inline constexpr const char* kRunDurationAnnotation = "kubesim.io/run-duration";
-// The exit code (an int, default 0) the pod's containers end with when that run time elapses.
+// The exit code of the containers when the run duration elapses (default 0); see docs/kubelet.md.
 inline constexpr const char* kExitCodeAnnotation = "kubesim.io/exit-code";
+// The value of kubesim.io/exit-code: a decimal integer 0–255 (a process's exit status), else none.
+std::optional<int32_t> ParseExitCode(const std::string& text);
+// Probe failure model (docs/kubelet.md): from this long after the container starts, the probe
+// fails; unset, it always succeeds.
+inline constexpr const char* kReadinessFailsAfterAnnotation = "kubesim.io/readiness-fails-after";
+inline constexpr const char* kLivenessFailsAfterAnnotation = "kubesim.io/liveness-fails-after";
+inline constexpr const char* kStartupSucceedsAfterAnnotation = "kubesim.io/startup-succeeds-after";
+// Graceful termination: how long exec/httpGet preStop hooks run, and how long the process takes
+// to exit after SIGTERM (default: at once).
+inline constexpr const char* kPreStopDurationAnnotation = "kubesim.io/prestop-duration";
+inline constexpr const char* kSigtermExitAfterAnnotation = "kubesim.io/sigterm-exit-after";
+// The pod's memory working set once running (a quantity), for node-pressure eviction.
+inline constexpr const char* kMemoryUsageAnnotation = "kubesim.io/memory-usage";
 
 }  // namespace kubesim::api

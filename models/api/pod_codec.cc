@@ -191,6 +191,47 @@ StatusOr<std::vector<TopologySpreadConstraint>> DecodeTopologySpread(const YamlN
   return out;
 }
 
+// core/v1 Probe timing fields with upstream's defaults (SetDefaults_Probe) and validation
+// messages (ValidateProbe: non-negative values; liveness and startup probes need
+// successThreshold 1).
+StatusOr<Probe> DecodeProbe(const YamlNode& node, bool success_must_be_one) {
+  KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
+  Probe p;
+  struct Field {
+    const char* name;
+    int32_t* target;
+    int32_t min;
+  };
+  for (Field f : {Field{"initialDelaySeconds", &p.initial_delay_seconds, 0}, Field{"timeoutSeconds", &p.timeout_seconds, 1},
+                  Field{"periodSeconds", &p.period_seconds, 1}, Field{"successThreshold", &p.success_threshold, 1},
+                  Field{"failureThreshold", &p.failure_threshold, 1}}) {
+    if (!node[f.name].Defined()) continue;
+    KUBESIM_ASSIGN_OR_RETURN(int32_t v, node[f.name].Int32());
+    // Upstream defaulting turns an explicit 0 into the default for these fields.
+    if (v == 0 && f.min == 1) continue;
+    if (v < f.min) {
+      return node[f.name].Error("Invalid value: " + std::to_string(v) + ": must be greater than or equal to " +
+                                std::to_string(f.min));
+    }
+    *f.target = v;
+  }
+  if (success_must_be_one && p.success_threshold != 1) {
+    return node["successThreshold"].Error("Invalid value: " + std::to_string(p.success_threshold) + ": must be 1");
+  }
+  return p;
+}
+
+// The tag of an image reference (after the last ':' that follows the last '/'); empty if none.
+// A digest (@sha256:...) counts as a tag for the pull-policy default, as upstream.
+bool ImageHasTagOrDigest(const std::string& image, std::string* tag) {
+  if (image.find('@') != std::string::npos) return true;
+  size_t slash = image.rfind('/');
+  size_t colon = image.rfind(':');
+  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) return false;
+  *tag = image.substr(colon + 1);
+  return true;
+}
+
 Status DecodeContainer(const YamlNode& c, Container* out) {
   KUBESIM_RETURN_IF_ERROR(c.ExpectMap());
   if (!c["name"].Defined()) return c["name"].Error("Required value");
@@ -200,6 +241,37 @@ Status DecodeContainer(const YamlNode& c, Container* out) {
   }
   if (c["restartPolicy"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(out->restart_policy, c["restartPolicy"].String());
+  }
+  if (c["imagePullPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->image_pull_policy, c["imagePullPolicy"].String());
+    if (out->image_pull_policy != "Always" && out->image_pull_policy != "IfNotPresent" &&
+        out->image_pull_policy != "Never") {
+      return c["imagePullPolicy"].Error("Unsupported value: \"" + out->image_pull_policy +
+                                        "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"");
+    }
+  } else {
+    // SetDefaults_Container: Always for `:latest` or no tag, else IfNotPresent.
+    std::string tag;
+    bool tagged = ImageHasTagOrDigest(out->image, &tag);
+    out->image_pull_policy = (!tagged || tag == "latest") ? "Always" : "IfNotPresent";
+  }
+  if (c["readinessProbe"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->readiness_probe, DecodeProbe(c["readinessProbe"], false));
+  }
+  if (c["livenessProbe"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->liveness_probe, DecodeProbe(c["livenessProbe"], true));
+  }
+  if (c["startupProbe"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->startup_probe, DecodeProbe(c["startupProbe"], true));
+  }
+  YamlNode pre_stop = c["lifecycle"]["preStop"];
+  if (pre_stop.Defined()) {
+    out->has_pre_stop = true;
+    if (pre_stop["sleep"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(int64_t secs, pre_stop["sleep"]["seconds"].Int());
+      if (secs < 0) return pre_stop["sleep"]["seconds"].Error("Invalid value: must be greater than or equal to 0");
+      out->pre_stop_sleep_seconds = secs;
+    }
   }
   YamlNode res = c["resources"];
   KUBESIM_ASSIGN_OR_RETURN(out->requests, DecodeResources(res["requests"]));
@@ -355,22 +427,40 @@ StatusOr<PodTemplate> DecodePodTemplate(const YamlNode& tmpl, std::vector<std::s
 }
 
 Status CheckKubesimAnnotations(const YamlNode& metadata, const StringMap& annotations) {
-  auto run = annotations.find(kRunDurationAnnotation);
-  if (run != annotations.end()) {
-    auto d = sim::ParseDuration(run->second);
-    YamlNode at = metadata["annotations"][kRunDurationAnnotation];
+  // kubesim's scenario annotations (docs/kubelet.md) are checked where they are written, so the
+  // kubelet can rely on them.
+  for (const char* name : {kRunDurationAnnotation, kReadinessFailsAfterAnnotation, kLivenessFailsAfterAnnotation,
+                           kStartupSucceedsAfterAnnotation, kPreStopDurationAnnotation, kSigtermExitAfterAnnotation}) {
+    auto it = annotations.find(name);
+    if (it == annotations.end()) continue;
+    auto d = sim::ParseDuration(it->second);
+    YamlNode at = metadata["annotations"][name];
     if (!d.ok()) return at.Error(d.status().message());
     if (*d < sim::Duration::Zero()) return at.Error("Invalid value: must not be negative");
   }
-  auto code = annotations.find(kExitCodeAnnotation);
-  if (code != annotations.end()) {
-    int32_t v = 0;
-    const std::string& text = code->second;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      return metadata["annotations"][kExitCodeAnnotation].Error("Invalid value \"" + text +
-                                                                "\": must be an integer exit code");
-    }
+  if (auto it = annotations.find(kExitCodeAnnotation); it != annotations.end()) {
+    YamlNode at = metadata["annotations"][kExitCodeAnnotation];
+    if (!ParseExitCode(it->second)) return at.Error("Invalid value: \"" + it->second + "\": must be an integer from 0 to 255");
+  }
+  if (auto it = annotations.find(kMemoryUsageAnnotation); it != annotations.end()) {
+    YamlNode at = metadata["annotations"][kMemoryUsageAnnotation];
+    auto q = Quantity::Parse(it->second);
+    if (!q.ok()) return at.Error(q.status().message());
+    if (q->IsNegative()) return at.Error("Invalid value: must not be negative");
+  }
+  // How many pulls of a pod's images fail before one succeeds (a count up to 9999999).
+  if (auto it = annotations.find("kubesim.io/image-pull-failures"); it != annotations.end()) {
+    YamlNode at = metadata["annotations"]["kubesim.io/image-pull-failures"];
+    bool ok = !it->second.empty() && it->second.size() <= 7 &&
+              std::all_of(it->second.begin(), it->second.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!ok) return at.Error("Invalid value: \"" + it->second + "\": must be a count from 0 to 9999999");
+  }
+  // A node's own image pull bandwidth (bytes per second), overriding the scenario's.
+  if (auto it = annotations.find("kubesim.io/image-pull-bandwidth"); it != annotations.end()) {
+    YamlNode at = metadata["annotations"]["kubesim.io/image-pull-bandwidth"];
+    auto q = Quantity::Parse(it->second);
+    if (!q.ok()) return at.Error(q.status().message());
+    if (q->Value() <= 0) return at.Error("Invalid value: must be greater than 0");
   }
   return Status::Ok();
 }

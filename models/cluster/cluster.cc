@@ -49,7 +49,7 @@ sim::Status Cluster::Start() {
   for (const auto& obj : scenario_.objects) {
     std::shared_ptr<api::Object> copy = obj->Clone();
     if (auto* node = dynamic_cast<api::Node*>(copy.get())) {
-      node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+      node->status.conditions = kubelet::Kubelet::NodeConditions(sim_.Now(), false);
     }
     apiserver::Response r = api_->Bootstrap(copy);
     if (!r.ok()) {
@@ -199,6 +199,28 @@ void Cluster::StopKubelet(const std::string& node) {
   // Recorded so the results can time the failure from the moment it happened (node_failures).
   ScenarioEvent("Normal", "KubeletStopped", "Node/" + node, "the kubelet of " + node + " stopped");
   it->second->Stop();
+}
+
+void Cluster::CrashNode(const std::string& node) {
+  auto it = kubelets_.find(node);
+  if (it == kubelets_.end()) {
+    ScenarioEvent("Warning", "FailedCrashNode", "Node/" + node, "no kubelet runs for this node");
+    return;
+  }
+  it->second->Crash();
+}
+
+void Cluster::RestartKubelet(const std::string& node) {
+  auto it = kubelets_.find(node);
+  if (it == kubelets_.end()) {
+    ScenarioEvent("Warning", "FailedRestartKubelet", "Node/" + node, "no kubelet was started for this node");
+    return;
+  }
+  if (it->second->running()) {
+    ScenarioEvent("Warning", "FailedRestartKubelet", "Node/" + node, "the kubelet of this node is running");
+    return;
+  }
+  it->second->Restart();
 }
 
 std::vector<std::string> Cluster::CheckInvariants() {

@@ -75,6 +75,8 @@ class Cluster : public scenario::ActionContext {
   void StopKubelet(const std::string& node) override;
   void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
                     Mutation mutate) override;
+  void CrashNode(const std::string& node) override;
+  void RestartKubelet(const std::string& node) override;
 
  private:
   void OnCommit(const etcd::Event& e);

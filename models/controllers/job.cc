@@ -95,7 +95,8 @@ sim::Duration JobBackoffRecord::RemainingTime(sim::Time now, sim::Duration base,
 sim::Time PodFinishedTime(const api::Pod& pod) {
   std::optional<sim::Time> latest;
   for (const auto& c : pod.status.container_statuses) {
-    if (c.terminated && (!latest || c.terminated->finished_at > *latest)) latest = c.terminated->finished_at;
+    if (c.state.kind != api::ContainerState::Kind::kTerminated) continue;
+    if (!latest || c.state.terminated.finished_at > *latest) latest = c.state.terminated.finished_at;
   }
   if (latest) return *latest;
   const api::PodCondition* ready = pod.FindCondition("Ready");

@@ -119,19 +119,36 @@ void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
 }
 
 void NodeLifecycleController::SyncNoScheduleTaints(const api::Node& node) {
-  // Upstream doNoScheduleTaintingPass, for the Ready condition: False → not-ready, Unknown →
-  // unreachable, True → neither.
+  // Upstream doNoScheduleTaintingPass (nodeConditionToTaintKeyStatusMap): Ready False →
+  // not-ready, Ready Unknown → unreachable, MemoryPressure/DiskPressure/PIDPressure True → the
+  // matching pressure taint. Taints of these keys the conditions no longer call for are removed.
+  static const std::vector<std::pair<std::string, std::string>> kPressure = {
+      {"MemoryPressure", "node.kubernetes.io/memory-pressure"},
+      {"DiskPressure", "node.kubernetes.io/disk-pressure"},
+      {"PIDPressure", "node.kubernetes.io/pid-pressure"},
+  };
   std::string status = ReadyStatus(node);
-  std::string want = status == "False" ? api::kTaintNodeNotReady : status == "Unknown" ? api::kTaintNodeUnreachable : "";
-  bool has_want = false;
+  std::vector<std::string> want;
+  if (status == "False") want.push_back(api::kTaintNodeNotReady);
+  if (status == "Unknown") want.push_back(api::kTaintNodeUnreachable);
+  std::vector<std::string> managed = {api::kTaintNodeNotReady, api::kTaintNodeUnreachable};
+  for (const auto& [cond, key] : kPressure) {
+    managed.push_back(key);
+    const api::NodeCondition* c = node.FindCondition(cond);
+    if (c && c->status == "True") want.push_back(key);
+  }
   std::vector<std::string> remove;
+  std::vector<std::string> have;
   for (const auto& t : node.spec.taints) {
     if (t.effect != api::kTaintNoSchedule) continue;
-    if (t.key == want) has_want = true;
-    if ((t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable) && t.key != want) remove.push_back(t.key);
+    have.push_back(t.key);
+    bool is_managed = std::find(managed.begin(), managed.end(), t.key) != managed.end();
+    if (is_managed && std::find(want.begin(), want.end(), t.key) == want.end()) remove.push_back(t.key);
   }
   std::vector<api::Taint> add;
-  if (!want.empty() && !has_want) add.push_back(api::Taint{want, "", api::kTaintNoSchedule, sim_.Now()});
+  for (const auto& key : want) {
+    if (std::find(have.begin(), have.end(), key) == have.end()) add.push_back(api::Taint{key, "", api::kTaintNoSchedule, sim_.Now()});
+  }
   if (!add.empty() || !remove.empty()) SetTaints(node.metadata.name, add, remove, api::kTaintNoSchedule);
 }
 

@@ -4,8 +4,25 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
+#include "models/api/quantity.h"
+#include "sim/periodic.h"
 
 namespace kubesim::kubelet {
+
+namespace {
+
+// The node's annotation kubesim.io/image-pull-bandwidth (validated at load) overrides the
+// scenario's pull bandwidth for this node.
+ImageConfig NodeImageConfig(ImageConfig config, const api::Node& node) {
+  auto it = node.metadata.annotations.find("kubesim.io/image-pull-bandwidth");
+  if (it != node.metadata.annotations.end()) {
+    auto q = api::Quantity::Parse(it->second);
+    if (q.ok() && q->Value() > 0) config.pull_bytes_per_second = q->Value();
+  }
+  return config;
+}
+
+}  // namespace
 
 Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
                  std::shared_ptr<const api::Node> node, KubeletConfig config)
@@ -16,35 +33,131 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       node_name_(node_manifest_->metadata.name),
       config_(config),
       pods_(sim, api_, "Pod", apiserver::WatchOptions{0, node_name_}),
-      rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")) {}
+      rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")),
+      restart_rng_(sim.Stream("kubelet/" + node_name_ + "/container-restart")),
+      worker_rng_(sim.Stream("kubelet/" + node_name_ + "/pod-workers")),
+      backoff_(config_.container_backoff_initial, config_.container_backoff_max),
+      images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
+                                             node_manifest_->status.images)),
+      reported_images_(images_->generation()) {}
 
 Kubelet::~Kubelet() { *alive_ = false; }
+
+std::vector<api::NodeCondition> Kubelet::NodeConditions(sim::Time now, bool memory_pressure) {
+  // The conditions the kubelet's status setters report (nodestatus.ReadyCondition,
+  // MemoryPressureCondition, ...); disk and PID pressure are not modelled and always False.
+  return {
+      api::NodeCondition{"Ready", "True", "KubeletReady", now, now},
+      memory_pressure ? api::NodeCondition{"MemoryPressure", "True", "KubeletHasInsufficientMemory", now, now}
+                      : api::NodeCondition{"MemoryPressure", "False", "KubeletHasSufficientMemory", now, now},
+      api::NodeCondition{"DiskPressure", "False", "KubeletHasNoDiskPressure", now, now},
+      api::NodeCondition{"PIDPressure", "False", "KubeletHasSufficientPID", now, now},
+  };
+}
 
 void Kubelet::Start() {
   if (running_) return;
   running_ = true;
   Register();
-  pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
-                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); },
-                          [this](const api::ObjectPtr& o) { OnPodGone(o); }});
+  if (!handlers_added_) {
+    handlers_added_ = true;
+    pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
+                            [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o); },
+                            [this](const api::ObjectPtr& o) { OnPodGone(o); }});
+  }
   pods_.Start();
+  std::weak_ptr<bool> alive = alive_;
+  sim::Every(sim_, alive, config_.eviction_monitoring_period, [this]() {
+    if (running_) EvictionTick();
+  });
 }
 
 void Kubelet::Stop() {
+  if (!running_) return;
   running_ = false;
   pods_.Stop();
+  // Every pending timer of this kubelet process (lease, status, probes, exits, back-off
+  // requeues) dies with it; Restart() re-arms what the container runtime still has.
+  *alive_ = false;
+  alive_ = std::make_shared<bool>(true);
+}
+
+void Kubelet::Crash() {
+  // crashNode: the machine goes down. Besides the kubelet, every container is gone; a restarted
+  // runtime reports them exited with code 255 and reason Unknown, as containerd does after a
+  // reboot. Pulls in progress are lost (the images already pulled stay on disk).
+  Stop();
+  images_->DropPending();
+  for (auto& [uid, rt] : runtimes_) {
+    for (auto& c : rt->containers) {
+      c.start_pending = false;
+      ++c.instance;
+      if (!c.running) continue;
+      c.running = false;
+      c.exited = true;
+      c.finished_at = sim_.Now();
+      api::ContainerState st;
+      st.kind = api::ContainerState::Kind::kTerminated;
+      st.terminated.exit_code = 255;
+      st.terminated.reason = "Unknown";
+      st.terminated.started_at = c.started_at;
+      st.terminated.finished_at = sim_.Now();
+      c.status.state = st;
+      c.status.ready = false;
+      c.status.started = false;
+    }
+  }
+}
+
+void Kubelet::Restart() {
+  // restartKubelet: a new kubelet process on the same node. It registers (the Node exists) and
+  // posts its status at once, renews the lease, relists its pods, and its pod workers resync
+  // every pod the runtime knows (ReconcileRuntime). The CrashLoopBackOff and eviction state lived
+  // in the old process's memory and is lost, as upstream.
+  if (running_) return;
+  force_status_write_ = true;
+  backoff_ = CrashLoopBackoff(config_.container_backoff_initial, config_.container_backoff_max);
+  image_backoff_ = CrashLoopBackoff(sim::Duration::Seconds(10), sim::Duration::Seconds(300));
+  memory_pressure_ = false;  // the eviction manager observes afresh
+  Start();
+  // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
+  // only reports what changed).
+  std::weak_ptr<bool> alive = alive_;
+  api_.List("Pod", [this, alive](const apiserver::Response& r) {
+    if (!alive.lock() || !running_ || !r.ok()) return;
+    std::set<std::string> listed;
+    for (const auto& obj : r.items) {
+      auto pod = api::As<api::Pod>(obj);
+      listed.insert(pod->metadata.uid);
+      if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
+    }
+    // Pods deleted while the kubelet was away: their containers are killed (orphans).
+    for (auto it = runtimes_.begin(); it != runtimes_.end();) {
+      if (listed.count(it->first)) {
+        ++it;
+        continue;
+      }
+      backoff_.Forget(it->first + "/");
+      it = runtimes_.erase(it);
+    }
+    ReconcileRuntime();
+  }, node_name_);
 }
 
 void Kubelet::Register() {
   // tryRegisterWithAPIServer: create the Node with Ready=True; an existing Node is kept.
   auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
   node->metadata.resource_version = 0;
-  node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+  node->status.conditions = NodeConditions(sim_.Now(), false);
   std::weak_ptr<bool> alive = alive_;
   api_.Create(node, [this, alive](const apiserver::Response&) {
     if (!alive.lock() || !running_) return;
     last_status_report_ = sim_.Now();
     RenewLease();
+    if (force_status_write_) {
+      SyncNodeStatus();  // a restarted kubelet's first status update follows registration
+      return;
+    }
     sim_.After(config_.node_status_update_frequency, [this, alive]() {
       if (alive.lock()) SyncNodeStatus();
     });
@@ -89,12 +202,21 @@ void Kubelet::SyncNodeStatus() {
   if (!running_) return;
   std::weak_ptr<bool> alive = alive_;
   // Status is recomputed every update period but written only when it changed or the report
-  // period passed; nothing in the node's status changes yet, so it is the report period that counts.
-  if (sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
+  // period passed (nodeStatusReportFrequency). What changes here is the image list after pulls.
+  // (Simplification: upstream compares with the Node the API server has, so it also repairs a
+  // Ready=Unknown written by the node lifecycle controller; kubesim forces a write after a
+  // restart instead.)
+  bool changed = images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_ ||
+                 force_status_write_;
+  force_status_write_ = false;
+  if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
-    node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
+    node->status.conditions = NodeConditions(sim_.Now(), memory_pressure_);
+    node->status.images = images_->NodeImages();
     api_.UpdateStatus(node, nullptr);
     last_status_report_ = sim_.Now();
+    reported_images_ = images_->generation();
+    reported_memory_pressure_ = memory_pressure_;
   }
   sim_.After(config_.node_status_update_frequency, [this, alive]() {
     if (alive.lock()) SyncNodeStatus();
@@ -110,85 +232,20 @@ std::shared_ptr<const api::Pod> Kubelet::CurrentPod(const std::string& key, cons
 void Kubelet::OnPod(const api::ObjectPtr& obj) {
   if (!running_) return;
   auto pod = api::As<api::Pod>(obj);
-  const std::string& uid = pod->metadata.uid;
+  if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
   if (pod->metadata.deletion_timestamp) {
-    FinishDeletion(*pod);
+    TerminatePod(*pod);
     return;
   }
-  if (pod->IsTerminal() || !workers_.insert(uid).second) return;
-  sim_.Spawn(PodWorker(api::NamespacedName(pod->metadata), uid));
-}
-
-sim::Task Kubelet::PodWorker(std::string key, std::string uid) {
-  std::weak_ptr<bool> alive = alive_;
-  co_await sim_.Sleep(config_.pod_start_latency.Sample(rng_));
-  if (!alive.lock() || !running_) co_return;
-  auto pod = CurrentPod(key, uid);
-  if (!pod || pod->metadata.deletion_timestamp) co_return;
-  auto running = std::static_pointer_cast<api::Pod>(pod->Clone());
-  running->status.phase = api::kPodRunning;
-  running->status.start_time = sim_.Now();
-  for (const char* c : {"Initialized", "ContainersReady", "Ready"}) running->SetCondition(c, "True", sim_.Now());
-  WriteStatus(*running);
-  recorder_.Event(sim_.Now(), *pod, "Normal", "Started", "Started container " +
-                                                             (pod->spec.containers.empty() ? std::string() : pod->spec.containers[0].name));
-  auto it = pod->metadata.annotations.find(api::kRunDurationAnnotation);
-  if (it == pod->metadata.annotations.end()) co_return;
-  // Validated when the scenario was loaded.
-  sim::Duration run = sim::ParseDuration(it->second).value();
-  co_await sim_.Sleep(run);
-  if (!alive.lock() || !running_) co_return;
-  pod = CurrentPod(key, uid);
-  if (!pod || pod->metadata.deletion_timestamp) co_return;
-  auto done = std::static_pointer_cast<api::Pod>(pod->Clone());
-  done->status.phase = api::kPodSucceeded;
-  done->status.reason = "Completed";
-  // Exit code from kubesim.io/exit-code (validated at load). Non-zero under restartPolicy Never
-  // ends the pod Failed, its containers terminated with reason Error (restarts: future work).
-  int32_t exit_code = 0;
-  if (auto a = pod->metadata.annotations.find(api::kExitCodeAnnotation); a != pod->metadata.annotations.end()) {
-    std::from_chars(a->second.data(), a->second.data() + a->second.size(), exit_code);
-  }
-  if (exit_code != 0 && pod->spec.restart_policy == "Never") {
-    done->status.phase = api::kPodFailed;
-    done->status.reason = "Error";
-    for (const auto& c : pod->spec.containers) {
-      done->status.container_statuses.push_back({c.name, 0, api::ContainerStateTerminated{exit_code, "Error", sim_.Now()}});
-    }
-  }
-  const char* why = done->status.phase == api::kPodFailed ? "PodFailed" : "PodCompleted";
-  for (const char* c : {"ContainersReady", "Ready"}) done->SetCondition(c, "False", sim_.Now(), why);
-  WriteStatus(*done);
+  if (pod->IsTerminal() || Runtime(pod->metadata.uid) != nullptr) return;
+  AddPod(pod);
 }
 
 void Kubelet::OnPodGone(const api::ObjectPtr& obj) {
-  workers_.erase(obj->metadata.uid);
+  runtimes_.erase(obj->metadata.uid);
+  backoff_.Forget(obj->metadata.uid + "/");
+  image_backoff_.Forget(obj->metadata.uid + "/");
   deleting_.erase(obj->metadata.uid);
-}
-
-void Kubelet::WriteStatus(const api::Pod& pod) {
-  api_.UpdateStatus(std::static_pointer_cast<api::Pod>(pod.Clone()), nullptr);
-}
-
-void Kubelet::FinishDeletion(const api::Pod& pod) {
-  // The containers get the grace period to stop (SIGTERM, then SIGKILL at the deadline); no
-  // preStop hooks or early exits are modelled, so they take all of it. At deletionTimestamp the
-  // kubelet removes the object with grace period 0. Every observed version schedules a check at
-  // its own deadline, so a second delete that shortened the grace period is honoured.
-  if (deleting_.count(pod.metadata.uid)) return;
-  std::weak_ptr<bool> alive = alive_;
-  std::string key = api::NamespacedName(pod.metadata), uid = pod.metadata.uid;
-  sim::Duration wait = *pod.metadata.deletion_timestamp - sim_.Now();
-  if (wait < sim::Duration::Zero()) wait = sim::Duration::Zero();
-  sim_.After(wait, [this, alive, key, uid]() {
-    if (!alive.lock() || !running_ || deleting_.count(uid)) return;
-    auto current = CurrentPod(key, uid);
-    if (!current || !current->metadata.deletion_timestamp || *current->metadata.deletion_timestamp > sim_.Now()) return;
-    deleting_.insert(uid);
-    apiserver::DeleteOptions opts;
-    opts.grace_period_seconds = 0;
-    api_.Delete("Pod", current->metadata.namespace_, current->metadata.name, opts, nullptr);
-  });
 }
 
 }  // namespace kubesim::kubelet

@@ -46,45 +46,53 @@ sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader&
   return a;
 }
 
+// The node actions: {node: NAME}, a Node the scenario defines.
+sim::StatusOr<std::string> ParseNodeArg(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"node"}));
+  if (!args["node"].Defined()) return args["node"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, args["node"].String());
+  if (!loader.Defined("Node", "", node)) {
+    return args["node"].Error("Not found: no Node \"" + node + "\" is defined in the scenario");
+  }
+  return node;
+}
+
 // `stopKubelet: {node: N}`, `{zone: Z}` (every Node defined so far with
 // topology.kubernetes.io/zone=Z: a zone outage) or `{selector: {label: value, ...}}` (every Node
 // with all those labels: a rack or part of a zone). Several kubelets stop at the same instant, in
 // node name order.
 sim::StatusOr<ParsedAction> ParseStopKubelet(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  if (!args["zone"].Defined() && !args["selector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+    ParsedAction a;
+    a.description = "stop the kubelet of " + node;
+    a.run = [node](ActionContext& ctx) { ctx.StopKubelet(node); };
+    return a;
+  }
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"node", "zone", "selector"}));
   int given = args["node"].Defined() + args["zone"].Defined() + args["selector"].Defined();
   if (given > 1) return args.Error("Invalid value: give one of node, zone or selector");
-  if (args["zone"].Defined() || args["selector"].Defined()) {
-    api::StringMap selector;
-    const char* field = args["zone"].Defined() ? "zone" : "selector";
-    if (args["zone"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(selector[api::kLabelZone], args["zone"].String());
-    } else {
-      KUBESIM_ASSIGN_OR_RETURN(selector, args["selector"].StringMap());
-      if (selector.empty()) return args["selector"].Error("Required value: at least one label: value");
-    }
-    std::string what;
-    for (const auto& [k, v] : selector) what += (what.empty() ? "" : ",") + k + "=" + v;
-    std::vector<std::string> nodes = loader.NodesLabelled(selector);
-    if (nodes.empty()) {
-      return args[field].Error("Not found: no Node labelled " + what + " is defined in the scenario");
-    }
-    ParsedAction a;
-    a.description = "stop the kubelets of the " + std::to_string(nodes.size()) + " nodes labelled " + what;
-    a.run = [nodes](ActionContext& ctx) {
-      for (const auto& n : nodes) ctx.StopKubelet(n);
-    };
-    return a;
+  api::StringMap selector;
+  const char* field = args["zone"].Defined() ? "zone" : "selector";
+  if (args["zone"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(selector[api::kLabelZone], args["zone"].String());
+  } else {
+    KUBESIM_ASSIGN_OR_RETURN(selector, args["selector"].StringMap());
+    if (selector.empty()) return args["selector"].Error("Required value: at least one label: value");
   }
-  if (!args["node"].Defined()) return args["node"].Error("Required value: node or zone");
-  KUBESIM_ASSIGN_OR_RETURN(std::string node, args["node"].String());
-  if (!loader.Defined("Node", "", node)) {
-    return args["node"].Error("Not found: no Node \"" + node + "\" is defined in the scenario");
+  std::string what;
+  for (const auto& [k, v] : selector) what += (what.empty() ? "" : ",") + k + "=" + v;
+  std::vector<std::string> nodes = loader.NodesLabelled(selector);
+  if (nodes.empty()) {
+    return args[field].Error("Not found: no Node labelled " + what + " is defined in the scenario");
   }
   ParsedAction a;
-  a.description = "stop the kubelet of " + node;
-  a.run = [node](ActionContext& ctx) { ctx.StopKubelet(node); };
+  a.description = "stop the kubelets of the " + std::to_string(nodes.size()) + " nodes labelled " + what;
+  a.run = [nodes](ActionContext& ctx) {
+    for (const auto& n : nodes) ctx.StopKubelet(n);
+  };
   return a;
 }
 
@@ -175,6 +183,22 @@ sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoade
   return a;
 }
 
+sim::StatusOr<ParsedAction> ParseCrashNode(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+  ParsedAction a;
+  a.description = "crash " + node + ": its kubelet and containers are gone";
+  a.run = [node](ActionContext& ctx) { ctx.CrashNode(node); };
+  return a;
+}
+
+sim::StatusOr<ParsedAction> ParseRestartKubelet(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+  ParsedAction a;
+  a.description = "restart the kubelet of " + node;
+  a.run = [node](ActionContext& ctx) { ctx.RestartKubelet(node); };
+  return a;
+}
+
 }  // namespace
 
 const std::map<std::string, ActionParser>& ActionRegistry() {
@@ -184,6 +208,8 @@ const std::map<std::string, ActionParser>& ActionRegistry() {
       {"stopKubelet", ParseStopKubelet},
       {"scale", ParseScale},
       {"setImage", ParseSetImage},
+      {"crashNode", ParseCrashNode},
+      {"restartKubelet", ParseRestartKubelet},
   };
   return kActions;
 }

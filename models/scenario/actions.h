@@ -21,7 +21,7 @@ struct ParsedAction {
 // `loader` gives access to what the scenario defines (for checks) and decodes manifests.
 using ActionParser = std::function<sim::StatusOr<ParsedAction>(const api::YamlNode& args, ObjectLoader& loader)>;
 
-// The built-in actions: create, delete, stopKubelet.
+// The built-in actions: create, delete, stopKubelet, crashNode, restartKubelet.
 const std::map<std::string, ActionParser>& ActionRegistry();
 
 }  // namespace kubesim::scenario

@@ -54,9 +54,25 @@ sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, con
   YamlNode kubelet = spec["kubelet"];
   if (kubelet.Defined()) {
     KUBESIM_RETURN_IF_ERROR(kubelet.ExpectMap());
-    KUBESIM_RETURN_IF_ERROR(kubelet.CheckKeys({"podStartLatency"}));
+    KUBESIM_RETURN_IF_ERROR(
+        kubelet.CheckKeys({"podStartLatency", "serializeImagePulls", "imagePullBandwidth", "imageSizes"}));
     if (kubelet["podStartLatency"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(s->kubelet.pod_start_latency, ParseLatency(kubelet["podStartLatency"]));
+    }
+    if (kubelet["serializeImagePulls"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(s->kubelet.images.serialize_image_pulls, kubelet["serializeImagePulls"].Bool());
+    }
+    if (kubelet["imagePullBandwidth"].Defined()) {
+      // Bytes per second, as a quantity ("33M", "100Mi").
+      KUBESIM_ASSIGN_OR_RETURN(api::Quantity q, kubelet["imagePullBandwidth"].ToQuantity());
+      if (q.Value() <= 0) return kubelet["imagePullBandwidth"].Error("Invalid value: must be greater than 0");
+      s->kubelet.images.pull_bytes_per_second = q.Value();
+    }
+    KUBESIM_ASSIGN_OR_RETURN(auto sizes, kubelet["imageSizes"].Entries());
+    for (const auto& [image, size] : sizes) {
+      KUBESIM_ASSIGN_OR_RETURN(api::Quantity q, size.ToQuantity());
+      if (q.IsNegative()) return size.Error("Invalid value: must not be negative");
+      s->kubelet.images.image_sizes[image] = q.Value();
     }
   }
   YamlNode sched = spec["scheduler"];

@@ -39,13 +39,17 @@ class ActionContext {
   using Mutation = std::function<sim::Status(api::Object&)>;
   virtual void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
                             Mutation mutate) = 0;
+  // The node's kubelet and containers vanish (docs/kubelet.md).
+  virtual void CrashNode(const std::string& node) = 0;
+  // The node's kubelet comes back after stopKubelet or crashNode.
+  virtual void RestartKubelet(const std::string& node) = 0;
 };
 
 using ActionFn = std::function<void(ActionContext&)>;
 
 struct TimelineEntry {
   sim::Duration at;
-  std::string action;  // its name in the scenario: create, delete, stopKubelet
+  std::string action;  // its name in the scenario: create, delete, stopKubelet, crashNode, restartKubelet
   std::string description;
   api::SourceRef source;
   ActionFn run;

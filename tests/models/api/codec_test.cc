@@ -367,6 +367,96 @@ TEST_CASE("A run-duration annotation that parses is accepted", "[api]") {
   CHECK(r.object->metadata.annotations.at(kRunDurationAnnotation) == "1m30s");
 }
 
+TEST_CASE("Containers: probes, imagePullPolicy and preStop decoded with upstream defaults", "[api]") {
+  DecodeResult r = DecodeOne(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+      "  - name: a\n    image: nginx\n"
+      "    readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5, successThreshold: 2, timeoutSeconds: 0}\n"
+      "    livenessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 15}\n"
+      "    lifecycle: {preStop: {sleep: {seconds: 7}}}\n"
+      "  - name: b\n    image: registry.local:5000/app:v2\n    startupProbe: {exec: {command: [true]}}\n"
+      "    lifecycle: {preStop: {exec: {command: [sh]}}}\n"
+      "  - name: c\n    image: busybox:latest\n"
+      "  - name: d\n    image: registry.local:5000/app\n    imagePullPolicy: Never\n"
+      "  - name: e\n    image: app@sha256:abcd\n");
+  auto pod = As<Pod>(r.object);
+  REQUIRE(pod);
+  const auto& cs = pod->spec.containers;
+  REQUIRE(cs.size() == 5);
+  REQUIRE(cs[0].readiness_probe);
+  CHECK(cs[0].readiness_probe->period_seconds == 5);
+  CHECK(cs[0].readiness_probe->success_threshold == 2);
+  CHECK(cs[0].readiness_probe->timeout_seconds == 1);  // 0 defaults to 1
+  CHECK(cs[0].readiness_probe->failure_threshold == 3);
+  REQUIRE(cs[0].liveness_probe);
+  CHECK(cs[0].liveness_probe->initial_delay_seconds == 15);
+  CHECK(cs[0].liveness_probe->period_seconds == 10);
+  CHECK_FALSE(cs[0].startup_probe);
+  CHECK(cs[0].has_pre_stop);
+  CHECK(cs[0].pre_stop_sleep_seconds == 7);
+  CHECK(cs[1].startup_probe);
+  CHECK(cs[1].has_pre_stop);
+  CHECK_FALSE(cs[1].pre_stop_sleep_seconds);
+  // SetDefaults_Container: Always for no tag or :latest, else IfNotPresent.
+  CHECK(cs[0].image_pull_policy == "Always");
+  CHECK(cs[1].image_pull_policy == "IfNotPresent");
+  CHECK(cs[2].image_pull_policy == "Always");
+  CHECK(cs[3].image_pull_policy == "Never");
+  CHECK(cs[4].image_pull_policy == "IfNotPresent");
+}
+
+TEST_CASE("Pod status: containerStatuses decoded, timestamps ignored", "[api]") {
+  DecodeResult r = DecodeOne(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+      "status:\n  phase: Running\n  containerStatuses:\n"
+      "  - name: a\n    image: nginx:1.27\n    ready: false\n    started: false\n    restartCount: 4\n"
+      "    state: {waiting: {reason: CrashLoopBackOff, message: back-off 1m20s}}\n"
+      "    lastState: {terminated: {exitCode: 1, reason: Error, finishedAt: \"2024-05-01T10:00:00Z\"}}\n");
+  auto pod = As<Pod>(r.object);
+  REQUIRE(pod->status.container_statuses.size() == 1);
+  const ContainerStatus& s = pod->status.container_statuses[0];
+  CHECK(s.restart_count == 4);
+  CHECK(s.started == false);
+  CHECK(s.state.kind == ContainerState::Kind::kWaiting);
+  CHECK(s.state.waiting_reason == "CrashLoopBackOff");
+  CHECK(s.last_state.kind == ContainerState::Kind::kTerminated);
+  CHECK(s.last_state.terminated.exit_code == 1);
+  CHECK(s.last_state.terminated.reason == "Error");
+  CHECK(ErrorOf("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+                "status:\n  containerStatuses:\n  - name: a\n    restartCount: -1\n") ==
+        "f.yaml:10:19: status.containerStatuses[0].restartCount: Invalid value: must be greater than or equal to 0");
+}
+
+TEST_CASE("Kubelet fields and annotations: bad values are located errors", "[api]") {
+  struct Case {
+    const char* name;
+    std::string text;
+    std::string want;
+  };
+  const std::string head = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
+  std::vector<Case> cases = {
+      {"liveness successThreshold", head + "spec:\n  containers:\n  - name: a\n    livenessProbe: {successThreshold: 2}\n",
+       "f.yaml:8:39: spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"},
+      {"negative initial delay", head + "spec:\n  containers:\n  - name: a\n    readinessProbe: {initialDelaySeconds: -1}\n",
+       "f.yaml:8:43: spec.containers[0].readinessProbe.initialDelaySeconds: Invalid value: -1: must be greater than or "
+       "equal to 0"},
+      {"pull policy", head + "spec:\n  containers:\n  - name: a\n    imagePullPolicy: Sometimes\n",
+       "f.yaml:8:22: spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: "
+       "\"Always\", \"IfNotPresent\", \"Never\""},
+      {"exit code", head + "  annotations: {kubesim.io/exit-code: \"-1\"}\nspec:\n  containers:\n  - name: a\n",
+       "f.yaml:5:39: metadata.annotations.kubesim.io/exit-code: Invalid value: \"-1\": must be an integer from 0 to 255"},
+      {"image pull failures", head + "  annotations: {kubesim.io/image-pull-failures: some}\nspec:\n  containers:\n  - name: a\n",
+       "f.yaml:5:49: metadata.annotations.kubesim.io/image-pull-failures: Invalid value: \"some\": must be a count from 0 "
+       "to 9999999"},
+      {"liveness fails after", head + "  annotations: {kubesim.io/liveness-fails-after: soon}\nspec:\n  containers:\n  - name: a\n",
+       "f.yaml:5:50: metadata.annotations.kubesim.io/liveness-fails-after: invalid duration \"soon\": expected a number"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    CHECK(ErrorOf(c.text) == c.want);
+  }
+}
+
 TEST_CASE("LoadYamlDocuments rejects an alias bomb quickly", "[api]") {
   // Billion laughs: 9 levels of 10 aliases expand to 10^9 scalars.
   std::string text = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";

@@ -81,8 +81,8 @@ TEST_CASE("Workload manifests with bad fields get located errors", "[api]") {
       {"Job template exit-code not an int",
        kJobHead + "  template:\n    metadata: {annotations: {kubesim.io/exit-code: one}}\n    spec:\n"
                   "      restartPolicy: Never\n      containers: [{name: c}]\n",
-       "w.yaml:6:52: spec.template.metadata.annotations.kubesim.io/exit-code: Invalid value \"one\": must be an "
-       "integer exit code"},
+       "w.yaml:6:52: spec.template.metadata.annotations.kubesim.io/exit-code: Invalid value: \"one\": must be an "
+       "integer from 0 to 255"},
       {"Job template run-duration bad",
        kJobHead + "  template:\n    metadata: {annotations: {kubesim.io/run-duration: soon}}\n    spec:\n"
                   "      restartPolicy: Never\n      containers: [{name: c}]\n",

@@ -118,7 +118,7 @@ spec:
   objects:
     - count: 2
       template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "1", memory: 1Gi, pods: "10"}}}
-    - inline: {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {nodeName: n0, containers: [{name: c}]}}
+    - inline: {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {kubesim.io/sigterm-exit-after: 1h}}, spec: {nodeName: n0, containers: [{name: c}]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: b}, spec: {nodeName: n1, containers: [{name: c}]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: pending}, spec: {nodeName: ghost, containers: [{name: c}]}}
   timeline:
@@ -140,7 +140,8 @@ spec:
   for (const auto& p : r.pods) by_name[p.name] = p;
   REQUIRE(by_name.count("a"));
   CHECK(by_name["a"].deleted);  // the kubelet of n0 finished the graceful delete
-  // ... at deletionTimestamp: the delete at 2 m plus the default 30 s grace period.
+  // ... at deletionTimestamp: the delete at 2 m plus the default 30 s grace period, since a's
+  // process ignores SIGTERM and is killed at the deadline.
   CHECK(*by_name["a"].deleted - sim::Time::Zero() >= sim::Duration::Seconds(150));
   CHECK(*by_name["a"].deleted - sim::Time::Zero() < sim::Duration::Seconds(151));
   CHECK_FALSE(by_name["b"].deleted);  // n1's kubelet is gone: b stays terminating

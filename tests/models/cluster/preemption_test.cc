@@ -116,12 +116,12 @@ spec:
     - inline:
         apiVersion: v1
         kind: Pod
-        metadata: {name: db, labels: {app: db}}
+        metadata: {name: db, labels: {app: db}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
         spec: {nodeName: n0, priorityClassName: p1, terminationGracePeriodSeconds: 5, containers: [{name: c, resources: {requests: {cpu: "4"}}}]}
     - inline:
         apiVersion: v1
         kind: Pod
-        metadata: {name: batch}
+        metadata: {name: batch, annotations: {kubesim.io/sigterm-exit-after: 1h}}
         spec: {nodeName: n1, priorityClassName: p5, terminationGracePeriodSeconds: 5, containers: [{name: c, resources: {requests: {cpu: "4"}}}]}
 PDB
   timeline:

@@ -17,7 +17,10 @@ api::DaemonSet Agent() {
   api::DaemonSet ds;
   ds.metadata.name = "agent";
   ds.pod_template.metadata.labels["app"] = "agent";
-  ds.pod_template.spec.containers.push_back(api::Container{"c", "busybox", {}, {}, {}, ""});
+  api::Container c;
+  c.name = "c";
+  c.image = "busybox";
+  ds.pod_template.spec.containers.push_back(c);
   return ds;
 }
 
@@ -203,7 +206,8 @@ spec:
         spec:
           selector: {matchLabels: {app: agent}}
           template:
-            metadata: {labels: {app: agent}}
+            # The agent takes its whole 30 s grace period to stop (it ignores SIGTERM).
+            metadata: {labels: {app: agent}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: agent, image: "agent:1"}]}
 )", "ds.yaml");
   REQUIRE(sc.ok());

@@ -202,10 +202,12 @@ std::string DeploymentScenario(const std::string& replicas, const std::string& s
 }
 
 TEST_CASE("Recreate: every old pod is gone before the first new pod is created", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(
-      DeploymentScenario("3", "strategy: {type: Recreate}",
-                         "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n"),
-      "recreate.yaml");
+  std::string text = DeploymentScenario("3", "strategy: {type: Recreate}",
+                                        "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n");
+  // The old pods take their whole 30 s grace period to stop (the process ignores SIGTERM).
+  text.replace(text.find("metadata: {labels: {app: web}}"), 30,
+               "metadata: {labels: {app: web}, annotations: {kubesim.io/sigterm-exit-after: 1h}}");
+  auto sc = scenario::LoadScenarioFromString(text, "recreate.yaml");
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());
   cluster::Cluster c(*sc);
@@ -229,7 +231,7 @@ TEST_CASE("Recreate: every old pod is gone before the first new pod is created",
   CHECK(r.pods_running == 3);
   auto d = GetDeployment(c, "web");
   CHECK(RolloutComplete(*d));
-  // Old pods terminate gracefully (30 s default), so the new ones start 30 s after the change.
+  // Old pods stop at their 30 s grace deadline, so the new ones are created 30 s after the change.
   sim::Time first_new = sim::Time::Zero() + sim::Duration::Hours(1);
   for (const auto& p : r.pods) {
     auto stored = api::As<api::Pod>(c.store().Get("/registry/pods/default/" + p.name));

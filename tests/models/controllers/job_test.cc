@@ -105,9 +105,9 @@ TEST_CASE("Job pod failures back off 10 s, 20 s, 40 s and fail the Job past back
   CHECK((ref.controller && ref.block_owner_deletion));
   // The kubelet reports the container's exit code.
   REQUIRE(pod->status.container_statuses.size() == 1);
-  REQUIRE(pod->status.container_statuses[0].terminated);
-  CHECK(pod->status.container_statuses[0].terminated->exit_code == 1);
-  CHECK(pod->status.container_statuses[0].terminated->reason == "Error");
+  REQUIRE(pod->status.container_statuses[0].state.kind == api::ContainerState::Kind::kTerminated);
+  CHECK(pod->status.container_statuses[0].state.terminated.exit_code == 1);
+  CHECK(pod->status.container_statuses[0].state.terminated.reason == "Error");
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
 }
 
@@ -171,7 +171,8 @@ TEST_CASE("Job activeDeadlineSeconds deletes the active pods and fails the Job",
           parallelism: 2
           activeDeadlineSeconds: 60
           template:
-            metadata: {annotations: {kubesim.io/run-duration: 10m}}
+            # The process ignores SIGTERM: the kubelet kills it at the 30 s grace deadline.
+            metadata: {annotations: {kubesim.io/run-duration: 10m, kubesim.io/sigterm-exit-after: 1h}}
             spec:
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
@@ -234,7 +235,10 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
     auto pod = api::As<api::Pod>(c.store().Get("/registry/pods/default/" + early.pods[0].name));
     REQUIRE(pod);
     auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
-    copy->status.container_statuses = {api::ContainerStatus{"c", n, std::nullopt}};
+    api::ContainerStatus cs;
+    cs.name = "c";
+    cs.restart_count = n;
+    copy->status.container_statuses = {cs};
     c.api_server().UpdateStatus(copy, nullptr);
   };
   // The kubelet's restarts are driven through the API server, as its status writes would be.

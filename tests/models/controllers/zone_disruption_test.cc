@@ -78,11 +78,13 @@ TEST_CASE("Zone outage: FullDisruption taints at 0.1 per s, a large PartialDisru
         CHECK(e.at.ToSeconds() - f.unreachable_no_execute->ToSeconds() >= 300.0);
         CHECK(e.at.ToSeconds() - f.unreachable_no_execute->ToSeconds() <= 300.1);
         if (e.owner.empty()) continue;
-        // Replaced outside the dead zone, Ready within seconds.
+        // Replaced outside the dead zone, Ready within seconds: a sync, a bind and the start,
+        // plus an image pull where the node lacks the image (api:1 is of unknown size: 350 MB at
+        // 33 MB/s, about 11 s).
         REQUIRE(e.replacement);
         CHECK(e.replacement->node.rfind("z1-", 0) != 0);
         REQUIRE(e.replacement->ready);
-        CHECK(e.replacement->ready->ToSeconds() - e.at.ToSeconds() < 2.0);
+        CHECK(e.replacement->ready->ToSeconds() - e.at.ToSeconds() < 15.0);
       }
       // Recovery is timed only where a controller had pods to replace.
       bool owned = std::any_of(f.evictions.begin(), f.evictions.end(), [](const auto& e) { return !e.owner.empty(); });

@@ -1,0 +1,101 @@
+// The kubelet's image manager and puller (upstream pkg/kubelet/images): a per-node image cache
+// seeded from the Node manifest's status.images, imagePullPolicy decisions, and the serial puller
+// (serializeImagePulls=true by default: one pull at a time per node, in request order).
+//
+// A pull of an absent image takes overhead + size / bandwidth; a pull of a present image (policy
+// Always) takes only the overhead, the registry round trip that finds every layer present. Image
+// sizes come from the Node manifest's status.images, then the scenario's kubelet.imageSizes, then
+// a small table of the images calibration.md §2.4 measured, then a default (docs/kubelet.md).
+// Images are never garbage-collected.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/api/node.h"
+#include "sim/simulation.h"
+
+namespace kubesim::kubelet {
+
+struct ImageConfig {
+  // serializeImagePulls default true (control-plane.md §5.4). When false, pulls run in parallel,
+  // each at the full bandwidth (no sharing modelled).
+  bool serialize_image_pulls = true;
+  // Effective pull rate of image bytes, calibration.md §2.4 [derived]: ≈ 33 MB/s (a 1.5 GB image
+  // in ≈ 45 s of download and extraction, moby/moby #21814).
+  int64_t pull_bytes_per_second = 33'000'000;
+  // Registry round trip (auth, manifest) of every pull, calibration.md §2.4 suggested model:
+  // t_auth ≈ 0.1–1 s; the middle of that range.
+  sim::Duration pull_overhead = sim::Duration::Milliseconds(500);
+  // Scenario table: image reference (as in pod specs; ":latest" implied without a tag) → bytes.
+  std::map<std::string, int64_t> image_sizes;
+  // Size of an image no table knows: ≈ 350 MB, the node:20 / python:3.12 base images most
+  // application images build on (calibration.md §2.4, compressed).
+  int64_t default_image_size_bytes = 350'000'000;
+};
+
+// The image reference as the node reports it and ImageLocality compares it: ":latest" added when
+// the reference has neither tag nor digest.
+std::string NormalizeImage(const std::string& image);
+// Go's time.Duration.String(), as kubelet messages print durations ("1.5s", "250ms", "1m2.5s").
+std::string GoDurationString(sim::Duration d);
+
+class ImageManager {
+ public:
+  struct PullResult {
+    bool ok = true;
+    std::string reason;   // ErrImageNeverPull when !ok
+    std::string message;
+  };
+  // Called when the image can be used. `pulled` tells whether a pull ran, and its times.
+  struct Pulled {
+    bool pulled = false;
+    sim::Duration pull_time;     // the pull itself
+    sim::Duration total_time;    // including the wait in the serial queue
+    int64_t size_bytes = 0;
+  };
+  using Done = std::function<void(const PullResult&, const Pulled&)>;
+  using OnPullStart = std::function<void()>;
+
+  ImageManager(sim::Simulation& sim, ImageConfig config, const std::vector<api::ContainerImage>& seed);
+
+  // EnsureImageExists: decides by policy whether to pull; queues the pull; calls on_start when
+  // the pull begins (the Pulling event) and done when the image is there (or at once). A pull
+  // with `fail` set is refused by the registry after the round trip: done gets ErrImagePull.
+  void EnsureImage(const std::string& image, const std::string& policy, OnPullStart on_start, Done done,
+                   bool fail = false);
+  bool Present(const std::string& image) const { return present_.count(NormalizeImage(image)) > 0; }
+  // The node's status.images: largest first, at most 50 (nodeStatusMaxImages), names sorted.
+  std::vector<api::ContainerImage> NodeImages() const;
+  // Bumped when an image is added: the node status has something new to report.
+  uint64_t generation() const { return generation_; }
+  // A crashed node loses its running pulls (the images already there stay on disk).
+  void DropPending();
+
+ private:
+  struct Request {
+    std::string image;  // normalized
+    std::string reference;  // as the pod spec wrote it, for messages
+    bool fail = false;
+    sim::Time queued;
+    OnPullStart on_start;
+    Done done;
+  };
+  int64_t SizeOf(const std::string& image) const;
+  void StartPull(Request r);
+  void Next();
+
+  sim::Simulation& sim_;
+  ImageConfig config_;
+  std::map<std::string, int64_t> present_;  // normalized name → size
+  std::deque<Request> queue_;
+  bool busy_ = false;
+  uint64_t generation_ = 0;
+  std::shared_ptr<uint64_t> epoch_ = std::make_shared<uint64_t>(0);
+};
+
+}  // namespace kubesim::kubelet
