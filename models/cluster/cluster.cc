@@ -207,6 +207,7 @@ void Cluster::CrashNode(const std::string& node) {
     ScenarioEvent("Warning", "FailedCrashNode", "Node/" + node, "no kubelet runs for this node");
     return;
   }
+  ScenarioEvent("Normal", "NodeCrashed", "Node/" + node, node + " crashed: its kubelet and containers are gone");
   it->second->Crash();
 }
 
@@ -220,6 +221,7 @@ void Cluster::RestartKubelet(const std::string& node) {
     ScenarioEvent("Warning", "FailedRestartKubelet", "Node/" + node, "the kubelet of this node is running");
     return;
   }
+  ScenarioEvent("Normal", "KubeletRestarted", "Node/" + node, "the kubelet of " + node + " restarted");
   it->second->Restart();
 }
 

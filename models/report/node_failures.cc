@@ -44,10 +44,16 @@ size_t NodeFailureTracker::Open(const std::string& node) {
 }
 
 void NodeFailureTracker::OnEvent(const client::RecordedEvent& e) {
-  // The scenario records when it stopped a kubelet; that is the failure's start.
-  if (e.reason == "KubeletStopped" && e.object.rfind("Node/", 0) == 0) {
+  // The scenario records when it stopped a kubelet or crashed a node: the failure's start; and
+  // when it restarted the kubelet, after which the node's next Ready=True ends the failure even if
+  // it never went Unknown.
+  if (e.object.rfind("Node/", 0) == 0 && (e.reason == "KubeletStopped" || e.reason == "NodeCrashed")) {
     NodeFailure& f = failures_[Open(e.object.substr(5))];
     if (!f.failed) f.failed = e.time;
+  }
+  if (e.object.rfind("Node/", 0) == 0 && e.reason == "KubeletRestarted") {
+    NodeState& n = nodes_[e.object.substr(5)];
+    if (n.open) n.restarted = true;
   }
   if (e.reason == "TaintManagerEviction") eviction_reason_[e.object] = e.reason;
 }
@@ -90,10 +96,11 @@ void NodeFailureTracker::OnNode(sim::Time now, const etcd::Event& e) {
     if (t.effect == api::kTaintNoSchedule && !f.unreachable_no_schedule) f.unreachable_no_schedule = now;
     if (t.effect == api::kTaintNoExecute && !f.unreachable_no_execute) f.unreachable_no_execute = now;
   }
-  if (status == "True" && f.unknown) {
+  if (status == "True" && (f.unknown || n.restarted) && (before != "True" || n.restarted)) {
     // Heard from again: this failure is over; a later one opens a new record.
     f.ready_again = now;
     n.open.reset();
+    n.restarted = false;
   }
 }
 

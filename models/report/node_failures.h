@@ -37,7 +37,7 @@ struct EvictionRecord {
 struct NodeFailure {
   std::string node;
   std::string zone;                                // topology.kubernetes.io/zone, may be empty
-  std::optional<sim::Time> failed;                 // the scenario's action (KubeletStopped event)
+  std::optional<sim::Time> failed;                 // the scenario's action (KubeletStopped or NodeCrashed event)
   std::optional<sim::Time> last_lease_renewal;     // the Lease's last renewTime before Unknown
   std::optional<sim::Time> unknown;                // Ready → Unknown committed
   std::optional<sim::Time> unreachable_no_schedule;  // node.kubernetes.io/unreachable:NoSchedule committed
@@ -67,6 +67,7 @@ class NodeFailureTracker {
     std::string ready = "True";
     std::optional<sim::Time> last_renew;
     std::optional<size_t> open;  // index of the failure in progress
+    bool restarted = false;      // its kubelet was restarted during that failure
   };
   struct PodState {
     std::string ref;  // namespace/name

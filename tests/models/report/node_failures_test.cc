@@ -106,6 +106,47 @@ TEST_CASE("summary.json times the node failure: detection, taints, evictions, re
   CHECK(human.find("detection delay ") != std::string::npos);
 }
 
+TEST_CASE("node_failures: a crash, a short stop and the restarts that end them", "[report]") {
+  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 5m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - count: 3
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
+                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+  timeline:
+    - {at: 60s, crashNode: {node: n0}}
+    - {at: 200s, restartKubelet: {node: n0}}
+    - {at: 60s, stopKubelet: {node: n1}}
+    - {at: 80s, restartKubelet: {node: n1}}
+)", "restarts.yaml");
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.Run();
+  RunResults r = c.Results();
+  REQUIRE(r.node_failures.size() == 2);
+  const NodeFailure& crash = r.node_failures[0];
+  CHECK(crash.node == "n0");
+  CHECK(crash.failed->ToSeconds() == 60.0);
+  REQUIRE(crash.unknown);
+  CHECK(crash.unknown->ToSeconds() > 100.0);
+  REQUIRE(crash.ready_again);
+  CHECK(crash.ready_again->ToSeconds() >= 200.0);
+  CHECK(crash.ready_again->ToSeconds() < 201.0);
+  // Restarted 20 s after it stopped: never Unknown, over at its first Ready write.
+  const NodeFailure& blip = r.node_failures[1];
+  CHECK(blip.node == "n1");
+  CHECK(blip.failed->ToSeconds() == 60.0);
+  CHECK_FALSE(blip.unknown);
+  CHECK_FALSE(blip.detection_delay_seconds);
+  REQUIRE(blip.ready_again);
+  CHECK(blip.ready_again->ToSeconds() >= 80.0);
+  CHECK(blip.ready_again->ToSeconds() < 81.0);
+}
+
 TEST_CASE("A run without failures has an empty node_failures list", "[report]") {
   auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
