@@ -14,7 +14,7 @@
 namespace kubesim::cluster {
 namespace {
 
-TEST_CASE("DeathStarBench hotelReservation loads from a directory and its Deployments run", "[cluster][golden]") {
+TEST_CASE("DeathStarBench hotelReservation loads from a directory and its Deployments run", "[scenario][golden]") {
   auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/hotel-reservation.yaml");
   REQUIRE(sc.ok());
   // 50 files: 19 Deployments, 19 Services, 6 PersistentVolumes, 6 PersistentVolumeClaims.

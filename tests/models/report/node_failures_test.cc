@@ -25,7 +25,7 @@ RunResults RunNodeFailure() {
   return c.Results();
 }
 
-TEST_CASE("summary.json times the node failure: detection, taints, evictions, replacements", "[report][golden]") {
+TEST_CASE("summary.json times the node failure: detection, taints, evictions, replacements", "[scenario][golden]") {
   RunResults r = RunNodeFailure();
   auto j = nlohmann::json::parse(SummaryJson(r));
   REQUIRE(j["node_failures"].size() == 1);
@@ -106,7 +106,7 @@ TEST_CASE("summary.json times the node failure: detection, taints, evictions, re
   CHECK(human.find("detection delay ") != std::string::npos);
 }
 
-TEST_CASE("node_failures: a crash, a short stop and the restarts that end them", "[report]") {
+TEST_CASE("node_failures: a crash, a short stop and the restarts that end them", "[scenario]") {
   auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
@@ -147,7 +147,7 @@ spec:
   CHECK(blip.ready_again->ToSeconds() < 81.0);
 }
 
-TEST_CASE("A run without failures has an empty node_failures list", "[report]") {
+TEST_CASE("A run without failures has an empty node_failures list", "[scenario]") {
   auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
