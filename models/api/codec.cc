@@ -104,7 +104,29 @@ Status DecodeMeta(const YamlNode& doc, bool cluster_scoped, ObjectMeta* meta) {
     if (o["controller"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(ref.controller, o["controller"].Bool());
     }
+    if (o["blockOwnerDeletion"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ref.block_owner_deletion, o["blockOwnerDeletion"].Bool());
+    }
     meta->owner_references.push_back(std::move(ref));
+  }
+  // Upstream ValidateOwnerReferences: at most one controller reference.
+  int controllers = 0;
+  for (const auto& ref : meta->owner_references) controllers += ref.controller ? 1 : 0;
+  if (controllers > 1) {
+    return m["ownerReferences"].Error("Invalid value: Only one reference can have Controller set to true");
+  }
+  KUBESIM_ASSIGN_OR_RETURN(meta->finalizers, m["finalizers"].StringList());
+  for (size_t i = 0; i < meta->finalizers.size(); ++i) {
+    const std::string& f = meta->finalizers[i];
+    // Upstream ValidateFinalizerName: a qualified name; the two GC finalizers are the standard
+    // ones without a domain.
+    if (f.empty()) return m["finalizers"].Error("Invalid value: \"\": a finalizer name must not be empty");
+    for (size_t j = 0; j < i; ++j) {
+      if (meta->finalizers[j] == f) return m["finalizers"].Error("Duplicate value: \"" + f + "\"");
+    }
+  }
+  if (meta->HasFinalizer(kFinalizerOrphan) && meta->HasFinalizer(kFinalizerForegroundDeletion)) {
+    return m["finalizers"].Error("Invalid value: finalizers orphan and foregroundDeletion cannot be both set");
   }
   return Status::Ok();
 }
@@ -260,6 +282,14 @@ std::string ResourceOf(const std::string& kind) {
 bool IsClusterScoped(const std::string& kind) {
   const KindInfo* k = FindKind(kind);
   return k != nullptr && k->cluster_scoped;
+}
+
+std::vector<std::string> TypedKinds() {
+  std::vector<std::string> out;
+  for (const auto& k : kKinds) {
+    if (k.simulated) out.push_back(k.kind);
+  }
+  return out;
 }
 
 bool IsSimulatedKind(const std::string& kind) {

@@ -1,5 +1,6 @@
 #include "models/cluster/cluster.h"
 
+#include "models/api/codec.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
 
@@ -15,6 +16,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  garbage_collector_.reset();
   deployment_.reset();
   replicaset_.reset();
   taint_eviction_.reset();
@@ -66,6 +68,9 @@ sim::Status Cluster::Start() {
   deployment_ = std::make_unique<controllers::DeploymentController>(
       sim_, *api_, client::EventRecorder(sink, "deployment-controller"));
   deployment_->Start();
+  garbage_collector_ = std::make_unique<controllers::GarbageCollector>(
+      sim_, *api_, client::EventRecorder(sink, "garbage-collector-controller"), api::TypedKinds());
+  garbage_collector_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }
@@ -134,9 +139,10 @@ void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
   });
 }
 
-void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) {
+void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
+                           apiserver::DeleteOptions opts) {
   std::string ref = kind + "/" + (ns.empty() ? name : ns + "/" + name);
-  scenario_client_->Delete(kind, ns, name, {}, [this, ref](const apiserver::Response& r) {
+  scenario_client_->Delete(kind, ns, name, opts, [this, ref](const apiserver::Response& r) {
     if (!r.ok()) ScenarioEvent("Warning", "FailedDelete", ref, r.message);
   });
 }

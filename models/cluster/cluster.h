@@ -15,6 +15,7 @@
 
 #include "models/apiserver/api_server.h"
 #include "models/controllers/deployment.h"
+#include "models/controllers/garbage_collector.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
 #include "models/controllers/taint_eviction.h"
@@ -60,11 +61,13 @@ class Cluster : public scenario::ActionContext {
   sim::Simulation& simulation() { return sim_; }
   apiserver::ApiServer& api_server() { return *api_; }
   scheduler::Scheduler& scheduler() { return *scheduler_; }
+  const controllers::GarbageCollector& garbage_collector() const { return *garbage_collector_; }
   const etcd::MvccStore& store() const { return store_; }
 
   // ActionContext.
   void CreateObject(std::shared_ptr<api::Object> obj) override;
-  void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) override;
+  void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
+                    apiserver::DeleteOptions opts = {}) override;
   void StopKubelet(const std::string& node) override;
 
  private:
@@ -90,6 +93,7 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::TaintEvictionController> taint_eviction_;
   std::unique_ptr<controllers::ReplicaSetController> replicaset_;
   std::unique_ptr<controllers::DeploymentController> deployment_;
+  std::unique_ptr<controllers::GarbageCollector> garbage_collector_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

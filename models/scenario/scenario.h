@@ -31,7 +31,9 @@ class ActionContext {
  public:
   virtual ~ActionContext() = default;
   virtual void CreateObject(std::shared_ptr<api::Object> obj) = 0;
-  virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) = 0;
+  // `opts`: the request's DeleteOptions (the timeline's optional propagationPolicy).
+  virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
+                            apiserver::DeleteOptions opts) = 0;
   virtual void StopKubelet(const std::string& node) = 0;
 };
 
