@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace kubesim::api {
 namespace {
@@ -230,14 +231,25 @@ StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc)
     KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
     pdb->selector = std::move(sel);
   }
+  // A status in the manifest is kept until the disruption controller's first sync.
   YamlNode status = doc["status"];
-  if (status["disruptionsAllowed"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status["disruptionsAllowed"].Int());
-    if (d < 0) return status["disruptionsAllowed"].Error("Invalid value: must be greater than or equal to 0");
-    pdb->disruptions_allowed = static_cast<int32_t>(d);
+  struct Field {
+    const char* name;
+    int32_t* out;
+  };
+  for (Field f : {Field{"disruptionsAllowed", &pdb->status.disruptions_allowed},
+                  Field{"currentHealthy", &pdb->status.current_healthy},
+                  Field{"desiredHealthy", &pdb->status.desired_healthy},
+                  Field{"expectedPods", &pdb->status.expected_pods}}) {
+    if (!status[f.name].Defined()) continue;
+    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status[f.name].Int());
+    if (d < 0 || d > INT32_MAX) return status[f.name].Error("Invalid value: must be greater than or equal to 0");
+    *f.out = static_cast<int32_t>(d);
   }
+  // disruptedPods: name → RFC 3339 time. Wall-clock times mean nothing in a run that starts at
+  // 0, so every entry counts as recorded at the start of the run.
   KUBESIM_ASSIGN_OR_RETURN(StringMap disrupted, status["disruptedPods"].StringMap());
-  for (const auto& [name, when] : disrupted) pdb->disrupted_pods.push_back(name);
+  for (const auto& [name, when] : disrupted) pdb->status.disrupted_pods[name] = sim::Time::Zero();
   return std::static_pointer_cast<Object>(pdb);
 }
 

@@ -1,8 +1,9 @@
 // The other kinds kubesim stores as typed objects. Namespace, PriorityClass, Lease and
-// PodDisruptionBudget (read by scheduler preemption) carry behaviour today; ReplicaSet, Deployment, Service, ServiceAccount and ConfigMap are decoded and
+// PodDisruptionBudget (status kept by the disruption controller, read by scheduler preemption) carry behaviour today; ReplicaSet, Deployment, Service, ServiceAccount and ConfigMap are decoded and
 // stored, and their controllers arrive with later work (see docs/fidelity.md).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,15 +99,30 @@ struct Service : ObjectOf<Service> {
   std::string type = "ClusterIP";
 };
 
+// policy/v1 PodDisruptionBudgetStatus, written by the disruption controller through the status
+// subresource. Until its first sync, what the manifest gave (all zero when absent, as upstream
+// before the controller has run).
+struct PodDisruptionBudgetStatus {
+  int64_t observed_generation = 0;
+  // Pods whose eviction the API server processed and the controller has not yet seen deleted:
+  // pod name → when. Entries older than the controller's DeletionTimeout (2 min) are dropped.
+  std::map<std::string, sim::Time> disrupted_pods;
+  int32_t disruptions_allowed = 0;
+  int32_t current_healthy = 0;
+  int32_t desired_healthy = 0;
+  int32_t expected_pods = 0;
+  // The DisruptionAllowed condition: status "True"/"False", reason SufficientPods,
+  // InsufficientPods or SyncFailed; empty before the first sync.
+  std::string disruption_allowed;
+  std::string disruption_allowed_reason;
+};
+
 // policy/v1 PodDisruptionBudget. minAvailable / maxUnavailable are IntOrString (an int or "N%").
-// No disruption controller is simulated yet: status.disruptionsAllowed is what the manifest gives
-// (0 when absent, as upstream before the controller's first sync), and the scheduler reads it.
 struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
   std::optional<IntOrPercent> min_available;
   std::optional<IntOrPercent> max_unavailable;
-  std::optional<LabelSelector> selector;  // absent or empty: selects no pod (policy/v1)
-  int32_t disruptions_allowed = 0;
-  std::vector<std::string> disrupted_pods;  // status.disruptedPods keys (pod names)
+  std::optional<LabelSelector> selector;  // absent or empty: selects no pod (see default_preemption)
+  PodDisruptionBudgetStatus status;
 };
 
 struct ServiceAccount : ObjectOf<ServiceAccount> {};

@@ -16,6 +16,7 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  disruption_.reset();
   garbage_collector_.reset();
   deployment_.reset();
   replicaset_.reset();
@@ -71,6 +72,9 @@ sim::Status Cluster::Start() {
   garbage_collector_ = std::make_unique<controllers::GarbageCollector>(
       sim_, *api_, client::EventRecorder(sink, "garbage-collector-controller"), api::TypedKinds());
   garbage_collector_->Start();
+  disruption_ = std::make_unique<controllers::DisruptionController>(
+      sim_, *api_, client::EventRecorder(sink, "controllermanager"));
+  disruption_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

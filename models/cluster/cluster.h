@@ -15,6 +15,7 @@
 
 #include "models/apiserver/api_server.h"
 #include "models/controllers/deployment.h"
+#include "models/controllers/disruption.h"
 #include "models/controllers/garbage_collector.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
@@ -94,6 +95,7 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::ReplicaSetController> replicaset_;
   std::unique_ptr<controllers::DeploymentController> deployment_;
   std::unique_ptr<controllers::GarbageCollector> garbage_collector_;
+  std::unique_ptr<controllers::DisruptionController> disruption_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;
