@@ -37,6 +37,7 @@ constexpr KindInfo kKinds[] = {
     {"ServiceAccount", "v1", "serviceaccounts", false, true},
     {"ConfigMap", "v1", "configmaps", false, true},
     {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
+    {"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -219,6 +220,41 @@ StatusOr<std::optional<IntOrPercent>> DecodeIntOrPercent(const YamlNode& node) {
   return std::optional<IntOrPercent>(v);
 }
 
+StatusOr<std::shared_ptr<Object>> DecodeEndpointSlice(const YamlNode& doc) {
+  auto slice = std::make_shared<EndpointSlice>();
+  if (!doc["addressType"].Defined()) return doc["addressType"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(slice->address_type, doc["addressType"].String());
+  if (slice->address_type != "IPv4" && slice->address_type != "IPv6" && slice->address_type != "FQDN") {
+    return doc["addressType"].Error("Unsupported value: \"" + slice->address_type +
+                                    "\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto endpoints, doc["endpoints"].Items());
+  if (endpoints.size() > 1000) return doc["endpoints"].Error("Too many: must have at most 1000 items");
+  for (const auto& e : endpoints) {
+    Endpoint ep;
+    KUBESIM_ASSIGN_OR_RETURN(ep.addresses, e["addresses"].StringList());
+    if (ep.addresses.empty() || ep.addresses.size() > 100) {
+      return e["addresses"].Error("Invalid value: must contain at least 1 and at most 100 addresses");
+    }
+    YamlNode c = e["conditions"];
+    for (auto [field, out] : {std::pair{"ready", &ep.conditions.ready}, std::pair{"serving", &ep.conditions.serving},
+                              std::pair{"terminating", &ep.conditions.terminating}}) {
+      if (!c[field].Defined()) continue;
+      KUBESIM_ASSIGN_OR_RETURN(bool b, c[field].Bool());
+      *out = b;
+    }
+    if (e["nodeName"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.node_name, e["nodeName"].String()); }
+    if (e["zone"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.zone, e["zone"].String()); }
+    YamlNode t = e["targetRef"];
+    if (t["kind"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.kind, t["kind"].String()); }
+    if (t["namespace"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.namespace_, t["namespace"].String()); }
+    if (t["name"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.name, t["name"].String()); }
+    if (t["uid"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.uid, t["uid"].String()); }
+    slice->endpoints.push_back(std::move(ep));
+  }
+  return std::static_pointer_cast<Object>(slice);
+}
+
 StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
   auto pdb = std::make_shared<PodDisruptionBudget>();
   YamlNode spec = doc["spec"];
@@ -387,9 +423,14 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     auto svc = std::make_shared<Service>();
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
     if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
+    if (doc["spec"]["publishNotReadyAddresses"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(svc->publish_not_ready_addresses, doc["spec"]["publishNotReadyAddresses"].Bool());
+    }
     obj = svc;
   } else if (kind == "PodDisruptionBudget") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
+  } else if (kind == "EndpointSlice") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, DecodeEndpointSlice(doc));
   } else if (kind == "ServiceAccount") {
     obj = std::make_shared<ServiceAccount>();
   } else if (kind == "ConfigMap") {

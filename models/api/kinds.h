@@ -97,6 +97,7 @@ struct Deployment : ObjectOf<Deployment> {
 struct Service : ObjectOf<Service> {
   StringMap selector;
   std::string type = "ClusterIP";
+  bool publish_not_ready_addresses = false;
 };
 
 // policy/v1 PodDisruptionBudgetStatus, written by the disruption controller through the status
@@ -126,6 +127,39 @@ struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
 };
 
 struct ServiceAccount : ObjectOf<ServiceAccount> {};
+
+// discovery.k8s.io/v1 EndpointSlice, as the EndpointSlice controller writes it for a Service.
+struct EndpointConditions {
+  std::optional<bool> ready;
+  std::optional<bool> serving;
+  std::optional<bool> terminating;
+
+  friend bool operator==(const EndpointConditions&, const EndpointConditions&) = default;
+};
+
+struct EndpointTargetRef {
+  std::string kind;
+  std::string namespace_;
+  std::string name;
+  std::string uid;
+
+  friend bool operator==(const EndpointTargetRef&, const EndpointTargetRef&) = default;
+};
+
+struct Endpoint {
+  std::vector<std::string> addresses;
+  EndpointConditions conditions;
+  std::string node_name;
+  std::string zone;
+  EndpointTargetRef target_ref;
+
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+struct EndpointSlice : ObjectOf<EndpointSlice> {
+  std::string address_type = "IPv4";
+  std::vector<Endpoint> endpoints;
+};
 
 struct ConfigMap : ObjectOf<ConfigMap> {
   StringMap data;

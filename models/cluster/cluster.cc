@@ -16,6 +16,8 @@ Cluster::Cluster(const scenario::Scenario& scenario, RunOptions options)
 Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
+  kube_proxies_.clear();
+  endpointslice_.reset();
   disruption_.reset();
   garbage_collector_.reset();
   deployment_.reset();
@@ -37,6 +39,8 @@ sim::Status Cluster::Start() {
   // state, so the watch comes first.
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
+  endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
+      client::EventRecorder([this](const client::RecordedEvent& e) { RecordEvent(e); }, "kube-proxy"));
   scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");
   client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
   scheduler_ = std::make_unique<scheduler::Scheduler>(sim_, *api_, client::EventRecorder(sink, "default-scheduler"),
@@ -75,6 +79,9 @@ sim::Status Cluster::Start() {
   disruption_ = std::make_unique<controllers::DisruptionController>(
       sim_, *api_, client::EventRecorder(sink, "controllermanager"));
   disruption_->Start();
+  endpointslice_ = std::make_unique<controllers::EndpointSliceController>(
+      sim_, *api_, client::EventRecorder(sink, "endpoint-slice-controller"));
+  endpointslice_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }
@@ -99,6 +106,11 @@ void Cluster::StartKubelet(std::shared_ptr<const api::Node> node) {
                                               scenario_.settings.kubelet);
   k->Start();
   kubelets_[name] = std::move(k);
+  if (!kube_proxies_.count(name)) {
+    auto proxy = std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, kubelet::KubeProxyConfig{}, endpoint_tracker_.get());
+    proxy->Start();
+    kube_proxies_[name] = std::move(proxy);
+  }
 }
 
 void Cluster::Run() { RunUntil(end_); }
@@ -122,6 +134,7 @@ void Cluster::OnCommit(const etcd::Event& e) {
     fp.Add(pod->status.phase);
   }
   recorder_.OnCommit(sim_.Now(), e);
+  if (endpoint_tracker_) endpoint_tracker_->OnCommit(sim_.Now(), e);
 }
 
 void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {

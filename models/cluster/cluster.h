@@ -16,11 +16,13 @@
 #include "models/apiserver/api_server.h"
 #include "models/controllers/deployment.h"
 #include "models/controllers/disruption.h"
+#include "models/controllers/endpointslice.h"
 #include "models/controllers/garbage_collector.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/report/recorder.h"
 #include "models/report/results.h"
@@ -63,6 +65,12 @@ class Cluster : public scenario::ActionContext {
   apiserver::ApiServer& api_server() { return *api_; }
   scheduler::Scheduler& scheduler() { return *scheduler_; }
   const controllers::GarbageCollector& garbage_collector() const { return *garbage_collector_; }
+  const kubelet::EndpointProgrammingTracker& endpoint_tracker() const { return *endpoint_tracker_; }
+  // Null when no kube-proxy runs for the node.
+  const kubelet::KubeProxy* kube_proxy(const std::string& node) const {
+    auto it = kube_proxies_.find(node);
+    return it == kube_proxies_.end() ? nullptr : it->second.get();
+  }
   const etcd::MvccStore& store() const { return store_; }
 
   // ActionContext.
@@ -96,6 +104,10 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::DeploymentController> deployment_;
   std::unique_ptr<controllers::GarbageCollector> garbage_collector_;
   std::unique_ptr<controllers::DisruptionController> disruption_;
+  std::unique_ptr<controllers::EndpointSliceController> endpointslice_;
+  // kube-proxy of each node, and what they programmed when.
+  std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
+  std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;
