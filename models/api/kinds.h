@@ -15,8 +15,14 @@
 
 namespace kubesim::api {
 
+// core/v1 Namespace. The API server gives every new namespace the spec finalizer `kubernetes`;
+// a deleted namespace turns Terminating and stays until the namespace controller, having deleted
+// its content, removes that finalizer.
+inline constexpr const char* kFinalizerKubernetes = "kubernetes";
+
 struct Namespace : ObjectOf<Namespace> {
-  std::string phase = "Active";
+  std::string phase = "Active";  // status.phase: Active or Terminating
+  std::vector<std::string> spec_finalizers;  // spec.finalizers
 };
 
 struct PriorityClass : ObjectOf<PriorityClass> {

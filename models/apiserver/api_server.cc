@@ -197,7 +197,13 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj) {
   meta.creation_timestamp = sim_.Now();
   meta.resource_version = 0;
   meta.deletion_timestamp.reset();
+  meta.deletion_grace_period_seconds.reset();
   if (meta.generation == 0) meta.generation = 1;
+  if (auto* ns = dynamic_cast<api::Namespace*>(obj.get())) {
+    // Upstream namespace strategy PrepareForCreate.
+    ns->phase = "Active";
+    ns->spec_finalizers = {api::kFinalizerKubernetes};
+  }
   return Written(store_.Create(key, std::move(obj)), Code::kCreated);
 }
 
@@ -288,6 +294,31 @@ Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, con
     }
   }
   const bool finalizers_changed = finalizers != cur->metadata.finalizers;
+  if (auto namespace_obj = api::As<api::Namespace>(cur)) {
+    // Upstream namespace REST Delete + NamespaceLifecycle: the immortal namespaces stay; any
+    // other turns Terminating and waits for the namespace controller while its spec finalizers
+    // (`kubernetes`) or metadata finalizers remain.
+    if (name == "default" || name == "kube-system" || name == "kube-public") {
+      return Error(Code::kForbidden, "Forbidden",
+                   "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
+    }
+    if (!namespace_obj->spec_finalizers.empty() || !finalizers.empty()) {
+      if (namespace_obj->metadata.deletion_timestamp && namespace_obj->phase == "Terminating" && !finalizers_changed) {
+        Response r;
+        r.object = cur;
+        r.resource_version = cur->metadata.resource_version;
+        return r;
+      }
+      auto copy = std::static_pointer_cast<api::Namespace>(namespace_obj->Clone());
+      if (!copy->metadata.deletion_timestamp) {
+        copy->metadata.deletion_timestamp = sim_.Now();
+        copy->metadata.deletion_grace_period_seconds = 0;
+      }
+      copy->phase = "Terminating";
+      copy->metadata.finalizers = std::move(finalizers);
+      return Written(store_.Update(key, std::move(copy), cur->metadata.resource_version));
+    }
+  }
   std::optional<sim::Time> deletion_timestamp = cur->metadata.deletion_timestamp;
   std::optional<int64_t> grace_seconds = cur->metadata.deletion_grace_period_seconds;
   bool graceful = false;
@@ -326,6 +357,8 @@ Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, con
 Response ApiServer::WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next,
                                           int64_t expected) {
   const api::ObjectMeta& m = next->metadata;
+  const auto* ns = dynamic_cast<const api::Namespace*>(next.get());
+  if (ns != nullptr && !ns->spec_finalizers.empty()) return Written(store_.Update(key, std::move(next), expected));
   if (m.deletion_timestamp && m.finalizers.empty() && m.deletion_grace_period_seconds.value_or(0) == 0) {
     return Written(store_.Delete(key, expected));
   }

@@ -17,6 +17,8 @@ Cluster::~Cluster() {
   // Components hold callbacks into each other through the simulation; drop them before it.
   kubelets_.clear();
   kube_proxies_.clear();
+  serviceaccounts_.reset();
+  namespace_.reset();
   endpointslice_.reset();
   disruption_.reset();
   garbage_collector_.reset();
@@ -82,6 +84,12 @@ sim::Status Cluster::Start() {
   endpointslice_ = std::make_unique<controllers::EndpointSliceController>(
       sim_, *api_, client::EventRecorder(sink, "endpoint-slice-controller"));
   endpointslice_->Start();
+  namespace_ = std::make_unique<controllers::NamespaceController>(
+      sim_, *api_, client::EventRecorder(sink, "namespace-controller"), api::TypedKinds());
+  namespace_->Start();
+  serviceaccounts_ = std::make_unique<controllers::ServiceAccountsController>(
+      sim_, *api_, client::EventRecorder(sink, "service-account-controller"));
+  serviceaccounts_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -18,8 +18,10 @@
 #include "models/controllers/disruption.h"
 #include "models/controllers/endpointslice.h"
 #include "models/controllers/garbage_collector.h"
+#include "models/controllers/namespace.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
+#include "models/controllers/serviceaccount.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/kubelet/kube_proxy.h"
@@ -105,6 +107,8 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::GarbageCollector> garbage_collector_;
   std::unique_ptr<controllers::DisruptionController> disruption_;
   std::unique_ptr<controllers::EndpointSliceController> endpointslice_;
+  std::unique_ptr<controllers::NamespaceController> namespace_;
+  std::unique_ptr<controllers::ServiceAccountsController> serviceaccounts_;
   // kube-proxy of each node, and what they programmed when.
   std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
   std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;
