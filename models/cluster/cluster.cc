@@ -75,8 +75,12 @@ sim::Status Cluster::Start() {
   deployment_ = std::make_unique<controllers::DeploymentController>(
       sim_, *api_, client::EventRecorder(sink, "deployment-controller"));
   deployment_->Start();
+  // Every kind the store can hold in this run: the typed ones and the scenario's opaque ones (as
+  // upstream's GC and namespace controller cover every resource discovery lists).
+  std::vector<std::string> stored_kinds = api::TypedKinds();
+  for (const auto& [kind, count] : scenario_.not_simulated_kinds) stored_kinds.push_back(kind);
   garbage_collector_ = std::make_unique<controllers::GarbageCollector>(
-      sim_, *api_, client::EventRecorder(sink, "garbage-collector-controller"), api::TypedKinds());
+      sim_, *api_, client::EventRecorder(sink, "garbage-collector-controller"), stored_kinds);
   garbage_collector_->Start();
   disruption_ = std::make_unique<controllers::DisruptionController>(
       sim_, *api_, client::EventRecorder(sink, "controllermanager"));
@@ -85,7 +89,7 @@ sim::Status Cluster::Start() {
       sim_, *api_, client::EventRecorder(sink, "endpoint-slice-controller"));
   endpointslice_->Start();
   namespace_ = std::make_unique<controllers::NamespaceController>(
-      sim_, *api_, client::EventRecorder(sink, "namespace-controller"), api::TypedKinds());
+      sim_, *api_, client::EventRecorder(sink, "namespace-controller"), stored_kinds);
   namespace_->Start();
   serviceaccounts_ = std::make_unique<controllers::ServiceAccountsController>(
       sim_, *api_, client::EventRecorder(sink, "service-account-controller"));

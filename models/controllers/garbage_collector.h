@@ -3,7 +3,7 @@
 // Orphan propagation policies the API server records as finalizers.
 //
 // Structure, as upstream:
-// - the graph builder (informers over every typed kind → ProcessGraphChange) keeps an ownership
+// - the graph builder (informers over every kind stored → ProcessGraphChange) keeps an ownership
 //   graph in a Boost.Graph adjacency_list, one vertex per object (or per owner only referenced,
 //   a "virtual" vertex), one edge owner → dependent per ownerReference;
 // - attemptToDelete (a workqueue of UIDs) looks at one object: an owner in foreground deletion
@@ -50,7 +50,7 @@ class GarbageCollector {
   static constexpr int kConcurrentGCSyncs = 20;
 
   // `kinds`: the kinds monitored (upstream: every deletable resource; here every typed kind,
-  // api::TypedKinds()).
+  // api::TypedKinds(), and the opaque kinds the scenario stores).
   GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
                    std::vector<std::string> kinds);
   ~GarbageCollector();

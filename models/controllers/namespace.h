@@ -7,8 +7,8 @@
 // looks again after the time the remaining pods still need (at least 1 s; upstream
 // estimateGracefulTermination).
 //
-// Kinds covered: every typed namespaced kind (api::TypedKinds()); kinds stored opaque are not
-// listed (docs/fidelity.md).
+// Kinds covered: the namespaced ones among those given (the cluster passes every typed kind and
+// the opaque kinds its scenario stores).
 #pragma once
 
 #include <memory>

@@ -263,6 +263,32 @@ spec:
   CHECK(warnings == 1);
 }
 
+TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are collected", "[controller]") {
+  Run run;
+  Start(run, R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 1m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - inline: {apiVersion: example.com/v1, kind: Widget, metadata: {name: w}}
+    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: part}}
+)");
+  cluster::Cluster& c = *run.c;
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(5));
+  auto w = c.store().Get("/registry/widgets/default/w");
+  REQUIRE(w);
+  std::shared_ptr<api::Object> part = c.store().Get("/registry/configmaps/default/part")->Clone();
+  part->metadata.owner_references.push_back(api::OwnerReference{"example.com/v1", "Widget", "w", w->metadata.uid, true, true});
+  c.api_server().Update(part, nullptr);
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(10));
+  CHECK(c.store().Get("/registry/configmaps/default/part"));  // its owner exists
+  c.DeleteObject("Widget", "default", "w", {});
+  c.Run();
+  CHECK_FALSE(c.store().Get("/registry/widgets/default/w"));
+  CHECK_FALSE(c.store().Get("/registry/configmaps/default/part"));
+}
+
 TEST_CASE("Timeline delete: an unknown propagationPolicy is a located error", "[scenario]") {
   auto sc = scenario::LoadScenarioFromString(DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Cascade}
