@@ -119,27 +119,93 @@ void EndpointSliceController::Sync(const std::string& key) {
     auto slice = api::As<api::EndpointSlice>(it->second);
     if (slice && IsManagedSliceOf(*slice, svc->metadata.name)) existing.push_back(slice);
   }
-  // A service with no endpoints still gets one (empty) slice, as upstream's placeholder.
-  size_t chunks = std::max<size_t>(1, (desired.size() + kMaxEndpointsPerSlice - 1) / kMaxEndpointsPerSlice);
+  // Upstream reconciler (reconcileByPortMapping): endpoints stay in the slice they are in, so a
+  // change touches as few slices as possible.
+  // 1. Every existing slice keeps its endpoints that are still wanted (refreshed), drops the
+  //    others; a slice left empty is deleted, a changed one updated.
+  std::map<std::string, api::Endpoint> remaining;  // pod name → endpoint, not placed yet
+  for (auto& ep : desired) remaining.emplace(ep.target_ref.name, std::move(ep));
+  struct Planned {
+    std::shared_ptr<const api::EndpointSlice> slice;  // null: to create
+    std::vector<api::Endpoint> endpoints;
+  };
+  std::vector<Planned> to_update, unchanged;
+  std::vector<std::shared_ptr<const api::EndpointSlice>> to_delete;
+  for (const auto& slice : existing) {
+    Planned p{slice, {}};
+    for (const auto& ep : slice->endpoints) {
+      auto it = remaining.find(ep.target_ref.name);
+      if (it == remaining.end()) continue;
+      p.endpoints.push_back(std::move(it->second));
+      remaining.erase(it);
+    }
+    if (p.endpoints == slice->endpoints) {
+      unchanged.push_back(std::move(p));
+    } else if (p.endpoints.empty()) {
+      to_delete.push_back(slice);
+    } else {
+      to_update.push_back(std::move(p));
+    }
+  }
+  auto fill = [&](Planned& p) {
+    while (p.endpoints.size() < kMaxEndpointsPerSlice && !remaining.empty()) {
+      p.endpoints.push_back(std::move(remaining.begin()->second));
+      remaining.erase(remaining.begin());
+    }
+  };
+  // 2. New endpoints first fill slices that are written anyway, fullest first (fewer, fuller
+  //    slices), 3. then, if what is left fits, the unchanged slice with the least room that
+  //    holds it all (upstream getSliceToFill), 4. then new slices.
+  std::stable_sort(to_update.begin(), to_update.end(),
+                   [](const Planned& a, const Planned& b) { return a.endpoints.size() > b.endpoints.size(); });
+  for (auto& p : to_update) fill(p);
+  if (!remaining.empty() && remaining.size() < kMaxEndpointsPerSlice) {
+    size_t best = unchanged.size();
+    for (size_t i = 0; i < unchanged.size(); ++i) {
+      size_t room = kMaxEndpointsPerSlice - unchanged[i].endpoints.size();
+      if (room < remaining.size()) continue;
+      if (best == unchanged.size() || unchanged[i].endpoints.size() > unchanged[best].endpoints.size()) best = i;
+    }
+    if (best < unchanged.size()) {
+      to_update.push_back(std::move(unchanged[best]));
+      unchanged.erase(unchanged.begin() + static_cast<std::ptrdiff_t>(best));
+      fill(to_update.back());
+    }
+  }
+  std::vector<Planned> to_create;
+  while (!remaining.empty()) {
+    to_create.push_back(Planned{nullptr, {}});
+    fill(to_create.back());
+  }
+  // A Service with no endpoints keeps (or gets) one empty placeholder slice.
+  if (to_update.empty() && unchanged.empty() && to_create.empty()) {
+    if (!to_delete.empty()) {
+      to_update.push_back(Planned{to_delete.front(), {}});
+      to_delete.erase(to_delete.begin());
+    } else {
+      to_create.push_back(Planned{nullptr, {}});
+    }
+  }
+
   std::weak_ptr<bool> alive = alive_;
   auto on_done = [this, alive, key](const apiserver::Response& r) {
     if (!alive.lock()) return;
     if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
   };
-  const bool creating = pending_creates_.count(key) > 0;
-  for (size_t i = 0; i < chunks; ++i) {
-    size_t from = i * kMaxEndpointsPerSlice;
-    size_t to = std::min(desired.size(), from + kMaxEndpointsPerSlice);
-    std::vector<api::Endpoint> chunk(desired.begin() + static_cast<std::ptrdiff_t>(from),
-                                     desired.begin() + static_cast<std::ptrdiff_t>(to));
-    if (i < existing.size()) {
-      if (existing[i]->endpoints == chunk) continue;
-      auto copy = std::static_pointer_cast<api::EndpointSlice>(existing[i]->Clone());
-      copy->endpoints = std::move(chunk);
-      api_.Update(copy, on_done);  // resourceVersion precondition: a stale cache gets 409 and retries
-      continue;
-    }
-    if (creating) continue;  // slices being created are not in the cache yet: wait for them
+  for (auto& p : to_update) {
+    if (p.slice->endpoints == p.endpoints) continue;  // a placeholder that already is one
+    auto copy = std::static_pointer_cast<api::EndpointSlice>(p.slice->Clone());
+    copy->endpoints = std::move(p.endpoints);
+    api_.Update(copy, on_done);  // resourceVersion precondition: a stale cache gets 409 and retries
+  }
+  for (const auto& slice : to_delete) {
+    apiserver::DeleteOptions opts;
+    opts.precondition_uid = slice->metadata.uid;
+    api_.Delete("EndpointSlice", ns, slice->metadata.name, opts, on_done);
+  }
+  // Slices being created are not in the cache yet: creating more now would duplicate them.
+  if (pending_creates_.count(key) > 0) return;
+  for (auto& p : to_create) {
     auto slice = std::make_shared<api::EndpointSlice>();
     slice->api_version = "discovery.k8s.io/v1";
     slice->kind = "EndpointSlice";
@@ -148,7 +214,7 @@ void EndpointSliceController::Sync(const std::string& key) {
     slice->metadata.labels = {{kLabelServiceName, svc->metadata.name}, {kLabelManagedBy, kEndpointSliceControllerName}};
     slice->metadata.owner_references = {
         api::OwnerReference{"v1", "Service", svc->metadata.name, svc->metadata.uid, true, true}};
-    slice->endpoints = std::move(chunk);
+    slice->endpoints = std::move(p.endpoints);
     ++pending_creates_[key];
     api_.Create(slice, [this, alive, key, on_done](const apiserver::Response& r) {
       if (!alive.lock()) return;
@@ -161,11 +227,6 @@ void EndpointSliceController::Sync(const std::string& key) {
       });
       on_done(r);
     });
-  }
-  for (size_t i = chunks; i < existing.size(); ++i) {
-    apiserver::DeleteOptions opts;
-    opts.precondition_uid = existing[i]->metadata.uid;
-    api_.Delete("EndpointSlice", ns, existing[i]->metadata.name, opts, on_done);
   }
 }
 

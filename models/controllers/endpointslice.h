@@ -8,15 +8,17 @@
 // - Conditions: ready = Ready condition True and not terminating (always true with
 //   publishNotReadyAddresses); serving = Ready condition True; terminating = deletionTimestamp set.
 // - nodeName from the pod, zone from its node's `topology.kubernetes.io/zone` label.
-// - At most maxEndpointsPerSlice (100) endpoints per slice; slices named `<service>-<suffix>`
+// - At most maxEndpointsPerSlice (100) endpoints per slice, placed as upstream's reconciler does:
+//   an endpoint stays in its slice; new ones fill slices being written anyway (fullest first),
+//   then an unchanged slice that can take them all, then new slices; empty slices are deleted
+//   except one placeholder for a Service without endpoints. Slices are named `<service>-<suffix>`
 //   (generateName), labelled `kubernetes.io/service-name` and
 //   `endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io`, owned by the
 //   Service (so the garbage collector removes them with it).
 // - endpointUpdatesBatchPeriod 0 (the default): a pod change syncs its Services at once.
 //
-// Simplifications (docs/fidelity.md): endpoints are sorted by pod name and packed into slices in
-// that order (upstream's reconciler keeps endpoints in the slice they are in to limit churn);
-// addresses are kubesim's stand-in pod IPs (10.x.y.z from the pod UID's counter); Service ports
+// Simplifications (docs/fidelity.md): new endpoints are placed in pod-name order (upstream: Go
+// map order); addresses are kubesim's stand-in pod IPs (10.x.y.z from the pod UID's counter); Service ports
 // are not modelled, so slices carry no ports.
 #pragma once
 

@@ -3,6 +3,8 @@
 // node's kube-proxy programs an endpoint some time after it is published.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/controllers/endpointslice.h"
@@ -141,6 +143,21 @@ TEST_CASE("EndpointSlice: at most 100 endpoints per slice, and the slices go wit
     total += s->endpoints.size();
   }
   CHECK(total == 250);
+  // A pod going away rewrites only the slice it is in (upstream's reconciler keeps every other
+  // endpoint where it is).
+  std::map<std::string, int64_t> versions;
+  for (const auto& s : slices) versions[s->metadata.name] = s->metadata.resource_version;
+  const std::string victim = slices[1]->endpoints[7].target_ref.name;
+  c->DeleteObject("Pod", "default", victim, {});
+  c->RunUntil(sim::Time::Zero() + sim::Duration::Milliseconds(55100));
+  int changed = 0;
+  for (const auto& s : Slices(*c)) {
+    REQUIRE(versions.count(s->metadata.name));
+    if (s->metadata.resource_version == versions[s->metadata.name]) continue;
+    ++changed;
+    CHECK(s->metadata.name == slices[1]->metadata.name);
+  }
+  CHECK(changed == 1);
   c->Run();
   CHECK(Slices(*c).empty());  // the garbage collector removed the Service's slices
 }
