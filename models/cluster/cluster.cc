@@ -55,6 +55,7 @@ sim::Status Cluster::Start() {
     if (auto* node = dynamic_cast<api::Node*>(copy.get())) {
       node->status.conditions = {api::NodeCondition{"Ready", "True", "KubeletReady", sim_.Now(), sim_.Now()}};
     }
+    ResolveOwnerReferences(*copy);
     apiserver::Response r = api_->Bootstrap(copy);
     if (!r.ok()) {
       return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":" +
@@ -149,6 +150,25 @@ void Cluster::OnCommit(const etcd::Event& e) {
   if (endpoint_tracker_) endpoint_tracker_->OnCommit(sim_.Now(), e);
 }
 
+void Cluster::ResolveOwnerReferences(api::Object& obj) {
+  // Manifests cannot know the UIDs kubesim assigns, so an ownerReference names its owner by kind
+  // and name (as `kubectl` users write them before fetching the UID): the UID of the stored
+  // owner is filled in. An owner that does not exist (yet) keeps the manifest's UID, and the
+  // garbage collector treats the reference as dangling, as upstream would.
+  for (auto& ref : obj.metadata.owner_references) {
+    std::string ns = api::IsClusterScoped(ref.kind) ? "" : obj.metadata.namespace_;
+    api::ObjectPtr owner = store_.Get(apiserver::ApiServer::Key(ref.kind, ns, ref.name));
+    if (owner) {
+      ref.uid = owner->metadata.uid;
+    } else {
+      ScenarioEvent("Warning", "OwnerNotFound", api::ObjectRef(obj),
+                    "ownerReferences names " + ref.kind + " \"" + ref.name +
+                        "\", which does not exist when this object is created: the garbage collector will treat "
+                        "the reference as dangling (define owners before their dependents)");
+    }
+  }
+}
+
 void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
   if (auto node = std::dynamic_pointer_cast<api::Node>(obj)) {
     // A new node joins: its kubelet starts and registers the Node itself. A node whose kubelet
@@ -162,6 +182,7 @@ void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
     StartKubelet(node);
     return;
   }
+  ResolveOwnerReferences(*obj);
   std::string ref = api::ObjectRef(*obj);
   scenario_client_->Create(std::move(obj), [this, ref](const apiserver::Response& r) {
     if (!r.ok()) ScenarioEvent("Warning", "FailedCreate", ref, r.message);

@@ -85,6 +85,7 @@ class Cluster : public scenario::ActionContext {
   void OnCommit(const etcd::Event& e);
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);
+  void ResolveOwnerReferences(api::Object& obj);
   void ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
                      const std::string& message);
 

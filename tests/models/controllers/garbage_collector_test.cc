@@ -289,6 +289,38 @@ spec:
   CHECK_FALSE(c.store().Get("/registry/configmaps/default/part"));
 }
 
+TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangling ones are collected", "[controller]") {
+  Run run;
+  Start(run, R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 1m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owner}}
+    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owned,
+               ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: owner, uid: from-another-cluster}]}}
+    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: orphaned,
+               ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: ghost, uid: gone}]}}
+  timeline:
+    - at: 30s
+      delete: {kind: ConfigMap, name: owner}
+)");
+  cluster::Cluster& c = *run.c;
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(20));
+  auto owner = c.store().Get("/registry/configmaps/default/owner");
+  auto owned = c.store().Get("/registry/configmaps/default/owned");
+  REQUIRE(owner);
+  REQUIRE(owned);
+  CHECK(owned->metadata.owner_references[0].uid == owner->metadata.uid);
+  CHECK_FALSE(c.store().Get("/registry/configmaps/default/orphaned"));  // its owner never existed
+  c.Run();
+  CHECK_FALSE(c.store().Get("/registry/configmaps/default/owned"));
+  int warnings = 0;
+  for (const auto& e : c.Results().events) warnings += e.reason == "OwnerNotFound" && e.object == "ConfigMap/default/orphaned";
+  CHECK(warnings == 1);
+}
+
 TEST_CASE("Timeline delete: an unknown propagationPolicy is a located error", "[scenario]") {
   auto sc = scenario::LoadScenarioFromString(DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Cascade}
