@@ -218,10 +218,9 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
   // Fields the server owns are carried over from the stored object.
   obj->metadata.uid = cur->metadata.uid;
   obj->metadata.creation_timestamp = cur->metadata.creation_timestamp;
-  if (cur->metadata.deletion_timestamp) {
-    obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
-    obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
-  }
+  // Only DELETE sets these (upstream ObjectMeta update strategy keeps the stored values).
+  obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
+  obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
   // Kinds with a status subresource ignore status on the main resource (upstream strategies'
   // PrepareForUpdate: `newObj.Status = oldObj.Status`); status changes go through UpdateStatus.
   obj->CopyStatusFrom(*cur);

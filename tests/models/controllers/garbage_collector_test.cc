@@ -321,6 +321,30 @@ spec:
   CHECK(warnings == 1);
 }
 
+TEST_CASE("An update cannot mark an object deleted, only DELETE can", "[apiserver]") {
+  Run run;
+  Start(run, R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 1m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}
+)");
+  cluster::Cluster& c = *run.c;
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));
+  std::shared_ptr<api::Object> copy = c.store().Get("/registry/configmaps/default/cm")->Clone();
+  copy->metadata.deletion_timestamp = c.simulation().Now();
+  copy->metadata.deletion_grace_period_seconds = 0;
+  copy->metadata.labels["touched"] = "yes";
+  c.api_server().Update(copy, nullptr);
+  c.Run();
+  auto cm = c.store().Get("/registry/configmaps/default/cm");
+  REQUIRE(cm);
+  CHECK(cm->metadata.labels.at("touched") == "yes");
+  CHECK_FALSE(cm->metadata.deletion_timestamp);
+}
+
 TEST_CASE("Timeline delete: an unknown propagationPolicy is a located error", "[scenario]") {
   auto sc = scenario::LoadScenarioFromString(DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Cascade}
