@@ -120,7 +120,7 @@ void Cluster::StartKubelet(std::shared_ptr<const api::Node> node) {
   k->Start();
   kubelets_[name] = std::move(k);
   if (!kube_proxies_.count(name)) {
-    auto proxy = std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, kubelet::KubeProxyConfig{}, endpoint_tracker_.get());
+    auto proxy = std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy, endpoint_tracker_.get());
     proxy->Start();
     kube_proxies_[name] = std::move(proxy);
   }

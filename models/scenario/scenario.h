@@ -17,6 +17,7 @@
 #include "models/api/object.h"
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_server.h"
+#include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
@@ -50,6 +51,7 @@ struct TimelineEntry {
 struct ControlPlaneSettings {
   apiserver::ApiServerConfig api_server;
   kubelet::KubeletConfig kubelet;
+  kubelet::KubeProxyConfig kube_proxy;
   scheduler::SchedulerConfig scheduler;
 };
 

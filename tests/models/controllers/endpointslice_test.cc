@@ -162,5 +162,28 @@ TEST_CASE("EndpointSlice: at most 100 endpoints per slice, and the slices go wit
   CHECK(Slices(*c).empty());  // the garbage collector removed the Service's slices
 }
 
+TEST_CASE("kube-proxy settings come from the scenario, with located errors", "[scenario]") {
+  std::string text = Scenario(1);
+  text.replace(text.find("  objects:"), 0, "  kubeProxy: {minSyncPeriod: 2s, syncDuration: 300ms}\n");
+  auto sc = scenario::LoadScenarioFromString(text, "eps.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  CHECK(sc->settings.kube_proxy.min_sync_period == sim::Duration::Seconds(2));
+  CHECK(sc->settings.kube_proxy.sync_duration == sim::Duration::Milliseconds(300));
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.Run();
+  const auto& records = c.endpoint_tracker().records();
+  REQUIRE(records.size() == 1);
+  const auto& r = records.begin()->second;
+  REQUIRE(r.programmed_all);
+  CHECK(*r.programmed_all - *r.ready_in_slice >= sim::Duration::Milliseconds(305));
+  std::string bad = Scenario(1);
+  bad.replace(bad.find("  objects:"), 0, "  kubeProxy: {syncPeriod: 1s}\n");
+  auto err = scenario::LoadScenarioFromString(bad, "eps.yaml");
+  REQUIRE_FALSE(err.ok());
+  CHECK_THAT(err.status().message(), Catch::StartsWith("eps.yaml:6:15: spec.kubeProxy.syncPeriod: unknown field"));
+}
+
 }  // namespace
 }  // namespace kubesim::controllers
