@@ -22,8 +22,11 @@ NamespaceController::NamespaceController(sim::Simulation& sim, apiserver::ApiSer
 NamespaceController::~NamespaceController() { *alive_ = false; }
 
 void NamespaceController::Start() {
+  // Upstream enqueueNamespace: every namespace event is handled namespaceDeletionGracePeriod
+  // (5 s) later, so HA API servers and etcd members have seen the deletion and the last
+  // creations in it.
   auto enqueue = [this](const api::ObjectPtr& o) {
-    if (o->metadata.deletion_timestamp) worker_.queue().Add(o->metadata.name);
+    if (o->metadata.deletion_timestamp) worker_.queue().AddAfter(o->metadata.name, kNamespaceDeletionGracePeriod);
   };
   namespaces_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
                                 nullptr});
@@ -42,7 +45,7 @@ void NamespaceController::Sync(const std::string& name) {
     size_t lists_pending = 0;
     size_t remaining = 0;
     bool failed = false;
-    sim::Duration wait = sim::Duration::Seconds(1);
+    sim::Duration wait = sim::Duration::Zero();  // the remaining pods' estimate, if any
   };
   auto pass = std::make_shared<Pass>();
   pass->lists_pending = kinds_.size();
@@ -50,9 +53,20 @@ void NamespaceController::Sync(const std::string& name) {
   auto finish = [this, alive, name, pass]() {
     if (!alive.lock()) return;
     if (pass->failed || pass->remaining > 0) {
-      worker_.queue().AddAfter(name, pass->wait);
+      // Upstream: after the graceful-termination estimate when pods are on their way out, else
+      // with the workqueue's exponential backoff (objects held by finalizers may take long).
+      sim::Duration wait = pass->wait;
+      if (wait <= sim::Duration::Zero()) {
+        // nsControllerRateLimiter: 5 ms · 2^failures, at most 60 s.
+        int n = failures_[name]++;
+        wait = sim::Duration::Milliseconds(5);
+        for (int i = 0; i < n && wait < kMaxRetryDelay; ++i) wait = wait * 2;
+        wait = std::min(wait, kMaxRetryDelay);
+      }
+      worker_.queue().AddAfter(name, wait);
       return;
     }
+    failures_.erase(name);
     auto cur = api::As<api::Namespace>(namespaces_.Get(name));
     if (!cur) return;
     // namespaces/<name>/finalize: drop the `kubernetes` spec finalizer.

@@ -76,6 +76,11 @@ TEST_CASE("Namespace: deleting one empties it, refuses new content meanwhile, th
   cm->metadata.name = "late";
   cm->metadata.namespace_ = "team";
   c.api_server().Create(cm, [&](const apiserver::Response& r) { answers.push_back(r); });
+  // The controller starts namespaceDeletionGracePeriod (5 s) after it saw the deletion.
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(65));
+  CHECK(c.store().Get("/registry/configmaps/team/cfg"));
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(66));
+  CHECK_FALSE(c.store().Get("/registry/configmaps/team/cfg"));
   c.Run();
   REQUIRE(answers.size() == 2);
   CHECK(answers[0].code == apiserver::Code::kForbidden);
