@@ -21,7 +21,7 @@ sim::StatusOr<ParsedAction> ParseCreate(const api::YamlNode& args, ObjectLoader&
 
 sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name"}));
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "propagationPolicy"}));
   if (!args["kind"].Defined()) return args["kind"].Error("Required value");
   if (!args["name"].Defined()) return args["name"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(std::string kind, args["kind"].String());
@@ -39,9 +39,21 @@ sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader&
     return args["name"].Error("Not found: no " + kind + " \"" + (ns.empty() ? name : ns + "/" + name) +
                               "\" is defined in the scenario's objects or created by an earlier action");
   }
+  // DeleteOptions.propagationPolicy, as `kubectl delete --cascade=background|foreground|orphan`.
+  apiserver::DeleteOptions opts;
+  std::string policy_text;
+  if (args["propagationPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(policy_text, args["propagationPolicy"].String());
+    opts.propagation_policy = apiserver::ParsePropagationPolicy(policy_text);
+    if (!opts.propagation_policy) {
+      return args["propagationPolicy"].Error("Unsupported value: \"" + policy_text +
+                                             "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+    }
+  }
   ParsedAction a;
   a.description = "delete " + kind + "/" + (ns.empty() ? name : ns + "/" + name);
-  a.run = [kind, ns, name](ActionContext& ctx) { ctx.DeleteObject(kind, ns, name); };
+  if (!policy_text.empty()) a.description += " (propagationPolicy " + policy_text + ")";
+  a.run = [kind, ns, name, opts](ActionContext& ctx) { ctx.DeleteObject(kind, ns, name, opts); };
   return a;
 }
 
