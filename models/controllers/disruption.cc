@@ -33,9 +33,11 @@ DisruptionController::DisruptionController(sim::Simulation& sim, apiserver::ApiS
       pods_(sim, api_, "Pod"),
       replicasets_(sim, api_, "ReplicaSet"),
       deployments_(sim, api_, "Deployment"),
+      statefulsets_(sim, api_, "StatefulSet"),
       worker_(sim,
               [this]() {
-                return pdbs_.HasSynced() && pods_.HasSynced() && replicasets_.HasSynced() && deployments_.HasSynced();
+                return pdbs_.HasSynced() && pods_.HasSynced() && replicasets_.HasSynced() && deployments_.HasSynced() &&
+                       statefulsets_.HasSynced();
               },
               [this](const std::string& key) { Sync(key); }) {}
 
@@ -50,7 +52,7 @@ void DisruptionController::Start() {
                             OnPod(o);
                           },
                           [this](const api::ObjectPtr& o) { OnPod(o); }});
-  for (auto* inf : {&pdbs_, &pods_, &replicasets_, &deployments_}) inf->Start();
+  for (auto* inf : {&pdbs_, &pods_, &replicasets_, &deployments_, &statefulsets_}) inf->Start();
 }
 
 void DisruptionController::OnPod(const api::ObjectPtr& obj) {
@@ -65,9 +67,16 @@ void DisruptionController::OnPod(const api::ObjectPtr& obj) {
 }
 
 bool DisruptionController::ControllerScale(const api::Pod& pod, std::string* uid, int32_t* scale) const {
-  // Upstream finders (getPodReplicaSet, getPodDeployment): a ReplicaSet's own replicas unless a
-  // Deployment controls it, then the Deployment's.
+  // Upstream finders (getPodReplicaSet, getPodDeployment, getPodStatefulSet): a ReplicaSet's own
+  // replicas unless a Deployment controls it, then the Deployment's; a StatefulSet's replicas.
   const api::OwnerReference* ref = ControllerRef(pod.metadata);
+  if (ref != nullptr && ref->kind == "StatefulSet") {
+    auto ss = api::As<api::StatefulSet>(statefulsets_.Get(pod.metadata.namespace_ + "/" + ref->name));
+    if (!ss || ss->metadata.uid != ref->uid) return false;
+    *uid = ss->metadata.uid;
+    *scale = ss->replicas;
+    return true;
+  }
   if (ref == nullptr || ref->kind != "ReplicaSet") return false;
   auto rs = api::As<api::ReplicaSet>(replicasets_.Get(pod.metadata.namespace_ + "/" + ref->name));
   if (!rs || rs->metadata.uid != ref->uid) return false;

@@ -60,6 +60,7 @@ class DisruptionController {
   client::Informer pods_;
   client::Informer replicasets_;
   client::Informer deployments_;
+  client::Informer statefulsets_;
   client::Worker worker_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

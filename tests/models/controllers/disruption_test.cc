@@ -137,5 +137,41 @@ TEST_CASE("ScaledValue rounds percentages as upstream GetScaledValueFromIntOrPer
   CHECK(ScaledValue({1, true}, 1, true) == 1);
 }
 
+TEST_CASE("Disruption: a StatefulSet's replicas are the scale of a percentage budget", "[controller]") {
+  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 2m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - count: 2
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - inline:
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: 4
+          podManagementPolicy: Parallel
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec: {containers: [{name: c, image: postgres}]}
+    - inline: {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: db},
+               spec: {maxUnavailable: "25%", selector: {matchLabels: {app: db}}}}
+)", "sts-pdb.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.Run();
+  api::PodDisruptionBudgetStatus st = Status(c, "db");
+  CHECK(st.expected_pods == 4);     // the StatefulSet's replicas, not "unmanaged"
+  CHECK(st.desired_healthy == 3);   // 4 − ceil(25% × 4)
+  CHECK(st.current_healthy == 4);
+  CHECK(st.disruptions_allowed == 1);
+}
+
 }  // namespace
 }  // namespace kubesim::controllers
