@@ -113,7 +113,7 @@ sim::StatusOr<Target> ParseTarget(const api::YamlNode& args, ObjectLoader& loade
 sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "replicas"}));
-  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet", "StatefulSet"}));
   if (!args["replicas"].Defined()) return args["replicas"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, args["replicas"].Int32());
   if (replicas < 0) return args["replicas"].Error("Invalid value: must be greater than or equal to 0");
@@ -123,6 +123,7 @@ sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& 
     ctx.UpdateObject(t.kind, t.ns, t.name, [replicas](api::Object& obj) {
       if (auto* d = dynamic_cast<api::Deployment*>(&obj)) d->replicas = replicas;
       if (auto* rs = dynamic_cast<api::ReplicaSet*>(&obj)) rs->replicas = replicas;
+      if (auto* ss = dynamic_cast<api::StatefulSet*>(&obj)) ss->replicas = replicas;
       return sim::Status::Ok();
     });
   };
@@ -134,7 +135,8 @@ sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& 
 sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "images"}));
-  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t,
+                           ParseTarget(args, loader, {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}));
   if (!args["images"].Defined()) return args["images"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(api::StringMap images, args["images"].StringMap());
   if (images.empty()) return args["images"].Error("Required value: at least one container: image");
@@ -146,6 +148,8 @@ sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoade
       api::PodTemplate* tmpl = nullptr;
       if (auto* d = dynamic_cast<api::Deployment*>(&obj)) tmpl = &d->pod_template;
       if (auto* rs = dynamic_cast<api::ReplicaSet*>(&obj)) tmpl = &rs->pod_template;
+      if (auto* ss = dynamic_cast<api::StatefulSet*>(&obj)) tmpl = &ss->pod_template;
+      if (auto* ds = dynamic_cast<api::DaemonSet*>(&obj)) tmpl = &ds->pod_template;
       for (const auto& [name, image] : images) {
         bool found = false;
         for (auto* list : {&tmpl->spec.init_containers, &tmpl->spec.containers}) {
