@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace kubesim::api {
 namespace {
@@ -42,6 +43,7 @@ constexpr KindInfo kKinds[] = {
     {"Job", "batch/v1", "jobs", false, true},
     {"DaemonSet", "apps/v1", "daemonsets", false, true},
     {"StatefulSet", "apps/v1", "statefulsets", false, true},
+    {"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -110,7 +112,29 @@ Status DecodeMeta(const YamlNode& doc, bool cluster_scoped, ObjectMeta* meta) {
     if (o["controller"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(ref.controller, o["controller"].Bool());
     }
+    if (o["blockOwnerDeletion"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ref.block_owner_deletion, o["blockOwnerDeletion"].Bool());
+    }
     meta->owner_references.push_back(std::move(ref));
+  }
+  // Upstream ValidateOwnerReferences: at most one controller reference.
+  int controllers = 0;
+  for (const auto& ref : meta->owner_references) controllers += ref.controller ? 1 : 0;
+  if (controllers > 1) {
+    return m["ownerReferences"].Error("Invalid value: Only one reference can have Controller set to true");
+  }
+  KUBESIM_ASSIGN_OR_RETURN(meta->finalizers, m["finalizers"].StringList());
+  for (size_t i = 0; i < meta->finalizers.size(); ++i) {
+    const std::string& f = meta->finalizers[i];
+    // Upstream ValidateFinalizerName: a qualified name; the two GC finalizers are the standard
+    // ones without a domain.
+    if (f.empty()) return m["finalizers"].Error("Invalid value: \"\": a finalizer name must not be empty");
+    for (size_t j = 0; j < i; ++j) {
+      if (meta->finalizers[j] == f) return m["finalizers"].Error("Duplicate value: \"" + f + "\"");
+    }
+  }
+  if (meta->HasFinalizer(kFinalizerOrphan) && meta->HasFinalizer(kFinalizerForegroundDeletion)) {
+    return m["finalizers"].Error("Invalid value: finalizers orphan and foregroundDeletion cannot be both set");
   }
   return Status::Ok();
 }
@@ -298,6 +322,41 @@ Status DecodeDeploymentStrategy(const YamlNode& spec, Deployment* d) {
   return Status::Ok();
 }
 
+StatusOr<std::shared_ptr<Object>> DecodeEndpointSlice(const YamlNode& doc) {
+  auto slice = std::make_shared<EndpointSlice>();
+  if (!doc["addressType"].Defined()) return doc["addressType"].Error("Required value");
+  KUBESIM_ASSIGN_OR_RETURN(slice->address_type, doc["addressType"].String());
+  if (slice->address_type != "IPv4" && slice->address_type != "IPv6" && slice->address_type != "FQDN") {
+    return doc["addressType"].Error("Unsupported value: \"" + slice->address_type +
+                                    "\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
+  }
+  KUBESIM_ASSIGN_OR_RETURN(auto endpoints, doc["endpoints"].Items());
+  if (endpoints.size() > 1000) return doc["endpoints"].Error("Too many: must have at most 1000 items");
+  for (const auto& e : endpoints) {
+    Endpoint ep;
+    KUBESIM_ASSIGN_OR_RETURN(ep.addresses, e["addresses"].StringList());
+    if (ep.addresses.empty() || ep.addresses.size() > 100) {
+      return e["addresses"].Error("Invalid value: must contain at least 1 and at most 100 addresses");
+    }
+    YamlNode c = e["conditions"];
+    for (auto [field, out] : {std::pair{"ready", &ep.conditions.ready}, std::pair{"serving", &ep.conditions.serving},
+                              std::pair{"terminating", &ep.conditions.terminating}}) {
+      if (!c[field].Defined()) continue;
+      KUBESIM_ASSIGN_OR_RETURN(bool b, c[field].Bool());
+      *out = b;
+    }
+    if (e["nodeName"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.node_name, e["nodeName"].String()); }
+    if (e["zone"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.zone, e["zone"].String()); }
+    YamlNode t = e["targetRef"];
+    if (t["kind"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.kind, t["kind"].String()); }
+    if (t["namespace"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.namespace_, t["namespace"].String()); }
+    if (t["name"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.name, t["name"].String()); }
+    if (t["uid"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.uid, t["uid"].String()); }
+    slice->endpoints.push_back(std::move(ep));
+  }
+  return std::static_pointer_cast<Object>(slice);
+}
+
 StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc) {
   auto pdb = std::make_shared<PodDisruptionBudget>();
   YamlNode spec = doc["spec"];
@@ -310,14 +369,25 @@ StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc)
     KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
     pdb->selector = std::move(sel);
   }
+  // A status in the manifest is kept until the disruption controller's first sync.
   YamlNode status = doc["status"];
-  if (status["disruptionsAllowed"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status["disruptionsAllowed"].Int());
-    if (d < 0) return status["disruptionsAllowed"].Error("Invalid value: must be greater than or equal to 0");
-    pdb->disruptions_allowed = static_cast<int32_t>(d);
+  struct Field {
+    const char* name;
+    int32_t* out;
+  };
+  for (Field f : {Field{"disruptionsAllowed", &pdb->status.disruptions_allowed},
+                  Field{"currentHealthy", &pdb->status.current_healthy},
+                  Field{"desiredHealthy", &pdb->status.desired_healthy},
+                  Field{"expectedPods", &pdb->status.expected_pods}}) {
+    if (!status[f.name].Defined()) continue;
+    KUBESIM_ASSIGN_OR_RETURN(int64_t d, status[f.name].Int());
+    if (d < 0 || d > INT32_MAX) return status[f.name].Error("Invalid value: must be greater than or equal to 0");
+    *f.out = static_cast<int32_t>(d);
   }
+  // disruptedPods: name → RFC 3339 time. Wall-clock times mean nothing in a run that starts at
+  // 0, so every entry counts as recorded at the start of the run.
   KUBESIM_ASSIGN_OR_RETURN(StringMap disrupted, status["disruptedPods"].StringMap());
-  for (const auto& [name, when] : disrupted) pdb->disrupted_pods.push_back(name);
+  for (const auto& [name, when] : disrupted) pdb->status.disrupted_pods[name] = sim::Time::Zero();
   return std::static_pointer_cast<Object>(pdb);
 }
 
@@ -362,6 +432,14 @@ std::string ResourceOf(const std::string& kind) {
 bool IsClusterScoped(const std::string& kind) {
   const KindInfo* k = FindKind(kind);
   return k != nullptr && k->cluster_scoped;
+}
+
+std::vector<std::string> TypedKinds() {
+  std::vector<std::string> out;
+  for (const auto& k : kKinds) {
+    if (k.simulated) out.push_back(k.kind);
+  }
+  return out;
 }
 
 bool IsSimulatedKind(const std::string& kind) {
@@ -440,6 +518,9 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     auto svc = std::make_shared<Service>();
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
     if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
+    if (doc["spec"]["publishNotReadyAddresses"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(svc->publish_not_ready_addresses, doc["spec"]["publishNotReadyAddresses"].Bool());
+    }
     obj = svc;
   } else if (kind == "HorizontalPodAutoscaler") {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeHorizontalPodAutoscaler(doc));
@@ -451,6 +532,8 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeStatefulSet(doc, &result.warnings));
   } else if (kind == "PodDisruptionBudget") {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
+  } else if (kind == "EndpointSlice") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, DecodeEndpointSlice(doc));
   } else if (kind == "ServiceAccount") {
     obj = std::make_shared<ServiceAccount>();
   } else if (kind == "ConfigMap") {

@@ -31,6 +31,9 @@ std::string ResourceOf(const std::string& kind);
 bool IsClusterScoped(const std::string& kind);
 // Kinds with behaviour or typed storage in kubesim; every other kind is stored opaque.
 bool IsSimulatedKind(const std::string& kind);
+// The kinds kubesim stores as typed objects (every simulated kind), in a fixed order: what the
+// garbage collector monitors.
+std::vector<std::string> TypedKinds();
 
 sim::StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node);
 // A core/v1 NodeAffinity (requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,

@@ -1,9 +1,11 @@
 // The other kinds kubesim stores as typed objects. Namespace, PriorityClass, Lease and
-// PodDisruptionBudget (read by scheduler preemption) carry behaviour today; ReplicaSet,
-// Deployment, Job, DaemonSet and StatefulSet have their controllers (models/controllers);
-// Service, ServiceAccount and ConfigMap are decoded and stored (see docs/fidelity.md).
+// PodDisruptionBudget (status kept by the disruption controller, read by scheduler preemption)
+// carry behaviour today; ReplicaSet, Deployment, Job, DaemonSet, StatefulSet, EndpointSlice and
+// HorizontalPodAutoscaler (models/api/autoscaling.h) have their controllers (models/controllers);
+// Service, ServiceAccount and ConfigMap are read by controllers (see docs/fidelity.md).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,8 +17,14 @@
 
 namespace kubesim::api {
 
+// core/v1 Namespace. The API server gives every new namespace the spec finalizer `kubernetes`;
+// a deleted namespace turns Terminating and stays until the namespace controller, having deleted
+// its content, removes that finalizer.
+inline constexpr const char* kFinalizerKubernetes = "kubernetes";
+
 struct Namespace : ObjectOf<Namespace> {
-  std::string phase = "Active";
+  std::string phase = "Active";  // status.phase: Active or Terminating
+  std::vector<std::string> spec_finalizers;  // spec.finalizers
 };
 
 struct PriorityClass : ObjectOf<PriorityClass> {
@@ -211,20 +219,69 @@ struct StatefulSet : ObjectOf<StatefulSet> {
 struct Service : ObjectOf<Service> {
   StringMap selector;
   std::string type = "ClusterIP";
+  bool publish_not_ready_addresses = false;
+};
+
+// policy/v1 PodDisruptionBudgetStatus, written by the disruption controller through the status
+// subresource. Until its first sync, what the manifest gave (all zero when absent, as upstream
+// before the controller has run).
+struct PodDisruptionBudgetStatus {
+  int64_t observed_generation = 0;
+  // Pods whose eviction the API server processed and the controller has not yet seen deleted:
+  // pod name → when. Entries older than the controller's DeletionTimeout (2 min) are dropped.
+  std::map<std::string, sim::Time> disrupted_pods;
+  int32_t disruptions_allowed = 0;
+  int32_t current_healthy = 0;
+  int32_t desired_healthy = 0;
+  int32_t expected_pods = 0;
+  // The DisruptionAllowed condition: status "True"/"False", reason SufficientPods,
+  // InsufficientPods or SyncFailed; empty before the first sync.
+  std::string disruption_allowed;
+  std::string disruption_allowed_reason;
 };
 
 // policy/v1 PodDisruptionBudget. minAvailable / maxUnavailable are IntOrString (an int or "N%").
-// No disruption controller is simulated yet: status.disruptionsAllowed is what the manifest gives
-// (0 when absent, as upstream before the controller's first sync), and the scheduler reads it.
 struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
   std::optional<IntOrPercent> min_available;
   std::optional<IntOrPercent> max_unavailable;
-  std::optional<LabelSelector> selector;  // absent or empty: selects no pod (policy/v1)
-  int32_t disruptions_allowed = 0;
-  std::vector<std::string> disrupted_pods;  // status.disruptedPods keys (pod names)
+  std::optional<LabelSelector> selector;  // absent or empty: selects no pod (see default_preemption)
+  PodDisruptionBudgetStatus status;
 };
 
 struct ServiceAccount : ObjectOf<ServiceAccount> {};
+
+// discovery.k8s.io/v1 EndpointSlice, as the EndpointSlice controller writes it for a Service.
+struct EndpointConditions {
+  std::optional<bool> ready;
+  std::optional<bool> serving;
+  std::optional<bool> terminating;
+
+  friend bool operator==(const EndpointConditions&, const EndpointConditions&) = default;
+};
+
+struct EndpointTargetRef {
+  std::string kind;
+  std::string namespace_;
+  std::string name;
+  std::string uid;
+
+  friend bool operator==(const EndpointTargetRef&, const EndpointTargetRef&) = default;
+};
+
+struct Endpoint {
+  std::vector<std::string> addresses;
+  EndpointConditions conditions;
+  std::string node_name;
+  std::string zone;
+  EndpointTargetRef target_ref;
+
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+struct EndpointSlice : ObjectOf<EndpointSlice> {
+  std::string address_type = "IPv4";
+  std::vector<Endpoint> endpoints;
+};
 
 struct ConfigMap : ObjectOf<ConfigMap> {
   StringMap data;

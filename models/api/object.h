@@ -42,7 +42,17 @@ struct ObjectMeta {
   sim::Time creation_timestamp;
   std::optional<sim::Time> deletion_timestamp;
   std::optional<int64_t> deletion_grace_period_seconds;
+  // metadata.finalizers: while any is present, a deleted object keeps its deletionTimestamp and
+  // stays in the store (upstream registry Store.Delete); removing the last one lets it go.
+  std::vector<std::string> finalizers;
+
+  bool HasFinalizer(const std::string& f) const;
 };
+
+// The garbage collector's finalizers (upstream metav1.FinalizerOrphanDependents /
+// FinalizerDeleteDependents), set by the API server from DeleteOptions.propagationPolicy.
+inline constexpr const char* kFinalizerOrphan = "orphan";
+inline constexpr const char* kFinalizerForegroundDeletion = "foregroundDeletion";
 
 // Where an object came from, for error messages and reports ("file.yaml:12:5").
 struct SourceRef {

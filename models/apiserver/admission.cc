@@ -66,6 +66,16 @@ void AdmitDefaultTolerationSeconds(api::Pod& pod) {
 }  // namespace
 
 AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store) {
+  // NamespaceLifecycle: nothing new in a namespace that is being deleted. (A namespace with no
+  // Namespace object is accepted: scenarios rarely declare `default`; docs/fidelity.md.)
+  if (!obj.metadata.namespace_.empty()) {
+    auto ns = store.Get("/registry/namespaces/" + obj.metadata.namespace_);
+    if (ns && ns->metadata.deletion_timestamp) {
+      return {false, 403,
+              "unable to create new content in namespace " + obj.metadata.namespace_ +
+                  " because it is being terminated"};
+    }
+  }
   if (auto* pod = dynamic_cast<api::Pod*>(&obj)) {
     AdmissionResult r = AdmitPriority(*pod, store);
     if (!r.ok) return r;

@@ -1,6 +1,7 @@
 // The default admission plugins of v1.32 that change scheduling-relevant fields of a Pod
-// (control-plane.md §6): Priority and DefaultTolerationSeconds. NamespaceLifecycle,
-// ServiceAccount and ResourceQuota are not modelled yet (docs/fidelity.md).
+// (control-plane.md §6): Priority and DefaultTolerationSeconds, and NamespaceLifecycle's
+// rejection of creates in a terminating namespace. ServiceAccount and ResourceQuota are not
+// modelled yet (docs/fidelity.md).
 #pragma once
 
 #include <string>

@@ -1,5 +1,7 @@
 #include "models/apiserver/api_server.h"
 
+#include <algorithm>
+
 #include "models/api/codec.h"
 #include "models/api/kinds.h"
 #include "models/api/node.h"
@@ -57,6 +59,13 @@ Response Conflict(const std::string& kind, const std::string& name) {
 }
 
 }  // namespace
+
+std::optional<PropagationPolicy> ParsePropagationPolicy(const std::string& s) {
+  if (s == "Background") return PropagationPolicy::kBackground;
+  if (s == "Foreground") return PropagationPolicy::kForeground;
+  if (s == "Orphan") return PropagationPolicy::kOrphan;
+  return std::nullopt;
+}
 
 ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config)
     : sim_(sim),
@@ -188,7 +197,13 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj) {
   meta.creation_timestamp = sim_.Now();
   meta.resource_version = 0;
   meta.deletion_timestamp.reset();
+  meta.deletion_grace_period_seconds.reset();
   if (meta.generation == 0) meta.generation = 1;
+  if (auto* ns = dynamic_cast<api::Namespace*>(obj.get())) {
+    // Upstream namespace strategy PrepareForCreate.
+    ns->phase = "Active";
+    ns->spec_finalizers = {api::kFinalizerKubernetes};
+  }
   return Written(store_.Create(key, std::move(obj)), Code::kCreated);
 }
 
@@ -203,18 +218,27 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
   // Fields the server owns are carried over from the stored object.
   obj->metadata.uid = cur->metadata.uid;
   obj->metadata.creation_timestamp = cur->metadata.creation_timestamp;
-  if (cur->metadata.deletion_timestamp) {
-    obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
-    obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
-  }
+  // Only DELETE sets these (upstream ObjectMeta update strategy keeps the stored values).
+  obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
+  obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
   // Kinds with a status subresource ignore status on the main resource (upstream strategies'
   // PrepareForUpdate: `newObj.Status = oldObj.Status`); status changes go through UpdateStatus.
   obj->CopyStatusFrom(*cur);
   obj->metadata.generation = cur->metadata.generation + (obj->SpecEquals(*cur) ? 0 : 1);
   int64_t expected = meta.resource_version;
-  etcd::WriteResult w = store_.Update(key, std::move(obj), expected);
-  if (w.error == etcd::StoreError::kConflict) return Conflict(cur->kind, cur->metadata.name);
-  return Written(w);
+  if (expected > 0 && expected != cur->metadata.resource_version) return Conflict(cur->kind, cur->metadata.name);
+  if (cur->metadata.deletion_timestamp) {
+    // Upstream ValidateObjectMetaUpdate: a deleted object may lose finalizers, never gain one.
+    for (const auto& f : obj->metadata.finalizers) {
+      if (!cur->metadata.HasFinalizer(f)) {
+        return Error(Code::kUnprocessable, "Invalid",
+                     Qualified(cur->kind) + " \"" + cur->metadata.name +
+                         "\" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the "
+                         "object is being deleted, found new finalizers [\"" + f + "\"]");
+      }
+    }
+  }
+  return WriteOrFinishDeletion(key, std::move(obj), expected);
 }
 
 Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
@@ -241,29 +265,104 @@ Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, con
   if (opts.precondition_resource_version > 0 && opts.precondition_resource_version != cur->metadata.resource_version) {
     return Conflict(kind, name);
   }
+  if (!opts.precondition_uid.empty() && opts.precondition_uid != cur->metadata.uid) {
+    return UidConflict(opts.precondition_uid, cur->metadata.uid);
+  }
+  // Upstream registry Store.Delete: first the graceful-deletion decision (pods only), then the
+  // garbage-collection finalizers from propagationPolicy (deletionFinalizersForGarbageCollection),
+  // then either an update that marks the object deleted (graceful, or finalizers pending) or the
+  // removal of the key.
+  std::vector<std::string> finalizers = cur->metadata.finalizers;
+  auto drop = [&finalizers](const char* f) { std::erase(finalizers, std::string(f)); };
+  auto add = [&finalizers](const char* f) {
+    if (std::find(finalizers.begin(), finalizers.end(), f) == finalizers.end()) finalizers.push_back(f);
+  };
+  if (opts.propagation_policy) {
+    switch (*opts.propagation_policy) {
+      case PropagationPolicy::kOrphan:
+        drop(api::kFinalizerForegroundDeletion);
+        add(api::kFinalizerOrphan);
+        break;
+      case PropagationPolicy::kForeground:
+        drop(api::kFinalizerOrphan);
+        add(api::kFinalizerForegroundDeletion);
+        break;
+      case PropagationPolicy::kBackground:
+        drop(api::kFinalizerOrphan);
+        drop(api::kFinalizerForegroundDeletion);
+        break;
+    }
+  }
+  const bool finalizers_changed = finalizers != cur->metadata.finalizers;
+  if (auto namespace_obj = api::As<api::Namespace>(cur)) {
+    // Upstream namespace REST Delete + NamespaceLifecycle: the immortal namespaces stay; any
+    // other turns Terminating and waits for the namespace controller while its spec finalizers
+    // (`kubernetes`) or metadata finalizers remain.
+    if (name == "default" || name == "kube-system" || name == "kube-public") {
+      return Error(Code::kForbidden, "Forbidden",
+                   "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
+    }
+    if (!namespace_obj->spec_finalizers.empty() || !finalizers.empty()) {
+      if (namespace_obj->metadata.deletion_timestamp && namespace_obj->phase == "Terminating" && !finalizers_changed) {
+        Response r;
+        r.object = cur;
+        r.resource_version = cur->metadata.resource_version;
+        return r;
+      }
+      auto copy = std::static_pointer_cast<api::Namespace>(namespace_obj->Clone());
+      if (!copy->metadata.deletion_timestamp) {
+        copy->metadata.deletion_timestamp = sim_.Now();
+        copy->metadata.deletion_grace_period_seconds = 0;
+      }
+      copy->phase = "Terminating";
+      copy->metadata.finalizers = std::move(finalizers);
+      return Written(store_.Update(key, std::move(copy), cur->metadata.resource_version));
+    }
+  }
+  std::optional<sim::Time> deletion_timestamp = cur->metadata.deletion_timestamp;
+  std::optional<int64_t> grace_seconds = cur->metadata.deletion_grace_period_seconds;
+  bool graceful = false;
   if (auto pod = api::As<api::Pod>(cur)) {
     // Graceful deletion (upstream pod strategy CheckGracefulDelete): a pod bound to a node and not
     // yet terminal gets deletionTimestamp = now + grace; its kubelet finishes the delete with
     // grace 0 once the containers are stopped. Unbound or terminal pods go at once.
     int64_t grace = opts.grace_period_seconds.value_or(pod->spec.termination_grace_period_seconds);
-    bool graceful = !pod->spec.node_name.empty() && !pod->IsTerminal() && grace > 0;
-    if (graceful) {
-      if (pod->metadata.deletion_timestamp) {
-        // A second delete may only shorten the grace period.
-        if (pod->metadata.deletion_grace_period_seconds && grace >= *pod->metadata.deletion_grace_period_seconds) {
-          Response r;
-          r.object = cur;
-          r.resource_version = cur->metadata.resource_version;
-          return r;
-        }
-      }
-      auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
-      copy->metadata.deletion_timestamp = sim_.Now() + sim::Duration::Seconds(grace);
-      copy->metadata.deletion_grace_period_seconds = grace;
-      return Written(store_.Update(key, copy, cur->metadata.resource_version));
+    if (pod->spec.node_name.empty() || pod->IsTerminal()) grace = 0;
+    // A second delete may only shorten the grace period (upstream BeforeDelete).
+    if (!deletion_timestamp || !grace_seconds || grace < *grace_seconds) {
+      deletion_timestamp = sim_.Now() + sim::Duration::Seconds(grace);
+      grace_seconds = grace;
     }
+    graceful = *grace_seconds > 0;
   }
-  return Written(store_.Delete(key, 0));
+  if (!graceful && finalizers.empty()) return Written(store_.Delete(key, 0));
+  if (!deletion_timestamp) {
+    deletion_timestamp = sim_.Now();
+    grace_seconds = 0;
+  }
+  if (deletion_timestamp == cur->metadata.deletion_timestamp && grace_seconds == cur->metadata.deletion_grace_period_seconds &&
+      !finalizers_changed) {
+    Response r;  // already being deleted this way: nothing to write
+    r.object = cur;
+    r.resource_version = cur->metadata.resource_version;
+    return r;
+  }
+  std::shared_ptr<api::Object> copy = cur->Clone();
+  copy->metadata.deletion_timestamp = deletion_timestamp;
+  copy->metadata.deletion_grace_period_seconds = grace_seconds;
+  copy->metadata.finalizers = std::move(finalizers);
+  return Written(store_.Update(key, std::move(copy), cur->metadata.resource_version));
+}
+
+Response ApiServer::WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next,
+                                          int64_t expected) {
+  const api::ObjectMeta& m = next->metadata;
+  const auto* ns = dynamic_cast<const api::Namespace*>(next.get());
+  if (ns != nullptr && !ns->spec_finalizers.empty()) return Written(store_.Update(key, std::move(next), expected));
+  if (m.deletion_timestamp && m.finalizers.empty() && m.deletion_grace_period_seconds.value_or(0) == 0) {
+    return Written(store_.Delete(key, expected));
+  }
+  return Written(store_.Update(key, std::move(next), expected));
 }
 
 Response ApiServer::DoBind(const std::string& ns, const std::string& name, const std::string& uid,

@@ -1,5 +1,6 @@
 #include "models/cluster/cluster.h"
 
+#include "models/api/codec.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
 
@@ -20,6 +21,12 @@ Cluster::~Cluster() {
   statefulset_.reset();
   daemonset_.reset();
   job_.reset();
+  kube_proxies_.clear();
+  serviceaccounts_.reset();
+  namespace_.reset();
+  endpointslice_.reset();
+  disruption_.reset();
+  garbage_collector_.reset();
   deployment_.reset();
   replicaset_.reset();
   taint_eviction_.reset();
@@ -39,6 +46,8 @@ sim::Status Cluster::Start() {
   // state, so the watch comes first.
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
+  endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
+      client::EventRecorder([this](const client::RecordedEvent& e) { RecordEvent(e); }, "kube-proxy"));
   scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");
   client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
   scheduler_ = std::make_unique<scheduler::Scheduler>(sim_, *api_, client::EventRecorder(sink, "default-scheduler"),
@@ -51,6 +60,7 @@ sim::Status Cluster::Start() {
     if (auto* node = dynamic_cast<api::Node*>(copy.get())) {
       node->status.conditions = kubelet::Kubelet::NodeConditions(sim_.Now(), false);
     }
+    ResolveOwnerReferences(*copy);
     apiserver::Response r = api_->Bootstrap(copy);
     if (!r.ok()) {
       return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":" +
@@ -84,6 +94,25 @@ sim::Status Cluster::Start() {
   statefulset_ = std::make_unique<controllers::StatefulSetController>(
       sim_, *api_, client::EventRecorder(sink, "statefulset-controller"));
   statefulset_->Start();
+  // Every kind the store can hold in this run: the typed ones and the scenario's opaque ones (as
+  // upstream's GC and namespace controller cover every resource discovery lists).
+  std::vector<std::string> stored_kinds = api::TypedKinds();
+  for (const auto& [kind, count] : scenario_.not_simulated_kinds) stored_kinds.push_back(kind);
+  garbage_collector_ = std::make_unique<controllers::GarbageCollector>(
+      sim_, *api_, client::EventRecorder(sink, "garbage-collector-controller"), stored_kinds);
+  garbage_collector_->Start();
+  disruption_ = std::make_unique<controllers::DisruptionController>(
+      sim_, *api_, client::EventRecorder(sink, "controllermanager"));
+  disruption_->Start();
+  endpointslice_ = std::make_unique<controllers::EndpointSliceController>(
+      sim_, *api_, client::EventRecorder(sink, "endpoint-slice-controller"));
+  endpointslice_->Start();
+  namespace_ = std::make_unique<controllers::NamespaceController>(
+      sim_, *api_, client::EventRecorder(sink, "namespace-controller"), stored_kinds);
+  namespace_->Start();
+  serviceaccounts_ = std::make_unique<controllers::ServiceAccountsController>(
+      sim_, *api_, client::EventRecorder(sink, "service-account-controller"));
+  serviceaccounts_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }
@@ -108,6 +137,11 @@ void Cluster::StartKubelet(std::shared_ptr<const api::Node> node) {
                                               scenario_.settings.kubelet);
   k->Start();
   kubelets_[name] = std::move(k);
+  if (!kube_proxies_.count(name)) {
+    auto proxy = std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy, endpoint_tracker_.get());
+    proxy->Start();
+    kube_proxies_[name] = std::move(proxy);
+  }
 }
 
 void Cluster::Run() { RunUntil(end_); }
@@ -131,6 +165,26 @@ void Cluster::OnCommit(const etcd::Event& e) {
     fp.Add(pod->status.phase);
   }
   recorder_.OnCommit(sim_.Now(), e);
+  if (endpoint_tracker_) endpoint_tracker_->OnCommit(sim_.Now(), e);
+}
+
+void Cluster::ResolveOwnerReferences(api::Object& obj) {
+  // Manifests cannot know the UIDs kubesim assigns, so an ownerReference names its owner by kind
+  // and name (as `kubectl` users write them before fetching the UID): the UID of the stored
+  // owner is filled in. An owner that does not exist (yet) keeps the manifest's UID, and the
+  // garbage collector treats the reference as dangling, as upstream would.
+  for (auto& ref : obj.metadata.owner_references) {
+    std::string ns = api::IsClusterScoped(ref.kind) ? "" : obj.metadata.namespace_;
+    api::ObjectPtr owner = store_.Get(apiserver::ApiServer::Key(ref.kind, ns, ref.name));
+    if (owner) {
+      ref.uid = owner->metadata.uid;
+    } else {
+      ScenarioEvent("Warning", "OwnerNotFound", api::ObjectRef(obj),
+                    "ownerReferences names " + ref.kind + " \"" + ref.name +
+                        "\", which does not exist when this object is created: the garbage collector will treat "
+                        "the reference as dangling (define owners before their dependents)");
+    }
+  }
 }
 
 void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
@@ -146,15 +200,17 @@ void Cluster::CreateObject(std::shared_ptr<api::Object> obj) {
     StartKubelet(node);
     return;
   }
+  ResolveOwnerReferences(*obj);
   std::string ref = api::ObjectRef(*obj);
   scenario_client_->Create(std::move(obj), [this, ref](const apiserver::Response& r) {
     if (!r.ok()) ScenarioEvent("Warning", "FailedCreate", ref, r.message);
   });
 }
 
-void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) {
+void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
+                           apiserver::DeleteOptions opts) {
   std::string ref = kind + "/" + (ns.empty() ? name : ns + "/" + name);
-  scenario_client_->Delete(kind, ns, name, {}, [this, ref](const apiserver::Response& r) {
+  scenario_client_->Delete(kind, ns, name, opts, [this, ref](const apiserver::Response& r) {
     if (!r.ok()) ScenarioEvent("Warning", "FailedDelete", ref, r.message);
   });
 }

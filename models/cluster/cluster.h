@@ -16,13 +16,19 @@
 #include "models/apiserver/api_server.h"
 #include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
+#include "models/controllers/disruption.h"
+#include "models/controllers/endpointslice.h"
+#include "models/controllers/garbage_collector.h"
 #include "models/controllers/horizontal_pod_autoscaler.h"
 #include "models/controllers/job.h"
+#include "models/controllers/namespace.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
+#include "models/controllers/serviceaccount.h"
 #include "models/controllers/statefulset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/metrics_server.h"
 #include "models/report/recorder.h"
@@ -65,13 +71,21 @@ class Cluster : public scenario::ActionContext {
   sim::Simulation& simulation() { return sim_; }
   apiserver::ApiServer& api_server() { return *api_; }
   scheduler::Scheduler& scheduler() { return *scheduler_; }
+  const controllers::GarbageCollector& garbage_collector() const { return *garbage_collector_; }
+  const kubelet::EndpointProgrammingTracker& endpoint_tracker() const { return *endpoint_tracker_; }
+  // Null when no kube-proxy runs for the node.
+  const kubelet::KubeProxy* kube_proxy(const std::string& node) const {
+    auto it = kube_proxies_.find(node);
+    return it == kube_proxies_.end() ? nullptr : it->second.get();
+  }
   const etcd::MvccStore& store() const { return store_; }
   // Null before Start(); for tests that look at zone states.
   const controllers::NodeLifecycleController* node_lifecycle() const { return node_lifecycle_.get(); }
 
   // ActionContext.
   void CreateObject(std::shared_ptr<api::Object> obj) override;
-  void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) override;
+  void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
+                    apiserver::DeleteOptions opts = {}) override;
   void StopKubelet(const std::string& node) override;
   void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
                     Mutation mutate) override;
@@ -84,6 +98,7 @@ class Cluster : public scenario::ActionContext {
   void StartKubelet(std::shared_ptr<const api::Node> node);
   void TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
                  int attempts_left);
+  void ResolveOwnerReferences(api::Object& obj);
   void ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
                      const std::string& message);
 
@@ -108,6 +123,14 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::JobController> job_;
   std::unique_ptr<controllers::DaemonSetController> daemonset_;
   std::unique_ptr<controllers::StatefulSetController> statefulset_;
+  std::unique_ptr<controllers::GarbageCollector> garbage_collector_;
+  std::unique_ptr<controllers::DisruptionController> disruption_;
+  std::unique_ptr<controllers::EndpointSliceController> endpointslice_;
+  std::unique_ptr<controllers::NamespaceController> namespace_;
+  std::unique_ptr<controllers::ServiceAccountsController> serviceaccounts_;
+  // kube-proxy of each node, and what they programmed when.
+  std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
+  std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

@@ -17,6 +17,12 @@ bool IsPodAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time no
   return pod.FindCondition("Ready")->last_transition_time + sim::Duration::Seconds(min_ready_seconds) <= now;
 }
 
+int32_t ScaledValue(const api::IntOrPercent& v, int32_t total, bool round_up) {
+  if (!v.percent) return v.value;
+  const int64_t product = static_cast<int64_t>(v.value) * total;
+  return static_cast<int32_t>(round_up ? (product + 99) / 100 : product / 100);
+}
+
 const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta) {
   for (const auto& o : meta.owner_references) {
     if (o.controller) return &o;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/api/kinds.h"
 #include "models/api/pod.h"
 #include "sim/time.h"
 
@@ -16,6 +17,8 @@ bool IsPodActive(const api::Pod& pod);
 bool IsPodReady(const api::Pod& pod);
 // Ready for at least minReadySeconds (upstream podutil.IsPodAvailable).
 bool IsPodAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now);
+// intstr.GetScaledValueFromIntOrPercent: an int as is, a percentage of `total` rounded up or down.
+int32_t ScaledValue(const api::IntOrPercent& v, int32_t total, bool round_up);
 // The ownerReference with controller=true, or null.
 const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta);
 

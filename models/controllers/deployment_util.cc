@@ -5,12 +5,6 @@
 
 namespace kubesim::controllers {
 
-int32_t ScaledValue(const api::IntOrPercent& v, int32_t total, bool round_up) {
-  if (!v.percent) return v.value;
-  int64_t product = static_cast<int64_t>(v.value) * total;
-  return static_cast<int32_t>(round_up ? (product + 99) / 100 : product / 100);
-}
-
 void ResolveFenceposts(const api::Deployment& d, int32_t* surge, int32_t* unavailable) {
   *surge = ScaledValue(d.max_surge, d.replicas, true);
   *unavailable = ScaledValue(d.max_unavailable, d.replicas, false);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/api/kinds.h"
+#include "models/controllers/controller_utils.h"
 
 namespace kubesim::controllers {
 
@@ -19,8 +20,6 @@ inline constexpr const char* kRevisionAnnotation = "deployment.kubernetes.io/rev
 inline constexpr const char* kDesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
 inline constexpr const char* kMaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
-// intstr.GetScaledValueFromIntOrPercent: an int as is, a percentage of `total` rounded up or down.
-int32_t ScaledValue(const api::IntOrPercent& v, int32_t total, bool round_up);
 
 // ResolveFenceposts: surge rounded up, unavailable rounded down; both 0 → unavailable 1.
 void ResolveFenceposts(const api::Deployment& d, int32_t* surge, int32_t* unavailable);

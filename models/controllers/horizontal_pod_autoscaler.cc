@@ -70,10 +70,12 @@ HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simula
       hpas_(sim, api_, "HorizontalPodAutoscaler"),
       deployments_(sim, api_, "Deployment"),
       replicasets_(sim, api_, "ReplicaSet"),
+      statefulsets_(sim, api_, "StatefulSet"),
       pods_(sim, api_, "Pod"),
       worker_(sim,
               [this]() {
-                return hpas_.HasSynced() && deployments_.HasSynced() && replicasets_.HasSynced() && pods_.HasSynced();
+                return hpas_.HasSynced() && deployments_.HasSynced() && replicasets_.HasSynced() &&
+                       statefulsets_.HasSynced() && pods_.HasSynced();
               },
               [this](const std::string& key) { Sync(key); }) {}
 
@@ -85,6 +87,7 @@ void HorizontalPodAutoscalerController::Start() {
   hpas_.Start();
   deployments_.Start();
   replicasets_.Start();
+  statefulsets_.Start();
   pods_.Start();
 }
 
@@ -104,6 +107,12 @@ std::optional<HorizontalPodAutoscalerController::Target> HorizontalPodAutoscaler
     t.object = rs;
     t.replicas = rs->replicas;
     t.selector = &rs->selector;
+  } else if (hpa.scale_target_ref.kind == "StatefulSet") {
+    auto ss = api::As<api::StatefulSet>(statefulsets_.Get(key));
+    if (!ss) return std::nullopt;
+    t.object = ss;
+    t.replicas = ss->replicas;
+    t.selector = &ss->selector;
   } else {
     return std::nullopt;
   }
@@ -232,6 +241,7 @@ void HorizontalPodAutoscalerController::Sync(const std::string& key) {
   auto copy = target->object->Clone();
   if (auto* d = dynamic_cast<api::Deployment*>(copy.get())) d->replicas = desired;
   if (auto* rs = dynamic_cast<api::ReplicaSet*>(copy.get())) rs->replicas = desired;
+  if (auto* ss = dynamic_cast<api::StatefulSet*>(copy.get())) ss->replicas = desired;
   std::weak_ptr<bool> alive = alive_;
   std::shared_ptr<const api::HorizontalPodAutoscaler> subject = hpa;
   api_.Update(copy, [this, alive, key, subject, st, current, desired, reason](const apiserver::Response& r) mutable {

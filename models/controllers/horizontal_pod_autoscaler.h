@@ -1,6 +1,6 @@
 // The Horizontal Pod Autoscaler controller of kube-controller-manager (upstream
 // pkg/controller/podautoscaler/horizontal.go, autoscaling/v2, spec C.9). Every 15 s per HPA it
-// reads the target's scale (Deployment or ReplicaSet replicas and selector), computes a
+// reads the target's scale (Deployment, ReplicaSet or StatefulSet replicas and selector), computes a
 // recommendation per Resource metric from metrics.k8s.io (the ReplicaCalculator), takes the
 // largest, and normalizes it: without `behavior`, the legacy rules (5-minute downscale
 // stabilization, scale-up limit max(2 × current, 4)); with `behavior`, stabilization windows and
@@ -90,6 +90,7 @@ class HorizontalPodAutoscalerController {
   client::Informer hpas_;
   client::Informer deployments_;
   client::Informer replicasets_;
+  client::Informer statefulsets_;
   client::Informer pods_;
   client::Worker worker_;
   std::map<std::string, State> state_;  // HPA key → recommendations and scale events

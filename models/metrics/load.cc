@@ -124,9 +124,9 @@ sim::StatusOr<std::vector<WorkloadLoad>> ParseLoads(
     if (!target["kind"].Defined()) return target["kind"].Error("Required value");
     if (!target["name"].Defined()) return target["name"].Error("Required value");
     KUBESIM_ASSIGN_OR_RETURN(load.kind, target["kind"].String());
-    if (load.kind != "Deployment" && load.kind != "ReplicaSet") {
+    if (load.kind != "Deployment" && load.kind != "ReplicaSet" && load.kind != "StatefulSet") {
       return target["kind"].Error("Unsupported value: \"" + load.kind +
-                                  "\": supported values: \"Deployment\", \"ReplicaSet\"");
+                                  "\": supported values: \"Deployment\", \"ReplicaSet\", \"StatefulSet\"");
     }
     KUBESIM_ASSIGN_OR_RETURN(load.name, target["name"].String());
     load.ns = "default";

@@ -22,7 +22,7 @@ struct LoadCurve {
 };
 
 struct WorkloadLoad {
-  std::string kind;  // Deployment or ReplicaSet: whose selector picks the pods
+  std::string kind;  // Deployment, ReplicaSet or StatefulSet: whose selector picks the pods
   std::string ns;
   std::string name;
   LoadCurve cpu;

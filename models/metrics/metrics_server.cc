@@ -11,7 +11,8 @@ MetricsServer::MetricsServer(sim::Simulation& sim, apiserver::ApiServer& api, st
       loads_(std::move(loads)),
       pods_(sim, api_, "Pod"),
       deployments_(sim, api_, "Deployment"),
-      replicasets_(sim, api_, "ReplicaSet") {}
+      replicasets_(sim, api_, "ReplicaSet"),
+      statefulsets_(sim, api_, "StatefulSet") {}
 
 MetricsServer::~MetricsServer() { *alive_ = false; }
 
@@ -20,6 +21,7 @@ void MetricsServer::Start() {
   pods_.Start();
   deployments_.Start();
   replicasets_.Start();
+  statefulsets_.Start();
 }
 
 sim::Time MetricsServer::LastScrape() const {
@@ -64,6 +66,8 @@ std::vector<std::string> MetricsServer::ReadyPods(const WorkloadLoad& load) cons
   std::shared_ptr<const api::ReplicaSet> rs;
   if (load.kind == "Deployment" && (d = api::As<api::Deployment>(deployments_.Get(key)))) selector = &d->selector;
   if (load.kind == "ReplicaSet" && (rs = api::As<api::ReplicaSet>(replicasets_.Get(key)))) selector = &rs->selector;
+  std::shared_ptr<const api::StatefulSet> ss;
+  if (load.kind == "StatefulSet" && (ss = api::As<api::StatefulSet>(statefulsets_.Get(key)))) selector = &ss->selector;
   if (selector == nullptr) return out;
   const std::string prefix = load.ns + "/";
   const auto& items = pods_.items();

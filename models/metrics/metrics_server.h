@@ -64,6 +64,7 @@ class MetricsServer : public PodMetricsSource {
   client::Informer pods_;
   client::Informer deployments_;
   client::Informer replicasets_;
+  client::Informer statefulsets_;
   sim::Time started_;
   // CPU shares (pod key → millicores) of the scrape at `shares_at_`, computed on first read.
   mutable std::optional<sim::Time> shares_at_;

@@ -22,7 +22,7 @@ sim::StatusOr<ParsedAction> ParseCreate(const api::YamlNode& args, ObjectLoader&
 
 sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name"}));
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "propagationPolicy"}));
   if (!args["kind"].Defined()) return args["kind"].Error("Required value");
   if (!args["name"].Defined()) return args["name"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(std::string kind, args["kind"].String());
@@ -40,9 +40,21 @@ sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader&
     return args["name"].Error("Not found: no " + kind + " \"" + (ns.empty() ? name : ns + "/" + name) +
                               "\" is defined in the scenario's objects or created by an earlier action");
   }
+  // DeleteOptions.propagationPolicy, as `kubectl delete --cascade=background|foreground|orphan`.
+  apiserver::DeleteOptions opts;
+  std::string policy_text;
+  if (args["propagationPolicy"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(policy_text, args["propagationPolicy"].String());
+    opts.propagation_policy = apiserver::ParsePropagationPolicy(policy_text);
+    if (!opts.propagation_policy) {
+      return args["propagationPolicy"].Error("Unsupported value: \"" + policy_text +
+                                             "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+    }
+  }
   ParsedAction a;
   a.description = "delete " + kind + "/" + (ns.empty() ? name : ns + "/" + name);
-  a.run = [kind, ns, name](ActionContext& ctx) { ctx.DeleteObject(kind, ns, name); };
+  if (!policy_text.empty()) a.description += " (propagationPolicy " + policy_text + ")";
+  a.run = [kind, ns, name, opts](ActionContext& ctx) { ctx.DeleteObject(kind, ns, name, opts); };
   return a;
 }
 
@@ -132,7 +144,7 @@ sim::StatusOr<Target> ParseTarget(const api::YamlNode& args, ObjectLoader& loade
 sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "replicas"}));
-  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet", "StatefulSet"}));
   if (!args["replicas"].Defined()) return args["replicas"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, args["replicas"].Int32());
   if (replicas < 0) return args["replicas"].Error("Invalid value: must be greater than or equal to 0");
@@ -142,6 +154,7 @@ sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& 
     ctx.UpdateObject(t.kind, t.ns, t.name, [replicas](api::Object& obj) {
       if (auto* d = dynamic_cast<api::Deployment*>(&obj)) d->replicas = replicas;
       if (auto* rs = dynamic_cast<api::ReplicaSet*>(&obj)) rs->replicas = replicas;
+      if (auto* ss = dynamic_cast<api::StatefulSet*>(&obj)) ss->replicas = replicas;
       return sim::Status::Ok();
     });
   };
@@ -153,7 +166,8 @@ sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& 
 sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "images"}));
-  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t,
+                           ParseTarget(args, loader, {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}));
   if (!args["images"].Defined()) return args["images"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(api::StringMap images, args["images"].StringMap());
   if (images.empty()) return args["images"].Error("Required value: at least one container: image");
@@ -165,6 +179,8 @@ sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoade
       api::PodTemplate* tmpl = nullptr;
       if (auto* d = dynamic_cast<api::Deployment*>(&obj)) tmpl = &d->pod_template;
       if (auto* rs = dynamic_cast<api::ReplicaSet*>(&obj)) tmpl = &rs->pod_template;
+      if (auto* ss = dynamic_cast<api::StatefulSet*>(&obj)) tmpl = &ss->pod_template;
+      if (auto* ds = dynamic_cast<api::DaemonSet*>(&obj)) tmpl = &ds->pod_template;
       for (const auto& [name, image] : images) {
         bool found = false;
         for (auto* list : {&tmpl->spec.init_containers, &tmpl->spec.containers}) {

@@ -75,6 +75,19 @@ sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, con
       s->kubelet.images.image_sizes[image] = q.Value();
     }
   }
+  // kube-proxy's programming model (models/kubelet/kube_proxy.h): the upstream min sync period
+  // and kubesim's assumed sync duration.
+  YamlNode proxy = spec["kubeProxy"];
+  if (proxy.Defined()) {
+    KUBESIM_RETURN_IF_ERROR(proxy.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(proxy.CheckKeys({"minSyncPeriod", "syncDuration"}));
+    for (auto [field, out] : {std::pair{"minSyncPeriod", &s->kube_proxy.min_sync_period},
+                              std::pair{"syncDuration", &s->kube_proxy.sync_duration}}) {
+      if (!proxy[field].Defined()) continue;
+      KUBESIM_ASSIGN_OR_RETURN(*out, proxy[field].ToDuration());
+      if (*out < sim::Duration::Zero()) return proxy[field].Error("Invalid value: must not be negative");
+    }
+  }
   YamlNode sched = spec["scheduler"];
   if (sched.Defined()) {
     KUBESIM_RETURN_IF_ERROR(sched.ExpectMap());
@@ -137,7 +150,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   if (!spec.Defined()) return spec.Error("Required value");
   KUBESIM_RETURN_IF_ERROR(spec.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(
-      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "scheduler", "loads"}));
+      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "kubeProxy", "scheduler", "loads"}));
   if (spec["seed"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(int64_t seed, spec["seed"].Int());
     if (seed < 0) return spec["seed"].Error("Invalid value: must be a non-negative integer");

@@ -17,6 +17,7 @@
 #include "models/api/object.h"
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_server.h"
+#include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/load.h"
 #include "models/scheduler/registry.h"
@@ -32,7 +33,9 @@ class ActionContext {
  public:
   virtual ~ActionContext() = default;
   virtual void CreateObject(std::shared_ptr<api::Object> obj) = 0;
-  virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name) = 0;
+  // `opts`: the request's DeleteOptions (the timeline's optional propagationPolicy).
+  virtual void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
+                            apiserver::DeleteOptions opts) = 0;
   virtual void StopKubelet(const std::string& node) = 0;
   // Read-modify-write of a stored object, as `kubectl scale` / `kubectl set image` do: GET,
   // `mutate` the copy, PUT, retried on 409 Conflict. A mutate error is reported, not written.
@@ -58,6 +61,7 @@ struct TimelineEntry {
 struct ControlPlaneSettings {
   apiserver::ApiServerConfig api_server;
   kubelet::KubeletConfig kubelet;
+  kubelet::KubeProxyConfig kube_proxy;
   scheduler::SchedulerConfig scheduler;
 };
 

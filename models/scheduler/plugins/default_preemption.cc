@@ -70,7 +70,7 @@ void FilterPodsWithPDBViolation(const std::vector<std::shared_ptr<const api::Pod
                                 std::vector<std::shared_ptr<const api::Pod>>* violating,
                                 std::vector<std::shared_ptr<const api::Pod>>* non_violating) {
   std::vector<int64_t> allowed;
-  for (const auto& pdb : pdbs) allowed.push_back(pdb->disruptions_allowed);
+  for (const auto& pdb : pdbs) allowed.push_back(pdb->status.disruptions_allowed);
   for (const auto& pod : pods) {
     bool violated = false;
     if (!pod->metadata.labels.empty()) {
@@ -78,10 +78,7 @@ void FilterPodsWithPDBViolation(const std::vector<std::shared_ptr<const api::Pod
         const auto& pdb = *pdbs[i];
         if (pdb.metadata.namespace_ != pod->metadata.namespace_ || !SelectorMatches(pdb, *pod)) continue;
         // Already processed by the API server (eviction): not charged again.
-        if (std::find(pdb.disrupted_pods.begin(), pdb.disrupted_pods.end(), pod->metadata.name) !=
-            pdb.disrupted_pods.end()) {
-          continue;
-        }
+        if (pdb.status.disrupted_pods.count(pod->metadata.name)) continue;
         if (--allowed[i] < 0) violated = true;
       }
     }

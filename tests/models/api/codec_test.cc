@@ -487,5 +487,62 @@ TEST_CASE("LoadYamlDocuments rejects deep nesting without crashing", "[api]") {
   CHECK_THAT(err2, Catch::Matchers::Contains("malformed YAML"));
 }
 
+TEST_CASE("DecodeObject: finalizers and ownerReferences for the garbage collector", "[api]") {
+  DecodeResult r = DecodeOne(
+      "apiVersion: v1\n"
+      "kind: ConfigMap\n"
+      "metadata:\n"
+      "  name: cm\n"
+      "  finalizers: [example.com/keep, foregroundDeletion]\n"
+      "  ownerReferences:\n"
+      "  - {apiVersion: apps/v1, kind: Deployment, name: web, uid: u1, controller: true, blockOwnerDeletion: true}\n"
+      "  - {apiVersion: v1, kind: ConfigMap, name: other, uid: u2}\n");
+  const ObjectMeta& m = r.object->metadata;
+  CHECK(m.finalizers == std::vector<std::string>{"example.com/keep", "foregroundDeletion"});
+  CHECK(m.HasFinalizer(kFinalizerForegroundDeletion));
+  CHECK_FALSE(m.HasFinalizer(kFinalizerOrphan));
+  REQUIRE(m.owner_references.size() == 2);
+  CHECK(m.owner_references[0].block_owner_deletion);
+  CHECK(m.owner_references[0].controller);
+  CHECK_FALSE(m.owner_references[1].block_owner_deletion);
+
+  const std::string head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n";
+  CHECK(ErrorOf(head + "  finalizers: [a, a]\n") == "f.yaml:5:15: metadata.finalizers: Duplicate value: \"a\"");
+  CHECK_THAT(ErrorOf(head + "  finalizers: [orphan, foregroundDeletion]\n"),
+             Catch::StartsWith("f.yaml:5:15: metadata.finalizers: Invalid value"));
+  CHECK_THAT(ErrorOf(head + "  ownerReferences:\n"
+                            "  - {apiVersion: v1, kind: A, name: a, uid: u1, controller: true}\n"
+                            "  - {apiVersion: v1, kind: B, name: b, uid: u2, controller: true}\n"),
+             Catch::StartsWith("f.yaml:6:3: metadata.ownerReferences: Invalid value: Only one reference can have Controller set to true"));
+  CHECK_THAT(ErrorOf(head + "  ownerReferences: [{apiVersion: v1, kind: A, name: a, blockOwnerDeletion: maybe}]\n"),
+             Catch::StartsWith("f.yaml:5:") && Catch::Contains("blockOwnerDeletion"));
+}
+
+TEST_CASE("DecodeObject: EndpointSlice manifests", "[api]") {
+  DecodeResult r = DecodeOne(
+      "apiVersion: discovery.k8s.io/v1\n"
+      "kind: EndpointSlice\n"
+      "metadata: {name: web-abc, labels: {kubernetes.io/service-name: web}}\n"
+      "addressType: IPv4\n"
+      "endpoints:\n"
+      "- addresses: [10.0.0.1]\n"
+      "  conditions: {ready: true, serving: true, terminating: false}\n"
+      "  nodeName: n0\n"
+      "  zone: z1\n"
+      "  targetRef: {kind: Pod, namespace: default, name: web-0, uid: u1}\n");
+  auto slice = std::dynamic_pointer_cast<EndpointSlice>(r.object);
+  REQUIRE(slice);
+  REQUIRE(slice->endpoints.size() == 1);
+  CHECK(slice->endpoints[0].conditions.ready == true);
+  CHECK(slice->endpoints[0].conditions.terminating == false);
+  CHECK(slice->endpoints[0].zone == "z1");
+  CHECK(slice->endpoints[0].target_ref.name == "web-0");
+  const std::string head = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s}\n";
+  CHECK(ErrorOf(head) == "f.yaml:1:1: addressType: Required value");
+  CHECK_THAT(ErrorOf(head + "addressType: IPv5\n"), Catch::StartsWith("f.yaml:4:14: addressType: Unsupported value: \"IPv5\""));
+  CHECK_THAT(ErrorOf(head + "addressType: IPv4\nendpoints: [{addresses: []}]\n"),
+             Catch::StartsWith("f.yaml:5:") && Catch::Contains("at least 1"));
+}
+
 }  // namespace
 }  // namespace kubesim::api

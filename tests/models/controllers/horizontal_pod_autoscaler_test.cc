@@ -192,5 +192,56 @@ TEST_CASE("Load curves interpolate linearly or in steps", "[hpa]") {
   CHECK(c.MilliAt(sim::Duration::Seconds(60)) == 3000);
 }
 
+TEST_CASE("HPA scales a StatefulSet, and setImage and scale actions reach StatefulSets", "[hpa]") {
+  // 2 cores of demand at 250m per pod (50% of 500m) → 8 replicas, reached as 2 → 4 → 8.
+  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 5m
+  objects:
+    - count: 2
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
+    - inline:
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: 2
+          podManagementPolicy: Parallel
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec: {containers: [{name: c, image: "postgres:16", resources: {requests: {cpu: 500m}}}]}
+    - inline:
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: db}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: db}
+          maxReplicas: 10
+          metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]
+  loads:
+    - target: {kind: StatefulSet, name: db}
+      cpu: {points: [{at: 0s, value: "2"}]}
+  timeline:
+    - {at: 4m, setImage: {kind: StatefulSet, name: db, images: {c: "postgres:17"}}}
+)", "sts-hpa.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.Run();
+  std::vector<std::string> sizes;
+  for (const auto& e : c.Results().events) {
+    if (e.reason == "SuccessfulRescale") sizes.push_back(e.message.substr(0, e.message.find(';')));
+  }
+  CHECK(sizes == std::vector<std::string>{"New size: 4", "New size: 8"});
+  auto ss = api::As<api::StatefulSet>(c.store().Get("/registry/statefulsets/default/db"));
+  REQUIRE(ss);
+  CHECK(ss->replicas == 8);
+  CHECK(ss->pod_template.spec.containers[0].image == "postgres:17");
+}
+
 }  // namespace
 }  // namespace kubesim::controllers

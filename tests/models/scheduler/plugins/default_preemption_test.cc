@@ -58,8 +58,8 @@ std::shared_ptr<const api::PodDisruptionBudget> Pdb(const std::string& ns, api::
     sel.match_labels = std::move(match);
     pdb->selector = sel;
   }
-  pdb->disruptions_allowed = allowed;
-  pdb->disrupted_pods = std::move(disrupted);
+  pdb->status.disruptions_allowed = allowed;
+  for (auto& name : disrupted) pdb->status.disrupted_pods[name] = sim::Time::Zero();
   return pdb;
 }
 
@@ -118,8 +118,9 @@ status: {disruptionsAllowed: 2, disruptedPods: {db-0: "2024-01-01T00:00:00Z"}}
   CHECK(pdb->max_unavailable->percent);
   REQUIRE(pdb->selector);
   CHECK(pdb->selector->match_labels.at("app") == "db");
-  CHECK(pdb->disruptions_allowed == 2);
-  CHECK(pdb->disrupted_pods == std::vector<std::string>{"db-0"});
+  CHECK(pdb->status.disruptions_allowed == 2);
+  REQUIRE(pdb->status.disrupted_pods.size() == 1);
+  CHECK(pdb->status.disrupted_pods.count("db-0") == 1);
   auto both = decode("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\n"
                      "spec: {minAvailable: 1, maxUnavailable: 1}\n");
   REQUIRE_FALSE(both.ok());
