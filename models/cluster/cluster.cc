@@ -32,6 +32,7 @@ Cluster::~Cluster() {
   taint_eviction_.reset();
   node_lifecycle_.reset();
   scheduler_.reset();
+  kcm_informers_.reset();
   if (commit_watch_ != 0) store_.CancelWatch(commit_watch_);
   api_.reset();
 }
@@ -69,49 +70,51 @@ sim::Status Cluster::Start() {
     }
   }
   scheduler_->Start();
+  // kube-controller-manager's controllers share one informer per kind, as in the real process.
+  kcm_informers_ = std::make_unique<client::SharedInformerFactory>(sim_, *api_, "kube-controller-manager");
   node_lifecycle_ = std::make_unique<controllers::NodeLifecycleController>(
-      sim_, *api_, client::EventRecorder(sink, "node-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "node-controller"));
   node_lifecycle_->Start();
   taint_eviction_ = std::make_unique<controllers::TaintEvictionController>(
-      sim_, *api_, client::EventRecorder(sink, "taint-eviction-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "taint-eviction-controller"));
   taint_eviction_->Start();
   replicaset_ = std::make_unique<controllers::ReplicaSetController>(
-      sim_, *api_, client::EventRecorder(sink, "replicaset-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "replicaset-controller"));
   replicaset_->Start();
   deployment_ = std::make_unique<controllers::DeploymentController>(
-      sim_, *api_, client::EventRecorder(sink, "deployment-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "deployment-controller"));
   deployment_->Start();
   metrics_server_ = std::make_unique<metrics::MetricsServer>(sim_, *api_, scenario_.loads);
   metrics_server_->Start();
   hpa_ = std::make_unique<controllers::HorizontalPodAutoscalerController>(
-      sim_, *api_, client::EventRecorder(sink, "horizontal-pod-autoscaler"), *metrics_server_);
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "horizontal-pod-autoscaler"), *metrics_server_);
   hpa_->Start();
-  job_ = std::make_unique<controllers::JobController>(sim_, *api_, client::EventRecorder(sink, "job-controller"));
+  job_ = std::make_unique<controllers::JobController>(sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "job-controller"));
   job_->Start();
   daemonset_ = std::make_unique<controllers::DaemonSetController>(
-      sim_, *api_, client::EventRecorder(sink, "daemonset-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "daemonset-controller"));
   daemonset_->Start();
   statefulset_ = std::make_unique<controllers::StatefulSetController>(
-      sim_, *api_, client::EventRecorder(sink, "statefulset-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "statefulset-controller"));
   statefulset_->Start();
   // Every kind the store can hold in this run: the typed ones and the scenario's opaque ones (as
   // upstream's GC and namespace controller cover every resource discovery lists).
   std::vector<std::string> stored_kinds = api::TypedKinds();
   for (const auto& [kind, count] : scenario_.not_simulated_kinds) stored_kinds.push_back(kind);
   garbage_collector_ = std::make_unique<controllers::GarbageCollector>(
-      sim_, *api_, client::EventRecorder(sink, "garbage-collector-controller"), stored_kinds);
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "garbage-collector-controller"), stored_kinds);
   garbage_collector_->Start();
   disruption_ = std::make_unique<controllers::DisruptionController>(
-      sim_, *api_, client::EventRecorder(sink, "controllermanager"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "controllermanager"));
   disruption_->Start();
   endpointslice_ = std::make_unique<controllers::EndpointSliceController>(
-      sim_, *api_, client::EventRecorder(sink, "endpoint-slice-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "endpoint-slice-controller"));
   endpointslice_->Start();
   namespace_ = std::make_unique<controllers::NamespaceController>(
-      sim_, *api_, client::EventRecorder(sink, "namespace-controller"), stored_kinds);
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "namespace-controller"), stored_kinds);
   namespace_->Start();
   serviceaccounts_ = std::make_unique<controllers::ServiceAccountsController>(
-      sim_, *api_, client::EventRecorder(sink, "service-account-controller"));
+      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "service-account-controller"));
   serviceaccounts_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);

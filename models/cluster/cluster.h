@@ -113,7 +113,8 @@ class Cluster : public scenario::ActionContext {
   const scheduler::Registry& registry_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::map<std::string, std::unique_ptr<kubelet::Kubelet>> kubelets_;
-  // kube-controller-manager's controllers.
+  // kube-controller-manager's controllers, on the process's shared informers.
+  std::unique_ptr<client::SharedInformerFactory> kcm_informers_;
   std::unique_ptr<controllers::NodeLifecycleController> node_lifecycle_;
   std::unique_ptr<controllers::TaintEvictionController> taint_eviction_;
   std::unique_ptr<controllers::ReplicaSetController> replicaset_;

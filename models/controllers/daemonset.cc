@@ -130,13 +130,13 @@ api::PodSpec DaemonPodSpec(const api::DaemonSet& ds, const std::string& node) {
 }
 
 DaemonSetController::DaemonSetController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                         client::EventRecorder recorder)
+                                         client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/daemonset"),
       recorder_(std::move(recorder)),
-      daemonsets_(sim, api_, "DaemonSet"),
-      pods_(sim, api_, "Pod"),
-      nodes_(sim, api_, "Node"),
+      daemonsets_(informers.For("DaemonSet")),
+      pods_(informers.For("Pod")),
+      nodes_(informers.For("Node")),
       worker_(sim, [this]() { return daemonsets_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}
 

@@ -32,6 +32,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -61,7 +62,7 @@ class DaemonSetController {
   static constexpr sim::Duration kFailedPodsBackoffBase = sim::Duration::Seconds(1);
   static constexpr sim::Duration kFailedPodsBackoffMax = sim::Duration::Minutes(15);
 
-  DaemonSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  DaemonSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~DaemonSetController();
 
   void Start();
@@ -90,9 +91,9 @@ class DaemonSetController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer daemonsets_;
-  client::Informer pods_;
-  client::Informer nodes_;
+  client::Informer& daemonsets_;
+  client::Informer& pods_;
+  client::Informer& nodes_;
   client::Worker worker_;
   std::map<std::string, Expectations> expectations_;  // DaemonSet key → pending
   std::map<std::string, Backoff> failed_pods_backoff_;  // "<ds key>/<node>"

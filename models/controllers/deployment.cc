@@ -63,13 +63,13 @@ std::string PodTemplateHash(const api::PodTemplate& t) {
 }
 
 DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                           client::EventRecorder recorder)
+                                           client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/deployment"),
       recorder_(std::move(recorder)),
-      deployments_(sim, api_, "Deployment"),
-      replicasets_(sim, api_, "ReplicaSet"),
-      pods_(sim, api_, "Pod"),
+      deployments_(informers.For("Deployment")),
+      replicasets_(informers.For("ReplicaSet")),
+      pods_(informers.For("Pod")),
       worker_(sim, [this]() { return deployments_.HasSynced() && replicasets_.HasSynced() && pods_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}
 

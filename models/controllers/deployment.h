@@ -25,6 +25,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/deployment_util.h"
 #include "sim/simulation.h"
@@ -38,7 +39,7 @@ std::string PodTemplateHash(const api::PodTemplate& t);
 
 class DeploymentController {
  public:
-  DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~DeploymentController();
   void Start();
 
@@ -78,9 +79,9 @@ class DeploymentController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer deployments_;
-  client::Informer replicasets_;
-  client::Informer pods_;  // for Recreate: old pods must be gone before new ones start
+  client::Informer& deployments_;
+  client::Informer& replicasets_;
+  client::Informer& pods_;  // for Recreate: old pods must be gone before new ones start
   client::Worker worker_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -25,15 +25,15 @@ bool SameStatus(const api::PodDisruptionBudgetStatus& a, const api::PodDisruptio
 }  // namespace
 
 DisruptionController::DisruptionController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                           client::EventRecorder recorder)
+                                           client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/disruption"),
       recorder_(std::move(recorder)),
-      pdbs_(sim, api_, "PodDisruptionBudget"),
-      pods_(sim, api_, "Pod"),
-      replicasets_(sim, api_, "ReplicaSet"),
-      deployments_(sim, api_, "Deployment"),
-      statefulsets_(sim, api_, "StatefulSet"),
+      pdbs_(informers.For("PodDisruptionBudget")),
+      pods_(informers.For("Pod")),
+      replicasets_(informers.For("ReplicaSet")),
+      deployments_(informers.For("Deployment")),
+      statefulsets_(informers.For("StatefulSet")),
       worker_(sim,
               [this]() {
                 return pdbs_.HasSynced() && pods_.HasSynced() && replicasets_.HasSynced() && deployments_.HasSynced() &&

@@ -32,6 +32,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -43,7 +44,7 @@ inline constexpr sim::Duration kDisruptionDeletionTimeout = sim::Duration::Minut
 
 class DisruptionController {
  public:
-  DisruptionController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  DisruptionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~DisruptionController();
   void Start();
 
@@ -56,11 +57,11 @@ class DisruptionController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer pdbs_;
-  client::Informer pods_;
-  client::Informer replicasets_;
-  client::Informer deployments_;
-  client::Informer statefulsets_;
+  client::Informer& pdbs_;
+  client::Informer& pods_;
+  client::Informer& replicasets_;
+  client::Informer& deployments_;
+  client::Informer& statefulsets_;
   client::Worker worker_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -35,14 +35,14 @@ std::string PodAddress(const api::Pod& pod) {
 }
 
 EndpointSliceController::EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                 client::EventRecorder recorder)
+                                                 client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/endpointslice"),
       recorder_(std::move(recorder)),
-      services_(sim, api_, "Service"),
-      pods_(sim, api_, "Pod"),
-      nodes_(sim, api_, "Node"),
-      slices_(sim, api_, "EndpointSlice"),
+      services_(informers.For("Service")),
+      pods_(informers.For("Pod")),
+      nodes_(informers.For("Node")),
+      slices_(informers.For("EndpointSlice")),
       worker_(sim,
               [this]() { return services_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced() && slices_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}

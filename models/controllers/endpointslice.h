@@ -31,6 +31,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -49,7 +50,7 @@ class EndpointSliceController {
   // Upstream --max-endpoints-per-slice default.
   static constexpr size_t kMaxEndpointsPerSlice = 100;
 
-  EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~EndpointSliceController();
   void Start();
 
@@ -60,10 +61,10 @@ class EndpointSliceController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer services_;
-  client::Informer pods_;
-  client::Informer nodes_;
-  client::Informer slices_;
+  client::Informer& services_;
+  client::Informer& pods_;
+  client::Informer& nodes_;
+  client::Informer& slices_;
   client::Worker worker_;
   std::map<std::string, int> pending_creates_;  // Service key → slice creates not yet in the cache
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -83,7 +83,8 @@ void GarbageCollector::Queue::Pump() {
 
 // --- Graph builder -----------------------------------------------------------------------------
 
-GarbageCollector::GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
+GarbageCollector::GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& api,
+                                   client::SharedInformerFactory& informers, client::EventRecorder recorder,
                                    std::vector<std::string> kinds)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/garbage-collector"),
@@ -92,7 +93,7 @@ GarbageCollector::GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& a
                          [this](const std::string& uid, Queue::Done done) { AttemptToDelete(uid, std::move(done)); }),
       attempt_to_orphan_(sim, [this]() { return Synced(); },
                          [this](const std::string& uid, Queue::Done done) { AttemptToOrphan(uid, std::move(done)); }) {
-  for (const auto& kind : kinds) informers_.push_back(std::make_unique<client::Informer>(sim, api_, kind));
+  for (const auto& kind : kinds) informers_.push_back(&informers.For(kind));
 }
 
 GarbageCollector::~GarbageCollector() { *alive_ = false; }

@@ -39,6 +39,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/workqueue.h"
 #include "sim/simulation.h"
 
@@ -51,8 +52,8 @@ class GarbageCollector {
 
   // `kinds`: the kinds monitored (upstream: every deletable resource; here every typed kind,
   // api::TypedKinds(), and the opaque kinds the scenario stores).
-  GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
-                   std::vector<std::string> kinds);
+  GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                   client::EventRecorder recorder, std::vector<std::string> kinds);
   ~GarbageCollector();
   GarbageCollector(const GarbageCollector&) = delete;
   GarbageCollector& operator=(const GarbageCollector&) = delete;
@@ -124,7 +125,7 @@ class GarbageCollector {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  std::vector<std::unique_ptr<client::Informer>> informers_;
+  std::vector<client::Informer*> informers_;  // the process's shared informers, one per kind
   Graph graph_;
   std::vector<Vertex> free_vertices_;  // cleared vertices reused in LIFO order (deterministic)
   std::map<std::string, Node> nodes_;  // uid → node

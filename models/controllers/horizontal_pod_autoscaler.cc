@@ -59,7 +59,7 @@ int32_t ScaleDownLimitWithRules(int32_t current, const std::vector<ScaleEvent>& 
 }
 
 HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                                     client::EventRecorder recorder,
+                                                                     client::SharedInformerFactory& informers, client::EventRecorder recorder,
                                                                      const metrics::PodMetricsSource& metrics,
                                                                      HorizontalPodAutoscalerConfig config)
     : sim_(sim),
@@ -67,11 +67,11 @@ HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simula
       recorder_(std::move(recorder)),
       metrics_(metrics),
       config_(config),
-      hpas_(sim, api_, "HorizontalPodAutoscaler"),
-      deployments_(sim, api_, "Deployment"),
-      replicasets_(sim, api_, "ReplicaSet"),
-      statefulsets_(sim, api_, "StatefulSet"),
-      pods_(sim, api_, "Pod"),
+      hpas_(informers.For("HorizontalPodAutoscaler")),
+      deployments_(informers.For("Deployment")),
+      replicasets_(informers.For("ReplicaSet")),
+      statefulsets_(informers.For("StatefulSet")),
+      pods_(informers.For("Pod")),
       worker_(sim,
               [this]() {
                 return hpas_.HasSynced() && deployments_.HasSynced() && replicasets_.HasSynced() &&

@@ -21,6 +21,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/replica_calculator.h"
 #include "models/metrics/metrics_server.h"
@@ -54,7 +55,7 @@ int32_t ScaleDownLimitWithRules(int32_t current, const std::vector<ScaleEvent>& 
 
 class HorizontalPodAutoscalerController {
  public:
-  HorizontalPodAutoscalerController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
+  HorizontalPodAutoscalerController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder,
                                     const metrics::PodMetricsSource& metrics,
                                     HorizontalPodAutoscalerConfig config = {});
   ~HorizontalPodAutoscalerController();
@@ -87,11 +88,11 @@ class HorizontalPodAutoscalerController {
   client::EventRecorder recorder_;
   const metrics::PodMetricsSource& metrics_;
   HorizontalPodAutoscalerConfig config_;
-  client::Informer hpas_;
-  client::Informer deployments_;
-  client::Informer replicasets_;
-  client::Informer statefulsets_;
-  client::Informer pods_;
+  client::Informer& hpas_;
+  client::Informer& deployments_;
+  client::Informer& replicasets_;
+  client::Informer& statefulsets_;
+  client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, State> state_;  // HPA key → recommendations and scale events
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

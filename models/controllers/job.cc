@@ -108,12 +108,12 @@ sim::Time PodFinishedTime(const api::Pod& pod) {
   return pod.metadata.creation_timestamp;
 }
 
-JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder)
+JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/job"),
       recorder_(std::move(recorder)),
-      jobs_(sim, api_, "Job"),
-      pods_(sim, api_, "Pod"),
+      jobs_(informers.For("Job")),
+      pods_(informers.For("Pod")),
       worker_(sim, [this]() { return jobs_.HasSynced() && pods_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}
 

@@ -46,6 +46,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -84,7 +85,7 @@ class JobController {
   static constexpr sim::Duration kSyncJobBatchPeriod = sim::Duration::Seconds(1);
   static constexpr int kMaxPodCreateDeletePerSync = 500;
 
-  JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~JobController();
 
   void Start();
@@ -141,8 +142,8 @@ class JobController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer jobs_;
-  client::Informer pods_;
+  client::Informer& jobs_;
+  client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, State> states_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

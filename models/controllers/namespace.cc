@@ -8,11 +8,11 @@
 namespace kubesim::controllers {
 
 NamespaceController::NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                         client::EventRecorder recorder, std::vector<std::string> kinds)
+                                         client::SharedInformerFactory& informers, client::EventRecorder recorder, std::vector<std::string> kinds)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/namespace"),
       recorder_(std::move(recorder)),
-      namespaces_(sim, api_, "Namespace"),
+      namespaces_(informers.For("Namespace")),
       worker_(sim, [this]() { return namespaces_.HasSynced(); }, [this](const std::string& key) { Sync(key); }) {
   for (auto& k : kinds) {
     if (!api::IsClusterScoped(k)) kinds_.push_back(std::move(k));

@@ -20,6 +20,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -30,7 +31,7 @@ class NamespaceController {
   static constexpr sim::Duration kNamespaceDeletionGracePeriod = sim::Duration::Seconds(5);
   static constexpr sim::Duration kMaxRetryDelay = sim::Duration::Seconds(60);
 
-  NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
+  NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder,
                       std::vector<std::string> kinds);
   ~NamespaceController();
   void Start();
@@ -42,7 +43,7 @@ class NamespaceController {
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
   std::vector<std::string> kinds_;  // namespaced kinds, in a fixed order
-  client::Informer namespaces_;
+  client::Informer& namespaces_;
   client::Worker worker_;
   std::map<std::string, int> failures_;  // namespace → passes that found content left
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

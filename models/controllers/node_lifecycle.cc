@@ -19,14 +19,14 @@ const char* ZoneStateName(ZoneState s) {
 }
 
 NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                 client::EventRecorder recorder, NodeLifecycleConfig config)
+                                                 client::SharedInformerFactory& informers, client::EventRecorder recorder, NodeLifecycleConfig config)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/node-lifecycle"),
       recorder_(std::move(recorder)),
       config_(config),
-      nodes_(sim, api_, "Node"),
-      leases_(sim, api_, "Lease"),
-      pods_(sim, api_, "Pod") {}
+      nodes_(informers.For("Node")),
+      leases_(informers.For("Lease")),
+      pods_(informers.For("Pod")) {}
 
 NodeLifecycleController::~NodeLifecycleController() { *alive_ = false; }
 

@@ -23,6 +23,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -43,7 +44,7 @@ const char* ZoneStateName(ZoneState s);
 
 class NodeLifecycleController {
  public:
-  NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
+  NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder,
                           NodeLifecycleConfig config = {});
   ~NodeLifecycleController();
 
@@ -89,9 +90,9 @@ class NodeLifecycleController {
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
   NodeLifecycleConfig config_;
-  client::Informer nodes_;
-  client::Informer leases_;
-  client::Informer pods_;
+  client::Informer& nodes_;
+  client::Informer& leases_;
+  client::Informer& pods_;
   std::map<std::string, Health> health_;
   std::map<std::string, ZoneState> zone_states_;
   std::map<std::string, ZoneQueue> zone_queues_;

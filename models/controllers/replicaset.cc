@@ -16,12 +16,12 @@ std::string Key(const api::ObjectMeta& meta) { return api::NamespacedName(meta);
 }  // namespace
 
 ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                           client::EventRecorder recorder)
+                                           client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/replicaset"),
       recorder_(std::move(recorder)),
-      replicasets_(sim, api_, "ReplicaSet"),
-      pods_(sim, api_, "Pod"),
+      replicasets_(informers.For("ReplicaSet")),
+      pods_(informers.For("Pod")),
       worker_(sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}
 

@@ -21,6 +21,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -31,7 +32,7 @@ class ReplicaSetController {
   static constexpr int kBurstReplicas = 500;
   static constexpr int kSlowStartInitialBatchSize = 1;
 
-  ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~ReplicaSetController();
 
   void Start();
@@ -60,8 +61,8 @@ class ReplicaSetController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer replicasets_;
-  client::Informer pods_;
+  client::Informer& replicasets_;
+  client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, Expectations> expectations_;  // ReplicaSet key → pending
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

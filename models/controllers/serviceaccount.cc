@@ -5,12 +5,12 @@
 namespace kubesim::controllers {
 
 ServiceAccountsController::ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                     client::EventRecorder recorder)
+                                                     client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/serviceaccount"),
       recorder_(std::move(recorder)),
-      namespaces_(sim, api_, "Namespace"),
-      service_accounts_(sim, api_, "ServiceAccount"),
+      namespaces_(informers.For("Namespace")),
+      service_accounts_(informers.For("ServiceAccount")),
       worker_(sim, [this]() { return namespaces_.HasSynced() && service_accounts_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}
 

@@ -18,6 +18,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -27,7 +28,7 @@ inline constexpr const char* kDefaultServiceAccountName = "default";
 
 class ServiceAccountsController {
  public:
-  ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~ServiceAccountsController();
   void Start();
 
@@ -37,8 +38,8 @@ class ServiceAccountsController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer namespaces_;
-  client::Informer service_accounts_;
+  client::Informer& namespaces_;
+  client::Informer& service_accounts_;
   client::Worker worker_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

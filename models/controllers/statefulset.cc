@@ -48,12 +48,12 @@ bool IsAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now) 
 }  // namespace
 
 StatefulSetController::StatefulSetController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                             client::EventRecorder recorder)
+                                             client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/statefulset"),
       recorder_(std::move(recorder)),
-      sets_(sim, api_, "StatefulSet"),
-      pods_(sim, api_, "Pod"),
+      sets_(informers.For("StatefulSet")),
+      pods_(informers.For("Pod")),
       worker_(sim, [this]() { return sets_.HasSynced() && pods_.HasSynced(); },
               [this](const std::string& key) { Sync(key); }) {}
 

@@ -32,6 +32,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/simulation.h"
 
@@ -42,7 +43,7 @@ inline constexpr const char* kPodIndexLabel = "apps.kubernetes.io/pod-index";
 
 class StatefulSetController {
  public:
-  StatefulSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  StatefulSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~StatefulSetController();
 
   void Start();
@@ -57,8 +58,8 @@ class StatefulSetController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer sets_;
-  client::Informer pods_;
+  client::Informer& sets_;
+  client::Informer& pods_;
   client::Worker worker_;
   // StatefulSet uid → revision hash → template (what ControllerRevisions hold upstream).
   std::map<std::string, std::map<std::string, api::PodTemplate>> revisions_;

@@ -7,12 +7,12 @@
 namespace kubesim::controllers {
 
 TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                 client::EventRecorder recorder)
+                                                 client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/taint-eviction"),
       recorder_(std::move(recorder)),
-      nodes_(sim, api_, "Node"),
-      pods_(sim, api_, "Pod") {}
+      nodes_(informers.For("Node")),
+      pods_(informers.For("Pod")) {}
 
 TaintEvictionController::~TaintEvictionController() {
   *alive_ = false;

@@ -14,13 +14,14 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/shared_informer_factory.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
 
 class TaintEvictionController {
  public:
-  TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder);
+  TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
   ~TaintEvictionController();
 
   void Start();
@@ -40,8 +41,8 @@ class TaintEvictionController {
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
   client::EventRecorder recorder_;
-  client::Informer nodes_;
-  client::Informer pods_;
+  client::Informer& nodes_;
+  client::Informer& pods_;
   std::map<std::string, Scheduled> scheduled_;  // pod uid → pending eviction
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
