@@ -20,6 +20,7 @@ import pandas as pd
 
 from ._kubesim import LiveSimulation as _LiveSimulation
 from ._kubesim import ScenarioError
+from ._kubesim import debug_build as _debug_build
 
 __all__ = ["run", "Simulation", "Result", "ScenarioError"]
 
@@ -83,6 +84,11 @@ def run(scenario, seed=None, overrides=None, until=None):
     """
     sim = Simulation(scenario, seed=seed, overrides=overrides, until=until)
     sim.run()
+    if _debug_build:
+        # As the CLI: debug builds check DESIGN.md's end-of-run invariants on every run.
+        violations = sim.check_invariants()
+        if violations:
+            raise RuntimeError("invariant violated: " + "; ".join(violations))
     return sim.result()
 
 
