@@ -219,3 +219,19 @@ def test_act_stop_kubelet_makes_the_node_unknown():
         sim.act({"stopKubelet": {"node": "n9"}})
     with pytest.raises(kubesim.ScenarioError, match=r'unknown field "explode"'):
         sim.act({"explode": {}})
+
+
+def test_runs_in_threads_equal_sequential_runs():
+    import threading
+    fingerprints = {}
+
+    def go(seed):
+        fingerprints[seed] = kubesim.run(small_cluster(), seed=seed).fingerprint
+
+    threads = [threading.Thread(target=go, args=(seed,)) for seed in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert fingerprints == {seed: kubesim.run(small_cluster(), seed=seed).fingerprint for seed in range(4)}
+    assert len(set(fingerprints.values())) == 4
