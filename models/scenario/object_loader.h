@@ -6,6 +6,7 @@
 // second definition is an error naming both places, and so actions can check what they refer to.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,10 @@ class ObjectLoader {
                         std::vector<std::shared_ptr<const api::Object>>* out);
 
   bool Defined(const std::string& kind, const std::string& ns, const std::string& name) const;
+  // Also counts as defined what `fallback` says exists (a live simulation's stored objects, for
+  // actions parsed after the run started).
+  using DefinedFn = std::function<bool(const std::string& kind, const std::string& ns, const std::string& name)>;
+  void SetDefinedFallback(DefinedFn fallback) { fallback_ = std::move(fallback); }
   std::vector<std::string>& warnings() { return warnings_; }
   std::map<std::string, int>& not_simulated() { return not_simulated_; }
 
@@ -42,6 +47,7 @@ class ObjectLoader {
   std::vector<std::string> warnings_;
   std::map<std::string, int> not_simulated_;
   int64_t total_ = 0;
+  DefinedFn fallback_;
 };
 
 }  // namespace kubesim::scenario
