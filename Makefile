@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := build-essential cmake ninja-build libboost-graph-dev libyaml-
   nlohmann-json3-dev libbenchmark-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build deps demo test test-cpp test-python asan bench clean
+.PHONY: all build deps demo test test-cpp test-python install asan bench clean
 
 all: build
 
@@ -36,8 +36,14 @@ test: build
 	ctest --preset release -j2
 	$(MAKE) test-python
 
+# `make test` builds the Python module first (the build target includes it).
 test-python:
-	cd python && KUBESIM_BINARY=$(CURDIR)/build/kubesim $(PYTHON) -m pytest -q tests
+	cd python && PYTHONPATH=$(CURDIR)/build/python KUBESIM_BINARY=$(CURDIR)/build/kubesim $(PYTHON) -m pytest -q tests
+
+# The CLI into PREFIX/bin and the Python package into PREFIX/lib/python3.X/dist-packages
+# (PREFIX: CMAKE_INSTALL_PREFIX, /usr/local by default).
+install: build
+	$(SUDO) cmake --install build
 
 asan: deps
 	cmake --preset asan

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,10 @@ class Simulation {
 
   uint64_t events_processed() const { return events_processed_; }
   size_t pending() const { return queue_.size(); }
+  // Time of the next pending event, if any (so a caller stepping one event can stop at a horizon).
+  std::optional<Time> NextEventTime() const {
+    return queue_.empty() ? std::nullopt : std::optional<Time>(queue_.NextTime());
+  }
 
   RandomStreams& random() { return random_; }
   Rng& Stream(std::string_view name) { return random_.Stream(name); }

@@ -249,6 +249,53 @@ void Cluster::TryUpdate(const std::string& kind, const std::string& ns, const st
   });
 }
 
+void Cluster::Act(const std::string& action, const std::string& description, scenario::ActionFn run) {
+  sim_.At(sim_.Now(), [this, action, description, run = std::move(run)]() {
+    ScenarioEvent("Normal", "TimelineAction", action, description);
+    run(*this);
+  }, sim::Phase::kInput);
+}
+
+void Cluster::ApplyObject(std::shared_ptr<const api::Object> obj) {
+  // client-go retry.DefaultRetry, as for updates.
+  TryApply(std::move(obj), 5);
+}
+
+void Cluster::TryApply(std::shared_ptr<const api::Object> obj, int attempts_left) {
+  const std::string& ns = obj->metadata.namespace_;
+  scenario_client_->Get(obj->kind, ns, obj->metadata.name, [=, this](const apiserver::Response& got) {
+    if (got.code == apiserver::Code::kNotFound) {
+      CreateObject(obj->Clone());
+      return;
+    }
+    std::string ref = api::ObjectRef(*obj);
+    if (!got.ok()) {
+      ScenarioEvent("Warning", "FailedApply", ref, got.message);
+      return;
+    }
+    // The manifest's labels, annotations and spec over the stored identity and status.
+    std::shared_ptr<api::Object> copy = obj->Clone();
+    const api::ObjectMeta& stored = got.object->metadata;
+    copy->metadata.uid = stored.uid;
+    copy->metadata.resource_version = stored.resource_version;
+    copy->metadata.generation = stored.generation;
+    copy->metadata.creation_timestamp = stored.creation_timestamp;
+    copy->metadata.deletion_timestamp = stored.deletion_timestamp;
+    copy->metadata.deletion_grace_period_seconds = stored.deletion_grace_period_seconds;
+    if (copy->metadata.owner_references.empty()) copy->metadata.owner_references = stored.owner_references;
+    if (copy->metadata.finalizers.empty()) copy->metadata.finalizers = stored.finalizers;
+    copy->CopyStatusFrom(*got.object);
+    scenario_client_->Update(std::move(copy), [=, this](const apiserver::Response& r) {
+      if (r.ok()) return;
+      if (r.code == apiserver::Code::kConflict && attempts_left > 1) {
+        TryApply(obj, attempts_left - 1);
+      } else {
+        ScenarioEvent("Warning", "FailedApply", ref, r.message);
+      }
+    });
+  });
+}
+
 void Cluster::StopKubelet(const std::string& node) {
   auto it = kubelets_.find(node);
   if (it == kubelets_.end()) {
@@ -335,13 +382,43 @@ report::RunResults Cluster::Results() {
   r.store_revision = store_.revision();
   r.warnings = scenario_.warnings;
   r.not_simulated_kinds = scenario_.not_simulated_kinds;
+  std::map<std::string, size_t> node_row;
+  std::vector<std::shared_ptr<const api::Pod>> bound;
   for (const auto& obj : store_.Range("/registry/").objects) {
     r.objects_by_kind[obj->kind]++;
     if (auto node = api::As<api::Node>(obj)) {
       ++r.nodes_total;
       const api::NodeCondition* ready = node->FindCondition("Ready");
       if (ready && ready->status == "True") ++r.nodes_ready;
+      report::NodeRecord row;
+      row.name = node->metadata.name;
+      auto zone = node->metadata.labels.find("topology.kubernetes.io/zone");
+      if (zone != node->metadata.labels.end()) row.zone = zone->second;
+      row.ready = ready && ready->status == "True";
+      row.unschedulable = node->spec.unschedulable;
+      scheduler::Resource cap = scheduler::Resource::FromList(node->status.capacity);
+      scheduler::Resource alloc = scheduler::Resource::FromList(node->status.allocatable);
+      row.capacity_milli_cpu = cap.milli_cpu;
+      row.capacity_memory = cap.memory;
+      row.capacity_pods = cap.allowed_pod_number;
+      row.allocatable_milli_cpu = alloc.milli_cpu;
+      row.allocatable_memory = alloc.memory;
+      row.allocatable_pods = alloc.allowed_pod_number;
+      node_row[row.name] = r.nodes.size();
+      r.nodes.push_back(std::move(row));
+    } else if (auto pod = api::As<api::Pod>(obj)) {
+      if (!pod->spec.node_name.empty() && !pod->IsTerminal()) bound.push_back(pod);
     }
+  }
+  // What NodeResourcesFit counts against each node.
+  for (const auto& pod : bound) {
+    auto it = node_row.find(pod->spec.node_name);
+    if (it == node_row.end()) continue;
+    report::NodeRecord& row = r.nodes[it->second];
+    scheduler::Resource req = scheduler::ComputePodRequests(*pod, false);
+    row.requested_milli_cpu += req.milli_cpu;
+    row.requested_memory += req.memory;
+    ++row.pods;
   }
   recorder_.Fill(&r);
   r.Finalize();

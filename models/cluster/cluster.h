@@ -82,6 +82,15 @@ class Cluster : public scenario::ActionContext {
   // Null before Start(); for tests that look at zone states.
   const controllers::NodeLifecycleController* node_lifecycle() const { return node_lifecycle_.get(); }
 
+  // Live use from Python (python/): runs `run` as a timeline action named `action` at Now(), in the
+  // input phase, with the same TimelineAction event the timeline records; it runs when the
+  // simulation next advances (RunUntil(Now()) runs it at once).
+  void Act(const std::string& action, const std::string& description, scenario::ActionFn run);
+  // `kubectl apply` through the scenario client: creates `obj`, or when it exists replaces the
+  // stored object's labels, annotations and spec (keeping uid, creation time and status), retried
+  // on 409 Conflict. Failures become Warning events, as for timeline actions.
+  void ApplyObject(std::shared_ptr<const api::Object> obj);
+
   // ActionContext.
   void CreateObject(std::shared_ptr<api::Object> obj) override;
   void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
@@ -98,6 +107,7 @@ class Cluster : public scenario::ActionContext {
   void StartKubelet(std::shared_ptr<const api::Node> node);
   void TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
                  int attempts_left);
+  void TryApply(std::shared_ptr<const api::Object> obj, int attempts_left);
   void ResolveOwnerReferences(api::Object& obj);
   void ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
                      const std::string& message);

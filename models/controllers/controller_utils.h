@@ -11,6 +11,10 @@
 
 namespace kubesim::controllers {
 
+// Upstream ExpectationsTimeout: a controller's expectations that were not observed within this
+// long no longer block its syncs.
+inline constexpr sim::Duration kExpectationsTimeout = sim::Duration::Minutes(5);
+
 // Active: not Succeeded/Failed and not being deleted (upstream IsPodActive).
 bool IsPodActive(const api::Pod& pod);
 // Ready condition True (upstream podutil.IsPodReady).

@@ -10,15 +10,8 @@
 namespace kubesim::controllers {
 namespace {
 
-// Upstream ExpectationsTimeout.
-constexpr sim::Duration kExpectationsTimeout = sim::Duration::Minutes(5);
 
-std::string Key(const api::ObjectMeta& meta) { return api::NamespacedName(meta); }
 
-bool IsReady(const api::Pod& pod) {
-  const api::PodCondition* c = pod.FindCondition("Ready");
-  return c != nullptr && c->status == "True";
-}
 
 // podutil.IsPodAvailable: Ready for at least minReadySeconds.
 bool IsAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now) {
@@ -143,9 +136,9 @@ DaemonSetController::DaemonSetController(sim::Simulation& sim, apiserver::ApiSer
 DaemonSetController::~DaemonSetController() { *alive_ = false; }
 
 void DaemonSetController::Start() {
-  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(Key(o->metadata)); };
+  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   daemonsets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                                [this](const api::ObjectPtr& o) { expectations_.erase(Key(o->metadata)); }});
+                                [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(nullptr, o, false); },
                           [this](const api::ObjectPtr& old, const api::ObjectPtr& o) { OnPod(old, o, false); },
                           [this](const api::ObjectPtr& o) { OnPod(nullptr, o, true); }});
@@ -335,7 +328,7 @@ void DaemonSetController::Sync(const std::string& key) {
     if (!scheduled) continue;
     status.current_number_scheduled++;
     const api::Pod& pod = *found->second.front();
-    if (IsReady(pod)) {
+    if (IsPodReady(pod)) {
       status.number_ready++;
       if (IsAvailable(pod, ds->min_ready_seconds, now)) status.number_available++;
     }

@@ -9,15 +9,8 @@
 namespace kubesim::controllers {
 namespace {
 
-// Upstream ExpectationsTimeout.
-constexpr sim::Duration kExpectationsTimeout = sim::Duration::Minutes(5);
 
-std::string Key(const api::ObjectMeta& meta) { return api::NamespacedName(meta); }
 
-bool IsReady(const api::Pod& pod) {
-  const api::PodCondition* c = pod.FindCondition("Ready");
-  return c != nullptr && c->status == "True";
-}
 
 bool IsFinished(const api::Job& job) {
   for (const char* type : {"Complete", "Failed"}) {
@@ -121,9 +114,9 @@ JobController::~JobController() { *alive_ = false; }
 
 void JobController::Start() {
   // Job events sync at once (enqueueSyncJobImmediately); pod events after the batch period.
-  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(Key(o->metadata)); };
+  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   jobs_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                          [this](const api::ObjectPtr& o) { states_.erase(Key(o->metadata)); }});
+                          [this](const api::ObjectPtr& o) { states_.erase(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(nullptr, o, false); },
                           [this](const api::ObjectPtr& old, const api::ObjectPtr& o) { OnPod(old, o, false); },
                           [this](const api::ObjectPtr& o) { OnPod(nullptr, o, true); }});
@@ -195,7 +188,7 @@ void JobController::Sync(const std::string& key) {
     bool deleting = state.deleting.count(pod->metadata.uid) > 0;
     if (IsPodActive(*pod) && !deleting) {
       active.push_back(pod);
-      if (IsReady(*pod)) ++ready;
+      if (IsPodReady(*pod)) ++ready;
     } else if ((pod->metadata.deletion_timestamp || deleting) && !pod->IsTerminal()) {
       ++terminating;
     }
@@ -291,7 +284,7 @@ void JobController::Sync(const std::string& key) {
     // count as failed once they are gone or terminal).
     for (const auto& p : active) {
       DeletePod(key, job, *p, false);
-      if (IsReady(*p)) --ready;
+      if (IsPodReady(*p)) --ready;
     }
     terminating += active_count;
     active_count = 0;

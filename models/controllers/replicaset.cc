@@ -6,14 +6,6 @@
 #include "models/controllers/controller_utils.h"
 
 namespace kubesim::controllers {
-namespace {
-
-// Upstream ExpectationsTimeout.
-constexpr sim::Duration kExpectationsTimeout = sim::Duration::Minutes(5);
-
-std::string Key(const api::ObjectMeta& meta) { return api::NamespacedName(meta); }
-
-}  // namespace
 
 ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api,
                                            client::SharedInformerFactory& informers, client::EventRecorder recorder)
@@ -28,9 +20,9 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
 ReplicaSetController::~ReplicaSetController() { *alive_ = false; }
 
 void ReplicaSetController::Start() {
-  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(Key(o->metadata)); };
+  auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   replicasets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                                 [this](const api::ObjectPtr& o) { expectations_.erase(Key(o->metadata)); }});
+                                 [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o, true, false); },
                           [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o, false, false); },
                           [this](const api::ObjectPtr& o) { OnPod(o, false, true); }});

@@ -12,7 +12,6 @@
 namespace kubesim::controllers {
 namespace {
 
-std::string Key(const api::ObjectMeta& meta) { return api::NamespacedName(meta); }
 
 // getParentNameAndOrdinal: `<parent>-<ordinal>`, the ordinal a decimal without sign.
 std::optional<int32_t> OrdinalOf(const std::string& pod_name, const std::string& set_name) {
@@ -74,11 +73,11 @@ void StatefulSetController::OnSet(const api::ObjectPtr& obj) {
   // Every template the set ever had is a revision pods below the partition may still need.
   auto set = api::As<api::StatefulSet>(obj);
   revisions_[set->metadata.uid].emplace(PodTemplateHash(set->pod_template), set->pod_template);
-  worker_.queue().Add(Key(obj->metadata));
+  worker_.queue().Add(api::NamespacedName(obj->metadata));
 }
 
 void StatefulSetController::OnPod(const api::ObjectPtr&, const api::ObjectPtr& obj, bool deleted) {
-  creating_.erase(Key(obj->metadata));
+  creating_.erase(api::NamespacedName(obj->metadata));
   if (deleted || obj->metadata.deletion_timestamp) deleting_.erase(obj->metadata.uid);
   const api::OwnerReference* ref = ControllerRef(obj->metadata);
   if (ref == nullptr || ref->kind != "StatefulSet") return;
@@ -237,7 +236,7 @@ void StatefulSetController::CreatePod(const std::shared_ptr<const api::StatefulS
   pod->metadata.owner_references = {
       api::OwnerReference{"apps/v1", "StatefulSet", set->metadata.name, set->metadata.uid, true, true}};
   pod->spec = tmpl.spec;
-  std::string pod_key = Key(pod->metadata), name = pod->metadata.name;
+  std::string pod_key = api::NamespacedName(pod->metadata), name = pod->metadata.name;
   creating_.insert(pod_key);
   std::weak_ptr<bool> alive = alive_;
   api_.Create(pod, [this, alive, set, pod_key, name](const apiserver::Response& r) {

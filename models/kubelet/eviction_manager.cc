@@ -116,17 +116,7 @@ void Kubelet::EvictPod(PodRuntime& rt, const std::string& message) {
     c.start_pending = false;
     ++c.instance;
     if (!c.running) continue;
-    c.running = false;
-    c.exited = true;
-    c.finished_at = sim_.Now();
-    api::ContainerState st;
-    st.kind = api::ContainerState::Kind::kTerminated;
-    st.terminated.exit_code = 137;
-    st.terminated.reason = "Error";
-    st.terminated.started_at = c.started_at;
-    st.terminated.finished_at = sim_.Now();
-    c.status.state = st;
-    c.status.ready = false;
+    c.Terminate(137, "Error", sim_.Now());
   }
   rt.terminal = true;
   WriteStatus(rt);

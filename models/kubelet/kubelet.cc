@@ -93,18 +93,7 @@ void Kubelet::Crash() {
       c.start_pending = false;
       ++c.instance;
       if (!c.running) continue;
-      c.running = false;
-      c.exited = true;
-      c.finished_at = sim_.Now();
-      api::ContainerState st;
-      st.kind = api::ContainerState::Kind::kTerminated;
-      st.terminated.exit_code = 255;
-      st.terminated.reason = "Unknown";
-      st.terminated.started_at = c.started_at;
-      st.terminated.finished_at = sim_.Now();
-      c.status.state = st;
-      c.status.ready = false;
-      c.status.started = false;
+      c.Terminate(255, "Unknown", sim_.Now());
     }
   }
 }

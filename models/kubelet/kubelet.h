@@ -104,6 +104,10 @@ class Kubelet {
     sim::Time finished_at;
     ProbeState readiness, liveness, startup;
     int64_t pull_failures_left = 0;  // kubesim.io/image-pull-failures not yet spent
+
+    // The running instance ended at `at` with `exit_code` and the runtime's `reason`: its state
+    // becomes terminated and it is neither ready nor started; timers of the instance go stale.
+    void Terminate(int32_t exit_code, const std::string& reason, sim::Time at);
   };
   struct PodRuntime {
     std::string key, uid;

@@ -261,19 +261,7 @@ void Kubelet::ReconcileRuntime() {
       if (!c.running) continue;
       if (run && c.started_at + *run <= sim_.Now()) {
         // It exited while nobody watched: at its own time, with its own code.
-        c.running = false;
-        c.exited = true;
-        c.finished_at = c.started_at + *run;
-        ++c.instance;
-        api::ContainerState st;
-        st.kind = api::ContainerState::Kind::kTerminated;
-        st.terminated.exit_code = code;
-        st.terminated.reason = code == 0 ? "Completed" : "Error";
-        st.terminated.started_at = c.started_at;
-        st.terminated.finished_at = c.finished_at;
-        c.status.state = st;
-        c.status.ready = false;
-        c.status.started = false;
+        c.Terminate(code, code == 0 ? "Completed" : "Error", c.started_at + *run);
       } else if (run) {
         uint64_t instance = c.instance;
         AfterAlive(c.started_at + *run - sim_.Now(),
@@ -345,25 +333,29 @@ void Kubelet::StartContainer(PodRuntime& rt, size_t idx) {
   c.status.ready = ContainerReady(c);
 }
 
+void Kubelet::ContainerRuntime::Terminate(int32_t exit_code, const std::string& reason, sim::Time at) {
+  running = false;
+  exited = true;
+  finished_at = at;
+  ++instance;
+  api::ContainerState st;
+  st.kind = api::ContainerState::Kind::kTerminated;
+  st.terminated.exit_code = exit_code;
+  st.terminated.reason = reason;
+  st.terminated.started_at = started_at;
+  st.terminated.finished_at = at;
+  status.state = st;
+  status.ready = false;
+  status.started = false;
+}
+
 void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code) {
   PodRuntime* rt = Runtime(uid);
   if (rt == nullptr || rt->terminal) return;
   ContainerRuntime& c = rt->containers[idx];
   if (c.instance != instance || !c.running) return;
-  c.running = false;
-  c.exited = true;
-  c.finished_at = sim_.Now();
-  ++c.instance;
-  api::ContainerState st;
-  st.kind = api::ContainerState::Kind::kTerminated;
-  st.terminated.exit_code = exit_code;
   // The runtime's reason (containerd/CRI-O): Completed for exit 0, Error otherwise.
-  st.terminated.reason = exit_code == 0 ? "Completed" : "Error";
-  st.terminated.started_at = c.started_at;
-  st.terminated.finished_at = sim_.Now();
-  c.status.state = st;
-  c.status.ready = false;
-  c.status.started = false;
+  c.Terminate(exit_code, exit_code == 0 ? "Completed" : "Error", sim_.Now());
   if (rt->terminating) {
     MaybeFinishTermination(*rt);
     return;

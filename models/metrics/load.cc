@@ -17,8 +17,9 @@ int64_t LoadCurve::MilliAt(sim::Duration t) const {
   const auto& [t0, v0] = points[i - 1];
   const auto& [t1, v1] = points[i];
   if (step || t1 == t0) return t == t1 ? v1 : v0;
-  // Linear in exact integer arithmetic (nanoseconds × millicores fits in 128 bits).
-  // __extension__: the GCC/Clang 128-bit integer is not ISO C++ (-Wpedantic under KUBESIM_WERROR).
+  // Linear in exact integer arithmetic (nanoseconds × millicores fits in 128 bits). __extension__:
+  // __int128 is a GCC/Clang extension, which -Wpedantic (an error in -DKUBESIM_WERROR=ON builds)
+  // rejects otherwise.
   __extension__ using Int128 = __int128;
   Int128 num = static_cast<Int128>(v1 - v0) * (t - t0).nanos();
   return v0 + static_cast<int64_t>(num / (t1 - t0).nanos());

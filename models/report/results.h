@@ -30,6 +30,19 @@ struct PodRecord {
   std::string last_failure;    // message of the last FailedScheduling event
 };
 
+// One Node stored at the end of the run, with what its bound, non-terminal pods request
+// (scheduler arithmetic: milli-CPU and bytes, as NodeResourcesFit counts them).
+struct NodeRecord {
+  std::string name;
+  std::string zone;  // topology.kubernetes.io/zone, or empty
+  bool ready = false;
+  bool unschedulable = false;
+  int64_t capacity_milli_cpu = 0, capacity_memory = 0, capacity_pods = 0;
+  int64_t allocatable_milli_cpu = 0, allocatable_memory = 0, allocatable_pods = 0;
+  int64_t requested_milli_cpu = 0, requested_memory = 0;
+  int64_t pods = 0;  // bound and not terminal
+};
+
 struct LatencySummary {
   int64_t count = 0;
   double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;  // seconds
@@ -46,6 +59,7 @@ struct RunResults {
   std::vector<PodRecord> pods;  // in creation order
   std::vector<client::RecordedEvent> events;
   std::vector<NodeFailure> node_failures;  // in the order the failures began
+  std::vector<NodeRecord> nodes;  // stored at the end, by name
   std::map<std::string, int64_t> objects_by_kind;  // live at the end
   std::map<std::string, int> not_simulated_kinds;
   std::vector<std::string> warnings;

@@ -12,7 +12,7 @@ std::string ObjectLoader::Resolve(const std::string& path) const {
 }
 
 bool ObjectLoader::Defined(const std::string& kind, const std::string& ns, const std::string& name) const {
-  return defined_.count(kind + "/" + ns + "/" + name) > 0;
+  return defined_.count(kind + "/" + ns + "/" + name) > 0 || (fallback_ && fallback_(kind, ns, name));
 }
 
 std::vector<std::string> ObjectLoader::NodesLabelled(const api::StringMap& selector) const {

@@ -7,6 +7,7 @@
 // second definition is an error naming both places, and so actions can check what they refer to.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +35,10 @@ class ObjectLoader {
   // Names of the Nodes defined so far that carry every label of `selector` (matchLabels), in
   // name order (for actions that address a whole zone or rack).
   std::vector<std::string> NodesLabelled(const api::StringMap& selector) const;
+  // Also counts as defined what `fallback` says exists (a live simulation's stored objects, for
+  // actions parsed after the run started).
+  using DefinedFn = std::function<bool(const std::string& kind, const std::string& ns, const std::string& name)>;
+  void SetDefinedFallback(DefinedFn fallback) { fallback_ = std::move(fallback); }
   std::vector<std::string>& warnings() { return warnings_; }
   std::map<std::string, int>& not_simulated() { return not_simulated_; }
 
@@ -47,6 +52,7 @@ class ObjectLoader {
   std::map<std::string, int> not_simulated_;
   std::map<std::string, api::StringMap> node_labels_;  // Node name → labels
   int64_t total_ = 0;
+  DefinedFn fallback_;
 };
 
 }  // namespace kubesim::scenario

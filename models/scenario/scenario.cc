@@ -220,15 +220,26 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
 
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
                                                const scheduler::Registry& registry) {
+  return LoadScenarioFromString(text, file, registry, nullptr);
+}
+
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry) {
+  return LoadScenario(path, registry, nullptr);
+}
+
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const scheduler::Registry& registry, const DocumentEdit& edit) {
   KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlDocuments(text, file));
   if (docs.size() != 1) {
     return sim::InvalidArgument(file + ":1:1: a scenario file holds exactly one YAML document, found " +
                                 std::to_string(docs.size()));
   }
+  if (edit) KUBESIM_RETURN_IF_ERROR(edit(docs[0].node()));
   return Parse(docs[0], file, registry);
 }
 
-sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry) {
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry,
+                                     const DocumentEdit& edit) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return sim::InvalidArgument(path + ":1:1: scenario file does not exist or is not a regular file");
@@ -238,6 +249,8 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::R
     return sim::InvalidArgument(path + ":1:1: a scenario file holds exactly one YAML document, found " +
                                 std::to_string(docs.size()));
   }
+  // YAML::Node is a handle: editing a copy edits the document the YamlNode walks.
+  if (edit) KUBESIM_RETURN_IF_ERROR(edit(docs[0].node()));
   return Parse(docs[0], path, registry);
 }
 

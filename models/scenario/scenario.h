@@ -85,4 +85,13 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path,
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
                                                const scheduler::Registry& registry = scheduler::Registry::Default());
 
+// An edit of the parsed document before it is decoded (Python's `overrides`). Nodes it adds carry
+// no position of their own, so errors in them point at the nearest node from the file; the caller
+// knows which fields it set and may say so.
+using DocumentEdit = std::function<sim::Status(YAML::Node root)>;
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry,
+                                     const DocumentEdit& edit);
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const scheduler::Registry& registry, const DocumentEdit& edit);
+
 }  // namespace kubesim::scenario
