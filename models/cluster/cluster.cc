@@ -302,6 +302,8 @@ void Cluster::StopKubelet(const std::string& node) {
     ScenarioEvent("Warning", "FailedStopKubelet", "Node/" + node, "no kubelet runs for this node");
     return;
   }
+  // Recorded so the results can time the failure from the moment it happened (node_failures).
+  ScenarioEvent("Normal", "KubeletStopped", "Node/" + node, "the kubelet of " + node + " stopped");
   it->second->Stop();
 }
 
@@ -311,6 +313,7 @@ void Cluster::CrashNode(const std::string& node) {
     ScenarioEvent("Warning", "FailedCrashNode", "Node/" + node, "no kubelet runs for this node");
     return;
   }
+  ScenarioEvent("Normal", "NodeCrashed", "Node/" + node, node + " crashed: its kubelet and containers are gone");
   it->second->Crash();
 }
 
@@ -324,6 +327,7 @@ void Cluster::RestartKubelet(const std::string& node) {
     ScenarioEvent("Warning", "FailedRestartKubelet", "Node/" + node, "the kubelet of this node is running");
     return;
   }
+  ScenarioEvent("Normal", "KubeletRestarted", "Node/" + node, "the kubelet of " + node + " restarted");
   it->second->Restart();
 }
 

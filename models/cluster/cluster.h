@@ -79,6 +79,8 @@ class Cluster : public scenario::ActionContext {
     return it == kube_proxies_.end() ? nullptr : it->second.get();
   }
   const etcd::MvccStore& store() const { return store_; }
+  // Null before Start(); for tests that look at zone states.
+  const controllers::NodeLifecycleController* node_lifecycle() const { return node_lifecycle_.get(); }
 
   // Live use from Python (python/): runs `run` as a timeline action named `action` at Now(), in the
   // input phase, with the same TimelineAction event the timeline records; it runs when the

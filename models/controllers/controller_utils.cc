@@ -46,10 +46,11 @@ int32_t DeletionCost(const api::Pod& pod) {
   return ec == std::errc() ? v : 0;
 }
 
-// floor(log2(duration in ns)), as LogarithmicScaleDown compares times.
+// floor(log2(duration in ns)), as LogarithmicScaleDown compares times (upstream
+// logarithmicRankDiff: -1 for a time not in the past).
 int Bucket(sim::Time now, sim::Time t) {
   int64_t d = (now - t).nanos();
-  if (d <= 0) return 0;
+  if (d <= 0) return -1;
   int b = 0;
   while (d > 1) {
     d >>= 1;
@@ -75,12 +76,18 @@ bool DeleteFirst(const api::Pod& a, int rank_a, const api::Pod& b, int rank_b, s
   if (rank_a != rank_b) return rank_a > rank_b;
   // 6. Both ready: ready for the shorter time first (log buckets).
   if (IsPodReady(a) && IsPodReady(b)) {
-    int ba = Bucket(now, a.FindCondition("Ready")->last_transition_time);
-    int bb = Bucket(now, b.FindCondition("Ready")->last_transition_time);
-    if (ba != bb) return ba < bb;
+    sim::Time ta = a.FindCondition("Ready")->last_transition_time;
+    sim::Time tb = b.FindCondition("Ready")->last_transition_time;
+    if (ta != tb) {
+      // Different ready times in the same bucket are decided by UID at once, before rules 7-8.
+      int ba = Bucket(now, ta), bb = Bucket(now, tb);
+      return ba != bb ? ba < bb : a.metadata.uid < b.metadata.uid;
+    }
   }
   // 7. Container restarts are not modelled yet (all zero).
   // 8. Newer first (log buckets), then the smaller UID.
+  // Upstream returns "equal" for equal creation times and leaves the order to Go's sort; the
+  // UID decides here too so the choice is deterministic.
   int ca = Bucket(now, a.metadata.creation_timestamp), cb = Bucket(now, b.metadata.creation_timestamp);
   if (ca != cb) return ca < cb;
   return a.metadata.uid < b.metadata.uid;

@@ -60,11 +60,12 @@ void NodeLifecycleController::Monitor() {
   if (!nodes_.HasSynced() || !leases_.HasSynced()) return;
   std::vector<std::shared_ptr<const api::Node>> nodes;
   for (const auto& [key, obj] : nodes_.items()) nodes.push_back(api::As<api::Node>(obj));
-  for (const auto& node : nodes) TryUpdateHealth(*node);
-  HandleDisruption(nodes);
+  std::vector<std::string> current;
+  for (const auto& node : nodes) current.push_back(TryUpdateHealth(*node));
+  HandleDisruption(nodes, current);
 }
 
-void NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
+std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
   const std::string& name = node.metadata.name;
   const api::NodeCondition* ready = node.FindCondition("Ready");
   auto lease = api::As<api::Lease>(leases_.Get("kube-node-lease/" + name));
@@ -84,7 +85,7 @@ void NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
     h.probe = sim_.Now();
   }
   sim::Duration grace = ready ? config_.node_monitor_grace_period : config_.node_startup_grace_period;
-  if (sim_.Now() <= h.probe + grace || ReadyStatus(node) == "Unknown") return;
+  if (sim_.Now() <= h.probe + grace || ReadyStatus(node) == "Unknown") return ReadyStatus(node);
   auto copy = std::static_pointer_cast<api::Node>(node.Clone());
   bool had_ready = false;
   for (auto& c : copy->status.conditions) {
@@ -101,6 +102,7 @@ void NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
   api_.UpdateStatus(copy, nullptr);
   recorder_.Event(sim_.Now(), node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
   MarkPodsNotReady(name);
+  return "Unknown";
 }
 
 void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
@@ -170,14 +172,38 @@ void NodeLifecycleController::SetTaints(const std::string& node_name, const std:
   api_.Update(copy, nullptr);
 }
 
-void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes) {
+void NodeLifecycleController::SwapRate(ZoneQueue& q, double rate) {
+  if (q.rate == rate) return;
+  Refill(q);
+  q.tokens = rate > 0 && q.tokens >= 1.0 ? 1.0 : 0.0;
+  q.rate = rate;
+}
+
+void NodeLifecycleController::Refill(ZoneQueue& q) {
+  double dt = (sim_.Now() - q.last_refill).ToSeconds();
+  q.tokens = std::min(1.0, q.tokens + q.rate * dt);
+  q.last_refill = sim_.Now();
+}
+
+void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes,
+                                               const std::vector<std::string>& current) {
   std::map<std::string, std::pair<int, int>> counts;  // zone → (ready, not ready)
-  for (const auto& n : nodes) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const auto& n = nodes[i];
+    auto [q, created] = zone_queues_.try_emplace(ZoneKey(*n));
+    if (created) {
+      // addPodEvictorForNewZone: a full bucket at the normal rate.
+      q->second.rate = config_.node_eviction_rate;
+      q->second.tokens = 1;
+      q->second.last_refill = sim_.Now();
+    }
     if (n->metadata.labels.count("node.kubernetes.io/exclude-disruption")) continue;
     auto& c = counts[ZoneKey(*n)];
-    (ReadyStatus(*n) == "True" ? c.first : c.second)++;
+    (current[i] == "True" ? c.first : c.second)++;
   }
   bool all_down = !counts.empty();
+  std::map<std::string, ZoneState> new_states;
+  std::map<std::string, int> sizes;
   for (const auto& [zone, c] : counts) {
     auto [ready, not_ready] = c;
     ZoneState state = ZoneState::kNormal;
@@ -187,14 +213,37 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
       state = ZoneState::kPartialDisruption;
     }
     all_down = all_down && state == ZoneState::kFullDisruption;
-    zone_states_[zone] = state;
+    new_states[zone] = state;
+    sizes[zone] = ready + not_ready;
+  }
+  // Upstream setLimiterInZone, called only when a zone's state changes: Normal and
+  // FullDisruption (HealthyQPSFunc) taint at the normal rate, PartialDisruption
+  // (ReducedQPSFunc) at the secondary rate in zones larger than the threshold, else not at all.
+  auto set_limiter = [&](const std::string& zone, ZoneState state) {
     double rate = config_.node_eviction_rate;
     if (state == ZoneState::kPartialDisruption) {
-      rate = ready + not_ready > config_.large_cluster_size_threshold ? config_.secondary_node_eviction_rate : 0;
+      rate = sizes[zone] > config_.large_cluster_size_threshold ? config_.secondary_node_eviction_rate : 0;
     }
-    auto& q = zone_queues_[zone];
-    if (q.rate != rate) q.last_refill = sim_.Now();
-    q.rate = rate;
+    SwapRate(zone_queues_[zone], rate);
+  };
+  // Zones with no node left are forgotten.
+  for (auto it = zone_states_.begin(); it != zone_states_.end();) {
+    it = new_states.count(it->first) ? std::next(it) : zone_states_.erase(it);
+  }
+  if (all_down) {
+    for (auto& [zone, q] : zone_queues_) SwapRate(q, 0);
+    zone_states_ = new_states;
+  } else if (all_zones_down_) {
+    for (const auto& [zone, state] : new_states) set_limiter(zone, state);
+    zone_states_ = new_states;
+  } else {
+    for (const auto& [zone, state] : new_states) {
+      auto old = zone_states_.find(zone);
+      if (old != zone_states_.end() && old->second == state) continue;
+      // A zone seen for the first time starts from upstream's stateInitial: always "changed".
+      set_limiter(zone, state);
+      zone_states_[zone] = state;
+    }
   }
   if (all_down) {
     // "Master disruption mode": every zone is down, so the control plane is the likelier fault:
@@ -250,11 +299,13 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
 
 void NodeLifecycleController::ProcessTaintQueues() {
   for (auto& [zone, q] : zone_queues_) {
-    // Token bucket, burst 1 (flowcontrol.NewTokenBucketRateLimiter(rate, 1)).
-    double dt = (sim_.Now() - q.last_refill).ToSeconds();
-    q.tokens = std::min(1.0, q.tokens + q.rate * dt);
-    q.last_refill = sim_.Now();
-    while (!q.nodes.empty() && q.tokens >= 1.0) {
+    // Token bucket, burst 1 (flowcontrol.NewTokenBucketRateLimiter(rate, 1)); rate 0 is
+    // NewFakeNeverRateLimiter.
+    Refill(q);
+    while (!q.nodes.empty() && q.rate > 0 && q.tokens >= 1.0) {
+      // RateLimitedTimedQueue.Try takes the token before looking at the node, so a node that is
+      // gone or Ready again still uses one.
+      q.tokens -= 1.0;
       std::string name = q.nodes.front();
       q.nodes.erase(q.nodes.begin());
       queued_.erase(name);
@@ -265,7 +316,6 @@ void NodeLifecycleController::ProcessTaintQueues() {
       std::string key = status == "False" ? api::kTaintNodeNotReady : api::kTaintNodeUnreachable;
       SetTaints(name, {api::Taint{key, "", api::kTaintNoExecute, sim_.Now()}},
                 {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
-      q.tokens -= 1.0;
     }
   }
 }

@@ -67,11 +67,20 @@ class NodeLifecycleController {
   };
 
   void Monitor();
-  void TryUpdateHealth(const api::Node& node);
+  // Returns the node's Ready status after this pass (upstream's currentReadyCondition).
+  std::string TryUpdateHealth(const api::Node& node);
   void MarkPodsNotReady(const std::string& node);
   void SyncNoScheduleTaints(const api::Node& node);
-  void HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes);
+  // `current`: each node's Ready status after this pass's health updates, for the zone states;
+  // the NoExecute queueing uses the status observed before them, as upstream's
+  // processTaintBaseEviction does with observedReadyCondition.
+  void HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes,
+                        const std::vector<std::string>& current);
   void ProcessTaintQueues();
+  // Upstream RateLimitedTimedQueue.SwapLimiter: a new bucket at `rate` (0: never accepts), drained
+  // if the old one had no token left.
+  void SwapRate(ZoneQueue& q, double rate);
+  void Refill(ZoneQueue& q);
   void SetTaints(const std::string& node_name, const std::vector<api::Taint>& add, const std::vector<std::string>& remove,
                  const std::string& effect);
   static std::string ZoneKey(const api::Node& node);

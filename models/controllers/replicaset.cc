@@ -32,6 +32,17 @@ void ReplicaSetController::Start() {
 
 void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool deleted) {
   const api::OwnerReference* ref = ControllerRef(obj->metadata);
+  if (ref == nullptr && !deleted) {
+    // An orphan: every ReplicaSet of its namespace that selects it may adopt it (upstream
+    // getPodReplicaSets), in key order.
+    const std::string prefix = obj->metadata.namespace_ + "/";
+    const auto& items = replicasets_.items();
+    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      auto rs = api::As<api::ReplicaSet>(it->second);
+      if (!rs->selector.Empty() && rs->selector.Matches(obj->metadata.labels)) worker_.queue().Add(it->first);
+    }
+    return;
+  }
   if (ref == nullptr || ref->kind != "ReplicaSet") return;
   std::string key = obj->metadata.namespace_ + "/" + ref->name;
   auto it = expectations_.find(key);
@@ -62,6 +73,9 @@ void ReplicaSetController::Sync(const std::string& key) {
   for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
+    if (ref == nullptr) pod = Adopt(*rs, pod);
+    if (!pod) continue;
+    ref = ControllerRef(pod->metadata);
     if (ref == nullptr || ref->uid != rs->metadata.uid || !IsPodActive(*pod)) continue;
     active.push_back(pod);
   }
@@ -69,6 +83,23 @@ void ReplicaSetController::Sync(const std::string& key) {
   // is recomputed on every sync.
   if (Satisfied(key) && !rs->metadata.deletion_timestamp) ManageReplicas(key, rs, active);
   UpdateStatus(key, *rs, active);
+}
+
+std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSet& rs,
+                                                           std::shared_ptr<const api::Pod> pod) {
+  // Upstream ClaimPods adopts an orphan the selector matches unless the pod or the ReplicaSet is
+  // being deleted; an empty selector selects nothing here (the API server rejects it upstream).
+  if (rs.selector.Empty() || !rs.selector.Matches(pod->metadata.labels) || pod->metadata.deletion_timestamp ||
+      rs.metadata.deletion_timestamp) {
+    return nullptr;
+  }
+  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  copy->metadata.owner_references.push_back(
+      api::OwnerReference{"apps/v1", "ReplicaSet", rs.metadata.name, rs.metadata.uid, true, true});
+  // The adoption is a write; like upstream (which counts a pod once its patch succeeded) this sync
+  // counts it at once. A failed write (a conflict) leaves an orphan the next sync adopts again.
+  api_.Update(copy, nullptr);
+  return copy;
 }
 
 void ReplicaSetController::UpdateStatus(const std::string& key, const api::ReplicaSet& rs,

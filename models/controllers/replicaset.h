@@ -7,7 +7,9 @@
 // Status (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas with minReadySeconds,
 // observedGeneration) is written through the status subresource when it changes.
 //
-// Not yet: adoption of orphaned pods matching the selector.
+// Orphaned pods (no controller ownerReference) that match a ReplicaSet's selector are adopted
+// (upstream PodControllerRefManager.ClaimPods): the controller sets itself as their controller
+// owner and counts them from that sync on. Not yet: releasing owned pods that stop matching.
 #pragma once
 
 #include <map>
@@ -44,6 +46,9 @@ class ReplicaSetController {
 
   void OnPod(const api::ObjectPtr& obj, bool added, bool deleted);
   void Sync(const std::string& key);
+  // The pod with this ReplicaSet as its controller owner (the write is sent), or null if the
+  // ReplicaSet may not adopt it.
+  std::shared_ptr<const api::Pod> Adopt(const api::ReplicaSet& rs, std::shared_ptr<const api::Pod> pod);
   void ManageReplicas(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
                       std::vector<std::shared_ptr<const api::Pod>> active);
   void UpdateStatus(const std::string& key, const api::ReplicaSet& rs,

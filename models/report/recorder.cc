@@ -14,6 +14,7 @@ PodRecord& Recorder::Row(const std::string& uid) {
 }
 
 void Recorder::OnCommit(sim::Time now, const etcd::Event& e) {
+  failures_.OnCommit(now, e);
   auto pod = api::As<api::Pod>(e.object);
   if (!pod) return;
   PodRecord& r = Row(pod->metadata.uid);
@@ -40,6 +41,7 @@ void Recorder::OnCommit(sim::Time now, const etcd::Event& e) {
 
 void Recorder::OnEvent(const client::RecordedEvent& e) {
   events_.push_back(e);
+  failures_.OnEvent(e);
   if (e.reason != "Scheduled" && e.reason != "FailedScheduling") return;
   auto it = uid_by_ref_.find(e.object);
   if (it == uid_by_ref_.end()) return;
@@ -51,6 +53,7 @@ void Recorder::OnEvent(const client::RecordedEvent& e) {
 void Recorder::Fill(RunResults* out) {
   out->pods = rows_;
   out->events = events_;
+  out->node_failures = failures_.Failures();
 }
 
 }  // namespace kubesim::report

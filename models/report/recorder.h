@@ -7,6 +7,7 @@
 
 #include "models/client/event_recorder.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/report/node_failures.h"
 #include "models/report/results.h"
 
 namespace kubesim::report {
@@ -24,6 +25,7 @@ class Recorder {
   std::map<std::string, size_t> by_uid_;
   std::map<std::string, std::string> uid_by_ref_;  // "Pod/ns/name" → uid of the current pod
   std::vector<client::RecordedEvent> events_;
+  NodeFailureTracker failures_;
 };
 
 }  // namespace kubesim::report

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/client/event_recorder.h"
+#include "models/report/node_failures.h"
 #include "sim/time.h"
 
 namespace kubesim::report {
@@ -57,6 +58,7 @@ struct RunResults {
   int64_t store_revision = 0;
   std::vector<PodRecord> pods;  // in creation order
   std::vector<client::RecordedEvent> events;
+  std::vector<NodeFailure> node_failures;  // in the order the failures began
   std::vector<NodeRecord> nodes;  // stored at the end, by name
   std::map<std::string, int64_t> objects_by_kind;  // live at the end
   std::map<std::string, int> not_simulated_kinds;

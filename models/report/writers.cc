@@ -39,6 +39,45 @@ sim::Status WriteFile(const std::string& dir, const std::string& name, const std
   return sim::Status::Ok();
 }
 
+// A simulated time as seconds, or null when it never happened.
+ordered_json Seconds(const std::optional<sim::Time>& t) { return t ? ordered_json(t->ToSeconds()) : ordered_json(); }
+ordered_json Value(const std::optional<double>& v) { return v ? ordered_json(*v) : ordered_json(); }
+
+ordered_json NodeFailures(const RunResults& r) {
+  ordered_json out = ordered_json::array();
+  for (const auto& f : r.node_failures) {
+    ordered_json evictions = ordered_json::array();
+    for (const auto& e : f.evictions) {
+      ordered_json replacement;  // null: bare pod, or the controller made none yet
+      if (e.replacement) {
+        replacement = {{"pod", e.replacement->pod},
+                       {"node", e.replacement->node},
+                       {"created", Seconds(e.replacement->created)},
+                       {"scheduled", Seconds(e.replacement->scheduled)},
+                       {"ready", Seconds(e.replacement->ready)}};
+      }
+      evictions.push_back(ordered_json{{"pod", e.pod},
+                                       {"at", e.at.ToSeconds()},
+                                       {"reason", e.reason},
+                                       {"owner", e.owner},
+                                       {"replacement", replacement}});
+    }
+    out.push_back(ordered_json{{"node", f.node},
+                               {"zone", f.zone},
+                               {"failed", Seconds(f.failed)},
+                               {"last_lease_renewal", Seconds(f.last_lease_renewal)},
+                               {"ready_unknown", Seconds(f.unknown)},
+                               {"unreachable_noschedule_taint", Seconds(f.unreachable_no_schedule)},
+                               {"unreachable_noexecute_taint", Seconds(f.unreachable_no_execute)},
+                               {"ready_again", Seconds(f.ready_again)},
+                               {"evictions", evictions},
+                               {"detection_delay_seconds", Value(f.detection_delay_seconds)},
+                               {"eviction_delay_seconds", Value(f.eviction_delay_seconds)},
+                               {"recovery_seconds", Value(f.recovery_seconds)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string FormatSeconds(sim::Time t) {
@@ -80,6 +119,7 @@ std::string SummaryJson(const RunResults& r) {
       {"scheduling_latency_seconds", Latency(r.scheduling_latency)},
       {"pod_startup_latency_seconds", Latency(r.startup_latency)},
       {"unscheduled_pods", unscheduled},
+      {"node_failures", NodeFailures(r)},
       {"objects", objects},
       {"not_simulated_kinds", not_simulated},
       {"warnings", r.warnings},
@@ -136,6 +176,30 @@ std::string HumanSummary(const RunResults& r) {
       break;
     }
     out << "  unscheduled " << p.namespace_ << "/" << p.name << ": " << p.last_failure << "\n";
+  }
+  size_t failures_shown = 0;
+  for (const auto& f : r.node_failures) {
+    if (failures_shown++ == 5) {
+      out << "  ... (" << r.node_failures.size() << " node failures in all; see summary.json node_failures)\n";
+      break;
+    }
+    auto at = [](const std::optional<sim::Time>& t) { return t ? t->ToSeconds() : -1.0; };
+    size_t replaced = 0;
+    for (const auto& e : f.evictions) replaced += e.replacement && e.replacement->ready ? 1 : 0;
+    std::snprintf(line, sizeof(line),
+                  "node %s failed at %.3f s: Unknown at %.3f s, NoExecute taint at %.3f s, %zu evicted "
+                  "(%zu replacements Ready)\n",
+                  f.node.c_str(), at(f.failed), at(f.unknown), at(f.unreachable_no_execute), f.evictions.size(),
+                  replaced);
+    out << line;
+    auto fig = [](const std::optional<double>& v) {
+      if (!v) return std::string("-");
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.3f s", *v);
+      return std::string(buf);
+    };
+    out << "  detection delay " << fig(f.detection_delay_seconds) << ", eviction delay " << fig(f.eviction_delay_seconds)
+        << ", recovery " << fig(f.recovery_seconds) << "\n";
   }
   if (!r.not_simulated_kinds.empty()) {
     out << "not simulated (stored only):";

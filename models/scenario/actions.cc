@@ -1,6 +1,7 @@
 #include "models/scenario/actions.h"
 
 #include "models/api/kinds.h"
+#include "models/api/node.h"
 
 namespace kubesim::scenario {
 namespace {
@@ -69,11 +70,41 @@ sim::StatusOr<std::string> ParseNodeArg(const api::YamlNode& args, ObjectLoader&
   return node;
 }
 
+// `stopKubelet: {node: N}`, `{zone: Z}` (every Node defined so far with
+// topology.kubernetes.io/zone=Z: a zone outage) or `{selector: {label: value, ...}}` (every Node
+// with all those labels: a rack or part of a zone). Several kubelets stop at the same instant, in
+// node name order.
 sim::StatusOr<ParsedAction> ParseStopKubelet(const api::YamlNode& args, ObjectLoader& loader) {
-  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  if (!args["zone"].Defined() && !args["selector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+    ParsedAction a;
+    a.description = "stop the kubelet of " + node;
+    a.run = [node](ActionContext& ctx) { ctx.StopKubelet(node); };
+    return a;
+  }
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"node", "zone", "selector"}));
+  int given = args["node"].Defined() + args["zone"].Defined() + args["selector"].Defined();
+  if (given > 1) return args.Error("Invalid value: give one of node, zone or selector");
+  api::StringMap selector;
+  const char* field = args["zone"].Defined() ? "zone" : "selector";
+  if (args["zone"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(selector[api::kLabelZone], args["zone"].String());
+  } else {
+    KUBESIM_ASSIGN_OR_RETURN(selector, args["selector"].StringMap());
+    if (selector.empty()) return args["selector"].Error("Required value: at least one label: value");
+  }
+  std::string what;
+  for (const auto& [k, v] : selector) what += (what.empty() ? "" : ",") + k + "=" + v;
+  std::vector<std::string> nodes = loader.NodesLabelled(selector);
+  if (nodes.empty()) {
+    return args[field].Error("Not found: no Node labelled " + what + " is defined in the scenario");
+  }
   ParsedAction a;
-  a.description = "stop the kubelet of " + node;
-  a.run = [node](ActionContext& ctx) { ctx.StopKubelet(node); };
+  a.description = "stop the kubelets of the " + std::to_string(nodes.size()) + " nodes labelled " + what;
+  a.run = [nodes](ActionContext& ctx) {
+    for (const auto& n : nodes) ctx.StopKubelet(n);
+  };
   return a;
 }
 

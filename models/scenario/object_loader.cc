@@ -1,5 +1,6 @@
 #include "models/scenario/object_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace kubesim::scenario {
@@ -14,6 +15,19 @@ bool ObjectLoader::Defined(const std::string& kind, const std::string& ns, const
   return defined_.count(kind + "/" + ns + "/" + name) > 0 || (fallback_ && fallback_(kind, ns, name));
 }
 
+std::vector<std::string> ObjectLoader::NodesLabelled(const api::StringMap& selector) const {
+  std::vector<std::string> out;
+  for (const auto& [name, labels] : node_labels_) {
+    bool match = true;
+    for (const auto& [k, v] : selector) {
+      auto it = labels.find(k);
+      match = match && it != labels.end() && it->second == v;
+    }
+    if (match) out.push_back(name);
+  }
+  return out;
+}
+
 sim::Status ObjectLoader::Add(const api::YamlNode& doc, bool register_names,
                               std::vector<std::shared_ptr<const api::Object>>* out) {
   if (++total_ > kMaxObjects) {
@@ -23,6 +37,7 @@ sim::Status ObjectLoader::Add(const api::YamlNode& doc, bool register_names,
   for (auto& w : decoded.warnings) warnings_.push_back(std::move(w));
   const api::Object& obj = *decoded.object;
   if (!api::IsSimulatedKind(obj.kind)) not_simulated_[obj.kind]++;
+  if (obj.kind == "Node") node_labels_[obj.metadata.name] = obj.metadata.labels;
   if (!obj.metadata.name.empty()) {
     std::string key = obj.kind + "/" + obj.metadata.namespace_ + "/" + obj.metadata.name;
     std::string here = doc.file() + ":" + std::to_string(doc.line());
@@ -44,11 +59,27 @@ sim::Status ObjectLoader::LoadEntry(const api::YamlNode& entry, bool register_na
     KUBESIM_ASSIGN_OR_RETURN(std::string file, entry["file"].String());
     std::string path = Resolve(file);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return entry["file"].Error("file \"" + path + "\" does not exist or is not a regular file");
+    std::vector<std::string> files;
+    if (std::filesystem::is_directory(path, ec)) {
+      // A directory of manifests (kubectl apply -f DIR --recursive): every .yaml/.yml file below
+      // it, in path order so the result never depends on the file system's listing order.
+      std::filesystem::recursive_directory_iterator it(path, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::string ext = it->path().extension().string();
+        if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path().string());
+      }
+      if (ec) return entry["file"].Error("directory \"" + path + "\" cannot be read: " + ec.message());
+      if (files.empty()) return entry["file"].Error("directory \"" + path + "\" holds no .yaml or .yml file");
+      std::sort(files.begin(), files.end());
+    } else if (std::filesystem::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      return entry["file"].Error("file \"" + path + "\" does not exist or is not a regular file or directory");
     }
-    KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlFile(path));
-    for (const auto& doc : docs) KUBESIM_RETURN_IF_ERROR(Add(doc, register_names, out));
+    for (const auto& f : files) {
+      KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlFile(f));
+      for (const auto& doc : docs) KUBESIM_RETURN_IF_ERROR(Add(doc, register_names, out));
+    }
     return sim::Status::Ok();
   }
   if (entry.Has("inline")) {

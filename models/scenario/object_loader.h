@@ -1,6 +1,7 @@
 // ObjectLoader: turns a scenario's object entries into decoded Kubernetes objects.
 //
-// An entry is one of `file: PATH` (every document of a manifest file, relative to the scenario),
+// An entry is one of `file: PATH` (every document of a manifest file, relative to the scenario;
+// a directory means every .yaml/.yml file below it, in path order),
 // `inline: MANIFEST`, or `count: N` + `template: MANIFEST` (N copies with `{{i}}` = 0..N−1 in
 // every string). The loader remembers every object it produced (kind/namespace/name → where) so a
 // second definition is an error naming both places, and so actions can check what they refer to.
@@ -31,6 +32,9 @@ class ObjectLoader {
                         std::vector<std::shared_ptr<const api::Object>>* out);
 
   bool Defined(const std::string& kind, const std::string& ns, const std::string& name) const;
+  // Names of the Nodes defined so far that carry every label of `selector` (matchLabels), in
+  // name order (for actions that address a whole zone or rack).
+  std::vector<std::string> NodesLabelled(const api::StringMap& selector) const;
   // Also counts as defined what `fallback` says exists (a live simulation's stored objects, for
   // actions parsed after the run started).
   using DefinedFn = std::function<bool(const std::string& kind, const std::string& ns, const std::string& name)>;
@@ -46,6 +50,7 @@ class ObjectLoader {
   std::map<std::string, std::string> defined_;  // "Kind/ns/name" → "file:line"
   std::vector<std::string> warnings_;
   std::map<std::string, int> not_simulated_;
+  std::map<std::string, api::StringMap> node_labels_;  // Node name → labels
   int64_t total_ = 0;
   DefinedFn fallback_;
 };

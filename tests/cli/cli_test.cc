@@ -90,5 +90,18 @@ TEST_CASE("CLI: two runs of the same scenario write byte-identical files", "[gol
   CHECK(ReadFile(dir / "c/summary.json") != ReadFile(dir / "a/summary.json"));
 }
 
+TEST_CASE("CLI: the node-failure timeline is printed and written identically twice", "[golden]") {
+  TempDir dir;
+  Result a = Kubesim("run " + Src("tests/scenarios/node-failure.yaml") + " --out " + (dir / "a"), dir);
+  Result b = Kubesim("run " + Src("tests/scenarios/node-failure.yaml") + " --out " + (dir / "b"), dir);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  CHECK_THAT(a.out, Catch::Contains("node n1 failed at 600.000 s: Unknown at 650.010 s"));
+  CHECK_THAT(a.out, Catch::Contains("detection delay 50.010 s, eviction delay 300.015 s"));
+  std::string summary = ReadFile(dir / "a/summary.json");
+  CHECK_THAT(summary, Catch::Contains("\"node_failures\": ["));
+  CHECK(summary == ReadFile(dir / "b/summary.json"));
+}
+
 }  // namespace
 }  // namespace kubesim

@@ -56,7 +56,7 @@ TEST_CASE("Node failure: Unknown after the grace period, tainted, pods evicted 3
 
   // DefaultTolerationSeconds: 300 s after the NoExecute taint, the pods are marked for deletion.
   auto evicted = Events(r, "TaintManagerEviction");
-  REQUIRE(evicted.size() == 2);
+  REQUIRE(evicted.size() == 3);  // the two bare pods and web's replica
   for (const auto& e : evicted) {
     INFO(e.object);
     double wait = e.time.ToSeconds() - taints["node.kubernetes.io/unreachable:NoExecute"];
