@@ -1,6 +1,6 @@
 // The serviceaccount-token controller through whole runs: a token Secret naming an existing
-// ServiceAccount is populated, one naming a missing account is deleted (upstream syncSecret's
-// live lookup), and tokens go with their ServiceAccount.
+// ServiceAccount is populated; one naming a missing account, or recording another UID, is
+// deleted (upstream syncSecret after its live lookup); tokens go with their ServiceAccount.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -31,6 +31,14 @@ spec:
         kind: Secret
         type: kubernetes.io/service-account-token
         metadata: {name: orphan-token, namespace: team, annotations: {kubernetes.io/service-account.name: nobody}}
+    - inline:
+        apiVersion: v1
+        kind: Secret
+        type: kubernetes.io/service-account-token
+        metadata:
+          name: stale-token
+          namespace: team
+          annotations: {kubernetes.io/service-account.name: builder, kubernetes.io/service-account.uid: from-another-cluster}
     - inline: {apiVersion: v1, kind: Secret, metadata: {name: plain, namespace: team}, stringData: {k: v}}
   timeline:
     - at: 1m
@@ -61,6 +69,8 @@ TEST_CASE("Tokens controller populates a token Secret and deletes it with its Se
   CHECK(std::count(token->data.at("token").begin(), token->data.at("token").end(), '.') == 2);
   // A token naming a ServiceAccount that does not exist is deleted; other Secrets are left alone.
   CHECK_FALSE(GetSecret(c, "orphan-token"));
+  // So is one recording another incarnation's UID.
+  CHECK_FALSE(GetSecret(c, "stale-token"));
   auto plain = GetSecret(c, "plain");
   REQUIRE(plain);
   CHECK(plain->data.at("k") == "v");
