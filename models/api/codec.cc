@@ -38,6 +38,7 @@ constexpr KindInfo kKinds[] = {
     {"Service", "v1", "services", false, true},
     {"ServiceAccount", "v1", "serviceaccounts", false, true},
     {"ConfigMap", "v1", "configmaps", false, true},
+    {"Secret", "v1", "secrets", false, true},
     {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
     {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", false, true},
     {"Job", "batch/v1", "jobs", false, true},
@@ -536,6 +537,8 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodeEndpointSlice(doc));
   } else if (kind == "ServiceAccount") {
     obj = std::make_shared<ServiceAccount>();
+  } else if (kind == "Secret") {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeSecret(doc, meta));
   } else if (kind == "ConfigMap") {
     auto cm = std::make_shared<ConfigMap>();
     KUBESIM_ASSIGN_OR_RETURN(cm->data, doc["data"].StringMap());

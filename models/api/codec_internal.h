@@ -34,4 +34,8 @@ sim::StatusOr<std::shared_ptr<Object>> DecodeJob(const YamlNode& doc, std::vecto
 sim::StatusOr<std::shared_ptr<Object>> DecodeDaemonSet(const YamlNode& doc, std::vector<std::string>* warnings);
 sim::StatusOr<std::shared_ptr<Object>> DecodeStatefulSet(const YamlNode& doc, std::vector<std::string>* warnings);
 
+// core/v1 Secret (secret_codec.cc), validated as upstream ValidateSecret; `meta` is the decoded
+// metadata (the type may require annotations).
+sim::StatusOr<std::shared_ptr<Object>> DecodeSecret(const YamlNode& doc, const ObjectMeta& meta);
+
 }  // namespace kubesim::api::internal

@@ -2,7 +2,7 @@
 // PodDisruptionBudget (status kept by the disruption controller, read by scheduler preemption)
 // carry behaviour today; ReplicaSet, Deployment, Job, DaemonSet, StatefulSet, EndpointSlice and
 // HorizontalPodAutoscaler (models/api/autoscaling.h) have their controllers (models/controllers);
-// Service, ServiceAccount and ConfigMap are read by controllers (see docs/fidelity.md).
+// Service, ServiceAccount, Secret and ConfigMap are read by controllers (see docs/fidelity.md).
 #pragma once
 
 #include <map>
@@ -249,6 +249,23 @@ struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
 };
 
 struct ServiceAccount : ObjectOf<ServiceAccount> {};
+
+// core/v1 Secret. `data` holds the bytes themselves: a manifest's base64 `data` decoded, with
+// its plain-text `stringData` merged over it as the API server does on write.
+inline constexpr const char* kSecretTypeOpaque = "Opaque";
+inline constexpr const char* kSecretTypeServiceAccountToken = "kubernetes.io/service-account-token";
+// Annotations and data keys of a service-account-token Secret (core/v1 types.go).
+inline constexpr const char* kServiceAccountNameKey = "kubernetes.io/service-account.name";
+inline constexpr const char* kServiceAccountUidKey = "kubernetes.io/service-account.uid";
+inline constexpr const char* kServiceAccountTokenKey = "token";
+inline constexpr const char* kServiceAccountRootCAKey = "ca.crt";
+inline constexpr const char* kServiceAccountNamespaceKey = "namespace";
+
+struct Secret : ObjectOf<Secret> {
+  std::string type = kSecretTypeOpaque;
+  StringMap data;
+  bool immutable = false;
+};
 
 // discovery.k8s.io/v1 EndpointSlice, as the EndpointSlice controller writes it for a Service.
 struct EndpointConditions {

@@ -63,9 +63,44 @@ void AdmitDefaultTolerationSeconds(api::Pod& pod) {
   }
 }
 
+constexpr const char* kDefaultServiceAccount = "default";
+
+api::ObjectPtr FindServiceAccount(const std::string& ns, const std::string& name, const etcd::MvccStore& store) {
+  return store.Get("/registry/serviceaccounts/" + ns + "/" + name);
+}
+
+AdmissionResult AdmitServiceAccount(api::Pod& pod, const etcd::MvccStore& store, const AdmissionOptions& opts) {
+  // plugin/pkg/admission/serviceaccount Admit: default the name, then look the account up
+  // (lister, then live GETs); a missing account refuses the pod with NewForbidden around a
+  // NotFound for resource `serviceaccount`.
+  if (pod.spec.service_account_name.empty()) pod.spec.service_account_name = kDefaultServiceAccount;
+  const std::string& ns = pod.metadata.namespace_;
+  const std::string& name = pod.spec.service_account_name;
+  if (!opts.look_up_service_account || FindServiceAccount(ns, name, store)) return {};
+  if (name == kDefaultServiceAccount &&
+      (opts.bootstrap || !store.Get("/registry/namespaces/" + ns))) {
+    return {};  // see the header: the initial state and implicit namespaces have their `default`
+  }
+  const std::string& shown = opts.request_name.empty() ? pod.metadata.name : opts.request_name;
+  return {false, 403,
+          "pods \"" + shown + "\" is forbidden: error looking up service account " + ns + "/" + name +
+              ": serviceaccount \"" + name + "\" not found"};
+}
+
 }  // namespace
 
-AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store) {
+bool AwaitsDefaultServiceAccount(const api::Object& obj, const etcd::MvccStore& store) {
+  const auto* pod = dynamic_cast<const api::Pod*>(&obj);
+  if (pod == nullptr) return false;
+  const std::string& name = pod->spec.service_account_name;
+  if (!name.empty() && name != kDefaultServiceAccount) return false;
+  auto ns = store.Get("/registry/namespaces/" + pod->metadata.namespace_);
+  // Implicit namespaces need no wait; a terminating one is refused by NamespaceLifecycle first.
+  if (!ns || ns->metadata.deletion_timestamp) return false;
+  return !FindServiceAccount(pod->metadata.namespace_, kDefaultServiceAccount, store);
+}
+
+AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store, const AdmissionOptions& opts) {
   // NamespaceLifecycle: nothing new in a namespace that is being deleted. (A namespace with no
   // Namespace object is accepted: scenarios rarely declare `default`; docs/fidelity.md.)
   if (!obj.metadata.namespace_.empty()) {
@@ -77,6 +112,8 @@ AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store) {
     }
   }
   if (auto* pod = dynamic_cast<api::Pod*>(&obj)) {
+    AdmissionResult sa = AdmitServiceAccount(*pod, store, opts);
+    if (!sa.ok) return sa;
     AdmissionResult r = AdmitPriority(*pod, store);
     if (!r.ok) return r;
     AdmitDefaultTolerationSeconds(*pod);

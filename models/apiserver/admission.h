@@ -1,7 +1,11 @@
-// The default admission plugins of v1.32 that change scheduling-relevant fields of a Pod
-// (control-plane.md §6): Priority and DefaultTolerationSeconds, and NamespaceLifecycle's
-// rejection of creates in a terminating namespace. ServiceAccount and ResourceQuota are not
-// modelled yet (docs/fidelity.md).
+// The default admission plugins of v1.32 that act on a Pod (control-plane.md §6), in upstream's
+// order: NamespaceLifecycle's rejection of creates in a terminating namespace, ServiceAccount
+// (serviceAccountName defaulted to `default`, a missing account refused), Priority and
+// DefaultTolerationSeconds. ResourceQuota is not modelled yet (docs/fidelity.md).
+//
+// ServiceAccount and kubesim's implicit namespaces: a namespace no Namespace object declares
+// (scenarios rarely declare `default`) stands for a namespace that has existed for long, so its
+// `default` ServiceAccount counts as present; any other account must exist as an object.
 #pragma once
 
 #include <string>
@@ -17,8 +21,29 @@ struct AdmissionResult {
   std::string message;
 };
 
-// Mutates `obj` as the admission chain would on CREATE; reads PriorityClasses from the store.
-AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store);
+struct AdmissionOptions {
+  // The name the request carried (a generateName prefix when the server generates the name),
+  // as upstream error messages print it; empty: the object's name.
+  std::string request_name;
+  // The scenario's initial state (ApiServer::Bootstrap): a snapshot of a running cluster, in
+  // which the controller made every namespace's `default` ServiceAccount long before its pods;
+  // a pod may therefore name `default` before the controller has written it.
+  bool bootstrap = false;
+  // False: ServiceAccount admission only defaults the name. For `kubesim schedule`, which
+  // explains a placement from a snapshot that need not list ServiceAccounts.
+  bool look_up_service_account = true;
+};
+
+// Mutates `obj` as the admission chain would on CREATE; reads Namespaces, ServiceAccounts and
+// PriorityClasses from the store.
+AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store, const AdmissionOptions& opts = {});
+
+// True when `obj` is a pod that ServiceAccount admission would refuse now only because the
+// `default` ServiceAccount of its (declared, active) namespace does not exist yet. Upstream
+// getServiceAccount then looks it up again, up to kDefaultServiceAccountLookups times in all,
+// while the request waits (the controller creates it right after the namespace).
+bool AwaitsDefaultServiceAccount(const api::Object& obj, const etcd::MvccStore& store);
+inline constexpr int kDefaultServiceAccountLookups = 10;
 
 // DefaultTolerationSeconds default (admission.go): 300 s for not-ready and unreachable.
 inline constexpr int64_t kDefaultTolerationSeconds = 300;

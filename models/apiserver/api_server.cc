@@ -72,7 +72,8 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
       store_(store),
       config_(std::move(config)),
       latency_rng_(sim.Stream("apiserver/latency")),
-      name_rng_(sim.Stream("apiserver/generate-name")) {
+      name_rng_(sim.Stream("apiserver/generate-name")),
+      service_account_rng_(sim.Stream("apiserver/admission/serviceaccount")) {
   ScheduleCompaction();
 }
 
@@ -113,8 +114,26 @@ void ApiServer::ScheduleCompaction() {
 
 void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
   After(config_.create, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), DoCreate(std::move(obj)));
+    CreateAfterLookups(std::move(obj), std::move(cb), 1, sim::Duration::Zero());
   });
+}
+
+void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup,
+                                   sim::Duration interval) {
+  // Upstream ServiceAccount admission getServiceAccount: a missing `default` account is looked up
+  // live up to 10 times, one retryInterval (100–199 ms, drawn once per request) apart, because
+  // the controller creates it just after its namespace; the create request waits meanwhile.
+  if (lookup < kDefaultServiceAccountLookups && AwaitsDefaultServiceAccount(*obj, store_)) {
+    if (lookup == 1) {
+      interval = sim::Duration::Milliseconds(100 + static_cast<int64_t>(service_account_rng_.UniformInt(100)));
+    }
+    std::weak_ptr<bool> alive = alive_;
+    sim_.After(interval, [this, alive, obj = std::move(obj), cb = std::move(cb), lookup, interval]() mutable {
+      if (alive.lock()) CreateAfterLookups(std::move(obj), std::move(cb), lookup + 1, interval);
+    });
+    return;
+  }
+  Respond(std::move(cb), DoCreate(std::move(obj)));
 }
 
 void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
@@ -176,15 +195,19 @@ void ApiServer::Bind(const std::string& ns, const std::string& name, const std::
   });
 }
 
-Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj) {
+Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {
   api::ObjectMeta& meta = obj->metadata;
+  AdmissionOptions admission;
+  admission.bootstrap = bootstrap;
+  admission.request_name = meta.name;
   if (meta.name.empty() && !meta.generate_name.empty()) {
+    admission.request_name = meta.generate_name;  // upstream names are generated after admission
     // As upstream names.SimpleNameGenerator: five characters from a vowel-free alphabet.
     static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
     meta.name = meta.generate_name;
     for (int i = 0; i < 5; ++i) meta.name += kAlphabet[name_rng_.UniformInt(sizeof(kAlphabet) - 1)];
   }
-  Response admitted = Admit(*obj);
+  Response admitted = Admit(*obj, admission);
   if (!admitted.ok()) return admitted;
   std::string key = Key(obj->kind, meta.namespace_, meta.name);
   if (store_.Get(key)) {
@@ -387,8 +410,8 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
   return Written(store_.Update(key, copy, pod->metadata.resource_version), Code::kCreated);
 }
 
-Response ApiServer::Admit(api::Object& obj) {
-  AdmissionResult a = RunAdmission(obj, store_);
+Response ApiServer::Admit(api::Object& obj, const AdmissionOptions& opts) {
+  AdmissionResult a = RunAdmission(obj, store_, opts);
   if (a.ok) return Response{};
   return Error(a.code == 422 ? Code::kUnprocessable : Code::kForbidden, a.code == 422 ? "Invalid" : "Forbidden",
                a.message);

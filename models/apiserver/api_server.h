@@ -108,6 +108,8 @@ struct ApiServerConfig {
   sim::Duration compaction_interval = sim::Duration::Minutes(5);
 };
 
+struct AdmissionOptions;  // admission.h
+
 class ApiServer {
  public:
   ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config);
@@ -136,7 +138,7 @@ class ApiServer {
 
   // Stores an object that exists when the run starts (the scenario's initial state): admission
   // and defaulting apply, but no latency; the write commits at the current instant.
-  Response Bootstrap(std::shared_ptr<api::Object> obj) { return DoCreate(std::move(obj)); }
+  Response Bootstrap(std::shared_ptr<api::Object> obj) { return DoCreate(std::move(obj), /*bootstrap=*/true); }
 
   int64_t Watch(const std::string& kind, WatchOptions opts, WatchHandler handler);
   void StopWatch(int64_t id);
@@ -160,7 +162,10 @@ class ApiServer {
 
   void After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn);
   void Respond(ResponseCallback cb, Response r);
-  Response DoCreate(std::shared_ptr<api::Object> obj);
+  // A create whose request latency has passed: waits while ServiceAccount admission retries its
+  // lookup of a pod's `default` account (`lookup` counts them), then stores or refuses.
+  void CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup, sim::Duration interval);
+  Response DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap = false);
   Response DoUpdate(std::shared_ptr<api::Object> obj);
   Response DoUpdateStatus(const std::shared_ptr<api::Object>& obj);
   Response DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
@@ -170,7 +175,7 @@ class ApiServer {
   // Store.Update's shouldDeleteDuringUpdate).
   Response WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next, int64_t expected);
   Response DoBind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node);
-  Response Admit(api::Object& obj);
+  Response Admit(api::Object& obj, const AdmissionOptions& opts);
   ResourceCache& CacheFor(const std::string& resource);
   void FanOut(const std::string& resource, const etcd::Event& e);
   void Deliver(int64_t watch_id, const etcd::Event& e);
@@ -181,6 +186,7 @@ class ApiServer {
   ApiServerConfig config_;
   sim::Rng& latency_rng_;
   sim::Rng& name_rng_;
+  sim::Rng& service_account_rng_;
   int64_t next_uid_ = 1;
   int64_t next_watch_id_ = 1;
   std::map<int64_t, ClientWatch> watches_;

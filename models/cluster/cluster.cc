@@ -22,6 +22,7 @@ Cluster::~Cluster() {
   daemonset_.reset();
   job_.reset();
   kube_proxies_.clear();
+  tokens_.reset();
   serviceaccounts_.reset();
   namespace_.reset();
   endpointslice_.reset();
@@ -116,6 +117,8 @@ sim::Status Cluster::Start() {
   serviceaccounts_ = std::make_unique<controllers::ServiceAccountsController>(
       sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "service-account-controller"));
   serviceaccounts_->Start();
+  tokens_ = std::make_unique<controllers::TokensController>(sim_, *api_);
+  tokens_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -25,6 +25,7 @@
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
 #include "models/controllers/serviceaccount.h"
+#include "models/controllers/tokens_controller.h"
 #include "models/controllers/statefulset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
@@ -139,6 +140,7 @@ class Cluster : public scenario::ActionContext {
   std::unique_ptr<controllers::EndpointSliceController> endpointslice_;
   std::unique_ptr<controllers::NamespaceController> namespace_;
   std::unique_ptr<controllers::ServiceAccountsController> serviceaccounts_;
+  std::unique_ptr<controllers::TokensController> tokens_;
   // kube-proxy of each node, and what they programmed when.
   std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
   std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;

@@ -4,12 +4,8 @@
 // - serviceaccount-controller: every active Namespace gets the ServiceAccount `default`
 //   (ServiceAccountsControllerOptions.ServiceAccounts = [{Name: default}]); it is created again
 //   if deleted, and not created in a namespace that is terminating.
-// - serviceaccount-token-controller: NOT MODELLED, on purpose. Since v1.24
-//   (LegacyServiceAccountTokenNoAutoGeneration, GA in v1.26) no Secret is created for a service
-//   account; pods get short-lived bound tokens through the TokenRequest API, which the kubelet
-//   requests for the projected volume. No simulated component consumes tokens, so kubesim writes
-//   nothing for them; user-created Secrets of type kubernetes.io/service-account-token are kept
-//   opaque and not populated (docs/fidelity.md).
+// - serviceaccount-token-controller: tokens_controller.h (since v1.24 it only populates and
+//   cleans up Secrets users create).
 #pragma once
 
 #include <memory>

@@ -23,6 +23,8 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
   // PriorityClasses go through a store so the pod meets the API server's own admission code.
   etcd::MvccStore store;
   int uid = 0;
+  apiserver::AdmissionOptions admission;
+  admission.look_up_service_account = false;  // scheduling does not depend on the account
   auto with_uid = [&uid](const api::Object& obj) {
     std::shared_ptr<api::Object> copy = obj.Clone();
     if (copy->metadata.uid.empty()) copy->metadata.uid = "explain-" + std::to_string(++uid);
@@ -37,7 +39,7 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
         continue;
       }
       auto admitted = with_uid(*p);
-      apiserver::RunAdmission(*admitted, store);  // existing pods: priority for the explanation's sake
+      apiserver::RunAdmission(*admitted, store, admission);  // existing pods: priority for the explanation's sake
       if (!static_cast<api::Pod&>(*admitted).IsTerminal()) {
         cache.AddPod(std::static_pointer_cast<const api::Pod>(std::shared_ptr<const api::Object>(admitted)));
       }
@@ -57,7 +59,7 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
     return api::NamespacedName(a->metadata) < api::NamespacedName(b->metadata);
   });
   auto incoming = std::static_pointer_cast<api::Pod>(with_uid(*pod));
-  apiserver::AdmissionResult admitted = apiserver::RunAdmission(*incoming, store);
+  apiserver::AdmissionResult admitted = apiserver::RunAdmission(*incoming, store, admission);
   if (!admitted.ok) return sim::InvalidArgument(api::ObjectRef(*pod) + ": rejected by admission: " + admitted.message);
 
   const ProfileConfig* pc = nullptr;

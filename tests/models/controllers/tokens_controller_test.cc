@@ -1,0 +1,92 @@
+// The serviceaccount-token controller through whole runs: a token Secret naming an existing
+// ServiceAccount is populated; one naming a missing account, or recording another UID, is
+// deleted (upstream syncSecret after its live lookup); tokens go with their ServiceAccount.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "models/api/kinds.h"
+#include "models/cluster/cluster.h"
+#include "models/controllers/legacy_token.h"
+#include "models/scenario/scenario.h"
+
+namespace kubesim::controllers {
+namespace {
+
+const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 2m
+  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
+  objects:
+    - inline: {apiVersion: v1, kind: Namespace, metadata: {name: team}}
+    - inline: {apiVersion: v1, kind: ServiceAccount, metadata: {name: builder, namespace: team}}
+    - inline:
+        apiVersion: v1
+        kind: Secret
+        type: kubernetes.io/service-account-token
+        metadata: {name: builder-token, namespace: team, annotations: {kubernetes.io/service-account.name: builder}}
+    - inline:
+        apiVersion: v1
+        kind: Secret
+        type: kubernetes.io/service-account-token
+        metadata: {name: orphan-token, namespace: team, annotations: {kubernetes.io/service-account.name: nobody}}
+    - inline:
+        apiVersion: v1
+        kind: Secret
+        type: kubernetes.io/service-account-token
+        metadata:
+          name: stale-token
+          namespace: team
+          annotations: {kubernetes.io/service-account.name: builder, kubernetes.io/service-account.uid: from-another-cluster}
+    - inline: {apiVersion: v1, kind: Secret, metadata: {name: plain, namespace: team}, stringData: {k: v}}
+  timeline:
+    - at: 1m
+      delete: {kind: ServiceAccount, namespace: team, name: builder}
+)";
+
+std::shared_ptr<const api::Secret> GetSecret(const cluster::Cluster& c, const std::string& name) {
+  return api::As<api::Secret>(c.store().Get("/registry/secrets/team/" + name));
+}
+
+TEST_CASE("Tokens controller populates a token Secret and deletes it with its ServiceAccount", "[controller]") {
+  auto sc = scenario::LoadScenarioFromString(kScenario, "tokens.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  cluster::Cluster c(*sc);
+  REQUIRE(c.Start().ok());
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(30));
+
+  auto sa = c.store().Get("/registry/serviceaccounts/team/builder");
+  REQUIRE(sa);
+  auto token = GetSecret(c, "builder-token");
+  REQUIRE(token);
+  CHECK(token->data.at("namespace") == "team");
+  CHECK(token->data.at("ca.crt") == kFakeRootCA);
+  CHECK(token->data.at("token") == LegacyServiceAccountToken("team", "builder", sa->metadata.uid, "builder-token"));
+  CHECK(token->metadata.annotations.at(api::kServiceAccountUidKey) == sa->metadata.uid);
+  // Three dot-separated parts, as a JWT.
+  CHECK(std::count(token->data.at("token").begin(), token->data.at("token").end(), '.') == 2);
+  // A token naming a ServiceAccount that does not exist is deleted; other Secrets are left alone.
+  CHECK_FALSE(GetSecret(c, "orphan-token"));
+  // So is one recording another incarnation's UID.
+  CHECK_FALSE(GetSecret(c, "stale-token"));
+  auto plain = GetSecret(c, "plain");
+  REQUIRE(plain);
+  CHECK(plain->data.at("k") == "v");
+
+  c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(70));
+  CHECK_FALSE(c.store().Get("/registry/serviceaccounts/team/builder"));
+  CHECK_FALSE(GetSecret(c, "builder-token"));
+  CHECK(GetSecret(c, "plain"));
+}
+
+TEST_CASE("Legacy service account tokens are a stable function of their claims", "[controller]") {
+  std::string a = LegacyServiceAccountToken("ns", "sa", "uid-1", "s");
+  CHECK(a == LegacyServiceAccountToken("ns", "sa", "uid-1", "s"));
+  CHECK(a != LegacyServiceAccountToken("ns", "sa", "uid-2", "s"));
+  CHECK(a.rfind("eyJ", 0) == 0);  // base64url of '{"'
+}
+
+}  // namespace
+}  // namespace kubesim::controllers
