@@ -28,6 +28,9 @@ class ApiClient {
               ResponseCallback cb) const {
     server_->Delete(kind, ns, name, opts, std::move(cb), rng_);
   }
+  void Evict(const std::string& ns, const std::string& name, ResponseCallback cb) const {
+    server_->Evict(ns, name, std::move(cb), rng_);
+  }
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb) const {
     server_->Get(kind, ns, name, std::move(cb), rng_);
   }

@@ -155,6 +155,58 @@ void ApiServer::Delete(const std::string& kind, const std::string& ns, const std
   });
 }
 
+void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller) {
+  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), DoEvict(ns, name)); });
+}
+
+Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
+  auto pod = api::As<api::Pod>(store_.Get(Key("Pod", ns, name)));
+  if (!pod) return NotFound("Pod", name);
+  // canIgnorePDB: terminal, pending or already deleting pods go without a budget check.
+  const std::string& phase = pod->status.phase;
+  if (phase == api::kPodSucceeded || phase == api::kPodFailed || phase == api::kPodPending ||
+      pod->metadata.deletion_timestamp) {
+    return DoDelete("Pod", ns, name, {});
+  }
+  std::vector<std::shared_ptr<const api::PodDisruptionBudget>> budgets;
+  for (const auto& obj : store_.Range(ResourceKeyPrefix("poddisruptionbudgets")).objects) {
+    auto pdb = api::As<api::PodDisruptionBudget>(obj);
+    if (pdb && pdb->metadata.namespace_ == ns && pdb->selector && pdb->selector->Matches(pod->metadata.labels)) {
+      budgets.push_back(pdb);
+    }
+  }
+  if (budgets.size() > 1) {
+    return Error(Code::kInternal, "InternalError",
+                 "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+  }
+  if (budgets.empty()) return DoDelete("Pod", ns, name, {});
+  const api::PodDisruptionBudget& pdb = *budgets[0];
+  const api::PodCondition* ready = pod->FindCondition("Ready");
+  const bool healthy = ready != nullptr && ready->status == "True";
+  // unhealthyPodEvictionPolicy IfHealthyBudget (the default): an unready pod may go while the
+  // budget is met, without spending a disruption.
+  if (!healthy && pdb.status.current_healthy >= pdb.status.desired_healthy && pdb.status.desired_healthy > 0) {
+    return DoDelete("Pod", ns, name, {});
+  }
+  const std::string refused = "Cannot evict pod as it would violate the pod's disruption budget.";
+  // checkAndDecrement: a budget the disruption controller has not processed yet refuses too.
+  if (pdb.status.observed_generation < pdb.metadata.generation || pdb.status.disruptions_allowed <= 0) {
+    return Error(Code::kTooManyRequests, "TooManyRequests", refused);
+  }
+  if (pdb.status.disrupted_pods.size() >= 2000) {  // MaxDisruptedPodSize
+    return Error(Code::kForbidden, "Forbidden", "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+  }
+  auto next = std::static_pointer_cast<api::PodDisruptionBudget>(pdb.Clone());
+  next->status.disruptions_allowed--;
+  next->status.disrupted_pods[name] = sim_.Now();
+  etcd::WriteResult w = store_.Update(Key("PodDisruptionBudget", ns, pdb.metadata.name), next,
+                                      pdb.metadata.resource_version);
+  if (w.error == etcd::StoreError::kConflict) return Conflict("PodDisruptionBudget", pdb.metadata.name);
+  Response r = DoDelete("Pod", ns, name, {});
+  if (r.ok()) r.code = Code::kCreated;  // the Eviction object was "created"
+  return r;
+}
+
 void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
                     sim::Rng* caller) {
   After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {

@@ -35,6 +35,7 @@ enum class Code {
   kForbidden = 403,
   kNotFound = 404,
   kConflict = 409,  // reason Conflict or AlreadyExists
+  kTooManyRequests = 429,  // reason TooManyRequests: an eviction a PodDisruptionBudget refuses
   kGone = 410,
   kUnprocessable = 422,
   kInternal = 500,
@@ -127,6 +128,10 @@ class ApiServer {
   void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
   void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
               ResponseCallback cb, sim::Rng* caller = nullptr);
+  // The pods/eviction subresource (registry/core/pod/storage/eviction.go): deletes the pod if
+  // the PodDisruptionBudget covering it allows a disruption, recording it in the budget's
+  // disruptedPods; 429 "Cannot evict pod as it would violate the pod's disruption budget." if not.
+  void Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller = nullptr);
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
            sim::Rng* caller = nullptr);
   // `node_name`: pods only, the field selector spec.nodeName=<node> (the kubelet's list).
@@ -170,6 +175,7 @@ class ApiServer {
   Response DoUpdateStatus(const std::shared_ptr<api::Object>& obj);
   Response DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
                     const DeleteOptions& opts);
+  Response DoEvict(const std::string& ns, const std::string& name);
   // Writes `next` (an update of the object at `key`), or removes the object instead when it is
   // being deleted, has no finalizer left and no grace period pending (upstream
   // Store.Update's shouldDeleteDuringUpdate).

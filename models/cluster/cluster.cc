@@ -221,6 +221,37 @@ void Cluster::DeleteObject(const std::string& kind, const std::string& ns, const
   });
 }
 
+void Cluster::DrainNode(const std::string& node) {
+  UpdateObject("Node", "", node, [](api::Object& obj) {
+    if (auto* n = dynamic_cast<api::Node*>(&obj)) n->spec.unschedulable = true;
+    return sim::Status::Ok();
+  });
+  scenario_client_->List("Pod", [this](const apiserver::Response& r) {
+    for (const auto& obj : r.items) {
+      auto pod = api::As<api::Pod>(obj);
+      if (!pod || pod->IsTerminal()) continue;
+      // --ignore-daemonsets: the DaemonSet controller would put them back at once.
+      bool daemon = false;
+      for (const auto& ref : pod->metadata.owner_references) daemon = daemon || (ref.controller && ref.kind == "DaemonSet");
+      if (!daemon) EvictUntilAllowed(pod->metadata.namespace_, pod->metadata.name);
+    }
+  }, node);
+}
+
+void Cluster::EvictUntilAllowed(const std::string& ns, const std::string& name) {
+  scenario_client_->Evict(ns, name, [this, ns, name](const apiserver::Response& r) {
+    const std::string ref = "Pod/" + ns + "/" + name;
+    if (r.ok() || r.code == apiserver::Code::kNotFound) return;
+    if (r.code == apiserver::Code::kTooManyRequests) {
+      // kubectl drain: "error when evicting pods … (will retry after 5s)".
+      ScenarioEvent("Warning", "EvictionRefused", ref, r.message);
+      sim_.After(sim::Duration::Seconds(5), [this, ns, name]() { EvictUntilAllowed(ns, name); });
+      return;
+    }
+    ScenarioEvent("Warning", "FailedEviction", ref, r.message);
+  });
+}
+
 void Cluster::UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
                            Mutation mutate) {
   // client-go retry.DefaultRetry: five attempts.

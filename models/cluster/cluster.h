@@ -101,11 +101,13 @@ class Cluster : public scenario::ActionContext {
                     Mutation mutate) override;
   void CrashNode(const std::string& node) override;
   void RestartKubelet(const std::string& node) override;
+  void DrainNode(const std::string& node) override;
 
  private:
   void OnCommit(const etcd::Event& e);
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);
+  void EvictUntilAllowed(const std::string& ns, const std::string& name);
   void TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
                  int attempts_left);
   void TryApply(std::shared_ptr<const api::Object> obj, int attempts_left);

@@ -215,6 +215,15 @@ sim::StatusOr<ParsedAction> ParseRestartKubelet(const api::YamlNode& args, Objec
   return a;
 }
 
+// `kubectl drain --ignore-daemonsets`: cordon, then evict the node's pods through the Eviction API.
+sim::StatusOr<ParsedAction> ParseDrain(const api::YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_ASSIGN_OR_RETURN(std::string node, ParseNodeArg(args, loader));
+  ParsedAction a;
+  a.description = "drain " + node + ": cordon, then evict its pods";
+  a.run = [node](ActionContext& ctx) { ctx.DrainNode(node); };
+  return a;
+}
+
 }  // namespace
 
 const std::map<std::string, ActionParser>& ActionRegistry() {
@@ -226,6 +235,7 @@ const std::map<std::string, ActionParser>& ActionRegistry() {
       {"setImage", ParseSetImage},
       {"crashNode", ParseCrashNode},
       {"restartKubelet", ParseRestartKubelet},
+      {"drain", ParseDrain},
   };
   return kActions;
 }

@@ -46,6 +46,9 @@ class ActionContext {
   virtual void CrashNode(const std::string& node) = 0;
   // The node's kubelet comes back after stopKubelet or crashNode.
   virtual void RestartKubelet(const std::string& node) = 0;
+  // `kubectl drain --ignore-daemonsets`: cordons the node and evicts its pods through the Eviction
+  // API, retrying an eviction a PodDisruptionBudget refuses every 5 s, as kubectl does.
+  virtual void DrainNode(const std::string& node) = 0;
 };
 
 using ActionFn = std::function<void(ActionContext&)>;
