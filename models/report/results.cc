@@ -27,6 +27,13 @@ LatencySummary Summarize(std::vector<double> values) {
   return s;
 }
 
+const std::vector<double>* MetricsTable::Column(const std::string& name) const {
+  for (size_t i = 0; i < names.size() && i < columns.size(); ++i) {
+    if (names[i] == name) return &columns[i];
+  }
+  return nullptr;
+}
+
 void RunResults::Finalize() {
   std::vector<double> sched, startup;
   pods_scheduled = pods_unscheduled = pods_running = pods_succeeded = pods_failed = pods_deleted = 0;

@@ -48,6 +48,28 @@ struct LatencySummary {
   double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;  // seconds
 };
 
+// Time series sampled at a fixed simulated interval (metrics.csv): one row per sample, columns
+// named as Prometheus names them (`scheduler_pending_pods`, `cluster_cpu_utilisation`, ...).
+// Filled by the cluster's sampler; read by metrics.csv, report.html, `expect:` and Python.
+struct MetricsTable {
+  double interval_seconds = 0;
+  std::vector<double> time;                  // seconds since the start, ascending
+  std::vector<std::string> names;            // column names, in output order
+  std::vector<std::vector<double>> columns;  // columns[i][row], one per name
+  // Null when there is no column of that name.
+  const std::vector<double>* Column(const std::string& name) const;
+};
+
+// The outcome of one `expect:` assertion of the scenario.
+struct Verdict {
+  std::string name;         // the expectation's name, or a description of it
+  std::string expression;   // e.g. "max(scheduler_pending_pods) over [0s, 30m] <= 5"
+  bool passed = false;
+  double observed = 0;      // the aggregated value the threshold was compared with
+  std::string message;      // why it failed, or empty
+  std::string source;       // FILE:LINE:COL of the expectation
+};
+
 struct RunResults {
   std::string scenario;
   std::string scenario_file;
@@ -60,6 +82,8 @@ struct RunResults {
   std::vector<client::RecordedEvent> events;
   std::vector<NodeFailure> node_failures;  // in the order the failures began
   std::vector<NodeRecord> nodes;  // stored at the end, by name
+  MetricsTable metrics;           // sampled time series (empty when sampling is off)
+  std::vector<Verdict> verdicts;  // one per `expect:` entry, in scenario order
   std::map<std::string, int64_t> objects_by_kind;  // live at the end
   std::map<std::string, int> not_simulated_kinds;
   std::vector<std::string> warnings;
