@@ -60,6 +60,20 @@ struct MetricsTable {
   const std::vector<double>* Column(const std::string& name) const;
 };
 
+// Per-node samples at the same times as MetricsTable (nodes.csv), columnar: row r is node
+// node[r] at time[r]. Resources are "cpu" (cores), "memory" (bytes), "pods", then extended
+// resources by name (e.g. "nvidia.com/gpu"); requested counts bound, non-terminal pods as
+// NodeResourcesFit does.
+struct NodeSeries {
+  std::vector<std::string> resources;
+  std::vector<double> time;
+  std::vector<std::string> node;
+  std::vector<std::string> zone;
+  std::vector<uint8_t> ready;
+  std::vector<std::vector<double>> allocatable;  // [resource][row]
+  std::vector<std::vector<double>> requested;    // [resource][row]
+};
+
 // The outcome of one `expect:` assertion of the scenario.
 struct Verdict {
   std::string name;         // the expectation's name, or a description of it
@@ -83,6 +97,7 @@ struct RunResults {
   std::vector<NodeFailure> node_failures;  // in the order the failures began
   std::vector<NodeRecord> nodes;  // stored at the end, by name
   MetricsTable metrics;           // sampled time series (empty when sampling is off)
+  NodeSeries node_series;         // per-node samples at the same times
   std::vector<Verdict> verdicts;  // one per `expect:` entry, in scenario order
   std::map<std::string, int64_t> objects_by_kind;  // live at the end
   std::map<std::string, int> not_simulated_kinds;
