@@ -1,12 +1,15 @@
 // The `kubesim` command line: a thin shell over models/cluster.
 //
-//   kubesim run SCENARIO [--seed N] [--out DIR] [--until D]
-//   kubesim validate SCENARIO
+//   kubesim run SCENARIO [--seed N] [--out DIR] [--until D] [--set NAME=VALUE]...
+//   kubesim validate SCENARIO [--set NAME=VALUE]...
+//   kubesim schema
 //   kubesim schedule --cluster FILE... --pod FILE [--config FILE] [--output text|json]
 //
-// Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`),
-// 1 anything else (cannot write results).
+// Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`, one line
+// per problem), 1 when an `expect:` assertion failed or results cannot be written.
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +23,7 @@
 #include "examples/plugins/node_label_preference.h"
 #include "models/api/codec.h"
 #include "models/scenario/scenario.h"
+#include "models/scenario/schema.h"
 #include "models/scheduler/config.h"
 #include "models/scheduler/explain.h"
 
@@ -48,10 +52,39 @@ double WallSeconds() {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-int Validate(const std::string& path) {
-  auto sc = scenario::LoadScenario(path, CliRegistry());
+// `--set name=value` pairs → parameter overrides; a malformed pair is bad input.
+std::optional<std::map<std::string, std::string>> ParseSets(const std::vector<std::string>& sets) {
+  std::map<std::string, std::string> out;
+  for (const auto& s : sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "--set " << s << ": expected NAME=VALUE, e.g. --set nodes=500\n";
+      return std::nullopt;
+    }
+    std::string name = s.substr(0, eq);
+    if (out.count(name)) {
+      std::cerr << "--set " << s << ": parameter \"" << name << "\" is set twice\n";
+      return std::nullopt;
+    }
+    out[name] = s.substr(eq + 1);
+  }
+  return out;
+}
+
+sim::StatusOr<scenario::Scenario> Load(const std::string& path, const std::map<std::string, std::string>& sets) {
+  scenario::LoadOptions opts;
+  opts.registry = &CliRegistry();
+  opts.parameters = sets;
+  return scenario::LoadScenario(path, opts);
+}
+
+int Validate(const std::string& path, const std::map<std::string, std::string>& sets) {
+  auto sc = Load(path, sets);
   if (!sc.ok()) {
-    std::cerr << sc.status().message() << "\n";
+    const std::string& msg = sc.status().message();
+    std::cerr << msg << "\n";
+    size_t problems = 1 + static_cast<size_t>(std::count(msg.begin(), msg.end(), '\n'));
+    if (problems > 1) std::cerr << path << ": " << problems << " problems\n";
     return kExitBadInput;
   }
   for (const auto& w : sc->warnings) std::cerr << "warning: " << w << "\n";
@@ -61,9 +94,9 @@ int Validate(const std::string& path) {
 }
 
 int Run(const std::string& path, std::optional<uint64_t> seed, const std::string& out_dir,
-        const std::string& until, bool quiet) {
+        const std::string& until, bool quiet, const std::map<std::string, std::string>& sets) {
   double t0 = WallSeconds();
-  auto sc = scenario::LoadScenario(path, CliRegistry());
+  auto sc = Load(path, sets);
   if (!sc.ok()) {
     std::cerr << sc.status().message() << "\n";
     return kExitBadInput;
@@ -111,6 +144,15 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     std::printf("wall time %.3f s (%.0f events/s, %.0fx real time); results in %s/\n", wall.total_seconds,
                 wall.run_seconds > 0 ? static_cast<double>(results.events_processed) / wall.run_seconds : 0.0,
                 wall.run_seconds > 0 ? results.simulated_seconds / wall.run_seconds : 0.0, dir.c_str());
+  }
+  // A failed expectation is the run's verdict, for CI: the results are still written.
+  if (report::VerdictOf(results) == "fail") {
+    if (quiet) {
+      for (const auto& v : results.verdicts) {
+        if (!v.passed) std::cerr << v.source << ": expectation failed: " << v.name << ": " << v.message << "\n";
+      }
+    }
+    return kExitFailure;
   }
   return 0;
 }
@@ -185,9 +227,17 @@ int main(int argc, char** argv) {
   run->add_option("--until", until, "Stop after this much simulated time, e.g. 30m (overrides spec.duration)");
   run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
 
+  std::vector<std::string> sets;
+  run->add_option("--set", sets, "Set a scenario parameter (spec.parameters), NAME=VALUE; repeatable")
+      ->take_all()
+      ->allow_extra_args(false);
+
   std::string validate_path;
-  CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it; reports every problem");
   validate->add_option("scenario", validate_path, "Scenario YAML file")->required();
+  validate->add_option("--set", sets, "Set a scenario parameter, NAME=VALUE; repeatable")->allow_extra_args(false);
+
+  CLI::App* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format (for editors)");
 
   std::vector<std::string> cluster_files;
   std::string pod_file, config_file, output = "text";
@@ -210,8 +260,14 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitBadInput;
   }
-  if (*run) return Run(scenario_path, seed, out_dir, until, quiet);
-  if (*validate) return Validate(validate_path);
+  auto parsed_sets = ParseSets(sets);
+  if (!parsed_sets) return kExitBadInput;
+  if (*run) return Run(scenario_path, seed, out_dir, until, quiet, *parsed_sets);
+  if (*validate) return Validate(validate_path, *parsed_sets);
+  if (*schema) {
+    std::cout << scenario::ScenarioJsonSchema();
+    return 0;
+  }
   if (*schedule) return Schedule(cluster_files, pod_file, config_file, output, schedule_seed);
   return kExitBadInput;
 }

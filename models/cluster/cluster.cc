@@ -1,5 +1,7 @@
 #include "models/cluster/cluster.h"
 
+#include "models/report/expectations.h"
+
 #include "models/api/codec.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
@@ -456,6 +458,8 @@ report::RunResults Cluster::Results() {
   }
   recorder_.Fill(&r);
   r.Finalize();
+  // Last: expectations read the totals, the pods and the sampled series.
+  r.verdicts = report::EvaluateExpectations(scenario_.expectations, r);
   return r;
 }
 

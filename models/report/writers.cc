@@ -88,6 +88,35 @@ std::string FormatSeconds(sim::Time t) {
   return buf;
 }
 
+std::string VerdictOf(const RunResults& r) {
+  if (r.verdicts.empty()) return "none";
+  for (const auto& v : r.verdicts) {
+    if (!v.passed) return "fail";
+  }
+  return "pass";
+}
+
+namespace {
+
+ordered_json Verdicts(const RunResults& r) {
+  ordered_json out = ordered_json::array();
+  for (const auto& v : r.verdicts) {
+    ordered_json j = {{"name", v.name}, {"expression", v.expression}, {"passed", v.passed}};
+    // An expectation with nothing to observe has no value; null says so rather than a fake 0.
+    if (v.message.empty() || v.passed || v.message.rfind("observed", 0) == 0) {
+      j["observed"] = v.observed;
+    } else {
+      j["observed"] = nullptr;
+    }
+    j["message"] = v.message;
+    j["source"] = v.source;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string SummaryJson(const RunResults& r) {
   ordered_json unscheduled = ordered_json::array();
   for (const auto& p : r.pods) {
@@ -120,6 +149,8 @@ std::string SummaryJson(const RunResults& r) {
       {"pod_startup_latency_seconds", Latency(r.startup_latency)},
       {"unscheduled_pods", unscheduled},
       {"node_failures", NodeFailures(r)},
+      {"verdict", VerdictOf(r)},
+      {"verdicts", Verdicts(r)},
       {"objects", objects},
       {"not_simulated_kinds", not_simulated},
       {"warnings", r.warnings},
@@ -207,6 +238,13 @@ std::string HumanSummary(const RunResults& r) {
     out << "\n";
   }
   if (!r.warnings.empty()) out << r.warnings.size() << " warning(s), see summary.json\n";
+  for (const auto& v : r.verdicts) {
+    out << (v.passed ? "  PASS " : "  FAIL ") << v.name;
+    if (v.name != v.expression) out << " (" << v.expression << ")";
+    if (!v.passed) out << ": " << v.message;
+    out << "\n";
+  }
+  if (!r.verdicts.empty()) out << "verdict " << VerdictOf(r) << "\n";
   out << "fingerprint " << r.fingerprint << "\n";
   return out.str();
 }

@@ -21,6 +21,8 @@ sim::Status WriteTiming(const RunResults& r, const WallClock& wall, const std::s
 std::string SummaryJson(const RunResults& r);
 std::string PodsCsv(const RunResults& r);
 std::string EventsJsonl(const RunResults& r);
+// "pass" when every expectation held, "fail" when one did not, "none" without expectations.
+std::string VerdictOf(const RunResults& r);
 // A few lines for a person at a terminal.
 std::string HumanSummary(const RunResults& r);
 

@@ -31,6 +31,12 @@ class ObjectLoader {
   sim::Status LoadEntry(const api::YamlNode& entry, bool register_names,
                         std::vector<std::shared_ptr<const api::Object>>* out);
 
+  // Decodes one manifest document (a node pool's generated Nodes); as one `inline:` entry.
+  sim::Status AddDocument(const api::YamlNode& doc, bool register_names,
+                          std::vector<std::shared_ptr<const api::Object>>* out) {
+    return Add(doc, register_names, out);
+  }
+
   bool Defined(const std::string& kind, const std::string& ns, const std::string& name) const;
   // Names of the Nodes defined so far that carry every label of `selector` (matchLabels), in
   // name order (for actions that address a whole zone or rack).

@@ -1,10 +1,14 @@
 #include "models/scenario/scenario.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
 #include "models/scenario/actions.h"
+#include "models/scenario/expect.h"
+#include "models/scenario/node_pools.h"
+#include "models/scenario/parameters.h"
 #include "models/scenario/object_loader.h"
 #include "models/scheduler/config.h"
 
@@ -33,8 +37,66 @@ sim::StatusOr<apiserver::LatencyModel> ParseLatency(const YamlNode& node) {
   return apiserver::LatencyModel{median, p99};
 }
 
-sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, const scheduler::Registry& registry,
-                          ControlPlaneSettings* s) {
+// Every problem of a scenario is reported at once (`kubesim validate`): each independent part (a
+// settings section, an object entry, a timeline step, an expectation) is checked on its own and its
+// first error recorded, so one mistake does not hide the next.
+class Problems {
+ public:
+  bool Check(const sim::Status& st) {
+    if (st.ok()) return true;
+    // A second problem at the same place and field is a consequence of the first (a failed
+    // substitution, then the value it left); report the cause only.
+    std::string where = Where(st.message());
+    for (const auto& e : errors_) {
+      if (!where.empty() && Where(e) == where) return false;
+    }
+    errors_.push_back(st.message());
+    return false;
+  }
+  void Add(std::vector<sim::Status> more) {
+    for (auto& st : more) Check(st);
+  }
+  bool empty() const { return errors_.empty(); }
+  sim::Status ToStatus() const {
+    // In document order, as an editor lists them; problems without a position (--set) first.
+    std::vector<std::string> sorted = errors_;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
+      return Position(a) < Position(b);
+    });
+    std::string msg;
+    size_t shown = std::min(errors_.size(), kMaxShown);
+    for (size_t i = 0; i < shown; ++i) msg += (i ? "\n" : "") + sorted[i];
+    if (errors_.size() > shown) msg += "\n... and " + std::to_string(errors_.size() - shown) + " more problems";
+    return sim::InvalidArgument(msg);
+  }
+
+ private:
+  // "FILE:LINE:COL: field:" of a message, or empty.
+  static std::string Where(const std::string& msg) {
+    size_t first = msg.find(": ");
+    size_t second = first == std::string::npos ? first : msg.find(": ", first + 2);
+    return second == std::string::npos ? "" : msg.substr(0, second);
+  }
+  // (line, column) of a `FILE:LINE:COL: ...` message; (0, 0) when it has none.
+  static std::pair<long, long> Position(const std::string& msg) {
+    size_t colon = msg.find(": ");
+    if (colon == std::string::npos) return {0, 0};
+    std::string head = msg.substr(0, colon);
+    size_t c2 = head.rfind(':');
+    size_t c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : head.rfind(':', c2 - 1);
+    if (c1 == std::string::npos) return {0, 0};
+    char* end = nullptr;
+    long line = std::strtol(head.c_str() + c1 + 1, &end, 10);
+    if (end != head.c_str() + c2) return {0, 0};
+    long col = std::strtol(head.c_str() + c2 + 1, &end, 10);
+    if (*end != '\0') return {0, 0};
+    return {line, col};
+  }
+  static constexpr size_t kMaxShown = 200;
+  std::vector<std::string> errors_;
+};
+
+sim::Status ParseApiServerSettings(const YamlNode& spec, ControlPlaneSettings* s) {
   YamlNode api_server = spec["apiServer"];
   if (api_server.Defined()) {
     KUBESIM_RETURN_IF_ERROR(api_server.ExpectMap());
@@ -51,6 +113,10 @@ sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, con
       }
     }
   }
+  return sim::Status::Ok();
+}
+
+sim::Status ParseKubeletSettings(const YamlNode& spec, ControlPlaneSettings* s) {
   YamlNode kubelet = spec["kubelet"];
   if (kubelet.Defined()) {
     KUBESIM_RETURN_IF_ERROR(kubelet.ExpectMap());
@@ -75,6 +141,10 @@ sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, con
       s->kubelet.images.image_sizes[image] = q.Value();
     }
   }
+  return sim::Status::Ok();
+}
+
+sim::Status ParseKubeProxySettings(const YamlNode& spec, ControlPlaneSettings* s) {
   // kube-proxy's programming model (models/kubelet/kube_proxy.h): the upstream min sync period
   // and kubesim's assumed sync duration.
   YamlNode proxy = spec["kubeProxy"];
@@ -88,6 +158,11 @@ sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, con
       if (*out < sim::Duration::Zero()) return proxy[field].Error("Invalid value: must not be negative");
     }
   }
+  return sim::Status::Ok();
+}
+
+sim::Status ParseSchedulerSettings(const YamlNode& spec, const std::string& base_dir,
+                                   const scheduler::Registry& registry, ControlPlaneSettings* s) {
   YamlNode sched = spec["scheduler"];
   if (sched.Defined()) {
     KUBESIM_RETURN_IF_ERROR(sched.ExpectMap());
@@ -129,47 +204,97 @@ sim::Status ParseSettings(const YamlNode& spec, const std::string& base_dir, con
   return sim::Status::Ok();
 }
 
-sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, const scheduler::Registry& registry) {
+// Every key of a mapping not in `allowed`, each its own problem, at the key's position.
+void CheckAllKeys(const YamlNode& node, const std::vector<std::string_view>& allowed, Problems& problems) {
+  if (!problems.Check(node.Entries().status())) return;
+  std::string list;
+  for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  for (const auto& kv : node.node()) {
+    std::string key = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    YAML::Mark m = kv.first.Mark();
+    YamlNode at(kv.first, std::make_shared<const std::string>(node.file()), node.path().empty() ? key : node.path() + "." + key,
+                m.line + 1, m.column + 1);
+    problems.Check(at.Error("unknown field \"" + key + "\" (known fields: " + list + ")"));
+  }
+}
+
+sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, const scheduler::Registry& registry,
+                              const std::map<std::string, std::string>& parameters) {
   Scenario sc;
   sc.file = file;
+  Problems problems;
   KUBESIM_RETURN_IF_ERROR(doc.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(doc.CheckKeys({"apiVersion", "kind", "metadata", "spec"}));
-  KUBESIM_ASSIGN_OR_RETURN(std::string api_version, doc["apiVersion"].String());
-  if (api_version != "kubesim.io/v1alpha1") {
-    return doc["apiVersion"].Error("Unsupported value: \"" + api_version + "\": supported values: \"kubesim.io/v1alpha1\"");
+  CheckAllKeys(doc, {"apiVersion", "kind", "metadata", "spec"}, problems);
+  {
+    auto api_version = doc["apiVersion"].String();
+    if (!problems.Check(api_version.status())) {
+    } else if (*api_version != "kubesim.io/v1alpha1") {
+      problems.Check(doc["apiVersion"].Error("Unsupported value: \"" + *api_version +
+                                             "\": supported values: \"kubesim.io/v1alpha1\""));
+    }
+    auto kind = doc["kind"].String();
+    if (!problems.Check(kind.status())) {
+    } else if (*kind != "Scenario") {
+      problems.Check(doc["kind"].Error("Unsupported value: \"" + *kind + "\": supported values: \"Scenario\""));
+    }
   }
-  KUBESIM_ASSIGN_OR_RETURN(std::string kind, doc["kind"].String());
-  if (kind != "Scenario") return doc["kind"].Error("Unsupported value: \"" + kind + "\": supported values: \"Scenario\"");
   if (doc["metadata"].Defined()) {
-    KUBESIM_RETURN_IF_ERROR(doc["metadata"].CheckKeys({"name", "labels", "annotations"}));
-    if (doc["metadata"]["name"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(sc.name, doc["metadata"]["name"].String());
+    if (problems.Check(doc["metadata"].CheckKeys({"name", "labels", "annotations"})) && doc["metadata"]["name"].Defined()) {
+      auto name = doc["metadata"]["name"].String();
+      if (problems.Check(name.status())) sc.name = *name;
     }
   }
   YamlNode spec = doc["spec"];
-  if (!spec.Defined()) return spec.Error("Required value");
-  KUBESIM_RETURN_IF_ERROR(spec.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(
-      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "kubeProxy", "scheduler", "loads"}));
+  if (!spec.Defined()) {
+    problems.Check(spec.Error("Required value"));
+    return problems.ToStatus();
+  }
+  if (!problems.Check(spec.ExpectMap())) return problems.ToStatus();
+  // Parameters first: `${name}` may appear anywhere below.
+  {
+    std::vector<sim::Status> param_problems;
+    sc.parameters = ApplyParameters(doc, parameters, &param_problems);
+    problems.Add(std::move(param_problems));
+  }
+  CheckAllKeys(spec, {"parameters", "seed", "duration", "nodePools", "objects", "timeline", "apiServer",
+                                 "kubelet", "kubeProxy", "scheduler", "loads", "expect"},
+               problems);
   if (spec["seed"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(int64_t seed, spec["seed"].Int());
-    if (seed < 0) return spec["seed"].Error("Invalid value: must be a non-negative integer");
-    sc.seed = static_cast<uint64_t>(seed);
+    auto seed = spec["seed"].Int();
+    if (!problems.Check(seed.status())) {
+    } else if (*seed < 0) {
+      problems.Check(spec["seed"].Error("Invalid value: must be a non-negative integer"));
+    } else {
+      sc.seed = static_cast<uint64_t>(*seed);
+    }
   }
   if (spec["duration"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(sc.duration, spec["duration"].ToDuration());
-    if (sc.duration <= sim::Duration::Zero()) return spec["duration"].Error("Invalid value: must be positive");
+    auto d = spec["duration"].ToDuration();
+    if (!problems.Check(d.status())) {
+    } else if (*d <= sim::Duration::Zero()) {
+      problems.Check(spec["duration"].Error("Invalid value: must be positive"));
+    } else {
+      sc.duration = *d;
+    }
   }
   const std::string base_dir = std::filesystem::path(file).parent_path().string();
-  KUBESIM_RETURN_IF_ERROR(ParseSettings(spec, base_dir, registry, &sc.settings));
+  problems.Check(ParseApiServerSettings(spec, &sc.settings));
+  problems.Check(ParseKubeletSettings(spec, &sc.settings));
+  problems.Check(ParseKubeProxySettings(spec, &sc.settings));
+  problems.Check(ParseSchedulerSettings(spec, base_dir, registry, &sc.settings));
 
   ObjectLoader loader(base_dir);
-  KUBESIM_ASSIGN_OR_RETURN(auto entries, spec["objects"].Items());
-  for (const auto& e : entries) KUBESIM_RETURN_IF_ERROR(loader.LoadEntry(e, true, &sc.objects));
+  auto each = [&](const YamlNode& list, const std::function<sim::Status(const YamlNode&)>& fn) {
+    auto items = list.Items();
+    if (!problems.Check(items.status())) return;
+    for (const auto& item : *items) problems.Check(fn(item));
+  };
+  each(spec["nodePools"], [&](const YamlNode& pool) { return LoadNodePool(pool, loader, &sc.objects); });
+  each(spec["objects"], [&](const YamlNode& e) { return loader.LoadEntry(e, true, &sc.objects); });
 
-  KUBESIM_ASSIGN_OR_RETURN(auto steps, spec["timeline"].Items());
   const auto& actions = ActionRegistry();
-  for (const auto& step : steps) {
+  each(spec["timeline"], [&](const YamlNode& step) -> sim::Status {
     KUBESIM_RETURN_IF_ERROR(step.ExpectMap());
     std::vector<std::string_view> allowed = {"at"};
     for (const auto& [name, parser] : actions) allowed.push_back(name);
@@ -200,10 +325,21 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
                                              ") never runs").message());
     }
     sc.timeline.push_back(std::move(entry));
+    return sim::Status::Ok();
+  });
+  {
+    auto loads = metrics::ParseLoads(spec["loads"], base_dir,
+                                     [&](const std::string& k, const std::string& ns, const std::string& n) {
+                                       return loader.Defined(k, ns, n);
+                                     });
+    if (problems.Check(loads.status())) sc.loads = std::move(loads).value();
   }
-  KUBESIM_ASSIGN_OR_RETURN(sc.loads, metrics::ParseLoads(spec["loads"], base_dir,
-                                                         [&](const std::string& k, const std::string& ns,
-                                                             const std::string& n) { return loader.Defined(k, ns, n); }));
+  each(spec["expect"], [&](const YamlNode& e) -> sim::Status {
+    KUBESIM_ASSIGN_OR_RETURN(report::Expectation x, ParseExpectation(e, sc.duration));
+    sc.expectations.push_back(std::move(x));
+    return sim::Status::Ok();
+  });
+  if (!problems.empty()) return problems.ToStatus();
   std::stable_sort(sc.timeline.begin(), sc.timeline.end(),
                    [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
 
@@ -219,27 +355,18 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
 }  // namespace
 
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
-                                               const scheduler::Registry& registry) {
-  return LoadScenarioFromString(text, file, registry, nullptr);
-}
-
-sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry) {
-  return LoadScenario(path, registry, nullptr);
-}
-
-sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
-                                               const scheduler::Registry& registry, const DocumentEdit& edit) {
+                                               const LoadOptions& options) {
   KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlDocuments(text, file));
   if (docs.size() != 1) {
     return sim::InvalidArgument(file + ":1:1: a scenario file holds exactly one YAML document, found " +
                                 std::to_string(docs.size()));
   }
-  if (edit) KUBESIM_RETURN_IF_ERROR(edit(docs[0].node()));
-  return Parse(docs[0], file, registry);
+  // YAML::Node is a handle: editing a copy edits the document the YamlNode walks.
+  if (options.edit) KUBESIM_RETURN_IF_ERROR(options.edit(docs[0].node()));
+  return Parse(docs[0], file, options.registry ? *options.registry : scheduler::Registry::Default(), options.parameters);
 }
 
-sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry,
-                                     const DocumentEdit& edit) {
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const LoadOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return sim::InvalidArgument(path + ":1:1: scenario file does not exist or is not a regular file");
@@ -249,9 +376,27 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::R
     return sim::InvalidArgument(path + ":1:1: a scenario file holds exactly one YAML document, found " +
                                 std::to_string(docs.size()));
   }
-  // YAML::Node is a handle: editing a copy edits the document the YamlNode walks.
-  if (edit) KUBESIM_RETURN_IF_ERROR(edit(docs[0].node()));
-  return Parse(docs[0], path, registry);
+  if (options.edit) KUBESIM_RETURN_IF_ERROR(options.edit(docs[0].node()));
+  return Parse(docs[0], path, options.registry ? *options.registry : scheduler::Registry::Default(), options.parameters);
+}
+
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const scheduler::Registry& registry) {
+  return LoadScenarioFromString(text, file, LoadOptions{&registry, nullptr, {}});
+}
+
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry) {
+  return LoadScenario(path, LoadOptions{&registry, nullptr, {}});
+}
+
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const scheduler::Registry& registry, const DocumentEdit& edit) {
+  return LoadScenarioFromString(text, file, LoadOptions{&registry, edit, {}});
+}
+
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry,
+                                     const DocumentEdit& edit) {
+  return LoadScenario(path, LoadOptions{&registry, edit, {}});
 }
 
 }  // namespace kubesim::scenario

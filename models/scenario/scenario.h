@@ -20,6 +20,8 @@
 #include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/load.h"
+#include "models/report/expectations.h"
+#include "models/scenario/parameters.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -79,6 +81,8 @@ struct Scenario {
   std::vector<std::string> warnings;
   std::map<std::string, int> not_simulated_kinds;  // kind → count, over objects and timeline
   std::vector<metrics::WorkloadLoad> loads;        // CPU demand per workload (metrics server)
+  std::vector<Parameter> parameters;               // declared, with the values used
+  std::vector<report::Expectation> expectations;   // `expect:`, in order
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
@@ -96,5 +100,15 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::R
                                      const DocumentEdit& edit);
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
                                                const scheduler::Registry& registry, const DocumentEdit& edit);
+
+// Everything a load may be given besides the text.
+struct LoadOptions {
+  const scheduler::Registry* registry = nullptr;  // in-tree plugins when null
+  DocumentEdit edit;                              // applied before parameters are substituted
+  std::map<std::string, std::string> parameters;  // `--set name=value`
+};
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const LoadOptions& options);
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
+                                               const LoadOptions& options);
 
 }  // namespace kubesim::scenario

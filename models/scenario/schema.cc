@@ -1,0 +1,192 @@
+#include "models/scenario/schema.h"
+
+#include <nlohmann/json.hpp>
+
+#include "models/report/expectations.h"
+#include "models/scenario/actions.h"
+
+namespace kubesim::scenario {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json Str(const std::string& description) { return {{"type", "string"}, {"description", description}}; }
+
+// Durations are Go durations ("90s", "1h30m"); a bare number is not one.
+ordered_json Duration(const std::string& description) {
+  return {{"type", "string"}, {"pattern", "^-?([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$"}, {"description", description}};
+}
+
+// Kubernetes quantities ("500m", "16Gi", 4).
+ordered_json Quantity(const std::string& description) {
+  return {{"type", {"string", "number"}}, {"description", description}};
+}
+
+ordered_json Object(ordered_json properties, std::vector<std::string> required = {}, const std::string& description = "") {
+  ordered_json j = {{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(properties)}};
+  if (!required.empty()) j["required"] = required;
+  if (!description.empty()) j["description"] = description;
+  return j;
+}
+
+ordered_json Manifest() {
+  return {{"type", "object"},
+          {"required", {"apiVersion", "kind"}},
+          {"properties", {{"apiVersion", {{"type", "string"}}}, {"kind", {{"type", "string"}}}}},
+          {"description", "A Kubernetes manifest (decoded strictly by kubesim)"}};
+}
+
+ordered_json StringMap() { return {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}; }
+
+ordered_json Latency(const std::string& description) {
+  return {{"description", description},
+          {"oneOf",
+           {Duration("fixed latency"),
+            Object({{"median", Duration("median")}, {"p99", Duration("99th percentile (lognormal)")}}, {"median"})}}};
+}
+
+ordered_json ObjectEntry() {
+  return {{"description", "file: manifests (file or directory), inline: one manifest, or count + template"},
+          {"oneOf",
+           {Object({{"file", Str("path relative to the scenario; a directory means every .yaml/.yml below it")}},
+                   {"file"}),
+            Object({{"inline", Manifest()}}, {"inline"}),
+            Object({{"count", {{"type", {"integer", "string"}}, {"description", "copies; {{i}} is the index"}}},
+                    {"template", Manifest()}},
+                   {"count", "template"})}}};
+}
+
+ordered_json ObjectRef(bool kind_required) {
+  std::vector<std::string> req = {"name"};
+  if (kind_required) req.insert(req.begin(), "kind");
+  return Object({{"kind", Str("object kind")}, {"namespace", Str("namespace (default: default)")}, {"name", Str("name")}},
+                req);
+}
+
+ordered_json Actions() {
+  ordered_json node_target = Object({{"node", Str("node name")},
+                                     {"zone", Str("every node of this topology.kubernetes.io/zone")},
+                                     {"selector", StringMap()}});
+  ordered_json one_node = Object({{"node", Str("node name")}}, {"node"});
+  ordered_json del = ObjectRef(true);
+  del["properties"]["propagationPolicy"] = {{"enum", {"Background", "Foreground", "Orphan"}}};
+  ordered_json scale = ObjectRef(true);
+  scale["properties"]["replicas"] = {{"type", {"integer", "string"}}};
+  scale["required"].push_back("replicas");
+  ordered_json set_image = ObjectRef(true);
+  set_image["properties"]["images"] = StringMap();
+  set_image["required"].push_back("images");
+  ordered_json all = {
+      {"create", ObjectEntry()},     {"delete", del},         {"stopKubelet", node_target},
+      {"scale", scale},              {"setImage", set_image}, {"crashNode", one_node},
+      {"restartKubelet", one_node},  {"drain", one_node},
+  };
+  // The registry is the parser's truth; an action missing here would be a schema bug.
+  ordered_json out = ordered_json::object();
+  for (const auto& [name, parser] : ActionRegistry()) {
+    out[name] = all.contains(name) ? all[name] : ordered_json{{"type", "object"}};
+  }
+  return out;
+}
+
+ordered_json TimelineEntrySchema() {
+  ordered_json actions = Actions();
+  ordered_json props = {{"at", Duration("when, in simulated time since the start")}};
+  ordered_json one_of = ordered_json::array();
+  for (auto& [name, schema] : actions.items()) {
+    props[name] = schema;
+    one_of.push_back({{"required", {"at", name}}});
+  }
+  ordered_json j = Object(props, {"at"}, "one action at a time");
+  j["oneOf"] = one_of;
+  return j;
+}
+
+ordered_json Expect() {
+  std::vector<std::string> aggregates = {"min", "max", "mean", "first", "last", "p50", "p90", "p95", "p99", "count", "value"};
+  std::string totals;
+  for (const auto& t : report::TotalMetricNames()) totals += (totals.empty() ? "" : ", ") + t;
+  return Object(
+      {{"name", Str("shown in verdicts")},
+       {"metric", Str("a metrics.csv column, a run total (" + totals +
+                      "), pod_scheduling_latency_seconds, pod_startup_latency_seconds or events_total{reason=\"X\"}")},
+       {"aggregate", {{"enum", aggregates}}},
+       {"window", Object({{"from", Duration("window start")}, {"to", Duration("window end")}})},
+       {"comparator", {{"enum", {"<", "<=", ">", ">=", "==", "!="}}}},
+       {"threshold", {{"type", {"number", "string"}}}}},
+      {"metric", "comparator", "threshold"});
+}
+
+ordered_json NodePool() {
+  return Object({{"name", Str("nodes are named <name>-<i>")},
+                 {"count", {{"type", {"integer", "string"}}}},
+                 {"zones", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "node i in zones[i % n]"}}},
+                 {"region", Str("topology.kubernetes.io/region")},
+                 {"instanceType", Str("node.kubernetes.io/instance-type")},
+                 {"capacity", {{"type", "object"}, {"additionalProperties", Quantity("amount")}}},
+                 {"allocatable", {{"type", "object"}, {"additionalProperties", Quantity("amount")}}},
+                 {"labels", StringMap()},
+                 {"taints", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                 {"template", Manifest()}},
+                {"name", "count"});
+}
+
+ordered_json ParameterSchema() {
+  ordered_json scalar = {{"type", {"string", "number", "integer", "boolean"}}};
+  return {{"oneOf",
+           {scalar, Object({{"default", scalar},
+                            {"type", {{"enum", {"string", "integer", "number", "boolean", "duration", "quantity"}}}},
+                            {"description", Str("what it means")}},
+                           {"default"})}}};
+}
+
+ordered_json Loads() {
+  ordered_json point = Object({{"at", Duration("time")}, {"value", Quantity("cores")}}, {"at", "value"});
+  ordered_json points = {{"type", "array"}, {"items", point}};
+  ordered_json curve = Object({{"points", points},
+                               {"csv", Str("time,value rows")},
+                               {"interpolation", {{"enum", {"linear", "step"}}}}});
+  return {{"type", "array"},
+          {"items", Object({{"target", ObjectRef(true)}, {"cpu", curve}}, {"target", "cpu"})}};
+}
+
+}  // namespace
+
+std::string ScenarioJsonSchema() {
+  ordered_json spec = Object(
+      {{"parameters", {{"type", "object"}, {"additionalProperties", ParameterSchema()},
+                       {"description", "${name} anywhere in the scenario reads one; --set name=value overrides"}}},
+       {"seed", {{"type", {"integer", "string"}}, {"minimum", 0}}},
+       {"duration", Duration("simulated time the run lasts (default 1h)")},
+       {"nodePools", {{"type", "array"}, {"items", NodePool()}}},
+       {"objects", {{"type", "array"}, {"items", ObjectEntry()}}},
+       {"timeline", {{"type", "array"}, {"items", TimelineEntrySchema()}}},
+       {"apiServer", Object({{"requestLatency", Latency("every verb")}, {"watchDelay", Duration("watch delivery delay")}})},
+       {"kubelet", Object({{"podStartLatency", Latency("sandbox + container start")},
+                           {"serializeImagePulls", {{"type", "boolean"}}},
+                           {"imagePullBandwidth", Quantity("bytes per second")},
+                           {"imageSizes", {{"type", "object"}, {"additionalProperties", Quantity("bytes")}}}})},
+       {"kubeProxy", Object({{"minSyncPeriod", Duration("iptables min sync period")},
+                             {"syncDuration", Duration("time one sync takes")}})},
+       {"scheduler", Object({{"config", {{"type", "object"}, {"description", "a KubeSchedulerConfiguration"}}},
+                             {"configFile", Str("path to a KubeSchedulerConfiguration")},
+                             {"percentageOfNodesToScore", {{"type", "integer"}, {"minimum", 0}, {"maximum", 100}}},
+                             {"cycleLatency", Latency("scheduling cycle duration")}})},
+       {"loads", Loads()},
+       {"expect", {{"type", "array"}, {"items", Expect()}}}});
+  ordered_json root = {
+      {"$schema", "https://json-schema.org/draft/2020-12/schema"},
+      {"$id", "https://kubesim.io/schemas/scenario-v1alpha1.json"},
+      {"title", "kubesim Scenario"},
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"apiVersion", "kind", "spec"}},
+      {"properties",
+       {{"apiVersion", {{"const", "kubesim.io/v1alpha1"}}},
+        {"kind", {{"const", "Scenario"}}},
+        {"metadata", Object({{"name", Str("scenario name")}, {"labels", StringMap()}, {"annotations", StringMap()}})},
+        {"spec", spec}}}};
+  return root.dump(2) + "\n";
+}
+
+}  // namespace kubesim::scenario
