@@ -6,6 +6,7 @@
 #include "models/api/pod.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim {
 namespace {
@@ -13,11 +14,8 @@ namespace {
 const std::string kScenario = std::string(KUBESIM_SOURCE_DIR) + "/examples/scenarios/kubelet-failures.yaml";
 
 TEST_CASE("The kubelet failures example shows crash loops, probes, pulls, eviction and a node crash", "[kubelet][scenario]") {
-  auto sc = scenario::LoadScenario(kScenario);
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(kScenario);
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
   report::RunResults r = c.Results();
@@ -50,7 +48,7 @@ TEST_CASE("The kubelet failures example shows crash loops, probes, pulls, evicti
   auto node = api::As<api::Node>(c.store().Get("/registry/nodes/node-1"));
   CHECK(node->FindCondition("Ready")->status == "True");
 
-  cluster::Cluster again(*sc);
+  cluster::Cluster again(*run.scenario);
   REQUIRE(again.Start().ok());
   again.Run();
   CHECK(again.Results().fingerprint == r.fingerprint);

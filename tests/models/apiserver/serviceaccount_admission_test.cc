@@ -8,6 +8,7 @@
 #include "models/apiserver/admission.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::apiserver {
 namespace {
@@ -97,11 +98,8 @@ spec:
 )";
 
 TEST_CASE("ServiceAccount admission in whole runs", "[apiserver]") {
-  auto sc = scenario::LoadScenarioFromString(kScenario, "sa.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(kScenario, "sa.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   auto first = api::As<api::Pod>(c.store().Get("/registry/pods/default/first"));
   REQUIRE(first);

@@ -9,6 +9,7 @@
 #include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -131,11 +132,8 @@ TEST_CASE("Daemon pods carry the node-name affinity and the daemon tolerations",
 }
 
 TEST_CASE("DaemonSet on a cluster gaining nodes: one Running pod per eligible node", "[controller][scenario]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/daemonset-nodes.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/daemonset-nodes.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   std::map<std::string, std::vector<report::PodRecord>> by_node;
@@ -181,14 +179,14 @@ TEST_CASE("DaemonSet on a cluster gaining nodes: one Running pod per eligible no
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
 
   // Deterministic: the same run again gives the same committed write stream.
-  cluster::Cluster again(*sc);
+  cluster::Cluster again(*run.scenario);
   REQUIRE(again.Start().ok());
   again.Run();
   CHECK(again.Results().fingerprint == r.fingerprint);
 }
 
 TEST_CASE("DaemonSet RollingUpdate replaces one pod at a time with maxUnavailable 1", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 10m
@@ -210,9 +208,7 @@ spec:
             metadata: {labels: {app: agent}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: agent, image: "agent:1"}]}
 )", "ds.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   REQUIRE(c.Results().pods.size() == 3);
   auto ds = api::As<api::DaemonSet>(c.store().Get("/registry/daemonsets/default/agent"));
@@ -249,7 +245,7 @@ spec:
 }
 
 TEST_CASE("DaemonSet: a NoSchedule taint leaves the running pod misscheduled, a NoExecute one removes it", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 5m
@@ -270,9 +266,7 @@ spec:
             metadata: {labels: {app: agent}}
             spec: {containers: [{name: agent, image: busybox}]}
 )", "ds.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   auto taint = [&](const std::string& node, const char* effect) {
     auto copy = std::static_pointer_cast<api::Node>(c.store().Get("/registry/nodes/" + node)->Clone());
     copy->spec.taints.push_back(api::Taint{"maintenance", "", effect, std::nullopt});

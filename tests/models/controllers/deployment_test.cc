@@ -11,16 +11,14 @@
 #include "models/controllers/deployment.h"
 #include "models/controllers/deployment_util.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
 
 TEST_CASE("Online Boutique: every Deployment gets a ReplicaSet and its pod runs", "[controller][scenario]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/online-boutique.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/online-boutique.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   CHECK(r.objects_by_kind["Deployment"] == 12);
@@ -118,11 +116,8 @@ std::shared_ptr<const api::Deployment> GetDeployment(cluster::Cluster& c, const 
 
 TEST_CASE("Online Boutique rolling update stays within maxSurge and maxUnavailable at every step",
           "[controller][scenario]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/online-boutique-rollout.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/online-boutique-rollout.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(2));
   auto before = GetDeployment(c, "frontend");
   REQUIRE(before->replicas == 10);
@@ -207,11 +202,8 @@ TEST_CASE("Recreate: every old pod is gone before the first new pod is created",
   // The old pods take their whole 30 s grace period to stop (the process ignores SIGTERM).
   text.replace(text.find("metadata: {labels: {app: web}}"), 30,
                "metadata: {labels: {app: web}, annotations: {kubesim.io/sigterm-exit-after: 1h}}");
-  auto sc = scenario::LoadScenarioFromString(text, "recreate.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(text, "recreate.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(30));
   Observer obs(c);
   bool overlap = false;
@@ -246,15 +238,12 @@ TEST_CASE("Recreate: every old pod is gone before the first new pod is created",
 TEST_CASE("Scaling during a rollout spreads the new replicas proportionally", "[controller]") {
   // minReadySeconds 30 holds the rollout after its first steps: new RS 0 → 3 (surge), old RS
   // 10 → 8 (unavailable), new RS → 5 (surge again, total 13); new pods are not available for 30 s.
-  auto sc = scenario::LoadScenarioFromString(
+  auto run = testing::StartScenario(
       DeploymentScenario("10", "minReadySeconds: 30",
                          "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n"
                          "    - {at: 70s, scale: {kind: Deployment, name: web, replicas: 20}}\n"),
       "proportional.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   std::vector<std::string> scaling;
   for (const auto& e : c.Results().events) {
@@ -279,11 +268,8 @@ TEST_CASE("A rollout that cannot progress reports ProgressDeadlineExceeded after
       "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n");
   text.replace(text.find("count: 4"), 8, "count: 1");
   text.replace(text.find("cpu: \"8\""), 8, "cpu: \"1\"");
-  auto sc = scenario::LoadScenarioFromString(text, "stuck.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(text, "stuck.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(115));
   CHECK(FindCondition(GetDeployment(c, "web")->status, "Progressing")->status == "True");
   c.Run();
@@ -300,15 +286,13 @@ TEST_CASE("A rollout that cannot progress reports ProgressDeadlineExceeded after
 }
 
 TEST_CASE("Old ReplicaSets beyond revisionHistoryLimit are deleted, lowest revision first", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(
+  auto run = testing::StartScenario(
       DeploymentScenario("2", "revisionHistoryLimit: 1",
                          "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n"
                          "    - {at: 2m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.29\"}}}\n"
                          "    - {at: 3m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.30\"}}}\n"),
       "history.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   std::map<std::string, std::string> images_by_revision;
   for (const auto& obj : c.store().Range("/registry/replicasets/").objects) {

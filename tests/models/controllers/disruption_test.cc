@@ -7,6 +7,7 @@
 #include "models/cluster/cluster.h"
 #include "models/controllers/disruption.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -50,11 +51,8 @@ api::PodDisruptionBudgetStatus Status(const cluster::Cluster& c, const std::stri
 }
 
 TEST_CASE("Disruption: PodDisruptionBudget status follows pods becoming ready and going away", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(kScenario, "pdb.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(kScenario, "pdb.yaml");
+  cluster::Cluster& c = *run.cluster;
   // Before the controller's first sync, the manifest's status holds.
   CHECK(Status(c, "solo").disruptions_allowed == 5);
   // Record how min-two's currentHealthy moved.
@@ -138,7 +136,7 @@ TEST_CASE("ScaledValue rounds percentages as upstream GetScaledValueFromIntOrPer
 }
 
 TEST_CASE("Disruption: a StatefulSet's replicas are the scale of a percentage budget", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 2m
@@ -161,10 +159,7 @@ spec:
     - inline: {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: db},
                spec: {maxUnavailable: "25%", selector: {matchLabels: {app: db}}}}
 )", "sts-pdb.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   api::PodDisruptionBudgetStatus st = Status(c, "db");
   CHECK(st.expected_pods == 4);     // the StatefulSet's replicas, not "unmanaged"

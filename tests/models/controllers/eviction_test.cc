@@ -5,6 +5,7 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -43,11 +44,8 @@ struct Outcome {
 
 Outcome Run(std::string text, const std::string& replicas) {
   text.replace(text.find("REPLICAS"), 8, replicas);
-  auto sc = scenario::LoadScenarioFromString(text, "drain.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(text, "drain.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   Outcome o;
   for (const auto& obj : c.store().Range("/registry/pods/").objects) {

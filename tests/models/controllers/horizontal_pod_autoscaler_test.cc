@@ -8,6 +8,7 @@
 #include "models/controllers/replica_calculator.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/builders.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -138,11 +139,8 @@ TEST_CASE("HPA behavior policies bound the change per period", "[hpa]") {
 }
 
 TEST_CASE("HPA scales a Deployment on a CSV load curve with the legacy rules", "[hpa][scenario]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/hpa-load.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/hpa-load.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   std::vector<std::pair<double, int>> rescales;  // (seconds, new size)
@@ -194,7 +192,7 @@ TEST_CASE("Load curves interpolate linearly or in steps", "[hpa]") {
 
 TEST_CASE("HPA scales a StatefulSet, and setImage and scale actions reach StatefulSets", "[hpa]") {
   // 2 cores of demand at 250m per pod (50% of 500m) → 8 replicas, reached as 2 → 4 → 8.
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 5m
@@ -227,10 +225,7 @@ spec:
   timeline:
     - {at: 4m, setImage: {kind: StatefulSet, name: db, images: {c: "postgres:17"}}}
 )", "sts-hpa.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   std::vector<std::string> sizes;
   for (const auto& e : c.Results().events) {

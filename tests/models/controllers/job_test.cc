@@ -8,6 +8,7 @@
 #include "models/cluster/cluster.h"
 #include "models/controllers/job.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -39,7 +40,7 @@ int Count(const report::RunResults& r, const std::string& reason) {
 }
 
 TEST_CASE("Job pod failures back off 10 s, 20 s, 40 s and fail the Job past backoffLimit", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+  auto run = testing::StartScenario(ScenarioWith(R"(
         apiVersion: batch/v1
         kind: Job
         metadata: {name: crash}
@@ -50,10 +51,7 @@ TEST_CASE("Job pod failures back off 10 s, 20 s, 40 s and fail the Job past back
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
 )"), "job.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   // backoffLimit defaults to 6: the 7th failure ends the Job, and no pod comes after it.
@@ -112,7 +110,7 @@ TEST_CASE("Job pod failures back off 10 s, 20 s, 40 s and fail the Job past back
 }
 
 TEST_CASE("Job with completions 5 and parallelism 2 completes with 5 pods, at most 2 at a time", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+  auto run = testing::StartScenario(ScenarioWith(R"(
         apiVersion: batch/v1
         kind: Job
         metadata: {name: batch}
@@ -125,9 +123,7 @@ TEST_CASE("Job with completions 5 and parallelism 2 completes with 5 pods, at mo
               restartPolicy: Never
               containers: [{name: c, image: busybox, resources: {requests: {cpu: 100m}}}]
 )"), "job.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   REQUIRE(r.pods.size() == 5);
@@ -162,7 +158,7 @@ TEST_CASE("Job with completions 5 and parallelism 2 completes with 5 pods, at mo
 }
 
 TEST_CASE("Job activeDeadlineSeconds deletes the active pods and fails the Job", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+  auto run = testing::StartScenario(ScenarioWith(R"(
         apiVersion: batch/v1
         kind: Job
         metadata: {name: slow}
@@ -177,9 +173,7 @@ TEST_CASE("Job activeDeadlineSeconds deletes the active pods and fails the Job",
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
 )"), "job.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   REQUIRE(r.pods.size() == 2);
@@ -213,7 +207,7 @@ TEST_CASE("Job activeDeadlineSeconds deletes the active pods and fails the Job",
 }
 
 TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach backoffLimit", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+  auto run = testing::StartScenario(ScenarioWith(R"(
         apiVersion: batch/v1
         kind: Job
         metadata: {name: flaky}
@@ -224,9 +218,7 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
               restartPolicy: OnFailure
               containers: [{name: c, image: busybox}]
 )"), "job.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(30));
   report::RunResults early = c.Results();
   REQUIRE(early.pods.size() == 1);
@@ -262,7 +254,7 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
 }
 
 TEST_CASE("Indexed Job runs every completion index once and reports completedIndexes", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(ScenarioWith(R"(
+  auto run = testing::StartScenario(ScenarioWith(R"(
         apiVersion: batch/v1
         kind: Job
         metadata: {name: idx}
@@ -276,10 +268,7 @@ TEST_CASE("Indexed Job runs every completion index once and reports completedInd
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
 )"), "job.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   REQUIRE(r.pods.size() == 4);

@@ -6,6 +6,7 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -44,11 +45,8 @@ size_t CountIn(const cluster::Cluster& c, const std::string& ns) {
 }
 
 TEST_CASE("Namespace: deleting one empties it, refuses new content meanwhile, then removes it", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(kScenario, "ns.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(kScenario, "ns.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(30));
   // ServiceAccount controller: `default` in every active namespace.
   CHECK(c.store().Get("/registry/serviceaccounts/team/default"));

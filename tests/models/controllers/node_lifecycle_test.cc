@@ -7,6 +7,7 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -20,10 +21,8 @@ std::vector<client::RecordedEvent> Events(const report::RunResults& r, const std
 }
 
 TEST_CASE("Node failure: Unknown after the grace period, tainted, pods evicted 300 s later", "[controller][golden]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/node-failure.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/node-failure.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
@@ -79,7 +78,7 @@ TEST_CASE("Node failure: Unknown after the grace period, tainted, pods evicted 3
 }
 
 TEST_CASE("When every zone is down, nodes are not tainted NoExecute and nothing is evicted", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 15m
@@ -93,9 +92,7 @@ spec:
     - {at: 1m, stopKubelet: {node: n0}}
     - {at: 1m, stopKubelet: {node: n1}}
 )", "all-down.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   CHECK(Events(r, "NodeNotReady").size() == 2);

@@ -7,6 +7,7 @@
 #include "models/controllers/controller_utils.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/builders.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -33,10 +34,8 @@ spec:
 )";
 
 TEST_CASE("ReplicaSet: replicas are created, and pods evicted from a failed node are replaced elsewhere", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(kScenario, "rs.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(kScenario, "rs.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   report::RunResults early = c.Results();
   REQUIRE(early.pods.size() == 3);

@@ -7,15 +7,14 @@
 #include "models/api/pod.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
 
 TEST_CASE("Scale-down deletes pods in upstream ActivePodsWithRanks order", "[controller][golden]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/scale-down-ranking.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/scale-down-ranking.yaml");
+  cluster::Cluster& c = *run.cluster;
 
   // Before the scale-down: the six bare pods are adopted (no extra pod created), and each is in
   // the state the scenario meant.

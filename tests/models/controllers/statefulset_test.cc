@@ -8,6 +8,7 @@
 #include "models/controllers/deployment.h"
 #include "models/controllers/statefulset.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -58,11 +59,8 @@ const report::PodRecord* Row(const report::RunResults& r, const std::string& nam
 }
 
 TEST_CASE("StatefulSet OrderedReady creates by ordinal after each predecessor is Ready, scales down from the top", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(Scenario("OrderedReady", 3), "sts.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(Scenario("OrderedReady", 3), "sts.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   report::RunResults up = c.Results();
   REQUIRE(up.pods.size() == 3);
@@ -117,10 +115,8 @@ TEST_CASE("StatefulSet OrderedReady creates by ordinal after each predecessor is
 }
 
 TEST_CASE("StatefulSet Parallel creates every pod at once", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(Scenario("Parallel", 4), "sts.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(Scenario("Parallel", 4), "sts.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   REQUIRE(r.pods.size() == 4);
@@ -138,10 +134,8 @@ TEST_CASE("StatefulSet Parallel creates every pod at once", "[controller]") {
 }
 
 TEST_CASE("StatefulSet replaces a deleted pod under the same name", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(Scenario("OrderedReady", 3), "sts.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(Scenario("OrderedReady", 3), "sts.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   c.DeleteObject("Pod", "default", "web-1");
   c.Run();
@@ -159,10 +153,8 @@ TEST_CASE("StatefulSet replaces a deleted pod under the same name", "[controller
 }
 
 TEST_CASE("StatefulSet RollingUpdate goes from the highest ordinal down to the partition", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(Scenario("OrderedReady", 3), "sts.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(Scenario("OrderedReady", 3), "sts.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   const std::string old_revision = PodTemplateHash(StoredSet(c)->pod_template);
   UpdateSet(c, [](api::StatefulSet& s) {

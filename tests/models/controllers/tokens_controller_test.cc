@@ -9,6 +9,7 @@
 #include "models/cluster/cluster.h"
 #include "models/controllers/legacy_token.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -50,11 +51,8 @@ std::shared_ptr<const api::Secret> GetSecret(const cluster::Cluster& c, const st
 }
 
 TEST_CASE("Tokens controller populates a token Secret and deletes it with its ServiceAccount", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(kScenario, "tokens.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenario(kScenario, "tokens.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(30));
 
   auto sa = c.store().Get("/registry/serviceaccounts/team/builder");

@@ -9,6 +9,7 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -36,10 +37,8 @@ std::vector<double> Gaps(std::vector<double> t) {
 
 TEST_CASE("Zone outage: FullDisruption taints at 0.1 per s, a large PartialDisruption zone at 0.01 per s",
           "[controller][golden]") {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/zone-outage.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/zone-outage.yaml");
+  cluster::Cluster& c = *run.cluster;
 
   // z1 stops at 60 s. The zone's state changes in the very monitor pass that marks its nodes
   // Unknown (upstream counts currentReadyCondition, after the update), not one pass later.
@@ -136,7 +135,7 @@ TEST_CASE("Entering PartialDisruption drains the zone's limiter if its bucket ha
   // SwapLimiter gives the new 0.01/s bucket no token because the old one had none (only 0.5
   // refilled), so the next taint waits a full 100 s from the swap, not the 50 s the old
   // bucket's half token would leave.
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 5m
@@ -156,9 +155,7 @@ spec:
     - {at: 60s, stopKubelet: {node: a}}
     - {at: 65s, stopKubelet: {selector: {rack: b}}}
 )", "drain.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   std::optional<double> a_unknown, a_taint, b_unknown;
@@ -184,7 +181,7 @@ spec:
 }
 
 TEST_CASE("When every zone is fully disrupted nothing is tainted NoExecute or evicted", "[controller]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 12m
@@ -214,9 +211,7 @@ spec:
     - {at: 1m, stopKubelet: {zone: zb}}
     - {at: 1m, stopKubelet: {zone: zc}}
 )", "all-zones-down.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
   for (const char* z : {"za", "zb", "zc"}) CHECK(StateOf(c, z) == ZoneState::kFullDisruption);

@@ -12,15 +12,14 @@
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::report {
 namespace {
 
 RunResults RunNodeFailure() {
-  auto sc = scenario::LoadScenario(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/node-failure.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/node-failure.yaml");
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   return c.Results();
 }
@@ -107,7 +106,7 @@ TEST_CASE("summary.json times the node failure: detection, taints, evictions, re
 }
 
 TEST_CASE("node_failures: a crash, a short stop and the restarts that end them", "[scenario]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 5m
@@ -122,9 +121,7 @@ spec:
     - {at: 60s, stopKubelet: {node: n1}}
     - {at: 80s, restartKubelet: {node: n1}}
 )", "restarts.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   RunResults r = c.Results();
   REQUIRE(r.node_failures.size() == 2);
@@ -148,16 +145,14 @@ spec:
 }
 
 TEST_CASE("A run without failures has an empty node_failures list", "[scenario]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
+  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
   duration: 2m
   objects:
     - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
 )", "quiet.yaml");
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
+  cluster::Cluster& c = *run.cluster;
   c.Run();
   auto j = nlohmann::json::parse(SummaryJson(c.Results()));
   CHECK(j["node_failures"] == nlohmann::json::array());
