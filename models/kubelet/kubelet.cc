@@ -66,9 +66,43 @@ void Kubelet::Start() {
                             [this](const api::ObjectPtr& o) { OnPodGone(o); }});
   }
   pods_.Start();
+  // The eviction manager's 10 s loop runs from the process's start (its phase); it is armed only
+  // once something on the node can be short of memory (MaybeArmEvictionLoop), because a tick with
+  // no memory-usage model observes nothing: skipping those ticks changes no write.
+  eviction_phase_ = sim_.Now();
+  eviction_armed_ = false;
+  for (const auto& [uid, rt] : runtimes_) MaybeArmEvictionLoop(*rt->pod);
+  MaybeArmEvictionLoop();
+}
+
+void Kubelet::MaybeArmEvictionLoop(const api::Pod& pod) {
+  if (!eviction_armed_ && pod.metadata.annotations.count(api::kMemoryUsageAnnotation)) ArmEvictionLoop();
+}
+
+void Kubelet::MaybeArmEvictionLoop() {
+  if (eviction_armed_) return;
+  auto cap = node_manifest_->status.capacity.find("memory");
+  // A node smaller than the hard threshold is under pressure with no pod at all.
+  if (cap != node_manifest_->status.capacity.end() && cap->second.Value() < config_.eviction_hard_memory_available_bytes) {
+    ArmEvictionLoop();
+  }
+}
+
+void Kubelet::ArmEvictionLoop() {
+  if (!running_) return;
+  eviction_armed_ = true;
+  // The next tick of the loop that started with the process: phase + k·period, after now. A tick
+  // at exactly now would see no running container of a pod admitted now, so it is skipped too.
+  const sim::Duration period = config_.eviction_monitoring_period;
+  int64_t k = (sim_.Now() - eviction_phase_).nanos() / period.nanos() + 1;
+  sim::Time first = eviction_phase_ + sim::Duration::Nanoseconds(k * period.nanos());
   std::weak_ptr<bool> alive = alive_;
-  sim::Every(sim_, alive, config_.eviction_monitoring_period, [this]() {
+  sim_.After(first - sim_.Now(), [this, alive, period]() {
+    if (!alive.lock()) return;
     if (running_) EvictionTick();
+    sim::Every(sim_, alive, period, [this]() {
+      if (running_) EvictionTick();
+    });
   });
 }
 
@@ -222,6 +256,7 @@ void Kubelet::OnPod(const api::ObjectPtr& obj) {
   if (!running_) return;
   auto pod = api::As<api::Pod>(obj);
   if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
+  MaybeArmEvictionLoop(*pod);
   if (pod->metadata.deletion_timestamp) {
     TerminatePod(*pod);
     return;

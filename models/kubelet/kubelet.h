@@ -164,6 +164,9 @@ class Kubelet {
 
   // eviction_manager.cc
   void EvictionTick();
+  void MaybeArmEvictionLoop(const api::Pod& pod);
+  void MaybeArmEvictionLoop();
+  void ArmEvictionLoop();
   int64_t PodMemoryUsage(const PodRuntime& rt) const;
   void EvictPod(PodRuntime& rt, const std::string& message);
 
@@ -195,6 +198,8 @@ class Kubelet {
   std::unique_ptr<ImageManager> images_;
   uint64_t reported_images_ = 0;  // images_->generation() at the last node status write
   bool memory_pressure_ = false;  // the MemoryPressure condition the kubelet reports
+  sim::Time eviction_phase_;      // when this process's eviction loop started
+  bool eviction_armed_ = false;
   sim::Time memory_pressure_seen_;  // when the threshold was last met
   bool reported_memory_pressure_ = false;
   int64_t memory_available_ = 0;  // at the last eviction check
