@@ -33,9 +33,6 @@ struct Override {
   YAML::Node value;
 };
 
-// The same registry as the CLI's: in-tree plugins plus the example plugins.
-const scheduler::Registry& ModuleRegistry();
-
 class LiveSimulation {
  public:
   struct Options {
@@ -74,6 +71,9 @@ class LiveSimulation {
  private:
   LiveSimulation() = default;
 
+  // The plugin registry it was loaded with (python_plugins.h): the CLI's plugins and the Python
+  // plugins registered at the time. Outlives cluster_, whose profiles hold plugins built from it.
+  std::shared_ptr<const scheduler::Registry> registry_;
   std::unique_ptr<scenario::Scenario> scenario_;  // outlives cluster_, which refers to it
   std::unique_ptr<cluster::Cluster> cluster_;
 };
