@@ -12,7 +12,6 @@ The simulation itself is C++ (the extension module ``kubesim._kubesim``), the sa
 CLI runs: equal inputs give the CLI's fingerprint, and input errors raise ``ScenarioError`` with the
 CLI's message (``FILE:LINE:COL: field: what is wrong``). See docs/python.md.
 """
-import copy
 import itertools
 import json
 import os
@@ -148,11 +147,10 @@ class Simulation:
 
     def __init__(self, scenario, seed=None, overrides=None, until=None):
         source, is_path, name = _source(scenario)
-        # What fork() replays: the inputs, then every call that changed the simulation (a deep copy
-        # of overrides, so later edits of the caller's dict do not change a fork).
-        self._inputs = (source, is_path, name, seed, copy.deepcopy(overrides), until)
+        # What fork() replays into a fresh simulation of the same loaded scenario: every call that
+        # changed this one.
         self._journal = []
-        self._live = _LiveSimulation(*self._inputs)
+        self._live = _LiveSimulation(source, is_path, name, seed, overrides, until)
 
     def _record(self, entry, call):
         """Runs call() and journals entry unless the call was rejected before it changed anything."""
@@ -172,14 +170,15 @@ class Simulation:
     def fork(self):
         """An independent Simulation at the same instant, in the same state.
 
-        Made by deterministic replay: a fresh simulation of the same inputs runs the recorded calls
-        (run_until, step, apply, act) again, so it costs as much as simulating the prefix did.
-        Python plugins are those registered at the time of the fork.
+        Made by deterministic replay: a fresh simulation of the same loaded scenario (not read and
+        validated again) runs the recorded calls (run_until, step, apply, act) again, so it costs
+        about what simulating the prefix did.
+        The fork uses the same plugin registry as this simulation (Python plugins as registered when
+        it was created).
         """
         other = Simulation.__new__(Simulation)
-        other._inputs = self._inputs
         other._journal = list(self._journal)
-        other._live = _LiveSimulation(*self._inputs)
+        other._live = self._live.fresh()
         for entry in self._journal:
             op = entry[0]
             if op == "run":

@@ -128,12 +128,21 @@ sim::StatusOr<std::unique_ptr<LiveSimulation>> LiveSimulation::Load(const std::s
   if (!sc.ok()) return RelocateOverrideError(sc.status(), is_path ? source : file, options.overrides);
   std::unique_ptr<LiveSimulation> live(new LiveSimulation());
   live->registry_ = std::move(registry);
-  live->scenario_ = std::make_unique<scenario::Scenario>(std::move(sc).value());
-  cluster::RunOptions opts;
-  opts.seed = options.seed;
-  opts.until = options.until;
-  opts.registry = live->registry_.get();
-  live->cluster_ = std::make_unique<cluster::Cluster>(*live->scenario_, opts);
+  live->scenario_ = std::make_shared<const scenario::Scenario>(std::move(sc).value());
+  live->options_.seed = options.seed;
+  live->options_.until = options.until;
+  live->options_.registry = live->registry_.get();
+  live->cluster_ = std::make_unique<cluster::Cluster>(*live->scenario_, live->options_);
+  KUBESIM_RETURN_IF_ERROR(live->cluster_->Start());
+  return live;
+}
+
+sim::StatusOr<std::unique_ptr<LiveSimulation>> LiveSimulation::Fresh() const {
+  std::unique_ptr<LiveSimulation> live(new LiveSimulation());
+  live->registry_ = registry_;
+  live->scenario_ = scenario_;
+  live->options_ = options_;
+  live->cluster_ = std::make_unique<cluster::Cluster>(*live->scenario_, live->options_);
   KUBESIM_RETURN_IF_ERROR(live->cluster_->Start());
   return live;
 }

@@ -47,6 +47,11 @@ class LiveSimulation {
                                                              const std::string& file, Options options);
   ~LiveSimulation();
 
+  // A new simulation of the same loaded scenario, options and plugin registry, started at time
+  // zero. Shares the parsed (immutable) scenario, so it skips reading and validating the files:
+  // Simulation.fork() replays its journal into one.
+  sim::StatusOr<std::unique_ptr<LiveSimulation>> Fresh() const;
+
   void Run() { cluster_->Run(); }
   // Runs every event up to the absolute simulated time `t` (clamped to the end of the run).
   void RunUntil(sim::Time t) { cluster_->RunUntil(t); }
@@ -74,7 +79,8 @@ class LiveSimulation {
   // The plugin registry it was loaded with (python_plugins.h): the CLI's plugins and the Python
   // plugins registered at the time. Outlives cluster_, whose profiles hold plugins built from it.
   std::shared_ptr<const scheduler::Registry> registry_;
-  std::unique_ptr<scenario::Scenario> scenario_;  // outlives cluster_, which refers to it
+  std::shared_ptr<const scenario::Scenario> scenario_;  // outlives cluster_, which refers to it
+  cluster::RunOptions options_;
   std::unique_ptr<cluster::Cluster> cluster_;
 };
 

@@ -299,6 +299,12 @@ PYBIND11_MODULE(_kubesim, m) {
   py::class_<LiveSimulation>(m, "LiveSimulation")
       .def(py::init(&ks::python::Load), py::arg("source"), py::arg("is_path"), py::arg("file"), py::arg("seed"),
            py::arg("overrides"), py::arg("until"))
+      .def("fresh",
+           [](const LiveSimulation& s) {
+             auto live = Advancing([&] { return s.Fresh(); });
+             ks::python::ThrowIfError(live.status());
+             return std::move(live).value();
+           })
       .def("run", [](LiveSimulation& s) { Advancing([&] { s.Run(); }); })
       .def("run_until",
            [](LiveSimulation& s, const py::object& t) {

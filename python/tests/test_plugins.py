@@ -105,3 +105,21 @@ def test_registration_errors(registered):
     with pytest.raises(kubesim.ScenarioError, match=r'plugin "NotRegistered" does not exist'):
         kubesim.run(small_cluster(scheduler_config=config_enabling(("NotRegistered", 1))))
     assert kubesim.unregister_plugin("NotRegistered") is False
+
+
+def test_a_fork_keeps_the_plugins_of_its_simulation(registered):
+    registered.append(kubesim.register_plugin("PreferN1", score=lambda pod, node: 100 * (node["metadata"]["name"] == "n1")))
+    sim = kubesim.Simulation(small_cluster(pods=6, scheduler_config=config_enabling(("PreferN1", 50))))
+    sim.run_until("5s")
+    kubesim.unregister_plugin("PreferN1")  # later loads no longer see it; this simulation and its forks do
+    fork = sim.fork()
+    sim.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "late"},
+               "spec": {"containers": [{"name": "c", "image": "nginx:1.27", "resources": {"requests": {"cpu": "100m"}}}]}})
+    fork.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "late"},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.27", "resources": {"requests": {"cpu": "100m"}}}]}})
+    sim.run()
+    fork.run()
+    assert fork.fingerprint == sim.fingerprint
+    assert set(sim.result().pods["node"]) == {"n1"}
+    with pytest.raises(kubesim.ScenarioError, match="does not exist"):
+        kubesim.Simulation(small_cluster(scheduler_config=config_enabling(("PreferN1", 50))))
