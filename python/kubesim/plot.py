@@ -146,8 +146,12 @@ def timeline(result, ax=None):
     ax = _axes(ax, figsize=(10, 5))
     events = result.events
     actions = events[events["reason"] == "TimelineAction"]
-    for t in actions["time"]:
+    for t, message in zip(actions["time"], actions["message"]):
         ax.axvline(t, color="grey", linestyle=":", linewidth=1)
+        # The action's own words ("stopKubelet node-b1", ...), along the line at the top.
+        ax.annotate(message if len(message) <= 40 else message[:39] + "…", xy=(t, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(2, -4), textcoords="offset points",
+                    rotation=90, va="top", ha="left", fontsize="x-small", color="dimgrey")
     failures = result.node_failures
     nodes = list(dict.fromkeys(failures["node"]))
     row = {n: i for i, n in enumerate(nodes)}

@@ -52,3 +52,33 @@ def test_plots_draw_and_save(plot, failure, tmp_path):
     fig, given = plt.subplots()
     assert getattr(kubesim.plot, plot)(failure, ax=given) is given
     plt.close(fig)
+
+
+def test_sampled_series_are_preferred_when_present(failure):
+    """With the sampler's columns (filled on another branch), the plots draw them, not the pods table."""
+    import copy
+
+    import pandas as pd
+    r = copy.copy(failure)
+    times = [0.0, 10.0, 20.0]
+    r.metrics = pd.DataFrame({"time": times, 'scheduler_pending_pods{queue="active"}': [0.0, 3.0, 1.0],
+                              'scheduler_pending_pods{queue="unschedulable"}': [0.0, 0.0, 2.0]})
+    ax = kubesim.plot.pending_pods(r)
+    assert [line.get_label() for line in ax.get_lines()] == list(r.metrics.columns[1:])
+    assert list(ax.get_lines()[1].get_ydata()) == [0.0, 0.0, 2.0]
+    plt.close(ax.figure)
+    r.node_series = pd.DataFrame({"time": [0.0, 0.0, 10.0, 10.0], "node": ["a", "b", "a", "b"],
+                                  "zone": ["z"] * 4, "ready": [True] * 4,
+                                  "allocatable_cpu": [4.0] * 4, "requested_cpu": [1.0, 2.0, 3.0, 4.0]})
+    ax = kubesim.plot.utilisation_heatmap(r)
+    np.testing.assert_allclose(ax.images[0].get_array(), [[0.25, 0.75], [0.5, 1.0]])
+    assert "requested / allocatable" in ax.images[0].colorbar.ax.get_ylabel()
+    plt.close(ax.figure)
+
+
+def test_timeline_marks_actions_and_failures(failure):
+    ax = kubesim.plot.timeline(failure)
+    actions = failure.events[failure.events["reason"] == "TimelineAction"]
+    assert [t.get_text() for t in ax.texts] == [m if len(m) <= 40 else m[:39] + "…" for m in actions["message"]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(dict.fromkeys(failure.node_failures["node"]))
+    plt.close(ax.figure)
