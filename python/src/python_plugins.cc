@@ -107,16 +107,19 @@ class PyPluginCore {
     py::gil_scoped_acquire gil;
     try {
       py::object ret = Call(spec_->score, pod, node);
-      if (!py::isinstance<py::int_>(ret) || py::isinstance<py::bool_>(ret)) {
+      // Any integer (int, numpy.int64: what has __index__), but not bool or float.
+      if (!PyIndex_Check(ret.ptr()) || py::isinstance<py::bool_>(ret)) {
         return Fail("Score", pod, node,
                     "returned a " + py::str(ret.get_type().attr("__name__")).cast<std::string>() +
                         " (expected an int in [0, 100])");
       }
+      py::int_ as_int = py::reinterpret_steal<py::int_>(PyNumber_Index(ret.ptr()));
+      if (!as_int) throw py::error_already_set();
       int64_t s = 0;
       try {
-        s = ret.cast<int64_t>();
+        s = as_int.cast<int64_t>();
       } catch (const py::cast_error&) {
-        s = -1;
+        s = -1;  // beyond int64: out of range below
       }
       // Upstream's framework rejects a score outside [MinNodeScore, MaxNodeScore] as an error.
       if (s < scheduler::kMinNodeScore || s > scheduler::kMaxNodeScore) {

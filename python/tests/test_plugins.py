@@ -55,12 +55,13 @@ def test_filter_plugin_excludes_nodes_and_reasons_reach_the_pods(registered):
 
 
 def test_node_info_gives_requested_resources(registered):
+    import numpy as np
     seen = {}
 
     def most_requested(pod, node, info):
         seen[node["metadata"]["name"]] = info
-        # Bin packing: the node with the most requested CPU scores highest.
-        return min(100, info["requested"]["cpu"] * 100 // max(1, info["allocatable"]["cpu"]))
+        # Bin packing: the node with the most requested CPU scores highest (a numpy integer is fine).
+        return np.int64(min(100, info["requested"]["cpu"] * 100 // max(1, info["allocatable"]["cpu"])))
 
     registered.append(kubesim.register_plugin("MostRequestedCpu", score=most_requested))
     r = kubesim.run(small_cluster(pods=6, scheduler_config=config_enabling(("MostRequestedCpu", 100))))
@@ -81,6 +82,10 @@ def test_python_exception_fails_the_run_with_plugin_error(registered):
     assert "plugin Broken: Score of pod default/p-" in message
     assert "ValueError: boom in plugin" in message and "Traceback" in message
     assert isinstance(e.value, RuntimeError)
+
+    registered.append(kubesim.register_plugin("Float", score=lambda pod, node: 1.5))
+    with pytest.raises(kubesim.PluginError, match=r"Score of pod default/p-\d on node n\d returned a float"):
+        kubesim.run(small_cluster(scheduler_config=config_enabling(("Float", 1))))
 
     registered.append(kubesim.register_plugin("OutOfRange", score=lambda pod, node: 101))
     sim = kubesim.Simulation(small_cluster(scheduler_config=config_enabling(("OutOfRange", 1))))
