@@ -43,3 +43,13 @@ def test_grid_with_a_given_client():
     assert list(df["pods.total"]) == [2, 2, 5, 5]
     assert list(df["simulated_seconds"]) == [120, 180, 120, 180]
     assert (df["seed"] == 3).all()  # the scenario's own spec.seed
+
+
+def test_worker_processes_give_the_same_rows():
+    """With worker processes (a cluster of machines works the same way) the task and its dict
+    scenario travel pickled, and each worker's kubesim gives the in-process results."""
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        df = kubesim.sweep([small_cluster()], seeds=[1, 2], client=client)
+    assert list(df["fingerprint"]) == [kubesim.run(small_cluster(), seed=s).fingerprint for s in (1, 2)]
