@@ -36,9 +36,11 @@ test: build
 	ctest --preset release -j2
 	$(MAKE) test-python
 
-# `make test` builds the Python module first (the build target includes it).
+# `make test` builds the Python module first (the build target includes it). The tests include
+# executing python/notebooks/ headless (nbclient); their plots land in build/notebooks.
 test-python:
-	cd python && PYTHONPATH=$(CURDIR)/build/python KUBESIM_BINARY=$(CURDIR)/build/kubesim $(PYTHON) -m pytest -q tests
+	cd python && PYTHONPATH=$(CURDIR)/build/python KUBESIM_BINARY=$(CURDIR)/build/kubesim \
+	  KUBESIM_NOTEBOOK_OUT=$(CURDIR)/build/notebooks $(PYTHON) -m pytest -q tests
 
 # The CLI into PREFIX/bin and the Python package into PREFIX/lib/python3.X/dist-packages
 # (PREFIX: CMAKE_INSTALL_PREFIX, /usr/local by default).

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "examples/plugins/node_label_preference.h"
 #include "models/api/codec.h"
 #include "models/api/encode_json.h"
 #include "models/scenario/actions.h"
+#include "python/src/python_plugins.h"
 
 namespace kubesim::python {
 namespace {
@@ -116,32 +116,33 @@ sim::Status RelocateOverrideError(const sim::Status& st, const std::string& file
 
 }  // namespace
 
-const scheduler::Registry& ModuleRegistry() {
-  // As cli/main.cc's CliRegistry, so a scenario that runs in the CLI runs here.
-  static const scheduler::Registry kRegistry = [] {
-    scheduler::Registry r = scheduler::Registry::InTree();
-    (void)examples::RegisterExamplePlugins(r);
-    return r;
-  }();
-  return kRegistry;
-}
-
 sim::StatusOr<std::unique_ptr<LiveSimulation>> LiveSimulation::Load(const std::string& source, bool is_path,
                                                                     const std::string& file, Options options) {
+  std::shared_ptr<const scheduler::Registry> registry = CurrentRegistry();
   scenario::DocumentEdit edit;
   if (!options.overrides.empty()) {
     edit = [&options](YAML::Node root) { return ApplyOverrides(root, options.overrides); };
   }
-  auto sc = is_path ? scenario::LoadScenario(source, ModuleRegistry(), edit)
-                    : scenario::LoadScenarioFromString(source, file, ModuleRegistry(), edit);
+  auto sc = is_path ? scenario::LoadScenario(source, *registry, edit)
+                    : scenario::LoadScenarioFromString(source, file, *registry, edit);
   if (!sc.ok()) return RelocateOverrideError(sc.status(), is_path ? source : file, options.overrides);
   std::unique_ptr<LiveSimulation> live(new LiveSimulation());
-  live->scenario_ = std::make_unique<scenario::Scenario>(std::move(sc).value());
-  cluster::RunOptions opts;
-  opts.seed = options.seed;
-  opts.until = options.until;
-  opts.registry = &ModuleRegistry();
-  live->cluster_ = std::make_unique<cluster::Cluster>(*live->scenario_, opts);
+  live->registry_ = std::move(registry);
+  live->scenario_ = std::make_shared<const scenario::Scenario>(std::move(sc).value());
+  live->options_.seed = options.seed;
+  live->options_.until = options.until;
+  live->options_.registry = live->registry_.get();
+  live->cluster_ = std::make_unique<cluster::Cluster>(*live->scenario_, live->options_);
+  KUBESIM_RETURN_IF_ERROR(live->cluster_->Start());
+  return live;
+}
+
+sim::StatusOr<std::unique_ptr<LiveSimulation>> LiveSimulation::Fresh() const {
+  std::unique_ptr<LiveSimulation> live(new LiveSimulation());
+  live->registry_ = registry_;
+  live->scenario_ = scenario_;
+  live->options_ = options_;
+  live->cluster_ = std::make_unique<cluster::Cluster>(*live->scenario_, live->options_);
   KUBESIM_RETURN_IF_ERROR(live->cluster_->Start());
   return live;
 }

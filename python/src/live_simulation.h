@@ -33,9 +33,6 @@ struct Override {
   YAML::Node value;
 };
 
-// The same registry as the CLI's: in-tree plugins plus the example plugins.
-const scheduler::Registry& ModuleRegistry();
-
 class LiveSimulation {
  public:
   struct Options {
@@ -49,6 +46,11 @@ class LiveSimulation {
   static sim::StatusOr<std::unique_ptr<LiveSimulation>> Load(const std::string& source, bool is_path,
                                                              const std::string& file, Options options);
   ~LiveSimulation();
+
+  // A new simulation of the same loaded scenario, options and plugin registry, started at time
+  // zero. Shares the parsed (immutable) scenario, so it skips reading and validating the files:
+  // Simulation.fork() replays its journal into one.
+  sim::StatusOr<std::unique_ptr<LiveSimulation>> Fresh() const;
 
   void Run() { cluster_->Run(); }
   // Runs every event up to the absolute simulated time `t` (clamped to the end of the run).
@@ -74,7 +76,11 @@ class LiveSimulation {
  private:
   LiveSimulation() = default;
 
-  std::unique_ptr<scenario::Scenario> scenario_;  // outlives cluster_, which refers to it
+  // The plugin registry it was loaded with (python_plugins.h): the CLI's plugins and the Python
+  // plugins registered at the time. Outlives cluster_, whose profiles hold plugins built from it.
+  std::shared_ptr<const scheduler::Registry> registry_;
+  std::shared_ptr<const scenario::Scenario> scenario_;  // outlives cluster_, which refers to it
+  cluster::RunOptions options_;
   std::unique_ptr<cluster::Cluster> cluster_;
 };
 

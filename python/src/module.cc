@@ -11,10 +11,13 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 #include "models/report/writers.h"
 #include "python/src/live_simulation.h"
+#include "python/src/python_plugins.h"
 
 namespace py = pybind11;
 
@@ -25,8 +28,35 @@ struct ScenarioError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A Python scheduling plugin raised (python_plugins.h): kubesim.PluginError, a RuntimeError.
+struct PluginError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 void ThrowIfError(const sim::Status& st) {
   if (!st.ok()) throw ScenarioError(st.message());
+}
+
+// Runs `f` (which advances a simulation) with the GIL released and a plugin failure sink
+// installed; raises the first Python plugin failure once `f` returned.
+template <typename F>
+auto Advancing(F f) {
+  PluginFailureScope scope;
+  if constexpr (std::is_void_v<decltype(f())>) {
+    {
+      py::gil_scoped_release release;
+      f();
+    }
+    if (scope.failure()) throw PluginError(scope.failure()->message);
+  } else {
+    std::optional<decltype(f())> r;
+    {
+      py::gil_scoped_release release;
+      r.emplace(f());
+    }
+    if (scope.failure()) throw PluginError(scope.failure()->message);
+    return std::move(*r);
+  }
 }
 
 // A Python override value as a YAML node (scalars as their YAML text).
@@ -136,7 +166,92 @@ py::dict ResultColumns(const report::RunResults& r) {
   nodes["requested_memory"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.requested_memory; });
   nodes["pods"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.pods; });
 
+  // metrics: "time" then one float64 column per name (MetricsTable).
+  py::dict metrics;
+  metrics["time"] = py::array_t<double>(static_cast<py::ssize_t>(r.metrics.time.size()), r.metrics.time.data());
+  for (size_t i = 0; i < r.metrics.names.size() && i < r.metrics.columns.size(); ++i) {
+    const auto& c = r.metrics.columns[i];
+    metrics[py::str(r.metrics.names[i])] = py::array_t<double>(static_cast<py::ssize_t>(c.size()), c.data());
+  }
+
+  // node_series: long format, one row per node and sample; allocatable_R / requested_R per resource R.
+  const report::NodeSeries& ns = r.node_series;
+  py::dict series;
+  series["time"] = py::array_t<double>(static_cast<py::ssize_t>(ns.time.size()), ns.time.data());
+  series["node"] = StringColumn(ns.node, [](const std::string& v) { return v; });
+  series["zone"] = StringColumn(ns.zone, [](const std::string& v) { return v; });
+  series["ready"] = NumberColumn<bool>(ns.ready, [](uint8_t v) { return v != 0; });
+  for (size_t i = 0; i < ns.resources.size(); ++i) {
+    const std::string& res = ns.resources[i];
+    if (i < ns.allocatable.size()) {
+      series[py::str("allocatable_" + res)] = NumberColumn<double>(ns.allocatable[i], [](double v) { return v; });
+    }
+    if (i < ns.requested.size()) {
+      series[py::str("requested_" + res)] = NumberColumn<double>(ns.requested[i], [](double v) { return v; });
+    }
+  }
+
+  // node_failures: one row per failure; node_evictions: one row per evicted pod of a failure.
+  using report::NodeFailure;
+  auto opt_time = [](const std::optional<sim::Time>& t) {
+    return t ? t->ToSeconds() : std::numeric_limits<double>::quiet_NaN();
+  };
+  auto opt_double = [](const std::optional<double>& v) { return v ? *v : std::numeric_limits<double>::quiet_NaN(); };
+  const auto& nf = r.node_failures;
+  py::dict failures;
+  failures["node"] = StringColumn(nf, [](const NodeFailure& f) { return f.node; });
+  failures["zone"] = StringColumn(nf, [](const NodeFailure& f) { return f.zone; });
+  failures["failed"] = NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_time(f.failed); });
+  failures["last_lease_renewal"] =
+      NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_time(f.last_lease_renewal); });
+  failures["unknown"] = NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_time(f.unknown); });
+  failures["unreachable_no_schedule"] =
+      NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_time(f.unreachable_no_schedule); });
+  failures["unreachable_no_execute"] =
+      NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_time(f.unreachable_no_execute); });
+  failures["ready_again"] = NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_time(f.ready_again); });
+  failures["evictions"] = NumberColumn<int64_t>(nf, [](const NodeFailure& f) { return f.evictions.size(); });
+  failures["detection_delay_seconds"] =
+      NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_double(f.detection_delay_seconds); });
+  failures["eviction_delay_seconds"] =
+      NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_double(f.eviction_delay_seconds); });
+  failures["recovery_seconds"] =
+      NumberColumn<double>(nf, [&](const NodeFailure& f) { return opt_double(f.recovery_seconds); });
+
+  struct EvictionRow {
+    const NodeFailure* failure;
+    const report::EvictionRecord* eviction;
+  };
+  std::vector<EvictionRow> ev;
+  for (const auto& f : nf) {
+    for (const auto& e : f.evictions) ev.push_back({&f, &e});
+  }
+  auto repl_time = [&](const EvictionRow& e, std::optional<sim::Time> report::ReplacementRecord::*field) {
+    return e.eviction->replacement ? opt_time((*e.eviction->replacement).*field)
+                                   : std::numeric_limits<double>::quiet_NaN();
+  };
+  py::dict evictions;
+  evictions["node"] = StringColumn(ev, [](const EvictionRow& e) { return e.failure->node; });
+  evictions["pod"] = StringColumn(ev, [](const EvictionRow& e) { return e.eviction->pod; });
+  evictions["at"] = NumberColumn<double>(ev, [](const EvictionRow& e) { return e.eviction->at.ToSeconds(); });
+  evictions["reason"] = StringColumn(ev, [](const EvictionRow& e) { return e.eviction->reason; });
+  evictions["owner"] = StringColumn(ev, [](const EvictionRow& e) { return e.eviction->owner; });
+  evictions["replacement_pod"] = StringColumn(
+      ev, [](const EvictionRow& e) { return e.eviction->replacement ? e.eviction->replacement->pod : std::string(); });
+  evictions["replacement_node"] = StringColumn(
+      ev, [](const EvictionRow& e) { return e.eviction->replacement ? e.eviction->replacement->node : std::string(); });
+  evictions["replacement_created"] =
+      NumberColumn<double>(ev, [&](const EvictionRow& e) { return repl_time(e, &report::ReplacementRecord::created); });
+  evictions["replacement_scheduled"] = NumberColumn<double>(
+      ev, [&](const EvictionRow& e) { return repl_time(e, &report::ReplacementRecord::scheduled); });
+  evictions["replacement_ready"] =
+      NumberColumn<double>(ev, [&](const EvictionRow& e) { return repl_time(e, &report::ReplacementRecord::ready); });
+
   py::dict out;
+  out["metrics"] = metrics;
+  out["node_series"] = series;
+  out["node_failures"] = failures;
+  out["node_evictions"] = evictions;
   out["summary_json"] = report::SummaryJson(r);
   out["fingerprint"] = r.fingerprint;
   out["pods"] = pods;
@@ -162,11 +277,9 @@ std::unique_ptr<LiveSimulation> Load(const std::string& source, bool is_path, co
       opts.overrides.push_back(Override{key, ToYaml(item.second, where)});
     }
   }
-  sim::StatusOr<std::unique_ptr<LiveSimulation>> live = sim::InvalidArgument("not loaded");
-  {
-    py::gil_scoped_release release;
-    live = LiveSimulation::Load(source, is_path, file, std::move(opts));
-  }
+  auto live = Advancing([&]() -> sim::StatusOr<std::unique_ptr<LiveSimulation>> {
+    return LiveSimulation::Load(source, is_path, file, std::move(opts));
+  });
   ThrowIfError(live.status());
   return std::move(live).value();
 }
@@ -180,11 +293,19 @@ PYBIND11_MODULE(_kubesim, m) {
   namespace ks = kubesim;
   m.doc() = "kubesim's compiled core; use the `kubesim` package, not this module (docs/python.md)";
   py::register_exception<ScenarioError>(m, "ScenarioError", PyExc_ValueError);
+  py::register_exception<ks::python::PluginError>(m, "PluginError", PyExc_RuntimeError);
+  using ks::python::Advancing;
 
   py::class_<LiveSimulation>(m, "LiveSimulation")
       .def(py::init(&ks::python::Load), py::arg("source"), py::arg("is_path"), py::arg("file"), py::arg("seed"),
            py::arg("overrides"), py::arg("until"))
-      .def("run", &LiveSimulation::Run, py::call_guard<py::gil_scoped_release>())
+      .def("fresh",
+           [](const LiveSimulation& s) {
+             auto live = Advancing([&] { return s.Fresh(); });
+             ks::python::ThrowIfError(live.status());
+             return std::move(live).value();
+           })
+      .def("run", [](LiveSimulation& s) { Advancing([&] { s.Run(); }); })
       .def("run_until",
            [](LiveSimulation& s, const py::object& t) {
              ks::sim::Duration d = ks::python::ToDuration(t, "run_until");
@@ -194,10 +315,9 @@ PYBIND11_MODULE(_kubesim, m) {
                throw ScenarioError("run_until: " + d.ToString() + " is before the simulation's time " +
                                    (s.Now() - ks::sim::Time::Zero()).ToString());
              }
-             py::gil_scoped_release release;
-             s.RunUntil(at);
+             Advancing([&] { s.RunUntil(at); });
            })
-      .def("step", &LiveSimulation::Step, py::call_guard<py::gil_scoped_release>())
+      .def("step", [](LiveSimulation& s) { return Advancing([&] { return s.Step(); }); })
       .def_property_readonly("now_ns", [](LiveSimulation& s) { return s.Now().nanos(); })
       .def_property_readonly("end_ns", [](const LiveSimulation& s) { return s.End().nanos(); })
       .def_property_readonly("fingerprint", &LiveSimulation::Fingerprint)
@@ -215,21 +335,21 @@ PYBIND11_MODULE(_kubesim, m) {
       .def("list_json", &LiveSimulation::ListJson)
       .def("apply",
            [](LiveSimulation& s, const std::string& text, const std::string& file) {
-             ks::sim::Status st;
-             {
-               py::gil_scoped_release release;
-               st = s.Apply(text, file);
-             }
-             ks::python::ThrowIfError(st);
+             ks::python::ThrowIfError(Advancing([&] { return s.Apply(text, file); }));
            })
       .def("act", [](LiveSimulation& s, const std::string& text, const std::string& file) {
-        ks::sim::Status st;
-        {
-          py::gil_scoped_release release;
-          st = s.Act(text, file);
-        }
-        ks::python::ThrowIfError(st);
+        ks::python::ThrowIfError(Advancing([&] { return s.Act(text, file); }));
       });
+
+  m.def(
+      "register_plugin",
+      [](const std::string& name, py::object filter, py::object score, bool pass_node_info) {
+        ks::python::ThrowIfError(
+            ks::python::RegisterPythonPlugin(name, std::move(filter), std::move(score), pass_node_info));
+      },
+      py::arg("name"), py::arg("filter"), py::arg("score"), py::arg("pass_node_info"));
+  m.def("unregister_plugin", &ks::python::UnregisterPythonPlugin, py::arg("name"));
+  m.def("plugin_names", &ks::python::PythonPluginNames);
 
 #ifdef NDEBUG
   m.attr("debug_build") = false;
