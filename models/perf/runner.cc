@@ -135,6 +135,10 @@ class Runner {
     result_.simulated_seconds = Now().ToSeconds();
     result_.events_processed = cluster_->simulation().events_processed();
     result_.pods_scheduled = CountPods({}, {}).second;
+    for (const auto& obj : cluster_->store().Range("/registry/").objects) {
+      ++result_.objects_by_kind[obj->kind];
+      if (obj->kind == "Pod") ++result_.pods_by_namespace[obj->metadata.namespace_];
+    }
     if (w_.threshold > 0) CheckThreshold();
     return std::move(result_);
   }
@@ -282,8 +286,12 @@ class Runner {
              " of " + std::to_string(total) + " are)";
     };
     if (!op.collect_metrics) {
+      std::vector<std::string> keys;
+      for (const auto& o : objs) keys.push_back(apiserver::ApiServer::Key("Pod", op.ns, o->metadata.name));
       CreateAll(std::move(objs), "createPods: " + std::to_string(op.count) + " pods in " + op.ns);
-      if (op.skip_wait) return sim::Status::Ok();
+      // Upstream's client returns once the API server stored each pod: a barrier after a
+      // skipWaitToCompletion op sees them all.
+      if (op.skip_wait) return WaitStored(op, std::move(keys), "Pods");
       // Upstream polls once a second.
       return WaitFor(op, sim::Duration::Seconds(1), done, what);
     }
@@ -349,6 +357,7 @@ class Runner {
       auto pod = api::As<api::Pod>(obj);
       if (pod && Selects(op.selector, pod->metadata.labels)) victims.push_back(pod);
     }
+    result_.pods_deleted += static_cast<int64_t>(victims.size());
     if (op.delete_per_second == 0) {
       cluster_->Act("perf", "deletePods: " + std::to_string(victims.size()) + " pods in " + op.ns,
                     [victims](scenario::ActionContext& ctx) {
@@ -405,7 +414,10 @@ class Runner {
     const Op& op = *s->op;
     if (op.churn_mode == "create") {
       if (op.churn_number > 0 && s->count >= op.churn_number) return;
-      for (const auto& t : op.churn_templates) cluster_->CreateObject(Instance(*t, op.ns));
+      for (const auto& t : op.churn_templates) {
+        cluster_->CreateObject(Instance(*t, op.ns));
+        ++result_.churn_creates;
+      }
     } else {
       size_t slot = static_cast<size_t>(s->count % op.churn_number);
       for (size_t i = 0; i < op.churn_templates.size(); ++i) {
@@ -415,10 +427,12 @@ class Runner {
         if (!name.empty()) {
           cluster_->DeleteObject(t.kind, ns, name, {});
           name.clear();
+          ++result_.churn_deletes;
         } else {
           auto obj = Instance(t, op.ns);
           name = obj->metadata.name;
           cluster_->CreateObject(obj);
+          ++result_.churn_creates;
         }
       }
     }
