@@ -180,8 +180,28 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
                                          "nodeAllocatableStrategy", "labelNodePrepareStrategy",
                                          "uniqueNodeLabelStrategy"}));
     KUBESIM_RETURN_IF_ERROR(RejectUnsupported(
-        n, {"nodeAllocatableStrategy", "labelNodePrepareStrategy", "uniqueNodeLabelStrategy"},
-        "node prepare strategies; put the labels or allocatable into nodeTemplatePath instead"));
+        n, {"nodeAllocatableStrategy"},
+        "CSI node allocatable is not simulated; put allocatable into nodeTemplatePath instead"));
+    if (n.Has("labelNodePrepareStrategy") && n.Has("uniqueNodeLabelStrategy")) {
+      return n["uniqueNodeLabelStrategy"].Error("Invalid value: at most one node prepare strategy");
+    }
+    if (n.Has("labelNodePrepareStrategy")) {
+      YamlNode s = n["labelNodePrepareStrategy"];
+      KUBESIM_RETURN_IF_ERROR(s.ExpectMap());
+      KUBESIM_RETURN_IF_ERROR(s.CheckKeys({"labelKey", "labelValues"}));
+      if (!s["labelKey"].Defined()) return s["labelKey"].Error("Required value: the label key");
+      KUBESIM_ASSIGN_OR_RETURN(op.node_label_key, s["labelKey"].String());
+      KUBESIM_ASSIGN_OR_RETURN(op.node_label_values, OptionalStringList(s, "labelValues"));
+      if (op.node_label_values.empty()) return s["labelValues"].Error("Required value: at least one value");
+    }
+    if (n.Has("uniqueNodeLabelStrategy")) {
+      YamlNode s = n["uniqueNodeLabelStrategy"];
+      KUBESIM_RETURN_IF_ERROR(s.ExpectMap());
+      KUBESIM_RETURN_IF_ERROR(s.CheckKeys({"labelKey"}));
+      if (!s["labelKey"].Defined()) return s["labelKey"].Error("Required value: the label key");
+      KUBESIM_ASSIGN_OR_RETURN(op.node_label_key, s["labelKey"].String());
+      op.node_label_unique = true;
+    }
     KUBESIM_ASSIGN_OR_RETURN(op.count, Count(n, w, used));
     if (n["nodeTemplatePath"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(op.object_template, LoadTemplate(config, n["nodeTemplatePath"], "Node", warnings));

@@ -67,6 +67,11 @@ struct Op {
   std::string churn_mode;  // "create" or "recreate"
   int64_t churn_number = 0;
   sim::Duration interval = sim::Duration::Milliseconds(500);
+  // createNodes labelNodePrepareStrategy (values round robin, as upstream's PreparePatch) or
+  // uniqueNodeLabelStrategy (node_label_unique: each node's own name as the value).
+  std::string node_label_key;
+  std::vector<std::string> node_label_values;
+  bool node_label_unique = false;
   std::vector<std::string> namespaces;           // barrier
   std::map<std::string, std::string> selector;   // deletePods / barrier labelSelector
   int64_t delete_per_second = 0;

@@ -249,6 +249,13 @@ class Runner {
     std::vector<std::string> keys;
     for (int64_t i = 0; i < op.count; ++i) {
       objs.push_back(Instance(t, ""));
+      auto& labels = objs.back()->metadata.labels;
+      if (op.node_label_unique) {
+        // Upstream's UniqueNodeLabelStrategy writes a random UUID; the node's name is as unique.
+        labels[op.node_label_key] = objs.back()->metadata.name;
+      } else if (!op.node_label_key.empty()) {
+        labels[op.node_label_key] = op.node_label_values[static_cast<size_t>(i) % op.node_label_values.size()];
+      }
       keys.push_back(apiserver::ApiServer::Key("Node", "", objs.back()->metadata.name));
     }
     CreateAll(std::move(objs), "createNodes: " + std::to_string(op.count) + " nodes");

@@ -176,6 +176,43 @@ TEST_CASE("perf: a barrier on pods that cannot be scheduled fails after the time
                                                   "after 2m.* \\(0 of 3 are\\)"));
 }
 
+TEST_CASE("perf: node prepare strategies label the created nodes", "[perf]") {
+  // 6 nodes of 4 CPU, zones round robin a, b, c: zone-b holds 2 nodes, room for 8 one-CPU pods.
+  auto run = [](int pods) {
+    std::string text = R"(- name: Zones
+  workloadTemplate:
+  - opcode: createNodes
+    count: 6
+    labelNodePrepareStrategy:
+      labelKey: topology.kubernetes.io/zone
+      labelValues: [zone-a, zone-b, zone-c]
+  - opcode: createNodes
+    count: 2
+    uniqueNodeLabelStrategy: {labelKey: example.com/unique}
+  - opcode: createPods
+    countParam: $pods
+    podTemplatePath: templates/pod-zone-b.yaml
+    skipWaitToCompletion: true
+  - opcode: sleep
+    duration: 30s
+  workloads:
+  - name: w
+    params: {pods: )" + std::to_string(pods) + "}\n";
+    auto config = LoadPerfConfigFromString(text, kDataDir + "zones.yaml");
+    REQUIRE(config.ok());
+    auto w = ResolveWorkload(*config, config->test_cases[0], config->test_cases[0].workloads[0],
+                             scheduler::Registry::Default());
+    REQUIRE(w.ok());
+    CHECK(w->ops[1].node_label_unique);
+    return Run(*w);
+  };
+  WorkloadResult fits = run(8);
+  CHECK(fits.objects_by_kind["Node"] == 8);
+  CHECK(fits.pods_scheduled == 8);
+  WorkloadResult over = run(9);
+  CHECK(over.pods_scheduled == 8);  // the ninth finds no zone-b node with a free CPU
+}
+
 TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") {
   struct Row {
     const char* what;
