@@ -163,7 +163,7 @@ sim::StatusOr<int64_t> Count(const YamlNode& op, const Workload& w, std::set<std
 
 constexpr std::string_view kUnsupportedOpcodes[] = {
     "createPodSets", "createAny", "updateAny", "createResourceClaims", "createResourceDriver",
-    "allocResourceClaims", "startCollectingMetrics", "stopCollectingMetrics"};
+    "allocResourceClaims"};
 
 sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const Workload& w, const YamlNode& n,
                             size_t index, std::set<std::string>* used, std::vector<std::string>* warnings) {
@@ -307,6 +307,19 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
         return n["stageRequirement"].Error("Unsupported value: \"" + stage + "\": must be Scheduled or Attempted");
       }
     }
+  } else if (oc == "startCollectingMetrics") {
+    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "name", "namespaces", "labelSelector"}));
+    if (n["name"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(op.prefix, n["name"].String());
+    }
+    KUBESIM_ASSIGN_OR_RETURN(op.namespaces, OptionalStringList(n, "namespaces"));
+    if (op.namespaces.empty()) return n["namespaces"].Error("Required value: namespaces cannot be empty");
+    if (n["labelSelector"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(op.selector, n["labelSelector"].StringMap());
+    }
+    op.collect_metrics = true;
+  } else if (oc == "stopCollectingMetrics") {
+    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode"}));
   } else if (oc == "sleep") {
     KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "duration", "durationParam"}));
     if (n["durationParam"].Defined()) {
@@ -330,12 +343,12 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
       if (oc == u) {
         return n["opcode"].Error("not supported by kubesim perf: opcode " + oc +
                                  " (supported: createNodes, createNamespaces, createPods, deletePods, churn, "
-                                 "barrier, sleep; docs/perf.md)");
+                                 "barrier, sleep, startCollectingMetrics, stopCollectingMetrics; docs/perf.md)");
       }
     }
     return n["opcode"].Error("Unsupported value: unknown opcode \"" + oc +
                              "\" (supported: createNodes, createNamespaces, createPods, deletePods, churn, barrier, "
-                             "sleep)");
+                             "sleep, startCollectingMetrics, stopCollectingMetrics)");
   }
   return op;
 }

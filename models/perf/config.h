@@ -56,7 +56,8 @@ struct Op {
   std::string opcode;
   std::optional<api::YamlNode> node;  // the op in the config, for messages
   int64_t count = 0;
-  // createPods / deletePods / churn: the namespace; createNamespaces: the prefix.
+  // createPods / deletePods / churn: the namespace; createNamespaces: the prefix;
+  // startCollectingMetrics: its name (appended to the Name label).
   std::string ns;
   std::string prefix;
   bool collect_metrics = false;

@@ -130,6 +130,10 @@ class Runner {
     result_.name = w_.full_name;
     result_.warnings = w_.warnings;
     for (const Op& op : w_.ops) KUBESIM_RETURN_IF_ERROR(RunOp(op));
+    if (collection_) {
+      // Upstream fails a workload whose startCollectingMetrics has no stop.
+      return w_.ops.back().node->Error("metrics collection was started but never stopped (stopCollectingMetrics)");
+    }
     // Let the last requests land so the figures below describe a settled store.
     Advance(Now() + sim::Duration::Seconds(1));
     result_.simulated_seconds = Now().ToSeconds();
@@ -224,6 +228,16 @@ class Runner {
     if (oc == "deletePods") return DeletePods(op);
     if (oc == "churn") return Churn(op);
     if (oc == "barrier") return Barrier(op);
+    if (oc == "startCollectingMetrics") {
+      if (collection_) return op.node->Error("metrics are already being collected");
+      StartCollection(op.namespaces, op.selector, op.prefix);
+      return sim::Status::Ok();
+    }
+    if (oc == "stopCollectingMetrics") {
+      if (!collection_) return op.node->Error("no metrics are being collected: startCollectingMetrics must come first");
+      StopCollection();
+      return sim::Status::Ok();
+    }
     if (oc == "sleep") {
       Advance(Now() + op.duration);
       return sim::Status::Ok();
@@ -303,36 +317,76 @@ class Runner {
       return WaitFor(op, sim::Duration::Seconds(1), done, what);
     }
     // The collectors start before the pods are created and stop once they are scheduled.
-    sim::Time start = Now();
-    double wall_start = opts_.wall_clock ? opts_.wall_clock() : 0;
-    size_t first_observation = observations_.size();
-    int64_t scheduled_before = CountPods(nss, {}).second;
-    ThroughputCollector tc;
-    CreateAll(std::move(objs), "createPods: " + std::to_string(op.count) + " pods in " + op.ns + " (measured)");
-    sim::Time deadline = start + opts_.wait_timeout;
-    while (true) {
-      Advance(Now() + sim::Duration::Seconds(1));
-      int64_t scheduled = CountPods(nss, {}).second;
-      tc.Sample(Now(), scheduled);
-      if (scheduled >= op.count) break;
-      if (Now() >= deadline) return Timeout(op, what());
+    if (collection_) {
+      return op.node->Error("collectMetrics: metrics are already being collected since a startCollectingMetrics op");
     }
-    result_.measured_pods += CountPods(nss, {}).second - scheduled_before;
-    result_.measured_sim_seconds += (Now() - start).ToSeconds();
-    if (opts_.wall_clock) result_.measured_wall_seconds += opts_.wall_clock() - wall_start;
+    StartCollection(nss, {}, "");
+    CreateAll(std::move(objs), "createPods: " + std::to_string(op.count) + " pods in " + op.ns + " (measured)");
+    KUBESIM_RETURN_IF_ERROR(WaitFor(op, sim::Duration::Seconds(1), done, what));
+    StopCollection();
+    return sim::Status::Ok();
+  }
 
-    std::map<std::string, std::string> name = {{"Name", w_.full_name}};
+  // A collection window: upstream's collectors (throughput and metrics) between their start and
+  // their stop. The throughput sampler runs as a simulation event each simulated second after the
+  // start, in the observe phase, so it sees everything that happened at that instant.
+  struct Collection {
+    sim::Time start;
+    double wall_start = 0;
+    size_t first_observation = 0;
+    int64_t scheduled_before = 0;
+    std::vector<std::string> namespaces;
+    std::map<std::string, std::string> selector;
+    std::string name;  // the Name label
+    ThroughputCollector throughput;
+  };
+
+  void StartCollection(std::vector<std::string> namespaces, std::map<std::string, std::string> selector,
+                       const std::string& suffix) {
+    auto c = std::make_shared<Collection>();
+    c->start = Now();
+    c->wall_start = opts_.wall_clock ? opts_.wall_clock() : 0;
+    c->first_observation = observations_.size();
+    c->namespaces = std::move(namespaces);
+    c->selector = std::move(selector);
+    c->scheduled_before = CountPods(c->namespaces, c->selector).second;
+    c->name = suffix.empty() ? w_.full_name : w_.full_name + "/" + suffix;
+    collection_ = c;
+    ScheduleSample(c, Now() + sim::Duration::Seconds(1));
+  }
+
+  void ScheduleSample(const std::shared_ptr<Collection>& c, sim::Time at) {
+    std::weak_ptr<Collection> weak = c;
+    cluster_->simulation().At(
+        at,
+        [this, weak] {
+          auto live = weak.lock();
+          if (!live || live != collection_) return;  // stopped: the chain ends
+          live->throughput.Sample(Now(), CountPods(live->namespaces, live->selector).second);
+          ScheduleSample(live, Now() + sim::Duration::Seconds(1));
+        },
+        sim::Phase::kObserve);
+  }
+
+  void StopCollection() {
+    std::shared_ptr<Collection> c = std::move(collection_);
+    collection_.reset();
+    result_.measured_pods += CountPods(c->namespaces, c->selector).second - c->scheduled_before;
+    result_.measured_sim_seconds += (Now() - c->start).ToSeconds();
+    if (opts_.wall_clock) result_.measured_wall_seconds += opts_.wall_clock() - c->wall_start;
+
+    std::map<std::string, std::string> name = {{"Name", c->name}};
     DataItem throughput;
     throughput.labels = name;
     throughput.labels["Metric"] = "SchedulingThroughput";
     throughput.unit = "pods/s";
-    if (!tc.samples.empty()) throughput.data = Summary(tc.samples, 1.0);
+    if (!c->throughput.samples.empty()) throughput.data = Summary(c->throughput.samples, 1.0);
     result_.items.push_back(throughput);
 
     // The latency metrics over the same window (upstream resets the histograms at the start).
     std::vector<double> sli;
     std::map<std::string, std::vector<double>> attempt;  // by result label
-    for (size_t i = first_observation; i < observations_.size(); ++i) {
+    for (size_t i = c->first_observation; i < observations_.size(); ++i) {
       const auto& o = observations_[i].o;
       attempt[o.result].push_back(o.attempt_duration.ToSeconds());
       if (o.bound) sli.push_back(o.sli_duration.ToSeconds());
@@ -354,7 +408,6 @@ class Runner {
       d.data = Summary(v, 1000.0);
       result_.items.push_back(d);
     }
-    return sim::Status::Ok();
   }
 
   sim::Status DeletePods(const Op& op) {
@@ -482,6 +535,7 @@ class Runner {
   std::shared_ptr<const api::Object> default_node_, default_pod_, default_ns_;
   std::map<std::string, int64_t> name_seq_;
   std::vector<Observation> observations_;
+  std::shared_ptr<Collection> collection_;
   std::vector<std::shared_ptr<ChurnState>> churns_;
   WorkloadResult result_;
 };

@@ -213,6 +213,51 @@ TEST_CASE("perf: node prepare strategies label the created nodes", "[perf]") {
   CHECK(over.pods_scheduled == 8);  // the ninth finds no zone-b node with a free CPU
 }
 
+TEST_CASE("perf: startCollectingMetrics and stopCollectingMetrics bound a collection window", "[perf]") {
+  auto resolve = [](const std::string& ops) {
+    std::string text = "- name: Window\n  workloadTemplate:\n  - opcode: createNodes\n    count: 20\n" + ops +
+                       "  workloads:\n  - name: w\n";
+    auto config = LoadPerfConfigFromString(text, kDataDir + "window.yaml");
+    REQUIRE(config.ok());
+    return ResolveWorkload(*config, config->test_cases[0], config->test_cases[0].workloads[0],
+                           scheduler::Registry::Default());
+  };
+  auto w = resolve(R"(  - opcode: startCollectingMetrics
+    name: add
+    namespaces: [measured]
+  - opcode: createPods
+    count: 200
+    namespace: measured
+    skipWaitToCompletion: true
+  - opcode: barrier
+    namespaces: [measured]
+  - opcode: stopCollectingMetrics
+)");
+  REQUIRE(w.ok());
+  WorkloadResult r = Run(*w);
+  CHECK(r.measured_pods == 200);
+  const DataItem* throughput = Find(r, "SchedulingThroughput");
+  REQUIRE(throughput != nullptr);
+  CHECK(throughput->labels.at("Name") == "Window/w/add");
+  REQUIRE(throughput->data.count("Average"));
+  CHECK(throughput->data.at("Average") > 0);
+  CHECK(Find(r, "scheduler_scheduling_attempt_duration_seconds", "scheduled") != nullptr);
+
+  auto unstopped = resolve("  - opcode: startCollectingMetrics\n    namespaces: [a]\n");
+  REQUIRE(unstopped.ok());
+  auto failed = RunWorkload(*unstopped, PerfOptions{});
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.status().message(), Catch::Contains("window.yaml:5:5") && Catch::Contains("never stopped"));
+  auto unstarted = resolve("  - opcode: stopCollectingMetrics\n");
+  REQUIRE(unstarted.ok());
+  failed = RunWorkload(*unstarted, PerfOptions{});
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.status().message(), Catch::Contains("window.yaml:5:5") && Catch::Contains("must come first"));
+  auto no_namespaces = resolve("  - opcode: startCollectingMetrics\n    name: x\n");
+  REQUIRE_FALSE(no_namespaces.ok());
+  CHECK_THAT(no_namespaces.status().message(), Catch::Contains("namespaces cannot be empty"));
+}
+
 TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") {
   struct Row {
     const char* what;
