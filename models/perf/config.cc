@@ -137,6 +137,10 @@ sim::StatusOr<std::shared_ptr<const api::Object>> LoadTemplate(const PerfConfig&
   return std::shared_ptr<const api::Object>(std::move(r.object));
 }
 
+// Far above upstream's largest workloads (tens of thousands), low enough that no input can make
+// kubesim allocate without bound.
+constexpr int64_t kMaxCount = 1'000'000;
+
 // A count: `count` (a literal) or `countParam` (`$name`, looked up in the workload's params,
 // which takes precedence, as upstream's patchParams).
 sim::StatusOr<int64_t> Count(const YamlNode& op, const Workload& w, std::set<std::string>* used) {
@@ -153,16 +157,18 @@ sim::StatusOr<int64_t> Count(const YamlNode& op, const Workload& w, std::set<std
     auto v = (*w.params)[name].Int();
     if (!v.ok()) return (*w.params)[name].Error("parameter " + name + " must be an integer");
     if (*v < 0) return (*w.params)[name].Error("Invalid value: a count must be non-negative");
+    if (*v > kMaxCount) return (*w.params)[name].Error("Invalid value: at most " + std::to_string(kMaxCount));
     return *v;
   }
   if (!op["count"].Defined()) return op["count"].Error("Required value: count or countParam");
   KUBESIM_ASSIGN_OR_RETURN(int64_t c, op["count"].Int());
   if (c < 0) return op["count"].Error("Invalid value: must be non-negative");
+  if (c > kMaxCount) return op["count"].Error("Invalid value: at most " + std::to_string(kMaxCount));
   return c;
 }
 
 constexpr std::string_view kUnsupportedOpcodes[] = {
-    "createPodSets", "createAny", "updateAny", "createResourceClaims", "createResourceDriver",
+    "createAny", "updateAny", "createResourceClaims", "createResourceDriver",
     "allocResourceClaims"};
 
 sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const Workload& w, const YamlNode& n,
@@ -343,12 +349,12 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
       if (oc == u) {
         return n["opcode"].Error("not supported by kubesim perf: opcode " + oc +
                                  " (supported: createNodes, createNamespaces, createPods, deletePods, churn, "
-                                 "barrier, sleep, startCollectingMetrics, stopCollectingMetrics; docs/perf.md)");
+                                 "barrier, sleep, startCollectingMetrics, stopCollectingMetrics, createPodSets; docs/perf.md)");
       }
     }
     return n["opcode"].Error("Unsupported value: unknown opcode \"" + oc +
                              "\" (supported: createNodes, createNamespaces, createPods, deletePods, churn, barrier, "
-                             "sleep, startCollectingMetrics, stopCollectingMetrics)");
+                             "sleep, startCollectingMetrics, stopCollectingMetrics, createPodSets)");
   }
   return op;
 }
@@ -396,7 +402,31 @@ sim::StatusOr<ResolvedWorkload> ResolveWorkload(const PerfConfig& config, const 
   r.threshold = w.threshold;
   std::set<std::string> used;
   for (size_t i = 0; i < tc.workload_template.size(); ++i) {
-    KUBESIM_ASSIGN_OR_RETURN(Op op, ResolveOp(config, tc, w, tc.workload_template[i], i, &used, &r.warnings));
+    const YamlNode& n = tc.workload_template[i];
+    if (n.IsMap() && n["opcode"].IsScalar() && n["opcode"].Scalar() == "createPodSets") {
+      // Upstream createPodSetsOp: its createPodsOp runs once in each namespace
+      // <namespacePrefix>-0 … <namespacePrefix>-<count-1>.
+      KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "count", "countParam", "namespacePrefix", "createPodsOp"}));
+      KUBESIM_ASSIGN_OR_RETURN(int64_t sets, Count(n, w, &used));
+      if (!n["namespacePrefix"].Defined()) return n["namespacePrefix"].Error("Required value: the namespace prefix");
+      KUBESIM_ASSIGN_OR_RETURN(std::string prefix, n["namespacePrefix"].String());
+      if (!n["createPodsOp"].Defined()) return n["createPodsOp"].Error("Required value: a createPods op");
+      KUBESIM_ASSIGN_OR_RETURN(Op inner, ResolveOp(config, tc, w, n["createPodsOp"], i, &used, &r.warnings));
+      if (inner.opcode != "createPods") {
+        return n["createPodsOp"]["opcode"].Error("Unsupported value: \"" + inner.opcode + "\": must be createPods");
+      }
+      if (inner.collect_metrics) {
+        return n["createPodsOp"]["collectMetrics"].Error(
+            "not supported by kubesim perf: collecting metrics per pod set (docs/perf.md)");
+      }
+      for (int64_t k = 0; k < sets; ++k) {
+        Op op = inner;
+        op.ns = prefix + "-" + std::to_string(k);
+        r.ops.push_back(std::move(op));
+      }
+      continue;
+    }
+    KUBESIM_ASSIGN_OR_RETURN(Op op, ResolveOp(config, tc, w, n, i, &used, &r.warnings));
     r.ops.push_back(std::move(op));
   }
   // Upstream rejects params no op uses: almost always a typo.

@@ -258,6 +258,34 @@ TEST_CASE("perf: startCollectingMetrics and stopCollectingMetrics bound a collec
   CHECK_THAT(no_namespaces.status().message(), Catch::Contains("namespaces cannot be empty"));
 }
 
+TEST_CASE("perf: createPodSets runs its createPods op in each namespace of the prefix", "[perf]") {
+  std::string text = R"(- name: Sets
+  workloadTemplate:
+  - opcode: createNodes
+    count: 10
+  - opcode: createPodSets
+    countParam: $sets
+    namespacePrefix: init-ns
+    createPodsOp:
+      opcode: createPods
+      countParam: $perSet
+  workloads:
+  - name: w
+    params: {sets: 3, perSet: 4}
+)";
+  auto config = LoadPerfConfigFromString(text, kDataDir + "sets.yaml");
+  REQUIRE(config.ok());
+  auto w = ResolveWorkload(*config, config->test_cases[0], config->test_cases[0].workloads[0],
+                           scheduler::Registry::Default());
+  REQUIRE(w.ok());
+  REQUIRE(w->ops.size() == 4);
+  CHECK(w->ops[3].ns == "init-ns-2");
+  WorkloadResult r = Run(*w);
+  CHECK(r.pods_scheduled == 12);
+  CHECK(r.pods_by_namespace["init-ns-0"] == 4);
+  CHECK(r.pods_by_namespace["init-ns-2"] == 4);
+}
+
 TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") {
   struct Row {
     const char* what;
@@ -269,10 +297,12 @@ TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") 
   std::vector<Row> rows = {
       {"unknown opcode", head + "  - opcode: createNodez\n    countParam: $n\n" + tail,
        R"(.*bad.yaml:3:13: \[0\]\.workloadTemplate\[0\]\.opcode: .*unknown opcode "createNodez".*)"},
-      {"unsupported opcode", head + "  - opcode: createPodSets\n    countParam: $n\n" + tail,
+      {"unsupported opcode", head + "  - opcode: createAny\n    countParam: $n\n" + tail,
        R"(.*bad.yaml:3:13: .*opcode: not supported by kubesim perf.*)"},
       {"missing param", head + "  - opcode: createNodes\n    countParam: $nodes\n" + tail,
        R"(.*bad.yaml:4:17: \[0\]\.workloadTemplate\[0\]\.countParam: parameter nodes is undefined.*)"},
+      {"count beyond the limit", head + "  - opcode: createNodes\n    count: 1000000000\n" + tail,
+       R"(.*bad.yaml:4:12: .*count: Invalid value: at most 1000000)"},
       {"unused param", head + "  - opcode: createNodes\n    count: 1\n" + tail,
        R"(.*bad.yaml:7:17: .*parameter n is defined in workload w but no op uses it.*)"},
       {"bad template path", head + "  - opcode: createPods\n    countParam: $n\n    podTemplatePath: nope.yaml\n" + tail,
