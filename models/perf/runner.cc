@@ -566,18 +566,18 @@ std::string HumanTable(const WorkloadResult& result) {
   std::ostringstream out;
   char buf[512];
   out << result.name << "\n";
-  std::snprintf(buf, sizeof buf, "  %-50s %10s %10s %10s %10s %10s  %s\n", "metric", "Average", "Perc50", "Perc90",
+  std::snprintf(buf, sizeof buf, "  %-64s %10s %10s %10s %10s %10s  %s\n", "metric", "Average", "Perc50", "Perc90",
                 "Perc95", "Perc99", "unit");
   out << buf;
   for (const auto& item : result.items) {
     std::string metric = item.labels.at("Metric");
     if (auto it = item.labels.find("result"); it != item.labels.end()) metric += "{result=" + it->second + "}";
     if (item.data.empty()) {
-      std::snprintf(buf, sizeof buf, "  %-50s (no samples: fewer than two sampling intervals with progress)\n",
+      std::snprintf(buf, sizeof buf, "  %-64s (no samples: fewer than two sampling intervals with progress)\n",
                     metric.c_str());
     } else {
       auto d = [&](const char* k) { return item.data.at(k); };
-      std::snprintf(buf, sizeof buf, "  %-50s %10.2f %10.2f %10.2f %10.2f %10.2f  %s\n", metric.c_str(), d("Average"),
+      std::snprintf(buf, sizeof buf, "  %-64s %10.2f %10.2f %10.2f %10.2f %10.2f  %s\n", metric.c_str(), d("Average"),
                     d("Perc50"), d("Perc90"), d("Perc95"), d("Perc99"), item.unit.c_str());
     }
     out << buf;
