@@ -4,6 +4,7 @@
 //   kubesim validate SCENARIO [--set NAME=VALUE]...
 //   kubesim schema
 //   kubesim schedule --cluster FILE... --pod FILE [--config FILE] [--output text|json]
+//   kubesim perf CONFIG [--workload NAME] [--label FILTER] [--out DIR] [--seed N]   (cli/perf.cc)
 //
 // Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`, one line
 // per problem), 1 when an `expect:` assertion failed or results cannot be written.
@@ -18,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/perf.h"
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "examples/plugins/node_label_preference.h"
@@ -254,6 +256,14 @@ int main(int argc, char** argv) {
   schedule->add_option("--output,-o", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   schedule->add_option("--seed", schedule_seed, "Seed of the tie-break among top-scoring nodes");
 
+  cli::PerfArgs perf_args;
+  CLI::App* perf = app.add_subcommand("perf", "Run upstream scheduler_perf workloads (docs/perf.md)");
+  perf->add_option("config", perf_args.config, "scheduler_perf config, e.g. performance-config.yaml")->required();
+  perf->add_option("--workload", perf_args.workload, "<test>/<workload>, a test case or a workload name");
+  perf->add_option("--label", perf_args.label, "Label filter as upstream's, e.g. performance,-fast");
+  perf->add_option("--out", perf_args.out_dir, "Directory of the JSON results (default: out/perf)");
+  perf->add_option("--seed", perf_args.seed, "Master seed");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -268,6 +278,7 @@ int main(int argc, char** argv) {
     std::cout << scenario::ScenarioJsonSchema();
     return 0;
   }
+  if (*perf) return cli::PerfMain(perf_args, CliRegistry());
   if (*schedule) return Schedule(cluster_files, pod_file, config_file, output, schedule_seed);
   return kExitBadInput;
 }

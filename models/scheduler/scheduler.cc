@@ -245,6 +245,7 @@ void Scheduler::ScheduleOne() {
   opts.next_start_node_index = &next_start_node_index_;
   opts.tiebreak = &tiebreak_rng_;
   opts.nominator = &nominator_;
+  const sim::Time cycle_start = sim_.Now();
   ScheduleResult result = SchedulePod(*profile, *current, cache_.NodeList(), opts);
   sim::Duration took = config_.cycle_latency.Sample(latency_rng_);
   if (result.selected.empty()) {
@@ -257,6 +258,17 @@ void Scheduler::ScheduleOne() {
       Status s = profile->RunPostFilter(handle, *current, result.node_status, &nominating);
       post_filter_msg = s.Message();
     }
+    if (attempt_observer_) {
+      // Upstream observes a failed attempt when handleSchedulingFailure runs, at the end of the
+      // scheduling cycle; the cycle's modelled duration stands for it.
+      AttemptObservation o;
+      o.profile = profile->scheduler_name();
+      o.result = result.status.code() == Code::kError ? "error" : "unschedulable";
+      o.attempt_duration = took;
+      o.attempts = info.attempts;
+      o.pod_namespace = current->metadata.namespace_;
+      attempt_observer_(o);
+    }
     HandleFailure(*profile, std::move(info), cycle, result, post_filter_msg, nominating);
   } else {
     auto assumed = std::static_pointer_cast<api::Pod>(current->Clone());
@@ -266,9 +278,9 @@ void Scheduler::ScheduleOne() {
     nominator_.Delete(current->metadata.uid);
     std::weak_ptr<bool> alive = alive_;
     // The binding cycle starts once the scheduling cycle's time has passed.
-    sim_.After(took, [this, alive, profile, assumed_const, info, cycle]() mutable {
+    sim_.After(took, [this, alive, profile, assumed_const, info, cycle, cycle_start]() mutable {
       if (!alive.lock()) return;
-      Bind(*profile, assumed_const, std::move(info), cycle);
+      Bind(*profile, assumed_const, std::move(info), cycle, cycle_start);
     });
   }
   std::weak_ptr<bool> alive = alive_;
@@ -316,11 +328,32 @@ void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::stri
   api_.UpdateStatus(copy, nullptr);
 }
 
-void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle) {
+void Scheduler::ObserveAttempt(const Profile& profile, const QueuedPodInfo& info, const std::string& result,
+                               sim::Time cycle_start, bool bound) {
+  if (!attempt_observer_) return;
+  AttemptObservation o;
+  o.profile = profile.scheduler_name();
+  o.result = result;
+  o.attempt_duration = sim_.Now() - cycle_start;
+  o.bound = bound;
+  // Upstream: PodSchedulingSLIDuration observes time since the pod's InitialAttemptTimestamp.
+  if (bound) o.sli_duration = sim_.Now() - info.initial_attempt_timestamp;
+  o.attempts = info.attempts;
+  o.pod_namespace = info.pod->metadata.namespace_;
+  attempt_observer_(o);
+}
+
+void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
+                     sim::Time cycle_start) {
   std::weak_ptr<bool> alive = alive_;
+  Profile* p = &profile;
   profile.binder()->Bind(*assumed, assumed->spec.node_name,
-                         [this, alive, assumed, info, cycle](Status s) mutable {
+                         [this, alive, assumed, info, cycle, cycle_start, p](Status s) mutable {
                            if (!alive.lock()) return;
+                           // Upstream observes the attempt (scheduling + binding cycle) when the
+                           // binding cycle ends, successful or not.
+                           ObserveAttempt(*p, info, s.IsSuccess() ? "scheduled" : "error", cycle_start,
+                                          s.IsSuccess());
                            if (s.IsSuccess()) {
                              queue_->Done(assumed->metadata.uid);
                              recorder_.Event(sim_.Now(), *assumed, "Normal", "Scheduled",

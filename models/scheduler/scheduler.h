@@ -14,6 +14,7 @@
 // the pod is assumed, bound or deleted.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,6 +41,22 @@ struct SchedulerConfig {
   // p99 ≈ 25 ms per pod.
   apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};
 };
+
+// One scheduling attempt as upstream's pkg/scheduler/metrics observes it: the
+// scheduler_scheduling_attempt_duration_seconds histogram (scheduling cycle plus, on success, the
+// binding cycle; labelled by result and profile) and, when the pod got bound,
+// scheduler_pod_scheduling_sli_duration_seconds (from the pod's first entry into the queue).
+// Consumers (models/perf) build their own histograms; the scheduler keeps none.
+struct AttemptObservation {
+  std::string profile;
+  std::string result;  // "scheduled", "unschedulable" or "error", upstream's label values
+  sim::Duration attempt_duration;
+  bool bound = false;
+  sim::Duration sli_duration;  // valid when bound
+  int attempts = 0;            // the attempt this was, 1-based (upstream's "attempts" label)
+  std::string pod_namespace;
+};
+using AttemptObserver = std::function<void(const AttemptObservation&)>;
 
 class Scheduler : public SharedLister {
  public:
@@ -68,6 +85,8 @@ class Scheduler : public SharedLister {
   size_t pending_pods() const;
   const Nominator& nominator() const { return nominator_; }
   int64_t attempts() const { return attempts_; }
+  // Called at the end of every attempt that reached a scheduling cycle (null: none).
+  void SetAttemptObserver(AttemptObserver observer) { attempt_observer_ = std::move(observer); }
 
  private:
   Profile* ProfileFor(const api::Pod& pod);
@@ -82,7 +101,10 @@ class Scheduler : public SharedLister {
   void ScheduleOne();
   void HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result,
                      const std::string& post_filter_msg, const PostFilterResult& nominating);
-  void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle);
+  void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
+            sim::Time cycle_start);
+  void ObserveAttempt(const Profile& profile, const QueuedPodInfo& info, const std::string& result,
+                      sim::Time cycle_start, bool bound);
   // Upstream updatePod: writes the PodScheduled=False condition and, when `nominated` is set and
   // differs, status.nominatedNodeName — only if either changes.
   void UpdatePodScheduledCondition(const api::Pod& pod, const std::string& reason, const std::string& message,
@@ -112,6 +134,7 @@ class Scheduler : public SharedLister {
   bool busy_ = false;
   bool wake_scheduled_ = false;
   int64_t attempts_ = 0;
+  AttemptObserver attempt_observer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
