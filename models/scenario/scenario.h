@@ -68,6 +68,8 @@ struct ControlPlaneSettings {
   scheduler::SchedulerConfig scheduler;
 };
 
+class WorkloadSource;  // models/scenario/workloads.h
+
 struct Scenario {
   std::string name;
   std::string file;
@@ -79,6 +81,8 @@ struct Scenario {
   std::vector<std::string> warnings;
   std::map<std::string, int> not_simulated_kinds;  // kind → count, over objects and timeline
   std::vector<metrics::WorkloadLoad> loads;        // CPU demand per workload (metrics server)
+  // Generators and traces (spec.workloads); the Cluster expands them at Start() with the run's seed.
+  std::vector<std::shared_ptr<const WorkloadSource>> workloads;
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
