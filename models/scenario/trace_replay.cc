@@ -183,15 +183,28 @@ bool IsDecimal(const std::string& s) {
          std::count(s.begin(), s.end(), '.') <= 1 && s != ".";
 }
 
+// Times and durations in a trace stay below 100 years, so scaled sums of them cannot overflow the
+// nanosecond clock.
+constexpr int64_t kMaxTraceSeconds = 100ll * 365 * 24 * 3600;
+
 // Seconds ("90", "1.5") or a Go duration ("1m30s"), not negative.
 sim::StatusOr<sim::Duration> TimeCell(const std::string& file, const Cell& c, const std::string& column) {
-  if (IsDecimal(c.text)) return sim::Duration::FromSecondsRounded(std::strtod(c.text.c_str(), nullptr));
+  if (IsDecimal(c.text)) {
+    double s = std::strtod(c.text.c_str(), nullptr);
+    if (s > static_cast<double>(kMaxTraceSeconds)) {
+      return CellError(file, c, column, "Invalid value \"" + c.text + "\": more than 100 years");
+    }
+    return sim::Duration::FromSecondsRounded(s);
+  }
   auto d = sim::ParseDuration(c.text);
   if (!d.ok()) {
     return CellError(file, c, column,
                      "Invalid value \"" + c.text + "\": seconds (e.g. 90 or 1.5) or a duration (e.g. 1m30s)");
   }
   if (*d < sim::Duration::Zero()) return CellError(file, c, column, "Invalid value \"" + c.text + "\": must not be negative");
+  if (*d > sim::Duration::Seconds(kMaxTraceSeconds)) {
+    return CellError(file, c, column, "Invalid value \"" + c.text + "\": more than 100 years");
+  }
   return *d;
 }
 
@@ -200,6 +213,13 @@ sim::StatusOr<int64_t> IntCell(const std::string& file, const Cell& c, const std
     return CellError(file, c, column, "Invalid value \"" + c.text + "\": must be a non-negative integer");
   }
   return std::stoll(c.text);
+}
+
+// An openb time column: integer seconds, at most 100 years.
+sim::StatusOr<int64_t> SecondsCell(const std::string& file, const Cell& c, const std::string& column) {
+  KUBESIM_ASSIGN_OR_RETURN(int64_t v, IntCell(file, c, column));
+  if (v > kMaxTraceSeconds) return CellError(file, c, column, "Invalid value \"" + c.text + "\": more than 100 years");
+  return v;
 }
 
 sim::StatusOr<api::Quantity> QuantityCell(const std::string& file, const Cell& c, const std::string& column) {
@@ -404,16 +424,16 @@ sim::StatusOr<std::vector<RowPod>> ReadOpenb(const CsvFile& csv, const TraceOpti
     }
     // A pod the trace saw fail exits non-zero, so it ends Failed here too.
     if (c.text == "Failed") rp.pod->metadata.annotations[api::kExitCodeAnnotation] = "1";
-    KUBESIM_ASSIGN_OR_RETURN(int64_t created, IntCell(f, cols.Get(row, "creation_time"), "creation_time"));
+    KUBESIM_ASSIGN_OR_RETURN(int64_t created, SecondsCell(f, cols.Get(row, "creation_time"), "creation_time"));
     std::optional<int64_t> scheduled;
     c = cols.Get(row, "scheduled_time");
     if (!c.text.empty()) {
-      KUBESIM_ASSIGN_OR_RETURN(scheduled, IntCell(f, c, "scheduled_time"));
+      KUBESIM_ASSIGN_OR_RETURN(scheduled, SecondsCell(f, c, "scheduled_time"));
       if (*scheduled < created) return CellError(f, c, "scheduled_time", "Invalid value: before creation_time");
     }
     c = cols.Get(row, "deletion_time");
     if (!c.text.empty()) {
-      KUBESIM_ASSIGN_OR_RETURN(int64_t deleted, IntCell(f, c, "deletion_time"));
+      KUBESIM_ASSIGN_OR_RETURN(int64_t deleted, SecondsCell(f, c, "deletion_time"));
       // How long the pod ran: from being scheduled (else from creation) to deletion. The kubelet
       // counts the run duration from the container's start.
       int64_t from = scheduled.value_or(created);
@@ -472,7 +492,8 @@ sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api:
   for (const char* key : {"timeScale", "speedup"}) {
     if (!node[key].Defined()) continue;
     KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(node[key]));
-    if (!(v > 0) || v > 1e9 || v < 1e-9) return node[key].Error("Invalid value: must be a positive number");
+    // Bounded so a scaled 100-year trace still fits the nanosecond clock.
+    if (!(v >= 1e-6 && v <= 1e6)) return node[key].Error("Invalid value: must be in [1e-6, 1e6]");
     // timeScale multiplies the trace's times; speedup divides them.
     o.scale = std::string(key) == "timeScale" ? v : 1 / v;
   }
@@ -523,6 +544,15 @@ sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api:
   auto src = std::make_shared<TraceSource>();
   src->name_ = "trace " + o.file;
   src->set_source({node.file(), node.line(), node.column()});
+  // Scaled times must stay on the clock: 100 years of trace at most, times a timeScale.
+  const double max_ns = static_cast<double>(sim::Duration::Seconds(kMaxTraceSeconds).nanos()) * 2;
+  for (const auto& rp : rows) {
+    double at = static_cast<double>(o.start.nanos()) + static_cast<double>(rp.submit.nanos()) * o.scale;
+    double life = rp.lifetime ? static_cast<double>(rp.lifetime->nanos()) * o.scale : 0;
+    if (at > max_ns || life > max_ns) {
+      return CsvError(o.file, rp.line, 1, "scaled by the trace's timeScale, this row's times exceed 200 years");
+    }
+  }
   for (auto& rp : rows) {
     if (rp.lifetime) SetLifetime(*rp.pod, Scale(*rp.lifetime, o.scale), o.template_sets_restart_policy);
     src->pods_.push_back({o.start + Scale(rp.submit, o.scale), std::move(rp.pod)});

@@ -255,7 +255,8 @@ class Generator : public WorkloadSource {
         if (lifetime_.kind == Lifetime::Kind::kLogNormal) {
           // Milliseconds are plenty for a run time and keep the annotation readable ("7m12.345s").
           life = lifetimes.LogNormalDuration(lifetime_.median, lifetime_.sigma);
-          life = sim::Duration::Milliseconds((life.nanos() + 500'000) / 1'000'000);
+          int64_t ns = life.nanos();  // may be saturated at Max(): round without overflowing
+          life = sim::Duration::Milliseconds(ns / 1'000'000 + (ns % 1'000'000 >= 500'000 ? 1 : 0));
         }
         SetLifetime(*pod, life, template_sets_restart_policy_);
       }
