@@ -1,5 +1,6 @@
 #include "models/scenario/arrivals.h"
 
+#include <charconv>
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -45,13 +46,18 @@ std::vector<sim::Duration> ArrivalProcess::Times(sim::Rng& rng, sim::Duration st
   return out;
 }
 
+bool ParseDecimal(std::string_view text, double* out) {
+  // from_chars, unlike strtod, ignores the C locale (a host's LC_NUMERIC must not change a scenario)
+  // and accepts no leading spaces, hex or a leading '+'.
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, std::chars_format::general);
+  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
+}
+
 sim::StatusOr<double> ParseNumber(const api::YamlNode& node) {
   KUBESIM_ASSIGN_OR_RETURN(std::string text, node.String());
-  // strtod alone would accept hex, inf, nan and leading spaces: check the characters first.
-  char* endp = nullptr;
-  double v = std::strtod(text.c_str(), &endp);
-  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos ||
-      endp != text.c_str() + text.size() || !std::isfinite(v)) {
+  double v = 0;
+  if (!ParseDecimal(text, &v) || text.find_first_not_of("0123456789.eE+-") != std::string::npos) {
     return node.Error("Invalid value \"" + text + "\": must be a decimal number");
   }
   return v;
@@ -67,13 +73,10 @@ sim::StatusOr<double> ParseRate(const api::YamlNode& node) {
   if (slash == std::string::npos) return bad("no '/'");
   std::string count_text = text.substr(0, slash);
   std::string per = text.substr(slash + 1);
-  // strtod accepts forms we do not want (hex, inf, nan, leading spaces): check the characters.
-  if (count_text.empty() || count_text.find_first_not_of("0123456789.") != std::string::npos) {
+  double count = 0;
+  if (count_text.find_first_not_of("0123456789.") != std::string::npos || !ParseDecimal(count_text, &count)) {
     return bad("the count must be a non-negative decimal number");
   }
-  char* endp = nullptr;
-  double count = std::strtod(count_text.c_str(), &endp);
-  if (endp != count_text.c_str() + count_text.size()) return bad("the count must be a decimal number");
   if (per.empty()) return bad("no unit after '/'");
   // A bare unit means one of it: `/m` is per minute.
   if (per.front() < '0' || per.front() > '9') per = "1" + per;

@@ -40,6 +40,8 @@ sim::StatusOr<CsvFile> ReadCsv(const std::string& path, const std::string& shown
   std::ostringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
+  // A UTF-8 byte order mark (spreadsheets write one) is not part of the first column's name.
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   if (static_cast<int64_t>(text.size()) > kMaxTraceBytes) {
     return CsvError(shown, 1, 1, "file is larger than " + std::to_string(kMaxTraceBytes >> 20) + " MiB");
   }
@@ -190,7 +192,8 @@ constexpr int64_t kMaxTraceSeconds = 100ll * 365 * 24 * 3600;
 // Seconds ("90", "1.5") or a Go duration ("1m30s"), not negative.
 sim::StatusOr<sim::Duration> TimeCell(const std::string& file, const Cell& c, const std::string& column) {
   if (IsDecimal(c.text)) {
-    double s = std::strtod(c.text.c_str(), nullptr);
+    double s = 0;
+    ParseDecimal(c.text, &s);  // IsDecimal: always a plain non-negative decimal
     if (s > static_cast<double>(kMaxTraceSeconds)) {
       return CellError(file, c, column, "Invalid value \"" + c.text + "\": more than 100 years");
     }

@@ -240,6 +240,26 @@ TEST_CASE("Workloads: kubesim CSV replay gives the trace's times, requests and l
   CHECK(t2.spec.restart_policy == "Always");
 }
 
+TEST_CASE("Workloads: CSV with a byte order mark, CRLF, quotes and blank lines reads as plain CSV", "[workloads]") {
+  TempDir dir;
+  dir.Write("t.csv", "\xEF\xBB\xBFsubmit_time,name,cpu_request,memory_request,owner\r\n"
+                     "\r\n"
+                     " 2 ,\"q-0\",\"250m\",1Gi,\"a\"\r\n"
+                     "1m,q-1,,,\r\n");
+  std::string path = dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: t.csv, timeScale: 0.5, limit: 2}\n");
+  auto sc = LoadScenario(path);
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  auto pods = PodsOf(*sc, 1);
+  REQUIRE(pods.size() == 2);
+  CHECK(pods[0].pod->metadata.name == "q-0");
+  CHECK(pods[0].at == sim::Duration::Seconds(1));  // 2 s at timeScale 0.5
+  CHECK(pods[0].pod->spec.containers[0].requests.at("cpu").MilliValue() == 250);
+  CHECK(pods[0].pod->metadata.labels.at(kOwnerLabel) == "a");
+  CHECK(pods[1].at == sim::Duration::Seconds(30));
+  CHECK(pods[1].pod->spec.containers[0].requests.empty());
+}
+
 TEST_CASE("Workloads: openb CSV replay maps the Alibaba GPU trace's columns", "[workloads]") {
   TempDir dir;
   std::string path = dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: " + Src("tests/data/traces/small-openb.csv") +
