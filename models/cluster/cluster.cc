@@ -5,6 +5,7 @@
 #include "models/api/codec.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
+#include "models/scenario/workloads.h"
 
 namespace kubesim::cluster {
 
@@ -132,6 +133,17 @@ sim::Status Cluster::Start() {
       ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
       entry->run(*this);
     }, sim::Phase::kInput);
+  }
+  // Generated and replayed pods (spec.workloads), drawn now from the run's streams so they follow
+  // the run's seed; each is created like a timeline `create`.
+  for (const auto& source : scenario_.workloads) {
+    for (auto& generated : source->Generate(sim_.random(), end_ - sim::Time::Zero())) {
+      auto entry = std::make_shared<const scenario::TimelineEntry>(std::move(generated));
+      sim_.At(sim::Time::Zero() + entry->at, [this, entry]() {
+        ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
+        entry->run(*this);
+      }, sim::Phase::kInput);
+    }
   }
   return sim::Status::Ok();
 }

@@ -10,6 +10,7 @@
 #include "models/scenario/node_pools.h"
 #include "models/scenario/parameters.h"
 #include "models/scenario/object_loader.h"
+#include "models/scenario/workloads.h"
 #include "models/scheduler/config.h"
 
 namespace kubesim::scenario {
@@ -258,7 +259,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
     problems.Add(std::move(param_problems));
   }
   CheckAllKeys(spec, {"parameters", "seed", "duration", "nodePools", "objects", "timeline", "apiServer",
-                                 "kubelet", "kubeProxy", "scheduler", "loads", "expect"},
+                                 "kubelet", "kubeProxy", "scheduler", "loads", "expect", "workloads"},
                problems);
   if (spec["seed"].Defined()) {
     auto seed = spec["seed"].Int();
@@ -333,6 +334,10 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
                                        return loader.Defined(k, ns, n);
                                      });
     if (problems.Check(loads.status())) sc.loads = std::move(loads).value();
+  }
+  {
+    auto workloads = ParseWorkloads(spec["workloads"], base_dir, sc.duration, &sc.warnings);
+    if (problems.Check(workloads.status())) sc.workloads = std::move(workloads).value();
   }
   each(spec["expect"], [&](const YamlNode& e) -> sim::Status {
     KUBESIM_ASSIGN_OR_RETURN(report::Expectation x, ParseExpectation(e, sc.duration));

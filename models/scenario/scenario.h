@@ -70,6 +70,8 @@ struct ControlPlaneSettings {
   scheduler::SchedulerConfig scheduler;
 };
 
+class WorkloadSource;  // models/scenario/workloads.h
+
 struct Scenario {
   std::string name;
   std::string file;
@@ -83,6 +85,8 @@ struct Scenario {
   std::vector<metrics::WorkloadLoad> loads;        // CPU demand per workload (metrics server)
   std::vector<Parameter> parameters;               // declared, with the values used
   std::vector<report::Expectation> expectations;   // `expect:`, in order
+  // Generators and traces (spec.workloads); the Cluster expands them at Start() with the run's seed.
+  std::vector<std::shared_ptr<const WorkloadSource>> workloads;
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
