@@ -150,7 +150,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   if (!spec.Defined()) return spec.Error("Required value");
   KUBESIM_RETURN_IF_ERROR(spec.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(
-      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "kubeProxy", "scheduler", "loads"}));
+      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "kubeProxy", "scheduler", "loads", "compare"}));
   if (spec["seed"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(int64_t seed, spec["seed"].Int());
     if (seed < 0) return spec["seed"].Error("Invalid value: must be a non-negative integer");
@@ -204,6 +204,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   KUBESIM_ASSIGN_OR_RETURN(sc.loads, metrics::ParseLoads(spec["loads"], base_dir,
                                                          [&](const std::string& k, const std::string& ns,
                                                              const std::string& n) { return loader.Defined(k, ns, n); }));
+  KUBESIM_ASSIGN_OR_RETURN(sc.compare, ParseCompareSettings(spec["compare"]));
   std::stable_sort(sc.timeline.begin(), sc.timeline.end(),
                    [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
 

@@ -20,6 +20,7 @@
 #include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/load.h"
+#include "models/scenario/compare_settings.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -79,6 +80,7 @@ struct Scenario {
   std::vector<std::string> warnings;
   std::map<std::string, int> not_simulated_kinds;  // kind → count, over objects and timeline
   std::vector<metrics::WorkloadLoad> loads;        // CPU demand per workload (metrics server)
+  CompareSettings compare;                         // `spec.compare`, read by `kubesim compare`
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
