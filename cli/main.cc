@@ -3,6 +3,7 @@
 //   kubesim run SCENARIO [--seed N] [--out DIR] [--until D]
 //   kubesim validate SCENARIO
 //   kubesim schedule --cluster FILE... --pod FILE [--config FILE] [--output text|json]
+//   kubesim compare --baseline FILE --candidate FILE SCENARIO... [--seeds N] [--junit F] [--markdown F]
 //
 // Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`),
 // 1 anything else (cannot write results).
@@ -15,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/compare.h"
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "examples/plugins/node_label_preference.h"
@@ -204,6 +206,9 @@ int main(int argc, char** argv) {
   schedule->add_option("--output,-o", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   schedule->add_option("--seed", schedule_seed, "Seed of the tie-break among top-scoring nodes");
 
+  cli::CompareArgs compare_args;
+  CLI::App* compare = cli::AddCompareCommand(app, &compare_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -213,5 +218,6 @@ int main(int argc, char** argv) {
   if (*run) return Run(scenario_path, seed, out_dir, until, quiet);
   if (*validate) return Validate(validate_path);
   if (*schedule) return Schedule(cluster_files, pod_file, config_file, output, schedule_seed);
+  if (*compare) return cli::RunCompare(compare_args, CliRegistry());
   return kExitBadInput;
 }
