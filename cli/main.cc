@@ -18,6 +18,7 @@
 
 #include "cli/compare.h"
 #include "models/cluster/cluster.h"
+#include "models/compare/compare.h"
 #include "models/report/writers.h"
 #include "examples/plugins/node_label_preference.h"
 #include "models/api/codec.h"
@@ -54,6 +55,11 @@ int Validate(const std::string& path) {
   auto sc = scenario::LoadScenario(path, CliRegistry());
   if (!sc.ok()) {
     std::cerr << sc.status().message() << "\n";
+    return kExitBadInput;
+  }
+  // spec.compare's metric names are defined by models/compare, above the scenario layer.
+  if (auto plan = compare::PlanMetrics(sc->compare); !plan.ok()) {
+    std::cerr << plan.status().message() << "\n";
     return kExitBadInput;
   }
   for (const auto& w : sc->warnings) std::cerr << "warning: " << w << "\n";

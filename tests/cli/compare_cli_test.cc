@@ -123,6 +123,11 @@ TEST_CASE("CLI compare: bad input exits 2 with an editor-style location", "[comp
     CHECK(res.err.rfind(r.file + ":", 0) == 0);
     CHECK(res.out.empty());  // nothing ran
   }
+  // `kubesim validate` knows the metric names too.
+  Result validate = Kubesim("validate " + bad_metric, dir);
+  CHECK(validate.exit_code == 2);
+  CHECK(validate.err.rfind(bad_metric + ":5:", 0) == 0);
+  CHECK(validate.err.find("Unsupported value: \"node_used\"") != std::string::npos);
   CHECK(Kubesim("compare --baseline " + good_policy + " --candidate " + good_policy + " --seeds 0 " + good_scenario,
                 dir)
             .exit_code == 2);
