@@ -86,7 +86,7 @@ sim::StatusOr<report::RunResults> RunOnce(const scenario::Scenario& sc, const sc
 
 int ScenarioComparison::Count(Verdict v) const {
   int n = 0;
-  for (const auto& m : metrics) n += m.verdict == v ? 1 : 0;
+  for (const auto& m : metrics) n += m.available && m.verdict == v ? 1 : 0;
   return n;
 }
 

@@ -62,6 +62,7 @@ struct ScenarioComparison {
   std::string file;
   std::vector<uint64_t> seeds;
   std::vector<MetricResult> metrics;
+  // Metrics with this verdict; metrics not available count as none.
   int Count(Verdict v) const;
 };
 

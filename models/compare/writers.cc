@@ -42,8 +42,14 @@ std::string SeedsText(const std::vector<uint64_t>& seeds) {
 
 std::string Summary(const ComparisonReport& r) {
   int regressed = r.Count(Verdict::kRegressed), improved = r.Count(Verdict::kImproved);
-  return std::to_string(regressed) + " regressed, " + std::to_string(improved) + " improved, " +
-         std::to_string(r.Count(Verdict::kUnchanged)) + " unchanged";
+  int not_available = 0;
+  for (const auto& s : r.scenarios) {
+    for (const auto& m : s.metrics) not_available += m.available ? 0 : 1;
+  }
+  std::string out = std::to_string(regressed) + " regressed, " + std::to_string(improved) + " improved, " +
+                    std::to_string(r.Count(Verdict::kUnchanged)) + " unchanged";
+  if (not_available > 0) out += ", " + std::to_string(not_available) + " not available";
+  return out;
 }
 
 std::string XmlEscape(const std::string& s) {
