@@ -25,8 +25,11 @@ sim::StatusOr<scheduler::SchedulerConfig> LoadPolicy(const std::string& path, co
 
 sim::StatusOr<std::vector<MetricPlan>> PlanMetrics(const scenario::CompareSettings& settings) {
   std::vector<MetricPlan> plan;
+  // Worded as upstream's field.NotSupported, as the scenario's other enumerations are.
   auto unknown = [](const api::YamlNode& where, const std::string& name) {
-    return where.Error("Unsupported value: \"" + name + "\": supported values: " + MetricNames());
+    std::string supported;
+    for (const auto& m : Metrics()) supported += (supported.empty() ? "\"" : ", \"") + std::string(m.name) + "\"";
+    return where.Error("Unsupported value: \"" + name + "\": supported values: " + supported);
   };
   if (settings.metrics.empty()) {
     for (const auto& m : Metrics()) plan.push_back(MetricPlan{&m, m.tolerance, false});
