@@ -1,6 +1,7 @@
 # kubesim: the two commands that do all set-up on a fresh Debian 12 machine.
 #   make demo   install what is missing, build, run the quickstart scenario
-#   make test   install what is missing, build, run every test (C++, Python, notebooks)
+#   make test   install what is missing, build, run every test (C++, Python, notebooks) and the
+#               policy regression suite (make regression)
 # `make` alone builds everything into build/ (the CLI is build/kubesim).
 
 PYTHON ?= /usr/bin/python3
@@ -10,7 +11,7 @@ DEBIAN_PACKAGES := build-essential cmake ninja-build libboost-graph-dev libyaml-
   nlohmann-json3-dev libbenchmark-dev python3-jsonschema python3-yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build deps demo test test-cpp test-python install asan bench clean
+.PHONY: all build deps demo test test-cpp test-python regression install asan bench clean
 
 all: build
 
@@ -35,6 +36,18 @@ demo: build
 test: build
 	ctest --preset release -j2
 	$(MAKE) test-python
+	$(MAKE) regression
+
+# Policy regression (docs/compare.md): the committed candidate scheduler configuration against the
+# committed baseline over every scenario in scenarios/regression/, 5 seeds each. Exit 1 on a
+# regression; build/regression/junit.xml and report.md are for CI's test and comment views.
+# Override the policies to try another: make regression CANDIDATE=scenarios/policies/most-allocated.yaml
+BASELINE ?= scenarios/policies/default.yaml
+CANDIDATE ?= scenarios/policies/candidate.yaml
+REGRESSION_SEEDS ?= 5
+regression: build
+	./build/kubesim compare --baseline $(BASELINE) --candidate $(CANDIDATE) --seeds $(REGRESSION_SEEDS) \
+	  --junit build/regression/junit.xml --markdown build/regression/report.md scenarios/regression/*.yaml
 
 # `make test` builds the Python module first (the build target includes it). The tests include
 # executing python/notebooks/ headless (nbclient); their plots land in build/notebooks.

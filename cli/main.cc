@@ -5,6 +5,7 @@
 //   kubesim schema
 //   kubesim schedule --cluster FILE... --pod FILE [--config FILE] [--output text|json]
 //   kubesim perf CONFIG [--workload NAME] [--label FILTER] [--out DIR] [--seed N]   (cli/perf.cc)
+//   kubesim compare --baseline FILE --candidate FILE SCENARIO... [--seeds N] [--junit F] [--markdown F]
 //
 // Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`, one line
 // per problem), 1 when an `expect:` assertion failed or results cannot be written.
@@ -20,7 +21,9 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/perf.h"
+#include "cli/compare.h"
 #include "models/cluster/cluster.h"
+#include "models/compare/compare.h"
 #include "models/report/writers.h"
 #include "examples/plugins/node_label_preference.h"
 #include "models/api/codec.h"
@@ -87,6 +90,11 @@ int Validate(const std::string& path, const std::map<std::string, std::string>& 
     std::cerr << msg << "\n";
     size_t problems = 1 + static_cast<size_t>(std::count(msg.begin(), msg.end(), '\n'));
     if (problems > 1) std::cerr << path << ": " << problems << " problems\n";
+    return kExitBadInput;
+  }
+  // spec.compare's metric names are defined by models/compare, above the scenario layer.
+  if (auto plan = compare::PlanMetrics(sc->compare); !plan.ok()) {
+    std::cerr << plan.status().message() << "\n";
     return kExitBadInput;
   }
   for (const auto& w : sc->warnings) std::cerr << "warning: " << w << "\n";
@@ -263,6 +271,8 @@ int main(int argc, char** argv) {
   perf->add_option("--label", perf_args.label, "Label filter as upstream's, e.g. performance,-fast");
   perf->add_option("--out", perf_args.out_dir, "Directory of the JSON results (default: out/perf)");
   perf->add_option("--seed", perf_args.seed, "Master seed");
+  cli::CompareArgs compare_args;
+  CLI::App* compare = cli::AddCompareCommand(app, &compare_args);
 
   try {
     app.parse(argc, argv);
@@ -280,5 +290,6 @@ int main(int argc, char** argv) {
   }
   if (*perf) return cli::PerfMain(perf_args, CliRegistry());
   if (*schedule) return Schedule(cluster_files, pod_file, config_file, output, schedule_seed);
+  if (*compare) return cli::RunCompare(compare_args, CliRegistry());
   return kExitBadInput;
 }

@@ -259,7 +259,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
     problems.Add(std::move(param_problems));
   }
   CheckAllKeys(spec, {"parameters", "seed", "duration", "nodePools", "objects", "timeline", "apiServer",
-                                 "kubelet", "kubeProxy", "scheduler", "loads", "expect", "workloads"},
+                                 "kubelet", "kubeProxy", "scheduler", "loads", "expect", "workloads", "compare"},
                problems);
   if (spec["seed"].Defined()) {
     auto seed = spec["seed"].Int();
@@ -334,6 +334,10 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
                                        return loader.Defined(k, ns, n);
                                      });
     if (problems.Check(loads.status())) sc.loads = std::move(loads).value();
+  }
+  {
+    auto compare = ParseCompareSettings(spec["compare"]);
+    if (problems.Check(compare.status())) sc.compare = std::move(compare).value();
   }
   {
     auto workloads = ParseWorkloads(spec["workloads"], base_dir, sc.duration, &sc.warnings);

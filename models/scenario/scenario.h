@@ -22,6 +22,7 @@
 #include "models/metrics/load.h"
 #include "models/report/expectations.h"
 #include "models/scenario/parameters.h"
+#include "models/scenario/compare_settings.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -87,6 +88,7 @@ struct Scenario {
   std::vector<report::Expectation> expectations;   // `expect:`, in order
   // Generators and traces (spec.workloads); the Cluster expands them at Start() with the run's seed.
   std::vector<std::shared_ptr<const WorkloadSource>> workloads;
+  CompareSettings compare;                         // `spec.compare`, read by `kubesim compare`
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
