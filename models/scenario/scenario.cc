@@ -150,7 +150,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   if (!spec.Defined()) return spec.Error("Required value");
   KUBESIM_RETURN_IF_ERROR(spec.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(
-      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "kubeProxy", "scheduler", "loads"}));
+      spec.CheckKeys({"seed", "duration", "objects", "timeline", "apiServer", "kubelet", "kubeProxy", "scheduler", "loads", "output"}));
   if (spec["seed"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(int64_t seed, spec["seed"].Int());
     if (seed < 0) return spec["seed"].Error("Invalid value: must be a non-negative integer");
@@ -162,6 +162,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   }
   const std::string base_dir = std::filesystem::path(file).parent_path().string();
   KUBESIM_RETURN_IF_ERROR(ParseSettings(spec, base_dir, registry, &sc.settings));
+  KUBESIM_RETURN_IF_ERROR(ParseOutputSettings(spec["output"], &sc.settings.output));
 
   ObjectLoader loader(base_dir);
   KUBESIM_ASSIGN_OR_RETURN(auto entries, spec["objects"].Items());

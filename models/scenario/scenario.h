@@ -20,6 +20,7 @@
 #include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/load.h"
+#include "models/scenario/output_settings.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -66,6 +67,7 @@ struct ControlPlaneSettings {
   kubelet::KubeletConfig kubelet;
   kubelet::KubeProxyConfig kube_proxy;
   scheduler::SchedulerConfig scheduler;
+  OutputSettings output;  // spec.output: metrics sampling
 };
 
 struct Scenario {
