@@ -208,6 +208,9 @@ std::string TimelinePlot(const RunResults& r, double x_max) {
         << "\" width=\"" << Fixed(std::max(1.0, b - a)) << "\" height=\"12\" fill=\"#d62728\" opacity=\"0.6\"/><text x=\""
         << kWidth - kRight + 6 << "\" y=\"" << y + 10 << "\">" << Escape(f.node) << "</text></g>\n";
   }
+  if (actions == 0 && row == 0) {
+    out << "<text x=\"" << kLeft << "\" y=\"48\">No timeline actions and no node outages in this run.</text>\n";
+  }
   out << "</svg>\n";
   return out.str();
 }
