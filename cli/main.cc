@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/perf.h"
@@ -103,6 +105,41 @@ int Validate(const std::string& path, const std::map<std::string, std::string>& 
   return 0;
 }
 
+// Runs `c` to its end in slices of simulated time. Slicing changes nothing (Cluster::RunUntil is
+// exact), so it happens whether or not anyone watches; when the run has lasted a second of wall
+// time and stderr is a terminal, a progress line is rewritten in place after a slice and cleared
+// at the end. Nothing is printed otherwise (pipes, CI logs, --quiet with redirected stderr).
+void RunWithProgress(cluster::Cluster& c, double wall_start) {
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  const sim::Time end = c.end();
+  const sim::Time start = c.simulation().Now();
+  const int64_t span = (end - start).nanos();
+  // 1000 slices: a tenth of a percent of progress per update, and too few to cost anything.
+  const sim::Duration slice = sim::Duration::Nanoseconds(std::max<int64_t>(span / 1000, 1'000'000));
+  double last_print = 0;
+  bool printed = false;
+  for (sim::Time t = start; t < end;) {
+    t = end - t <= slice ? end : t + slice;
+    c.RunUntil(t);
+    if (!tty) continue;
+    double now = WallSeconds();
+    double elapsed = now - wall_start;
+    if (elapsed < 1.0 || now - last_print < 0.25) continue;
+    last_print = now;
+    printed = true;
+    double eps = static_cast<double>(c.simulation().events_processed()) / elapsed;
+    std::fprintf(stderr, "\r\033[Ksimulated %s / %s (%.0f%%)  wall %.1f s  %.0f events/s",
+                 (c.simulation().Now() - sim::Time::Zero()).ToString().c_str(), (end - sim::Time::Zero()).ToString().c_str(),
+                 span > 0 ? 100.0 * static_cast<double>((c.simulation().Now() - start).nanos()) / static_cast<double>(span) : 100.0,
+                 elapsed, eps);
+    std::fflush(stderr);
+  }
+  if (printed) {
+    std::fputs("\r\033[K", stderr);  // clear the line: the summary follows on stdout
+    std::fflush(stderr);
+  }
+}
+
 int Run(const std::string& path, std::optional<uint64_t> seed, const std::string& out_dir,
         const std::string& until, bool quiet, const std::map<std::string, std::string>& sets) {
   double t0 = WallSeconds();
@@ -129,7 +166,7 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     return kExitBadInput;
   }
   double t1 = WallSeconds();
-  c.Run();
+  RunWithProgress(c, t1);
   double t2 = WallSeconds();
 #ifndef NDEBUG
   // Debug builds check DESIGN.md's end-of-run invariants on every run.

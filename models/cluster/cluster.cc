@@ -49,6 +49,19 @@ void Cluster::ScenarioEvent(const std::string& type, const std::string& reason, 
 sim::Status Cluster::Start() {
   // Every committed write feeds the fingerprint and the result rows, starting with the initial
   // state, so the watch comes first.
+  // Before the watch, so the sampler sees the initial state too.
+  if (scenario_.settings.output.interval > sim::Duration::Zero()) {
+    sample_interval_ = scenario_.settings.output.interval;
+    // A run of more than kMaxSamples samples is sampled at a wider interval instead.
+    int64_t span = (end_ - sim::Time::Zero()).nanos();
+    if (span / sample_interval_.nanos() >= scenario::kMaxSamples) {
+      sample_interval_ = sim::Duration::Nanoseconds(span / (scenario::kMaxSamples - 1) + 1);
+      sample_warning_ = "spec.output.interval " + scenario_.settings.output.interval.ToString() + " over " +
+                        (end_ - sim::Time::Zero()).ToString() + " exceeds " + std::to_string(scenario::kMaxSamples) +
+                        " samples; sampled every " + sample_interval_.ToString() + " instead";
+    }
+    sampler_ = std::make_unique<MetricsSampler>(sample_interval_);
+  }
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
   endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
@@ -166,7 +179,28 @@ void Cluster::StartKubelet(std::shared_ptr<const api::Node> node) {
 
 void Cluster::Run() { RunUntil(end_); }
 
-void Cluster::RunUntil(sim::Time t) { sim_.RunUntil(std::min(t, end_)); }
+void Cluster::RunUntil(sim::Time t) {
+  t = std::min(t, end_);
+  if (sampler_) {
+    // The simulation runs in slices that end at sample times; each sample is taken between two
+    // slices, after every event at that instant, and schedules nothing. Slicing RunUntil is
+    // exact (events at or before the boundary run, the clock then waits there), so a run with
+    // sampling is event for event the run without it.
+    while (next_sample_ <= t) {
+      sim_.RunUntil(next_sample_);
+      if (sim_.Now() < next_sample_) return;  // Stop() was called: resume from here next time
+      sampler_->Sample(next_sample_, *scheduler_);
+      last_sample_ = next_sample_;
+      next_sample_ += sample_interval_;
+    }
+  }
+  sim_.RunUntil(t);
+  // The last sample is the end of the run, also when the duration is not a multiple of the interval.
+  if (sampler_ && t == end_ && sim_.Now() == end_ && last_sample_ != end_) {
+    sampler_->Sample(end_, *scheduler_);
+    last_sample_ = end_;
+  }
+}
 
 void Cluster::OnCommit(const etcd::Event& e) {
   ++commits_seen_;
@@ -174,6 +208,7 @@ void Cluster::OnCommit(const etcd::Event& e) {
     sim_.CheckFailed(__FILE__, __LINE__, "store revision went backwards: " + std::to_string(e.revision));
   }
   last_revision_seen_ = e.revision;
+  if (sampler_) sampler_->OnCommit(e);
   sim::Fingerprint& fp = sim_.fingerprint();
   fp.Add(sim_.Now());
   fp.Add(static_cast<int64_t>(e.type));
@@ -469,6 +504,8 @@ report::RunResults Cluster::Results() {
     ++row.pods;
   }
   recorder_.Fill(&r);
+  if (sampler_) sampler_->Fill(&r);
+  if (!sample_warning_.empty()) r.warnings.push_back(sample_warning_);
   r.Finalize();
   // Last: expectations read the totals, the pods and the sampled series.
   r.verdicts = report::EvaluateExpectations(scenario_.expectations, r);

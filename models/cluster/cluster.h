@@ -29,6 +29,7 @@
 #include "models/controllers/statefulset.h"
 #include "models/controllers/taint_eviction.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/cluster/metrics_sampler.h"
 #include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/metrics_server.h"
@@ -146,6 +147,12 @@ class Cluster : public scenario::ActionContext {
   // kube-proxy of each node, and what they programmed when.
   std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
   std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;
+  // spec.output sampling (metrics_sampler.h); null when it is off.
+  std::unique_ptr<MetricsSampler> sampler_;
+  sim::Duration sample_interval_;
+  sim::Time next_sample_ = sim::Time::Zero();
+  std::optional<sim::Time> last_sample_;
+  std::string sample_warning_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

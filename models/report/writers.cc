@@ -1,5 +1,7 @@
 #include "models/report/writers.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -169,6 +171,49 @@ std::string PodsCsv(const RunResults& r) {
   return out.str();
 }
 
+std::string FormatNumber(double v) {
+  // Empty for NaN (no value, e.g. a latency quantile of an interval in which nothing was
+  // scheduled): what CSV readers, pandas included, take as missing.
+  if (std::isnan(v)) return "";
+  if (v == 0) return "0";  // also -0
+  // Shortest text that reads back as the same double: exact, and the same bytes on every run.
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, res.ptr);
+}
+
+std::string MetricsCsv(const RunResults& r) {
+  const MetricsTable& t = r.metrics;
+  std::string out = "time";
+  for (const auto& name : t.names) out += "," + Csv(name);
+  out += "\n";
+  for (size_t row = 0; row < t.time.size(); ++row) {
+    out += FormatNumber(t.time[row]);
+    for (const auto& col : t.columns) {
+      out += ',';
+      if (row < col.size()) out += FormatNumber(col[row]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string NodesCsv(const RunResults& r) {
+  const NodeSeries& s = r.node_series;
+  std::string out = "time,node,zone,ready";
+  for (const auto& res : s.resources) out += "," + Csv(res + "_allocatable") + "," + Csv(res + "_requested");
+  out += "\n";
+  for (size_t row = 0; row < s.time.size(); ++row) {
+    out += FormatNumber(s.time[row]) + "," + Csv(s.node[row]) + "," + Csv(s.zone[row]) + "," +
+           (s.ready[row] ? "1" : "0");
+    for (size_t i = 0; i < s.resources.size(); ++i) {
+      out += "," + FormatNumber(s.allocatable[i][row]) + "," + FormatNumber(s.requested[i][row]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 std::string EventsJsonl(const RunResults& r) {
   std::string out;
   for (const auto& e : r.events) {
@@ -256,6 +301,10 @@ sim::Status WriteResults(const RunResults& r, const std::string& dir) {
   KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "summary.json", SummaryJson(r)));
   KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "pods.csv", PodsCsv(r)));
   KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "events.jsonl", EventsJsonl(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "metrics.csv", MetricsCsv(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "nodes.csv", NodesCsv(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "trace.json", TraceJson(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "report.html", ReportHtml(r)));
   return sim::Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 // Writers for the result files of one run (DESIGN.md §5). Their names and columns are an
-// interface users and CI scripts rely on: summary.json, pods.csv, events.jsonl, and timing.json
-// (the only file whose content may differ between two runs of the same inputs).
+// interface users and CI scripts rely on (docs/results.md): summary.json, pods.csv, events.jsonl,
+// metrics.csv, nodes.csv, trace.json, report.html, and timing.json (the only file whose content
+// may differ between two runs of the same inputs).
 #pragma once
 
 #include <string>
@@ -23,6 +24,16 @@ std::string PodsCsv(const RunResults& r);
 std::string EventsJsonl(const RunResults& r);
 // "pass" when every expectation held, "fail" when one did not, "none" without expectations.
 std::string VerdictOf(const RunResults& r);
+// RunResults.metrics: a `time` column, then one column per metric name.
+std::string MetricsCsv(const RunResults& r);
+// RunResults.node_series: time,node,zone,ready, then <resource>_allocatable,<resource>_requested.
+std::string NodesCsv(const RunResults& r);
+// Chrome trace-event JSON (trace_json.cc), for Perfetto UI / chrome://tracing.
+std::string TraceJson(const RunResults& r);
+// One self-contained HTML page with the summary, the verdicts and inline SVG plots (report_html.cc).
+std::string ReportHtml(const RunResults& r);
+// A number as the shortest decimal that reads back exactly; empty for NaN.
+std::string FormatNumber(double v);
 // A few lines for a person at a terminal.
 std::string HumanSummary(const RunResults& r);
 

@@ -258,8 +258,9 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
     sc.parameters = ApplyParameters(doc, parameters, &param_problems);
     problems.Add(std::move(param_problems));
   }
-  CheckAllKeys(spec, {"parameters", "seed", "duration", "nodePools", "objects", "timeline", "apiServer",
-                                 "kubelet", "kubeProxy", "scheduler", "loads", "expect", "workloads", "compare"},
+  CheckAllKeys(spec,
+               {"parameters", "seed", "duration", "nodePools", "objects", "workloads", "timeline", "loads", "expect",
+                "apiServer", "kubelet", "kubeProxy", "scheduler", "output", "compare"},
                problems);
   if (spec["seed"].Defined()) {
     auto seed = spec["seed"].Int();
@@ -284,6 +285,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   problems.Check(ParseKubeletSettings(spec, &sc.settings));
   problems.Check(ParseKubeProxySettings(spec, &sc.settings));
   problems.Check(ParseSchedulerSettings(spec, base_dir, registry, &sc.settings));
+  problems.Check(ParseOutputSettings(spec["output"], &sc.settings.output));
 
   ObjectLoader loader(base_dir);
   auto each = [&](const YamlNode& list, const std::function<sim::Status(const YamlNode&)>& fn) {

@@ -23,6 +23,7 @@
 #include "models/report/expectations.h"
 #include "models/scenario/parameters.h"
 #include "models/scenario/compare_settings.h"
+#include "models/scenario/output_settings.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -69,6 +70,7 @@ struct ControlPlaneSettings {
   kubelet::KubeletConfig kubelet;
   kubelet::KubeProxyConfig kube_proxy;
   scheduler::SchedulerConfig scheduler;
+  OutputSettings output;  // spec.output: metrics sampling
 };
 
 class WorkloadSource;  // models/scenario/workloads.h

@@ -150,6 +150,59 @@ ordered_json Loads() {
           {"items", Object({{"target", ObjectRef(true)}, {"cpu", curve}}, {"target", "cpu"})}};
 }
 
+ordered_json Workload() {
+  ordered_json rate = {{"type", "string"}, {"pattern", "^[0-9.eE+-]+/([0-9.]*(ns|us|ms|s|m|h))$"},
+                       {"description", "events per duration: 30/m, 0.5/s, 5/10m"}};
+  ordered_json arrivals = {
+      {"oneOf",
+       {Object({{"poisson", Object({{"rate", rate}}, {"rate"})}}, {"poisson"}),
+        Object({{"diurnal", Object({{"mean", rate},
+                                    {"amplitude", {{"type", {"number", "string"}}}},
+                                    {"period", Duration("cycle length, e.g. 24h")},
+                                    {"peak", Duration("time of the highest rate within the period")}},
+                                   {"mean"})}},
+               {"diurnal"})}}};
+  ordered_json dist = Object({{"median", Quantity("median request")}, {"sigma", {{"type", {"number", "string"}}}}},
+                             {"median"});
+  ordered_json resources = Object({{"cpu", dist},
+                                   {"memory", dist},
+                                   {"ephemeral-storage", dist},
+                                   {"correlation", {{"type", {"object", "array"}},
+                                                    {"description", "{cpu/memory: 0.7} or a matrix"}}},
+                                   {"limitRatio", {{"type", "object"}, {"additionalProperties", {{"type", {"number", "string"}}}}}}});
+  ordered_json lifetime = {{"oneOf", {Duration("fixed run time"),
+                                      Object({{"median", Duration("median")}, {"sigma", {{"type", {"number", "string"}}}}},
+                                             {"median"})}}};
+  ordered_json generator = Object({{"name", Str("pods are <name>-<index>")},
+                                   {"arrivals", arrivals},
+                                   {"start", Duration("first arrival not before")},
+                                   {"end", Duration("no arrival after")},
+                                   {"count", {{"type", {"integer", "string"}}}},
+                                   {"template", {{"type", "object"}, {"description", "a Pod manifest"}}},
+                                   {"resources", resources},
+                                   {"lifetime", lifetime}},
+                                  {"name", "arrivals"});
+  ordered_json trace = Object({{"trace", Object({{"file", Str("CSV path relative to the scenario")},
+                                                 {"format", {{"enum", {"kubesim", "openb"}}}},
+                                                 {"namespace", Str("namespace of the pods")},
+                                                 {"timeScale", {{"type", {"number", "string"}}}},
+                                                 {"speedup", {{"type", {"number", "string"}}}},
+                                                 {"start", Duration("offset of the first submission")},
+                                                 {"limit", {{"type", {"integer", "string"}}}},
+                                                 {"template", {{"type", "object"}}}},
+                                                {"file"})}},
+                              {"trace"});
+  return {{"oneOf", {generator, trace}}};
+}
+
+ordered_json Compare() {
+  ordered_json tolerance = Object({{"relative", {{"type", {"number", "string"}}, {"minimum", 0}}},
+                                   {"absolute", {{"type", {"number", "string"}}, {"minimum", 0}}}});
+  return Object({{"metrics", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                 {"tolerances", {{"type", "object"}, {"additionalProperties", tolerance}}}},
+                {}, "kubesim compare: the metrics this scenario is judged on and their tolerances (docs/compare.md)");
+}
+
 }  // namespace
 
 std::string ScenarioJsonSchema() {
@@ -160,6 +213,7 @@ std::string ScenarioJsonSchema() {
        {"duration", Duration("simulated time the run lasts (default 1h)")},
        {"nodePools", {{"type", "array"}, {"items", NodePool()}}},
        {"objects", {{"type", "array"}, {"items", ObjectEntry()}}},
+       {"workloads", {{"type", "array"}, {"items", Workload()}, {"description", "generators and trace replay"}}},
        {"timeline", {{"type", "array"}, {"items", TimelineEntrySchema()}}},
        {"apiServer", Object({{"requestLatency", Latency("every verb")}, {"watchDelay", Duration("watch delivery delay")}})},
        {"kubelet", Object({{"podStartLatency", Latency("sandbox + container start")},
@@ -173,7 +227,9 @@ std::string ScenarioJsonSchema() {
                              {"percentageOfNodesToScore", {{"type", "integer"}, {"minimum", 0}, {"maximum", 100}}},
                              {"cycleLatency", Latency("scheduling cycle duration")}})},
        {"loads", Loads()},
-       {"expect", {{"type", "array"}, {"items", Expect()}}}});
+       {"expect", {{"type", "array"}, {"items", Expect()}}},
+       {"output", Object({{"interval", Duration("metrics.csv / nodes.csv sampling interval; 0s turns sampling off")}})},
+       {"compare", Compare()}});
   ordered_json root = {
       {"$schema", "https://json-schema.org/draft/2020-12/schema"},
       {"$id", "https://kubesim.io/schemas/scenario-v1alpha1.json"},

@@ -306,6 +306,11 @@ void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycl
   // Upstream FitError.Error(): the PostFilter message follows the filter reasons.
   std::string message = result.message;
   if (!post_filter_msg.empty()) message += " " + post_filter_msg;
+  if (result.fit_error) {
+    ++metrics_.unschedulable;
+  } else {
+    ++metrics_.error;
+  }
   std::shared_ptr<const api::Pod> pod = info.pod;
   queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
   // Without this, the next cycle could run before the status write carrying the nomination
@@ -356,12 +361,15 @@ void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, 
                                           s.IsSuccess());
                            if (s.IsSuccess()) {
                              queue_->Done(assumed->metadata.uid);
+                             ++metrics_.scheduled;
+                             metrics_.sli_seconds.push_back((sim_.Now() - info.initial_attempt_timestamp).ToSeconds());
                              recorder_.Event(sim_.Now(), *assumed, "Normal", "Scheduled",
                                              "Successfully assigned " + api::NamespacedName(assumed->metadata) +
                                                  " to " + assumed->spec.node_name);
                              return;
                            }
                            // handleBindingCycleError: forget the assumption, let others retry.
+                           ++metrics_.error;
                            cache_.ForgetPod(assumed->metadata.uid);
                            queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
                            recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling",

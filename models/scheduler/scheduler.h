@@ -57,6 +57,19 @@ struct AttemptObservation {
   std::string pod_namespace;
 };
 using AttemptObserver = std::function<void(const AttemptObservation&)>;
+// What kube-scheduler exports on /metrics for the sampler (models/cluster/metrics_sampler.h) to
+// scrape. Counting these changes nothing the scheduler or anyone else sees.
+struct SchedulerMetrics {
+  // scheduler_schedule_attempts_total{result}: upstream metrics.PodScheduled after a successful
+  // binding, PodUnschedulable after a FitError, PodScheduleError after any other scheduling or
+  // binding failure.
+  int64_t scheduled = 0;
+  int64_t unschedulable = 0;
+  int64_t error = 0;
+  // scheduler_pod_scheduling_sli_duration_seconds observations, in order: seconds from the pod's
+  // first entry into the queue (QueuedPodInfo.initial_attempt_timestamp) to its successful bind.
+  std::vector<double> sli_seconds;
+};
 
 class Scheduler : public SharedLister {
  public:
@@ -87,6 +100,9 @@ class Scheduler : public SharedLister {
   int64_t attempts() const { return attempts_; }
   // Called at the end of every attempt that reached a scheduling cycle (null: none).
   void SetAttemptObserver(AttemptObserver observer) { attempt_observer_ = std::move(observer); }
+  const SchedulerMetrics& metrics() const { return metrics_; }
+  // Null before Start(); for scraping queue sizes (scheduler_pending_pods).
+  const SchedulingQueue* queue() const { return queue_.get(); }
 
  private:
   Profile* ProfileFor(const api::Pod& pod);
@@ -135,6 +151,7 @@ class Scheduler : public SharedLister {
   bool wake_scheduled_ = false;
   int64_t attempts_ = 0;
   AttemptObserver attempt_observer_;
+  SchedulerMetrics metrics_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -75,13 +75,17 @@ TEST_CASE("CLI: two runs of the same scenario write byte-identical files", "[gol
   Result b = Kubesim("run " + Src("scenarios/quickstart.yaml") + " --out " + (dir / "b"), dir);
   REQUIRE(a.exit_code == 0);
   REQUIRE(b.exit_code == 0);
-  for (const char* f : {"summary.json", "pods.csv", "events.jsonl"}) {
+  // stderr is not a terminal here: no progress line, nothing at all on stderr.
+  CHECK(a.err.empty());
+  for (const char* f : {"summary.json", "pods.csv", "events.jsonl", "metrics.csv", "nodes.csv", "trace.json", "report.html"}) {
     INFO(f);
     std::string fa = ReadFile(dir / (std::string("a/") + f));
     CHECK_FALSE(fa.empty());
     CHECK(fa == ReadFile(dir / (std::string("b/") + f)));
   }
   CHECK_THAT(ReadFile(dir / "a/timing.json"), Catch::Contains("wall_seconds_run"));
+  CHECK_THAT(ReadFile(dir / "a/metrics.csv"), Catch::StartsWith("time,\"scheduler_pending_pods{queue=\"\"active\"\"}\","));
+  CHECK_THAT(ReadFile(dir / "a/nodes.csv"), Catch::StartsWith("time,node,zone,ready,cpu_allocatable,cpu_requested,"));
   CHECK_THAT(ReadFile(dir / "a/pods.csv"),
              Catch::StartsWith("namespace,name,node,created,scheduled,running,finished,deleted,phase,attempts"));
   Result other = Kubesim("run " + Src("scenarios/quickstart.yaml") + " --seed 7 --until 10m --out " + (dir / "c"), dir);

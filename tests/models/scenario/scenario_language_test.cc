@@ -135,7 +135,7 @@ TEST_CASE("Validation reports every problem at once, in document order", "[scena
   CHECK(sc.status().message() ==
         "lang.yaml:5:13: spec.duration: invalid duration \"2 hours\": unknown unit \" hours\" (valid units: ns, us, ms, s, m, h)\n"
         "lang.yaml:6:3: spec.bogus: unknown field \"bogus\" (known fields: parameters, seed, duration, nodePools, objects, "
-        "timeline, apiServer, kubelet, kubeProxy, scheduler, loads, expect)\n"
+        "workloads, timeline, loads, expect, apiServer, kubelet, kubeProxy, scheduler, output, compare)\n"
         "lang.yaml:8:7: spec.nodePools[0].capacity: Required value: the nodes' capacity, e.g. {cpu: \"4\", memory: 16Gi, pods: \"110\"}\n"
         "lang.yaml:10:7: spec.expect[0].threshold: Required value: the number to compare with");
 }
@@ -242,11 +242,11 @@ TEST_CASE("Expectations decide a run's verdict end to end", "[scenario][expect]"
 TEST_CASE("The JSON Schema is valid JSON and lists every section and action", "[scenario][schema]") {
   auto schema = nlohmann::json::parse(ScenarioJsonSchema());
   const auto& spec = schema["properties"]["spec"]["properties"];
-  for (const char* key : {"parameters", "seed", "duration", "nodePools", "objects", "timeline", "apiServer", "kubelet",
-                          "kubeProxy", "scheduler", "loads", "expect"}) {
+  for (const char* key : {"parameters", "seed", "duration", "nodePools", "objects", "workloads", "timeline", "loads",
+                          "expect", "apiServer", "kubelet", "kubeProxy", "scheduler", "output", "compare"}) {
     CHECK(spec.contains(key));
   }
-  CHECK(spec.size() == 12);
+  CHECK(spec.size() == 15);
   const auto& step = spec["timeline"]["items"]["properties"];
   for (const char* action : {"create", "delete", "stopKubelet", "scale", "setImage", "crashNode", "restartKubelet", "drain"}) {
     CHECK(step.contains(action));
