@@ -99,6 +99,17 @@ const std::vector<std::string>& TotalMetricNames() {
   return kNames;
 }
 
+const std::vector<std::string>& SeriesBaseNames() {
+  static const std::vector<std::string> kNames = {
+      "scheduler_pending_pods", "scheduler_schedule_attempts_total", "scheduler_pod_scheduling_sli_duration_seconds",
+      "nodes_ready",            "nodes_used",                        "pods_running",
+      "cluster_allocatable",    "cluster_requested",                 "cluster_utilisation",
+      "cluster_fragmentation"};
+  return kNames;
+}
+
+std::string BaseName(const std::string& metric) { return metric.substr(0, metric.find('{')); }
+
 MetricFamily FamilyOf(const std::string& metric) {
   const auto& totals = TotalMetricNames();
   if (std::find(totals.begin(), totals.end(), metric) != totals.end()) return MetricFamily::kTotal;
@@ -143,7 +154,7 @@ std::vector<Verdict> EvaluateExpectations(const std::vector<Expectation>& expect
     v.source = e.source;
     std::optional<double> observed;
     std::string missing;
-    switch (FamilyOf(e.metric)) {
+    switch (e.family.value_or(FamilyOf(e.metric))) {
       case MetricFamily::kTotal:
         observed = Total(e.metric, r);
         break;

@@ -24,17 +24,19 @@
 
 namespace kubesim::report {
 
+enum class MetricFamily { kSeries, kDistribution, kEvents, kTotal };
+
 struct Expectation {
   std::string name;        // given, or derived from the expression
   std::string metric;
+  // Decided when parsing (nodes_used is both a total and a series); unset: FamilyOf(metric).
+  std::optional<MetricFamily> family;
   std::string aggregate;   // see above
   std::optional<double> from_seconds, to_seconds;
   std::string comparator;  // <, <=, >, >=, ==, !=
   double threshold = 0;
   std::string source;      // FILE:LINE:COL
 };
-
-enum class MetricFamily { kSeries, kDistribution, kEvents, kTotal };
 
 // The family of a metric name, judged by its name alone (series are everything else).
 MetricFamily FamilyOf(const std::string& metric);
@@ -43,6 +45,11 @@ std::vector<std::string> AggregatesFor(MetricFamily family);
 std::string DefaultAggregate(MetricFamily family);
 // The run totals' names, for messages and the JSON Schema.
 const std::vector<std::string>& TotalMetricNames();
+// The names (without labels) of the series the sampler writes to metrics.csv
+// (models/cluster/metrics_sampler.cc; a test keeps the two in step).
+const std::vector<std::string>& SeriesBaseNames();
+// "scheduler_pending_pods" of `scheduler_pending_pods{queue="active"}`.
+std::string BaseName(const std::string& metric);
 // "max(scheduler_pending_pods) over [5m, 30m] <= 5".
 std::string ExpressionOf(const Expectation& e);
 

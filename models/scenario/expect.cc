@@ -51,6 +51,24 @@ sim::StatusOr<report::Expectation> ParseExpectation(const api::YamlNode& node, s
                                 "\": a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) with an optional {label=\"value\"} selector");
   }
   report::MetricFamily family = report::FamilyOf(e.metric);
+  const auto& series = report::SeriesBaseNames();
+  bool sampled = std::find(series.begin(), series.end(), report::BaseName(e.metric)) != series.end();
+  // nodes_used and pods_running are run totals and sampled series: an aggregation other than
+  // `value`, or a window, asks for the series.
+  if (family == report::MetricFamily::kTotal && sampled) {
+    bool wants_series = node["window"].Defined();
+    if (node["aggregate"].Defined()) {
+      auto agg = node["aggregate"].String();
+      wants_series = wants_series || (agg.ok() && *agg != "value");
+    }
+    if (wants_series) family = report::MetricFamily::kSeries;
+  }
+  if (family == report::MetricFamily::kSeries && !sampled) {
+    return node["metric"].Error("Unsupported value: \"" + e.metric + "\": not a metric kubesim records; metrics.csv series: " +
+                                Join(series) + "; run totals: " + Join(report::TotalMetricNames()) +
+                                "; pod_scheduling_latency_seconds, pod_startup_latency_seconds, events_total{reason=\"...\"}");
+  }
+  e.family = family;
   std::vector<std::string> allowed = report::AggregatesFor(family);
   if (node["aggregate"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(e.aggregate, node["aggregate"].String());

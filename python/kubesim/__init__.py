@@ -61,7 +61,8 @@ class Result:
     events       DataFrame, one row per event (events.jsonl's fields)
     nodes        DataFrame, one row per Node stored at the end
     fingerprint  str, 16 hex digits, the CLI's fingerprint for the same inputs
-    verdicts     list, the scenario's expectation verdicts (scenarios have no expectations yet: [])
+    verdict      str, "pass", "fail" or "none" (no `expect:` in the scenario)
+    verdicts     list of dicts, one per `expect:` entry: name, expression, passed, observed, message, source
     metrics      DataFrame, the sampled time series (metrics.csv): "time" then one column per metric
     node_series  DataFrame, per-node samples (nodes.csv), one row per node and sample time
     node_failures   DataFrame, one row per node failure (summary.json's node_failures)
@@ -78,7 +79,8 @@ class Result:
         self.node_series = _frame(columns["node_series"])
         self.node_failures = _frame(columns["node_failures"])
         self.node_evictions = _frame(columns["node_evictions"])
-        self.verdicts = []
+        self.verdict = self.summary.get("verdict", "none")
+        self.verdicts = self.summary.get("verdicts", [])
 
     def __repr__(self):
         s = self.summary

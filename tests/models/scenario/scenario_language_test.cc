@@ -185,7 +185,7 @@ TEST_CASE("Expectations: each metric family, windows and comparators", "[scenari
           Expect("events_total{reason=\"FailedScheduling\"}", "count", "==", 1, 10, 30),
           Expect("events_total{reason=\"FailedScheduling\",type=\"Normal\"}", "count", "==", 0),
           Expect("pods_unscheduled", "value", "!=", 0),
-          Expect("no_such_series", "max", "<", 1),
+          Expect("no_such_series", "max", "<", 1),  // unknown names are refused at load; not here
           Expect("pod_startup_latency_seconds", "p99", "<", 1),
       },
       r);
@@ -237,6 +237,28 @@ TEST_CASE("Expectations decide a run's verdict end to end", "[scenario][expect]"
   CHECK(r.verdicts[0].source == "lang.yaml:15:7");
   CHECK(r.verdicts[1].passed);
   CHECK(r.verdicts[2].passed);
+  // Every series the sampler writes can be named in an expectation.
+  REQUIRE_FALSE(r.metrics.names.empty());
+  const auto& known = report::SeriesBaseNames();
+  for (const auto& name : r.metrics.names) {
+    INFO(name);
+    CHECK(std::find(known.begin(), known.end(), report::BaseName(name)) != known.end());
+  }
+}
+
+TEST_CASE("Expectations: a name that is both a total and a series, and unknown names", "[scenario][expect]") {
+  auto sc = Load(
+      "  expect:\n"
+      "    - {metric: nodes_used, comparator: \"<=\", threshold: 3}\n"
+      "    - {metric: nodes_used, aggregate: max, window: {from: 1m}, comparator: \"<=\", threshold: 3}\n");
+  REQUIRE(sc.ok());
+  CHECK(sc->expectations[0].family == report::MetricFamily::kTotal);
+  CHECK(sc->expectations[1].family == report::MetricFamily::kSeries);
+  auto bad = Load("  expect:\n    - {metric: scheduler_pending_pod, aggregate: max, comparator: \"<\", threshold: 1}\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.status().message(),
+             Catch::StartsWith("lang.yaml:6:16: spec.expect[0].metric: Unsupported value: \"scheduler_pending_pod\": "
+                               "not a metric kubesim records; metrics.csv series: scheduler_pending_pods,"));
 }
 
 TEST_CASE("The JSON Schema is valid JSON and lists every section and action", "[scenario][schema]") {
