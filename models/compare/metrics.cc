@@ -56,14 +56,19 @@ std::optional<double> UsedNodeCpuUtilisation(const RunResults& r) {
   return sum / static_cast<double>(n);
 }
 
-// The peak of a sampled time series (RunResults.metrics); none when the sampler did not record it.
-template <const char* kColumn>
-std::optional<double> SeriesMax(const RunResults& r) {
-  const std::vector<double>* col = r.metrics.Column(kColumn);
-  if (col == nullptr || col->empty()) return std::nullopt;
-  return *std::max_element(col->begin(), col->end());
+// The peak of scheduler_pending_pods summed over its queue label (what `sum(scheduler_pending_pods)`
+// shows in Prometheus): none when the run recorded no samples.
+std::optional<double> PendingPodsPeak(const RunResults& r) {
+  std::vector<double> total;
+  for (const char* queue : {"active", "backoff", "unschedulable", "gated"}) {
+    const std::vector<double>* col = r.metrics.Column(std::string("scheduler_pending_pods{queue=\"") + queue + "\"}");
+    if (col == nullptr) continue;
+    if (total.size() < col->size()) total.resize(col->size(), 0.0);
+    for (size_t i = 0; i < col->size(); ++i) total[i] += (*col)[i];
+  }
+  if (total.empty()) return std::nullopt;
+  return *std::max_element(total.begin(), total.end());
 }
-constexpr char kPendingPods[] = "scheduler_pending_pods";
 
 constexpr Direction kLower = Direction::kLowerIsBetter;
 constexpr Direction kHigher = Direction::kHigherIsBetter;
@@ -93,7 +98,7 @@ const std::vector<MetricDef> kMetrics = {
      [](const RunResults& r) -> std::optional<double> { return static_cast<double>(r.pods_failed); }},
     {"preemptions", "pods", kLower, {0.10, 1}, "pods preempted (events with reason Preempted)", Preemptions},
     {"pending_pods_peak", "pods", kLower, {0.10, 1}, "peak of the sampled scheduler_pending_pods series",
-     SeriesMax<kPendingPods>},
+     PendingPodsPeak},
 };
 
 }  // namespace
