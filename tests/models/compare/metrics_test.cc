@@ -71,9 +71,9 @@ TEST_CASE("compare: metrics read nodes, events, pods and series of a run", "[com
   REQUIRE(peak != nullptr);
   CHECK_FALSE(peak->extract(r).has_value());
   r.metrics.time = {0, 10, 20};
-  r.metrics.names = {"scheduler_pending_pods"};
-  r.metrics.columns = {{3, 7, 0}};
-  CHECK(Value("pending_pods_peak", r) == 7);
+  r.metrics.names = {"scheduler_pending_pods{queue=\"active\"}", "scheduler_pending_pods{queue=\"unschedulable\"}"};
+  r.metrics.columns = {{3, 7, 0}, {4, 1, 2}};
+  CHECK(Value("pending_pods_peak", r) == 8);  // the queues summed at each sample
 }
 
 }  // namespace
