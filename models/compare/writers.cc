@@ -1,11 +1,15 @@
 #include "models/compare/writers.h"
 
+#include "models/report/writers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 namespace kubesim::compare {
+using report::XmlEscape;
+
 namespace {
 
 std::string Signed(double v) {
@@ -49,21 +53,6 @@ std::string Summary(const ComparisonReport& r) {
   std::string out = std::to_string(regressed) + " regressed, " + std::to_string(improved) + " improved, " +
                     std::to_string(r.Count(Verdict::kUnchanged)) + " unchanged";
   if (not_available > 0) out += ", " + std::to_string(not_available) + " not available";
-  return out;
-}
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
   return out;
 }
 

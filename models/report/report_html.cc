@@ -13,22 +13,6 @@
 namespace kubesim::report {
 namespace {
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string Fixed(double v, int digits = 2) {
   if (!std::isfinite(v)) return "-";
   char buf[64];
@@ -64,7 +48,7 @@ double Py(double y, double y_max) { return kHeight - kBottom - (y_max > 0 ? y / 
 
 void Axes(std::ostringstream& out, const std::string& title, const std::string& x_label, const std::string& y_label,
           double x_max, double y_max) {
-  out << "<text x=\"" << kLeft << "\" y=\"18\" class=\"title\">" << Escape(title) << "</text>\n";
+  out << "<text x=\"" << kLeft << "\" y=\"18\" class=\"title\">" << XmlEscape(title) << "</text>\n";
   int x0 = kLeft, x1 = kWidth - kRight, y0 = kHeight - kBottom, y1 = kTop;
   out << "<line x1=\"" << x0 << "\" y1=\"" << y0 << "\" x2=\"" << x1 << "\" y2=\"" << y0 << "\" class=\"axis\"/>\n";
   out << "<line x1=\"" << x0 << "\" y1=\"" << y0 << "\" x2=\"" << x0 << "\" y2=\"" << y1 << "\" class=\"axis\"/>\n";
@@ -78,10 +62,10 @@ void Axes(std::ostringstream& out, const std::string& title, const std::string& 
     out << "<text x=\"" << Fixed(px) << "\" y=\"" << y0 + 16 << "\" text-anchor=\"middle\">" << Fixed(xv, Digits(x_max))
         << "</text>\n";
   }
-  out << "<text x=\"" << (x0 + x1) / 2 << "\" y=\"" << kHeight - 6 << "\" text-anchor=\"middle\">" << Escape(x_label)
+  out << "<text x=\"" << (x0 + x1) / 2 << "\" y=\"" << kHeight - 6 << "\" text-anchor=\"middle\">" << XmlEscape(x_label)
       << "</text>\n";
   out << "<text x=\"14\" y=\"" << (y0 + y1) / 2 << "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " << (y0 + y1) / 2
-      << ")\">" << Escape(y_label) << "</text>\n";
+      << ")\">" << XmlEscape(y_label) << "</text>\n";
 }
 
 // A line chart as an <svg> element with the given id. At most ~2000 points per series are drawn
@@ -91,7 +75,7 @@ std::string LineChart(const std::string& id, const std::string& title, const std
   std::ostringstream out;
   out << "<svg id=\"" << id << "\" class=\"plot\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth
       << "\" height=\"" << kHeight << "\" viewBox=\"0 0 " << kWidth << " " << kHeight << "\" role=\"img\" aria-label=\""
-      << Escape(title) << "\">\n";
+      << XmlEscape(title) << "\">\n";
   Axes(out, title, x_label, y_label, x_max, y_max);
   int legend_y = kTop + 6;
   for (const auto& s : series) {
@@ -110,11 +94,11 @@ std::string LineChart(const std::string& id, const std::string& title, const std
       have_last = true;
       if (j == n - 1) break;
     }
-    out << "<polyline class=\"series\" data-series=\"" << Escape(s.label) << "\" fill=\"none\" stroke=\"" << s.color
+    out << "<polyline class=\"series\" data-series=\"" << XmlEscape(s.label) << "\" fill=\"none\" stroke=\"" << s.color
         << "\" stroke-width=\"1.5\" points=\"" << points << "\"/>\n";
     out << "<rect x=\"" << kWidth - kRight + 12 << "\" y=\"" << legend_y - 9 << "\" width=\"10\" height=\"10\" fill=\""
         << s.color << "\"/>\n";
-    out << "<text x=\"" << kWidth - kRight + 26 << "\" y=\"" << legend_y << "\">" << Escape(s.label) << "</text>\n";
+    out << "<text x=\"" << kWidth - kRight + 26 << "\" y=\"" << legend_y << "\">" << XmlEscape(s.label) << "</text>\n";
     legend_y += 16;
   }
   out << "</svg>\n";
@@ -192,10 +176,10 @@ std::string TimelinePlot(const RunResults& r, double x_max) {
   for (const auto& e : r.events) {
     if (e.source != "scenario" || e.reason != "TimelineAction") continue;
     double px = Px(e.time.ToSeconds(), x_max);
-    out << "<g class=\"action\"><title>" << Escape(Fixed(e.time.ToSeconds(), 3) + " s: " + e.object + " " + e.message)
+    out << "<g class=\"action\"><title>" << XmlEscape(Fixed(e.time.ToSeconds(), 3) + " s: " + e.object + " " + e.message)
         << "</title><line x1=\"" << Fixed(px) << "\" y1=\"28\" x2=\"" << Fixed(px) << "\" y2=\"" << axis_y
         << "\" stroke=\"#ff7f0e\" stroke-width=\"2\"/><text x=\"" << Fixed(px + 3) << "\" y=\"" << 40 + 12 * (actions % 3)
-        << "\">" << Escape(e.object) << "</text></g>\n";
+        << "\">" << XmlEscape(e.object) << "</text></g>\n";
     ++actions;
   }
   int row = 0;
@@ -204,9 +188,9 @@ std::string TimelinePlot(const RunResults& r, double x_max) {
     double a = Px(f.failed->ToSeconds(), x_max);
     double b = Px(f.ready_again ? f.ready_again->ToSeconds() : r.simulated_seconds, x_max);
     int y = 60 + 18 * row++;
-    out << "<g class=\"outage\"><title>" << Escape(f.node) << " down</title><rect x=\"" << Fixed(a) << "\" y=\"" << y
+    out << "<g class=\"outage\"><title>" << XmlEscape(f.node) << " down</title><rect x=\"" << Fixed(a) << "\" y=\"" << y
         << "\" width=\"" << Fixed(std::max(1.0, b - a)) << "\" height=\"12\" fill=\"#d62728\" opacity=\"0.6\"/><text x=\""
-        << kWidth - kRight + 6 << "\" y=\"" << y + 10 << "\">" << Escape(f.node) << "</text></g>\n";
+        << kWidth - kRight + 6 << "\" y=\"" << y + 10 << "\">" << XmlEscape(f.node) << "</text></g>\n";
   }
   if (actions == 0 && row == 0) {
     out << "<text x=\"" << kLeft << "\" y=\"48\">No timeline actions and no node outages in this run.</text>\n";
@@ -220,7 +204,7 @@ std::string TimelinePlot(const RunResults& r, double x_max) {
 std::string ReportHtml(const RunResults& r) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kubesim report: "
-      << Escape(r.scenario) << "</title>\n"
+      << XmlEscape(r.scenario) << "</title>\n"
       << "<style>\n"
          "body{font-family:sans-serif;margin:24px;color:#222;max-width:960px}\n"
          "table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\n"
@@ -228,10 +212,10 @@ std::string ReportHtml(const RunResults& r) {
          "svg.plot{display:block;margin:8px 0 20px;border:1px solid #eee}svg text{font-size:11px;fill:#333}\n"
          "svg text.title{font-size:13px;font-weight:bold}svg .axis{stroke:#333}svg .grid{stroke:#eee}\n"
          "</style>\n</head>\n<body>\n";
-  out << "<h1>kubesim report: " << Escape(r.scenario) << "</h1>\n";
+  out << "<h1>kubesim report: " << XmlEscape(r.scenario) << "</h1>\n";
   out << "<table id=\"summary\">\n";
   auto row = [&](const std::string& k, const std::string& v) {
-    out << "<tr><th>" << Escape(k) << "</th><td>" << Escape(v) << "</td></tr>\n";
+    out << "<tr><th>" << XmlEscape(k) << "</th><td>" << XmlEscape(v) << "</td></tr>\n";
   };
   row("scenario file", r.scenario_file);
   row("seed", std::to_string(r.seed));
@@ -268,8 +252,8 @@ std::string ReportHtml(const RunResults& r) {
            "<th>message</th><th>source</th></tr>\n";
     for (const auto& v : r.verdicts) {
       out << "<tr class=\"" << (v.passed ? "pass" : "fail") << "\"><td>" << (v.passed ? "PASS" : "FAIL") << "</td><td>"
-          << Escape(v.name) << "</td><td><code>" << Escape(v.expression) << "</code></td><td>" << FormatNumber(v.observed)
-          << "</td><td>" << Escape(v.message) << "</td><td>" << Escape(v.source) << "</td></tr>\n";
+          << XmlEscape(v.name) << "</td><td><code>" << XmlEscape(v.expression) << "</code></td><td>" << FormatNumber(v.observed)
+          << "</td><td>" << XmlEscape(v.message) << "</td><td>" << XmlEscape(v.source) << "</td></tr>\n";
     }
     out << "</table>\n";
   }
@@ -283,7 +267,7 @@ std::string ReportHtml(const RunResults& r) {
   out << PendingPlot(r, x_max) << UtilisationPlot(r, x_max) << LatencyCdfPlot(r) << TimelinePlot(r, x_max);
   if (!r.warnings.empty()) {
     out << "<h2>Warnings</h2>\n<ul>\n";
-    for (const auto& w : r.warnings) out << "<li>" << Escape(w) << "</li>\n";
+    for (const auto& w : r.warnings) out << "<li>" << XmlEscape(w) << "</li>\n";
     out << "</ul>\n";
   }
   out << "<p>Files of this run: summary.json, pods.csv, events.jsonl, metrics.csv, nodes.csv, trace.json (open in "

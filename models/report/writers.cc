@@ -90,6 +90,22 @@ std::string FormatSeconds(sim::Time t) {
   return buf;
 }
 
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string VerdictOf(const RunResults& r) {
   if (r.verdicts.empty()) return "none";
   for (const auto& v : r.verdicts) {

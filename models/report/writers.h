@@ -37,6 +37,9 @@ std::string FormatNumber(double v);
 // A few lines for a person at a terminal.
 std::string HumanSummary(const RunResults& r);
 
+// Text for XML and HTML content and attribute values: & < > " ' as character references.
+std::string XmlEscape(const std::string& s);
+
 // Simulated time as exact decimal seconds ("12.018500000").
 std::string FormatSeconds(sim::Time t);
 

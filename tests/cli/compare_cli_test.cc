@@ -8,6 +8,7 @@
 
 #include <sys/wait.h>
 
+#include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 
 namespace kubesim {
@@ -16,20 +17,10 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using testing::Kubesim;
+using Result = testing::CliResult;
 
-Result Kubesim(const std::string& args, const TempDir& dir) {
-  std::string cmd = std::string(KUBESIM_BINARY) + " " + args + " >" + (dir / "stdout") + " 2>" + (dir / "stderr");
-  int status = std::system(cmd.c_str());
-  REQUIRE(WIFEXITED(status));
-  return Result{WEXITSTATUS(status), ReadFile(dir / "stdout"), ReadFile(dir / "stderr")};
-}
-
-std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
+using testing::Src;
 
 size_t Occurrences(const std::string& text, const std::string& what) {
   size_t n = 0;

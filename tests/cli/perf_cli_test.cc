@@ -8,6 +8,7 @@
 
 #include <sys/wait.h>
 
+#include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 
 namespace kubesim {
@@ -16,18 +17,8 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Result Kubesim(const std::string& args, const TempDir& dir) {
-  std::string cmd = std::string(KUBESIM_BINARY) + " " + args + " >" + (dir / "stdout") + " 2>" + (dir / "stderr");
-  int status = std::system(cmd.c_str());
-  REQUIRE(WIFEXITED(status));
-  return Result{WEXITSTATUS(status), ReadFile(dir / "stdout"), ReadFile(dir / "stderr")};
-}
+using testing::Kubesim;
+using Result = testing::CliResult;
 
 const std::string kConfig = std::string(KUBESIM_SOURCE_DIR) + "/tests/data/perf/performance-config.yaml";
 
