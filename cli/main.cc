@@ -101,7 +101,8 @@ int Validate(const std::string& path, const std::map<std::string, std::string>& 
   }
   for (const auto& w : sc->warnings) std::cerr << "warning: " << w << "\n";
   std::cout << path << ": valid (" << sc->objects.size() << " objects, " << sc->timeline.size()
-            << " timeline actions, duration " << sc->duration.ToString() << ")\n";
+            << " timeline actions, " << sc->workloads.size() << " workload sources, " << sc->expectations.size()
+            << " expectations, duration " << sc->duration.ToString() << ")\n";
   return 0;
 }
 
