@@ -258,16 +258,17 @@ void Scheduler::ScheduleOne() {
       Status s = profile->RunPostFilter(handle, *current, result.node_status, &nominating);
       post_filter_msg = s.Message();
     }
-    if (attempt_observer_) {
+    {
       // Upstream observes a failed attempt when handleSchedulingFailure runs, at the end of the
-      // scheduling cycle; the cycle's modelled duration stands for it.
+      // scheduling cycle; the cycle's modelled duration stands for it. A rejection (FitError) is
+      // PodUnschedulable, anything else PodScheduleError.
       AttemptObservation o;
       o.profile = profile->scheduler_name();
-      o.result = result.status.code() == Code::kError ? "error" : "unschedulable";
+      o.result = result.fit_error ? "unschedulable" : "error";
       o.attempt_duration = took;
       o.attempts = info.attempts;
       o.pod_namespace = current->metadata.namespace_;
-      attempt_observer_(o);
+      Observe(o);
     }
     HandleFailure(*profile, std::move(info), cycle, result, post_filter_msg, nominating);
   } else {
@@ -306,11 +307,6 @@ void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycl
   // Upstream FitError.Error(): the PostFilter message follows the filter reasons.
   std::string message = result.message;
   if (!post_filter_msg.empty()) message += " " + post_filter_msg;
-  if (result.fit_error) {
-    ++metrics_.unschedulable;
-  } else {
-    ++metrics_.error;
-  }
   std::shared_ptr<const api::Pod> pod = info.pod;
   queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
   // Without this, the next cycle could run before the status write carrying the nomination
@@ -333,9 +329,21 @@ void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::stri
   api_.UpdateStatus(copy, nullptr);
 }
 
+void Scheduler::Observe(const AttemptObservation& o) {
+  // The /metrics counters (scraped by the sampler) and any observer see the same attempts.
+  if (o.result == "scheduled") {
+    ++metrics_.scheduled;
+  } else if (o.result == "unschedulable") {
+    ++metrics_.unschedulable;
+  } else {
+    ++metrics_.error;
+  }
+  if (o.bound) metrics_.sli_seconds.push_back(o.sli_duration.ToSeconds());
+  if (attempt_observer_) attempt_observer_(o);
+}
+
 void Scheduler::ObserveAttempt(const Profile& profile, const QueuedPodInfo& info, const std::string& result,
                                sim::Time cycle_start, bool bound) {
-  if (!attempt_observer_) return;
   AttemptObservation o;
   o.profile = profile.scheduler_name();
   o.result = result;
@@ -345,7 +353,7 @@ void Scheduler::ObserveAttempt(const Profile& profile, const QueuedPodInfo& info
   if (bound) o.sli_duration = sim_.Now() - info.initial_attempt_timestamp;
   o.attempts = info.attempts;
   o.pod_namespace = info.pod->metadata.namespace_;
-  attempt_observer_(o);
+  Observe(o);
 }
 
 void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
@@ -361,15 +369,12 @@ void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, 
                                           s.IsSuccess());
                            if (s.IsSuccess()) {
                              queue_->Done(assumed->metadata.uid);
-                             ++metrics_.scheduled;
-                             metrics_.sli_seconds.push_back((sim_.Now() - info.initial_attempt_timestamp).ToSeconds());
                              recorder_.Event(sim_.Now(), *assumed, "Normal", "Scheduled",
                                              "Successfully assigned " + api::NamespacedName(assumed->metadata) +
                                                  " to " + assumed->spec.node_name);
                              return;
                            }
                            // handleBindingCycleError: forget the assumption, let others retry.
-                           ++metrics_.error;
                            cache_.ForgetPod(assumed->metadata.uid);
                            queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
                            recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling",

@@ -119,6 +119,7 @@ class Scheduler : public SharedLister {
                      const std::string& post_filter_msg, const PostFilterResult& nominating);
   void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
             sim::Time cycle_start);
+  void Observe(const AttemptObservation& o);
   void ObserveAttempt(const Profile& profile, const QueuedPodInfo& info, const std::string& result,
                       sim::Time cycle_start, bool bound);
   // Upstream updatePod: writes the PodScheduled=False condition and, when `nominated` is set and
