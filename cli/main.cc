@@ -10,7 +10,6 @@
 // Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`, one line
 // per problem), 1 when an `expect:` assertion failed or results cannot be written.
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/perf.h"
+#include "cli/wall_clock.h"
 #include "cli/compare.h"
 #include "models/cluster/cluster.h"
 #include "models/compare/compare.h"
@@ -51,13 +51,7 @@ const scheduler::Registry& CliRegistry() {
   return kRegistry;
 }
 
-// Wall-clock time is read only here, for timing.json and the progress line; nothing in the
-// simulation sees it.
-double WallSeconds() {
-  using Clock = std::chrono::steady_clock;
-  static const Clock::time_point start = Clock::now();
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using cli::WallSeconds;
 
 // `--set name=value` pairs → parameter overrides; a malformed pair is bad input.
 std::optional<std::map<std::string, std::string>> ParseSets(const std::vector<std::string>& sets) {

@@ -5,13 +5,13 @@
 // (a wait timed out, a threshold was not met) or results could not be written.
 #include "cli/perf.h"
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "models/perf/config.h"
+#include "cli/wall_clock.h"
 #include "models/perf/runner.h"
 
 namespace kubesim::cli {
@@ -19,14 +19,6 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitFailure = 1;
-
-// The only wall-clock read of `kubesim perf`: the pods/s-in-wall-time figure on stdout. It never
-// reaches the JSON file, which stays byte-identical across runs.
-double WallSeconds() {
-  using Clock = std::chrono::steady_clock;
-  static const Clock::time_point start = Clock::now();
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::string FileName(std::string s) {
   for (char& c : s) {
