@@ -64,7 +64,11 @@ def test_result_columns_and_dtypes(quickstart):
         assert {c: str(t) for c, t in frame.dtypes.items()} == expected
     assert len(quickstart.pods) == quickstart.summary["pods"]["total"]
     assert len(quickstart.nodes) == quickstart.summary["nodes"]["total"] == 7
-    assert quickstart.verdicts == []
+    # The quickstart's three expectations, as summary.json has them.
+    assert quickstart.verdict == "pass"
+    assert quickstart.verdicts == quickstart.summary["verdicts"]
+    assert [v["passed"] for v in quickstart.verdicts] == [True, True, True]
+    assert set(quickstart.verdicts[0]) == {"name", "expression", "passed", "observed", "message", "source"}
     assert quickstart.pods["created"].notna().all()
     assert quickstart.events["time"].is_monotonic_increasing
 

@@ -36,4 +36,11 @@ inline StartedCluster StartScenario(const std::string& text, const std::string& 
 
 inline StartedCluster StartScenarioFile(const std::string& path) { return StartLoaded(scenario::LoadScenario(path)); }
 
+// A scenario file of the source tree (e.g. "tests/scenarios/node-failure.yaml") run to its end.
+inline report::RunResults RunSourceScenario(const std::string& rel) {
+  StartedCluster run = StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/" + rel);
+  run.cluster->Run();
+  return run.cluster->Results();
+}
+
 }  // namespace kubesim::testing

@@ -13,6 +13,7 @@
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 #include "tests/support/temp_dir.h"
 
 namespace kubesim::report {
@@ -21,16 +22,8 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 
-std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
 
-RunResults RunNodeFailure() {
-  auto sc = scenario::LoadScenario(Src("tests/scenarios/node-failure.yaml"));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
-  c.Run();
-  return c.Results();
-}
+RunResults RunNodeFailure() { return testing::RunSourceScenario("tests/scenarios/node-failure.yaml"); }
 
 // KUBESIM_CHROMIUM names the browser binary instead (a path that does not exist: as if missing).
 std::string FindChromium() {

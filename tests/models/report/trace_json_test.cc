@@ -12,22 +12,15 @@
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::report {
 namespace {
 
 using nlohmann::json;
 
-std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
 
-RunResults RunNodeFailure() {
-  auto sc = scenario::LoadScenario(Src("tests/scenarios/node-failure.yaml"));
-  REQUIRE(sc.ok());
-  cluster::Cluster c(*sc);
-  REQUIRE(c.Start().ok());
-  c.Run();
-  return c.Results();
-}
+RunResults RunNodeFailure() { return testing::RunSourceScenario("tests/scenarios/node-failure.yaml"); }
 
 // Returns the rule violations of a trace document, one line each.
 std::vector<std::string> CheckTraceEventFormat(const json& doc) {
