@@ -8,17 +8,20 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
 
+// A scenario of `duration` with fixed API latencies (10 ms a request, 5 ms a watch delivery), so
+// deletion orders and times are exact; `body` holds its objects and timeline.
+std::string FixedLatencyScenario(const std::string& duration, const std::string& body) {
+  return "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec:\n  duration: " + duration +
+         "\n  apiServer: {requestLatency: 10ms, watchDelay: 5ms}\n" + body;
+}
+
 std::string DeploymentScenario(const std::string& timeline) {
-  return R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 10m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
+  return FixedLatencyScenario("10m", R"(  objects:
     - count: 2
       template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - inline:
@@ -33,7 +36,7 @@ spec:
             metadata: {labels: {app: web}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: c, image: nginx}]}
   timeline:
-)" + timeline;
+)" + timeline);
 }
 
 // When each object left the store, as "Kind/name" → time (observed through watches, which all
@@ -54,20 +57,15 @@ struct Deletions {
   }
 };
 
+// A started cluster whose Deployment, ReplicaSet and Pod deletions are recorded.
 struct Run {
-  std::unique_ptr<scenario::Scenario> sc;
-  std::unique_ptr<cluster::Cluster> c;
+  testing::StartedCluster started;
   Deletions deletions;
 };
 
 void Start(Run& run, const std::string& text) {
-  auto sc = scenario::LoadScenarioFromString(text, "gc.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  run.sc = std::make_unique<scenario::Scenario>(std::move(sc).value());
-  run.c = std::make_unique<cluster::Cluster>(*run.sc);
-  REQUIRE(run.c->Start().ok());
-  for (const char* kind : {"Deployment", "ReplicaSet", "Pod"}) run.deletions.Watch(*run.c, kind);
+  run.started = testing::StartScenario(text, "gc.yaml");
+  for (const char* kind : {"Deployment", "ReplicaSet", "Pod"}) run.deletions.Watch(*run.started.cluster, kind);
 }
 
 size_t Count(const cluster::Cluster& c, const std::string& resource) {
@@ -79,7 +77,7 @@ TEST_CASE("GC: a Foreground delete of a Deployment removes its pods, then the Re
   Start(run, DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Foreground}
 )"));
-  cluster::Cluster& c = *run.c;
+  cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(61));
   // The Deployment and its ReplicaSet wait, marked deleted, for their dependents.
   auto d = c.store().Get("/registry/deployments/default/web");
@@ -118,7 +116,7 @@ TEST_CASE("GC: a Background delete removes the Deployment at once and its depend
   Start(run, DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web}
 )"));
-  cluster::Cluster& c = *run.c;
+  cluster::Cluster& c = *run.started.cluster;
   c.Run();
   CHECK(Count(c, "deployments") == 0);
   CHECK(Count(c, "replicasets") == 0);
@@ -143,7 +141,7 @@ TEST_CASE("GC: an Orphan delete keeps the ReplicaSet and its pods running, witho
   Start(run, DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Orphan}
 )"));
-  cluster::Cluster& c = *run.c;
+  cluster::Cluster& c = *run.started.cluster;
   // The ReplicaSet's name is only known at run time; run the first part, then orphan it too.
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(2));
   CHECK(Count(c, "deployments") == 0);
@@ -171,12 +169,7 @@ TEST_CASE("GC: an Orphan delete keeps the ReplicaSet and its pods running, witho
 
 TEST_CASE("Finalizers keep a deleted object until they are removed, also after a pod's grace period", "[controller][apiserver]") {
   Run run;
-  Start(run, R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
+  Start(run, FixedLatencyScenario("5m", R"(  objects:
     - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, finalizers: [example.com/keep]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: p, finalizers: [example.com/keep]}, spec: {containers: [{name: c}]}}
@@ -185,8 +178,8 @@ spec:
       delete: {kind: ConfigMap, name: cm}
     - at: 1m
       delete: {kind: Pod, name: p}
-)");
-  cluster::Cluster& c = *run.c;
+)"));
+  cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(3));
   auto cm = c.store().Get("/registry/configmaps/default/cm");
   REQUIRE(cm);
@@ -220,17 +213,12 @@ spec:
 TEST_CASE("GC: an ownership cycle is reported once and does not block a Foreground delete", "[controller]") {
   // a owns b, b owns a (the UIDs are the API server's, so the references are wired at run time).
   Run run;
-  Start(run, R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
+  Start(run, FixedLatencyScenario("5m", R"(  objects:
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: keeper}}
-)");
-  cluster::Cluster& c = *run.c;
+)"));
+  cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(10));
   auto a = c.store().Get("/registry/configmaps/default/a");
   auto b = c.store().Get("/registry/configmaps/default/b");
@@ -266,16 +254,11 @@ spec:
 
 TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are collected", "[controller]") {
   Run run;
-  Start(run, R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 1m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
+  Start(run, FixedLatencyScenario("1m", R"(  objects:
     - inline: {apiVersion: example.com/v1, kind: Widget, metadata: {name: w}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: part}}
-)");
-  cluster::Cluster& c = *run.c;
+)"));
+  cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(5));
   auto w = c.store().Get("/registry/widgets/default/w");
   REQUIRE(w);
@@ -292,12 +275,7 @@ spec:
 
 TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangling ones are collected", "[controller]") {
   Run run;
-  Start(run, R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 1m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
+  Start(run, FixedLatencyScenario("1m", R"(  objects:
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owner}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owned,
                ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: owner, uid: from-another-cluster}]}}
@@ -306,8 +284,8 @@ spec:
   timeline:
     - at: 30s
       delete: {kind: ConfigMap, name: owner}
-)");
-  cluster::Cluster& c = *run.c;
+)"));
+  cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(20));
   auto owner = c.store().Get("/registry/configmaps/default/owner");
   auto owned = c.store().Get("/registry/configmaps/default/owned");
@@ -324,15 +302,10 @@ spec:
 
 TEST_CASE("An update cannot mark an object deleted, only DELETE can", "[apiserver]") {
   Run run;
-  Start(run, R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 1m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
+  Start(run, FixedLatencyScenario("1m", R"(  objects:
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}
-)");
-  cluster::Cluster& c = *run.c;
+)"));
+  cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));
   std::shared_ptr<api::Object> copy = c.store().Get("/registry/configmaps/default/cm")->Clone();
   copy->metadata.deletion_timestamp = c.simulation().Now();
