@@ -163,7 +163,9 @@ sim::StatusOr<SchedulerConfig> DecodeKubeSchedulerConfiguration(const YamlNode& 
   if (doc["percentageOfNodesToScore"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(c.percentage_of_nodes_to_score, DecodePercentage(doc["percentageOfNodesToScore"]));
   }
-  int64_t initial = 1, max = 10;  // v1 defaults (spec A.5)
+  // v1 defaults: kubernetes/kubernetes pkg/scheduler/apis/config/v1/defaults.go
+  // SetDefaults_KubeSchedulerConfiguration @ v1.32.
+  int64_t initial = 1, max = 10;
   if (doc["podInitialBackoffSeconds"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(initial, doc["podInitialBackoffSeconds"].Int());
     if (initial <= 0) {

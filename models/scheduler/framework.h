@@ -207,7 +207,8 @@ class PostFilterPlugin : public virtual Plugin {
  public:
   // Runs when a cycle found no feasible node (a FitError); `node_status` holds each node's filter
   // status. Success means the pod may fit later on `result->nominated_node_name`; the pod goes
-  // back to the queue as unschedulable either way (spec A.1 step 9).
+  // back to the queue as unschedulable either way (kubernetes/kubernetes pkg/scheduler/schedule_one.go
+  // schedulingCycle and handleSchedulingFailure @ v1.32).
   virtual Status PostFilter(const PostFilterHandle& handle, const api::Pod& pod,
                             const std::map<std::string, Status>& node_status, PostFilterResult* result) = 0;
 };

@@ -3,7 +3,9 @@
 //
 // Two sums are kept, as upstream: `requested` (real requests, used by Filter and by
 // BalancedAllocation) and `non_zero_requested` (cpu/memory defaulted to 100m / 200Mi for
-// containers that request none, used by NodeResourcesFit scoring). See spec B.0.
+// containers that request none, used by NodeResourcesFit scoring). See kubernetes/kubernetes
+// pkg/scheduler/framework/types.go (NodeInfo.Requested, NonZeroRequested) and
+// pkg/scheduler/util/pod_resources.go (DefaultMilliCPURequest, DefaultMemoryRequest) @ v1.32.
 #pragma once
 
 #include <cstdint>

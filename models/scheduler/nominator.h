@@ -1,5 +1,7 @@
 // The nominator (upstream backend/queue nominator): pods that preemption nominated to a node,
-// indexed per node, so that "filters with nominated pods" (spec A.1 step 7) keep room for them.
+// indexed per node, so that "filters with nominated pods" (kubernetes/kubernetes
+// pkg/scheduler/framework/runtime/framework.go RunFilterPluginsWithNominatedPods @ v1.32) keep room
+// for them.
 //
 // A pod is nominated by its status.nominatedNodeName (seen through the informer) or, before that
 // status write comes back, by the scheduler itself after a PostFilter nominated a node. A pod

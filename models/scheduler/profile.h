@@ -45,8 +45,9 @@ struct ProfileConfig {
   std::map<std::string, api::YamlNode> plugin_args;
 };
 
-// The v1.32 default profile restricted to the plugins kubesim implements (spec A.5), in upstream
-// order with upstream weights.
+// The v1.32 default profile restricted to the plugins kubesim implements, in upstream order with
+// upstream weights (kubernetes/kubernetes pkg/scheduler/apis/config/v1/default_plugins.go
+// getDefaultPlugins @ v1.32).
 ProfileConfig DefaultProfileConfig();
 
 // Per-plugin scores of one node, kept when explaining a decision.
@@ -74,10 +75,11 @@ class Profile {
 
   Status RunPreFilter(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes);
   Status RunFilter(const CycleState& state, const api::Pod& pod, const NodeInfo& node) const;
-  // Upstream RunFilterPluginsWithNominatedPods (spec A.1 step 7): when pods nominated to `node`
-  // have priority >= the pod's (the pod itself excepted), the filters first run on a copy of the
-  // node with those pods added, then on the node as it is; both must pass. `all` is the
-  // snapshot; `nominator` null means no nominated pods.
+  // Upstream RunFilterPluginsWithNominatedPods (kubernetes/kubernetes
+  // pkg/scheduler/framework/runtime/framework.go @ v1.32): when pods nominated to `node` have
+  // priority >= the pod's (the pod itself excepted), the filters first run on a copy of the node
+  // with those pods added, then on the node as it is; both must pass. `all` is the snapshot;
+  // `nominator` null means no nominated pods.
   //
   // Upstream keeps the PreFilter state in step with the added pods through the PreFilter
   // extensions AddPod/RemovePod. kubesim has no such hooks: it re-runs PreFilter over `all` with

@@ -60,8 +60,9 @@ ScheduleResult SchedulePod(Profile& profile, const api::Pod& pod, const std::vec
   int32_t percentage = profile.config().percentage_of_nodes_to_score.value_or(opts.percentage_of_nodes_to_score);
   int32_t to_find = profile.HasScorePlugins() ? NumFeasibleNodesToFind(percentage, n) : 1;
   if (explain) to_find = n;
-  // Upstream evaluateNominatedNode (spec A.1 step 6): a node preemption nominated is likely the
-  // only one the pod fits, so it is tried alone first and, if it passes, chosen without scoring.
+  // Upstream evaluateNominatedNode (kubernetes/kubernetes pkg/scheduler/schedule_one.go @ v1.32): a
+  // node preemption nominated is likely the only one the pod fits, so it is tried alone first and,
+  // if it passes, chosen without scoring.
   // Upstream runs it through findNodesThatPassFilters over a one-node list, which leaves
   // nextStartNodeIndex at (index + 1) mod 1 = 0; kubesim does the same.
   const std::string& nominated = pod.status.nominated_node_name;

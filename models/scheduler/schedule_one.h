@@ -13,7 +13,8 @@
 
 namespace kubesim::scheduler {
 
-// numFeasibleNodesToFind (spec A.3): how many feasible nodes a cycle looks for among `num_all_nodes`.
+// kubernetes/kubernetes pkg/scheduler/schedule_one.go numFeasibleNodesToFind @ v1.32: how many
+// feasible nodes a cycle looks for among `num_all_nodes`.
 int32_t NumFeasibleNodesToFind(int32_t percentage, int32_t num_all_nodes);
 
 // Upstream FitError.Error(): "0/N nodes are available: <count> <reason>, ... ." with the reason
@@ -27,7 +28,8 @@ struct CycleOptions {
   bool explain = false;
   size_t* next_start_node_index = nullptr;  // advanced by the nodes evaluated; null: start at 0
   sim::Rng* tiebreak = nullptr;             // reservoir sampling among top scores; null: first
-  // Pods nominated to nodes, for filtering "with nominated pods" (spec A.1 step 7); null: none.
+  // Pods nominated to nodes, for filtering "with nominated pods" (upstream
+  // RunFilterPluginsWithNominatedPods); null: none.
   const Nominator* nominator = nullptr;
 };
 

@@ -249,8 +249,9 @@ void Scheduler::ScheduleOne() {
   ScheduleResult result = SchedulePod(*profile, *current, cache_.NodeList(), opts);
   sim::Duration took = config_.cycle_latency.Sample(latency_rng_);
   if (result.selected.empty()) {
-    // Spec A.1 step 9: on a FitError the PostFilter plugins (DefaultPreemption) may nominate a
-    // node; the pod goes back to the queue as unschedulable either way.
+    // As upstream schedulingCycle (kubernetes/kubernetes pkg/scheduler/schedule_one.go @ v1.32): on a
+    // FitError the PostFilter plugins (DefaultPreemption) may nominate a node; the pod goes back to
+    // the queue as unschedulable either way.
     PostFilterResult nominating;
     std::string post_filter_msg;
     if (result.fit_error && profile->HasPostFilterPlugins()) {

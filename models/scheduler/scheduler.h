@@ -35,10 +35,10 @@ namespace kubesim::scheduler {
 
 struct SchedulerConfig {
   std::vector<ProfileConfig> profiles = {DefaultProfileConfig()};
-  int32_t percentage_of_nodes_to_score = 0;  // 0: adaptive (spec A.3)
+  int32_t percentage_of_nodes_to_score = 0;  // 0: adaptive (upstream numFeasibleNodesToFind)
   QueueConfig queue;
-  // calibration.md §2.2 (kubernetes/kubernetes #42000, #56053): scheduling decision p50 ≈ 10 ms,
-  // p99 ≈ 25 ms per pod.
+  // Scheduling decision p50 ≈ 10 ms, p99 ≈ 25 ms per pod, as measured in kubernetes/kubernetes
+  // #42000 and #56053 (see docs/calibration.md).
   apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};
 };
 

@@ -1,5 +1,6 @@
-// The scheduling queue (upstream pkg/scheduler/backend/queue, v1.32), spec A.2: activeQ ordered by
-// the profile's QueueSort plugin, backoffQ ordered by backoff expiry, and the unschedulable pool.
+// The scheduling queue (kubernetes/kubernetes pkg/scheduler/backend/queue/scheduling_queue.go @ v1.32):
+// activeQ ordered by the profile's QueueSort plugin, backoffQ ordered by backoff expiry, and the
+// unschedulable pool.
 //
 // Backoff after n attempts: initial · 2^(n−1), capped at max (1 s → 10 s by default). Attempts
 // count every Pop, as v1.32 does. A pod that failed goes to backoffQ when a move request (a

@@ -1,5 +1,5 @@
-// `kubesim schedule`: spec D vectors through the command line's JSON interface, and upstream's
-// message for a pod that fits nowhere.
+// `kubesim schedule`: upstream plugin test cases through the command line's JSON interface, and
+// upstream's message for a pod that fits nowhere.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -33,19 +33,27 @@ Result Schedule(const std::string& args) {
   return Result{WEXITSTATUS(status), ReadFile(dir / "out"), ReadFile(dir / "err")};
 }
 
-TEST_CASE("kubesim schedule: NodeResourcesFit vectors D.1 and D.2 through the JSON output", "[scheduler][plugin]") {
+// Cases of kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/least_allocated_test.go
+// (TestLeastAllocatedScoringStrategy) and most_allocated_test.go (TestMostAllocatedScoringStrategy)
+// @ v1.32, named by the upstream cases' `name:`; the same cases are in
+// tests/models/scheduler/plugins/node_resources_fit_test.cc.
+TEST_CASE("kubesim schedule: upstream NodeResourcesFit scoring cases through the JSON output", "[scheduler][plugin]") {
   struct Row {
-    const char* id;
+    const char* name;
     const char* config;
     int64_t n1, n2;
   };
   std::vector<Row> rows = {
-      {"LA2", "fit-only.yaml", 37, 50},
-      {"MA2", "fit-most-allocated.yaml", 62, 50},
-      {"LA9", "fit-memory-weighted.yaml", 41, 50},
+      // TestLeastAllocatedScoringStrategy.
+      {"nothing scheduled, resources requested, differently sized nodes", "fit-only.yaml", 37, 50},
+      // TestMostAllocatedScoringStrategy (the same name as the row above, another strategy).
+      {"nothing scheduled, resources requested, differently sized nodes", "fit-most-allocated.yaml", 62, 50},
+      // TestLeastAllocatedScoringStrategy.
+      {"nothing scheduled, resources requested with different weight on CPU and memory, differently sized nodes",
+       "fit-memory-weighted.yaml", 41, 50},
   };
   for (const auto& r : rows) {
-    INFO(r.id);
+    INFO(r.name << " (" << r.config << ")");
     Result res = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-containers.yaml") +
                           " --config " + Fixture(r.config) + " --output json");
     INFO(res.err);
@@ -71,7 +79,9 @@ TEST_CASE("kubesim schedule: default profile weights add up per node", "[schedul
     for (const auto& [plugin, s] : j["nodes"][name]["scores"].items()) sum += s["weighted"].get<int64_t>();
     CHECK(j["nodes"][name]["total"] == sum);
   }
-  // TaintToleration (weight 3, no taints → 100) and BalancedAllocation D.4 BA1 (87, 100).
+  // TaintToleration (weight 3, no taints → 100) and BalancedAllocation as upstream's
+  // balanced_allocation_test.go case "nothing scheduled, resources requested, differently sized nodes"
+  // (87, 100).
   CHECK(j["nodes"]["n1"]["scores"]["TaintToleration"]["weighted"] == 300);
   CHECK(j["nodes"]["n1"]["scores"]["NodeResourcesBalancedAllocation"]["raw"] == 87);
   CHECK(j["nodes"]["n2"]["scores"]["NodeResourcesBalancedAllocation"]["raw"] == 100);

@@ -1,4 +1,5 @@
-// DefaultPreemption (upstream plugins/defaultpreemption over framework/preemption), spec B.10:
+// DefaultPreemption (kubernetes/kubernetes pkg/scheduler/framework/plugins/defaultpreemption/
+// default_preemption.go over pkg/scheduler/framework/preemption/preemption.go @ v1.32):
 // the PostFilter that, when a pod fits nowhere, looks for a node where evicting lower-priority
 // pods would let it fit, deletes those victims through the API and nominates the node.
 //
@@ -41,7 +42,7 @@ struct DefaultPreemptionArgs {
 sim::StatusOr<DefaultPreemptionArgs> DecodeDefaultPreemptionArgs(const api::YamlNode& args);
 
 // Upstream calculateNumCandidates: max(potential · percentage / 100, absolute), capped at
-// `num_potential` (spec D.11: 50 → 50, 500 → 100, 2000 → 200).
+// `num_potential` (with the defaults 10 % and 100: 50 → 50, 500 → 100, 2000 → 200).
 int32_t NumPreemptionCandidates(const DefaultPreemptionArgs& args, int32_t num_potential);
 
 // Upstream util.MoreImportantPod: higher priority first, then the earlier status.startTime
@@ -66,7 +67,7 @@ struct PreemptionCandidate {
   Victims victims;
 };
 
-// Upstream SelectVictimsOnNode (spec B.10 step 4) on a copy of `node`: remove every pod of lower
+// Upstream SelectVictimsOnNode (default_preemption.go) on a copy of `node`: remove every pod of lower
 // priority, check the pod fits (filters with nominated pods), then reprieve victims — violating
 // ones first, each group most important first — keeping each one whose return still lets the
 // pod fit. Success with the victims, or the status that makes the node no candidate.
@@ -75,7 +76,7 @@ Status SelectVictimsOnNode(Profile& profile, const api::Pod& pod, const NodeInfo
                            const std::vector<std::shared_ptr<const api::PodDisruptionBudget>>& pdbs, sim::Time now,
                            Victims* out);
 
-// Upstream pickOneNodeForPreemption (spec B.10 step 6): fewest PDB violations; lowest priority
+// Upstream pickOneNodeForPreemption (preemption.go): fewest PDB violations; lowest priority
 // of the most important victim; smallest sum of victim priorities (each shifted by 2^31); fewest
 // victims; latest earliest-start-time among the highest-priority victims; then the first of
 // `candidates` remaining. Returns the index into `candidates`, -1 when empty.

@@ -1,4 +1,5 @@
-// ImageLocality (upstream plugins/imagelocality/image_locality.go), spec B.7, v1.26+ semantics.
+// ImageLocality (kubernetes/kubernetes pkg/scheduler/framework/plugins/imagelocality/image_locality.go
+// @ v1.32; v1.26+ semantics).
 // Score favours nodes that already hold the pod's container images: the sum over init and app
 // containers of each present image's size, scaled by the fraction of nodes holding it (against
 // the "node heating" of always picking the same nodes), clamped to [23 MB, 1000 MB × #containers]

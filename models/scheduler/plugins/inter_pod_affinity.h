@@ -1,4 +1,5 @@
-// InterPodAffinity (upstream plugins/interpodaffinity), spec B.6.
+// InterPodAffinity (kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/
+// filtering.go and scoring.go @ v1.32).
 //
 // PreFilter/Filter enforce the incoming pod's required pod affinity and anti-affinity and,
 // symmetrically, the required anti-affinity of the pods already running: PreFilter counts, per

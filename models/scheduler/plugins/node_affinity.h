@@ -1,4 +1,5 @@
-// NodeAffinity (upstream plugins/nodeaffinity/node_affinity.go), spec B.4.
+// NodeAffinity (kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go
+// @ v1.32).
 // PreFilter/Filter: the node must match the scheduler-enforced `addedAffinity.required` (if
 // configured), the pod's spec.nodeSelector (every key=value) and the pod's required node affinity
 // (terms ORed). PreScore/Score: the sum of the weights of the preferred terms (the pod's and

@@ -1,4 +1,5 @@
-// NodeName (upstream plugins/nodename): a pod with spec.nodeName fits only that node. Spec B.8.
+// NodeName (kubernetes/kubernetes pkg/scheduler/framework/plugins/nodename/node_name.go @ v1.32):
+// a pod with spec.nodeName fits only that node.
 #pragma once
 
 #include "models/scheduler/framework.h"

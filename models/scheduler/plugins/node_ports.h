@@ -1,4 +1,4 @@
-// NodePorts (upstream plugins/nodeports/node_ports.go), spec B.8.
+// NodePorts (kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeports/node_ports.go @ v1.32).
 // PreFilter collects the pod's host ports (app containers, hostPort > 0) and returns Skip when
 // there are none, so Filter is skipped. Filter rejects a node on which any wanted
 // (hostIP, protocol, hostPort) conflicts with a port used by a pod already on the node, as

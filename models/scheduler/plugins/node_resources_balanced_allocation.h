@@ -1,7 +1,8 @@
-// NodeResourcesBalancedAllocation (upstream noderesources/balanced_allocation.go), spec B.2:
+// NodeResourcesBalancedAllocation (kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/noderesources/balanced_allocation.go @ v1.32):
 // favours nodes whose resource fractions (requested incl. the pod / allocatable, capped at 1)
 // are close to each other: score = int((1 − std) · 100). v1.32: best-effort pods are scored too
-// (the PreScore Skip for them is v1.33+).
+// (the PreScore Skip for them is v1.33+, kubernetes/kubernetes #130260).
 #pragma once
 
 #include <vector>

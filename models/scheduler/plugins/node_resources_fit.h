@@ -1,4 +1,5 @@
-// NodeResourcesFit (upstream plugins/noderesources/fit.go), spec B.1.
+// NodeResourcesFit (kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/fit.go, with
+// least_allocated.go, most_allocated.go and requested_to_capacity_ratio.go @ v1.32).
 // PreFilter computes the pod's requests; Filter rejects a node whose free allocatable is short of
 // them (one reason per resource, "Too many pods" for the pod count); Score applies the configured
 // strategy — LeastAllocated (default), MostAllocated or RequestedToCapacityRatio — over the

@@ -1,5 +1,6 @@
-// NodeUnschedulable (upstream plugins/nodeunschedulable): a node with spec.unschedulable rejects
-// pods that do not tolerate {node.kubernetes.io/unschedulable, NoSchedule}. Spec B.8.
+// NodeUnschedulable (kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeunschedulable/
+// node_unschedulable.go @ v1.32): a node with spec.unschedulable rejects pods that do not tolerate
+// {node.kubernetes.io/unschedulable, NoSchedule}.
 #pragma once
 
 #include "models/scheduler/framework.h"

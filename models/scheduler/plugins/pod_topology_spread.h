@@ -1,4 +1,5 @@
-// PodTopologySpread (upstream plugins/podtopologyspread), spec B.5.
+// PodTopologySpread (kubernetes/kubernetes pkg/scheduler/framework/plugins/podtopologyspread/
+// filtering.go, scoring.go and common.go @ v1.32; KEP-895).
 //
 // PreFilter/Filter enforce the DoNotSchedule constraints: for each constraint the pod may land in
 // a domain only if `matching pods there + self-match − global minimum ≤ maxSkew`, the minimum

@@ -1,5 +1,5 @@
-// PrioritySort (upstream plugins/queuesort): higher spec.priority first, then the earlier queue
-// timestamp. Spec A.1 step 2.
+// PrioritySort (kubernetes/kubernetes pkg/scheduler/framework/plugins/queuesort/priority_sort.go
+// @ v1.32): higher spec.priority first, then the earlier queue timestamp.
 #pragma once
 
 #include "models/scheduler/framework.h"

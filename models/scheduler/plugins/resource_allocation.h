@@ -1,7 +1,8 @@
 // The scoring core shared by NodeResourcesFit's strategies and NodeResourcesBalancedAllocation
-// (upstream noderesources/resource_allocation.go, spec B.0–B.2): for each configured resource,
-// (allocatable, requested-including-the-pod) of the node; scalar resources the pod does not
-// request, and resources the node has none of, are left out (allocatable 0).
+// (kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/resource_allocation.go
+// @ v1.32): for each configured resource, (allocatable, requested-including-the-pod) of the node;
+// scalar resources the pod does not request, and resources the node has none of, are left out
+// (allocatable 0).
 #pragma once
 
 #include <array>

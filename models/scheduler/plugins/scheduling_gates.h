@@ -1,4 +1,5 @@
-// SchedulingGates (upstream plugins/schedulinggates/scheduling_gates.go), spec A.1 step 1.
+// SchedulingGates (kubernetes/kubernetes pkg/scheduler/framework/plugins/schedulinggates/
+// scheduling_gates.go @ v1.32; KEP-3521 Pod scheduling readiness).
 // PreEnqueue keeps a pod with a non-empty spec.schedulingGates out of activeQ: it stays gated in
 // the unschedulable pool until an update removes its last gate.
 #pragma once

@@ -1,4 +1,5 @@
-// TaintToleration (upstream plugins/tainttoleration). Spec B.3.
+// TaintToleration (kubernetes/kubernetes pkg/scheduler/framework/plugins/tainttoleration/
+// taint_toleration.go @ v1.32).
 // Filter: any NoSchedule/NoExecute taint the pod does not tolerate → UnschedulableAndUnresolvable.
 // Score: count of PreferNoSchedule taints not tolerated by the pod's PreferNoSchedule (or
 // empty-effect) tolerations; normalised reversed, so fewer intolerable taints score higher.

@@ -1,7 +1,8 @@
-// Scheduler preemption end to end through models/cluster (spec B.10): the victim choice, a
-// PodDisruptionBudget changing it, graceful termination of the victims, the nominated pod binding
-// after they are gone, the events, and that an unschedulable pod never retries faster than its
-// backoff.
+// Scheduler preemption end to end through models/cluster (kubernetes/kubernetes
+// pkg/scheduler/framework/preemption/preemption.go and plugins/defaultpreemption @ v1.32): the victim
+// choice, a PodDisruptionBudget changing it, graceful termination of the victims, the nominated pod
+// binding after they are gone, the events, and that an unschedulable pod never retries faster than
+// its backoff.
 #include <catch2/catch.hpp>
 
 #include <map>

@@ -1,5 +1,6 @@
-// Spec A.1 steps 6, 7 and 9 around a cycle: the default profile's PostFilter plugin, the
-// nominated-node fast path, and a FitError marking the cycle for PostFilter.
+// Around a scheduling cycle (kubernetes/kubernetes pkg/scheduler/schedule_one.go @ v1.32:
+// evaluateNominatedNode, findNodesThatFitPod, schedulingCycle): the default profile's PostFilter
+// plugin, the nominated-node fast path, and a FitError marking the cycle for PostFilter.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/nominator.h"

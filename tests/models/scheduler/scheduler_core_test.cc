@@ -1,4 +1,5 @@
-// Spec A.2–A.4 and D.11: node sampling, backoff, normalisation, the FitError message, the
+// Scheduler core (kubernetes/kubernetes pkg/scheduler/schedule_one.go, backend/queue and
+// backend/cache @ v1.32): node sampling, backoff, normalisation, the FitError message, the
 // zone-interleaved node order, and queue order.
 #include <catch2/catch.hpp>
 
@@ -14,7 +15,9 @@ namespace {
 using testing::NodeBuilder;
 using testing::PodBuilder;
 
-TEST_CASE("numFeasibleNodesToFind: vectors D.11", "[scheduler]") {
+// kubesim's own vectors, derived from upstream schedule_one.go numFeasibleNodesToFind
+// (minFeasibleNodesToFind 100, adaptive percentage 50 − N/125, at least 5 %).
+TEST_CASE("numFeasibleNodesToFind: adaptive and configured percentages", "[scheduler]") {
   std::vector<std::pair<int32_t, int32_t>> rows = {{50, 50},     {99, 99},     {100, 100},  {200, 100},
                                                    {1000, 420}, {5000, 500}, {5625, 281}, {10000, 500}};
   for (auto [n, want] : rows) {
@@ -26,7 +29,9 @@ TEST_CASE("numFeasibleNodesToFind: vectors D.11", "[scheduler]") {
   CHECK(NumFeasibleNodesToFind(100, 50) == 50);
 }
 
-TEST_CASE("Pod backoff: vectors D.11", "[scheduler]") {
+// kubesim's own vectors, derived from upstream backend/queue/scheduling_queue.go
+// calculateBackoffDuration with the v1 defaults (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10).
+TEST_CASE("Pod backoff: 1 s doubling per attempt, capped at 10 s", "[scheduler]") {
   sim::Simulation sim(1);
   PrioritySort sort;
   SchedulingQueue q(sim, sort, QueueConfig{});
@@ -39,7 +44,9 @@ TEST_CASE("Pod backoff: vectors D.11", "[scheduler]") {
   CHECK(q.BackoffDuration(60) == sim::Duration::Seconds(10));
 }
 
-TEST_CASE("DefaultNormalizeScore: vectors D.11", "[scheduler]") {
+// kubesim's own vectors, derived from upstream pkg/scheduler/framework/plugins/helper/normalize_score.go
+// DefaultNormalizeScore as TaintToleration (reverse) and NodeAffinity use it.
+TEST_CASE("DefaultNormalizeScore: reversed and plain", "[scheduler]") {
   NodeScoreList taint = {{"a", 0}, {"b", 1}, {"c", 2}};
   DefaultNormalizeScore(100, true, taint);
   CHECK(std::vector<int64_t>{taint[0].score, taint[1].score, taint[2].score} == std::vector<int64_t>{100, 50, 0});

@@ -1,5 +1,7 @@
-// DefaultPreemption (spec B.10, D.11): candidate count, args, PDB violation split, victim
-// selection with reprieve, each stage of pickOneNodeForPreemption, and the PostFilter decision.
+// DefaultPreemption (kubernetes/kubernetes pkg/scheduler/framework/plugins/defaultpreemption/
+// default_preemption.go and pkg/scheduler/framework/preemption/preemption.go @ v1.32): candidate
+// count, args, PDB violation split, victim selection with reprieve, each stage of
+// pickOneNodeForPreemption, and the PostFilter decision.
 #include <catch2/catch.hpp>
 
 #include "models/api/codec.h"
@@ -63,7 +65,10 @@ std::shared_ptr<const api::PodDisruptionBudget> Pdb(const std::string& ns, api::
   return pdb;
 }
 
-TEST_CASE("DefaultPreemption candidate count: vectors D.11", "[scheduler][plugin]") {
+// kubesim's own vectors, derived from upstream calculateNumCandidates (default_preemption.go): the
+// table uses the default args (minCandidateNodesPercentage 10, minCandidateNodesAbsolute 100), the two
+// checks after it other args.
+TEST_CASE("DefaultPreemption candidate count: upstream calculateNumCandidates", "[scheduler][plugin]") {
   DefaultPreemptionArgs args;
   std::vector<std::pair<int32_t, int32_t>> rows = {{1, 1}, {50, 50}, {100, 100}, {500, 100}, {1000, 100}, {2000, 200}};
   for (auto [potential, want] : rows) {

@@ -1,5 +1,9 @@
-// Spec B.7 / D.10: upstream image_locality_test.go vectors (v1.26+ semantics) and image-name
-// normalisation.
+// ImageLocality: cases from kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/imagelocality/image_locality_test.go TestImageLocalityPriority and
+// TestNormalizedImageName @ v1.32 (v1.26+ semantics: init containers counted, maxThreshold 1000 MB per
+// container), named by the upstream cases' `name:`; read in a copy from just before v1.32 (it imports
+// pkg/scheduler/internal/cache) that has these v1.26+ expectations. Cases not named after an upstream
+// case are kubesim's own.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/plugins/image_locality.h"
@@ -42,20 +46,24 @@ std::vector<int64_t> Run(const PodBuilder& pod, const std::vector<NodeInfo>& nod
   return RunScore(plugin, pod.pod(), nodes);
 }
 
-TEST_CASE("ImageLocality Score: upstream vectors D.10", "[scheduler][plugin]") {
+TEST_CASE("ImageLocality Score: upstream TestImageLocalityPriority cases", "[scheduler][plugin]") {
   struct Row {
-    const char* id;
+    const char* name;
     std::vector<std::string> images;
     std::vector<NodeInfo> nodes;
     std::vector<int64_t> want;
   };
   std::vector<Row> rows = {
       // n2: 250 MB on 1 of 2 nodes → 125 MB; 100·(125−23)/(2000−23) = 5.
-      {"IL1", {"gcr.io/40", "gcr.io/250"}, {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)}, {0, 5}},
+      {"two images spread on two nodes, prefer the larger image one",
+       {"gcr.io/40", "gcr.io/250"}, {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)}, {0, 5}},
       // n1: 20 MB + 150 MB = 170 MB; 100·147/1977 = 7.
-      {"IL2", {"gcr.io/40", "gcr.io/300"}, {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)}, {7, 0}},
+      {"two images on one node, prefer this node",
+       {"gcr.io/40", "gcr.io/300"}, {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)}, {7, 0}},
       // n1: 4000 MB on 1 of 2 → 2000 MB = maxThreshold for two containers.
-      {"IL3", {"gcr.io/10", "gcr.io/4000"}, {ImageNode("n1", kN400030), ImageNode("n2", kN25010)}, {100, 0}},
+      {"if exceed limit, use limit",
+       {"gcr.io/10", "gcr.io/4000"}, {ImageNode("n1", kN400030), ImageNode("n2", kN25010)}, {100, 0}},
+      // kubesim's own cases.
       {"no images anywhere", {"gcr.io/40"}, {ImageNode("n1", {}), ImageNode("n2", {})}, {0, 0}},
       // A repeated image counts again: 2 × 300 MB on the only node; 100·577/1977 = 29.
       {"repeated image", {"gcr.io/300", "gcr.io/300"}, {ImageNode("n1", kN300600900)}, {29}},
@@ -63,11 +71,13 @@ TEST_CASE("ImageLocality Score: upstream vectors D.10", "[scheduler][plugin]") {
       {"other tag does not match", {"gcr.io/300:v1"}, {ImageNode("n1", kN300600900)}, {0}},
   };
   for (const auto& r : rows) {
-    INFO(r.id);
+    INFO(r.name);
     CHECK(Run(Images(r.images), r.nodes) == r.want);
   }
 }
 
+// kubesim's own case, after upstream's "include InitContainers: two images spread on two nodes, prefer
+// the larger image one".
 TEST_CASE("ImageLocality counts init containers (v1.26+)", "[scheduler][plugin]") {
   // gcr.io/300 on both nodes → 300 MB; gcr.io/2000 on 1 of 2 → 1000 MB; maxThreshold 2000 MB.
   // n1: 100·(1300−23)/1977 = 64; n2: 100·(300−23)/1977 = 14.
@@ -105,6 +115,8 @@ TEST_CASE("ImageLocality with zero containers scores 0", "[scheduler][plugin]") 
   CHECK(Run(PodBuilder(), nodes) == std::vector<int64_t>{0});
 }
 
+// Upstream TestNormalizedImageName: "add :latest postfix 1", "add :latest postfix 2", "keep it as is 1",
+// "keep it as is 2" (the digest row); the gcr.io:5000/root:tag row is kubesim's own.
 TEST_CASE("ImageLocality image name normalisation", "[scheduler][plugin]") {
   struct Row {
     const char* in;

@@ -1,6 +1,8 @@
-// Spec D.9 (upstream interpodaffinity/scoring_test.go) vectors, Filter cases (affinity,
-// anti-affinity, existing pods' anti-affinity, namespaceSelector, the first-pod exception) and
-// args decoding.
+// InterPodAffinity: Score cases from kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/interpodaffinity/scoring_test.go TestPreferredAffinity @ v1.32, named
+// by the upstream cases' `name:` (read in a copy from before v1.32 and on master at 030880a5dc54; the names
+// are the same), kubesim's own Filter cases (affinity, anti-affinity, existing pods' anti-affinity,
+// namespaceSelector, the first-pod exception; after filtering_test.go) and args decoding.
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -82,47 +84,62 @@ ScoreResult RunScore(InterPodAffinity& plugin, const api::Pod& pod, const std::v
   return r;
 }
 
-TEST_CASE("InterPodAffinity Score: upstream vectors D.9", "[scheduler][plugin]") {
+TEST_CASE("InterPodAffinity Score: upstream TestPreferredAffinity cases", "[scheduler][plugin]") {
   auto stay_s1_region = Weighted(5, Term(SecurityIn({"S1"}), "region"));
   auto stay_s2_region = Weighted(6, Term(SecurityIn({"S2"}), "region"));
   auto away_s1_az = Weighted(5, Term(SecurityIn({"S1"}), "az"));
   auto away_s2_az = Weighted(5, Term(SecurityIn({"S2"}), "az"));
   struct Row {
-    const char* id;
+    const char* name;
     PodBuilder pod;
     std::vector<NodeInfo> nodes;
     Code prescore;
     std::vector<int64_t> want;
   };
   std::vector<Row> rows;
-  rows.push_back({"IPA1", S1("in"), {MakeNodeInfo(China("n1")), MakeNodeInfo(India("n2")), MakeNodeInfo(Az1("n3"))},
-                  Code::kSkip, {}});
-  rows.push_back({"IPA2", S1("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
+  rows.push_back({"all nodes are same priority as Affinity is nil", S1("in"),
+                  {MakeNodeInfo(China("n1")), MakeNodeInfo(India("n2")), MakeNodeInfo(Az1("n3"))}, Code::kSkip, {}});
+  // Upstream concatenates two literals without a space: "...others" "which...".
+  rows.push_back({"Affinity: pod that matches topology key & pods in nodes will get high score comparing to "
+                  "otherswhich doesn't match either pods in nodes or in topology key",
+                  S1("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
                   {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(India("n2"), {S2()}), MakeNodeInfo(Az1("n3"), {S1()})},
                   Code::kSuccess, {100, 0, 0}});
-  rows.push_back({"IPA3", PodBuilder("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
+  rows.push_back({"All the nodes that have the same topology key & label value with one of them has an existing pod "
+                  "that match the affinity rules, have the same score",
+                  PodBuilder("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
                   {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(ChinaAz1("n2")), MakeNodeInfo(India("n3"))},
                   Code::kSuccess, {100, 100, 0}});
-  rows.push_back({"IPA4", S1("in").Affinity(Aff{{stay_s2_region}, {}, {}, {}}.Build()),
+  rows.push_back({"Affinity: nodes in one region has more matching pods comparing to other region, so the region "
+                  "which has more matches will get high score",
+                  S1("in").Affinity(Aff{{stay_s2_region}, {}, {}, {}}.Build()),
                   {MakeNodeInfo(China("n1"), {S2("a"), S2("b")}), MakeNodeInfo(India("n2"), {S2()}),
                    MakeNodeInfo(China("n3"), {S2()}), MakeNodeInfo(China("n4"), {S2()}), MakeNodeInfo(India("n5"), {S2()})},
                   Code::kSuccess, {100, 0, 100, 100, 0}});
-  rows.push_back({"IPA10", S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
+  // This name and the next end with a space upstream.
+  rows.push_back({"Anti Affinity: pod that does not match existing pods in node will get high score ",
+                  S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
                   {MakeNodeInfo(Az1("n1"), {S1()}), MakeNodeInfo(China("n2"), {S2()})}, Code::kSuccess, {0, 100}});
-  rows.push_back({"IPA11", S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
+  rows.push_back({"Anti Affinity: pod that does not match topology key & match the pods in nodes will get higher "
+                  "score comparing to others ",
+                  S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
                   {MakeNodeInfo(Az1("n1"), {S1()}), MakeNodeInfo(China("n2"), {S1()})}, Code::kSuccess, {0, 100}});
-  rows.push_back({"IPA12", S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
+  rows.push_back({"Anti Affinity: one node has more matching pods comparing to other node, so the node which has "
+                  "more unmatches will get high score",
+                  S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
                   {MakeNodeInfo(Az1("n1"), {S1("a"), S1("b")}), MakeNodeInfo(India("n2"), {S2()})}, Code::kSuccess,
                   {0, 100}});
-  rows.push_back({"IPA13", S2("in"),
+  rows.push_back({"Anti Affinity symmetry: the existing pods in node which has anti affinity match will get high score",
+                  S2("in"),
                   {MakeNodeInfo(Az1("n1"), {S1().Affinity(Aff{{}, {away_s2_az}, {}, {}}.Build())}),
                    MakeNodeInfo(Az2("n2"), {S2().Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build())})},
                   Code::kSuccess, {0, 100}});
-  rows.push_back({"IPA14",
+  rows.push_back({"Affinity and Anti Affinity: considered only preferredDuringSchedulingIgnoredDuringExecution in "
+                  "both pod affinity & anti affinity",
                   S1("in").Affinity(Aff{{Weighted(8, Term(SecurityIn({"S1"}), "region"))}, {away_s2_az}, {}, {}}.Build()),
                   {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(Az1("n2"), {S1()})}, Code::kSuccess, {100, 0}});
   for (auto& r : rows) {
-    SECTION(r.id) {
+    SECTION(r.name) {
       FakeLister lister(r.nodes);
       InterPodAffinity plugin(&lister);
       ScoreResult got = RunScore(plugin, r.pod.pod(), r.nodes);
@@ -132,6 +149,8 @@ TEST_CASE("InterPodAffinity Score: upstream vectors D.9", "[scheduler][plugin]")
   }
 }
 
+// kubesim's own case, after upstream's "Affinity symmetry: considered RequiredDuringSchedulingIgnoredDuringExecution
+// in pod affinity symmetry" and TestPreferredAffinityWithHardPodAffinitySymmetricWeight.
 TEST_CASE("InterPodAffinity Score: existing pods' required affinity weighs hardPodAffinityWeight", "[scheduler][plugin]") {
   // The existing pod on n1 requires S1 in its region; the incoming S1 pod matches it.
   auto existing = S2("e").Affinity(Aff{{}, {}, {Term(SecurityIn({"S1"}), "region")}, {}}.Build());

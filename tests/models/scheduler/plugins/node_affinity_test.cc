@@ -1,5 +1,7 @@
-// Spec B.4 / D.6 / D.11: upstream node_affinity_test.go vectors (Score), Filter and PreFilter
-// rules, NodeAffinityArgs decoding.
+// NodeAffinity (kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go
+// @ v1.32): the Score cases of upstream node_affinity_test.go TestNodeAffinityPriority, named by their
+// `name:` (read in a v1.32-era copy and at 022462ccaeb5, v1.28; the names are the same), Filter and
+// PreFilter rules, NodeAffinityArgs decoding.
 #include <catch2/catch.hpp>
 
 #include "models/api/yaml_node.h"
@@ -43,7 +45,7 @@ NodeBuilder Labelled(const char* name, std::vector<std::pair<std::string, std::s
   return n;
 }
 
-// D.6 label sets and affinities.
+// Upstream TestNodeAffinityPriority's label sets and affinities.
 const std::vector<std::pair<std::string, std::string>> kLabel1 = {{"foo", "bar"}};
 const std::vector<std::pair<std::string, std::string>> kLabel2 = {{"key", "value"}};
 const std::vector<std::pair<std::string, std::string>> kLabel3 = {{"az", "az1"}};
@@ -59,8 +61,9 @@ std::vector<api::PreferredSchedulingTerm> Affinity2() {
                     Req("az", NodeSelectorOp::kIn, {"az1"})})}};
 }
 
-TEST_CASE("NodeAffinity Score: upstream vectors D.6", "[scheduler][plugin]") {
-  SECTION("NA1 no affinity: PreScore skips, all scores 0") {
+TEST_CASE("NodeAffinity Score: upstream TestNodeAffinityPriority cases", "[scheduler][plugin]") {
+  // Also covers upstream's "Skip is returned in PreScore when NodeAffinity is nil" (in the v1.32 table).
+  SECTION("all nodes are same priority as NodeAffinity is nil") {
     NodeAffinity plugin;
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Labelled("n1", kLabel1)), MakeNodeInfo(Labelled("n2", kLabel2)),
                                    MakeNodeInfo(Labelled("n3", kLabel3))};
@@ -77,35 +80,37 @@ TEST_CASE("NodeAffinity Score: upstream vectors D.6", "[scheduler][plugin]") {
     CHECK(list[1].score == 0);
     CHECK(list[2].score == 0);
   }
-  SECTION("NA2 affinity1, no node matches") {
+  SECTION("no node matches preferred scheduling requirements in NodeAffinity of pod so all nodes' priority is zero") {
     NodeAffinity plugin;
     auto pod = PodBuilder().Affinity(PreferredAffinity(Affinity1()));
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Labelled("n1", kLabel4)), MakeNodeInfo(Labelled("n2", kLabel2)),
                                    MakeNodeInfo(Labelled("n3", kLabel3))};
     CHECK(RunScore(plugin, pod.pod(), nodes) == std::vector<int64_t>{0, 0, 0});
   }
-  SECTION("NA3 affinity1, n1 matches") {
+  SECTION("only node1 matches the preferred scheduling requirements of pod") {
     NodeAffinity plugin;
     auto pod = PodBuilder().Affinity(PreferredAffinity(Affinity1()));
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Labelled("n1", kLabel1)), MakeNodeInfo(Labelled("n2", kLabel2)),
                                    MakeNodeInfo(Labelled("n3", kLabel3))};
     CHECK(RunScore(plugin, pod.pod(), nodes) == std::vector<int64_t>{100, 0, 0});
   }
-  SECTION("NA4 affinity2, raw 2, 11, 4 normalise to 18, 100, 36") {
+  // Raw 2, 11, 4 normalise to 18, 100, 36. Upstream's name ends with a space.
+  SECTION("all nodes matches the preferred scheduling requirements of pod but with different priorities ") {
     NodeAffinity plugin;
     auto pod = PodBuilder().Affinity(PreferredAffinity(Affinity2()));
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Labelled("n1", kLabel1)), MakeNodeInfo(Labelled("n5", kLabel5)),
                                    MakeNodeInfo(Labelled("n2", kLabel2))};
     CHECK(RunScore(plugin, pod.pod(), nodes) == std::vector<int64_t>{18, 100, 36});
   }
-  SECTION("NA5 addedAffinity preferred only") {
+  SECTION("added affinity") {
     NodeAffinityArgs args;
     args.added_affinity = api::NodeAffinity{std::nullopt, Affinity1()};
     NodeAffinity plugin(args);
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Labelled("n1", kLabel1)), MakeNodeInfo(Labelled("n2", kLabel2))};
     CHECK(RunScore(plugin, PodBuilder().pod(), nodes) == std::vector<int64_t>{100, 0});
   }
-  SECTION("addedAffinity and pod terms add up") {
+  // Upstream's added term is `key In [value]`; `key Exists` matches the same nodes here.
+  SECTION("added affinity and pod has default affinity") {
     NodeAffinityArgs args;
     args.added_affinity = api::NodeAffinity{std::nullopt, {{3, Term({Req("key", NodeSelectorOp::kExists)})}}};
     NodeAffinity plugin(args);
@@ -117,7 +122,10 @@ TEST_CASE("NodeAffinity Score: upstream vectors D.6", "[scheduler][plugin]") {
   }
 }
 
-TEST_CASE("NodeAffinity NormalizeScore: vector D.11", "[scheduler][plugin]") {
+// kubesim's own case: upstream DefaultNormalizeScore (pkg/scheduler/framework/plugins/helper/
+// normalize_score.go) on the raw scores of "all nodes matches the preferred scheduling requirements
+// of pod but with different priorities ".
+TEST_CASE("NodeAffinity NormalizeScore: raw 2, 11, 4 become 18, 100, 36", "[scheduler][plugin]") {
   NodeAffinity plugin;
   CycleState state;
   NodeScoreList list = {{"a", 2}, {"b", 11}, {"c", 4}};
@@ -136,7 +144,10 @@ Status RunFilter(NodeAffinity& plugin, const PodBuilder& pod, const NodeInfo& no
   return plugin.Filter(state, pod.pod(), node);
 }
 
-TEST_CASE("NodeAffinity Filter: spec B.4", "[scheduler][plugin]") {
+// kubesim's own cases for the rules upstream TestNodeAffinity (node_affinity_test.go) checks:
+// nodeSelector, required terms ORed, expressions ANDed, matchFields on metadata.name, Gt/Lt, empty
+// terms.
+TEST_CASE("NodeAffinity Filter: nodeSelector and required node affinity", "[scheduler][plugin]") {
   const Code kOk = Code::kSuccess;
   const Code kNo = Code::kUnschedulableAndUnresolvable;
   struct Row {

@@ -1,4 +1,5 @@
-// Spec B.8: NodeName and NodeUnschedulable filters.
+// NodeName and NodeUnschedulable filters (kubernetes/kubernetes pkg/scheduler/framework/plugins/
+// nodename/node_name.go and nodeunschedulable/node_unschedulable.go @ v1.32).
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/plugins/node_name.h"

@@ -1,5 +1,6 @@
-// Spec B.8: NodePorts, after upstream node_ports_test.go (TestNodePorts) and HostPortInfo's
-// CheckConflict table.
+// NodePorts: kubesim's own cases after kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/nodeports/node_ports_test.go TestNodePorts and the conflict rules of
+// HostPortInfo.CheckConflict (pkg/scheduler/framework/types.go) @ v1.32.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/plugins/node_ports.h"
@@ -24,7 +25,7 @@ PodBuilder WithPorts(const char* name, std::vector<Port> ports) {
   return p;
 }
 
-TEST_CASE("NodePorts Filter: conflict table spec B.8", "[scheduler][plugin]") {
+TEST_CASE("NodePorts Filter: host IP, protocol and port conflicts", "[scheduler][plugin]") {
   const Code kOk = Code::kSuccess;
   const Code kNo = Code::kUnschedulable;
   struct Row {

@@ -1,4 +1,8 @@
-// Spec D.4: upstream balanced_allocation_test.go vectors (v1.32 behaviour for best-effort pods).
+// NodeResourcesBalancedAllocation: cases from kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/noderesources/balanced_allocation_test.go
+// TestNodeResourcesBalancedAllocation (v1.32 behaviour for best-effort pods). SECTION names are the
+// upstream cases' `name:`. Read in a v1.32-era copy (pkg/scheduler/backend/cache, Score by node
+// name) and on master at 00fdb4ffc649; see each SECTION for the version that has the case.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/plugins/node_resources_balanced_allocation.h"
@@ -13,27 +17,33 @@ using testing::NodeBuilder;
 using testing::PodBuilder;
 using testing::RunScore;
 
-TEST_CASE("BalancedAllocation: upstream vectors D.4", "[scheduler][plugin]") {
+TEST_CASE("BalancedAllocation: upstream TestNodeResourcesBalancedAllocation cases", "[scheduler][plugin]") {
   PodBuilder cpu_and_memory = PodBuilder().Req({{"cpu", "1000m"}, {"memory", "2000"}}).Req({{"cpu", "2000m"}, {"memory", "3000"}});
-  SECTION("BA0: v1.32 scores a pod without requests (fractions 0, 0)") {
+  // v1.32's name and expectation; from v1.33 (kubernetes/kubernetes #130260) the case is
+  // "nothing scheduled, nothing requested, skip in PreScore" and PreScore returns Skip.
+  SECTION("nothing scheduled, nothing requested") {
     NodeResourcesBalancedAllocation plugin;
     std::vector<NodeInfo> nodes = {MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}})),
                                    MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "4000m"}, {"memory", "10000"}}))};
     CHECK(RunScore(plugin, PodBuilder().pod(), nodes) == std::vector<int64_t>{100, 100});
   }
-  SECTION("BA1") {
+  SECTION("nothing scheduled, resources requested, differently sized nodes") {
     NodeResourcesBalancedAllocation plugin;
     std::vector<NodeInfo> nodes = {MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}})),
                                    MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "6000m"}, {"memory", "10000"}}))};
     CHECK(RunScore(plugin, cpu_and_memory.pod(), nodes) == std::vector<int64_t>{87, 100});
   }
-  SECTION("BA6: a scalar resource the pod does not request is skipped") {
+  // This case is in later copies (e.g. master 00fdb4ffc649), not in the v1.32-era one read, which has
+  // "node without the scalar resource results to a higher score" instead. The expectation holds for
+  // v1.32 too: a scalar resource the pod does not request is skipped.
+  SECTION("node without the scalar resource should skip the scalar resource") {
     NodeResourcesBalancedAllocation plugin({{{"cpu", 1}, {"memory", 1}, {"nvidia.com/gpu", 1}}});
     std::vector<NodeInfo> nodes = {
         MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "3500m"}, {"memory", "40000"}, {"nvidia.com/gpu", "8"}})),
         MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "3500m"}, {"memory", "40000"}}))};
     CHECK(RunScore(plugin, cpu_and_memory.pod(), nodes) == std::vector<int64_t>{63, 63});
   }
+  // kubesim's own case, after upstream's "requested resources at node capacity".
   SECTION("existing pods count with their real requests, fractions cap at 1") {
     NodeResourcesBalancedAllocation plugin;
     std::vector<NodeInfo> nodes = {

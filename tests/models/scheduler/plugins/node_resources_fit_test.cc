@@ -1,5 +1,7 @@
-// Spec D.1–D.3: NodeResourcesFit scoring vectors from upstream least_allocated_test.go,
-// most_allocated_test.go and requested_to_capacity_ratio_test.go, plus the Filter rules of B.1.
+// NodeResourcesFit scoring cases from kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/noderesources/least_allocated_test.go, most_allocated_test.go and
+// requested_to_capacity_ratio_test.go, plus the Filter rules of fit.go. Rows carry the upstream
+// case's `name:` so it can be searched for upstream; the version read is given above each table.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/plugins/node_resources_fit.h"
@@ -24,7 +26,7 @@ NodeBuilder NX(const char* name, const char* cpu, const char* mem, const char* x
 }
 
 struct Case {
-  const char* id;
+  const char* name;
   PodBuilder pod;
   std::vector<NodeInfo> nodes;
   std::vector<ResourceSpec> resources;
@@ -41,80 +43,104 @@ std::vector<int64_t> Score(ScoringStrategyType type, const Case& c, std::vector<
   return RunScore(plugin, c.pod.pod(), c.nodes);
 }
 
-TEST_CASE("LeastAllocated: upstream vectors D.1", "[scheduler][plugin]") {
+// Upstream: kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/least_allocated_test.go
+// TestLeastAllocatedScoringStrategy @ v1.32 (read at commit 8519d3399f10; the names are the same on
+// master at 008b3652959c). Upstream's error and weight-validation cases are covered below by
+// "NodeResourcesFitArgs validation rejects weights outside 1..100".
+TEST_CASE("LeastAllocated: upstream TestLeastAllocatedScoringStrategy cases", "[scheduler][plugin]") {
   std::vector<Case> cases = {
-      {"LA1", PodBuilder(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))}, kDefault, {100, 100}},
-      {"LA2", TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))}, kDefault, {37, 50}},
-      {"LA3", PodBuilder(),
+      {"nothing scheduled, nothing requested",
+       PodBuilder(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))}, kDefault, {100, 100}},
+      {"nothing scheduled, resources requested, differently sized nodes", TwoContainers(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))}, kDefault, {37, 50}},
+      {"no resources requested, pods scheduled", PodBuilder(),
        {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}),
         MakeNodeInfo(N("n2", "4000", "10000"), {PodBuilder("c"), PodBuilder("d")})},
        kDefault, {100, 100}},
-      {"LA8", PodBuilder(),
+      {"zero node resources, pods scheduled with resources", PodBuilder(),
        {MakeNodeInfo(NodeBuilder("n1"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}})}),
         MakeNodeInfo(NodeBuilder("n2"), {PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
        kDefault, {0, 0}},
-      {"LA9", TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
+      {"nothing scheduled, resources requested with different weight on CPU and memory, differently sized nodes",
+       TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
        {{"memory", 2}, {"cpu", 1}}, {41, 50}},
-      {"LA10", TwoContainers(), {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
+      {"bypass extended resource if the pod does not request",
+       TwoContainers(), {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
        kExtended, {50, 50}},
-      {"LA11", PodBuilder().Req({{"cpu", "3000"}, {"memory", "5000"}, {"abc.com/xyz", "2"}}),
+      {"honor extended resource if the pod requests",
+       PodBuilder().Req({{"cpu", "3000"}, {"memory", "5000"}, {"abc.com/xyz", "2"}}),
        {MakeNodeInfo(NX("n1", "6000", "10000", "4")), MakeNodeInfo(NX("n2", "6000", "10000", "10"))}, kExtended, {50, 60}},
-      {"LA12", PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
+      {"if the node doesn't have a resource", PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
        {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
        {{"abc.com/xyz", 2}, {"cpu", 1}, {"memory", 1}}, {55, 55}},
   };
   for (const auto& c : cases) {
-    INFO(c.id);
+    INFO(c.name);
     CHECK(Score(ScoringStrategyType::kLeastAllocated, c) == c.want);
   }
 }
 
-TEST_CASE("MostAllocated: upstream vectors D.2", "[scheduler][plugin]") {
+// Upstream: kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/most_allocated_test.go
+// TestMostAllocatedScoringStrategy @ v1.32 (read in a v1.32-era copy and on master at 030880a5dc54;
+// the names are the same). Upstream uses one name for two cases; the second carries the
+// memory-weighted resources.
+TEST_CASE("MostAllocated: upstream TestMostAllocatedScoringStrategy cases", "[scheduler][plugin]") {
   std::vector<Case> cases = {
-      {"MA1", PodBuilder(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))}, kDefault, {0, 0}},
-      {"MA2", TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))}, kDefault, {62, 50}},
-      {"MA3", PodBuilder(),
+      {"nothing scheduled, nothing requested",
+       PodBuilder(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))}, kDefault, {0, 0}},
+      {"nothing scheduled, resources requested, differently sized nodes",
+       TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))}, kDefault, {62, 50}},
+      {"no resources requested, pods scheduled with resources", PodBuilder(),
        {MakeNodeInfo(N("n1", "10000", "20000"),
                      {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}}), PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "0"}})}),
         MakeNodeInfo(N("n2", "10000", "20000"), {PodBuilder("c").Req({{"cpu", "3000"}, {"memory", "0"}}),
                                                  PodBuilder("d").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
        kDefault, {30, 42}},
-      {"MA4", TwoContainers(),
+      {"resources requested, pods scheduled with resources", TwoContainers(),
        {MakeNodeInfo(N("n1", "10000", "20000"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}})}),
         MakeNodeInfo(N("n2", "10000", "20000"), {PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
        kDefault, {42, 55}},
-      {"MA6", TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
+      {"nothing scheduled, resources requested, differently sized nodes",
+       TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
        {{"memory", 2}, {"cpu", 1}}, {58, 50}},
-      {"MA8", TwoContainers(), {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
+      {"bypass extended resource if the pod does not request",
+       TwoContainers(), {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
        kExtended, {50, 50}},
-      {"MA9", PodBuilder().Req({{"cpu", "3000"}, {"memory", "5000"}, {"abc.com/xyz", "2"}}),
+      {"honor extended resource if the pod request",
+       PodBuilder().Req({{"cpu", "3000"}, {"memory", "5000"}, {"abc.com/xyz", "2"}}),
        {MakeNodeInfo(NX("n1", "6000", "10000", "4")), MakeNodeInfo(NX("n2", "6000", "10000", "10"))}, kExtended, {50, 40}},
-      {"MA10", PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
+      {"if the node doesn't have a resource", PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
        {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
        {{"abc.com/xyz", 2}, {"cpu", 1}, {"memory", 1}}, {45, 45}},
   };
   for (const auto& c : cases) {
-    INFO(c.id);
+    INFO(c.name);
     CHECK(Score(ScoringStrategyType::kMostAllocated, c) == c.want);
   }
 }
 
-TEST_CASE("RequestedToCapacityRatio: upstream vectors D.3", "[scheduler][plugin]") {
+// Upstream: kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/
+// requested_to_capacity_ratio_test.go @ v1.32 (read at commit 8519d3399f10): the three tables below
+// are TestRequestedToCapacityRatioScoringStrategy, TestResourceBinPackingSingleExtended and
+// TestResourceBinPackingMultipleExtended.
+TEST_CASE("RequestedToCapacityRatio: upstream scoring-strategy and bin-packing cases", "[scheduler][plugin]") {
   const std::vector<UtilizationShapePoint> shape_a = {{0, 10}, {100, 0}};
   std::vector<Case> a = {
-      {"R1", PodBuilder(),
+      {"nothing scheduled, nothing requested (default - least requested nodes have priority)", PodBuilder(),
        {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}), MakeNodeInfo(N("n2", "4000", "10000"))},
        kDefault, {100, 100}},
-      {"R2", TwoContainers(),
+      {"nothing scheduled, resources requested, differently sized nodes (default - least requested nodes have priority)",
+       TwoContainers(),
        {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}), MakeNodeInfo(N("n2", "6000", "10000"))},
        kDefault, {38, 50}},
-      {"R3", PodBuilder(),
+      {"no resources requested, pods scheduled with resources (default - least requested nodes have priority)",
+       PodBuilder(),
        {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "5000"}})}),
         MakeNodeInfo(N("n2", "6000", "10000"), {PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
        kDefault, {38, 50}},
   };
   for (const auto& c : a) {
-    INFO(c.id);
+    INFO(c.name);
     CHECK(Score(ScoringStrategyType::kRequestedToCapacityRatio, c, shape_a) == c.want);
   }
 
@@ -123,18 +149,21 @@ TEST_CASE("RequestedToCapacityRatio: upstream vectors D.3", "[scheduler][plugin]
     return NodeBuilder(name).Cap({{"cpu", "4000m"}, {"memory", "10000Mi"}, {"intel.com/foo", foo}});
   };
   const std::vector<ResourceSpec> foo = {{"intel.com/foo", 1}};
+  // TestResourceBinPackingSingleExtended; upstream's third name ends with a space.
   std::vector<Case> b = {
-      {"R4", PodBuilder(), {MakeNodeInfo(foo_node("n1", "8")), MakeNodeInfo(foo_node("n2", "4"))}, foo, {0, 0}},
-      {"R5", PodBuilder().Req({{"intel.com/foo", "2"}}),
+      {"nothing scheduled, nothing requested",
+       PodBuilder(), {MakeNodeInfo(foo_node("n1", "8")), MakeNodeInfo(foo_node("n2", "4"))}, foo, {0, 0}},
+      {"resources requested, pods scheduled with less resources", PodBuilder().Req({{"intel.com/foo", "2"}}),
        {MakeNodeInfo(foo_node("n1", "8"), {PodBuilder("a")}), MakeNodeInfo(foo_node("n2", "4"))}, foo, {2, 5}},
-      {"R6", PodBuilder().Req({{"intel.com/foo", "2"}}),
+      {"resources requested, pods scheduled with resources, on node with existing pod running ",
+       PodBuilder().Req({{"intel.com/foo", "2"}}),
        {MakeNodeInfo(foo_node("n1", "8")), MakeNodeInfo(foo_node("n2", "4"), {PodBuilder("a").Req({{"intel.com/foo", "2"}})})},
        foo, {2, 10}},
-      {"R7", PodBuilder().Req({{"intel.com/foo", "4"}}),
+      {"resources requested, pods scheduled with more resources", PodBuilder().Req({{"intel.com/foo", "4"}}),
        {MakeNodeInfo(foo_node("n1", "8"), {PodBuilder("a")}), MakeNodeInfo(foo_node("n2", "4"))}, foo, {5, 10}},
   };
   for (const auto& c : b) {
-    INFO(c.id);
+    INFO(c.name);
     CHECK(Score(ScoringStrategyType::kRequestedToCapacityRatio, c, shape_b) == c.want);
   }
 
@@ -142,17 +171,22 @@ TEST_CASE("RequestedToCapacityRatio: upstream vectors D.3", "[scheduler][plugin]
     return NodeBuilder(name).Cap({{"intel.com/foo", f}, {"intel.com/bar", b2}});
   };
   const std::vector<ResourceSpec> two = {{"intel.com/foo", 3}, {"intel.com/bar", 5}};
+  // TestResourceBinPackingMultipleExtended, its first two cases.
   std::vector<Case> c2 = {
-      {"R8", PodBuilder(), {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))}, two, {0, 0}},
-      {"R9", PodBuilder().Req({{"intel.com/foo", "2"}, {"intel.com/bar", "2"}}),
+      {"nothing scheduled, nothing requested",
+       PodBuilder(), {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))}, two, {0, 0}},
+      {"resources requested, pods scheduled with less resources",
+       PodBuilder().Req({{"intel.com/foo", "2"}, {"intel.com/bar", "2"}}),
        {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))}, two, {4, 3}},
   };
   for (const auto& c : c2) {
-    INFO(c.id);
+    INFO(c.name);
     CHECK(Score(ScoringStrategyType::kRequestedToCapacityRatio, c, shape_b) == c.want);
   }
 }
 
+// Upstream: requested_to_capacity_ratio_test.go TestBrokenLinearFunction @ v1.32 (its cases
+// case_0, case_1, case_2, in order).
 TEST_CASE("BrokenLinear: upstream TestBrokenLinearFunction", "[scheduler][plugin]") {
   struct Row { std::vector<UtilizationShapePoint> shape; std::vector<std::pair<int64_t, int64_t>> points; };
   std::vector<Row> rows = {
@@ -168,6 +202,10 @@ TEST_CASE("BrokenLinear: upstream TestBrokenLinearFunction", "[scheduler][plugin
   }
 }
 
+// Upstream least_allocated_test.go / most_allocated_test.go cases "resource with negative weight",
+// "resource with zero weight" and "resource weight larger than MaxNodeScore" (error on field
+// scoringStrategy.resources[i].weight); the shape check is kubesim's own, after upstream
+// ValidateNodeResourcesFitArgs (pkg/scheduler/apis/config/validation/validation_pluginargs.go).
 TEST_CASE("NodeResourcesFitArgs validation rejects weights outside 1..100", "[scheduler][plugin]") {
   for (int64_t w : {-1, 0, 101}) {
     NodeResourcesFitArgs args;
@@ -193,7 +231,10 @@ Status Filter(const PodBuilder& pod, const NodeInfo& node, NodeResourcesFitArgs 
   return plugin.Filter(state, pod.pod(), node);
 }
 
-TEST_CASE("NodeResourcesFit Filter: spec B.1", "[scheduler][plugin]") {
+// kubesim's own cases for the rules of upstream fit.go fitsRequest (kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/noderesources/fit.go @ v1.32; upstream's table is TestEnoughRequests
+// in fit_test.go).
+TEST_CASE("NodeResourcesFit Filter: insufficient resources, ignored resources, pod count", "[scheduler][plugin]") {
   NodeInfo node = MakeNodeInfo(NodeBuilder("n").Cap({{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "2"}, {"example.com/foo", "1"}}),
                                {PodBuilder("a").Req({{"cpu", "3"}, {"memory", "2Gi"}})});
   CHECK(Filter(PodBuilder().Req({{"cpu", "1"}, {"memory", "6Gi"}}), node).IsSuccess());
@@ -214,7 +255,10 @@ TEST_CASE("NodeResourcesFit Filter: spec B.1", "[scheduler][plugin]") {
   CHECK(Filter(PodBuilder(), full).reasons() == std::vector<std::string>{"Too many pods"});
 }
 
-TEST_CASE("Pod requests: init containers, sidecars, overhead (spec B.0)", "[scheduler][plugin]") {
+// kubesim's own cases for the request arithmetic of kubernetes/kubernetes
+// staging/src/k8s.io/component-helpers/resource/helpers.go PodRequests (init containers, restartable
+// sidecars, overhead) and the non-zero cpu/memory defaults of pkg/scheduler/util/pod_resources.go @ v1.32.
+TEST_CASE("Pod requests: init containers, sidecars, overhead", "[scheduler][plugin]") {
   auto pod = std::make_shared<api::Pod>(PodBuilder().Req({{"cpu", "1"}, {"memory", "1Gi"}}).pod());
   api::Container init;
   init.name = "init";

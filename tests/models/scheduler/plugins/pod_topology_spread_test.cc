@@ -1,6 +1,9 @@
-// Spec D.7 (upstream podtopologyspread/scoring_test.go) and D.8 (filtering_test.go
-// TestSingleConstraint) vectors, plus minDomains, inclusion policies, matchLabelKeys, the System
-// default constraints from Services and ReplicaSets, and args decoding.
+// PodTopologySpread: cases from kubernetes/kubernetes pkg/scheduler/framework/plugins/podtopologyspread/
+// scoring_test.go TestPodTopologySpreadScore and filtering_test.go TestSingleConstraint @ v1.32, named by
+// the upstream cases' `name:` (scoring_test.go read in a v1.32-era copy and on master at 008b3652959c,
+// filtering_test.go in an older copy and on master at 01c2588bf4a3; the names used here are the same in
+// each), plus kubesim's own cases for minDomains, inclusion policies, matchLabelKeys, the System default
+// constraints from Services and ReplicaSets, and args decoding.
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -52,8 +55,9 @@ struct ScoreResult {
   std::vector<int64_t> scores;
 };
 
-// As spec D.0, but PreScore gets only the first `candidates` nodes while the lister holds all
-// (upstream's "failed nodes"), and a PreScore Skip is returned rather than required away.
+// As testing::RunScore (score_harness.h), but PreScore gets only the first `candidates` nodes while
+// the lister holds all (upstream's "failed nodes"), and a PreScore Skip is returned rather than
+// required away.
 ScoreResult RunScore(PodTopologySpread& plugin, const api::Pod& pod, const std::vector<NodeInfo>& nodes,
                      size_t candidates) {
   CycleState state;
@@ -80,7 +84,7 @@ constexpr Code U = Code::kUnschedulable;
 constexpr Code UU = Code::kUnschedulableAndUnresolvable;
 
 struct ScoreRow {
-  const char* id;
+  const char* name;
   PodBuilder pod;
   std::vector<NodeInfo> nodes;  // candidates first, then failed nodes
   size_t candidates;
@@ -91,37 +95,43 @@ struct ScoreRow {
 NodeBuilder N(const char* name) { return NodeBuilder(name); }
 NodeBuilder NodeLabelled(const char* name) { return NodeBuilder(name).Label("node", name); }
 
-TEST_CASE("PodTopologySpread Score: upstream vectors D.7", "[scheduler][plugin]") {
+TEST_CASE("PodTopologySpread Score: upstream TestPodTopologySpreadScore cases", "[scheduler][plugin]") {
   auto foo = Exists("foo");
   auto pod = [] { return PodBuilder("in").Label("foo", ""); };
   std::vector<ScoreRow> rows;
-  rows.push_back({"PTS1", pod().Spread(SC(1, api::kLabelHostname, foo)), {MakeNodeInfo(N("a")), MakeNodeInfo(N("b"))}, 2,
+  rows.push_back({"one constraint on node, no existing pods",
+                  pod().Spread(SC(1, api::kLabelHostname, foo)), {MakeNodeInfo(N("a")), MakeNodeInfo(N("b"))}, 2,
                   {100, 100}});
-  rows.push_back({"PTS2", pod().Spread(SC(1, api::kLabelHostname, foo)),
+  rows.push_back({"one constraint on node, only one node is candidate",
+                  pod().Spread(SC(1, api::kLabelHostname, foo)),
                   {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1))}, 1, {100}});
-  rows.push_back({"PTS3", pod().Spread(SC(1, api::kLabelHostname, foo)),
+  rows.push_back({"one constraint on node, all nodes have the same number of matching pods",
+                  pod().Spread(SC(1, api::kLabelHostname, foo)),
                   {MakeNodeInfo(N("a"), Pods(1)), MakeNodeInfo(N("b"), Pods(1))}, 2, {100, 100}});
-  rows.push_back({"PTS4", pod().Spread(SC(1, api::kLabelHostname, foo)),
+  rows.push_back({"one constraint on node, all 4 nodes are candidates",
+                  pod().Spread(SC(1, api::kLabelHostname, foo)),
                   {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1)), MakeNodeInfo(N("c")),
                    MakeNodeInfo(N("d"), Pods(3))},
                   4, {20, 60, 100, 0}});
-  rows.push_back({"PTS5", pod().Spread(SC(1, api::kLabelHostname, std::nullopt)),
+  rows.push_back({"one constraint on node, null selector",
+                  pod().Spread(SC(1, api::kLabelHostname, std::nullopt)),
                   {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1)), MakeNodeInfo(N("c")),
                    MakeNodeInfo(N("d"), Pods(3))},
                   4, {100, 100, 100, 100}});
   {
     auto a_pods = Pods(1, "foo", "ns1");
     a_pods.push_back(PodBuilder("q").Label("foo", ""));
-    rows.push_back({"PTS17", pod().Spread(SC(1, api::kLabelHostname, foo)),
+    rows.push_back({"existing pods in a different namespace do not count",
+                    pod().Spread(SC(1, api::kLabelHostname, foo)),
                     {MakeNodeInfo(N("a"), a_pods), MakeNodeInfo(N("b"), Pods(2))}, 2, {100, 33}});
   }
-  rows.push_back({"PTS18", pod().Spread(SC(1, api::kLabelHostname, foo)),
+  rows.push_back({"terminating Pods should be excluded", pod().Spread(SC(1, api::kLabelHostname, foo)),
                   {MakeNodeInfo(N("a"), {PodBuilder("t").Label("foo", "").Terminating()}), MakeNodeInfo(N("b"), Pods(1))},
                   2, {100, 0}});
   {
     auto c = SC(2, "node", foo);
     c.min_domains = 10;
-    rows.push_back({"PTS19", pod().Spread(c),
+    rows.push_back({"minDomains has no effect when ScheduleAnyway", pod().Spread(c),
                     {MakeNodeInfo(NodeLabelled("a"), Pods(2)), MakeNodeInfo(NodeLabelled("b"), Pods(2)),
                      MakeNodeInfo(NodeLabelled("c"), Pods(1))},
                     3, {75, 75, 100}});
@@ -137,18 +147,22 @@ TEST_CASE("PodTopologySpread Score: upstream vectors D.7", "[scheduler][plugin]"
     }
     return std::vector<NodeInfo>{MakeNodeInfo(a, Pods(2)), MakeNodeInfo(b, Pods(1)), MakeNodeInfo(c, Pods(1))};
   };
-  rows.push_back({"PTS20", pod().NodeSelector("foo", "").Spread(SC(1, "node", foo)), policy_nodes(false), 3, {0, 33, 100}});
+  // "honoed" is upstream's spelling.
+  rows.push_back({"NodeAffinityPolicy honoed with labelSelectors",
+                  pod().NodeSelector("foo", "").Spread(SC(1, "node", foo)), policy_nodes(false), 3, {0, 33, 100}});
   {
     auto c = SC(1, "node", foo);
     c.node_affinity_policy = "Ignore";
-    rows.push_back({"PTS21", pod().NodeSelector("foo", "").Spread(c), policy_nodes(false), 3, {66, 100, 100}});
+    rows.push_back({"NodeAffinityPolicy ignored with labelSelectors",
+                    pod().NodeSelector("foo", "").Spread(c), policy_nodes(false), 3, {66, 100, 100}});
   }
   {
     auto c = SC(1, "node", foo);
     c.node_taints_policy = "Honor";
-    rows.push_back({"PTS22", pod().Spread(c), policy_nodes(true), 3, {0, 33, 100}});
+    rows.push_back({"NodeTaintsPolicy honored", pod().Spread(c), policy_nodes(true), 3, {0, 33, 100}});
   }
-  rows.push_back({"PTS23", pod().Spread(SC(1, "node", foo)), policy_nodes(true), 3, {66, 100, 100}});
+  rows.push_back({"NodeTaintsPolicy ignored",
+                  pod().Spread(SC(1, "node", foo)), policy_nodes(true), 3, {66, 100, 100}});
   {
     auto zone = SC(1, api::kLabelZone, foo);
     zone.match_label_keys = {"baz"};
@@ -162,12 +176,15 @@ TEST_CASE("PodTopologySpread Score: upstream vectors D.7", "[scheduler][plugin]"
           MakeNodeInfo(N("c").Label(api::kLabelZone, "zone2"), {PodBuilder("y").Label("foo", ""), PodBuilder("z").Label("bar", "")}),
           MakeNodeInfo(N("d").Label(api::kLabelZone, "zone2"))};
     };
-    rows.push_back({"PTS24 (MatchLabelKeys gate off)", in, nodes(), 4, {60, 20, 60, 100}, false});
-    // Gate on (v1.32 default): baz is ANDed into both selectors and no existing pod carries it.
-    rows.push_back({"PTS24 (MatchLabelKeys gate on)", in, nodes(), 4, {100, 100, 100, 100}, true});
+    rows.push_back({"matchLabelKeys ignored when feature gate disabled",
+                    in, nodes(), 4, {60, 20, 60, 100}, false});
+    // kubesim's own: the same pods with the gate on (v1.32 default); baz is ANDed into both selectors
+    // and no existing pod carries it.
+    rows.push_back({"the same with the MatchLabelKeysInPodTopologySpread gate on",
+                    in, nodes(), 4, {100, 100, 100, 100}, true});
   }
   for (auto& r : rows) {
-    SECTION(r.id) {
+    SECTION(r.name) {
       FakeLister lister(r.nodes);
       PodTopologySpread plugin(&lister, {}, r.match_label_keys);
       ScoreResult got = RunScore(plugin, r.pod.pod(), r.nodes, r.candidates);
@@ -177,6 +194,8 @@ TEST_CASE("PodTopologySpread Score: upstream vectors D.7", "[scheduler][plugin]"
   }
 }
 
+// kubesim's own, after upstream's "one constraint on node, 3 out of 4 nodes are candidates, one node
+// doesn't match topology key".
 TEST_CASE("PodTopologySpread Score: nodes missing a key are ignored and score 0", "[scheduler][plugin]") {
   auto in = PodBuilder("in").Label("foo", "").Spread(SC(1, api::kLabelZone, Exists("foo")));
   std::vector<NodeInfo> nodes = {MakeNodeInfo(N("a").Label(api::kLabelZone, "z1"), Pods(1)),
@@ -207,9 +226,9 @@ std::vector<NodeInfo> ZoneNodes(std::vector<std::vector<PodBuilder>> pods) {
   return out;
 }
 
-TEST_CASE("PodTopologySpread Filter: upstream vectors D.8", "[scheduler][plugin]") {
+TEST_CASE("PodTopologySpread Filter: upstream TestSingleConstraint cases", "[scheduler][plugin]") {
   struct Row {
-    const char* id;
+    const char* name;
     std::optional<api::LabelSelector> selector;
     std::vector<std::vector<PodBuilder>> pods;
     std::vector<Code> want;
@@ -217,13 +236,14 @@ TEST_CASE("PodTopologySpread Filter: upstream vectors D.8", "[scheduler][plugin]
   auto ns_pods = Pods(1, "foo", "ns1");
   ns_pods.push_back(PodBuilder("q").Label("foo", "").Namespace("ns2"));
   std::vector<Row> rows = {
-      {"PF1", Exists("foo"), {{}, {}, {}, {}}, {S, S, S, S}},
-      {"PF2", Exists("bar"), {{}, {}, {}, {}}, {S, S, S, S}},
-      {"PF3", Exists("foo"), {ns_pods, {}, Pods(1), Pods(1)}, {S, S, U, U}},
-      {"PF4", Exists("foo"), {Pods(2), Pods(1), {}, Pods(3)}, {S, S, S, S}},
+      {"no existing pods", Exists("foo"), {{}, {}, {}, {}}, {S, S, S, S}},
+      {"no existing pods, incoming pod doesn't match itself", Exists("bar"), {{}, {}, {}, {}}, {S, S, S, S}},
+      {"existing pods in a different namespace do not count",
+       Exists("foo"), {ns_pods, {}, Pods(1), Pods(1)}, {S, S, U, U}},
+      {"pods spread across zones as 3/3, all nodes fit", Exists("foo"), {Pods(2), Pods(1), {}, Pods(3)}, {S, S, S, S}},
   };
   for (auto& r : rows) {
-    SECTION(r.id) {
+    SECTION(r.name) {
       auto nodes = ZoneNodes(r.pods);
       FakeLister lister(nodes);
       PodTopologySpread plugin(&lister);

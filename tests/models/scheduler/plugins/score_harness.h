@@ -1,5 +1,7 @@
-// Runs a score plugin the way upstream's unit tests do (spec D.0): PreScore over all nodes, Score
-// per node, NormalizeScore when the plugin has one. Returns the final per-plugin scores.
+// Runs a score plugin the way upstream's unit tests do (e.g. kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/noderesources/least_allocated_test.go and
+// tainttoleration/taint_toleration_test.go): PreScore over all nodes, Score per node, NormalizeScore
+// when the plugin has one. Returns the final per-plugin scores (before the plugin weight).
 #pragma once
 
 #include <string>

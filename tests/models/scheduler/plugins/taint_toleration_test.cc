@@ -1,4 +1,8 @@
-// Spec D.5: upstream taint_toleration_test.go vectors (Filter and Score).
+// TaintToleration: cases from kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/tainttoleration/taint_toleration_test.go TestTaintTolerationScore and
+// TestTaintTolerationFilter @ v1.32, named by the upstream cases' `name:` (read in a copy from before v1.32
+// and on master at 04c0d74f8e8b; these names are the same in both). Cases not named after an upstream
+// case are kubesim's own.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/plugins/taint_toleration.h"
@@ -15,15 +19,17 @@ using testing::RunScore;
 
 NodeBuilder Node(const char* name) { return NodeBuilder(name).Cap({{"cpu", "1"}}); }
 
-TEST_CASE("TaintToleration Score: upstream vectors D.5", "[scheduler][plugin]") {
+TEST_CASE("TaintToleration Score: upstream TestTaintTolerationScore cases", "[scheduler][plugin]") {
   TaintToleration plugin;
-  SECTION("TT1") {
+  SECTION("node with taints tolerated by the pod, gets a higher score than those node with intolerable taints") {
     auto pod = PodBuilder().Toleration("foo", "Equal", "bar", "PreferNoSchedule");
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Node("A").Taint("foo", "bar", "PreferNoSchedule")),
                                    MakeNodeInfo(Node("B").Taint("foo", "blah", "PreferNoSchedule"))};
     CHECK(RunScore(plugin, pod.pod(), nodes) == std::vector<int64_t>{100, 0});
   }
-  SECTION("TT2") {
+  SECTION(
+      "the nodes that all of their taints are tolerated by the pod, get the same score, no matter how many tolerable "
+      "taints a node has") {
     auto pod = PodBuilder()
                    .Toleration("cpu-type", "Equal", "arm64", "PreferNoSchedule")
                    .Toleration("disk-type", "Equal", "ssd", "PreferNoSchedule");
@@ -32,10 +38,12 @@ TEST_CASE("TaintToleration Score: upstream vectors D.5", "[scheduler][plugin]") 
         MakeNodeInfo(Node("C").Taint("cpu-type", "arm64", "PreferNoSchedule").Taint("disk-type", "ssd", "PreferNoSchedule"))};
     CHECK(RunScore(plugin, pod.pod(), nodes) == std::vector<int64_t>{100, 100, 100});
   }
-  SECTION("TT5") {
+  SECTION("Default behaviour No taints and tolerations, lands on node with no taints") {
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Node("A")), MakeNodeInfo(Node("B").Taint("cpu-type", "arm64", "PreferNoSchedule"))};
     CHECK(RunScore(plugin, PodBuilder().pod(), nodes) == std::vector<int64_t>{100, 0});
   }
+  // kubesim's own, after upstream's "only taints and tolerations that have effect PreferNoSchedule are
+  // checked by taints-tolerations priority function".
   SECTION("NoSchedule taints and NoSchedule-only tolerations do not enter the score") {
     auto pod = PodBuilder().Toleration("foo", "Equal", "bar", "NoSchedule");
     std::vector<NodeInfo> nodes = {MakeNodeInfo(Node("A").Taint("foo", "bar", "PreferNoSchedule")),
@@ -44,30 +52,45 @@ TEST_CASE("TaintToleration Score: upstream vectors D.5", "[scheduler][plugin]") 
   }
 }
 
-TEST_CASE("TaintToleration Filter: upstream vectors D.5", "[scheduler][plugin]") {
+TEST_CASE("TaintToleration Filter: upstream TestTaintTolerationFilter cases", "[scheduler][plugin]") {
   struct Row {
-    const char* id;
+    const char* name;
     PodBuilder pod;
     NodeBuilder node;
     Code want;
   };
   std::vector<Row> rows = {
-      {"TF1", PodBuilder(), Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kUnschedulableAndUnresolvable},
-      {"TF2", PodBuilder().Toleration("dedicated", "", "user1", "NoSchedule"), Node("n").Taint("dedicated", "user1", "NoSchedule"),
+      {"A pod having no tolerations can't be scheduled onto a node with nonempty taints",
+       PodBuilder(), Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kUnschedulableAndUnresolvable},
+      {"A pod which can be scheduled on a dedicated node assigned to user1 with effect NoSchedule",
+       PodBuilder().Toleration("dedicated", "", "user1", "NoSchedule"), Node("n").Taint("dedicated", "user1", "NoSchedule"),
        Code::kSuccess},
-      {"TF3", PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule"),
+      {"A pod which can't be scheduled on a dedicated node assigned to user2 with effect NoSchedule",
+       PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule"),
        Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kUnschedulableAndUnresolvable},
-      {"TF4", PodBuilder().Toleration("foo", "Exists", "", "NoSchedule"), Node("n").Taint("foo", "bar", "NoSchedule"),
+      {"A pod can be scheduled onto the node, with a toleration uses operator Exists that tolerates the taints on the "
+       "node",
+       PodBuilder().Toleration("foo", "Exists", "", "NoSchedule"), Node("n").Taint("foo", "bar", "NoSchedule"),
        Code::kSuccess},
-      {"TF5",
+      {"A pod has multiple tolerations, node has multiple taints, all the taints are tolerated, pod can be scheduled "
+       "onto the node",
        PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule").Toleration("foo", "Exists", "", "NoSchedule"),
        Node("n").Taint("dedicated", "user2", "NoSchedule").Taint("foo", "bar", "NoSchedule"), Code::kSuccess},
-      {"TF6", PodBuilder().Toleration("foo", "Equal", "bar", "PreferNoSchedule"), Node("n").Taint("foo", "bar", "NoSchedule"),
+      {"A pod has a toleration that keys and values match the taint on the node, but (non-empty) effect doesn't "
+       "match, can't be scheduled onto the node",
+       PodBuilder().Toleration("foo", "Equal", "bar", "PreferNoSchedule"), Node("n").Taint("foo", "bar", "NoSchedule"),
        Code::kUnschedulableAndUnresolvable},
-      {"TF7", PodBuilder().Toleration("foo", "Equal", "bar", ""), Node("n").Taint("foo", "bar", "NoSchedule"), Code::kSuccess},
-      {"TF8", PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule"),
+      {"The pod has a toleration that keys and values match the taint on the node, the effect of toleration is "
+       "empty, and the effect of taint is NoSchedule. Pod can be scheduled onto the node",
+       PodBuilder().Toleration("foo", "Equal", "bar", ""), Node("n").Taint("foo", "bar", "NoSchedule"), Code::kSuccess},
+      {"The pod has a toleration that key and value don't match the taint on the node, but the effect of taint on "
+       "node is PreferNoSchedule. Pod can be scheduled onto the node",
+       PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule"),
        Node("n").Taint("dedicated", "user1", "PreferNoSchedule"), Code::kSuccess},
-      {"TF9", PodBuilder(), Node("n").Taint("dedicated", "user1", "PreferNoSchedule"), Code::kSuccess},
+      {"The pod has no toleration, but the effect of taint on node is PreferNoSchedule. Pod can be scheduled onto "
+       "the node",
+       PodBuilder(), Node("n").Taint("dedicated", "user1", "PreferNoSchedule"), Code::kSuccess},
+      // kubesim's own cases.
       {"NoExecute", PodBuilder(), Node("n").Taint("node.kubernetes.io/not-ready", "", "NoExecute"),
        Code::kUnschedulableAndUnresolvable},
       {"empty key Exists tolerates all", PodBuilder().Toleration("", "Exists", "", ""),
@@ -75,7 +98,7 @@ TEST_CASE("TaintToleration Filter: upstream vectors D.5", "[scheduler][plugin]")
   };
   TaintToleration plugin;
   for (const auto& r : rows) {
-    INFO(r.id);
+    INFO(r.name);
     NodeInfo ni = MakeNodeInfo(r.node);
     CycleState state;
     Status s = plugin.Filter(state, r.pod.pod(), ni);
