@@ -164,7 +164,8 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
   RunWithProgress(c, t1);
   double t2 = WallSeconds();
 #ifndef NDEBUG
-  // Debug builds check DESIGN.md's end-of-run invariants on every run.
+  // Debug builds check the end-of-run invariants (Cluster::CheckInvariants, docs/architecture.md)
+  // on every run.
   if (auto violations = c.CheckInvariants(); !violations.empty()) {
     for (const auto& v : violations) std::cerr << "invariant violated: " << v << "\n";
     return kExitFailure;

@@ -1,5 +1,5 @@
-// Always-on invariant checks (STYLE.md, Errors): a broken invariant is a bug, so it stops the run
-// loudly in every build type instead of corrupting a simulation silently.
+// Always-on invariant checks: a broken invariant is a bug, so it stops the run loudly in every
+// build type instead of corrupting a simulation silently.
 //
 // KUBESIM_CHECK(cond, msg) evaluates `msg` (anything convertible to std::string) only when `cond`
 // is false, prints file:line and the message to stderr and aborts. Code that owns a Simulation

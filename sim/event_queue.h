@@ -1,8 +1,9 @@
 // EventQueue: the pending-event set of one Simulation, ordered by the total key (time, phase, seq).
 //
-// `seq` is an insertion counter, so events with equal time and phase run FIFO; `phase` is a priority
-// tier inside one instant (ns-3's key plus OMNeT++'s priority, STYLE.md). Because the key is total,
-// the pop order is a pure function of the pushes and cancels: no pointer order, no hash order.
+// `seq` is an insertion counter, so events with equal time and phase run FIFO; `phase` is a
+// priority tier inside one instant (ns-3's (time, uid) event key plus OMNeT++'s message priority).
+// Because the key is total, the pop order is a pure function of the pushes and cancels: no pointer
+// order, no hash order.
 //
 // Representation: an implicit 4-ary min-heap of 24-byte keys (time, phase|seq, slot) over a slab of
 // callbacks. EventId = (slot, generation); a slot's generation changes whenever it is freed, so a

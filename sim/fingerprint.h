@@ -1,5 +1,5 @@
 // Fingerprint: a running 64-bit hash over the committed event stream of one run (OMNeT++-style), so
-// two runs can be compared by one number and golden scenarios can pin it (DESIGN.md section 2).
+// two runs can be compared by one number and golden scenarios can pin it (docs/architecture.md).
 //
 // Order-sensitive and platform-independent: every field is encoded as a one-byte type tag followed by
 // its little-endian 8-byte value (strings: tag, little-endian 8-byte length, bytes), then fed to

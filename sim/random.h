@@ -1,4 +1,5 @@
-// Random numbers for the simulation: an in-house generator and named streams (DESIGN.md section 2).
+// Random numbers for the simulation: an in-house generator and named streams
+// (docs/architecture.md).
 //
 // Rng is xoshiro256** (Blackman & Vigna) seeded by expanding a 64-bit seed through SplitMix64. Every
 // distribution is implemented here from integer draws, so the sequence of NextU64() values is

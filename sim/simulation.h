@@ -1,5 +1,5 @@
 // Simulation: one discrete-event run — the clock, the event queue, the named random streams, the
-// fingerprint and the coroutine processes (DESIGN.md section 2). Knows nothing of Kubernetes.
+// fingerprint and the coroutine processes (docs/architecture.md). Knows nothing of Kubernetes.
 //
 // Ownership: a Simulation owns its pending callbacks and the frames of spawned processes; destroying it
 // destroys both without running them. There is no global state, so any number of Simulations may live

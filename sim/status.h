@@ -1,4 +1,5 @@
-// Status and StatusOr: how bad input travels to the edge without exceptions (STYLE.md, Errors).
+// Status and StatusOr: how bad input travels to the edge without exceptions (as LevelDB's and
+// Abseil's Status).
 //
 // A Status is either OK or carries a code and a message. Input errors are formatted as
 // `FILE:LINE:COL: field: what is wrong` by the code that knows the location; this type only carries

@@ -1,4 +1,4 @@
-// Simulated processes as C++20 coroutines (DESIGN.md section 2): component logic can `co_await` a
+// Simulated processes as C++20 coroutines (docs/architecture.md): component logic can `co_await` a
 // sleep or a reply and read like the upstream Go loop it re-implements.
 //
 //   sim::Task Worker(sim::Simulation& sim) {

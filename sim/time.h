@@ -1,5 +1,5 @@
 // Simulated time: `Duration` (a signed span) and `Time` (an instant since the start of the
-// simulation), both strong types over int64 nanoseconds (DESIGN.md section 2).
+// simulation), both strong types over int64 nanoseconds (docs/architecture.md).
 //
 // Invariants: no floating point in time or ordering. Conversions from floating point exist only for
 // the edges (Python floats, random distributions) and round explicitly to the nearest nanosecond.

@@ -1,5 +1,6 @@
-// The default admission plugins of v1.32 that act on a Pod (control-plane.md §6), in upstream's
-// order: NamespaceLifecycle's rejection of creates in a terminating namespace, ServiceAccount
+// The default admission plugins of v1.32 that act on a Pod, in upstream's order
+// (kubernetes/kubernetes pkg/kubeapiserver/options/plugins.go @ v1.32, AllOrderedPlugins):
+// NamespaceLifecycle's rejection of creates in a terminating namespace, ServiceAccount
 // (serviceAccountName defaulted to `default`, a missing account refused), Priority and
 // DefaultTolerationSeconds. ResourceQuota is not modelled yet (docs/fidelity.md).
 //

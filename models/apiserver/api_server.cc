@@ -487,7 +487,8 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
     bool ok = store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
                             [this, id](const etcd::Event& e) { Deliver(id, e); });
     if (!ok) {
-      // control-plane.md §1.3: a watch from a compacted RV ends with 410 Expired.
+      // A watch from a compacted RV ends with 410 Expired (kubernetes/apiserver
+      // pkg/storage/etcd3/errors.go @ v0.32, interpretWatchError).
       WatchEvent ev;
       ev.type = WatchEventType::kError;
       ev.error = Error(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");

@@ -1,5 +1,6 @@
 // LatencyModel: how long a modelled step takes, as a lognormal given by its median and p99
-// (the two figures calibration.md reports for most steps), or a fixed delay when p99 == median.
+// (the two figures published measurements report for most steps; docs/calibration.md), or a
+// fixed delay when p99 == median.
 #pragma once
 
 #include <cmath>

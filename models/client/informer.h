@@ -1,9 +1,10 @@
 // Informer: client-go's shared informer reduced to what a simulated component needs
-// (control-plane.md §3.1–3.2). It LISTs, fills its cache, then WATCHes from the list's
-// resourceVersion; every change goes to the cache first and then to the handlers, so a handler
-// that reads the cache sees the new state. On a watch error (410 Expired after compaction) it
-// relists after the reflector's initial backoff (800 ms) and reconciles the cache: objects
-// missing from the new list are reported deleted, as client-go's Replace does.
+// (kubernetes/client-go tools/cache/reflector.go and shared_informer.go @ v0.32). It LISTs, fills
+// its cache, then WATCHes from the list's resourceVersion; every change goes to the cache first
+// and then to the handlers, so a handler that reads the cache sees the new state. On a watch error
+// (410 Expired after compaction) it relists after the reflector's initial backoff (800 ms) and
+// reconciles the cache: objects missing from the new list are reported deleted, as client-go's
+// Replace does.
 //
 // The cache holds the store's immutable objects (shared_ptr<const>), so informers cost one
 // pointer per object, not a copy.

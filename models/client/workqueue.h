@@ -1,6 +1,7 @@
-// WorkQueue: client-go's workqueue semantics (control-plane.md §3.3). A key added while queued is
-// not queued twice; a key added while being processed is queued again when Done() is called, so
-// one key is never processed by two workers at once. AddRateLimited applies the default
+// WorkQueue: client-go's workqueue semantics (kubernetes/client-go util/workqueue/queue.go,
+// delaying_queue.go and default_rate_limiters.go @ v0.32). A key added while queued is not
+// queued twice; a key added while being processed is queued again when Done() is called, so one
+// key is never processed by two workers at once. AddRateLimited applies the default
 // controller rate limiter's per-item part: 5 ms · 2^failures, capped at 1000 s.
 #pragma once
 

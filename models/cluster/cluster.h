@@ -66,9 +66,9 @@ class Cluster : public scenario::ActionContext {
 
   report::RunResults Results();
 
-  // DESIGN.md §7 invariants over the stored state: no node holds more than its allocatable,
-  // every stored pod is accounted for in the results, every revision was seen exactly once.
-  // Returns the violations found, one line each (empty when all hold).
+  // The end-of-run invariants (docs/architecture.md) over the stored state: no node holds more
+  // than its allocatable, every stored pod is accounted for in the results, every revision was
+  // seen exactly once. Returns the violations found, one line each (empty when all hold).
   std::vector<std::string> CheckInvariants();
   sim::Simulation& simulation() { return sim_; }
   apiserver::ApiServer& api_server() { return *api_; }

@@ -26,7 +26,8 @@ int32_t ScaledValue(const api::IntOrPercent& v, int32_t total, bool round_up);
 // The ownerReference with controller=true, or null.
 const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta);
 
-// Upstream ActivePodsWithRanks ordering for scale-down (spec C.3): true when `a` should be
+// Upstream ActivePodsWithRanks ordering for scale-down (kubernetes/kubernetes
+// pkg/controller/controller_utils.go @ v1.32, ActivePodsWithRanks.Less): true when `a` should be
 // deleted before `b`. `rank_*` = related active pods on the same node. Times use
 // LogarithmicScaleDown buckets (floor(log2(now − t))), ties broken by the smaller UID.
 bool DeleteFirst(const api::Pod& a, int rank_a, const api::Pod& b, int rank_b, sim::Time now);

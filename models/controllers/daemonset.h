@@ -1,5 +1,6 @@
-// The DaemonSet controller of kube-controller-manager (spec C.6, upstream pkg/controller/daemon,
-// v1.32): one pod of each DaemonSet on every node that should run it.
+// The DaemonSet controller of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/daemon/daemon_controller.go @ v1.32): one pod of each DaemonSet on every node
+// that should run it.
 //
 // Eligibility is upstream's NodeShouldRunDaemonPod: the template's nodeName (if any), its
 // nodeSelector and required node affinity, and the node's NoSchedule/NoExecute taints against

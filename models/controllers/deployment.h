@@ -1,13 +1,14 @@
-// The Deployment controller of kube-controller-manager (spec C.4, upstream
-// pkg/controller/deployment, v1.32). Each Deployment owns a ReplicaSet per pod template, named
-// `<deployment>-<pod-template-hash>` with the hash label added to its selector and template.
-// RollingUpdate scales the new ReplicaSet up within maxSurge and old ones down within
-// maxUnavailable (upstream rounding: surge up, unavailable down); Recreate scales old ones to zero
-// and waits for their pods to be gone before starting the new one. Revisions are kept in the
-// `deployment.kubernetes.io/revision` annotations, old ReplicaSets beyond revisionHistoryLimit are
-// deleted, a change of replicas during a rollout is spread over the ReplicaSets proportionally,
-// and the status (replicas, updated, ready, available, Available and Progressing conditions with
-// progressDeadlineSeconds) is what `kubectl rollout status` reads.
+// The Deployment controller of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/deployment @ v1.32: deployment_controller.go, rolling.go, recreate.go, sync.go).
+// Each Deployment owns a ReplicaSet per pod template, named `<deployment>-<pod-template-hash>`
+// with the hash label added to its selector and template. RollingUpdate scales the new ReplicaSet
+// up within maxSurge and old ones down within maxUnavailable (upstream rounding: surge up,
+// unavailable down); Recreate scales old ones to zero and waits for their pods to be gone before
+// starting the new one. Revisions are kept in the `deployment.kubernetes.io/revision` annotations,
+// old ReplicaSets beyond revisionHistoryLimit are deleted, a change of replicas during a rollout
+// is spread over the ReplicaSets proportionally, and the status (replicas, updated, ready,
+// available, Available and Progressing conditions with progressDeadlineSeconds) is what
+// `kubectl rollout status` reads.
 //
 // Upstream's sync is synchronous against its own writes; kubesim's API calls take simulated
 // time, so a sync that creates a ReplicaSet or rewrites annotations ends there and the informer

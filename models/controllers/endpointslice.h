@@ -1,5 +1,6 @@
-// The EndpointSlice controller of kube-controller-manager (upstream pkg/controller/endpointslice
-// and staging endpointslice reconciler, v1.32; spec C.8): for every Service with a selector, the
+// The EndpointSlice controller of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/endpointslice/endpointslice_controller.go and
+// staging/src/k8s.io/endpointslice/reconciler.go @ v1.32): for every Service with a selector, the
 // EndpointSlices (discovery.k8s.io/v1, address type IPv4) listing the pods the selector picks.
 //
 // - A pod is listed once it is bound and running (standing in for "has a pod IP": kubesim models

@@ -1,6 +1,7 @@
-// The garbage collector of kube-controller-manager (upstream pkg/controller/garbagecollector,
-// v1.32; spec C.7): deletes objects whose owners are all gone, and carries out the Foreground and
-// Orphan propagation policies the API server records as finalizers.
+// The garbage collector of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/garbagecollector @ v1.32: garbagecollector.go, graph_builder.go): deletes objects
+// whose owners are all gone, and carries out the Foreground and Orphan propagation policies the
+// API server records as finalizers.
 //
 // Structure, as upstream:
 // - the graph builder (informers over every kind stored → ProcessGraphChange) keeps an ownership

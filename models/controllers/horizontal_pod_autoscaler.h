@@ -1,6 +1,6 @@
 // The Horizontal Pod Autoscaler controller of kube-controller-manager (upstream
-// pkg/controller/podautoscaler/horizontal.go, autoscaling/v2, spec C.9). Every 15 s per HPA it
-// reads the target's scale (Deployment, ReplicaSet or StatefulSet replicas and selector), computes a
+// pkg/controller/podautoscaler/horizontal.go @ v1.32, autoscaling/v2). Every 15 s per HPA it reads
+// the target's scale (Deployment, ReplicaSet or StatefulSet replicas and selector), computes a
 // recommendation per Resource metric from metrics.k8s.io (the ReplicaCalculator), takes the
 // largest, and normalizes it: without `behavior`, the legacy rules (5-minute downscale
 // stabilization, scale-up limit max(2 × current, 4)); with `behavior`, stabilization windows and

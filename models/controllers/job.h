@@ -1,5 +1,5 @@
-// The Job controller of kube-controller-manager (spec C.5, upstream pkg/controller/job, v1.32):
-// runs a Job's pods to completion.
+// The Job controller of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/job/job_controller.go @ v1.32): runs a Job's pods to completion.
 //
 // Each sync counts the Job's pods (by controller reference): active, ready, terminating, and
 // newly finished ones. Succeeded pods count toward completions; Failed pods (and, with the

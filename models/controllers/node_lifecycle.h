@@ -1,6 +1,7 @@
-// The node lifecycle controller of kube-controller-manager (spec C.1, v1.32): it notices nodes
-// whose kubelet stopped talking and taints them so the scheduler avoids them and the taint
-// eviction controller evicts their pods.
+// The node lifecycle controller of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go @ v1.32): it notices nodes whose
+// kubelet stopped talking and taints them so the scheduler avoids them and the taint eviction
+// controller evicts their pods.
 //
 // Every node-monitor-period (5 s) it compares each node's heartbeats — the Ready condition's
 // lastHeartbeatTime and the Lease's renewTime, timed by its own clock (probe timestamps) — with

@@ -1,9 +1,10 @@
 // The HPA's replica calculator (upstream pkg/controller/podautoscaler/replica_calculator.go,
 // v1.32): from the target's pods and their metrics, the replica count that brings the metric to
 // its target. Unready pods (starting within the CPU initialization period), pods without metrics
-// and deleted or failed pods are handled as upstream (spec C.9): missing pods count as 100% of
-// their request when scaling down and 0% when scaling up; unready pods count as 0% only when
-// scaling up; a change of direction or a ratio within the tolerance keeps the current count.
+// and deleted or failed pods are handled as upstream (GetResourceReplicas, groupPods): missing
+// pods count as 100% of their request when scaling down and 0% when scaling up; unready pods count
+// as 0% only when scaling up; a change of direction or a ratio within the tolerance keeps the
+// current count.
 #pragma once
 
 #include <map>

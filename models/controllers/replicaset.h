@@ -1,8 +1,9 @@
-// The ReplicaSet controller of kube-controller-manager (spec C.3, v1.32): keeps the number of
-// active pods a ReplicaSet controls equal to spec.replicas. Creations go out in slow-start
-// batches (1, 2, 4, …, at most burstReplicas = 500 per sync), deletions pick pods in upstream's
-// ActivePodsWithRanks order, and expectations keep a ReplicaSet from being synced again until
-// its last creations and deletions have been observed (or 5 minutes passed).
+// The ReplicaSet controller of kube-controller-manager (kubernetes/kubernetes
+// pkg/controller/replicaset/replica_set.go @ v1.32, manageReplicas): keeps the number of active
+// pods a ReplicaSet controls equal to spec.replicas. Creations go out in slow-start batches (1, 2,
+// 4, …, at most burstReplicas = 500 per sync), deletions pick pods in upstream's
+// ActivePodsWithRanks order, and expectations keep a ReplicaSet from being synced again until its
+// last creations and deletions have been observed (or 5 minutes passed).
 //
 // Status (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas with minReadySeconds,
 // observedGeneration) is written through the status subresource when it changes.

@@ -1,8 +1,9 @@
 // The taint eviction controller (kube-controller-manager `taint-eviction-controller`, v1.29+;
-// spec C.1): deletes pods from nodes with NoExecute taints they do not tolerate — at once when
-// a taint is not tolerated at all, else after the shortest tolerationSeconds of the tolerations
-// that match (no seconds: never; ≤ 0: at once), counted from when the controller first saw the
-// pod on the tainted node. A taint that goes away cancels the pending eviction.
+// kubernetes/kubernetes pkg/controller/tainteviction/taint_eviction.go @ v1.32): deletes pods from
+// nodes with NoExecute taints they do not tolerate — at once when a taint is not tolerated at all,
+// else after the shortest tolerationSeconds of the tolerations that match (no seconds: never; ≤ 0:
+// at once), counted from when the controller first saw the pod on the tainted node. A taint that
+// goes away cancels the pending eviction.
 #pragma once
 
 #include <map>

@@ -17,7 +17,7 @@ WriteResult MvccStore::Commit(const std::string& key, std::shared_ptr<api::Objec
   api::ObjectPtr event_object = stored;
   if (type == EventType::kDelete) {
     // The API server decodes a delete's previous value but stamps it with the deletion revision
-    // (control-plane.md §1.2).
+    // (kubernetes/apiserver pkg/storage/etcd3/event.go @ v0.32, parseEvent).
     std::shared_ptr<api::Object> last = prev->Clone();
     last->metadata.resource_version = revision_;
     event_object = std::move(last);

@@ -1,4 +1,5 @@
-// The etcd v3.5 MVCC key-value store as Kubernetes uses it (spec: control-plane.md §1.1–1.4).
+// The etcd v3.5 MVCC key-value store as Kubernetes uses it (etcd-io/etcd @ v3.5:
+// server/mvcc/kvstore_txn.go, key_index.go, kvstore.go, watchable_store.go).
 //
 // One global revision counts every write; a write's revision becomes the object's
 // metadata.resourceVersion (mod_revision). Each key keeps its versions until compaction, so reads

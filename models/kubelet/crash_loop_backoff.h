@@ -1,8 +1,10 @@
 // Container restart back-off: client-go `flowcontrol.Backoff` as the kubelet uses it for
-// CrashLoopBackOff (control-plane.md §5.6): NewBackOff(10 s, 300 s) without jitter, one entry per
-// pod and container. The first restart is immediate; each later one waits twice the previous
-// delay up to the cap; an entry whose last update is more than 2 × cap (600 s) older than the
-// container's exit is forgotten, so a container that ran ~10 min starts again from 10 s.
+// CrashLoopBackOff (kubernetes/client-go util/flowcontrol/backoff.go @ v0.32;
+// kubernetes/kubernetes pkg/kubelet/kubelet.go @ v1.32, containerBackOffPeriod and
+// MaxContainerBackOff): NewBackOff(10 s, 300 s) without jitter, one entry per pod and container.
+// The first restart is immediate; each later one waits twice the previous delay up to the cap; an
+// entry whose last update is more than 2 × cap (600 s) older than the container's exit is
+// forgotten, so a container that ran ~10 min starts again from 10 s.
 #pragma once
 
 #include <map>

@@ -1,9 +1,11 @@
-// Node-pressure eviction by memory (upstream pkg/kubelet/eviction, v1.32 defaults from
-// control-plane.md §5.5): every 10 s the eviction manager compares memory.available (node memory
-// capacity minus the working set of the running pods) with the hard threshold 100Mi. While it is
-// met the node reports MemoryPressure=True (cleared 5 min after it was last met) and one pod is
-// evicted per check, ranked as upstream rankMemoryPressure: pods using more than their memory
-// request first, then lower priority first, then larger usage above request first.
+// Node-pressure eviction by memory (kubernetes/kubernetes pkg/kubelet/eviction @ v1.32; defaults
+// from pkg/kubelet/apis/config/v1beta1/defaults_linux.go, DefaultEvictionHard, and
+// evictionMonitoringPeriod in pkg/kubelet/kubelet.go): every 10 s the eviction manager compares
+// memory.available (node memory capacity minus the working set of the running pods) with the hard
+// threshold 100Mi. While it is met the node reports MemoryPressure=True (cleared 5 min after it
+// was last met) and one pod is evicted per check, ranked as upstream rankMemoryPressure: pods
+// using more than their memory request first, then lower priority first, then larger usage above
+// request first.
 //
 // A pod's working set is its annotation kubesim.io/memory-usage (a quantity) while any of its
 // containers runs, else 0 (docs/kubelet.md). System daemons use nothing.

@@ -6,8 +6,8 @@
 namespace kubesim::kubelet {
 namespace {
 
-// Sizes calibration.md §2.4 gives (compressed, as pulled), by repository; tags do not matter
-// except where the table tells them apart.
+// Published sizes (compressed, as pulled), by repository; tags do not matter except where the
+// table tells them apart. Each size's source is in docs/calibration.md.
 int64_t KnownSize(const std::string& normalized) {
   std::string repo = normalized.substr(0, normalized.rfind(':'));
   std::string tag = normalized.substr(normalized.rfind(':') + 1);

@@ -1,12 +1,13 @@
-// The kubelet's image manager and puller (upstream pkg/kubelet/images): a per-node image cache
-// seeded from the Node manifest's status.images, imagePullPolicy decisions, and the serial puller
+// The kubelet's image manager and puller (kubernetes/kubernetes pkg/kubelet/images @ v1.32:
+// image_manager.go EnsureImageExists, puller.go serialImagePuller): a per-node image cache seeded
+// from the Node manifest's status.images, imagePullPolicy decisions, and the serial puller
 // (serializeImagePulls=true by default: one pull at a time per node, in request order).
 //
 // A pull of an absent image takes overhead + size / bandwidth; a pull of a present image (policy
 // Always) takes only the overhead, the registry round trip that finds every layer present. Image
 // sizes come from the Node manifest's status.images, then the scenario's kubelet.imageSizes, then
-// a small table of the images calibration.md §2.4 measured, then a default (docs/kubelet.md).
-// Images are never garbage-collected.
+// a small table of published sizes of common images, then a default (docs/kubelet.md; sources in
+// docs/calibration.md). Images are never garbage-collected.
 #pragma once
 
 #include <deque>
@@ -22,19 +23,19 @@
 namespace kubesim::kubelet {
 
 struct ImageConfig {
-  // serializeImagePulls default true (control-plane.md §5.4). When false, pulls run in parallel,
-  // each at the full bandwidth (no sharing modelled).
+  // serializeImagePulls default true (kubernetes/kubelet config/v1beta1/types.go @ v0.32). When
+  // false, pulls run in parallel, each at the full bandwidth (no sharing modelled).
   bool serialize_image_pulls = true;
-  // Effective pull rate of image bytes, calibration.md §2.4 [derived]: ≈ 33 MB/s (a 1.5 GB image
-  // in ≈ 45 s of download and extraction, moby/moby #21814).
+  // Effective pull rate of image bytes, derived from one published pull: ≈ 33 MB/s (a 1.5 GB
+  // image in ≈ 45 s of download and extraction, moby/moby #21814); docs/calibration.md.
   int64_t pull_bytes_per_second = 33'000'000;
-  // Registry round trip (auth, manifest) of every pull, calibration.md §2.4 suggested model:
-  // t_auth ≈ 0.1–1 s; the middle of that range.
+  // ASSUMPTION: registry round trip (auth, manifest) of every pull, estimated at 0.1–1 s; the
+  // middle of that range. No published measurement isolates it (docs/calibration.md).
   sim::Duration pull_overhead = sim::Duration::Milliseconds(500);
   // Scenario table: image reference (as in pod specs; ":latest" implied without a tag) → bytes.
   std::map<std::string, int64_t> image_sizes;
-  // Size of an image no table knows: ≈ 350 MB, the node:20 / python:3.12 base images most
-  // application images build on (calibration.md §2.4, compressed).
+  // Size of an image no table knows: ≈ 350 MB compressed, the node:20 / python:3.12 base images
+  // most application images build on (docs/calibration.md).
   int64_t default_image_size_bytes = 350'000'000;
 };
 

@@ -2,14 +2,16 @@
 // node's dataplane, so that a pod's endpoint becomes reachable from that node some time after it
 // is published ready in a slice.
 //
-// Programming follows upstream's BoundedFrequencyRunner for the iptables proxier: a change
-// triggers a sync at once, unless the last sync started less than minSyncPeriod ago (default
+// Programming follows upstream's BoundedFrequencyRunner (kubernetes/kubernetes
+// pkg/util/async/bounded_frequency_runner.go @ v1.32) for the iptables proxier: a change triggers
+// a sync at once, unless the last sync started less than minSyncPeriod ago (default
 // --iptables-min-sync-period 1 s), in which case it runs when that period is over; changes seen
 // meanwhile are folded into that one sync. A sync makes every endpoint that is ready in the
 // cached slices reachable `sync_duration` after it starts.
 //
-// ASSUMPTION (docs/fidelity.md; calibration.md gives no kube-proxy figure): one sync takes a
-// fixed 50 ms (iptables-restore of a small ruleset); no per-rule cost is modelled.
+// ASSUMPTION (docs/fidelity.md, docs/calibration.md; no published figure): one sync takes a
+// fixed 50 ms (iptables-restore of a small ruleset); no per-rule cost is modelled. A real
+// cluster's kubeproxy_sync_proxy_rules_duration_seconds gives the figure to set instead.
 //
 // EndpointProgrammingTracker observes the commit stream and the proxies (it never writes to the
 // cluster): when an endpoint first committed ready in an EndpointSlice, and when every running

@@ -1,13 +1,14 @@
 // The kubelet of one node: registers its Node, renews its Lease, reports node status, and runs
 // the pods bound to it through their lifecycle, writing every change through the API server.
 //
-// Pod lifecycle (control-plane.md §5.3–5.6, docs/kubelet.md): Pending → (start latency) → the
+// Pod lifecycle (kubernetes/kubernetes pkg/kubelet/pod_workers.go and
+// kuberuntime/kuberuntime_manager.go @ v1.32; docs/kubelet.md): Pending → (start latency) → the
 // pod's containers run. Each container runs for annotation `kubesim.io/run-duration` (forever if
 // unset) and then exits with `kubesim.io/exit-code` (default 0). The pod's restartPolicy decides
 // what follows, as upstream: Always restarts after any exit, OnFailure after a non-zero exit,
-// Never not at all; restarts go through CrashLoopBackOff (crash_loop_backoff.h). When no
-// container runs and none will restart, the pod is Succeeded (all exited 0) or Failed.
-// Readiness, liveness and startup probes (prober.cc) gate Ready and restart containers.
+// Never not at all; restarts go through CrashLoopBackOff (crash_loop_backoff.h). When no container
+// runs and none will restart, the pod is Succeeded (all exited 0) or Failed. Readiness, liveness
+// and startup probes (prober.cc) gate Ready and restart containers.
 //
 // A pod with a deletionTimestamp has its containers stopped (termination.cc: preStop hook,
 // SIGTERM, SIGKILL at the grace deadline) and is then deleted with grace period 0, as the
@@ -41,25 +42,33 @@
 namespace kubesim::kubelet {
 
 struct KubeletConfig {
-  // calibration.md §2.1 (kubemark, kubernetes/kubernetes #42000): run-after-schedule p50 200 ms,
-  // p99 731 ms for an image already present. Also used for a container's restart (simplification:
-  // the sandbox already exists then, so a real restart is somewhat faster).
+  // Run-after-schedule latency measured in a kubemark density run, 30 pods per node, image
+  // already present (kubernetes/kubernetes #42000, 2017): p50 200 ms, p99 731 ms. Also used for a
+  // container's restart (simplification: the sandbox already exists then, so a real restart is
+  // somewhat faster). Sources and uses: docs/calibration.md.
   apiserver::LatencyModel pod_start_latency{sim::Duration::Milliseconds(200), sim::Duration::Milliseconds(731)};
-  // control-plane.md §0: nodeLeaseDurationSeconds 40, renewed every 0.25 × 40 = 10 s.
+  // nodeLeaseDurationSeconds 40 (kubernetes/kubelet config/v1beta1/types.go @ v0.32), renewed
+  // every nodeLeaseRenewIntervalFraction 0.25 × 40 = 10 s (kubernetes/kubernetes
+  // pkg/kubelet/kubelet.go @ v1.32).
   int32_t node_lease_duration_seconds = 40;
   sim::Duration lease_renew_interval = sim::Duration::Seconds(10);
-  // nodeStatusUpdateFrequency 10 s / nodeStatusReportFrequency 5 min.
+  // nodeStatusUpdateFrequency 10 s / nodeStatusReportFrequency 5 min (kubernetes/kubelet
+  // config/v1beta1/types.go @ v0.32).
   sim::Duration node_status_update_frequency = sim::Duration::Seconds(10);
   sim::Duration node_status_report_frequency = sim::Duration::Minutes(5);
-  // control-plane.md §5.6: containerBackOffPeriod 10 s, MaxContainerBackOff 300 s.
+  // containerBackOffPeriod 10 s, MaxContainerBackOff 300 s (kubernetes/kubernetes
+  // pkg/kubelet/kubelet.go @ v1.32).
   sim::Duration container_backoff_initial = sim::Duration::Seconds(10);
   sim::Duration container_backoff_max = sim::Duration::Seconds(300);
-  // control-plane.md §5.3: a pod worker in back-off requeues after backOffPeriod 10 s × [1, 1.5).
+  // A pod worker in back-off requeues after backOffPeriod 10 s × [1, 1.5) (kubernetes/kubernetes
+  // pkg/kubelet/kubelet.go and pod_workers.go @ v1.32).
   sim::Duration pod_worker_backoff_period = sim::Duration::Seconds(10);
   ImageConfig images;
-  // control-plane.md §5.5: evictionHard memory.available < 100Mi, checked every 10 s
-  // (evictionMonitoringPeriod); a pressure condition clears 5 min after it was last observed
-  // (evictionPressureTransitionPeriod).
+  // evictionHard memory.available < 100Mi (kubernetes/kubernetes
+  // pkg/kubelet/apis/config/v1beta1/defaults_linux.go @ v1.32), checked every 10 s
+  // (evictionMonitoringPeriod, pkg/kubelet/kubelet.go); a pressure condition clears 5 min after
+  // it was last observed (evictionPressureTransitionPeriod, kubernetes/kubelet
+  // config/v1beta1/types.go @ v0.32).
   int64_t eviction_hard_memory_available_bytes = 100 * 1024 * 1024;
   sim::Duration eviction_monitoring_period = sim::Duration::Seconds(10);
   sim::Duration eviction_pressure_transition_period = sim::Duration::Minutes(5);
@@ -192,8 +201,8 @@ class Kubelet {
   sim::Time last_status_report_;
   std::shared_ptr<const api::Object> lease_;
   CrashLoopBackoff backoff_;
-  // Image pull back-off (imageBackOffPeriod 10 s, MaxImageBackOff 300 s; control-plane.md §5.4),
-  // the same flowcontrol.Backoff keyed by pod uid and image.
+  // Image pull back-off (imageBackOffPeriod 10 s, MaxImageBackOff 300 s; kubernetes/kubernetes
+  // pkg/kubelet/kubelet.go @ v1.32), the same flowcontrol.Backoff keyed by pod uid and image.
   CrashLoopBackoff image_backoff_{sim::Duration::Seconds(10), sim::Duration::Seconds(300)};
   std::unique_ptr<ImageManager> images_;
   uint64_t reported_images_ = 0;  // images_->generation() at the last node status write

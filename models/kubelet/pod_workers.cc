@@ -397,9 +397,9 @@ void Kubelet::SyncPod(const std::string& uid) {
     });
   }
   if (in_backoff && !rt->resync_scheduled) {
-    // The pod worker requeues after an error at backOffPeriod × [1, 1.5) (pod_workers.go,
-    // workerBackOffPeriodJitterFactor 0.5): restarts happen at the first sync after the back-off
-    // expired, so observed delays are quantised (control-plane.md §5.6).
+    // The pod worker requeues after an error at backOffPeriod × [1, 1.5) (kubernetes/kubernetes
+    // pkg/kubelet/pod_workers.go @ v1.32, workerBackOffPeriodJitterFactor 0.5): restarts happen at
+    // the first sync after the back-off expired, so observed delays are quantised.
     rt->resync_scheduled = true;
     sim::Duration base = config_.pod_worker_backoff_period;
     sim::Duration jitter = sim::Duration::Nanoseconds(

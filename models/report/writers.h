@@ -1,7 +1,7 @@
-// Writers for the result files of one run (DESIGN.md §5). Their names and columns are an
-// interface users and CI scripts rely on (docs/results.md): summary.json, pods.csv, events.jsonl,
-// metrics.csv, nodes.csv, trace.json, report.html, and timing.json (the only file whose content
-// may differ between two runs of the same inputs).
+// Writers for the result files of one run. Their names and columns are an interface users and CI
+// scripts rely on (docs/results.md): summary.json, pods.csv, events.jsonl, metrics.csv, nodes.csv,
+// trace.json, report.html, and timing.json (the only file whose content may differ between two
+// runs of the same inputs).
 #pragma once
 
 #include <string>

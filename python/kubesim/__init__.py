@@ -100,7 +100,8 @@ def run(scenario, seed=None, overrides=None, until=None):
     sim = Simulation(scenario, seed=seed, overrides=overrides, until=until)
     sim.run()
     if _debug_build:
-        # As the CLI: debug builds check DESIGN.md's end-of-run invariants on every run.
+        # As the CLI: debug builds check the end-of-run invariants (docs/architecture.md) on
+        # every run.
         violations = sim.check_invariants()
         if violations:
             raise RuntimeError("invariant violated: " + "; ".join(violations))
@@ -265,7 +266,8 @@ class Simulation:
         return Result(self._live.results())
 
     def check_invariants(self):
-        """DESIGN.md's invariants over the stored state: a list of violations (empty when all hold)."""
+        """The end-of-run invariants over the stored state (docs/architecture.md): a list of
+        violations (empty when all hold)."""
         return self._live.check_invariants()
 
 

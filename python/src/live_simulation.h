@@ -61,7 +61,7 @@ class LiveSimulation {
   sim::Time End() const { return cluster_->end(); }
   std::string Fingerprint() { return cluster_->simulation().fingerprint().ToHex(); }
   report::RunResults Results() { return cluster_->Results(); }
-  // Invariant violations (DESIGN.md §7), one line each.
+  // End-of-run invariant violations (Cluster::CheckInvariants), one line each.
   std::vector<std::string> CheckInvariants() { return cluster_->CheckInvariants(); }
 
   // The stored object as Kubernetes-shaped JSON text, or "" when there is none.

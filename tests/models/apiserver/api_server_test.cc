@@ -393,8 +393,9 @@ TEST_CASE("ApiServer: the compactor compacts to the revision seen one interval e
   CHECK(fine[1].rv == 4);
 }
 
-// control-plane.md §1.2: for DELETED events the apiserver decodes the previous value but stamps
-// it with the deletion revision. kubesim hands out the stored object with its old resourceVersion.
+// For DELETED events the apiserver decodes the previous value but stamps it with the deletion
+// revision (kubernetes/apiserver pkg/storage/etcd3/event.go @ v0.32, parseEvent). kubesim hands
+// out the stored object with its old resourceVersion.
 TEST_CASE("ApiServer: a DELETED event's object carries the deletion revision", "[apiserver]") {
   Fixture f;
   f.Create(MakePod("web"));  // rv 2

@@ -112,9 +112,9 @@ TEST_CASE("WorkQueue: a destroyed queue ignores its pending AddAfter", "[client]
   CHECK(sim.pending() == 0);
 }
 
-// control-plane.md §3.3 (client-go delaying_queue.go): a second AddAfter for an item already
-// waiting only moves it earlier. kubesim arms a second timer, so the item comes back again at 2 s
-// after it was already processed at 1 s.
+// kubernetes/client-go util/workqueue/delaying_queue.go @ v0.32: a second AddAfter for an item
+// already waiting only moves it earlier. kubesim arms a second timer, so the item comes back again
+// at 2 s after it was already processed at 1 s.
 TEST_CASE("WorkQueue: a later AddAfter of a waiting key does not add it twice", "[client]") {
   sim::Simulation sim(1);
   WorkQueue q(sim);

@@ -1,5 +1,6 @@
-// Scale-down order through a whole run (spec C.3, upstream ActivePodsWithRanks): the golden
-// scale-down-ranking scenario, whose ReplicaSet adopts bare pods in varied states.
+// Scale-down order through a whole run (upstream ActivePodsWithRanks, kubernetes/kubernetes
+// pkg/controller/controller_utils.go @ v1.32): the golden scale-down-ranking scenario, whose
+// ReplicaSet adopts bare pods in varied states.
 #include <catch2/catch.hpp>
 
 #include <set>

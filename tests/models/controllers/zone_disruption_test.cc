@@ -1,7 +1,9 @@
-// Zone disruption handling of the node lifecycle controller (spec C.1) through whole runs: a
-// fully disrupted zone is tainted at the normal rate while the others stay Normal, a partially
-// disrupted large zone at the secondary rate, and nothing at all when every zone is down. The
-// rate limits show in the NoExecute taint and eviction timestamps (summary node_failures).
+// Zone disruption handling of the node lifecycle controller (kubernetes/kubernetes
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go @ v1.32, handleDisruption) through
+// whole runs: a fully disrupted zone is tainted at the normal rate while the others stay Normal, a
+// partially disrupted large zone at the secondary rate, and nothing at all when every zone is
+// down. The rate limits show in the NoExecute taint and eviction timestamps (summary
+// node_failures).
 #include <catch2/catch.hpp>
 
 #include <algorithm>

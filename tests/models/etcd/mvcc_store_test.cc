@@ -193,7 +193,9 @@ TEST_CASE("MvccStore: Compact keeps each key's newest version and refuses older 
   CHECK(s.key_count() == 2);
 
   CHECK(s.Range("/p/", 5).error == StoreError::kCompacted);
-  CHECK(s.Range("/p/", 6).error == StoreError::kCompacted);  // control-plane.md §1.1: at or below
+  // A read at or below the compacted revision fails (etcd-io/etcd
+  // server/mvcc/kvstore_txn.go @ v3.5, rangeKeys).
+  CHECK(s.Range("/p/", 6).error == StoreError::kCompacted);
   RangeResult at7 = s.Range("/p/", 7);
   CHECK(at7.error == StoreError::kOk);
   CHECK(Values(at7) == std::vector<std::string>{"a=2", "c=2"});
@@ -223,9 +225,9 @@ TEST_CASE("MvccStore: Compact keeps each key's newest version and refuses older 
   CHECK(ValueOf(s.Get("/p/a")) == "3");
 }
 
-// control-plane.md §1.3: a watcher whose startRev is above the current revision is "synced" with
-// minRev = startRev, so writes below startRev are not delivered to it. kubesim delivers every
-// later write to it regardless of start_revision.
+// etcd-io/etcd server/mvcc/watchable_store.go @ v3.5 (watch): a watcher whose startRev is above
+// the current revision is "synced" with minRev = startRev, so writes below startRev are not
+// delivered to it. kubesim delivers every later write to it regardless of start_revision.
 TEST_CASE("MvccStore: Watch from a future revision skips writes before it", "[etcd]") {
   MvccStore s;
   s.Create("/p/a", Obj("a", "1"));  // 2

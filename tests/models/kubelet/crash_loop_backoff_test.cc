@@ -1,4 +1,6 @@
-// flowcontrol.Backoff as the kubelet uses it (control-plane.md §5.6), without a cluster.
+// flowcontrol.Backoff as the kubelet uses it (kubernetes/client-go
+// util/flowcontrol/backoff.go @ v0.32; kubernetes/kubernetes pkg/kubelet/kubelet.go @ v1.32),
+// without a cluster.
 #include "models/kubelet/crash_loop_backoff.h"
 
 #include <catch2/catch.hpp>

@@ -67,7 +67,7 @@ TEST_CASE("imagePullPolicy: IfNotPresent uses the cache, latest always pulls, Ne
   run.Until(Duration::Seconds(30));
   std::vector<std::string> pulled = run.EventMessages("Pulled");
   std::sort(pulled.begin(), pulled.end());
-  // nginx:1.27: 45 MB (calibration.md §2.4) at the default 33 MB/s, after the 0.5 s round trip;
+  // nginx:1.27: 45 MB (docs/calibration.md) at the default 33 MB/s, after the 0.5 s round trip;
   // cached:latest is present but Always pulls: only the round trip, queued behind nginx (pods are
   // admitted in key order: default-size before latest).
   CHECK(pulled == std::vector<std::string>{

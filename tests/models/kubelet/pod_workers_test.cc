@@ -1,5 +1,6 @@
-// Pod workers: container exits, restartPolicy, CrashLoopBackOff timing (control-plane.md §5.6)
-// and container statuses, through a whole cluster run.
+// Pod workers: container exits, restartPolicy, CrashLoopBackOff timing (kubernetes/kubernetes
+// pkg/kubelet/kubelet.go and pod_workers.go @ v1.32) and container statuses, through a whole
+// cluster run.
 #include "tests/models/kubelet/kubelet_harness.h"
 
 namespace kubesim::kubelet {
