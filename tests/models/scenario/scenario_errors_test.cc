@@ -1,5 +1,5 @@
 // Bad input gets `FILE:LINE:COL: field: what is wrong`, never a crash or a silent skip
-// (DEVELOPERS.md non-negotiable 3). Each row is one kind of mistake a user makes.
+// (docs/scenarios.md, Validation). Each row is one kind of mistake a user makes.
 #include <catch2/catch.hpp>
 
 #include "models/scenario/scenario.h"
