@@ -44,13 +44,21 @@ void BM_EventQueueHoldThreePointerCapture(benchmark::State& state) {
   uint64_t c = 0;
   for (int64_t i = 0; i < pending; ++i) {
     q.Push(Time::FromNanos(static_cast<int64_t>(rng.UniformInt(kMaxDelayNs))), Phase::kWork,
-           [pa = &a, pb = &b, pc = &c] { ++*pa; ++*pb; ++*pc; });
+           [pa = &a, pb = &b, pc = &c] {
+             ++*pa;
+             ++*pb;
+             ++*pc;
+           });
   }
   for (auto _ : state) {
     EventQueue::Popped p = q.Pop();
     p.cb();
     const Time t = p.time + Duration::Nanoseconds(static_cast<int64_t>(rng.UniformInt(kMaxDelayNs)));
-    q.Push(t, Phase::kWork, [pa = &a, pb = &b, pc = &c] { ++*pa; ++*pb; ++*pc; });
+    q.Push(t, Phase::kWork, [pa = &a, pb = &b, pc = &c] {
+      ++*pa;
+      ++*pb;
+      ++*pc;
+    });
   }
   benchmark::DoNotOptimize(a + b + c);
   state.SetItemsProcessed(state.iterations());

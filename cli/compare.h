@@ -2,10 +2,9 @@
 // over scenarios and seeds (models/compare, docs/compare.md).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "models/scheduler/registry.h"
 

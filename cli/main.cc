@@ -9,26 +9,25 @@
 //
 // Exit status: 0 success, 2 bad input (message `FILE:LINE:COL: field: what is wrong`, one line
 // per problem), 1 when an `expect:` assertion failed or results cannot be written.
-#include <algorithm>
-#include <map>
-#include <cstdio>
-#include <filesystem>
-#include <iostream>
-#include <optional>
-#include <string>
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
 
+#include "cli/compare.h"
 #include "cli/perf.h"
 #include "cli/wall_clock.h"
-#include "cli/compare.h"
+#include "examples/plugins/node_label_preference.h"
+#include "models/api/codec.h"
 #include "models/cluster/cluster.h"
 #include "models/compare/compare.h"
 #include "models/report/writers.h"
-#include "examples/plugins/node_label_preference.h"
-#include "models/api/codec.h"
 #include "models/scenario/scenario.h"
 #include "models/scenario/schema.h"
 #include "models/scheduler/config.h"
@@ -94,9 +93,9 @@ int Validate(const std::string& path, const std::map<std::string, std::string>& 
     return kExitBadInput;
   }
   for (const auto& w : sc->warnings) std::cerr << "warning: " << w << "\n";
-  std::cout << path << ": valid (" << sc->objects.size() << " objects, " << sc->timeline.size()
-            << " timeline actions, " << sc->workloads.size() << " workload sources, " << sc->expectations.size()
-            << " expectations, duration " << sc->duration.ToString() << ")\n";
+  std::cout << path << ": valid (" << sc->objects.size() << " objects, " << sc->timeline.size() << " timeline actions, "
+            << sc->workloads.size() << " workload sources, " << sc->expectations.size() << " expectations, duration "
+            << sc->duration.ToString() << ")\n";
   return 0;
 }
 
@@ -123,10 +122,12 @@ void RunWithProgress(cluster::Cluster& c, double wall_start) {
     last_print = now;
     printed = true;
     double eps = static_cast<double>(c.simulation().events_processed()) / elapsed;
-    std::fprintf(stderr, "\r\033[Ksimulated %s / %s (%.0f%%)  wall %.1f s  %.0f events/s",
-                 (c.simulation().Now() - sim::Time::Zero()).ToString().c_str(), (end - sim::Time::Zero()).ToString().c_str(),
-                 span > 0 ? 100.0 * static_cast<double>((c.simulation().Now() - start).nanos()) / static_cast<double>(span) : 100.0,
-                 elapsed, eps);
+    std::fprintf(
+        stderr, "\r\033[Ksimulated %s / %s (%.0f%%)  wall %.1f s  %.0f events/s",
+        (c.simulation().Now() - sim::Time::Zero()).ToString().c_str(), (end - sim::Time::Zero()).ToString().c_str(),
+        span > 0 ? 100.0 * static_cast<double>((c.simulation().Now() - start).nanos()) / static_cast<double>(span)
+                 : 100.0,
+        elapsed, eps);
     std::fflush(stderr);
   }
   if (printed) {
@@ -135,8 +136,8 @@ void RunWithProgress(cluster::Cluster& c, double wall_start) {
   }
 }
 
-int Run(const std::string& path, std::optional<uint64_t> seed, const std::string& out_dir,
-        const std::string& until, bool quiet, const std::map<std::string, std::string>& sets) {
+int Run(const std::string& path, std::optional<uint64_t> seed, const std::string& out_dir, const std::string& until,
+        bool quiet, const std::map<std::string, std::string>& sets) {
   double t0 = WallSeconds();
   auto sc = Load(path, sets);
   if (!sc.ok()) {
@@ -202,7 +203,7 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
 
 // Decodes every document of the given manifest files.
 sim::StatusOr<std::vector<std::shared_ptr<const api::Object>>> LoadManifests(const std::vector<std::string>& files,
-                                                                               std::vector<std::string>* warnings) {
+                                                                             std::vector<std::string>* warnings) {
   std::vector<std::shared_ptr<const api::Object>> out;
   for (const auto& f : files) {
     KUBESIM_ASSIGN_OR_RETURN(auto docs, api::LoadYamlFile(f));
@@ -286,9 +287,10 @@ int main(int argc, char** argv) {
   std::string pod_file, config_file, output = "text";
   uint64_t schedule_seed = 1;
   CLI::App* schedule = app.add_subcommand("schedule", "Explain one scheduling decision on a snapshot");
-  schedule->add_option("--cluster", cluster_files,
-                       "Manifests of the cluster: Nodes, placed Pods, Namespaces, Services, ReplicaSets, "
-                       "PriorityClasses")
+  schedule
+      ->add_option("--cluster", cluster_files,
+                   "Manifests of the cluster: Nodes, placed Pods, Namespaces, Services, ReplicaSets, "
+                   "PriorityClasses")
       ->required()
       ->check(CLI::ExistingFile);
   schedule->add_option("--pod", pod_file, "The Pod to schedule")->required()->check(CLI::ExistingFile);

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "models/perf/config.h"
 #include "cli/wall_clock.h"
+#include "models/perf/config.h"
 #include "models/perf/runner.h"
 
 namespace kubesim::cli {
@@ -102,14 +102,14 @@ int PerfMain(const PerfArgs& args, const scheduler::Registry& registry) {
       return kExitFailure;
     }
     std::cout << perf::HumanTable(*result);
-    std::printf("  measured %lld pods in %.1f s simulated (%.1f pods/s simulated), %.3f s wall (%.0f pods/s wall)\n",
-                static_cast<long long>(result->measured_pods), result->measured_sim_seconds,
-                result->measured_sim_seconds > 0 ? static_cast<double>(result->measured_pods) / result->measured_sim_seconds
-                                                 : 0.0,
-                result->measured_wall_seconds,
-                result->measured_wall_seconds > 0
-                    ? static_cast<double>(result->measured_pods) / result->measured_wall_seconds
-                    : 0.0);
+    std::printf(
+        "  measured %lld pods in %.1f s simulated (%.1f pods/s simulated), %.3f s wall (%.0f pods/s wall)\n",
+        static_cast<long long>(result->measured_pods), result->measured_sim_seconds,
+        result->measured_sim_seconds > 0 ? static_cast<double>(result->measured_pods) / result->measured_sim_seconds
+                                         : 0.0,
+        result->measured_wall_seconds,
+        result->measured_wall_seconds > 0 ? static_cast<double>(result->measured_pods) / result->measured_wall_seconds
+                                          : 0.0);
     std::printf("  workload: %lld pods created, %lld scheduled, %.1f s simulated, %.3f s wall, %llu events; %s\n",
                 static_cast<long long>(result->pods_created), static_cast<long long>(result->pods_scheduled),
                 result->simulated_seconds, wall, static_cast<unsigned long long>(result->events_processed),

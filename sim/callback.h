@@ -89,8 +89,8 @@ class Callback {
   };
 
   template <typename D>
-  static constexpr bool kFitsInline = sizeof(D) <= kInlineSize && alignof(D) <= alignof(void*) &&
-                                      std::is_nothrow_move_constructible_v<D>;
+  static constexpr bool kFitsInline = sizeof(D) <= kInlineSize &&
+                                      alignof(D) <= alignof(void*) && std::is_nothrow_move_constructible_v<D>;
 
   template <typename D>
   static D* Get(void* buf) {
@@ -108,9 +108,7 @@ class Callback {
     Ops ops{};
     ops.invoke = [](void* self) { (*Get<D>(self))(); };
     if constexpr (kFitsInline<D>) {
-      ops.copy = [](void* dst, const void* src) {
-        ::new (dst) D(*Get<D>(const_cast<void*>(src)));
-      };
+      ops.copy = [](void* dst, const void* src) { ::new (dst) D(*Get<D>(const_cast<void*>(src))); };
       if constexpr (std::is_trivially_copyable_v<D>) {
         ops.move = [](void* dst, void* src) { std::memcpy(dst, src, kInlineSize); };
         ops.destroy = nullptr;

@@ -14,9 +14,9 @@ namespace kubesim::sim {
 
 }  // namespace kubesim::sim
 
-#define KUBESIM_CHECK(cond, msg)                                  \
-  do {                                                            \
-    if (!(cond)) [[unlikely]] {                                   \
-      ::kubesim::sim::CheckFailed(__FILE__, __LINE__, (msg));     \
-    }                                                             \
+#define KUBESIM_CHECK(cond, msg)                              \
+  do {                                                        \
+    if (!(cond)) [[unlikely]] {                               \
+      ::kubesim::sim::CheckFailed(__FILE__, __LINE__, (msg)); \
+    }                                                         \
   } while (0)

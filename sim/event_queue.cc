@@ -57,8 +57,8 @@ EventQueue::Popped EventQueue::Pop() {
   const Key top = heap_.front();
   RemoveTop();
   Slot& s = slots_[top.slot];
-  Popped popped{Time::FromNanos(top.time), static_cast<Phase>(top.phase_seq >> kPhaseShift),
-                top.phase_seq & kSeqMask, std::move(s.cb)};
+  Popped popped{Time::FromNanos(top.time), static_cast<Phase>(top.phase_seq >> kPhaseShift), top.phase_seq & kSeqMask,
+                std::move(s.cb)};
   --live_;
   FreeSlot(top.slot);
   DropCancelledTop();

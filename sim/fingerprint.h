@@ -28,9 +28,13 @@ class Fingerprint {
   // Other integer types (int, unsigned, bool, ...) widen to the 64-bit encoding of their signedness;
   // without these a plain `Add(5)` would be ambiguous.
   template <std::signed_integral I>
-  void Add(I v) { Add(static_cast<int64_t>(v)); }
+  void Add(I v) {
+    Add(static_cast<int64_t>(v));
+  }
   template <std::unsigned_integral U>
-  void Add(U v) { Add(static_cast<uint64_t>(v)); }
+  void Add(U v) {
+    Add(static_cast<uint64_t>(v));
+  }
 
   uint64_t value() const;
   std::string ToHex() const;  // 16 lowercase hex digits of value()

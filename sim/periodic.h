@@ -12,11 +12,14 @@ namespace kubesim::sim {
 
 inline void Every(Simulation& sim, std::weak_ptr<bool> alive, Duration period, std::function<void()> fn,
                   Phase phase = Phase::kWork) {
-  sim.After(period, [&sim, alive, period, fn = std::move(fn), phase]() {
-    if (!alive.lock()) return;
-    fn();
-    Every(sim, alive, period, fn, phase);
-  }, phase);
+  sim.After(
+      period,
+      [&sim, alive, period, fn = std::move(fn), phase]() {
+        if (!alive.lock()) return;
+        fn();
+        Every(sim, alive, period, fn, phase);
+      },
+      phase);
 }
 
 }  // namespace kubesim::sim

@@ -66,7 +66,8 @@ void Simulation::Spawn(Task task) {
   h.promise().sim = this;
   h.promise().id = id;
   processes_.emplace(id, h);
-  At(now_, [h] { h.resume(); }, Phase::kWork);
+  At(
+      now_, [h] { h.resume(); }, Phase::kWork);
 }
 
 SleepAwaiter Simulation::Sleep(Duration d) {
@@ -80,8 +81,8 @@ SleepAwaiter Simulation::SleepUntil(Time t) {
 }
 
 void Simulation::CheckFailed(const char* file, int line, const std::string& msg) const {
-  std::fprintf(stderr, "%s:%d: KUBESIM_CHECK failed at simulated time %s (%lld ns), event seq %llu: %s\n",
-               file, line, now_.ToString().c_str(), static_cast<long long>(now_.nanos()),
+  std::fprintf(stderr, "%s:%d: KUBESIM_CHECK failed at simulated time %s (%lld ns), event seq %llu: %s\n", file, line,
+               now_.ToString().c_str(), static_cast<long long>(now_.nanos()),
                static_cast<unsigned long long>(current_seq_), msg.c_str());
   std::fflush(stderr);
   std::abort();

@@ -97,9 +97,9 @@ class Simulation {
 }  // namespace kubesim::sim
 
 // KUBESIM_CHECK that also prints the simulated time and event seq of `sim`.
-#define KUBESIM_SIM_CHECK(sim, cond, msg)                     \
-  do {                                                        \
-    if (!(cond)) [[unlikely]] {                               \
-      (sim).CheckFailed(__FILE__, __LINE__, (msg));           \
-    }                                                         \
+#define KUBESIM_SIM_CHECK(sim, cond, msg)           \
+  do {                                              \
+    if (!(cond)) [[unlikely]] {                     \
+      (sim).CheckFailed(__FILE__, __LINE__, (msg)); \
+    }                                               \
   } while (0)

@@ -7,8 +7,8 @@
 // to the simulated caller.
 #pragma once
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,8 +16,15 @@
 
 namespace kubesim::sim {
 
-enum class StatusCode { kOk = 0, kInvalidArgument, kNotFound, kAlreadyExists, kFailedPrecondition,
-                        kOutOfRange, kInternal };
+enum class StatusCode {
+  kOk = 0,
+  kInvalidArgument,
+  kNotFound,
+  kAlreadyExists,
+  kFailedPrecondition,
+  kOutOfRange,
+  kInternal
+};
 
 class [[nodiscard]] Status {
  public:
@@ -34,15 +41,13 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string message) {
-  return Status(StatusCode::kInvalidArgument, std::move(message));
-}
+inline Status InvalidArgument(std::string message) { return Status(StatusCode::kInvalidArgument, std::move(message)); }
 
 // Holds a T or a non-OK Status. Accessing value() of an error is a bug and aborts.
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like absl::StatusOr
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design, like absl::StatusOr
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT
     if (std::get<Status>(v_).ok()) {
       std::fprintf(stderr, "StatusOr constructed from an OK Status\n");
@@ -56,9 +61,18 @@ class [[nodiscard]] StatusOr {
     static const Status kOk;
     return ok() ? kOk : std::get<Status>(v_);
   }
-  const T& value() const& { Check(); return std::get<T>(v_); }
-  T& value() & { Check(); return std::get<T>(v_); }
-  T&& value() && { Check(); return std::get<T>(std::move(v_)); }
+  const T& value() const& {
+    Check();
+    return std::get<T>(v_);
+  }
+  T& value() & {
+    Check();
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    Check();
+    return std::get<T>(std::move(v_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -76,10 +90,10 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace kubesim::sim
 
-#define KUBESIM_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::kubesim::sim::Status _st = (expr);       \
-    if (!_st.ok()) return _st;                 \
+#define KUBESIM_RETURN_IF_ERROR(expr)    \
+  do {                                   \
+    ::kubesim::sim::Status _st = (expr); \
+    if (!_st.ok()) return _st;           \
   } while (0)
 
 #define KUBESIM_CONCAT_INNER(a, b) a##b

@@ -11,11 +11,13 @@ namespace detail {
 
 void ScheduleResume(Simulation& sim, std::coroutine_handle<> h) {
   // Never resume inline: the setter may be in the middle of its own state change.
-  sim.At(sim.Now(), [h] { h.resume(); }, Phase::kWork);
+  sim.At(
+      sim.Now(), [h] { h.resume(); }, Phase::kWork);
 }
 
 void ScheduleResumeAt(Simulation& sim, Time t, std::coroutine_handle<> h) {
-  sim.At(t, [h] { h.resume(); }, Phase::kWork);
+  sim.At(
+      t, [h] { h.resume(); }, Phase::kWork);
 }
 
 void ForgetProcess(Simulation& sim, uint64_t id) { sim.processes_.erase(id); }

@@ -172,8 +172,8 @@ class CompletionBase {
  private:
   Simulation* sim_;
   bool set_ = false;
-  bool taken_ = false;       // the value went to a process; a second co_await would wait forever
-  std::optional<V> value_;   // set but not yet awaited
+  bool taken_ = false;            // the value went to a process; a second co_await would wait forever
+  std::optional<V> value_;        // set but not yet awaited
   WaiterCore* waiter_ = nullptr;  // not owned: in the waiting process's frame
 };
 

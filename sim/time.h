@@ -52,10 +52,22 @@ class Duration {
   constexpr Duration operator/(int64_t k) const { return Duration(ns_ / k); }
   constexpr int64_t operator/(Duration o) const { return ns_ / o.ns_; }
   constexpr Duration operator%(Duration o) const { return Duration(ns_ % o.ns_); }
-  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
-  constexpr Duration& operator-=(Duration o) { ns_ -= o.ns_; return *this; }
-  constexpr Duration& operator*=(int64_t k) { ns_ *= k; return *this; }
-  constexpr Duration& operator/=(int64_t k) { ns_ /= k; return *this; }
+  constexpr Duration& operator+=(Duration o) {
+    ns_ += o.ns_;
+    return *this;
+  }
+  constexpr Duration& operator-=(Duration o) {
+    ns_ -= o.ns_;
+    return *this;
+  }
+  constexpr Duration& operator*=(int64_t k) {
+    ns_ *= k;
+    return *this;
+  }
+  constexpr Duration& operator/=(int64_t k) {
+    ns_ /= k;
+    return *this;
+  }
 
  private:
   constexpr explicit Duration(int64_t ns) : ns_(ns) {}
@@ -82,8 +94,14 @@ class Time {
   constexpr Time operator+(Duration d) const { return Time(ns_ + d.nanos()); }
   constexpr Time operator-(Duration d) const { return Time(ns_ - d.nanos()); }
   constexpr Duration operator-(Time o) const { return Duration::Nanoseconds(ns_ - o.ns_); }
-  constexpr Time& operator+=(Duration d) { ns_ += d.nanos(); return *this; }
-  constexpr Time& operator-=(Duration d) { ns_ -= d.nanos(); return *this; }
+  constexpr Time& operator+=(Duration d) {
+    ns_ += d.nanos();
+    return *this;
+  }
+  constexpr Time& operator-=(Duration d) {
+    ns_ -= d.nanos();
+    return *this;
+  }
 
  private:
   constexpr explicit Time(int64_t ns) : ns_(ns) {}

@@ -25,7 +25,8 @@ scheduler::Status NodeLabelPreference::Score(const scheduler::CycleState&, const
 sim::Status RegisterExamplePlugins(scheduler::Registry& registry) {
   return registry.Register(
       NodeLabelPreference::kName,
-      [](const scheduler::PluginContext&, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<scheduler::Plugin>> {
+      [](const scheduler::PluginContext&,
+         const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<scheduler::Plugin>> {
         if (args == nullptr) return sim::InvalidArgument("NodeLabelPreference needs args: {labelKey, labelValue}");
         KUBESIM_ASSIGN_OR_RETURN(NodeLabelPreferenceArgs a, DecodeNodeLabelPreferenceArgs(*args));
         return std::shared_ptr<scheduler::Plugin>(std::make_shared<NodeLabelPreference>(std::move(a)));

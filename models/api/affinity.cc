@@ -23,8 +23,10 @@ bool NodeSelectorRequirementMatches(const NodeSelectorRequirement& r, const Stri
       return has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end();
     case NodeSelectorOp::kNotIn:
       return !has || std::find(r.values.begin(), r.values.end(), it->second) == r.values.end();
-    case NodeSelectorOp::kExists: return has;
-    case NodeSelectorOp::kDoesNotExist: return !has;
+    case NodeSelectorOp::kExists:
+      return has;
+    case NodeSelectorOp::kDoesNotExist:
+      return !has;
     case NodeSelectorOp::kGt:
     case NodeSelectorOp::kLt: {
       int64_t label = 0, value = 0;

@@ -53,7 +53,7 @@ struct NodeAffinity {
 };
 
 struct PodAffinityTerm {
-  std::optional<LabelSelector> label_selector;      // null selects nothing
+  std::optional<LabelSelector> label_selector;  // null selects nothing
   std::vector<std::string> namespaces;
   std::optional<LabelSelector> namespace_selector;  // null: only `namespaces` (or the pod's own)
   std::string topology_key;

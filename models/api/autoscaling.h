@@ -74,7 +74,7 @@ struct HorizontalPodAutoscaler : ObjectOf<HorizontalPodAutoscaler> {
   int32_t min_replicas = 1;
   int32_t max_replicas = 0;
   std::vector<ResourceMetricSource> metrics;  // defaulted: cpu at 80% utilization
-  std::optional<HPABehavior> behavior;       // nil: the controller's legacy normalization
+  std::optional<HPABehavior> behavior;        // nil: the controller's legacy normalization
   HPAStatus status;
 };
 

@@ -32,16 +32,20 @@ StatusOr<ResourceMetricSource> DecodeMetric(const YamlNode& m) {
   KUBESIM_RETURN_IF_ERROR(t.CheckKeys({"type", "averageUtilization", "averageValue", "value"}));
   KUBESIM_ASSIGN_OR_RETURN(src.target_type, t["type"].String());
   if (src.target_type == "Utilization") {
-    if (!t["averageUtilization"].Defined()) return t["averageUtilization"].Error("Required value: must set either a target raw value or a target utilization");
+    if (!t["averageUtilization"].Defined())
+      return t["averageUtilization"].Error(
+          "Required value: must set either a target raw value or a target utilization");
     KUBESIM_ASSIGN_OR_RETURN(src.average_utilization, t["averageUtilization"].Int32());
     if (src.average_utilization <= 0) return t["averageUtilization"].Error("Invalid value: must be greater than 0");
   } else if (src.target_type == "AverageValue") {
-    if (!t["averageValue"].Defined()) return t["averageValue"].Error("Required value: must set either a target raw value or a target utilization");
+    if (!t["averageValue"].Defined())
+      return t["averageValue"].Error("Required value: must set either a target raw value or a target utilization");
     KUBESIM_ASSIGN_OR_RETURN(src.average_value, t["averageValue"].ToQuantity());
     if (src.average_value.MilliValue() <= 0) return t["averageValue"].Error("Invalid value: must be positive");
   } else {
-    return t["type"].Error("Unsupported value: \"" + src.target_type +
-                           "\": supported values: \"Utilization\", \"AverageValue\" (Value applies to Object and External metrics)");
+    return t["type"].Error(
+        "Unsupported value: \"" + src.target_type +
+        "\": supported values: \"Utilization\", \"AverageValue\" (Value applies to Object and External metrics)");
   }
   return src;
 }
@@ -109,7 +113,9 @@ StatusOr<std::shared_ptr<Object>> DecodeHorizontalPodAutoscaler(const YamlNode& 
   if (!ref.Defined()) return ref.Error("Required value");
   KUBESIM_RETURN_IF_ERROR(ref.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(ref.CheckKeys({"apiVersion", "kind", "name"}));
-  if (ref["apiVersion"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(hpa->scale_target_ref.api_version, ref["apiVersion"].String()); }
+  if (ref["apiVersion"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(hpa->scale_target_ref.api_version, ref["apiVersion"].String());
+  }
   if (!ref["kind"].Defined()) return ref["kind"].Error("Required value");
   if (!ref["name"].Defined()) return ref["name"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(hpa->scale_target_ref.kind, ref["kind"].String());
@@ -117,7 +123,8 @@ StatusOr<std::shared_ptr<Object>> DecodeHorizontalPodAutoscaler(const YamlNode& 
   if (spec["minReplicas"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(hpa->min_replicas, spec["minReplicas"].Int32());
     if (hpa->min_replicas < 1) {
-      return spec["minReplicas"].Error("Invalid value: must be greater than or equal to 1 (minReplicas 0 needs the alpha HPAScaleToZero gate)");
+      return spec["minReplicas"].Error(
+          "Invalid value: must be greater than or equal to 1 (minReplicas 0 needs the alpha HPAScaleToZero gate)");
     }
   }
   if (!spec["maxReplicas"].Defined()) return spec["maxReplicas"].Error("Required value");

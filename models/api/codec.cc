@@ -1,19 +1,19 @@
 #include "models/api/codec.h"
 
-#include "models/api/codec_internal.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 
+#include "models/api/codec_internal.h"
+
 namespace kubesim::api {
 namespace {
 
+using internal::CheckSelectorMatchesTemplate;
+using internal::DecodeIntOrPercent;
 using internal::DecodePodSpec;
 using internal::DecodePodTemplate;
 using internal::DecodeResources;
-using internal::DecodeIntOrPercent;
-using internal::CheckSelectorMatchesTemplate;
 
 using sim::Status;
 using sim::StatusOr;
@@ -64,7 +64,9 @@ const KindInfo* FindKind(const std::string& kind) {
 // RFC 1123 subdomain, as upstream `IsDNS1123Subdomain` (names of most kinds).
 bool IsDnsSubdomain(const std::string& s) {
   if (s.empty() || s.size() > 253) return false;
-  auto alnum = [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); };
+  auto alnum = [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+  };
   if (!alnum(s.front()) || !alnum(s.back())) return false;
   for (char c : s) {
     if (!alnum(c) && c != '-' && c != '.') return false;
@@ -148,16 +150,26 @@ StatusOr<ContainerState> DecodeContainerState(const YamlNode& node) {
   KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
   if (node["waiting"].Defined()) {
     st.kind = ContainerState::Kind::kWaiting;
-    if (node["waiting"]["reason"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.waiting_reason, node["waiting"]["reason"].String()); }
-    if (node["waiting"]["message"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.waiting_message, node["waiting"]["message"].String()); }
+    if (node["waiting"]["reason"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(st.waiting_reason, node["waiting"]["reason"].String());
+    }
+    if (node["waiting"]["message"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(st.waiting_message, node["waiting"]["message"].String());
+    }
   } else if (node["running"].Defined()) {
     st.kind = ContainerState::Kind::kRunning;
   } else if (node["terminated"].Defined()) {
     YamlNode t = node["terminated"];
     st.kind = ContainerState::Kind::kTerminated;
-    if (t["exitCode"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.terminated.exit_code, t["exitCode"].Int32()); }
-    if (t["reason"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.terminated.reason, t["reason"].String()); }
-    if (t["message"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(st.terminated.message, t["message"].String()); }
+    if (t["exitCode"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(st.terminated.exit_code, t["exitCode"].Int32());
+    }
+    if (t["reason"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(st.terminated.reason, t["reason"].String());
+    }
+    if (t["message"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(st.terminated.message, t["message"].String());
+    }
   }
   return st;
 }
@@ -174,9 +186,15 @@ StatusOr<std::shared_ptr<Object>> DecodePod(const YamlNode& doc, std::vector<std
     ContainerStatus c;
     if (!cs["name"].Defined()) return cs["name"].Error("Required value");
     KUBESIM_ASSIGN_OR_RETURN(c.name, cs["name"].String());
-    if (cs["image"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(c.image, cs["image"].String()); }
-    if (cs["ready"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(c.ready, cs["ready"].Bool()); }
-    if (cs["started"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(c.started, cs["started"].Bool()); }
+    if (cs["image"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(c.image, cs["image"].String());
+    }
+    if (cs["ready"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(c.ready, cs["ready"].Bool());
+    }
+    if (cs["started"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(c.started, cs["started"].Bool());
+    }
     if (cs["restartCount"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(c.restart_count, cs["restartCount"].Int32());
       if (c.restart_count < 0) return cs["restartCount"].Error("Invalid value: must be greater than or equal to 0");
@@ -202,7 +220,9 @@ StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc) {
     Taint taint;
     if (!t["key"].Defined()) return t["key"].Error("Required value");
     KUBESIM_ASSIGN_OR_RETURN(taint.key, t["key"].String());
-    if (t["value"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(taint.value, t["value"].String()); }
+    if (t["value"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(taint.value, t["value"].String());
+    }
     KUBESIM_ASSIGN_OR_RETURN(taint.effect, t["effect"].String());
     if (taint.effect != kTaintNoSchedule && taint.effect != kTaintPreferNoSchedule && taint.effect != kTaintNoExecute) {
       return t["effect"].Error("Unsupported value: \"" + taint.effect +
@@ -224,7 +244,9 @@ StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc) {
   for (const auto& img : images) {
     ContainerImage ci;
     KUBESIM_ASSIGN_OR_RETURN(ci.names, img["names"].StringList());
-    if (img["sizeBytes"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ci.size_bytes, img["sizeBytes"].Int()); }
+    if (img["sizeBytes"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ci.size_bytes, img["sizeBytes"].Int());
+    }
     node->status.images.push_back(std::move(ci));
   }
   return std::static_pointer_cast<Object>(node);
@@ -307,8 +329,9 @@ Status DecodeDeploymentStrategy(const YamlNode& spec, Deployment* d) {
     if (surge) d->max_surge = *surge;
     if (unavailable) d->max_unavailable = *unavailable;
     if (d->max_surge.value == 0 && d->max_unavailable.value == 0) {
-      return ru["maxUnavailable"].Defined() ? ru["maxUnavailable"].Error("Invalid value: may not be 0 when `maxSurge` is 0")
-                                            : ru.Error("maxUnavailable: Invalid value: may not be 0 when `maxSurge` is 0");
+      return ru["maxUnavailable"].Defined()
+                 ? ru["maxUnavailable"].Error("Invalid value: may not be 0 when `maxSurge` is 0")
+                 : ru.Error("maxUnavailable: Invalid value: may not be 0 when `maxSurge` is 0");
     }
   }
   KUBESIM_ASSIGN_OR_RETURN(d->min_ready_seconds, NonNegative(spec["minReadySeconds"], 0));
@@ -346,13 +369,25 @@ StatusOr<std::shared_ptr<Object>> DecodeEndpointSlice(const YamlNode& doc) {
       KUBESIM_ASSIGN_OR_RETURN(bool b, c[field].Bool());
       *out = b;
     }
-    if (e["nodeName"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.node_name, e["nodeName"].String()); }
-    if (e["zone"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.zone, e["zone"].String()); }
+    if (e["nodeName"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ep.node_name, e["nodeName"].String());
+    }
+    if (e["zone"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ep.zone, e["zone"].String());
+    }
     YamlNode t = e["targetRef"];
-    if (t["kind"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.kind, t["kind"].String()); }
-    if (t["namespace"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.namespace_, t["namespace"].String()); }
-    if (t["name"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.name, t["name"].String()); }
-    if (t["uid"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.uid, t["uid"].String()); }
+    if (t["kind"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.kind, t["kind"].String());
+    }
+    if (t["namespace"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.namespace_, t["namespace"].String());
+    }
+    if (t["name"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.name, t["name"].String());
+    }
+    if (t["uid"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(ep.target_ref.uid, t["uid"].String());
+    }
     slice->endpoints.push_back(std::move(ep));
   }
   return std::static_pointer_cast<Object>(slice);
@@ -376,10 +411,10 @@ StatusOr<std::shared_ptr<Object>> DecodePodDisruptionBudget(const YamlNode& doc)
     const char* name;
     int32_t* out;
   };
-  for (Field f : {Field{"disruptionsAllowed", &pdb->status.disruptions_allowed},
-                  Field{"currentHealthy", &pdb->status.current_healthy},
-                  Field{"desiredHealthy", &pdb->status.desired_healthy},
-                  Field{"expectedPods", &pdb->status.expected_pods}}) {
+  for (Field f :
+       {Field{"disruptionsAllowed", &pdb->status.disruptions_allowed},
+        Field{"currentHealthy", &pdb->status.current_healthy}, Field{"desiredHealthy", &pdb->status.desired_healthy},
+        Field{"expectedPods", &pdb->status.expected_pods}}) {
     if (!status[f.name].Defined()) continue;
     KUBESIM_ASSIGN_OR_RETURN(int64_t d, status[f.name].Int());
     if (d < 0 || d > INT32_MAX) return status[f.name].Error("Invalid value: must be greater than or equal to 0");
@@ -404,11 +439,16 @@ StatusOr<LabelSelector> DecodeLabelSelector(const YamlNode& node) {
     KUBESIM_ASSIGN_OR_RETURN(r.key, e["key"].String());
     KUBESIM_ASSIGN_OR_RETURN(std::string op, e["operator"].String());
     KUBESIM_ASSIGN_OR_RETURN(r.values, e["values"].StringList());
-    if (op == "In") r.op = SelectorOp::kIn;
-    else if (op == "NotIn") r.op = SelectorOp::kNotIn;
-    else if (op == "Exists") r.op = SelectorOp::kExists;
-    else if (op == "DoesNotExist") r.op = SelectorOp::kDoesNotExist;
-    else return e["operator"].Error("\"" + op + "\" is not a valid label selector operator");
+    if (op == "In")
+      r.op = SelectorOp::kIn;
+    else if (op == "NotIn")
+      r.op = SelectorOp::kNotIn;
+    else if (op == "Exists")
+      r.op = SelectorOp::kExists;
+    else if (op == "DoesNotExist")
+      r.op = SelectorOp::kDoesNotExist;
+    else
+      return e["operator"].Error("\"" + op + "\" is not a valid label selector operator");
     bool needs_values = r.op == SelectorOp::kIn || r.op == SelectorOp::kNotIn;
     if (needs_values && r.values.empty()) {
       return e["values"].Error("Required value: must be specified when `operator` is 'In' or 'NotIn'");
@@ -482,7 +522,9 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
       return doc["value"].Error("Invalid value: user-defined priority classes must not exceed 1000000000");
     }
     pc->value = static_cast<int32_t>(v);
-    if (doc["globalDefault"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(pc->global_default, doc["globalDefault"].Bool()); }
+    if (doc["globalDefault"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(pc->global_default, doc["globalDefault"].Bool());
+    }
     if (doc["preemptionPolicy"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(pc->preemption_policy, doc["preemptionPolicy"].String());
     }
@@ -518,7 +560,9 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
   } else if (kind == "Service") {
     auto svc = std::make_shared<Service>();
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
-    if (doc["spec"]["type"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String()); }
+    if (doc["spec"]["type"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(svc->type, doc["spec"]["type"].String());
+    }
     if (doc["spec"]["publishNotReadyAddresses"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(svc->publish_not_ready_addresses, doc["spec"]["publishNotReadyAddresses"].Bool());
     }

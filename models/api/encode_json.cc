@@ -38,8 +38,12 @@ ordered_json Metadata(const ObjectMeta& m) {
   if (!m.owner_references.empty()) {
     ordered_json refs = ordered_json::array();
     for (const auto& r : m.owner_references) {
-      refs.push_back({{"apiVersion", r.api_version}, {"kind", r.kind}, {"name", r.name}, {"uid", r.uid},
-                      {"controller", r.controller}, {"blockOwnerDeletion", r.block_owner_deletion}});
+      refs.push_back({{"apiVersion", r.api_version},
+                      {"kind", r.kind},
+                      {"name", r.name},
+                      {"uid", r.uid},
+                      {"controller", r.controller},
+                      {"blockOwnerDeletion", r.block_owner_deletion}});
     }
     j["ownerReferences"] = refs;
   }
@@ -53,8 +57,8 @@ ordered_json Selector(const LabelSelector& s) {
   if (!s.match_expressions.empty()) {
     ordered_json exprs = ordered_json::array();
     for (const auto& r : s.match_expressions) {
-      const char* op = r.op == SelectorOp::kIn      ? "In"
-                       : r.op == SelectorOp::kNotIn ? "NotIn"
+      const char* op = r.op == SelectorOp::kIn       ? "In"
+                       : r.op == SelectorOp::kNotIn  ? "NotIn"
                        : r.op == SelectorOp::kExists ? "Exists"
                                                      : "DoesNotExist";
       ordered_json e = {{"key", r.key}, {"operator", op}};
@@ -164,7 +168,10 @@ ordered_json PodStatusJson(const PodStatus& s) {
   if (!s.container_statuses.empty()) {
     ordered_json cs = ordered_json::array();
     for (const auto& c : s.container_statuses) {
-      ordered_json cj = {{"name", c.name}, {"image", c.image}, {"ready", c.ready}, {"restartCount", c.restart_count},
+      ordered_json cj = {{"name", c.name},
+                         {"image", c.image},
+                         {"ready", c.ready},
+                         {"restartCount", c.restart_count},
                          {"state", ContainerStateJson(c.state)}};
       if (c.started) cj["started"] = *c.started;
       if (c.last_state.kind != ContainerState::Kind::kNone) cj["lastState"] = ContainerStateJson(c.last_state);
@@ -224,33 +231,49 @@ nlohmann::ordered_json EncodeJson(const Object& obj) {
   } else if (const auto* node = dynamic_cast<const Node*>(&obj)) {
     EncodeNode(*node, j);
   } else if (const auto* rs = dynamic_cast<const ReplicaSet*>(&obj)) {
-    j["spec"] = {{"replicas", rs->replicas}, {"minReadySeconds", rs->min_ready_seconds},
-                 {"selector", Selector(rs->selector)}, {"template", Template(rs->pod_template)}};
-    j["status"] = {{"replicas", rs->status.replicas}, {"fullyLabeledReplicas", rs->status.fully_labeled_replicas},
-                   {"readyReplicas", rs->status.ready_replicas}, {"availableReplicas", rs->status.available_replicas},
+    j["spec"] = {{"replicas", rs->replicas},
+                 {"minReadySeconds", rs->min_ready_seconds},
+                 {"selector", Selector(rs->selector)},
+                 {"template", Template(rs->pod_template)}};
+    j["status"] = {{"replicas", rs->status.replicas},
+                   {"fullyLabeledReplicas", rs->status.fully_labeled_replicas},
+                   {"readyReplicas", rs->status.ready_replicas},
+                   {"availableReplicas", rs->status.available_replicas},
                    {"observedGeneration", rs->status.observed_generation}};
   } else if (const auto* d = dynamic_cast<const Deployment*>(&obj)) {
-    j["spec"] = {{"replicas", d->replicas}, {"selector", Selector(d->selector)}, {"template", Template(d->pod_template)},
-                 {"strategy", {{"type", d->strategy_type}}}, {"minReadySeconds", d->min_ready_seconds},
+    j["spec"] = {{"replicas", d->replicas},
+                 {"selector", Selector(d->selector)},
+                 {"template", Template(d->pod_template)},
+                 {"strategy", {{"type", d->strategy_type}}},
+                 {"minReadySeconds", d->min_ready_seconds},
                  {"paused", d->paused}};
     ordered_json conds = ordered_json::array();
     for (const auto& c : d->status.conditions) {
-      conds.push_back({{"type", c.type}, {"status", c.status}, {"reason", c.reason}, {"message", c.message},
+      conds.push_back({{"type", c.type},
+                       {"status", c.status},
+                       {"reason", c.reason},
+                       {"message", c.message},
                        {"lastTransitionTime", Seconds(c.last_transition_time)}});
     }
-    j["status"] = {{"observedGeneration", d->status.observed_generation}, {"replicas", d->status.replicas},
-                   {"updatedReplicas", d->status.updated_replicas}, {"readyReplicas", d->status.ready_replicas},
+    j["status"] = {{"observedGeneration", d->status.observed_generation},
+                   {"replicas", d->status.replicas},
+                   {"updatedReplicas", d->status.updated_replicas},
+                   {"readyReplicas", d->status.ready_replicas},
                    {"availableReplicas", d->status.available_replicas},
-                   {"unavailableReplicas", d->status.unavailable_replicas}, {"conditions", conds}};
+                   {"unavailableReplicas", d->status.unavailable_replicas},
+                   {"conditions", conds}};
   } else if (const auto* ss = dynamic_cast<const StatefulSet*>(&obj)) {
-    j["spec"] = {{"replicas", ss->replicas}, {"serviceName", ss->service_name}, {"selector", Selector(ss->selector)},
+    j["spec"] = {{"replicas", ss->replicas},
+                 {"serviceName", ss->service_name},
+                 {"selector", Selector(ss->selector)},
                  {"template", Template(ss->pod_template)}};
-    j["status"] = {{"observedGeneration", ss->status.observed_generation}, {"replicas", ss->status.replicas},
-                   {"readyReplicas", ss->status.ready_replicas}, {"currentReplicas", ss->status.current_replicas},
-                   {"updatedReplicas", ss->status.updated_replicas},
-                   {"availableReplicas", ss->status.available_replicas}};
+    j["status"] = {
+        {"observedGeneration", ss->status.observed_generation}, {"replicas", ss->status.replicas},
+        {"readyReplicas", ss->status.ready_replicas},           {"currentReplicas", ss->status.current_replicas},
+        {"updatedReplicas", ss->status.updated_replicas},       {"availableReplicas", ss->status.available_replicas}};
   } else if (const auto* ds = dynamic_cast<const DaemonSet*>(&obj)) {
-    j["spec"] = {{"selector", Selector(ds->selector)}, {"template", Template(ds->pod_template)},
+    j["spec"] = {{"selector", Selector(ds->selector)},
+                 {"template", Template(ds->pod_template)},
                  {"updateStrategy", {{"type", ds->update_strategy_type}}}};
     j["status"] = {{"currentNumberScheduled", ds->status.current_number_scheduled},
                    {"numberMisscheduled", ds->status.number_misscheduled},
@@ -260,18 +283,26 @@ nlohmann::ordered_json EncodeJson(const Object& obj) {
                    {"numberAvailable", ds->status.number_available},
                    {"numberUnavailable", ds->status.number_unavailable}};
   } else if (const auto* job = dynamic_cast<const Job*>(&obj)) {
-    ordered_json spec = {{"parallelism", job->parallelism}, {"completionMode", job->completion_mode},
-                         {"backoffLimit", job->backoff_limit}, {"suspend", job->suspend},
+    ordered_json spec = {{"parallelism", job->parallelism},
+                         {"completionMode", job->completion_mode},
+                         {"backoffLimit", job->backoff_limit},
+                         {"suspend", job->suspend},
                          {"template", Template(job->pod_template)}};
     if (job->completions) spec["completions"] = *job->completions;
     j["spec"] = spec;
     ordered_json conds = ordered_json::array();
     for (const auto& c : job->status.conditions) {
-      conds.push_back({{"type", c.type}, {"status", c.status}, {"reason", c.reason}, {"message", c.message},
+      conds.push_back({{"type", c.type},
+                       {"status", c.status},
+                       {"reason", c.reason},
+                       {"message", c.message},
                        {"lastTransitionTime", Seconds(c.last_transition_time)}});
     }
-    ordered_json status = {{"active", job->status.active}, {"succeeded", job->status.succeeded},
-                           {"failed", job->status.failed}, {"ready", job->status.ready}, {"conditions", conds}};
+    ordered_json status = {{"active", job->status.active},
+                           {"succeeded", job->status.succeeded},
+                           {"failed", job->status.failed},
+                           {"ready", job->status.ready},
+                           {"conditions", conds}};
     if (job->status.start_time) status["startTime"] = Seconds(*job->status.start_time);
     if (job->status.completion_time) status["completionTime"] = Seconds(*job->status.completion_time);
     j["status"] = status;

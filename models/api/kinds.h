@@ -23,7 +23,7 @@ namespace kubesim::api {
 inline constexpr const char* kFinalizerKubernetes = "kubernetes";
 
 struct Namespace : ObjectOf<Namespace> {
-  std::string phase = "Active";  // status.phase: Active or Terminating
+  std::string phase = "Active";              // status.phase: Active or Terminating
   std::vector<std::string> spec_finalizers;  // spec.finalizers
 };
 

@@ -7,14 +7,16 @@ namespace kubesim::api {
 bool RequirementMatches(const LabelSelectorRequirement& r, const StringMap& labels) {
   auto it = labels.find(r.key);
   bool has = it != labels.end();
-  auto in_values = [&]() {
-    return has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end();
-  };
+  auto in_values = [&]() { return has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end(); };
   switch (r.op) {
-    case SelectorOp::kIn: return in_values();
-    case SelectorOp::kNotIn: return !in_values();
-    case SelectorOp::kExists: return has;
-    case SelectorOp::kDoesNotExist: return !has;
+    case SelectorOp::kIn:
+      return in_values();
+    case SelectorOp::kNotIn:
+      return !in_values();
+    case SelectorOp::kExists:
+      return has;
+    case SelectorOp::kDoesNotExist:
+      return !has;
   }
   return false;
 }

@@ -32,8 +32,8 @@ struct OwnerReference {
 struct ObjectMeta {
   std::string name;
   std::string generate_name;
-  std::string namespace_;  // empty for cluster-scoped kinds
-  std::string uid;         // assigned by the API server from a per-simulation counter
+  std::string namespace_;        // empty for cluster-scoped kinds
+  std::string uid;               // assigned by the API server from a per-simulation counter
   int64_t resource_version = 0;  // etcd mod_revision; 0 before the object is stored
   int64_t generation = 0;
   StringMap labels;

@@ -168,8 +168,8 @@ struct Pod : ObjectOf<Pod> {
   bool IsTerminal() const { return status.phase == kPodSucceeded || status.phase == kPodFailed; }
   const PodCondition* FindCondition(const std::string& type) const;
   // Sets (or adds) a condition; the transition time changes only when the status does.
-  void SetCondition(const std::string& type, const std::string& status, sim::Time now,
-                    const std::string& reason = "", const std::string& message = "");
+  void SetCondition(const std::string& type, const std::string& status, sim::Time now, const std::string& reason = "",
+                    const std::string& message = "");
 };
 
 // Upstream `v1helper.ToleratesTaint` semantics, see tolerations.h for the taint side.

@@ -13,7 +13,6 @@ namespace {
 using sim::Status;
 using sim::StatusOr;
 
-
 StatusOr<std::vector<ContainerPort>> DecodePorts(const YamlNode& node) {
   std::vector<ContainerPort> out;
   KUBESIM_ASSIGN_OR_RETURN(auto items, node.Items());
@@ -29,11 +28,14 @@ StatusOr<std::vector<ContainerPort>> DecodePorts(const YamlNode& node) {
       if (v < 0 || v > 65535) return p["hostPort"].Error("Invalid value: must be between 1 and 65535, inclusive");
       port.host_port = static_cast<int32_t>(v);
     }
-    if (p["hostIP"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(port.host_ip, p["hostIP"].String()); }
+    if (p["hostIP"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(port.host_ip, p["hostIP"].String());
+    }
     if (p["protocol"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(port.protocol, p["protocol"].String());
       if (port.protocol != "TCP" && port.protocol != "UDP" && port.protocol != "SCTP") {
-        return p["protocol"].Error("Unsupported value: \"" + port.protocol + "\": supported values: \"SCTP\", \"TCP\", \"UDP\"");
+        return p["protocol"].Error("Unsupported value: \"" + port.protocol +
+                                   "\": supported values: \"SCTP\", \"TCP\", \"UDP\"");
       }
     }
     out.push_back(std::move(port));
@@ -50,15 +52,22 @@ StatusOr<std::vector<NodeSelectorRequirement>> DecodeNodeSelectorRequirements(co
     KUBESIM_ASSIGN_OR_RETURN(r.key, e["key"].String());
     KUBESIM_ASSIGN_OR_RETURN(std::string op, e["operator"].String());
     KUBESIM_ASSIGN_OR_RETURN(r.values, e["values"].StringList());
-    if (op == "In") r.op = NodeSelectorOp::kIn;
-    else if (op == "NotIn") r.op = NodeSelectorOp::kNotIn;
-    else if (op == "Exists") r.op = NodeSelectorOp::kExists;
-    else if (op == "DoesNotExist") r.op = NodeSelectorOp::kDoesNotExist;
-    else if (op == "Gt") r.op = NodeSelectorOp::kGt;
-    else if (op == "Lt") r.op = NodeSelectorOp::kLt;
+    if (op == "In")
+      r.op = NodeSelectorOp::kIn;
+    else if (op == "NotIn")
+      r.op = NodeSelectorOp::kNotIn;
+    else if (op == "Exists")
+      r.op = NodeSelectorOp::kExists;
+    else if (op == "DoesNotExist")
+      r.op = NodeSelectorOp::kDoesNotExist;
+    else if (op == "Gt")
+      r.op = NodeSelectorOp::kGt;
+    else if (op == "Lt")
+      r.op = NodeSelectorOp::kLt;
     else {
-      return e["operator"].Error("Unsupported value: \"" + op +
-                                 "\": supported values: \"DoesNotExist\", \"Exists\", \"Gt\", \"In\", \"Lt\", \"NotIn\"");
+      return e["operator"].Error(
+          "Unsupported value: \"" + op +
+          "\": supported values: \"DoesNotExist\", \"Exists\", \"Gt\", \"In\", \"Lt\", \"NotIn\"");
     }
     // Upstream ValidateNodeSelectorRequirement / ValidateNodeFieldSelectorRequirement.
     bool needs_values = r.op == NodeSelectorOp::kIn || r.op == NodeSelectorOp::kNotIn;
@@ -202,9 +211,10 @@ StatusOr<Probe> DecodeProbe(const YamlNode& node, bool success_must_be_one) {
     int32_t* target;
     int32_t min;
   };
-  for (Field f : {Field{"initialDelaySeconds", &p.initial_delay_seconds, 0}, Field{"timeoutSeconds", &p.timeout_seconds, 1},
-                  Field{"periodSeconds", &p.period_seconds, 1}, Field{"successThreshold", &p.success_threshold, 1},
-                  Field{"failureThreshold", &p.failure_threshold, 1}}) {
+  for (Field f :
+       {Field{"initialDelaySeconds", &p.initial_delay_seconds, 0}, Field{"timeoutSeconds", &p.timeout_seconds, 1},
+        Field{"periodSeconds", &p.period_seconds, 1}, Field{"successThreshold", &p.success_threshold, 1},
+        Field{"failureThreshold", &p.failure_threshold, 1}}) {
     if (!node[f.name].Defined()) continue;
     KUBESIM_ASSIGN_OR_RETURN(int32_t v, node[f.name].Int32());
     // Upstream defaulting turns an explicit 0 into the default for these fields.
@@ -284,9 +294,8 @@ Status DecodeContainer(const YamlNode& c, Container* out) {
       // a request sets the request to the limit.
       out->requests[name] = limit;
     } else if (AmountOf(name, it->second) > AmountOf(name, limit)) {
-      return res["requests"][name].Error("Invalid value \"" + it->second.text() +
-                                         "\": must be less than or equal to " + name + " limit of " +
-                                         limit.text());
+      return res["requests"][name].Error("Invalid value \"" + it->second.text() + "\": must be less than or equal to " +
+                                         name + " limit of " + limit.text());
     }
   }
   return Status::Ok();
@@ -297,10 +306,18 @@ StatusOr<std::vector<Toleration>> DecodeTolerations(const YamlNode& node) {
   KUBESIM_ASSIGN_OR_RETURN(auto items, node.Items());
   for (const auto& t : items) {
     Toleration tol;
-    if (t["key"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.key, t["key"].String()); }
-    if (t["operator"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.op, t["operator"].String()); }
-    if (t["value"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.value, t["value"].String()); }
-    if (t["effect"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(tol.effect, t["effect"].String()); }
+    if (t["key"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(tol.key, t["key"].String());
+    }
+    if (t["operator"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(tol.op, t["operator"].String());
+    }
+    if (t["value"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(tol.value, t["value"].String());
+    }
+    if (t["effect"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(tol.effect, t["effect"].String());
+    }
     if (t["tolerationSeconds"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(tol.toleration_seconds, t["tolerationSeconds"].Int());
     }
@@ -311,7 +328,8 @@ StatusOr<std::vector<Toleration>> DecodeTolerations(const YamlNode& node) {
       return t["value"].Error("Invalid value: value must be empty when `operator` is 'Exists'");
     }
     if (tol.key.empty() && tol.op != "Exists") {
-      return t["operator"].Error("Invalid value: operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+      return t["operator"].Error(
+          "Invalid value: operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
     }
     if (!tol.effect.empty() && tol.effect != kTaintNoSchedule && tol.effect != kTaintPreferNoSchedule &&
         tol.effect != kTaintNoExecute) {
@@ -322,7 +340,6 @@ StatusOr<std::vector<Toleration>> DecodeTolerations(const YamlNode& node) {
   }
   return out;
 }
-
 
 }  // namespace
 
@@ -356,7 +373,9 @@ Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string
     KUBESIM_RETURN_IF_ERROR(DecodeContainer(c, &container));
     out->init_containers.push_back(std::move(container));
   }
-  if (spec["nodeName"].Defined()) { KUBESIM_ASSIGN_OR_RETURN(out->node_name, spec["nodeName"].String()); }
+  if (spec["nodeName"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(out->node_name, spec["nodeName"].String());
+  }
   if (spec["schedulerName"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(out->scheduler_name, spec["schedulerName"].String());
   }
@@ -405,8 +424,8 @@ Status DecodePodSpec(const YamlNode& spec, PodSpec* out, std::vector<std::string
   KUBESIM_ASSIGN_OR_RETURN(auto volumes, spec["volumes"].Items());
   for (const auto& v : volumes) {
     if (v["persistentVolumeClaim"].Defined() || v["ephemeral"].Defined()) {
-      warnings->push_back(v.Error("not simulated yet: volume scheduling; the pod is placed as if its claims were bound")
-                              .message());
+      warnings->push_back(
+          v.Error("not simulated yet: volume scheduling; the pod is placed as if its claims were bound").message());
       break;
     }
   }
@@ -440,7 +459,8 @@ Status CheckKubesimAnnotations(const YamlNode& metadata, const StringMap& annota
   }
   if (auto it = annotations.find(kExitCodeAnnotation); it != annotations.end()) {
     YamlNode at = metadata["annotations"][kExitCodeAnnotation];
-    if (!ParseExitCode(it->second)) return at.Error("Invalid value: \"" + it->second + "\": must be an integer from 0 to 255");
+    if (!ParseExitCode(it->second))
+      return at.Error("Invalid value: \"" + it->second + "\": must be an integer from 0 to 255");
   }
   if (auto it = annotations.find(kMemoryUsageAnnotation); it != annotations.end()) {
     YamlNode at = metadata["annotations"][kMemoryUsageAnnotation];
@@ -465,7 +485,6 @@ Status CheckKubesimAnnotations(const YamlNode& metadata, const StringMap& annota
   return Status::Ok();
 }
 
-
 }  // namespace kubesim::api::internal
 
 namespace kubesim::api {
@@ -478,7 +497,8 @@ sim::StatusOr<NodeAffinity> DecodeNodeAffinity(const YamlNode& node) {
   if (req.Defined()) {
     NodeSelector sel;
     KUBESIM_ASSIGN_OR_RETURN(auto terms, req["nodeSelectorTerms"].Items());
-    if (terms.empty()) return req["nodeSelectorTerms"].Error("Required value: must have at least one node selector term");
+    if (terms.empty())
+      return req["nodeSelectorTerms"].Error("Required value: must have at least one node selector term");
     for (const auto& t : terms) {
       KUBESIM_ASSIGN_OR_RETURN(NodeSelectorTerm term, internal::DecodeNodeSelectorTerm(t));
       sel.terms.push_back(std::move(term));

@@ -23,12 +23,14 @@ struct Scale {
 };
 
 bool LookupSuffix(std::string_view s, Scale* out) {
-  struct Entry { std::string_view name; Scale scale; };
+  struct Entry {
+    std::string_view name;
+    Scale scale;
+  };
   static constexpr Entry kTable[] = {
-      {"", {10, 0}},   {"n", {10, -9}}, {"u", {10, -6}}, {"m", {10, -3}}, {"k", {10, 3}},
-      {"M", {10, 6}},  {"G", {10, 9}},  {"T", {10, 12}}, {"P", {10, 15}}, {"E", {10, 18}},
-      {"Ki", {2, 10}}, {"Mi", {2, 20}}, {"Gi", {2, 30}}, {"Ti", {2, 40}}, {"Pi", {2, 50}},
-      {"Ei", {2, 60}},
+      {"", {10, 0}},   {"n", {10, -9}}, {"u", {10, -6}}, {"m", {10, -3}}, {"k", {10, 3}},  {"M", {10, 6}},
+      {"G", {10, 9}},  {"T", {10, 12}}, {"P", {10, 15}}, {"E", {10, 18}}, {"Ki", {2, 10}}, {"Mi", {2, 20}},
+      {"Gi", {2, 30}}, {"Ti", {2, 40}}, {"Pi", {2, 50}}, {"Ei", {2, 60}},
   };
   for (const Entry& e : kTable) {
     if (e.name == s) {
@@ -105,9 +107,7 @@ sim::StatusOr<Quantity> Quantity::Parse(std::string_view text) {
   int_digits = nz == std::string::npos ? "" : int_digits.substr(nz);
   while (!frac_digits.empty() && frac_digits.back() == '0') frac_digits.pop_back();
 
-  auto too_large = [&]() {
-    return sim::InvalidArgument("quantity \"" + std::string(text) + "\" is too large");
-  };
+  auto too_large = [&]() { return sim::InvalidArgument("quantity \"" + std::string(text) + "\" is too large"); };
   // mantissa × 10^(-frac_len) × base^exp, computed exactly in nano-units.
   // Decimal exponents fold into a single power of ten; binary ones multiply afterwards.
   int dec_exp = 9 - static_cast<int>(frac_digits.size()) + (scale.base == 10 ? scale.exp : 0);

@@ -24,8 +24,7 @@ bool IsExtendedResource(const std::string& name) {
 }
 
 bool IsScalarResource(const std::string& name) {
-  return IsExtendedResource(name) || name.rfind("hugepages-", 0) == 0 ||
-         name.rfind("attachable-volumes-", 0) == 0;
+  return IsExtendedResource(name) || name.rfind("hugepages-", 0) == 0 || name.rfind("attachable-volumes-", 0) == 0;
 }
 
 }  // namespace kubesim::api

@@ -72,17 +72,19 @@ StatusOr<std::shared_ptr<Object>> DecodeJob(const YamlNode& doc, std::vector<std
   KUBESIM_ASSIGN_OR_RETURN(job->backoff_limit, NonNegativeInt32(spec["backoffLimit"], 6));
   if (spec["activeDeadlineSeconds"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(int64_t d, spec["activeDeadlineSeconds"].Int());
-    if (d <= 0) return spec["activeDeadlineSeconds"].Error("Invalid value: " + std::to_string(d) + ": must be greater than 0");
+    if (d <= 0)
+      return spec["activeDeadlineSeconds"].Error("Invalid value: " + std::to_string(d) + ": must be greater than 0");
     job->active_deadline_seconds = d;
   }
-  KUBESIM_ASSIGN_OR_RETURN(job->completion_mode, OneOf(spec["completionMode"], "NonIndexed", {"NonIndexed", "Indexed"}));
+  KUBESIM_ASSIGN_OR_RETURN(job->completion_mode,
+                           OneOf(spec["completionMode"], "NonIndexed", {"NonIndexed", "Indexed"}));
   if (job->completion_mode == "Indexed") {
     if (!job->completions) {
       return spec["completions"].Error("Required value: when completion mode is Indexed");
     }
   }
-  KUBESIM_ASSIGN_OR_RETURN(job->pod_replacement_policy,
-                           OneOf(spec["podReplacementPolicy"], "TerminatingOrFailed", {"TerminatingOrFailed", "Failed"}));
+  KUBESIM_ASSIGN_OR_RETURN(job->pod_replacement_policy, OneOf(spec["podReplacementPolicy"], "TerminatingOrFailed",
+                                                              {"TerminatingOrFailed", "Failed"}));
   if (spec["manualSelector"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(job->manual_selector, spec["manualSelector"].Bool());
   }
@@ -109,7 +111,8 @@ StatusOr<std::shared_ptr<Object>> DecodeJob(const YamlNode& doc, std::vector<std
     KUBESIM_ASSIGN_OR_RETURN(job->suspend, spec["suspend"].Bool());
   }
   if (spec["ttlSecondsAfterFinished"].Defined()) {
-    Warn(warnings, spec["ttlSecondsAfterFinished"], "ttlSecondsAfterFinished (TTL-after-finished controller); the Job is kept");
+    Warn(warnings, spec["ttlSecondsAfterFinished"],
+         "ttlSecondsAfterFinished (TTL-after-finished controller); the Job is kept");
   }
   return std::static_pointer_cast<Object>(job);
 }
@@ -122,7 +125,8 @@ StatusOr<std::shared_ptr<Object>> DecodeDaemonSet(const YamlNode& doc, std::vect
   KUBESIM_RETURN_IF_ERROR(RequireRestartAlways(spec["template"], ds->pod_template));
   KUBESIM_ASSIGN_OR_RETURN(ds->min_ready_seconds, NonNegativeInt32(spec["minReadySeconds"], 0));
   YamlNode strategy = spec["updateStrategy"];
-  KUBESIM_ASSIGN_OR_RETURN(ds->update_strategy_type, OneOf(strategy["type"], "RollingUpdate", {"RollingUpdate", "OnDelete"}));
+  KUBESIM_ASSIGN_OR_RETURN(ds->update_strategy_type,
+                           OneOf(strategy["type"], "RollingUpdate", {"RollingUpdate", "OnDelete"}));
   if (ds->update_strategy_type == "RollingUpdate") {
     YamlNode ru = strategy["rollingUpdate"];
     KUBESIM_ASSIGN_OR_RETURN(auto max_unavailable, DecodeIntOrPercent(ru["maxUnavailable"]));
@@ -133,7 +137,8 @@ StatusOr<std::shared_ptr<Object>> DecodeDaemonSet(const YamlNode& doc, std::vect
       return ru["maxUnavailable"].Error("Invalid value: may not be 0 when `maxSurge` is 0");
     }
     if (ds->max_surge.value != 0) {
-      Warn(warnings, ru["maxSurge"], "DaemonSet maxSurge; the rollout deletes an old pod before creating its replacement");
+      Warn(warnings, ru["maxSurge"],
+           "DaemonSet maxSurge; the rollout deletes an old pod before creating its replacement");
     }
   }
   return std::static_pointer_cast<Object>(ds);
@@ -154,12 +159,14 @@ StatusOr<std::shared_ptr<Object>> DecodeStatefulSet(const YamlNode& doc, std::ve
   KUBESIM_ASSIGN_OR_RETURN(set->min_ready_seconds, NonNegativeInt32(spec["minReadySeconds"], 0));
   KUBESIM_ASSIGN_OR_RETURN(set->ordinals_start, NonNegativeInt32(spec["ordinals"]["start"], 0));
   YamlNode strategy = spec["updateStrategy"];
-  KUBESIM_ASSIGN_OR_RETURN(set->update_strategy_type, OneOf(strategy["type"], "RollingUpdate", {"RollingUpdate", "OnDelete"}));
+  KUBESIM_ASSIGN_OR_RETURN(set->update_strategy_type,
+                           OneOf(strategy["type"], "RollingUpdate", {"RollingUpdate", "OnDelete"}));
   if (set->update_strategy_type == "RollingUpdate") {
     KUBESIM_ASSIGN_OR_RETURN(set->partition, NonNegativeInt32(strategy["rollingUpdate"]["partition"], 0));
     if (strategy["rollingUpdate"]["maxUnavailable"].Defined()) {
-      Warn(warnings, strategy["rollingUpdate"]["maxUnavailable"],
-           "StatefulSet maxUnavailable (alpha MaxUnavailableStatefulSet, off in v1.32); pods are updated one at a time");
+      Warn(
+          warnings, strategy["rollingUpdate"]["maxUnavailable"],
+          "StatefulSet maxUnavailable (alpha MaxUnavailableStatefulSet, off in v1.32); pods are updated one at a time");
     }
   }
   KUBESIM_ASSIGN_OR_RETURN(auto claims, spec["volumeClaimTemplates"].Items());
@@ -171,7 +178,8 @@ StatusOr<std::shared_ptr<Object>> DecodeStatefulSet(const YamlNode& doc, std::ve
   }
   if (!claims.empty()) {
     Warn(warnings, spec["volumeClaimTemplates"],
-         "volumeClaimTemplates; no PersistentVolumeClaim is created and the pods are placed as if their claims were bound");
+         "volumeClaimTemplates; no PersistentVolumeClaim is created and the pods are placed as if their claims were "
+         "bound");
   }
   return std::static_pointer_cast<Object>(set);
 }

@@ -1,20 +1,19 @@
 #include "models/api/yaml_node.h"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
 #include <charconv>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <set>
-#include <vector>
-
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 #include <sstream>
+#include <vector>
 
 namespace kubesim::api {
 
-YamlNode::YamlNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path,
-                   int line, int column)
+YamlNode::YamlNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path, int line, int column)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)), line_(line), column_(column) {
   if (node_.IsDefined()) {
     YAML::Mark m = node_.Mark();
@@ -245,7 +244,8 @@ class ExpansionCounter : public YAML::EventHandler {
     Open(mark, anchor);
   }
   void OnSequenceEnd() override { Close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
     Open(mark, anchor);
   }
   void OnMapEnd() override { Close(); }
@@ -271,9 +271,7 @@ class ExpansionCounter : public YAML::EventHandler {
     if (anchor != 0) anchors_[anchor] = 1;
     Add(mark, 1);
   }
-  void Open(const YAML::Mark&, YAML::anchor_t anchor) {
-    stack_.push_back(Frame{1, anchor});
-  }
+  void Open(const YAML::Mark&, YAML::anchor_t anchor) { stack_.push_back(Frame{1, anchor}); }
   void Close() {
     Frame f = stack_.back();
     stack_.pop_back();
@@ -298,8 +296,7 @@ class ExpansionCounter : public YAML::EventHandler {
 sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, const std::string& file) {
   auto file_ptr = std::make_shared<const std::string>(file);
   if (static_cast<int64_t>(text.size()) > kMaxYamlFileBytes) {
-    return sim::InvalidArgument(file + ":1:1: file is larger than " +
-                                std::to_string(kMaxYamlFileBytes >> 20) + " MiB");
+    return sim::InvalidArgument(file + ":1:1: file is larger than " + std::to_string(kMaxYamlFileBytes >> 20) + " MiB");
   }
   std::vector<YAML::Node> raw;
   try {
@@ -317,7 +314,8 @@ sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, co
         if (counter.alias_to_open_anchor()) {
           return sim::InvalidArgument(where + "an alias refers to a node that contains it; refusing to read it");
         }
-        return sim::InvalidArgument(where + "document expands to more than " + std::to_string(kMaxYamlNodesPerDocument) +
+        return sim::InvalidArgument(where + "document expands to more than " +
+                                    std::to_string(kMaxYamlNodesPerDocument) +
                                     " YAML nodes through alias expansion; refusing to read it");
       }
     }

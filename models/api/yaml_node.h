@@ -27,8 +27,7 @@ namespace kubesim::api {
 
 class YamlNode {
  public:
-  YamlNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path, int line,
-           int column);
+  YamlNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path, int line, int column);
 
   const YAML::Node& node() const { return node_; }
   const std::string& file() const { return *file_; }

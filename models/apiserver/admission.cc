@@ -39,9 +39,10 @@ AdmissionResult AdmitPriority(api::Pod& pod, const etcd::MvccStore& store) {
     }
   }
   if (pod.spec.priority && *pod.spec.priority != value) {
-    return {false, 403, "the integer value of priority (" + std::to_string(*pod.spec.priority) +
-                            ") must not be provided in pod spec; priority admission controller computed " +
-                            std::to_string(value) + " from the given PriorityClass name"};
+    return {false, 403,
+            "the integer value of priority (" + std::to_string(*pod.spec.priority) +
+                ") must not be provided in pod spec; priority admission controller computed " + std::to_string(value) +
+                " from the given PriorityClass name"};
   }
   pod.spec.priority = value;
   if (pod.spec.preemption_policy.empty()) pod.spec.preemption_policy = policy;
@@ -58,7 +59,8 @@ void AdmitDefaultTolerationSeconds(api::Pod& pod) {
       if ((t.key == key || t.key.empty()) && (t.effect == api::kTaintNoExecute || t.effect.empty())) tolerated = true;
     }
     if (!tolerated) {
-      pod.spec.tolerations.push_back(api::Toleration{key, "Exists", "", api::kTaintNoExecute, kDefaultTolerationSeconds});
+      pod.spec.tolerations.push_back(
+          api::Toleration{key, "Exists", "", api::kTaintNoExecute, kDefaultTolerationSeconds});
     }
   }
 }
@@ -77,8 +79,7 @@ AdmissionResult AdmitServiceAccount(api::Pod& pod, const etcd::MvccStore& store,
   const std::string& ns = pod.metadata.namespace_;
   const std::string& name = pod.spec.service_account_name;
   if (!opts.look_up_service_account || FindServiceAccount(ns, name, store)) return {};
-  if (name == kDefaultServiceAccount &&
-      (opts.bootstrap || !store.Get("/registry/namespaces/" + ns))) {
+  if (name == kDefaultServiceAccount && (opts.bootstrap || !store.Get("/registry/namespaces/" + ns))) {
     return {};  // see the header: the initial state and implicit namespaces have their `default`
   }
   const std::string& shown = opts.request_name.empty() ? pod.metadata.name : opts.request_name;
@@ -106,9 +107,9 @@ AdmissionResult RunAdmission(api::Object& obj, const etcd::MvccStore& store, con
   if (!obj.metadata.namespace_.empty()) {
     auto ns = store.Get("/registry/namespaces/" + obj.metadata.namespace_);
     if (ns && ns->metadata.deletion_timestamp) {
-      return {false, 403,
-              "unable to create new content in namespace " + obj.metadata.namespace_ +
-                  " because it is being terminated"};
+      return {
+          false, 403,
+          "unable to create new content in namespace " + obj.metadata.namespace_ + " because it is being terminated"};
     }
   }
   if (auto* pod = dynamic_cast<api::Pod*>(&obj)) {

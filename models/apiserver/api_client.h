@@ -19,8 +19,12 @@ class ApiClient {
   const std::string& name() const { return name_; }
   ApiServer& server() const { return *server_; }
 
-  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) const { server_->Create(std::move(obj), std::move(cb), rng_); }
-  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb) const { server_->Update(std::move(obj), std::move(cb), rng_); }
+  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
+    server_->Create(std::move(obj), std::move(cb), rng_);
+  }
+  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
+    server_->Update(std::move(obj), std::move(cb), rng_);
+  }
   void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
     server_->UpdateStatus(std::move(obj), std::move(cb), rng_);
   }

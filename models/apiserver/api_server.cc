@@ -105,11 +105,14 @@ void ApiServer::ScheduleCompaction() {
   // so clients always have at least one interval of history to resume watches from.
   std::weak_ptr<bool> alive = alive_;
   int64_t seen = store_.revision();
-  sim_.After(config_.compaction_interval, [this, alive, seen]() {
-    if (!alive.lock()) return;
-    store_.Compact(seen);
-    ScheduleCompaction();
-  }, sim::Phase::kObserve);
+  sim_.After(
+      config_.compaction_interval,
+      [this, alive, seen]() {
+        if (!alive.lock()) return;
+        store_.Compact(seen);
+        ScheduleCompaction();
+      },
+      sim::Phase::kObserve);
 }
 
 void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
@@ -143,16 +146,14 @@ void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, si
 }
 
 void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), DoUpdateStatus(obj));
-  });
+  After(config_.update, caller,
+        [this, obj = std::move(obj), cb = std::move(cb)]() mutable { Respond(std::move(cb), DoUpdateStatus(obj)); });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
                        ResponseCallback cb, sim::Rng* caller) {
-  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), DoDelete(kind, ns, name, opts));
-  });
+  After(config_.del, caller,
+        [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), DoDelete(kind, ns, name, opts)); });
 }
 
 void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller) {
@@ -194,13 +195,14 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
     return Error(Code::kTooManyRequests, "TooManyRequests", refused);
   }
   if (pdb.status.disrupted_pods.size() >= 2000) {  // MaxDisruptedPodSize
-    return Error(Code::kForbidden, "Forbidden", "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+    return Error(Code::kForbidden, "Forbidden",
+                 "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
   }
   auto next = std::static_pointer_cast<api::PodDisruptionBudget>(pdb.Clone());
   next->status.disruptions_allowed--;
   next->status.disrupted_pods[name] = sim_.Now();
-  etcd::WriteResult w = store_.Update(Key("PodDisruptionBudget", ns, pdb.metadata.name), next,
-                                      pdb.metadata.resource_version);
+  etcd::WriteResult w =
+      store_.Update(Key("PodDisruptionBudget", ns, pdb.metadata.name), next, pdb.metadata.resource_version);
   if (w.error == etcd::StoreError::kConflict) return Conflict("PodDisruptionBudget", pdb.metadata.name);
   Response r = DoDelete("Pod", ns, name, {});
   if (r.ok()) r.code = Code::kCreated;  // the Eviction object was "created"
@@ -242,9 +244,8 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
 
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
                      ResponseCallback cb, sim::Rng* caller) {
-  After(config_.bind, caller, [=, this, cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), DoBind(ns, name, uid, node));
-  });
+  After(config_.bind, caller,
+        [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), DoBind(ns, name, uid, node)); });
 }
 
 Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {
@@ -263,8 +264,7 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {
   if (!admitted.ok()) return admitted;
   std::string key = Key(obj->kind, meta.namespace_, meta.name);
   if (store_.Get(key)) {
-    return Error(Code::kConflict, "AlreadyExists",
-                 Qualified(obj->kind) + " \"" + meta.name + "\" already exists");
+    return Error(Code::kConflict, "AlreadyExists", Qualified(obj->kind) + " \"" + meta.name + "\" already exists");
   }
   char uid[40];
   std::snprintf(uid, sizeof(uid), "00000000-0000-4000-8000-%012lld", static_cast<long long>(next_uid_++));
@@ -309,7 +309,8 @@ Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
         return Error(Code::kUnprocessable, "Invalid",
                      Qualified(cur->kind) + " \"" + cur->metadata.name +
                          "\" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the "
-                         "object is being deleted, found new finalizers [\"" + f + "\"]");
+                         "object is being deleted, found new finalizers [\"" +
+                         f + "\"]");
       }
     }
   }
@@ -326,8 +327,8 @@ Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
   }
   std::shared_ptr<api::Object> next = cur->Clone();
   if (!next->CopyStatusFrom(*obj)) {
-    return Error(Code::kNotFound, "NotFound", "the server could not find the requested resource (status of " +
-                                                  Qualified(obj->kind) + ")");
+    return Error(Code::kNotFound, "NotFound",
+                 "the server could not find the requested resource (status of " + Qualified(obj->kind) + ")");
   }
   return Written(store_.Update(key, std::move(next), 0));
 }
@@ -415,8 +416,8 @@ Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, con
     deletion_timestamp = sim_.Now();
     grace_seconds = 0;
   }
-  if (deletion_timestamp == cur->metadata.deletion_timestamp && grace_seconds == cur->metadata.deletion_grace_period_seconds &&
-      !finalizers_changed) {
+  if (deletion_timestamp == cur->metadata.deletion_timestamp &&
+      grace_seconds == cur->metadata.deletion_grace_period_seconds && !finalizers_changed) {
     Response r;  // already being deleted this way: nothing to write
     r.object = cur;
     r.resource_version = cur->metadata.resource_version;
@@ -429,8 +430,7 @@ Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, con
   return Written(store_.Update(key, std::move(copy), cur->metadata.resource_version));
 }
 
-Response ApiServer::WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next,
-                                          int64_t expected) {
+Response ApiServer::WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next, int64_t expected) {
   const api::ObjectMeta& m = next->metadata;
   const auto* ns = dynamic_cast<const api::Namespace*>(next.get());
   if (ns != nullptr && !ns->spec_finalizers.empty()) return Written(store_.Update(key, std::move(next), expected));
@@ -473,8 +473,8 @@ ApiServer::ResourceCache& ApiServer::CacheFor(const std::string& resource) {
   auto it = caches_.find(resource);
   if (it != caches_.end()) return it->second;
   ResourceCache& cache = caches_[resource];
-  cache.store_watch = store_.Watch(ResourceKeyPrefix(resource), 0,
-                                   [this, resource](const etcd::Event& e) { FanOut(resource, e); });
+  cache.store_watch =
+      store_.Watch(ResourceKeyPrefix(resource), 0, [this, resource](const etcd::Event& e) { FanOut(resource, e); });
   return cache;
 }
 
@@ -495,7 +495,12 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
       std::shared_ptr<WatchHandler> h = watches_[id].handler;
       watches_.erase(id);
       std::weak_ptr<bool> alive = alive_;
-      sim_.After(config_.watch_delay, [alive, h, ev]() { if (alive.lock()) (*h)(ev); }, sim::Phase::kDelivery);
+      sim_.After(
+          config_.watch_delay,
+          [alive, h, ev]() {
+            if (alive.lock()) (*h)(ev);
+          },
+          sim::Phase::kDelivery);
       return id;
     }
   }
@@ -562,14 +567,17 @@ void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e) {
     if (!matches_now && matched_before) ev.type = WatchEventType::kDeleted;
   }
   std::weak_ptr<bool> alive = alive_;
-  sim_.After(config_.watch_delay, [this, alive, watch_id, ev = std::move(ev)]() {
-    if (!alive.lock()) return;
-    auto w2 = watches_.find(watch_id);
-    if (w2 == watches_.end()) return;
-    // The handler may stop its own watch; keep it alive for the call.
-    std::shared_ptr<WatchHandler> h = w2->second.handler;
-    (*h)(ev);
-  }, sim::Phase::kDelivery);
+  sim_.After(
+      config_.watch_delay,
+      [this, alive, watch_id, ev = std::move(ev)]() {
+        if (!alive.lock()) return;
+        auto w2 = watches_.find(watch_id);
+        if (w2 == watches_.end()) return;
+        // The handler may stop its own watch; keep it alive for the call.
+        std::shared_ptr<WatchHandler> h = w2->second.handler;
+        (*h)(ev);
+      },
+      sim::Phase::kDelivery);
 }
 
 }  // namespace kubesim::apiserver

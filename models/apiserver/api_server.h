@@ -34,7 +34,7 @@ enum class Code {
   kBadRequest = 400,
   kForbidden = 403,
   kNotFound = 404,
-  kConflict = 409,  // reason Conflict or AlreadyExists
+  kConflict = 409,         // reason Conflict or AlreadyExists
   kTooManyRequests = 429,  // reason TooManyRequests: an eviction a PodDisruptionBudget refuses
   kGone = 410,
   kUnprocessable = 422,
@@ -166,7 +166,7 @@ class ApiServer {
   };
   struct ResourceCache {
     int64_t store_watch = 0;
-    std::set<int64_t> all;                              // watches without a node selector
+    std::set<int64_t> all;                             // watches without a node selector
     std::map<std::string, std::set<int64_t>> by_node;  // pods: spec.nodeName → watches
   };
 
@@ -178,8 +178,7 @@ class ApiServer {
   Response DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap = false);
   Response DoUpdate(std::shared_ptr<api::Object> obj);
   Response DoUpdateStatus(const std::shared_ptr<api::Object>& obj);
-  Response DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
-                    const DeleteOptions& opts);
+  Response DoDelete(const std::string& kind, const std::string& ns, const std::string& name, const DeleteOptions& opts);
   Response DoEvict(const std::string& ns, const std::string& name);
   // Writes `next` (an update of the object at `key`), or removes the object instead when it is
   // being deleted, has no finalizer left and no grace period pending (upstream

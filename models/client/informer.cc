@@ -2,7 +2,6 @@
 
 #include <set>
 
-
 namespace kubesim::client {
 
 Informer::Informer(sim::Simulation& sim, apiserver::ApiClient client, std::string kind,
@@ -36,9 +35,12 @@ api::ObjectPtr Informer::Get(const std::string& key) const {
 
 void Informer::List() {
   std::weak_ptr<bool> alive = alive_;
-  api_.List(kind_, [this, alive](const apiserver::Response& r) {
-    if (alive.lock() && !stopped_) OnList(r);
-  }, selector_.node_name);
+  api_.List(
+      kind_,
+      [this, alive](const apiserver::Response& r) {
+        if (alive.lock() && !stopped_) OnList(r);
+      },
+      selector_.node_name);
 }
 
 void Informer::OnList(const apiserver::Response& r) {
@@ -89,13 +91,15 @@ void Informer::Upsert(const api::ObjectPtr& obj) {
   auto it = cache_.find(key);
   if (it == cache_.end()) {
     cache_.emplace(key, obj);
-    for (auto& h : handlers_) if (h.on_add) h.on_add(obj);
+    for (auto& h : handlers_)
+      if (h.on_add) h.on_add(obj);
     return;
   }
   if (it->second->metadata.resource_version == obj->metadata.resource_version) return;
   api::ObjectPtr old = it->second;
   it->second = obj;
-  for (auto& h : handlers_) if (h.on_update) h.on_update(old, obj);
+  for (auto& h : handlers_)
+    if (h.on_update) h.on_update(old, obj);
 }
 
 void Informer::Remove(const std::string& key) {
@@ -103,7 +107,8 @@ void Informer::Remove(const std::string& key) {
   if (it == cache_.end()) return;
   api::ObjectPtr old = it->second;
   cache_.erase(it);
-  for (auto& h : handlers_) if (h.on_delete) h.on_delete(old);
+  for (auto& h : handlers_)
+    if (h.on_delete) h.on_delete(old);
 }
 
 }  // namespace kubesim::client

@@ -1,10 +1,9 @@
 #include "models/cluster/cluster.h"
 
-#include "models/report/expectations.h"
-
 #include "models/api/codec.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
+#include "models/report/expectations.h"
 #include "models/scenario/workloads.h"
 
 namespace kubesim::cluster {
@@ -82,8 +81,8 @@ sim::Status Cluster::Start() {
     apiserver::Response r = api_->Bootstrap(copy);
     if (!r.ok()) {
       return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":" +
-                                  std::to_string(obj->source.column) + ": " +
-                                  api::ObjectRef(*obj) + ": rejected by the API server: " + r.message);
+                                  std::to_string(obj->source.column) + ": " + api::ObjectRef(*obj) +
+                                  ": rejected by the API server: " + r.message);
     }
   }
   scheduler_->Start();
@@ -106,10 +105,11 @@ sim::Status Cluster::Start() {
   hpa_ = std::make_unique<controllers::HorizontalPodAutoscalerController>(
       sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "horizontal-pod-autoscaler"), *metrics_server_);
   hpa_->Start();
-  job_ = std::make_unique<controllers::JobController>(sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "job-controller"));
+  job_ = std::make_unique<controllers::JobController>(sim_, *api_, *kcm_informers_,
+                                                      client::EventRecorder(sink, "job-controller"));
   job_->Start();
-  daemonset_ = std::make_unique<controllers::DaemonSetController>(
-      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "daemonset-controller"));
+  daemonset_ = std::make_unique<controllers::DaemonSetController>(sim_, *api_, *kcm_informers_,
+                                                                  client::EventRecorder(sink, "daemonset-controller"));
   daemonset_->Start();
   statefulset_ = std::make_unique<controllers::StatefulSetController>(
       sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "statefulset-controller"));
@@ -121,8 +121,8 @@ sim::Status Cluster::Start() {
   garbage_collector_ = std::make_unique<controllers::GarbageCollector>(
       sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "garbage-collector-controller"), stored_kinds);
   garbage_collector_->Start();
-  disruption_ = std::make_unique<controllers::DisruptionController>(
-      sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "controllermanager"));
+  disruption_ = std::make_unique<controllers::DisruptionController>(sim_, *api_, *kcm_informers_,
+                                                                    client::EventRecorder(sink, "controllermanager"));
   disruption_->Start();
   endpointslice_ = std::make_unique<controllers::EndpointSliceController>(
       sim_, *api_, *kcm_informers_, client::EventRecorder(sink, "endpoint-slice-controller"));
@@ -142,20 +142,26 @@ sim::Status Cluster::Start() {
     sim::Time at = sim::Time::Zero() + step.at;
     if (at > end_) continue;
     const scenario::TimelineEntry* entry = &step;
-    sim_.At(at, [this, entry]() {
-      ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
-      entry->run(*this);
-    }, sim::Phase::kInput);
+    sim_.At(
+        at,
+        [this, entry]() {
+          ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
+          entry->run(*this);
+        },
+        sim::Phase::kInput);
   }
   // Generated and replayed pods (spec.workloads), drawn now from the run's streams so they follow
   // the run's seed; each is created like a timeline `create`.
   for (const auto& source : scenario_.workloads) {
     for (auto& generated : source->Generate(sim_.random(), end_ - sim::Time::Zero())) {
       auto entry = std::make_shared<const scenario::TimelineEntry>(std::move(generated));
-      sim_.At(sim::Time::Zero() + entry->at, [this, entry]() {
-        ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
-        entry->run(*this);
-      }, sim::Phase::kInput);
+      sim_.At(
+          sim::Time::Zero() + entry->at,
+          [this, entry]() {
+            ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
+            entry->run(*this);
+          },
+          sim::Phase::kInput);
     }
   }
   return sim::Status::Ok();
@@ -171,7 +177,8 @@ void Cluster::StartKubelet(std::shared_ptr<const api::Node> node) {
   k->Start();
   kubelets_[name] = std::move(k);
   if (!kube_proxies_.count(name)) {
-    auto proxy = std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy, endpoint_tracker_.get());
+    auto proxy =
+        std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy, endpoint_tracker_.get());
     proxy->Start();
     kube_proxies_[name] = std::move(proxy);
   }
@@ -275,16 +282,20 @@ void Cluster::DrainNode(const std::string& node) {
     if (auto* n = dynamic_cast<api::Node*>(&obj)) n->spec.unschedulable = true;
     return sim::Status::Ok();
   });
-  scenario_client_->List("Pod", [this](const apiserver::Response& r) {
-    for (const auto& obj : r.items) {
-      auto pod = api::As<api::Pod>(obj);
-      if (!pod || pod->IsTerminal()) continue;
-      // --ignore-daemonsets: the DaemonSet controller would put them back at once.
-      bool daemon = false;
-      for (const auto& ref : pod->metadata.owner_references) daemon = daemon || (ref.controller && ref.kind == "DaemonSet");
-      if (!daemon) EvictUntilAllowed(pod->metadata.namespace_, pod->metadata.name);
-    }
-  }, node);
+  scenario_client_->List(
+      "Pod",
+      [this](const apiserver::Response& r) {
+        for (const auto& obj : r.items) {
+          auto pod = api::As<api::Pod>(obj);
+          if (!pod || pod->IsTerminal()) continue;
+          // --ignore-daemonsets: the DaemonSet controller would put them back at once.
+          bool daemon = false;
+          for (const auto& ref : pod->metadata.owner_references)
+            daemon = daemon || (ref.controller && ref.kind == "DaemonSet");
+          if (!daemon) EvictUntilAllowed(pod->metadata.namespace_, pod->metadata.name);
+        }
+      },
+      node);
 }
 
 void Cluster::EvictUntilAllowed(const std::string& ns, const std::string& name) {
@@ -301,8 +312,7 @@ void Cluster::EvictUntilAllowed(const std::string& ns, const std::string& name) 
   });
 }
 
-void Cluster::UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
-                           Mutation mutate) {
+void Cluster::UpdateObject(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate) {
   // client-go retry.DefaultRetry: five attempts.
   TryUpdate(kind, ns, name, std::move(mutate), 5);
 }
@@ -333,10 +343,13 @@ void Cluster::TryUpdate(const std::string& kind, const std::string& ns, const st
 }
 
 void Cluster::Act(const std::string& action, const std::string& description, scenario::ActionFn run) {
-  sim_.At(sim_.Now(), [this, action, description, run = std::move(run)]() {
-    ScenarioEvent("Normal", "TimelineAction", action, description);
-    run(*this);
-  }, sim::Phase::kInput);
+  sim_.At(
+      sim_.Now(),
+      [this, action, description, run = std::move(run)]() {
+        ScenarioEvent("Normal", "TimelineAction", action, description);
+        run(*this);
+      },
+      sim::Phase::kInput);
 }
 
 void Cluster::ApplyObject(std::shared_ptr<const api::Object> obj) {
@@ -431,7 +444,8 @@ std::vector<std::string> Cluster::CheckInvariants() {
     if (auto node = api::As<api::Node>(obj)) nodes[node->metadata.name] = node;
     auto pod = api::As<api::Pod>(obj);
     if (!pod) continue;
-    if (!recorded.count(pod->metadata.uid)) violations.push_back(api::ObjectRef(*pod) + " is stored but not in the results");
+    if (!recorded.count(pod->metadata.uid))
+      violations.push_back(api::ObjectRef(*pod) + " is stored but not in the results");
     if (pod->spec.node_name.empty() || pod->IsTerminal()) continue;
     used[pod->spec.node_name].Add(scheduler::ComputePodRequests(*pod, false));
     pods_on[pod->spec.node_name]++;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/apiserver/api_server.h"
+#include "models/cluster/metrics_sampler.h"
 #include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
 #include "models/controllers/disruption.h"
@@ -25,11 +26,10 @@
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/replicaset.h"
 #include "models/controllers/serviceaccount.h"
-#include "models/controllers/tokens_controller.h"
 #include "models/controllers/statefulset.h"
 #include "models/controllers/taint_eviction.h"
+#include "models/controllers/tokens_controller.h"
 #include "models/etcd/mvcc_store.h"
-#include "models/cluster/metrics_sampler.h"
 #include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/metrics_server.h"
@@ -43,8 +43,8 @@
 namespace kubesim::cluster {
 
 struct RunOptions {
-  std::optional<uint64_t> seed;          // overrides the scenario's
-  std::optional<sim::Duration> until;    // overrides the scenario's duration
+  std::optional<uint64_t> seed;        // overrides the scenario's
+  std::optional<sim::Duration> until;  // overrides the scenario's duration
   // The plugin registry the scenario was loaded with (in-tree plugins by default).
   const scheduler::Registry* registry = nullptr;
 };
@@ -98,8 +98,7 @@ class Cluster : public scenario::ActionContext {
   void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
                     apiserver::DeleteOptions opts = {}) override;
   void StopKubelet(const std::string& node) override;
-  void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name,
-                    Mutation mutate) override;
+  void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate) override;
   void CrashNode(const std::string& node) override;
   void RestartKubelet(const std::string& node) override;
   void DrainNode(const std::string& node) override;

@@ -145,8 +145,9 @@ void MetricsSampler::Sample(sim::Time now, const scheduler::Scheduler& scheduler
   // Upstream counts gated pods under queue="gated" only, though they wait in the unschedulable pool.
   double unschedulable = q ? static_cast<double>(q->unschedulable_size()) - gated : 0;
   const scheduler::SchedulerMetrics& m = scheduler.metrics();
-  std::vector<double> sli(m.sli_seconds.begin() + static_cast<std::ptrdiff_t>(std::min(sli_seen_, m.sli_seconds.size())),
-                          m.sli_seconds.end());
+  std::vector<double> sli(
+      m.sli_seconds.begin() + static_cast<std::ptrdiff_t>(std::min(sli_seen_, m.sli_seconds.size())),
+      m.sli_seconds.end());
   sli_seen_ = m.sli_seconds.size();
   std::sort(sli.begin(), sli.end());
   // No pod scheduled in the interval: no quantile (Prometheus' histogram_quantile gives NaN).
@@ -201,8 +202,8 @@ void MetricsSampler::Sample(sim::Time now, const scheduler::Scheduler& scheduler
   for (size_t r = 0; r < nres; ++r) {
     row.allocatable.push_back(static_cast<double>(alloc_ready[r]) * scale[r]);
     row.requested.push_back(static_cast<double>(req_ready[r]) * scale[r]);
-    row.utilisation.push_back(alloc_ready[r] > 0 ? static_cast<double>(req_ready[r]) / static_cast<double>(alloc_ready[r])
-                                                 : 0.0);
+    row.utilisation.push_back(
+        alloc_ready[r] > 0 ? static_cast<double>(req_ready[r]) / static_cast<double>(alloc_ready[r]) : 0.0);
   }
   row.scalars = {active,
                  backoff,
@@ -232,7 +233,8 @@ void MetricsSampler::Fill(report::RunResults* out) const {
   t.interval_seconds = interval_seconds_;
   t.names = ScalarNames();
   const size_t scalars = t.names.size();
-  for (const char* metric : {"cluster_allocatable", "cluster_requested", "cluster_utilisation", "cluster_fragmentation"}) {
+  for (const char* metric :
+       {"cluster_allocatable", "cluster_requested", "cluster_utilisation", "cluster_fragmentation"}) {
     for (size_t r : order) t.names.push_back(std::string(metric) + "{resource=\"" + resources_[r] + "\"}");
   }
   t.columns.assign(t.names.size(), {});

@@ -40,9 +40,9 @@ class MetricsSampler {
     std::vector<int64_t> allocatable;  // by resource index
   };
   struct PodState {
-    std::string node;                // bound node, empty when not bound or terminal
-    std::vector<int64_t> requests;   // by resource index, when bound and not terminal
-    bool running = false;            // status.phase Running
+    std::string node;               // bound node, empty when not bound or terminal
+    std::vector<int64_t> requests;  // by resource index, when bound and not terminal
+    bool running = false;           // status.phase Running
   };
   // Scalar values of one sample, in kScalarNames order, then per resource index.
   struct Row {
@@ -58,11 +58,11 @@ class MetricsSampler {
   double interval_seconds_;
   std::vector<std::string> resources_ = {"cpu", "memory", "pods"};  // then extended, as first seen
   std::map<std::string, size_t> resource_index_;
-  std::map<std::string, NodeState> nodes_;                   // by name (the sample's row order)
-  std::map<std::string, std::vector<int64_t>> requested_;    // node → Σ requests of its pods
-  std::map<std::string, int64_t> pods_on_;                   // node → bound, non-terminal pods
-  std::map<std::string, PodState> pods_;                     // by uid
-  std::vector<int64_t> bound_requests_;                      // Σ over all bound, non-terminal pods
+  std::map<std::string, NodeState> nodes_;                 // by name (the sample's row order)
+  std::map<std::string, std::vector<int64_t>> requested_;  // node → Σ requests of its pods
+  std::map<std::string, int64_t> pods_on_;                 // node → bound, non-terminal pods
+  std::map<std::string, PodState> pods_;                   // by uid
+  std::vector<int64_t> bound_requests_;                    // Σ over all bound, non-terminal pods
   int64_t bound_pods_ = 0;
   int64_t running_pods_ = 0;
   size_t sli_seen_ = 0;  // scheduler SLI observations already attributed to a sample

@@ -49,11 +49,11 @@ sim::StatusOr<std::vector<MetricPlan>> PlanMetrics(const scenario::CompareSettin
 
 struct MetricResult {
   MetricPlan plan;
-  bool available = true;            // every run provided a value
-  std::vector<double> baseline;     // per seed, in seed order
+  bool available = true;         // every run provided a value
+  std::vector<double> baseline;  // per seed, in seed order
   std::vector<double> candidate;
   PairedStats stats;
-  double allowed = 0;               // plan.tolerance.Allowed(stats.baseline_mean)
+  double allowed = 0;  // plan.tolerance.Allowed(stats.baseline_mean)
   Verdict verdict = Verdict::kUnchanged;
 };
 

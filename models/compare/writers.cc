@@ -1,11 +1,11 @@
 #include "models/compare/writers.h"
 
-#include "models/report/writers.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+
+#include "models/report/writers.h"
 
 namespace kubesim::compare {
 using report::XmlEscape;
@@ -90,8 +90,8 @@ std::string FormatNumber(double v) {
 
 std::string TextReport(const ComparisonReport& r) {
   std::ostringstream out;
-  out << "kubesim compare: baseline " << r.baseline_config << " vs candidate " << r.candidate_config << ", "
-      << r.seeds << (r.seeds == 1 ? " seed" : " seeds") << " per scenario\n";
+  out << "kubesim compare: baseline " << r.baseline_config << " vs candidate " << r.candidate_config << ", " << r.seeds
+      << (r.seeds == 1 ? " seed" : " seeds") << " per scenario\n";
   for (const auto& s : r.scenarios) {
     out << "\n" << s.name << " (" << s.file << "), seeds " << SeedsText(s.seeds) << "\n";
     std::vector<std::vector<std::string>> rows = {
@@ -124,14 +124,14 @@ std::string JUnitXml(const ComparisonReport& r) {
   int tests = 0;
   for (const auto& s : r.scenarios) tests += static_cast<int>(s.metrics.size());
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"kubesim compare\" tests=\"" << tests << "\" failures=\""
-      << r.Count(Verdict::kRegressed) << "\">\n";
+  out << "<testsuites name=\"kubesim compare\" tests=\"" << tests << "\" failures=\"" << r.Count(Verdict::kRegressed)
+      << "\">\n";
   for (const auto& s : r.scenarios) {
     int skipped = 0;
     for (const auto& m : s.metrics) skipped += m.available ? 0 : 1;
     out << "  <testsuite name=\"" << XmlEscape(s.name) << "\" tests=\"" << s.metrics.size() << "\" failures=\""
-        << s.Count(Verdict::kRegressed) << "\" errors=\"0\" skipped=\"" << skipped << "\" file=\""
-        << XmlEscape(s.file) << "\">\n";
+        << s.Count(Verdict::kRegressed) << "\" errors=\"0\" skipped=\"" << skipped << "\" file=\"" << XmlEscape(s.file)
+        << "\">\n";
     out << "    <properties>\n"
         << "      <property name=\"baseline\" value=\"" << XmlEscape(r.baseline_config) << "\"/>\n"
         << "      <property name=\"candidate\" value=\"" << XmlEscape(r.candidate_config) << "\"/>\n"
@@ -147,8 +147,8 @@ std::string JUnitXml(const ComparisonReport& r) {
       if (!m.available) {
         out << ">\n      <skipped message=\"not available: a run did not record this metric\"/>\n    </testcase>\n";
       } else if (m.verdict == Verdict::kRegressed) {
-        out << ">\n      <failure type=\"regression\" message=\"" << XmlEscape(detail) << "\">"
-            << XmlEscape(PerSeed(m)) << "</failure>\n"
+        out << ">\n      <failure type=\"regression\" message=\"" << XmlEscape(detail) << "\">" << XmlEscape(PerSeed(m))
+            << "</failure>\n"
             << "    </testcase>\n";
       } else {
         out << ">\n      <system-out>" << XmlEscape(detail + "; " + PerSeed(m)) << "</system-out>\n    </testcase>\n";

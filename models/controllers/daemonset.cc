@@ -10,9 +10,6 @@
 namespace kubesim::controllers {
 namespace {
 
-
-
-
 // podutil.IsPodAvailable: Ready for at least minReadySeconds.
 bool IsAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now) {
   const api::PodCondition* c = pod.FindCondition("Ready");
@@ -130,15 +127,17 @@ DaemonSetController::DaemonSetController(sim::Simulation& sim, apiserver::ApiSer
       daemonsets_(informers.For("DaemonSet")),
       pods_(informers.For("Pod")),
       nodes_(informers.For("Node")),
-      worker_(sim, [this]() { return daemonsets_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim, [this]() { return daemonsets_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 DaemonSetController::~DaemonSetController() { *alive_ = false; }
 
 void DaemonSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
-  daemonsets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                                [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
+  daemonsets_.AddEventHandlers(
+      {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
+       [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(nullptr, o, false); },
                           [this](const api::ObjectPtr& old, const api::ObjectPtr& o) { OnPod(old, o, false); },
                           [this](const api::ObjectPtr& o) { OnPod(nullptr, o, true); }});
@@ -164,7 +163,8 @@ void DaemonSetController::OnNode(const api::ObjectPtr& old_obj, const api::Objec
     DaemonPlacement now = NodeShouldRunDaemonPod(*node, *ds);
     if (old_node) {
       DaemonPlacement before = NodeShouldRunDaemonPod(*old_node, *ds);
-      if (before.should_run == now.should_run && before.should_continue_running == now.should_continue_running) continue;
+      if (before.should_run == now.should_run && before.should_continue_running == now.should_continue_running)
+        continue;
     } else if (!now.should_run) {
       continue;
     }
@@ -209,7 +209,8 @@ void DaemonSetController::Sync(const std::string& key) {
   std::map<std::string, std::vector<std::shared_ptr<const api::Pod>>> by_node;
   const std::string prefix = ds->metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr || ref->uid != ds->metadata.uid) continue;
@@ -219,7 +220,8 @@ void DaemonSetController::Sync(const std::string& key) {
   for (auto& [n, pods] : by_node) std::stable_sort(pods.begin(), pods.end(), PodOlderFirst);
 
   std::map<std::string, DaemonPlacement> placement;  // by node name: the nodes informer's order
-  for (const auto& [name, obj] : nodes_.items()) placement[name] = NodeShouldRunDaemonPod(*api::As<api::Node>(obj), *ds);
+  for (const auto& [name, obj] : nodes_.items())
+    placement[name] = NodeShouldRunDaemonPod(*api::As<api::Node>(obj), *ds);
 
   const bool satisfied = Satisfied(key);
   if (satisfied) {
@@ -339,7 +341,8 @@ void DaemonSetController::Sync(const std::string& key) {
   const api::DaemonSetStatus& old = ds->status;
   bool same = old.current_number_scheduled == status.current_number_scheduled &&
               old.number_misscheduled == status.number_misscheduled &&
-              old.desired_number_scheduled == status.desired_number_scheduled && old.number_ready == status.number_ready &&
+              old.desired_number_scheduled == status.desired_number_scheduled &&
+              old.number_ready == status.number_ready &&
               old.updated_number_scheduled == status.updated_number_scheduled &&
               old.number_available == status.number_available && old.number_unavailable == status.number_unavailable &&
               old.observed_generation == status.observed_generation;
@@ -402,17 +405,18 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
   for (int i = 0; i < deletes; ++i) {
     const auto& pod = to_delete[static_cast<size_t>(i)];
     std::string name = pod->metadata.name;
-    api_.Delete("Pod", pod->metadata.namespace_, name, {}, [this, alive, ds, name, lower](const apiserver::Response& r) {
-      if (!alive.lock()) return;
-      if (r.ok()) {
-        recorder_.Event(sim_.Now(), *ds, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
-        return;
-      }
-      if (r.code != apiserver::Code::kNotFound) {
-        recorder_.Event(sim_.Now(), *ds, "Warning", "FailedDelete", "Error deleting: " + r.message);
-      }
-      lower(0, 1);
-    });
+    api_.Delete("Pod", pod->metadata.namespace_, name, {},
+                [this, alive, ds, name, lower](const apiserver::Response& r) {
+                  if (!alive.lock()) return;
+                  if (r.ok()) {
+                    recorder_.Event(sim_.Now(), *ds, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
+                    return;
+                  }
+                  if (r.code != apiserver::Code::kNotFound) {
+                    recorder_.Event(sim_.Now(), *ds, "Warning", "FailedDelete", "Error deleting: " + r.message);
+                  }
+                  lower(0, 1);
+                });
   }
 }
 

@@ -47,7 +47,7 @@ inline constexpr const char* kControllerRevisionHashLabel = "controller-revision
 void AddDaemonPodTolerations(api::PodSpec* spec);
 
 struct DaemonPlacement {
-  bool should_run = false;              // a daemon pod should be started on the node
+  bool should_run = false;               // a daemon pod should be started on the node
   bool should_continue_running = false;  // a daemon pod already there may stay
 };
 // Upstream NodeShouldRunDaemonPod.
@@ -63,7 +63,8 @@ class DaemonSetController {
   static constexpr sim::Duration kFailedPodsBackoffBase = sim::Duration::Seconds(1);
   static constexpr sim::Duration kFailedPodsBackoffMax = sim::Duration::Minutes(15);
 
-  DaemonSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  DaemonSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                      client::EventRecorder recorder);
   ~DaemonSetController();
 
   void Start();
@@ -85,8 +86,8 @@ class DaemonSetController {
   void EnqueueAll();
   void Sync(const std::string& key);
   void SyncNodes(const std::string& key, const std::shared_ptr<const api::DaemonSet>& ds,
-                 const std::vector<std::shared_ptr<const api::Pod>>& to_delete, const std::vector<std::string>& to_create,
-                 const std::string& hash);
+                 const std::vector<std::shared_ptr<const api::Pod>>& to_delete,
+                 const std::vector<std::string>& to_create, const std::string& hash);
   bool Satisfied(const std::string& key) const;
 
   sim::Simulation& sim_;
@@ -96,7 +97,7 @@ class DaemonSetController {
   client::Informer& pods_;
   client::Informer& nodes_;
   client::Worker worker_;
-  std::map<std::string, Expectations> expectations_;  // DaemonSet key → pending
+  std::map<std::string, Expectations> expectations_;    // DaemonSet key → pending
   std::map<std::string, Backoff> failed_pods_backoff_;  // "<ds key>/<node>"
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

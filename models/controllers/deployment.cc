@@ -70,15 +70,16 @@ DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiS
       deployments_(informers.For("Deployment")),
       replicasets_(informers.For("ReplicaSet")),
       pods_(informers.For("Pod")),
-      worker_(sim, [this]() { return deployments_.HasSynced() && replicasets_.HasSynced() && pods_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim, [this]() { return deployments_.HasSynced() && replicasets_.HasSynced() && pods_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 DeploymentController::~DeploymentController() { *alive_ = false; }
 
 void DeploymentController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
-  deployments_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                                 nullptr});
+  deployments_.AddEventHandlers(
+      {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); }, nullptr});
   auto owner = [this](const api::ObjectPtr& o) {
     const api::OwnerReference* ref = ControllerRef(o->metadata);
     if (ref != nullptr && ref->kind == "Deployment") worker_.queue().Add(o->metadata.namespace_ + "/" + ref->name);
@@ -106,7 +107,8 @@ DeploymentController::Owned DeploymentController::Find(const api::Deployment& d)
   std::vector<ReplicaSetPtr> mine;
   const std::string prefix = d.metadata.namespace_ + "/";
   const auto& items = replicasets_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto rs = api::As<api::ReplicaSet>(it->second);
     const api::OwnerReference* ref = ControllerRef(rs->metadata);
     if (ref != nullptr && ref->uid == d.metadata.uid) mine.push_back(rs);
@@ -397,7 +399,8 @@ bool DeploymentController::OldPodsRunning(const Owned& owned) const {
   if (old_uids.empty()) return false;
   const std::string prefix = owned.old.front()->metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     // A pod still terminating counts as running: Recreate guarantees no overlap.
@@ -459,12 +462,13 @@ void DeploymentController::SyncRolloutStatus(const api::Deployment& d, const Own
   api::DeploymentStatus st = CalculateStatus(owned.all(), owned.new_rs, d, now);
   const api::DeploymentCondition* cur = FindCondition(st, "Progressing");
   const bool complete = st.replicas == st.updated_replicas && cur != nullptr && cur->reason == "NewReplicaSetAvailable";
-  const std::string subject = owned.new_rs ? "ReplicaSet \"" + owned.new_rs->metadata.name + "\""
-                                           : "Deployment \"" + d.metadata.name + "\"";
+  const std::string subject =
+      owned.new_rs ? "ReplicaSet \"" + owned.new_rs->metadata.name + "\"" : "Deployment \"" + d.metadata.name + "\"";
   const sim::Duration deadline = sim::Duration::Seconds(d.progress_deadline_seconds);
   if (!complete) {
     if (DeploymentComplete(d, st)) {
-      SetCondition(&st, {"Progressing", "True", "NewReplicaSetAvailable", subject + " has successfully progressed.", now, now});
+      SetCondition(
+          &st, {"Progressing", "True", "NewReplicaSetAvailable", subject + " has successfully progressed.", now, now});
     } else if (DeploymentProgressing(d, st)) {
       // Progress refreshes lastUpdateTime, which is what the deadline is measured from.
       api::DeploymentCondition c{"Progressing", "True", "ReplicaSetUpdated", subject + " is progressing.", now, now};
@@ -472,8 +476,8 @@ void DeploymentController::SyncRolloutStatus(const api::Deployment& d, const Own
       std::erase_if(st.conditions, [](const api::DeploymentCondition& x) { return x.type == "Progressing"; });
       st.conditions.push_back(std::move(c));
     } else if (cur != nullptr && cur->reason != "ProgressDeadlineExceeded" && cur->last_update_time + deadline < now) {
-      SetCondition(&st, {"Progressing", "False", "ProgressDeadlineExceeded", subject + " has timed out progressing.", now,
-                         now});
+      SetCondition(
+          &st, {"Progressing", "False", "ProgressDeadlineExceeded", subject + " has timed out progressing.", now, now});
     }
   }
   cur = FindCondition(st, "Progressing");

@@ -40,7 +40,8 @@ std::string PodTemplateHash(const api::PodTemplate& t);
 
 class DeploymentController {
  public:
-  DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                       client::EventRecorder recorder);
   ~DeploymentController();
   void Start();
 

@@ -119,10 +119,11 @@ api::DeploymentStatus CalculateStatus(const std::vector<ReplicaSetPtr>& all, con
   st.unavailable_replicas = std::max(0, SpecReplicas(all) - st.available_replicas);
   st.conditions = d.status.conditions;
   if (st.available_replicas >= d.replicas - MaxUnavailable(d)) {
-    SetCondition(&st, {"Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now, now});
+    SetCondition(&st,
+                 {"Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now, now});
   } else {
-    SetCondition(&st, {"Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.",
-                       now, now});
+    SetCondition(&st, {"Available", "False", "MinimumReplicasUnavailable",
+                       "Deployment does not have minimum availability.", now, now});
   }
   return st;
 }

@@ -20,7 +20,6 @@ inline constexpr const char* kRevisionAnnotation = "deployment.kubernetes.io/rev
 inline constexpr const char* kDesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
 inline constexpr const char* kMaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
-
 // ResolveFenceposts: surge rounded up, unavailable rounded down; both 0 → unavailable 1.
 void ResolveFenceposts(const api::Deployment& d, int32_t* surge, int32_t* unavailable);
 // MaxSurge / MaxUnavailable of a Deployment (0 for Recreate; unavailable capped at replicas).

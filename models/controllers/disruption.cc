@@ -34,12 +34,13 @@ DisruptionController::DisruptionController(sim::Simulation& sim, apiserver::ApiS
       replicasets_(informers.For("ReplicaSet")),
       deployments_(informers.For("Deployment")),
       statefulsets_(informers.For("StatefulSet")),
-      worker_(sim,
-              [this]() {
-                return pdbs_.HasSynced() && pods_.HasSynced() && replicasets_.HasSynced() && deployments_.HasSynced() &&
-                       statefulsets_.HasSynced();
-              },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim,
+          [this]() {
+            return pdbs_.HasSynced() && pods_.HasSynced() && replicasets_.HasSynced() && deployments_.HasSynced() &&
+                   statefulsets_.HasSynced();
+          },
+          [this](const std::string& key) { Sync(key); }) {}
 
 DisruptionController::~DisruptionController() { *alive_ = false; }
 
@@ -60,7 +61,8 @@ void DisruptionController::OnPod(const api::ObjectPtr& obj) {
   if (!pod) return;
   const std::string prefix = pod->metadata.namespace_ + "/";
   const auto& items = pdbs_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pdb = api::As<api::PodDisruptionBudget>(it->second);
     if (pdb && Selects(*pdb, *pod)) worker_.queue().Add(it->first);
   }
@@ -101,7 +103,8 @@ void DisruptionController::Sync(const std::string& key) {
   std::vector<std::shared_ptr<const api::Pod>> pods;  // in key order
   const std::string prefix = pdb->metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     if (pod && Selects(*pdb, *pod)) pods.push_back(pod);
   }

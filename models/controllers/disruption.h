@@ -28,12 +28,12 @@
 #include <vector>
 
 #include "models/api/kinds.h"
-#include "models/controllers/controller_utils.h"
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "models/controllers/controller_utils.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -41,10 +41,10 @@ namespace kubesim::controllers {
 // Upstream DeletionTimeout: how long a disruptedPods entry waits for the pod's deletion.
 inline constexpr sim::Duration kDisruptionDeletionTimeout = sim::Duration::Minutes(2);
 
-
 class DisruptionController {
  public:
-  DisruptionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  DisruptionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                       client::EventRecorder recorder);
   ~DisruptionController();
   void Start();
 

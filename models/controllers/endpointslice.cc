@@ -35,7 +35,8 @@ std::string PodAddress(const api::Pod& pod) {
 }
 
 EndpointSliceController::EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                 client::SharedInformerFactory& informers, client::EventRecorder recorder)
+                                                 client::SharedInformerFactory& informers,
+                                                 client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/endpointslice"),
       recorder_(std::move(recorder)),
@@ -43,15 +44,17 @@ EndpointSliceController::EndpointSliceController(sim::Simulation& sim, apiserver
       pods_(informers.For("Pod")),
       nodes_(informers.For("Node")),
       slices_(informers.For("EndpointSlice")),
-      worker_(sim,
-              [this]() { return services_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced() && slices_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim,
+          [this]() { return services_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced() && slices_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 EndpointSliceController::~EndpointSliceController() { *alive_ = false; }
 
 void EndpointSliceController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
-  services_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); }, nullptr});
+  services_.AddEventHandlers(
+      {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); }, nullptr});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o); },
                           [this](const api::ObjectPtr& old_obj, const api::ObjectPtr& o) {
                             OnPod(old_obj);
@@ -61,10 +64,13 @@ void EndpointSliceController::Start() {
   auto slice_changed = [this](const api::ObjectPtr& o) {
     auto name = o->metadata.labels.find(kLabelServiceName);
     auto by = o->metadata.labels.find(kLabelManagedBy);
-    if (name == o->metadata.labels.end() || by == o->metadata.labels.end() || by->second != kEndpointSliceControllerName) return;
+    if (name == o->metadata.labels.end() || by == o->metadata.labels.end() ||
+        by->second != kEndpointSliceControllerName)
+      return;
     worker_.queue().Add(o->metadata.namespace_ + "/" + name->second);
   };
-  slices_.AddEventHandlers({slice_changed, [slice_changed](const api::ObjectPtr&, const api::ObjectPtr& o) { slice_changed(o); },
+  slices_.AddEventHandlers({slice_changed,
+                            [slice_changed](const api::ObjectPtr&, const api::ObjectPtr& o) { slice_changed(o); },
                             slice_changed});
   for (auto* inf : {&services_, &pods_, &nodes_, &slices_}) inf->Start();
 }
@@ -75,7 +81,8 @@ void EndpointSliceController::OnPod(const api::ObjectPtr& obj) {
   // endpointUpdatesBatchPeriod 0: the Services selecting the pod sync now.
   const std::string prefix = pod->metadata.namespace_ + "/";
   const auto& items = services_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto svc = api::As<api::Service>(it->second);
     if (svc && ServiceSelects(*svc, *pod)) worker_.queue().Add(it->first);
   }
@@ -115,7 +122,8 @@ void EndpointSliceController::Sync(const std::string& key) {
 
   std::vector<std::shared_ptr<const api::EndpointSlice>> existing;  // by name
   const auto& slices = slices_.items();
-  for (auto it = slices.lower_bound(prefix); it != slices.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = slices.lower_bound(prefix); it != slices.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto slice = api::As<api::EndpointSlice>(it->second);
     if (slice && IsManagedSliceOf(*slice, svc->metadata.name)) existing.push_back(slice);
   }

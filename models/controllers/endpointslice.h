@@ -51,7 +51,8 @@ class EndpointSliceController {
   // Upstream --max-endpoints-per-slice default.
   static constexpr size_t kMaxEndpointsPerSlice = 100;
 
-  EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                          client::EventRecorder recorder);
   ~EndpointSliceController();
   void Start();
 

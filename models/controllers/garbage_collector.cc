@@ -1,11 +1,10 @@
 #include "models/controllers/garbage_collector.h"
 
 #include <algorithm>
-#include <tuple>
-
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/pending/queue.hpp>
 #include <boost/property_map/property_map.hpp>
+#include <tuple>
 
 #include "models/api/codec.h"
 
@@ -89,10 +88,12 @@ GarbageCollector::GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& a
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/garbage-collector"),
       recorder_(std::move(recorder)),
-      attempt_to_delete_(sim, [this]() { return Synced(); },
-                         [this](const std::string& uid, Queue::Done done) { AttemptToDelete(uid, std::move(done)); }),
-      attempt_to_orphan_(sim, [this]() { return Synced(); },
-                         [this](const std::string& uid, Queue::Done done) { AttemptToOrphan(uid, std::move(done)); }) {
+      attempt_to_delete_(
+          sim, [this]() { return Synced(); },
+          [this](const std::string& uid, Queue::Done done) { AttemptToDelete(uid, std::move(done)); }),
+      attempt_to_orphan_(
+          sim, [this]() { return Synced(); },
+          [this](const std::string& uid, Queue::Done done) { AttemptToOrphan(uid, std::move(done)); }) {
   for (const auto& kind : kinds) informers_.push_back(&informers.For(kind));
 }
 
@@ -163,7 +164,8 @@ void GarbageCollector::ProcessGraphChange(const api::ObjectPtr& obj, bool delete
     // Owners waiting for this dependent may now go (upstream: removed dependents of an owner
     // that is deleting dependents requeue the owner).
     std::vector<std::string> owners;
-    for (auto [e, end] = boost::in_edges(v, graph_); e != end; ++e) owners.push_back(graph_[boost::source(*e, graph_)].uid);
+    for (auto [e, end] = boost::in_edges(v, graph_); e != end; ++e)
+      owners.push_back(graph_[boost::source(*e, graph_)].uid);
     boost::clear_in_edges(v, graph_);
     for (const auto& o : owners) {
       if (DeletingDependents(nodes_.at(o).object)) attempt_to_delete_.Add(o);
@@ -192,7 +194,8 @@ void GarbageCollector::ProcessGraphChange(const api::ObjectPtr& obj, bool delete
     if (!ref.uid.empty()) wanted.emplace(ref.uid, &ref);
   }
   std::map<std::string, Edge> existing;
-  for (auto [e, end] = boost::in_edges(v, graph_); e != end; ++e) existing.emplace(graph_[boost::source(*e, graph_)].uid, *e);
+  for (auto [e, end] = boost::in_edges(v, graph_); e != end; ++e)
+    existing.emplace(graph_[boost::source(*e, graph_)].uid, *e);
   for (const auto& [owner_uid, e] : existing) {
     auto w = wanted.find(owner_uid);
     bool unblocked = w == wanted.end() || (graph_[e].block_owner_deletion && !w->second->block_owner_deletion);
@@ -321,9 +324,7 @@ void GarbageCollector::ClassifyOwners(std::shared_ptr<const api::Object> item, Q
     auto cur = nodes_.find(item->metadata.uid);
     if (cur == nodes_.end() || !cur->second.observed) return done(false);
     api::ObjectPtr latest = cur->second.object;
-    auto on_write = [done](const apiserver::Response& r) {
-      done(!r.ok() && r.code != apiserver::Code::kNotFound);
-    };
+    auto on_write = [done](const apiserver::Response& r) { done(!r.ok() && r.code != apiserver::Code::kNotFound); };
     if (!st->solid.empty()) {
       if (st->dangling.empty() && st->waiting.empty()) return done(false);
       // Keep the object; drop the references to owners that are gone or going.

@@ -28,13 +28,12 @@
 // (kind, namespace, name), and every container that decides anything is ordered.
 #pragma once
 
+#include <boost/graph/adjacency_list.hpp>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "models/api/object.h"
 #include "models/apiserver/api_client.h"
@@ -91,8 +90,7 @@ class GarbageCollector {
   class Queue {
    public:
     using Done = std::function<void(bool retry)>;
-    Queue(sim::Simulation& sim, std::function<bool()> ready,
-          std::function<void(const std::string&, Done)> process);
+    Queue(sim::Simulation& sim, std::function<bool()> ready, std::function<void(const std::string&, Done)> process);
     ~Queue() { *alive_ = false; }
     void Add(const std::string& uid) { queue_.Add(uid); }
 
@@ -128,8 +126,8 @@ class GarbageCollector {
   client::EventRecorder recorder_;
   std::vector<client::Informer*> informers_;  // the process's shared informers, one per kind
   Graph graph_;
-  std::vector<Vertex> free_vertices_;  // cleared vertices reused in LIFO order (deterministic)
-  std::map<std::string, Node> nodes_;  // uid → node
+  std::vector<Vertex> free_vertices_;    // cleared vertices reused in LIFO order (deterministic)
+  std::map<std::string, Node> nodes_;    // uid → node
   std::set<std::string> absent_owners_;  // UIDs verified absent (upstream absentOwnerCache)
   std::set<std::string> cycles_reported_;
   Queue attempt_to_delete_;

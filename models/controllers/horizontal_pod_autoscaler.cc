@@ -34,7 +34,8 @@ int32_t ScaleUpLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up
   int32_t result = max ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int32_t>::max();
   for (const auto& p : rules.policies) {
     // Each policy bounds the change relative to the replica count at the start of its period.
-    const int32_t start = current - ChangeInPeriod(p.period_seconds, up, now) + ChangeInPeriod(p.period_seconds, down, now);
+    const int32_t start =
+        current - ChangeInPeriod(p.period_seconds, up, now) + ChangeInPeriod(p.period_seconds, down, now);
     const int32_t proposed = p.type == "Pods"
                                  ? start + p.value
                                  : static_cast<int32_t>(std::ceil(static_cast<double>(start) * (1 + p.value / 100.0)));
@@ -43,23 +44,25 @@ int32_t ScaleUpLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up
   return result;
 }
 
-int32_t ScaleDownLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up,
-                                const std::vector<ScaleEvent>& down, const api::HPAScalingRules& rules, sim::Time now) {
+int32_t ScaleDownLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up, const std::vector<ScaleEvent>& down,
+                                const api::HPAScalingRules& rules, sim::Time now) {
   if (rules.select_policy == "Disabled") return current;
   // "Max" picks the policy allowing the biggest change: the smallest lower limit.
   const bool max = rules.select_policy == "Max";
   int32_t result = max ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::min();
   for (const auto& p : rules.policies) {
-    const int32_t start = current - ChangeInPeriod(p.period_seconds, up, now) + ChangeInPeriod(p.period_seconds, down, now);
-    const int32_t proposed = p.type == "Pods" ? start - p.value
-                                              : static_cast<int32_t>(static_cast<double>(start) * (1 - p.value / 100.0));
+    const int32_t start =
+        current - ChangeInPeriod(p.period_seconds, up, now) + ChangeInPeriod(p.period_seconds, down, now);
+    const int32_t proposed =
+        p.type == "Pods" ? start - p.value : static_cast<int32_t>(static_cast<double>(start) * (1 - p.value / 100.0));
     result = max ? std::min(result, proposed) : std::max(result, proposed);
   }
   return result;
 }
 
 HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                                     client::SharedInformerFactory& informers, client::EventRecorder recorder,
+                                                                     client::SharedInformerFactory& informers,
+                                                                     client::EventRecorder recorder,
                                                                      const metrics::PodMetricsSource& metrics,
                                                                      HorizontalPodAutoscalerConfig config)
     : sim_(sim),
@@ -72,18 +75,20 @@ HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simula
       replicasets_(informers.For("ReplicaSet")),
       statefulsets_(informers.For("StatefulSet")),
       pods_(informers.For("Pod")),
-      worker_(sim,
-              [this]() {
-                return hpas_.HasSynced() && deployments_.HasSynced() && replicasets_.HasSynced() &&
-                       statefulsets_.HasSynced() && pods_.HasSynced();
-              },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim,
+          [this]() {
+            return hpas_.HasSynced() && deployments_.HasSynced() && replicasets_.HasSynced() &&
+                   statefulsets_.HasSynced() && pods_.HasSynced();
+          },
+          [this](const std::string& key) { Sync(key); }) {}
 
 HorizontalPodAutoscalerController::~HorizontalPodAutoscalerController() { *alive_ = false; }
 
 void HorizontalPodAutoscalerController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
-  hpas_.AddEventHandlers({enqueue, nullptr, [this](const api::ObjectPtr& o) { state_.erase(api::NamespacedName(o->metadata)); }});
+  hpas_.AddEventHandlers(
+      {enqueue, nullptr, [this](const api::ObjectPtr& o) { state_.erase(api::NamespacedName(o->metadata)); }});
   hpas_.Start();
   deployments_.Start();
   replicasets_.Start();
@@ -181,7 +186,8 @@ void HorizontalPodAutoscalerController::Sync(const std::string& key) {
     std::map<std::string, metrics::PodMetric> samples;
     const std::string prefix = hpa->metadata.namespace_ + "/";
     const auto& items = pods_.items();
-    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it) {
       auto pod = api::As<api::Pod>(it->second);
       if (!target->selector->Matches(pod->metadata.labels)) continue;
       pods.push_back(pod);
@@ -194,10 +200,11 @@ void HorizontalPodAutoscalerController::Sync(const std::string& key) {
     st.current_average_value.assign(hpa->metrics.size(), api::Quantity());
     for (size_t i = 0; i < hpa->metrics.size(); ++i) {
       const api::ResourceMetricSource& m = hpa->metrics[i];
-      auto rec = m.target_type == "Utilization"
-                     ? GetResourceReplicas(current, m.average_utilization, m.resource, pods, samples, now, config_.calculator)
-                     : GetRawResourceReplicas(current, m.average_value.MilliValue(), m.resource, pods, samples, now,
-                                              config_.calculator);
+      auto rec =
+          m.target_type == "Utilization"
+              ? GetResourceReplicas(current, m.average_utilization, m.resource, pods, samples, now, config_.calculator)
+              : GetRawResourceReplicas(current, m.average_value.MilliValue(), m.resource, pods, samples, now,
+                                       config_.calculator);
       if (!rec.ok()) {
         ++invalid;
         const std::string msg = "failed to get " + m.resource + " utilization: " + rec.status().message();
@@ -227,8 +234,9 @@ void HorizontalPodAutoscalerController::Sync(const std::string& key) {
     desired = proposal;
     if (desired > current) reason = metric_name + " above target";
     if (desired < current) reason = "All metrics below target";
-    desired = hpa->behavior ? NormalizeWithBehavior(key, *hpa, current, desired, hpa->min_replicas, hpa->max_replicas, &st)
-                            : NormalizeLegacy(key, current, desired, hpa->min_replicas, hpa->max_replicas, &st);
+    desired = hpa->behavior
+                  ? NormalizeWithBehavior(key, *hpa, current, desired, hpa->min_replicas, hpa->max_replicas, &st)
+                  : NormalizeLegacy(key, current, desired, hpa->min_replicas, hpa->max_replicas, &st);
     rescale = desired != current;
   }
   st.current_replicas = current;
@@ -358,8 +366,8 @@ int32_t HorizontalPodAutoscalerController::NormalizeWithBehavior(const std::stri
   int32_t result = stabilized;
   std::string cond = "DesiredWithinRange", msg = "the desired count is within the acceptable range";
   if (stabilized > current) {
-    int32_t limit = std::max(current, ScaleUpLimitWithRules(current, state.scale_up_events, state.scale_down_events,
-                                                            b.scale_up, now));
+    int32_t limit = std::max(
+        current, ScaleUpLimitWithRules(current, state.scale_up_events, state.scale_down_events, b.scale_up, now));
     int32_t max_allowed = max;
     if (max_allowed > limit) {
       max_allowed = limit;
@@ -376,8 +384,8 @@ int32_t HorizontalPodAutoscalerController::NormalizeWithBehavior(const std::stri
       msg = "the desired count is within the acceptable range";
     }
   } else if (stabilized < current) {
-    int32_t limit = std::min(current, ScaleDownLimitWithRules(current, state.scale_up_events, state.scale_down_events,
-                                                              b.scale_down, now));
+    int32_t limit = std::min(
+        current, ScaleDownLimitWithRules(current, state.scale_up_events, state.scale_down_events, b.scale_down, now));
     int32_t min_allowed = min;
     if (min_allowed < limit) {
       min_allowed = limit;

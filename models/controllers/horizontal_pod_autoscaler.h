@@ -30,8 +30,8 @@
 namespace kubesim::controllers {
 
 struct HorizontalPodAutoscalerConfig {
-  sim::Duration sync_period = sim::Duration::Seconds(15);                   // --horizontal-pod-autoscaler-sync-period
-  sim::Duration downscale_stabilization = sim::Duration::Minutes(5);      // …-downscale-stabilization
+  sim::Duration sync_period = sim::Duration::Seconds(15);             // --horizontal-pod-autoscaler-sync-period
+  sim::Duration downscale_stabilization = sim::Duration::Minutes(5);  // …-downscale-stabilization
   ReplicaCalculatorConfig calculator;
 };
 
@@ -50,12 +50,13 @@ struct ScaleEvent {
 // Normalization helpers, exposed for tests against upstream's tables.
 int32_t ScaleUpLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up, const std::vector<ScaleEvent>& down,
                               const api::HPAScalingRules& rules, sim::Time now);
-int32_t ScaleDownLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up,
-                                const std::vector<ScaleEvent>& down, const api::HPAScalingRules& rules, sim::Time now);
+int32_t ScaleDownLimitWithRules(int32_t current, const std::vector<ScaleEvent>& up, const std::vector<ScaleEvent>& down,
+                                const api::HPAScalingRules& rules, sim::Time now);
 
 class HorizontalPodAutoscalerController {
  public:
-  HorizontalPodAutoscalerController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder,
+  HorizontalPodAutoscalerController(sim::Simulation& sim, apiserver::ApiServer& api,
+                                    client::SharedInformerFactory& informers, client::EventRecorder recorder,
                                     const metrics::PodMetricsSource& metrics,
                                     HorizontalPodAutoscalerConfig config = {});
   ~HorizontalPodAutoscalerController();

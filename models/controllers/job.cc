@@ -9,9 +9,6 @@
 namespace kubesim::controllers {
 namespace {
 
-
-
-
 bool IsFinished(const api::Job& job) {
   for (const char* type : {"Complete", "Failed"}) {
     const api::JobCondition* c = job.FindCondition(type);
@@ -101,14 +98,16 @@ sim::Time PodFinishedTime(const api::Pod& pod) {
   return pod.metadata.creation_timestamp;
 }
 
-JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder)
+JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                             client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/job"),
       recorder_(std::move(recorder)),
       jobs_(informers.For("Job")),
       pods_(informers.For("Pod")),
-      worker_(sim, [this]() { return jobs_.HasSynced() && pods_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim, [this]() { return jobs_.HasSynced() && pods_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 JobController::~JobController() { *alive_ = false; }
 
@@ -179,7 +178,8 @@ void JobController::Sync(const std::string& key) {
   int32_t ready = 0, terminating = 0;
   const std::string prefix = job->metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr || ref->uid != job->metadata.uid) continue;
@@ -244,7 +244,8 @@ void JobController::Sync(const std::string& key) {
     // calculateSucceededIndexes: only valid indexes below completions count.
     if (indexed && f.succeeded && f.index >= 0 && f.index < *job->completions) state.succeeded_indexes.insert(f.index);
   }
-  const int32_t succeeded = static_cast<int32_t>(indexed ? state.succeeded_indexes.size() : state.counted_succeeded.size());
+  const int32_t succeeded =
+      static_cast<int32_t>(indexed ? state.succeeded_indexes.size() : state.counted_succeeded.size());
   const int32_t failed = static_cast<int32_t>(state.counted_failed.size());
 
   // The controller is the only writer of a Job's status: its own last write is fresher than a
@@ -266,12 +267,14 @@ void JobController::Sync(const std::string& key) {
   } else if (const api::JobCondition* f = find("FailureTarget"); f != nullptr && f->status == "True") {
     finished_condition = NewCondition("Failed", f->reason, f->message, now);
   } else if (failed > job->backoff_limit || PastBackoffLimitOnFailure(*job, pods)) {
-    finished_condition = NewCondition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit", now);
+    finished_condition =
+        NewCondition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit", now);
   } else if (job->active_deadline_seconds && status.start_time && !job->suspend) {
     sim::Duration allowed = sim::Duration::Seconds(*job->active_deadline_seconds);
     sim::Duration ran = now - *status.start_time;
     if (ran >= allowed) {
-      finished_condition = NewCondition("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline", now);
+      finished_condition =
+          NewCondition("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline", now);
     } else {
       worker_.queue().AddAfter(key, allowed - ran);
     }
@@ -291,8 +294,8 @@ void JobController::Sync(const std::string& key) {
   } else if (!finished_condition) {
     bool managed = satisfied && !job->metadata.deletion_timestamp;
     if (managed) active_count = ManageJob(key, job, state, active, succeeded, terminating);
-    bool complete = job->completions ? (succeeded >= *job->completions && active_count == 0)
-                                     : (succeeded > 0 && active_count == 0);
+    bool complete =
+        job->completions ? (succeeded >= *job->completions && active_count == 0) : (succeeded > 0 && active_count == 0);
     if (complete) {
       finished_condition = NewCondition("SuccessCriteriaMet", "", "", now);
     } else if (managed) {
@@ -341,10 +344,10 @@ void JobController::Sync(const std::string& key) {
   if (indexed) status.completed_indexes = CompressedIndexes(state.succeeded_indexes);
 
   const api::JobStatus& old = base;
-  bool changed = job_finished || conditions_changed || status.conditions.size() != old.conditions.size() || status.start_time != old.start_time ||
-                 status.active != old.active || status.ready != old.ready || status.terminating != old.terminating ||
-                 status.succeeded != old.succeeded || status.failed != old.failed ||
-                 status.completed_indexes != old.completed_indexes;
+  bool changed = job_finished || conditions_changed || status.conditions.size() != old.conditions.size() ||
+                 status.start_time != old.start_time || status.active != old.active || status.ready != old.ready ||
+                 status.terminating != old.terminating || status.succeeded != old.succeeded ||
+                 status.failed != old.failed || status.completed_indexes != old.completed_indexes;
   if (!changed) return;
   auto copy = std::static_pointer_cast<api::Job>(job->Clone());
   copy->status = std::move(status);
@@ -353,7 +356,8 @@ void JobController::Sync(const std::string& key) {
   if (job_finished) {
     if (finished_condition->type == "Complete") {
       if (job->completions && succeeded > *job->completions) {
-        recorder_.Event(now, *job, "Warning", "TooManySucceededPods", "Too many succeeded pods running after completion count reached");
+        recorder_.Event(now, *job, "Warning", "TooManySucceededPods",
+                        "Too many succeeded pods running after completion count reached");
       }
       recorder_.Event(now, *job, "Normal", "Completed", "Job completed");
     } else {
@@ -487,20 +491,21 @@ void JobController::DeletePod(const std::string& key, const std::shared_ptr<cons
   State& state = StateFor(key, uid);
   state.deleting.insert(pod_uid);
   if (expected) state.released.insert(pod_uid);
-  api_.Delete("Pod", pod.metadata.namespace_, name, {}, [this, alive, key, uid, pod_uid, job, name, expected](const apiserver::Response& r) {
-    if (!alive.lock()) return;
-    if (r.ok()) {
-      recorder_.Event(sim_.Now(), *job, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
-      return;
-    }
-    if (r.code != apiserver::Code::kNotFound) {
-      recorder_.Event(sim_.Now(), *job, "Warning", "FailedDelete", "Error deleting: " + r.message);
-    }
-    auto it = states_.find(key);
-    if (it == states_.end() || it->second.uid != uid) return;
-    it->second.deleting.erase(pod_uid);
-    if (expected && it->second.expectations.dels > 0) --it->second.expectations.dels;
-  });
+  api_.Delete("Pod", pod.metadata.namespace_, name, {},
+              [this, alive, key, uid, pod_uid, job, name, expected](const apiserver::Response& r) {
+                if (!alive.lock()) return;
+                if (r.ok()) {
+                  recorder_.Event(sim_.Now(), *job, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
+                  return;
+                }
+                if (r.code != apiserver::Code::kNotFound) {
+                  recorder_.Event(sim_.Now(), *job, "Warning", "FailedDelete", "Error deleting: " + r.message);
+                }
+                auto it = states_.find(key);
+                if (it == states_.end() || it->second.uid != uid) return;
+                it->second.deleting.erase(pod_uid);
+                if (expected && it->second.expectations.dels > 0) --it->second.expectations.dels;
+              });
 }
 
 }  // namespace kubesim::controllers

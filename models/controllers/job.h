@@ -85,7 +85,8 @@ class JobController {
   static constexpr sim::Duration kSyncJobBatchPeriod = sim::Duration::Seconds(1);
   static constexpr int kMaxPodCreateDeletePerSync = 500;
 
-  JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                client::EventRecorder recorder);
   ~JobController();
 
   void Start();

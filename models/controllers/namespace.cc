@@ -8,12 +8,14 @@
 namespace kubesim::controllers {
 
 NamespaceController::NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                         client::SharedInformerFactory& informers, client::EventRecorder recorder, std::vector<std::string> kinds)
+                                         client::SharedInformerFactory& informers, client::EventRecorder recorder,
+                                         std::vector<std::string> kinds)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/namespace"),
       recorder_(std::move(recorder)),
       namespaces_(informers.For("Namespace")),
-      worker_(sim, [this]() { return namespaces_.HasSynced(); }, [this](const std::string& key) { Sync(key); }) {
+      worker_(
+          sim, [this]() { return namespaces_.HasSynced(); }, [this](const std::string& key) { Sync(key); }) {
   for (auto& k : kinds) {
     if (!api::IsClusterScoped(k)) kinds_.push_back(std::move(k));
   }
@@ -28,8 +30,8 @@ void NamespaceController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) {
     if (o->metadata.deletion_timestamp) worker_.queue().AddAfter(o->metadata.name, kNamespaceDeletionGracePeriod);
   };
-  namespaces_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                                nullptr});
+  namespaces_.AddEventHandlers(
+      {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); }, nullptr});
   namespaces_.Start();
 }
 

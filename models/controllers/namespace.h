@@ -31,8 +31,8 @@ class NamespaceController {
   static constexpr sim::Duration kNamespaceDeletionGracePeriod = sim::Duration::Seconds(5);
   static constexpr sim::Duration kMaxRetryDelay = sim::Duration::Seconds(60);
 
-  NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder,
-                      std::vector<std::string> kinds);
+  NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                      client::EventRecorder recorder, std::vector<std::string> kinds);
   ~NamespaceController();
   void Start();
 

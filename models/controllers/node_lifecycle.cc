@@ -11,15 +11,19 @@ namespace kubesim::controllers {
 
 const char* ZoneStateName(ZoneState s) {
   switch (s) {
-    case ZoneState::kNormal: return "Normal";
-    case ZoneState::kPartialDisruption: return "PartialDisruption";
-    case ZoneState::kFullDisruption: return "FullDisruption";
+    case ZoneState::kNormal:
+      return "Normal";
+    case ZoneState::kPartialDisruption:
+      return "PartialDisruption";
+    case ZoneState::kFullDisruption:
+      return "FullDisruption";
   }
   return "";
 }
 
 NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                 client::SharedInformerFactory& informers, client::EventRecorder recorder, NodeLifecycleConfig config)
+                                                 client::SharedInformerFactory& informers,
+                                                 client::EventRecorder recorder, NodeLifecycleConfig config)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/node-lifecycle"),
       recorder_(std::move(recorder)),
@@ -31,7 +35,8 @@ NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver
 NodeLifecycleController::~NodeLifecycleController() { *alive_ = false; }
 
 void NodeLifecycleController::Start() {
-  nodes_.AddEventHandlers({nullptr, [this](const api::ObjectPtr&, const api::ObjectPtr& n) {
+  nodes_.AddEventHandlers({nullptr,
+                           [this](const api::ObjectPtr&, const api::ObjectPtr& n) {
                              // Upstream doNoScheduleTaintingPass runs on every node update.
                              if (auto node = api::As<api::Node>(n)) SyncNoScheduleTaints(*node);
                            },
@@ -147,7 +152,8 @@ void NodeLifecycleController::SyncNoScheduleTaints(const api::Node& node) {
   }
   std::vector<api::Taint> add;
   for (const auto& key : want) {
-    if (std::find(have.begin(), have.end(), key) == have.end()) add.push_back(api::Taint{key, "", api::kTaintNoSchedule, sim_.Now()});
+    if (std::find(have.begin(), have.end(), key) == have.end())
+      add.push_back(api::Taint{key, "", api::kTaintNoSchedule, sim_.Now()});
   }
   if (!add.empty() || !remove.empty()) SetTaints(node.metadata.name, add, remove, api::kTaintNoSchedule);
 }
@@ -160,7 +166,8 @@ void NodeLifecycleController::SetTaints(const std::string& node_name, const std:
   auto& taints = copy->spec.taints;
   taints.erase(std::remove_if(taints.begin(), taints.end(),
                               [&](const api::Taint& t) {
-                                return t.effect == effect && std::find(remove.begin(), remove.end(), t.key) != remove.end();
+                                return t.effect == effect &&
+                                       std::find(remove.begin(), remove.end(), t.key) != remove.end();
                               }),
                taints.end());
   for (const auto& t : add) {
@@ -209,7 +216,8 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
     ZoneState state = ZoneState::kNormal;
     if (ready == 0 && not_ready > 0) {
       state = ZoneState::kFullDisruption;
-    } else if (not_ready > 2 && static_cast<double>(not_ready) / (ready + not_ready) >= config_.unhealthy_zone_threshold) {
+    } else if (not_ready > 2 &&
+               static_cast<double>(not_ready) / (ready + not_ready) >= config_.unhealthy_zone_threshold) {
       state = ZoneState::kPartialDisruption;
     }
     all_down = all_down && state == ZoneState::kFullDisruption;
@@ -255,7 +263,8 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
     all_zones_down_ = true;
     for (const auto& n : nodes) {
       for (const auto& t : n->spec.taints) {
-        if (t.effect == api::kTaintNoExecute && (t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable)) {
+        if (t.effect == api::kTaintNoExecute &&
+            (t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable)) {
           SetTaints(n->metadata.name, {}, {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
           break;
         }
@@ -271,7 +280,9 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
   for (const auto& n : nodes) {
     const std::string& name = n->metadata.name;
     std::string status = ReadyStatus(*n);
-    std::string want = status == "False" ? api::kTaintNodeNotReady : status == "Unknown" ? api::kTaintNodeUnreachable : "";
+    std::string want = status == "False"     ? api::kTaintNodeNotReady
+                       : status == "Unknown" ? api::kTaintNodeUnreachable
+                                             : "";
     bool has_want = false, has_other = false;
     for (const auto& t : n->spec.taints) {
       if (t.effect != api::kTaintNoExecute) continue;

@@ -45,8 +45,8 @@ const char* ZoneStateName(ZoneState s);
 
 class NodeLifecycleController {
  public:
-  NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder,
-                          NodeLifecycleConfig config = {});
+  NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                          client::EventRecorder recorder, NodeLifecycleConfig config = {});
   ~NodeLifecycleController();
 
   void Start();
@@ -55,7 +55,7 @@ class NodeLifecycleController {
 
  private:
   struct Health {
-    sim::Time probe;                         // controller clock of the last heartbeat seen
+    sim::Time probe;                           // controller clock of the last heartbeat seen
     std::optional<sim::Time> ready_heartbeat;  // last Ready lastHeartbeatTime seen
     std::optional<sim::Time> lease_renew;      // last Lease renewTime seen
   };
@@ -82,8 +82,8 @@ class NodeLifecycleController {
   // if the old one had no token left.
   void SwapRate(ZoneQueue& q, double rate);
   void Refill(ZoneQueue& q);
-  void SetTaints(const std::string& node_name, const std::vector<api::Taint>& add, const std::vector<std::string>& remove,
-                 const std::string& effect);
+  void SetTaints(const std::string& node_name, const std::vector<api::Taint>& add,
+                 const std::vector<std::string>& remove, const std::string& effect);
   static std::string ZoneKey(const api::Node& node);
   static std::string ReadyStatus(const api::Node& node);
 

@@ -57,7 +57,7 @@ Groups GroupPods(const std::vector<std::shared_ptr<const api::Pod>>& pods,
 
 // calculatePodRequests, in milli-units as upstream (MilliValue for memory too).
 sim::StatusOr<std::map<std::string, int64_t>> PodRequests(const std::vector<std::shared_ptr<const api::Pod>>& pods,
-                                                           const std::string& resource) {
+                                                          const std::string& resource) {
   std::map<std::string, int64_t> requests;
   for (const auto& pod : pods) {
     int64_t sum = 0;
@@ -90,7 +90,8 @@ struct Ratio {
 // usage ratio over a sample set; `fill_missing` is the value a missing pod gets when scaling down.
 template <typename RatioFn, typename FillFn>
 sim::StatusOr<ReplicaRecommendation> Calculate(int32_t current, std::map<std::string, int64_t> samples, const Groups& g,
-                                               const ReplicaCalculatorConfig& config, RatioFn ratio, FillFn fill_missing) {
+                                               const ReplicaCalculatorConfig& config, RatioFn ratio,
+                                               FillFn fill_missing) {
   for (const auto& k : g.ignored) samples.erase(k);
   for (const auto& k : g.unready) samples.erase(k);
   if (samples.empty()) return sim::InvalidArgument("did not receive metrics for targeted pods (pods might be unready)");
@@ -104,8 +105,10 @@ sim::StatusOr<ReplicaRecommendation> Calculate(int32_t current, std::map<std::st
   }
   // Assume the worst for the pods the controller cannot see, in the direction of the change.
   for (const auto& k : g.missing) {
-    if (r.ratio < 1.0) samples[k] = fill_missing(k);
-    else if (r.ratio > 1.0) samples[k] = 0;
+    if (r.ratio < 1.0)
+      samples[k] = fill_missing(k);
+    else if (r.ratio > 1.0)
+      samples[k] = 0;
   }
   if (scale_up_with_unready) {
     for (const auto& k : g.unready) samples[k] = 0;
@@ -135,10 +138,11 @@ std::map<std::string, int64_t> Samples(const std::vector<std::shared_ptr<const a
 
 }  // namespace
 
-sim::StatusOr<ReplicaRecommendation> GetResourceReplicas(
-    int32_t current_replicas, int32_t target_utilization, const std::string& resource,
-    const std::vector<std::shared_ptr<const api::Pod>>& pods, const std::map<std::string, metrics::PodMetric>& metrics,
-    sim::Time now, const ReplicaCalculatorConfig& config) {
+sim::StatusOr<ReplicaRecommendation> GetResourceReplicas(int32_t current_replicas, int32_t target_utilization,
+                                                         const std::string& resource,
+                                                         const std::vector<std::shared_ptr<const api::Pod>>& pods,
+                                                         const std::map<std::string, metrics::PodMetric>& metrics,
+                                                         sim::Time now, const ReplicaCalculatorConfig& config) {
   if (pods.empty()) return sim::InvalidArgument("no pods returned by selector while calculating replica count");
   Groups g = GroupPods(pods, metrics, resource, now, config);
   KUBESIM_ASSIGN_OR_RETURN(auto requests, PodRequests(pods, resource));
@@ -159,16 +163,15 @@ sim::StatusOr<ReplicaRecommendation> GetResourceReplicas(
     r.average = usage / n;
     return r;
   };
-  auto fill = [&](const std::string& k) {
-    return requests[k] * std::max<int64_t>(100, target_utilization) / 100;
-  };
+  auto fill = [&](const std::string& k) { return requests[k] * std::max<int64_t>(100, target_utilization) / 100; };
   return Calculate(current_replicas, Samples(pods, metrics, resource), g, config, ratio, fill);
 }
 
-sim::StatusOr<ReplicaRecommendation> GetRawResourceReplicas(
-    int32_t current_replicas, int64_t target_average, const std::string& resource,
-    const std::vector<std::shared_ptr<const api::Pod>>& pods, const std::map<std::string, metrics::PodMetric>& metrics,
-    sim::Time now, const ReplicaCalculatorConfig& config) {
+sim::StatusOr<ReplicaRecommendation> GetRawResourceReplicas(int32_t current_replicas, int64_t target_average,
+                                                            const std::string& resource,
+                                                            const std::vector<std::shared_ptr<const api::Pod>>& pods,
+                                                            const std::map<std::string, metrics::PodMetric>& metrics,
+                                                            sim::Time now, const ReplicaCalculatorConfig& config) {
   if (pods.empty()) return sim::InvalidArgument("no pods returned by selector while calculating replica count");
   Groups g = GroupPods(pods, metrics, resource, now, config);
   // GetMetricUsageRatio: the average per pod against the target.

@@ -21,26 +21,28 @@ namespace kubesim::controllers {
 
 struct ReplicaCalculatorConfig {
   double tolerance = 0.1;                                                 // --horizontal-pod-autoscaler-tolerance
-  sim::Duration cpu_initialization_period = sim::Duration::Minutes(5);   // …-cpu-initialization-period
+  sim::Duration cpu_initialization_period = sim::Duration::Minutes(5);    // …-cpu-initialization-period
   sim::Duration delay_of_initial_readiness = sim::Duration::Seconds(30);  // …-initial-readiness-delay
 };
 
 struct ReplicaRecommendation {
   int32_t replicas = 0;
-  int32_t utilization = 0;       // percent of requests (Utilization targets)
-  int64_t raw_average = 0;       // average usage per pod: millicores or bytes
+  int32_t utilization = 0;  // percent of requests (Utilization targets)
+  int64_t raw_average = 0;  // average usage per pod: millicores or bytes
 };
 
 // Utilization target: `target_utilization` percent of the pods' requests of `resource`.
-sim::StatusOr<ReplicaRecommendation> GetResourceReplicas(
-    int32_t current_replicas, int32_t target_utilization, const std::string& resource,
-    const std::vector<std::shared_ptr<const api::Pod>>& pods, const std::map<std::string, metrics::PodMetric>& metrics,
-    sim::Time now, const ReplicaCalculatorConfig& config = {});
+sim::StatusOr<ReplicaRecommendation> GetResourceReplicas(int32_t current_replicas, int32_t target_utilization,
+                                                         const std::string& resource,
+                                                         const std::vector<std::shared_ptr<const api::Pod>>& pods,
+                                                         const std::map<std::string, metrics::PodMetric>& metrics,
+                                                         sim::Time now, const ReplicaCalculatorConfig& config = {});
 
 // AverageValue target: `target_average` (millicores or bytes) per pod.
-sim::StatusOr<ReplicaRecommendation> GetRawResourceReplicas(
-    int32_t current_replicas, int64_t target_average, const std::string& resource,
-    const std::vector<std::shared_ptr<const api::Pod>>& pods, const std::map<std::string, metrics::PodMetric>& metrics,
-    sim::Time now, const ReplicaCalculatorConfig& config = {});
+sim::StatusOr<ReplicaRecommendation> GetRawResourceReplicas(int32_t current_replicas, int64_t target_average,
+                                                            const std::string& resource,
+                                                            const std::vector<std::shared_ptr<const api::Pod>>& pods,
+                                                            const std::map<std::string, metrics::PodMetric>& metrics,
+                                                            sim::Time now, const ReplicaCalculatorConfig& config = {});
 
 }  // namespace kubesim::controllers

@@ -14,15 +14,17 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
       recorder_(std::move(recorder)),
       replicasets_(informers.For("ReplicaSet")),
       pods_(informers.For("Pod")),
-      worker_(sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 ReplicaSetController::~ReplicaSetController() { *alive_ = false; }
 
 void ReplicaSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
-  replicasets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                                 [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
+  replicasets_.AddEventHandlers(
+      {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
+       [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o, true, false); },
                           [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o, false, false); },
                           [this](const api::ObjectPtr& o) { OnPod(o, false, true); }});
@@ -37,7 +39,8 @@ void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool del
     // getPodReplicaSets), in key order.
     const std::string prefix = obj->metadata.namespace_ + "/";
     const auto& items = replicasets_.items();
-    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it) {
       auto rs = api::As<api::ReplicaSet>(it->second);
       if (!rs->selector.Empty() && rs->selector.Matches(obj->metadata.labels)) worker_.queue().Add(it->first);
     }
@@ -70,7 +73,8 @@ void ReplicaSetController::Sync(const std::string& key) {
   std::vector<std::shared_ptr<const api::Pod>> active;
   const std::string prefix = rs->metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr) pod = Adopt(*rs, pod);
@@ -86,7 +90,7 @@ void ReplicaSetController::Sync(const std::string& key) {
 }
 
 std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSet& rs,
-                                                           std::shared_ptr<const api::Pod> pod) {
+                                                            std::shared_ptr<const api::Pod> pod) {
   // Upstream ClaimPods adopts an orphan the selector matches unless the pod or the ReplicaSet is
   // being deleted; an empty selector selects nothing here (the API server rejects it upstream).
   if (rs.selector.Empty() || !rs.selector.Matches(pod->metadata.labels) || pod->metadata.deletion_timestamp ||
@@ -149,9 +153,8 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
     int n = static_cast<int>(std::min<int64_t>(diff, kBurstReplicas));
     std::map<std::string, int> on_node = RelatedActivePodsPerNode(*rs, active);
     auto rank = [&](const api::Pod& p) { return p.spec.node_name.empty() ? 0 : on_node[p.spec.node_name]; };
-    std::stable_sort(active.begin(), active.end(), [&](const auto& a, const auto& b) {
-      return DeleteFirst(*a, rank(*a), *b, rank(*b), sim_.Now());
-    });
+    std::stable_sort(active.begin(), active.end(),
+                     [&](const auto& a, const auto& b) { return DeleteFirst(*a, rank(*a), *b, rank(*b), sim_.Now()); });
     expectations_[key] = Expectations{0, n, sim_.Now()};
     for (int i = 0; i < n; ++i) {
       auto pod = active[static_cast<size_t>(i)];
@@ -160,7 +163,8 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
                   [this, alive, key, pod, rs](const apiserver::Response& r) {
                     if (!alive.lock()) return;
                     if (r.ok()) {
-                      recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod->metadata.name);
+                      recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete",
+                                      "Deleted pod: " + pod->metadata.name);
                     } else {
                       auto it = expectations_.find(key);
                       if (it != expectations_.end() && it->second.dels > 0) --it->second.dels;
@@ -185,7 +189,8 @@ std::map<std::string, int> ReplicaSetController::RelatedActivePodsPerNode(
   }
   const std::string prefix = rs.metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr || ref->kind != "ReplicaSet" || !IsPodActive(*pod) || pod->spec.node_name.empty()) continue;
@@ -196,8 +201,8 @@ std::map<std::string, int> ReplicaSetController::RelatedActivePodsPerNode(
   return on_node;
 }
 
-void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
-                                       int remaining, int batch) {
+void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining,
+                                       int batch) {
   // Upstream slowStartBatch: batches of 1, 2, 4, …; a batch with a failure ends the sync and
   // the expectations of the pods never attempted are lowered.
   int size = std::min(batch, remaining);

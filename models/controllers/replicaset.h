@@ -33,7 +33,8 @@ class ReplicaSetController {
   static constexpr int kBurstReplicas = 500;
   static constexpr int kSlowStartInitialBatchSize = 1;
 
-  ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                       client::EventRecorder recorder);
   ~ReplicaSetController();
 
   void Start();

@@ -5,21 +5,23 @@
 namespace kubesim::controllers {
 
 ServiceAccountsController::ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                     client::SharedInformerFactory& informers, client::EventRecorder recorder)
+                                                     client::SharedInformerFactory& informers,
+                                                     client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/serviceaccount"),
       recorder_(std::move(recorder)),
       namespaces_(informers.For("Namespace")),
       service_accounts_(informers.For("ServiceAccount")),
-      worker_(sim, [this]() { return namespaces_.HasSynced() && service_accounts_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim, [this]() { return namespaces_.HasSynced() && service_accounts_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 ServiceAccountsController::~ServiceAccountsController() { *alive_ = false; }
 
 void ServiceAccountsController::Start() {
   auto ns_changed = [this](const api::ObjectPtr& o) { worker_.queue().Add(o->metadata.name); };
-  namespaces_.AddEventHandlers({ns_changed, [ns_changed](const api::ObjectPtr&, const api::ObjectPtr& o) { ns_changed(o); },
-                                nullptr});
+  namespaces_.AddEventHandlers(
+      {ns_changed, [ns_changed](const api::ObjectPtr&, const api::ObjectPtr& o) { ns_changed(o); }, nullptr});
   // Upstream serviceAccountDeleted: a deleted `default` is made again.
   service_accounts_.AddEventHandlers({nullptr, nullptr, [this](const api::ObjectPtr& o) {
                                         if (o->metadata.name == kDefaultServiceAccountName) {

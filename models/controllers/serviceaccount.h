@@ -24,7 +24,8 @@ inline constexpr const char* kDefaultServiceAccountName = "default";
 
 class ServiceAccountsController {
  public:
-  ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                            client::EventRecorder recorder);
   ~ServiceAccountsController();
   void Start();
 

@@ -18,8 +18,8 @@ inline constexpr int kSlowStartInitialBatchSize = 1;
 
 using SlowStartCall = std::function<void(int index, std::function<void(bool ok)> done)>;
 
-inline void SlowStartBatch(int count, SlowStartCall call, std::function<void(int skipped)> on_skipped,
-                           int first = 0, int batch = kSlowStartInitialBatchSize) {
+inline void SlowStartBatch(int count, SlowStartCall call, std::function<void(int skipped)> on_skipped, int first = 0,
+                           int batch = kSlowStartInitialBatchSize) {
   int size = std::min(batch, count - first);
   if (size <= 0) return;
   struct Outcome {

@@ -12,7 +12,6 @@
 namespace kubesim::controllers {
 namespace {
 
-
 // getParentNameAndOrdinal: `<parent>-<ordinal>`, the ordinal a decimal without sign.
 std::optional<int32_t> OrdinalOf(const std::string& pod_name, const std::string& set_name) {
   if (pod_name.size() <= set_name.size() + 1 || pod_name.compare(0, set_name.size(), set_name) != 0 ||
@@ -53,8 +52,9 @@ StatefulSetController::StatefulSetController(sim::Simulation& sim, apiserver::Ap
       recorder_(std::move(recorder)),
       sets_(informers.For("StatefulSet")),
       pods_(informers.For("Pod")),
-      worker_(sim, [this]() { return sets_.HasSynced() && pods_.HasSynced(); },
-              [this](const std::string& key) { Sync(key); }) {}
+      worker_(
+          sim, [this]() { return sets_.HasSynced() && pods_.HasSynced(); },
+          [this](const std::string& key) { Sync(key); }) {}
 
 StatefulSetController::~StatefulSetController() { *alive_ = false; }
 
@@ -101,7 +101,8 @@ void StatefulSetController::Sync(const std::string& key) {
   std::vector<std::shared_ptr<const api::Pod>> owned;
   const std::string prefix = set->metadata.namespace_ + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr || ref->uid != set->metadata.uid) continue;

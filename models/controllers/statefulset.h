@@ -43,7 +43,8 @@ inline constexpr const char* kPodIndexLabel = "apps.kubernetes.io/pod-index";
 
 class StatefulSetController {
  public:
-  StatefulSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  StatefulSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                        client::EventRecorder recorder);
   ~StatefulSetController();
 
   void Start();

@@ -7,7 +7,8 @@
 namespace kubesim::controllers {
 
 TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api,
-                                                 client::SharedInformerFactory& informers, client::EventRecorder recorder)
+                                                 client::SharedInformerFactory& informers,
+                                                 client::EventRecorder recorder)
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/taint-eviction"),
       recorder_(std::move(recorder)),
@@ -30,14 +31,13 @@ void TaintEvictionController::Start() {
     }
     return taints;
   };
-  nodes_.AddEventHandlers(
-      {[this, no_execute](const api::ObjectPtr& n) {
-         if (!no_execute(n).empty()) SyncNode(n->metadata.name);
-       },
-       [this, no_execute](const api::ObjectPtr& old, const api::ObjectPtr& n) {
-         if (no_execute(old) != no_execute(n)) SyncNode(n->metadata.name);
-       },
-       nullptr});
+  nodes_.AddEventHandlers({[this, no_execute](const api::ObjectPtr& n) {
+                             if (!no_execute(n).empty()) SyncNode(n->metadata.name);
+                           },
+                           [this, no_execute](const api::ObjectPtr& old, const api::ObjectPtr& n) {
+                             if (no_execute(old) != no_execute(n)) SyncNode(n->metadata.name);
+                           },
+                           nullptr});
   auto on_pod = [this](const api::ObjectPtr& p) { SyncPod(*api::As<api::Pod>(p)); };
   pods_.AddEventHandlers({on_pod, [on_pod](const api::ObjectPtr&, const api::ObjectPtr& p) { on_pod(p); },
                           [this](const api::ObjectPtr& p) { Cancel(p->metadata.uid); }});

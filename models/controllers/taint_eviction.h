@@ -22,7 +22,8 @@ namespace kubesim::controllers {
 
 class TaintEvictionController {
  public:
-  TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers, client::EventRecorder recorder);
+  TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
+                          client::EventRecorder recorder);
   ~TaintEvictionController();
 
   void Start();

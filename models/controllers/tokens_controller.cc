@@ -53,17 +53,20 @@ TokensController::TokensController(sim::Simulation& sim, apiserver::ApiServer& a
     : api_(sim, api, "kube-controller-manager/serviceaccount-token"),
       service_accounts_(sim, api_, "ServiceAccount"),
       secrets_(sim, api_, "Secret"),
-      service_account_worker_(sim, [this]() { return service_accounts_.HasSynced() && secrets_.HasSynced(); },
-                              [this](const std::string& key) { SyncServiceAccount(key); }),
-      secret_worker_(sim, [this]() { return service_accounts_.HasSynced() && secrets_.HasSynced(); },
-                     [this](const std::string& key) { SyncSecret(key); }) {}
+      service_account_worker_(
+          sim, [this]() { return service_accounts_.HasSynced() && secrets_.HasSynced(); },
+          [this](const std::string& key) { SyncServiceAccount(key); }),
+      secret_worker_(
+          sim, [this]() { return service_accounts_.HasSynced() && secrets_.HasSynced(); },
+          [this](const std::string& key) { SyncSecret(key); }) {}
 
 TokensController::~TokensController() { *alive_ = false; }
 
 void TokensController::Start() {
-  service_accounts_.AddEventHandlers({[this](const api::ObjectPtr& o) { QueueServiceAccount(o); },
-                                      [this](const api::ObjectPtr&, const api::ObjectPtr& o) { QueueServiceAccount(o); },
-                                      [this](const api::ObjectPtr& o) { QueueServiceAccount(o); }});
+  service_accounts_.AddEventHandlers(
+      {[this](const api::ObjectPtr& o) { QueueServiceAccount(o); },
+       [this](const api::ObjectPtr&, const api::ObjectPtr& o) { QueueServiceAccount(o); },
+       [this](const api::ObjectPtr& o) { QueueServiceAccount(o); }});
   // Upstream's secret informer filters on type service-account-token.
   secrets_.AddEventHandlers({[this](const api::ObjectPtr& o) { QueueSecret(o); },
                              [this](const api::ObjectPtr&, const api::ObjectPtr& o) { QueueSecret(o); },

@@ -53,8 +53,7 @@ WriteResult MvccStore::Create(const std::string& key, std::shared_ptr<api::Objec
   return Commit(key, std::move(obj), EventType::kPut, nullptr);
 }
 
-WriteResult MvccStore::Update(const std::string& key, std::shared_ptr<api::Object> obj,
-                              int64_t expected_revision) {
+WriteResult MvccStore::Update(const std::string& key, std::shared_ptr<api::Object> obj, int64_t expected_revision) {
   api::ObjectPtr cur = Get(key);
   if (!cur) return WriteResult{StoreError::kNotFound, revision_, nullptr, nullptr};
   if (expected_revision > 0 && cur->metadata.resource_version != expected_revision) {

@@ -45,7 +45,7 @@ struct WriteResult {
 
 struct RangeResult {
   StoreError error = StoreError::kOk;
-  int64_t revision = 0;  // the revision the range was read at
+  int64_t revision = 0;                 // the revision the range was read at
   std::vector<api::ObjectPtr> objects;  // in key order
 };
 
@@ -92,8 +92,7 @@ class MvccStore {
     WatchCallback cb;
   };
 
-  WriteResult Commit(const std::string& key, std::shared_ptr<api::Object> obj, EventType type,
-                     api::ObjectPtr prev);
+  WriteResult Commit(const std::string& key, std::shared_ptr<api::Object> obj, EventType type, api::ObjectPtr prev);
   void Notify(const Event& e);
 
   int64_t revision_ = 1;  // etcd starts at 1 with an empty store

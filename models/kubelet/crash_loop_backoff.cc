@@ -35,7 +35,8 @@ sim::Duration CrashLoopBackoff::Get(const std::string& id) const {
 }
 
 void CrashLoopBackoff::Forget(const std::string& prefix) {
-  for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+  for (auto it = entries_.lower_bound(prefix);
+       it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
     it = entries_.erase(it);
   }
 }

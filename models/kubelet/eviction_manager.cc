@@ -41,7 +41,8 @@ int64_t MemoryRequest(const api::Container& c) {
 }  // namespace
 
 int64_t Kubelet::PodMemoryUsage(const PodRuntime& rt) const {
-  bool running = std::any_of(rt.containers.begin(), rt.containers.end(), [](const ContainerRuntime& c) { return c.running; });
+  bool running =
+      std::any_of(rt.containers.begin(), rt.containers.end(), [](const ContainerRuntime& c) { return c.running; });
   if (!running) return 0;
   auto it = rt.pod->metadata.annotations.find(api::kMemoryUsageAnnotation);
   if (it == rt.pod->metadata.annotations.end()) return 0;

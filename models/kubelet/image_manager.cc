@@ -46,7 +46,8 @@ std::string GoDurationString(sim::Duration d) {
   if (ns < 1'000'000'000) {
     if (ns < 1'000) return std::to_string(ns) + "ns";
     if (ns < 1'000'000) {
-      std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ns / 1000), static_cast<long long>(ns % 1000));
+      std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ns / 1000),
+                    static_cast<long long>(ns % 1000));
       return trim(buf) + "µs";
     }
     std::snprintf(buf, sizeof buf, "%lld.%06lld", static_cast<long long>(ns / 1'000'000),
@@ -149,8 +150,9 @@ void ImageManager::StartPull(Request r) {
 std::vector<api::ContainerImage> ImageManager::NodeImages() const {
   std::vector<api::ContainerImage> out;
   for (const auto& [name, size] : present_) out.push_back(api::ContainerImage{{name}, size});
-  std::stable_sort(out.begin(), out.end(),
-                   [](const api::ContainerImage& a, const api::ContainerImage& b) { return a.size_bytes > b.size_bytes; });
+  std::stable_sort(out.begin(), out.end(), [](const api::ContainerImage& a, const api::ContainerImage& b) {
+    return a.size_bytes > b.size_bytes;
+  });
   if (out.size() > 50) out.resize(50);
   return out;
 }

@@ -49,14 +49,14 @@ class ImageManager {
  public:
   struct PullResult {
     bool ok = true;
-    std::string reason;   // ErrImageNeverPull when !ok
+    std::string reason;  // ErrImageNeverPull when !ok
     std::string message;
   };
   // Called when the image can be used. `pulled` tells whether a pull ran, and its times.
   struct Pulled {
     bool pulled = false;
-    sim::Duration pull_time;     // the pull itself
-    sim::Duration total_time;    // including the wait in the serial queue
+    sim::Duration pull_time;   // the pull itself
+    sim::Duration total_time;  // including the wait in the serial queue
     int64_t size_bytes = 0;
   };
   using Done = std::function<void(const PullResult&, const Pulled&)>;
@@ -79,7 +79,7 @@ class ImageManager {
 
  private:
   struct Request {
-    std::string image;  // normalized
+    std::string image;      // normalized
     std::string reference;  // as the pod spec wrote it, for messages
     bool fail = false;
     sim::Time queued;

@@ -35,7 +35,7 @@
 namespace kubesim::kubelet {
 
 struct KubeProxyConfig {
-  sim::Duration min_sync_period = sim::Duration::Seconds(1);  // --iptables-min-sync-period
+  sim::Duration min_sync_period = sim::Duration::Seconds(1);      // --iptables-min-sync-period
   sim::Duration sync_duration = sim::Duration::Milliseconds(50);  // ASSUMPTION, see above
 };
 
@@ -55,8 +55,8 @@ class EndpointProgrammingTracker {
 
   struct Record {
     std::string pod_ref;
-    std::optional<sim::Time> ready_in_slice;      // first commit with the endpoint ready
-    std::optional<sim::Time> programmed_all;      // every running proxy had programmed it
+    std::optional<sim::Time> ready_in_slice;  // first commit with the endpoint ready
+    std::optional<sim::Time> programmed_all;  // every running proxy had programmed it
     std::set<std::string> nodes;
   };
   const std::map<std::string, Record>& records() const { return records_; }  // by pod UID

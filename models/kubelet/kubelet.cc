@@ -83,7 +83,8 @@ void Kubelet::MaybeArmEvictionLoop() {
   if (eviction_armed_) return;
   auto cap = node_manifest_->status.capacity.find("memory");
   // A node smaller than the hard threshold is under pressure with no pod at all.
-  if (cap != node_manifest_->status.capacity.end() && cap->second.Value() < config_.eviction_hard_memory_available_bytes) {
+  if (cap != node_manifest_->status.capacity.end() &&
+      cap->second.Value() < config_.eviction_hard_memory_available_bytes) {
     ArmEvictionLoop();
   }
 }
@@ -146,25 +147,28 @@ void Kubelet::Restart() {
   // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
   // only reports what changed).
   std::weak_ptr<bool> alive = alive_;
-  api_.List("Pod", [this, alive](const apiserver::Response& r) {
-    if (!alive.lock() || !running_ || !r.ok()) return;
-    std::set<std::string> listed;
-    for (const auto& obj : r.items) {
-      auto pod = api::As<api::Pod>(obj);
-      listed.insert(pod->metadata.uid);
-      if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
-    }
-    // Pods deleted while the kubelet was away: their containers are killed (orphans).
-    for (auto it = runtimes_.begin(); it != runtimes_.end();) {
-      if (listed.count(it->first)) {
-        ++it;
-        continue;
-      }
-      backoff_.Forget(it->first + "/");
-      it = runtimes_.erase(it);
-    }
-    ReconcileRuntime();
-  }, node_name_);
+  api_.List(
+      "Pod",
+      [this, alive](const apiserver::Response& r) {
+        if (!alive.lock() || !running_ || !r.ok()) return;
+        std::set<std::string> listed;
+        for (const auto& obj : r.items) {
+          auto pod = api::As<api::Pod>(obj);
+          listed.insert(pod->metadata.uid);
+          if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
+        }
+        // Pods deleted while the kubelet was away: their containers are killed (orphans).
+        for (auto it = runtimes_.begin(); it != runtimes_.end();) {
+          if (listed.count(it->first)) {
+            ++it;
+            continue;
+          }
+          backoff_.Forget(it->first + "/");
+          it = runtimes_.erase(it);
+        }
+        ReconcileRuntime();
+      },
+      node_name_);
 }
 
 void Kubelet::Register() {
@@ -203,7 +207,10 @@ void Kubelet::RenewLease() {
     // On a conflict or a missing lease, start again from what the server has (upstream lease
     // controller: get, then create or update).
     lease_ = r.ok() ? r.object : nullptr;
-    if (running_) sim_.After(config_.lease_renew_interval, [this, alive]() { if (alive.lock()) RenewLease(); });
+    if (running_)
+      sim_.After(config_.lease_renew_interval, [this, alive]() {
+        if (alive.lock()) RenewLease();
+      });
   };
   if (lease_) {
     api_.Update(lease, on_done);
@@ -229,8 +236,8 @@ void Kubelet::SyncNodeStatus() {
   // (Simplification: upstream compares with the Node the API server has, so it also repairs a
   // Ready=Unknown written by the node lifecycle controller; kubesim forces a write after a
   // restart instead.)
-  bool changed = images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_ ||
-                 force_status_write_;
+  bool changed =
+      images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_ || force_status_write_;
   force_status_write_ = false;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());

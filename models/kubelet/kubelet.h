@@ -106,9 +106,9 @@ class Kubelet {
     api::Container spec;
     api::ContainerStatus status;  // as reported
     bool running = false;
-    bool exited = false;     // has a terminated instance (status.state or last_state)
+    bool exited = false;  // has a terminated instance (status.state or last_state)
     bool start_pending = false;
-    uint64_t instance = 0;   // bumped at every start and kill; stale timers compare it
+    uint64_t instance = 0;  // bumped at every start and kill; stale timers compare it
     sim::Time started_at;
     sim::Time finished_at;
     ProbeState readiness, liveness, startup;
@@ -122,18 +122,18 @@ class Kubelet {
     std::string key, uid;
     std::shared_ptr<const api::Pod> pod;  // last version seen
     std::vector<ContainerRuntime> containers;
-    sim::Time worker_start;  // when the pod worker (and its probe workers) started
+    sim::Time worker_start;    // when the pod worker (and its probe workers) started
     bool started = false;      // the first start happened
     bool terminating = false;  // deletionTimestamp seen: containers being stopped
     sim::Time kill_deadline;   // when the last container is SIGKILLed at the latest
     bool terminal = false;     // Succeeded/Failed written
     bool resync_scheduled = false;
-    int images_pending = 0;    // image pulls the first start waits for
-    sim::Duration start_latency;  // drawn at admission, applied after the pulls
+    int images_pending = 0;          // image pulls the first start waits for
+    sim::Duration start_latency;     // drawn at admission, applied after the pulls
     bool pull_failures_set = false;  // pull_failures_left initialised from the annotation
-    bool image_error = false;  // ErrImageNeverPull: the pod stays Pending
-    std::string evicted_message;  // set when the eviction manager evicted or rejected the pod
-    bool rejected = false;        // rejected at admission: it never ran, no DisruptionTarget
+    bool image_error = false;        // ErrImageNeverPull: the pod stays Pending
+    std::string evicted_message;     // set when the eviction manager evicted or rejected the pod
+    bool rejected = false;           // rejected at admission: it never ran, no DisruptionTarget
     // What the status manager last sent, so an unchanged status is not written again.
     bool sent = false;
     std::string sent_phase, sent_ready;
@@ -192,9 +192,9 @@ class Kubelet {
   std::string node_name_;
   KubeletConfig config_;
   client::Informer pods_;
-  sim::Rng& rng_;            // first start of a pod (kubelet/<node>/pod-start)
-  sim::Rng& restart_rng_;    // container restarts (kubelet/<node>/container-restart)
-  sim::Rng& worker_rng_;     // pod worker requeue jitter (kubelet/<node>/pod-workers)
+  sim::Rng& rng_;          // first start of a pod (kubelet/<node>/pod-start)
+  sim::Rng& restart_rng_;  // container restarts (kubelet/<node>/container-restart)
+  sim::Rng& worker_rng_;   // pod worker requeue jitter (kubelet/<node>/pod-workers)
   bool running_ = false;
   bool handlers_added_ = false;
   bool force_status_write_ = false;
@@ -211,9 +211,9 @@ class Kubelet {
   bool eviction_armed_ = false;
   sim::Time memory_pressure_seen_;  // when the threshold was last met
   bool reported_memory_pressure_ = false;
-  int64_t memory_available_ = 0;  // at the last eviction check
+  int64_t memory_available_ = 0;                                 // at the last eviction check
   std::map<std::string, std::unique_ptr<PodRuntime>> runtimes_;  // by uid
-  std::set<std::string> deleting_;  // uids whose final delete was sent
+  std::set<std::string> deleting_;                               // uids whose final delete was sent
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -170,7 +170,8 @@ void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
       --c.pull_failures_left;
       c.status.state.waiting_reason = res.reason;
       c.status.state.waiting_message = res.message;
-      recorder_.Event(sim_.Now(), *r->pod, "Warning", "Failed", "Failed to pull image \"" + image + "\": " + res.message);
+      recorder_.Event(sim_.Now(), *r->pod, "Warning", "Failed",
+                      "Failed to pull image \"" + image + "\": " + res.message);
       recorder_.Event(sim_.Now(), *r->pod, "Warning", "Failed", "Error: ErrImagePull");
       image_backoff_.Next(uid + "/" + image, sim_.Now());
       WriteStatus(*r);
@@ -188,10 +189,11 @@ void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
     if (p.pulled) {
       recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled",
                       "Successfully pulled image \"" + image + "\" in " + GoDurationString(p.pull_time) + " (" +
-                          GoDurationString(p.total_time) + " including waiting). Image size: " +
-                          std::to_string(p.size_bytes) + " bytes.");
+                          GoDurationString(p.total_time) +
+                          " including waiting). Image size: " + std::to_string(p.size_bytes) + " bytes.");
     } else if (!image.empty()) {
-      recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine");
+      recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulled",
+                      "Container image \"" + image + "\" already present on machine");
     }
     if (--r->images_pending == 0 && !r->image_error) {
       AfterAlive(r->start_latency, [this, uid]() { StartPod(uid); });
@@ -380,8 +382,8 @@ void Kubelet::SyncPod(const std::string& uid) {
       c.status.state = api::ContainerState{};
       c.status.state.kind = api::ContainerState::Kind::kWaiting;
       c.status.state.waiting_reason = "CrashLoopBackOff";
-      c.status.state.waiting_message = "back-off " + GoDuration(backoff_.Get(key)) + " restarting failed container=" +
-                                       c.spec.name + " pod=" + FormatPod(*rt->pod);
+      c.status.state.waiting_message = "back-off " + GoDuration(backoff_.Get(key)) +
+                                       " restarting failed container=" + c.spec.name + " pod=" + FormatPod(*rt->pod);
       recorder_.Event(sim_.Now(), *rt->pod, "Warning", "BackOff",
                       "Back-off restarting failed container " + c.spec.name + " in pod " + FormatPod(*rt->pod));
       in_backoff = true;
@@ -442,7 +444,8 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
   auto current = CurrentPod(rt.key, rt.uid);
   if (!current) return;
   // After a restart the pod workers' fresh list may be newer than the informer's cache.
-  if (rt.pod && rt.pod->metadata.uid == rt.uid && rt.pod->metadata.resource_version > current->metadata.resource_version) {
+  if (rt.pod && rt.pod->metadata.uid == rt.uid &&
+      rt.pod->metadata.resource_version > current->metadata.resource_version) {
     current = rt.pod;
   }
   auto pod = std::static_pointer_cast<api::Pod>(current->Clone());
@@ -477,12 +480,14 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
     for (const char* c : {"ContainersReady", "Ready"}) pod->SetCondition(c, "True", sim_.Now());
   } else {
     for (const char* c : {"ContainersReady", "Ready"}) {
-      pod->SetCondition(c, "False", sim_.Now(), "ContainersNotReady", "containers with unready status: [" + unready + "]");
+      pod->SetCondition(c, "False", sim_.Now(), "ContainersNotReady",
+                        "containers with unready status: [" + unready + "]");
     }
   }
   // The status manager sends nothing when the status did not change.
   std::string ready = pod->FindCondition("Ready")->status;
-  if (rt.sent && rt.sent_phase == s.phase && rt.sent_ready == ready && rt.sent_containers == s.container_statuses) return;
+  if (rt.sent && rt.sent_phase == s.phase && rt.sent_ready == ready && rt.sent_containers == s.container_statuses)
+    return;
   rt.sent = true;
   rt.sent_phase = s.phase;
   rt.sent_ready = ready;

@@ -19,7 +19,9 @@ const std::optional<api::Probe>& ProbeOf(const api::Container& c, int kind) {
   return kind == kReadiness ? c.readiness_probe : kind == kLiveness ? c.liveness_probe : c.startup_probe;
 }
 
-const char* ProbeName(int kind) { return kind == kReadiness ? "Readiness" : kind == kLiveness ? "Liveness" : "Startup"; }
+const char* ProbeName(int kind) {
+  return kind == kReadiness ? "Readiness" : kind == kLiveness ? "Liveness" : "Startup";
+}
 
 std::optional<sim::Duration> AnnotationDuration(const api::Pod& pod, const char* name) {
   auto it = pod.metadata.annotations.find(name);
@@ -112,8 +114,9 @@ bool Kubelet::RunProbe(PodRuntime& rt, size_t idx, int kind) {
   std::string what = kind == kLiveness ? "liveness" : "startup";
   // killContainer with the pod's terminationGracePeriodSeconds (the probe-level override is not
   // modelled): preStop hook, SIGTERM, SIGKILL; the exit then takes the ordinary restart path.
-  StopContainerGracefully(rt, idx, sim::Duration::Seconds(rt.pod->spec.termination_grace_period_seconds),
-                          "Container " + c.spec.name + " failed " + what + " probe" + (restart ? ", will be restarted" : ""));
+  StopContainerGracefully(
+      rt, idx, sim::Duration::Seconds(rt.pod->spec.termination_grace_period_seconds),
+      "Container " + c.spec.name + " failed " + what + " probe" + (restart ? ", will be restarted" : ""));
   return false;
 }
 

@@ -71,7 +71,8 @@ std::vector<std::string> MetricsServer::ReadyPods(const WorkloadLoad& load) cons
   if (selector == nullptr) return out;
   const std::string prefix = load.ns + "/";
   const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     auto pod = api::As<api::Pod>(it->second);
     const api::PodCondition* ready = pod->FindCondition("Ready");
     if (pod->status.phase == api::kPodRunning && !pod->metadata.deletion_timestamp && ready != nullptr &&

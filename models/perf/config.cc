@@ -16,10 +16,10 @@ using api::YamlNode;
 
 // Fields upstream knows that kubesim does not model: named so the error says "not supported"
 // rather than "unknown field" (docs/perf.md lists them).
-sim::Status RejectUnsupported(const YamlNode& n, std::initializer_list<std::string_view> fields,
-                              std::string_view why) {
+sim::Status RejectUnsupported(const YamlNode& n, std::initializer_list<std::string_view> fields, std::string_view why) {
   for (std::string_view f : fields) {
-    if (n.Has(f)) return n[f].Error(std::string("not supported by kubesim perf: ") + std::string(why) + " (docs/perf.md)");
+    if (n.Has(f))
+      return n[f].Error(std::string("not supported by kubesim perf: ") + std::string(why) + " (docs/perf.md)");
   }
   return sim::Status::Ok();
 }
@@ -31,9 +31,9 @@ sim::StatusOr<std::vector<std::string>> OptionalStringList(const YamlNode& n, st
 
 sim::StatusOr<TestCase> DecodeTestCase(const PerfConfig& config, const YamlNode& n) {
   KUBESIM_RETURN_IF_ERROR(n.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"name", "featureGates", "metricsCollectorConfig", "workloadTemplate",
-                                       "workloads", "schedulerConfigPath", "defaultPodTemplatePath", "labels",
-                                       "defaultThresholdMetricSelector"}));
+  KUBESIM_RETURN_IF_ERROR(
+      n.CheckKeys({"name", "featureGates", "metricsCollectorConfig", "workloadTemplate", "workloads",
+                   "schedulerConfigPath", "defaultPodTemplatePath", "labels", "defaultThresholdMetricSelector"}));
   KUBESIM_RETURN_IF_ERROR(RejectUnsupported(
       n, {"metricsCollectorConfig", "defaultThresholdMetricSelector"},
       "kubesim collects SchedulingThroughput and the scheduling latency metrics of docs/perf.md only"));
@@ -45,8 +45,9 @@ sim::StatusOr<TestCase> DecodeTestCase(const PerfConfig& config, const YamlNode&
   if (n["featureGates"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(auto gates, n["featureGates"].Entries());
     if (!gates.empty()) {
-      return gates[0].second.Error("not supported by kubesim perf: kubesim models one fixed feature set and cannot "
-                                   "switch feature gates (docs/perf.md)");
+      return gates[0].second.Error(
+          "not supported by kubesim perf: kubesim models one fixed feature set and cannot "
+          "switch feature gates (docs/perf.md)");
     }
   }
   if (n["schedulerConfigPath"].Defined()) {
@@ -91,8 +92,9 @@ sim::StatusOr<TestCase> DecodeTestCase(const PerfConfig& config, const YamlNode&
     if (wn["featureGates"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(auto gates, wn["featureGates"].Entries());
       if (!gates.empty()) {
-        return gates[0].second.Error("not supported by kubesim perf: kubesim cannot switch feature gates "
-                                     "(docs/perf.md)");
+        return gates[0].second.Error(
+            "not supported by kubesim perf: kubesim cannot switch feature gates "
+            "(docs/perf.md)");
       }
     }
     tc.workloads.push_back(std::move(w));
@@ -167,9 +169,8 @@ sim::StatusOr<int64_t> Count(const YamlNode& op, const Workload& w, std::set<std
   return c;
 }
 
-constexpr std::string_view kUnsupportedOpcodes[] = {
-    "createAny", "updateAny", "createResourceClaims", "createResourceDriver",
-    "allocResourceClaims"};
+constexpr std::string_view kUnsupportedOpcodes[] = {"createAny", "updateAny", "createResourceClaims",
+                                                    "createResourceDriver", "allocResourceClaims"};
 
 sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const Workload& w, const YamlNode& n,
                             size_t index, std::set<std::string>* used, std::vector<std::string>* warnings) {
@@ -182,12 +183,11 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
   std::string default_ns = "namespace-" + std::to_string(index);
   const std::string& oc = op.opcode;
   if (oc == "createNodes") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "count", "countParam", "nodeTemplatePath",
-                                         "nodeAllocatableStrategy", "labelNodePrepareStrategy",
-                                         "uniqueNodeLabelStrategy"}));
-    KUBESIM_RETURN_IF_ERROR(RejectUnsupported(
-        n, {"nodeAllocatableStrategy"},
-        "CSI node allocatable is not simulated; put allocatable into nodeTemplatePath instead"));
+    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "count", "countParam", "nodeTemplatePath", "nodeAllocatableStrategy",
+                                         "labelNodePrepareStrategy", "uniqueNodeLabelStrategy"}));
+    KUBESIM_RETURN_IF_ERROR(
+        RejectUnsupported(n, {"nodeAllocatableStrategy"},
+                          "CSI node allocatable is not simulated; put allocatable into nodeTemplatePath instead"));
     if (n.Has("labelNodePrepareStrategy") && n.Has("uniqueNodeLabelStrategy")) {
       return n["uniqueNodeLabelStrategy"].Error("Invalid value: at most one node prepare strategy");
     }
@@ -222,15 +222,14 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
                                LoadTemplate(config, n["namespaceTemplatePath"], "Namespace", warnings));
     }
   } else if (oc == "createPods") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "count", "countParam", "collectMetrics", "namespace",
-                                         "podTemplatePath", "skipWaitToCompletion", "steadyState", "duration",
-                                         "durationParam", "persistentVolumeTemplatePath",
-                                         "persistentVolumeClaimTemplatePath"}));
+    KUBESIM_RETURN_IF_ERROR(
+        n.CheckKeys({"opcode", "count", "countParam", "collectMetrics", "namespace", "podTemplatePath",
+                     "skipWaitToCompletion", "steadyState", "duration", "durationParam", "persistentVolumeTemplatePath",
+                     "persistentVolumeClaimTemplatePath"}));
     KUBESIM_RETURN_IF_ERROR(RejectUnsupported(n, {"steadyState", "duration", "durationParam"},
                                               "steady-state pod creation is not implemented"));
-    KUBESIM_RETURN_IF_ERROR(RejectUnsupported(
-        n, {"persistentVolumeTemplatePath", "persistentVolumeClaimTemplatePath"},
-        "kubesim does not simulate PersistentVolumes"));
+    KUBESIM_RETURN_IF_ERROR(RejectUnsupported(n, {"persistentVolumeTemplatePath", "persistentVolumeClaimTemplatePath"},
+                                              "kubesim does not simulate PersistentVolumes"));
     KUBESIM_ASSIGN_OR_RETURN(op.count, Count(n, w, used));
     if (n["collectMetrics"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(op.collect_metrics, n["collectMetrics"].Bool());
@@ -347,9 +346,10 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
   } else {
     for (std::string_view u : kUnsupportedOpcodes) {
       if (oc == u) {
-        return n["opcode"].Error("not supported by kubesim perf: opcode " + oc +
-                                 " (supported: createNodes, createNamespaces, createPods, deletePods, churn, "
-                                 "barrier, sleep, startCollectingMetrics, stopCollectingMetrics, createPodSets; docs/perf.md)");
+        return n["opcode"].Error(
+            "not supported by kubesim perf: opcode " + oc +
+            " (supported: createNodes, createNamespaces, createPods, deletePods, churn, "
+            "barrier, sleep, startCollectingMetrics, stopCollectingMetrics, createPodSets; docs/perf.md)");
       }
     }
     return n["opcode"].Error("Unsupported value: unknown opcode \"" + oc +
@@ -369,7 +369,7 @@ sim::StatusOr<PerfConfig> FromDocuments(const std::vector<YamlNode>& docs, const
   config.dir = fs::path(file).parent_path().string();
   if (docs.size() != 1) {
     return sim::InvalidArgument(file + ":1:1: a scheduler_perf config is one YAML document, found " +
-                                        std::to_string(docs.size()));
+                                std::to_string(docs.size()));
   }
   KUBESIM_ASSIGN_OR_RETURN(auto items, docs[0].Items());
   std::set<std::string> names;

@@ -36,7 +36,7 @@ struct TestCase {
   std::vector<std::string> labels;
   std::vector<api::YamlNode> workload_template;  // raw ops; resolved per workload
   std::vector<Workload> workloads;
-  std::string scheduler_config_path;             // resolved, or empty
+  std::string scheduler_config_path;  // resolved, or empty
   std::optional<api::YamlNode> scheduler_config_node;
   std::optional<api::YamlNode> default_pod_template;  // the defaultPodTemplatePath node
   std::optional<api::YamlNode> node;
@@ -73,10 +73,10 @@ struct Op {
   std::string node_label_key;
   std::vector<std::string> node_label_values;
   bool node_label_unique = false;
-  std::vector<std::string> namespaces;           // barrier
-  std::map<std::string, std::string> selector;   // deletePods / barrier labelSelector
+  std::vector<std::string> namespaces;          // barrier
+  std::map<std::string, std::string> selector;  // deletePods / barrier labelSelector
   int64_t delete_per_second = 0;
-  sim::Duration duration;                        // sleep
+  sim::Duration duration;  // sleep
 };
 
 struct ResolvedWorkload {

@@ -4,9 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "models/api/codec.h"
 #include "models/api/kinds.h"
@@ -125,8 +124,9 @@ class Runner {
 
   sim::StatusOr<WorkloadResult> Run() {
     KUBESIM_RETURN_IF_ERROR(cluster_->Start());
-    cluster_->scheduler().SetAttemptObserver(
-        [this](const scheduler::AttemptObservation& o) { observations_.push_back({Now(), o}); });
+    cluster_->scheduler().SetAttemptObserver([this](const scheduler::AttemptObservation& o) {
+      observations_.push_back({Now(), o});
+    });
     result_.name = w_.full_name;
     result_.warnings = w_.warnings;
     for (const Op& op : w_.ops) KUBESIM_RETURN_IF_ERROR(RunOp(op));
@@ -421,7 +421,8 @@ class Runner {
     if (op.delete_per_second == 0) {
       cluster_->Act("perf", "deletePods: " + std::to_string(victims.size()) + " pods in " + op.ns,
                     [victims](scenario::ActionContext& ctx) {
-                      for (const auto& p : victims) ctx.DeleteObject("Pod", p->metadata.namespace_, p->metadata.name, {});
+                      for (const auto& p : victims)
+                        ctx.DeleteObject("Pod", p->metadata.namespace_, p->metadata.name, {});
                     });
     } else {
       // Upstream: one deletion per tick of time.Second / deletePodsPerSecond.
@@ -467,7 +468,8 @@ class Runner {
   };
 
   void ScheduleChurn(std::shared_ptr<ChurnState> s, sim::Time at) {
-    cluster_->simulation().At(at, [this, s] { ChurnTick(s); }, sim::Phase::kInput);
+    cluster_->simulation().At(
+        at, [this, s] { ChurnTick(s); }, sim::Phase::kInput);
   }
 
   void ChurnTick(const std::shared_ptr<ChurnState>& s) {

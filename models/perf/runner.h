@@ -55,9 +55,9 @@ struct WorkloadResult {
   uint64_t events_processed = 0;
   int64_t pods_created = 0;
   int64_t pods_scheduled = 0;  // bound pods stored at the end
-  int64_t churn_creates = 0;  // objects churn ops created
-  int64_t churn_deletes = 0;  // and deleted
-  int64_t pods_deleted = 0;   // deletions deletePods ops requested
+  int64_t churn_creates = 0;   // objects churn ops created
+  int64_t churn_deletes = 0;   // and deleted
+  int64_t pods_deleted = 0;    // deletions deletePods ops requested
   // What the store holds at the end: objects by kind, pods by namespace.
   std::map<std::string, int64_t> objects_by_kind;
   std::map<std::string, int64_t> pods_by_namespace;

@@ -8,7 +8,8 @@
 namespace kubesim::report {
 namespace {
 
-const std::vector<std::string> kSeriesAggregates = {"min", "max", "mean", "first", "last", "p50", "p90", "p95", "p99", "count"};
+const std::vector<std::string> kSeriesAggregates = {"min", "max", "mean", "first", "last",
+                                                    "p50", "p90", "p95",  "p99",   "count"};
 
 std::string FormatNumber(double v) {
   char buf[64];
@@ -83,7 +84,8 @@ std::optional<double> Total(const std::string& m, const RunResults& r) {
   if (m == "nodes_total") return static_cast<double>(r.nodes_total);
   if (m == "nodes_ready") return static_cast<double>(r.nodes_ready);
   if (m == "nodes_used") {
-    return static_cast<double>(std::count_if(r.nodes.begin(), r.nodes.end(), [](const NodeRecord& n) { return n.pods > 0; }));
+    return static_cast<double>(
+        std::count_if(r.nodes.begin(), r.nodes.end(), [](const NodeRecord& n) { return n.pods > 0; }));
   }
   if (m == "scheduling_attempts") return static_cast<double>(r.scheduling_attempts);
   if (m == "node_failures") return static_cast<double>(r.node_failures.size());
@@ -94,17 +96,22 @@ std::optional<double> Total(const std::string& m, const RunResults& r) {
 
 const std::vector<std::string>& TotalMetricNames() {
   static const std::vector<std::string> kNames = {
-      "pods_scheduled", "pods_unscheduled", "pods_running", "pods_succeeded", "pods_failed",   "pods_deleted",
+      "pods_scheduled", "pods_unscheduled", "pods_running", "pods_succeeded",      "pods_failed",  "pods_deleted",
       "nodes_total",    "nodes_ready",      "nodes_used",   "scheduling_attempts", "node_failures"};
   return kNames;
 }
 
 const std::vector<std::string>& SeriesBaseNames() {
-  static const std::vector<std::string> kNames = {
-      "scheduler_pending_pods", "scheduler_schedule_attempts_total", "scheduler_pod_scheduling_sli_duration_seconds",
-      "nodes_ready",            "nodes_used",                        "pods_running",
-      "cluster_allocatable",    "cluster_requested",                 "cluster_utilisation",
-      "cluster_fragmentation"};
+  static const std::vector<std::string> kNames = {"scheduler_pending_pods",
+                                                  "scheduler_schedule_attempts_total",
+                                                  "scheduler_pod_scheduling_sli_duration_seconds",
+                                                  "nodes_ready",
+                                                  "nodes_used",
+                                                  "pods_running",
+                                                  "cluster_allocatable",
+                                                  "cluster_requested",
+                                                  "cluster_utilisation",
+                                                  "cluster_fragmentation"};
   return kNames;
 }
 
@@ -122,17 +129,23 @@ MetricFamily FamilyOf(const std::string& metric) {
 
 std::vector<std::string> AggregatesFor(MetricFamily family) {
   switch (family) {
-    case MetricFamily::kTotal: return {"value"};
-    case MetricFamily::kEvents: return {"count"};
-    default: return kSeriesAggregates;
+    case MetricFamily::kTotal:
+      return {"value"};
+    case MetricFamily::kEvents:
+      return {"count"};
+    default:
+      return kSeriesAggregates;
   }
 }
 
 std::string DefaultAggregate(MetricFamily family) {
   switch (family) {
-    case MetricFamily::kTotal: return "value";
-    case MetricFamily::kEvents: return "count";
-    default: return "";
+    case MetricFamily::kTotal:
+      return "value";
+    case MetricFamily::kEvents:
+      return "count";
+    default:
+      return "";
   }
 }
 
@@ -204,7 +217,9 @@ std::vector<Verdict> EvaluateExpectations(const std::vector<Expectation>& expect
     } else {
       v.observed = *observed;
       v.passed = Compare(*observed, e.comparator, e.threshold);
-      if (!v.passed) v.message = "observed " + FormatNumber(*observed) + ", expected " + e.comparator + " " + FormatNumber(e.threshold);
+      if (!v.passed)
+        v.message =
+            "observed " + FormatNumber(*observed) + ", expected " + e.comparator + " " + FormatNumber(e.threshold);
     }
     out.push_back(std::move(v));
   }

@@ -27,15 +27,15 @@ namespace kubesim::report {
 enum class MetricFamily { kSeries, kDistribution, kEvents, kTotal };
 
 struct Expectation {
-  std::string name;        // given, or derived from the expression
+  std::string name;  // given, or derived from the expression
   std::string metric;
   // Decided when parsing (nodes_used is both a total and a series); unset: FamilyOf(metric).
   std::optional<MetricFamily> family;
-  std::string aggregate;   // see above
+  std::string aggregate;  // see above
   std::optional<double> from_seconds, to_seconds;
   std::string comparator;  // <, <=, >, >=, ==, !=
   double threshold = 0;
-  std::string source;      // FILE:LINE:COL
+  std::string source;  // FILE:LINE:COL
 };
 
 // The family of a metric name, judged by its name alone (series are everything else).

@@ -36,14 +36,14 @@ struct EvictionRecord {
 
 struct NodeFailure {
   std::string node;
-  std::string zone;                                // topology.kubernetes.io/zone, may be empty
-  std::optional<sim::Time> failed;                 // the scenario's action (KubeletStopped or NodeCrashed event)
-  std::optional<sim::Time> last_lease_renewal;     // the Lease's last renewTime before Unknown
-  std::optional<sim::Time> unknown;                // Ready → Unknown committed
+  std::string zone;                                  // topology.kubernetes.io/zone, may be empty
+  std::optional<sim::Time> failed;                   // the scenario's action (KubeletStopped or NodeCrashed event)
+  std::optional<sim::Time> last_lease_renewal;       // the Lease's last renewTime before Unknown
+  std::optional<sim::Time> unknown;                  // Ready → Unknown committed
   std::optional<sim::Time> unreachable_no_schedule;  // node.kubernetes.io/unreachable:NoSchedule committed
   std::optional<sim::Time> unreachable_no_execute;   // node.kubernetes.io/unreachable:NoExecute committed
-  std::optional<sim::Time> ready_again;            // Ready → True committed after the failure
-  std::vector<EvictionRecord> evictions;           // in commit order
+  std::optional<sim::Time> ready_again;              // Ready → True committed after the failure
+  std::vector<EvictionRecord> evictions;             // in commit order
   // Derived by Finalize(): failure → Unknown, NoExecute taint → first eviction, failure → every
   // controller-owned evicted pod's replacement Ready (absent while one is missing).
   std::optional<double> detection_delay_seconds;

@@ -44,7 +44,9 @@ constexpr int kWidth = 720, kHeight = 260;
 constexpr int kLeft = 60, kRight = 160, kTop = 28, kBottom = 40;
 
 double Px(double x, double x_max) { return kLeft + (x_max > 0 ? x / x_max : 0) * (kWidth - kLeft - kRight); }
-double Py(double y, double y_max) { return kHeight - kBottom - (y_max > 0 ? y / y_max : 0) * (kHeight - kTop - kBottom); }
+double Py(double y, double y_max) {
+  return kHeight - kBottom - (y_max > 0 ? y / y_max : 0) * (kHeight - kTop - kBottom);
+}
 
 void Axes(std::ostringstream& out, const std::string& title, const std::string& x_label, const std::string& y_label,
           double x_max, double y_max) {
@@ -64,8 +66,8 @@ void Axes(std::ostringstream& out, const std::string& title, const std::string& 
   }
   out << "<text x=\"" << (x0 + x1) / 2 << "\" y=\"" << kHeight - 6 << "\" text-anchor=\"middle\">" << XmlEscape(x_label)
       << "</text>\n";
-  out << "<text x=\"14\" y=\"" << (y0 + y1) / 2 << "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " << (y0 + y1) / 2
-      << ")\">" << XmlEscape(y_label) << "</text>\n";
+  out << "<text x=\"14\" y=\"" << (y0 + y1) / 2 << "\" text-anchor=\"middle\" transform=\"rotate(-90 14 "
+      << (y0 + y1) / 2 << ")\">" << XmlEscape(y_label) << "</text>\n";
 }
 
 // A line chart as an <svg> element with the given id. At most ~2000 points per series are drawn
@@ -176,10 +178,11 @@ std::string TimelinePlot(const RunResults& r, double x_max) {
   for (const auto& e : r.events) {
     if (e.source != "scenario" || e.reason != "TimelineAction") continue;
     double px = Px(e.time.ToSeconds(), x_max);
-    out << "<g class=\"action\"><title>" << XmlEscape(Fixed(e.time.ToSeconds(), 3) + " s: " + e.object + " " + e.message)
-        << "</title><line x1=\"" << Fixed(px) << "\" y1=\"28\" x2=\"" << Fixed(px) << "\" y2=\"" << axis_y
-        << "\" stroke=\"#ff7f0e\" stroke-width=\"2\"/><text x=\"" << Fixed(px + 3) << "\" y=\"" << 40 + 12 * (actions % 3)
-        << "\">" << XmlEscape(e.object) << "</text></g>\n";
+    out << "<g class=\"action\"><title>"
+        << XmlEscape(Fixed(e.time.ToSeconds(), 3) + " s: " + e.object + " " + e.message) << "</title><line x1=\""
+        << Fixed(px) << "\" y1=\"28\" x2=\"" << Fixed(px) << "\" y2=\"" << axis_y
+        << "\" stroke=\"#ff7f0e\" stroke-width=\"2\"/><text x=\"" << Fixed(px + 3) << "\" y=\""
+        << 40 + 12 * (actions % 3) << "\">" << XmlEscape(e.object) << "</text></g>\n";
     ++actions;
   }
   int row = 0;
@@ -189,8 +192,9 @@ std::string TimelinePlot(const RunResults& r, double x_max) {
     double b = Px(f.ready_again ? f.ready_again->ToSeconds() : r.simulated_seconds, x_max);
     int y = 60 + 18 * row++;
     out << "<g class=\"outage\"><title>" << XmlEscape(f.node) << " down</title><rect x=\"" << Fixed(a) << "\" y=\"" << y
-        << "\" width=\"" << Fixed(std::max(1.0, b - a)) << "\" height=\"12\" fill=\"#d62728\" opacity=\"0.6\"/><text x=\""
-        << kWidth - kRight + 6 << "\" y=\"" << y + 10 << "\">" << XmlEscape(f.node) << "</text></g>\n";
+        << "\" width=\"" << Fixed(std::max(1.0, b - a))
+        << "\" height=\"12\" fill=\"#d62728\" opacity=\"0.6\"/><text x=\"" << kWidth - kRight + 6 << "\" y=\"" << y + 10
+        << "\">" << XmlEscape(f.node) << "</text></g>\n";
   }
   if (actions == 0 && row == 0) {
     out << "<text x=\"" << kLeft << "\" y=\"48\">No timeline actions and no node outages in this run.</text>\n";
@@ -207,7 +211,8 @@ std::string ReportHtml(const RunResults& r) {
       << XmlEscape(r.scenario) << "</title>\n"
       << "<style>\n"
          "body{font-family:sans-serif;margin:24px;color:#222;max-width:960px}\n"
-         "table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\n"
+         "table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px "
+         "8px;text-align:left}\n"
          "th{background:#f3f3f3}.pass{color:#176f2c;font-weight:bold}.fail{color:#b00020;font-weight:bold}\n"
          "svg.plot{display:block;margin:8px 0 20px;border:1px solid #eee}svg text{font-size:11px;fill:#333}\n"
          "svg text.title{font-size:13px;font-weight:bold}svg .axis{stroke:#333}svg .grid{stroke:#eee}\n"
@@ -223,12 +228,14 @@ std::string ReportHtml(const RunResults& r) {
   row("events processed", std::to_string(r.events_processed));
   row("nodes", std::to_string(r.nodes_total) + " (" + std::to_string(r.nodes_ready) + " Ready at the end)");
   row("pods", std::to_string(r.pods.size()) + " total: " + std::to_string(r.pods_scheduled) + " scheduled, " +
-                  std::to_string(r.pods_unscheduled) + " unscheduled, " + std::to_string(r.pods_running) + " running, " +
-                  std::to_string(r.pods_succeeded) + " succeeded, " + std::to_string(r.pods_failed) + " failed, " +
-                  std::to_string(r.pods_deleted) + " deleted");
-  row("scheduling latency", "p50 " + Fixed(r.scheduling_latency.p50, 3) + " s, p99 " + Fixed(r.scheduling_latency.p99, 3) +
-                                " s, max " + Fixed(r.scheduling_latency.max, 3) + " s");
-  row("pod startup latency", "p50 " + Fixed(r.startup_latency.p50, 3) + " s, p99 " + Fixed(r.startup_latency.p99, 3) + " s");
+                  std::to_string(r.pods_unscheduled) + " unscheduled, " + std::to_string(r.pods_running) +
+                  " running, " + std::to_string(r.pods_succeeded) + " succeeded, " + std::to_string(r.pods_failed) +
+                  " failed, " + std::to_string(r.pods_deleted) + " deleted");
+  row("scheduling latency", "p50 " + Fixed(r.scheduling_latency.p50, 3) + " s, p99 " +
+                                Fixed(r.scheduling_latency.p99, 3) + " s, max " + Fixed(r.scheduling_latency.max, 3) +
+                                " s");
+  row("pod startup latency",
+      "p50 " + Fixed(r.startup_latency.p50, 3) + " s, p99 " + Fixed(r.startup_latency.p99, 3) + " s");
   row("node failures", std::to_string(r.node_failures.size()));
   row("fingerprint", r.fingerprint);
   out << "</table>\n";
@@ -252,8 +259,9 @@ std::string ReportHtml(const RunResults& r) {
            "<th>message</th><th>source</th></tr>\n";
     for (const auto& v : r.verdicts) {
       out << "<tr class=\"" << (v.passed ? "pass" : "fail") << "\"><td>" << (v.passed ? "PASS" : "FAIL") << "</td><td>"
-          << XmlEscape(v.name) << "</td><td><code>" << XmlEscape(v.expression) << "</code></td><td>" << FormatNumber(v.observed)
-          << "</td><td>" << XmlEscape(v.message) << "</td><td>" << XmlEscape(v.source) << "</td></tr>\n";
+          << XmlEscape(v.name) << "</td><td><code>" << XmlEscape(v.expression) << "</code></td><td>"
+          << FormatNumber(v.observed) << "</td><td>" << XmlEscape(v.message) << "</td><td>" << XmlEscape(v.source)
+          << "</td></tr>\n";
     }
     out << "</table>\n";
   }

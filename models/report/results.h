@@ -26,8 +26,8 @@ struct PodRecord {
   std::optional<sim::Time> finished;   // Succeeded or Failed committed
   std::optional<sim::Time> deleted;    // removed from the store
   std::string phase = "Pending";
-  int attempts = 0;            // scheduling attempts (FailedScheduling + Scheduled events)
-  std::string last_failure;    // message of the last FailedScheduling event
+  int attempts = 0;          // scheduling attempts (FailedScheduling + Scheduled events)
+  std::string last_failure;  // message of the last FailedScheduling event
 };
 
 // One Node stored at the end of the run, with what its bound, non-terminal pods request
@@ -76,12 +76,12 @@ struct NodeSeries {
 
 // The outcome of one `expect:` assertion of the scenario.
 struct Verdict {
-  std::string name;         // the expectation's name, or a description of it
-  std::string expression;   // e.g. "max(scheduler_pending_pods) over [0s, 30m] <= 5"
+  std::string name;        // the expectation's name, or a description of it
+  std::string expression;  // e.g. "max(scheduler_pending_pods) over [0s, 30m] <= 5"
   bool passed = false;
-  double observed = 0;      // the aggregated value the threshold was compared with
-  std::string message;      // why it failed, or empty
-  std::string source;       // FILE:LINE:COL of the expectation
+  double observed = 0;  // the aggregated value the threshold was compared with
+  std::string message;  // why it failed, or empty
+  std::string source;   // FILE:LINE:COL of the expectation
 };
 
 struct RunResults {
@@ -94,11 +94,11 @@ struct RunResults {
   int64_t store_revision = 0;
   std::vector<PodRecord> pods;  // in creation order
   std::vector<client::RecordedEvent> events;
-  std::vector<NodeFailure> node_failures;  // in the order the failures began
-  std::vector<NodeRecord> nodes;  // stored at the end, by name
-  MetricsTable metrics;           // sampled time series (empty when sampling is off)
-  NodeSeries node_series;         // per-node samples at the same times
-  std::vector<Verdict> verdicts;  // one per `expect:` entry, in scenario order
+  std::vector<NodeFailure> node_failures;          // in the order the failures began
+  std::vector<NodeRecord> nodes;                   // stored at the end, by name
+  MetricsTable metrics;                            // sampled time series (empty when sampling is off)
+  NodeSeries node_series;                          // per-node samples at the same times
+  std::vector<Verdict> verdicts;                   // one per `expect:` entry, in scenario order
   std::map<std::string, int64_t> objects_by_kind;  // live at the end
   std::map<std::string, int> not_simulated_kinds;
   std::vector<std::string> warnings;

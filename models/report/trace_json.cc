@@ -16,9 +16,8 @@
 // emitted in a fixed order, so the file is byte-identical for the same run.
 #include <algorithm>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "models/report/writers.h"
 
@@ -39,15 +38,21 @@ ordered_json Meta(const char* what, int pid, int tid, const ordered_json& args) 
 
 ordered_json Complete(const std::string& name, const char* cat, int64_t ts, int64_t end, int pid, int tid,
                       ordered_json args = ordered_json::object()) {
-  return ordered_json{{"name", name}, {"cat", cat}, {"ph", "X"},  {"ts", ts},
-                      {"dur", std::max<int64_t>(0, end - ts)}, {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
+  return ordered_json{{"name", name},
+                      {"cat", cat},
+                      {"ph", "X"},
+                      {"ts", ts},
+                      {"dur", std::max<int64_t>(0, end - ts)},
+                      {"pid", pid},
+                      {"tid", tid},
+                      {"args", std::move(args)}};
 }
 
 ordered_json Instant(const std::string& name, const char* cat, int64_t ts, int pid, int tid,
                      ordered_json args = ordered_json::object()) {
   // "s": "t" — the instant belongs to its thread's lane.
-  return ordered_json{{"name", name}, {"cat", cat}, {"ph", "i"}, {"s", "t"}, {"ts", ts},
-                      {"pid", pid},   {"tid", tid}, {"args", std::move(args)}};
+  return ordered_json{{"name", name}, {"cat", cat}, {"ph", "i"},  {"s", "t"},
+                      {"ts", ts},     {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
 }
 
 }  // namespace
@@ -92,7 +97,8 @@ std::string TraceJson(const RunResults& r) {
                                 kFailuresTid, {{"node", f.node}, {"zone", f.zone}}));
     }
     auto step = [&](const std::optional<sim::Time>& t, const std::string& what) {
-      if (t) events.push_back(Instant(f.node + ": " + what, "node-failure", Micros(*t), kControlPlanePid, kFailuresTid));
+      if (t)
+        events.push_back(Instant(f.node + ": " + what, "node-failure", Micros(*t), kControlPlanePid, kFailuresTid));
     };
     step(f.unknown, "Ready=Unknown");
     step(f.unreachable_no_schedule, "unreachable:NoSchedule");
@@ -115,16 +121,20 @@ std::string TraceJson(const RunResults& r) {
         if (cols[i] && row < cols[i]->size()) args[series[i].first] = (*cols[i])[row];
       }
       if (args.empty()) return;
-      events.push_back(ordered_json{{"name", track}, {"ph", "C"}, {"ts", static_cast<int64_t>(m.time[row] * 1e6 + 0.5)},
-                                    {"pid", kControlPlanePid}, {"tid", 0}, {"args", args}});
+      events.push_back(ordered_json{{"name", track},
+                                    {"ph", "C"},
+                                    {"ts", static_cast<int64_t>(m.time[row] * 1e6 + 0.5)},
+                                    {"pid", kControlPlanePid},
+                                    {"tid", 0},
+                                    {"args", args}});
     }
   };
   counter("scheduler_pending_pods", {{"active", R"(scheduler_pending_pods{queue="active"})"},
                                      {"backoff", R"(scheduler_pending_pods{queue="backoff"})"},
                                      {"unschedulable", R"(scheduler_pending_pods{queue="unschedulable"})"},
                                      {"gated", R"(scheduler_pending_pods{queue="gated"})"}});
-  counter("cluster_utilisation", {{"cpu", R"(cluster_utilisation{resource="cpu"})"},
-                                  {"memory", R"(cluster_utilisation{resource="memory"})"}});
+  counter("cluster_utilisation",
+          {{"cpu", R"(cluster_utilisation{resource="cpu"})"}, {"memory", R"(cluster_utilisation{resource="memory"})"}});
 
   // Pods on their nodes. Lanes: the first whose last pod ended by this pod's binding.
   std::map<std::string, std::vector<int64_t>> lane_end;  // node → end of the last pod per lane
@@ -163,10 +173,11 @@ std::string TraceJson(const RunResults& r) {
     }
   }
 
-  ordered_json doc = {{"traceEvents", events},
-                      {"displayTimeUnit", "ms"},
-                      {"otherData", {{"scenario", r.scenario}, {"seed", r.seed}, {"fingerprint", r.fingerprint},
-                                     {"time", "simulated"}}}};
+  ordered_json doc = {
+      {"traceEvents", events},
+      {"displayTimeUnit", "ms"},
+      {"otherData",
+       {{"scenario", r.scenario}, {"seed", r.seed}, {"fingerprint", r.fingerprint}, {"time", "simulated"}}}};
   return doc.dump() + "\n";
 }
 

@@ -5,9 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace kubesim::report {
 namespace {
@@ -15,8 +14,8 @@ namespace {
 using nlohmann::ordered_json;
 
 ordered_json Latency(const LatencySummary& s) {
-  return ordered_json{{"count", s.count}, {"p50", s.p50}, {"p90", s.p90},  {"p99", s.p99},
-                      {"max", s.max},     {"mean", s.mean}};
+  return ordered_json{{"count", s.count}, {"p50", s.p50}, {"p90", s.p90},
+                      {"p99", s.p99},     {"max", s.max}, {"mean", s.mean}};
 }
 
 std::string Csv(const std::string& s) {
@@ -85,7 +84,8 @@ ordered_json NodeFailures(const RunResults& r) {
 std::string FormatSeconds(sim::Time t) {
   int64_t ns = t.nanos();
   char buf[48];
-  std::snprintf(buf, sizeof(buf), "%s%lld.%09lld", ns < 0 ? "-" : "", static_cast<long long>(std::llabs(ns) / 1'000'000'000),
+  std::snprintf(buf, sizeof(buf), "%s%lld.%09lld", ns < 0 ? "-" : "",
+                static_cast<long long>(std::llabs(ns) / 1'000'000'000),
                 static_cast<long long>(std::llabs(ns) % 1'000'000'000));
   return buf;
 }
@@ -95,12 +95,23 @@ std::string XmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -139,8 +150,8 @@ std::string SummaryJson(const RunResults& r) {
   ordered_json unscheduled = ordered_json::array();
   for (const auto& p : r.pods) {
     if (p.scheduled || p.deleted) continue;
-    unscheduled.push_back(ordered_json{{"pod", p.namespace_ + "/" + p.name}, {"attempts", p.attempts},
-                                       {"last_failure", p.last_failure}});
+    unscheduled.push_back(
+        ordered_json{{"pod", p.namespace_ + "/" + p.name}, {"attempts", p.attempts}, {"last_failure", p.last_failure}});
   }
   ordered_json objects = ordered_json::object();
   for (const auto& [kind, n] : r.objects_by_kind) objects[kind] = n;
@@ -220,8 +231,8 @@ std::string NodesCsv(const RunResults& r) {
   for (const auto& res : s.resources) out += "," + Csv(res + "_allocatable") + "," + Csv(res + "_requested");
   out += "\n";
   for (size_t row = 0; row < s.time.size(); ++row) {
-    out += FormatNumber(s.time[row]) + "," + Csv(s.node[row]) + "," + Csv(s.zone[row]) + "," +
-           (s.ready[row] ? "1" : "0");
+    out +=
+        FormatNumber(s.time[row]) + "," + Csv(s.node[row]) + "," + Csv(s.zone[row]) + "," + (s.ready[row] ? "1" : "0");
     for (size_t i = 0; i < s.resources.size(); ++i) {
       out += "," + FormatNumber(s.allocatable[i][row]) + "," + FormatNumber(s.requested[i][row]);
     }
@@ -290,8 +301,8 @@ std::string HumanSummary(const RunResults& r) {
       std::snprintf(buf, sizeof(buf), "%.3f s", *v);
       return std::string(buf);
     };
-    out << "  detection delay " << fig(f.detection_delay_seconds) << ", eviction delay " << fig(f.eviction_delay_seconds)
-        << ", recovery " << fig(f.recovery_seconds) << "\n";
+    out << "  detection delay " << fig(f.detection_delay_seconds) << ", eviction delay "
+        << fig(f.eviction_delay_seconds) << ", recovery " << fig(f.recovery_seconds) << "\n";
   }
   if (!r.not_simulated_kinds.empty()) {
     out << "not simulated (stored only):";

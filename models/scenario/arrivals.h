@@ -25,8 +25,8 @@ namespace kubesim::scenario {
 struct ArrivalProcess {
   enum class Kind { kPoisson, kDiurnal };
   Kind kind = Kind::kPoisson;
-  double rate = 0;        // per second: the rate (Poisson) or the mean rate (diurnal)
-  double amplitude = 0;   // diurnal: 0..1
+  double rate = 0;       // per second: the rate (Poisson) or the mean rate (diurnal)
+  double amplitude = 0;  // diurnal: 0..1
   sim::Duration period = sim::Duration::Hours(24);
   sim::Duration peak = sim::Duration::Zero();
 

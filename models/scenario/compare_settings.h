@@ -23,7 +23,7 @@ namespace kubesim::scenario {
 
 struct ToleranceOverride {
   std::string metric;
-  api::YamlNode where;  // the metric's key in the document, for errors about its name
+  api::YamlNode where;             // the metric's key in the document, for errors about its name
   std::optional<double> relative;  // fraction of the baseline mean, e.g. 0.05
   std::optional<double> absolute;  // in the metric's own unit
 };

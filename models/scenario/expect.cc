@@ -22,7 +22,8 @@ bool WellFormedMetric(const std::string& m) {
   if (base.empty()) return false;
   for (size_t i = 0; i < base.size(); ++i) {
     char c = base[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
     if (!ok) return false;
   }
   if (open == std::string::npos) return true;
@@ -47,8 +48,9 @@ sim::StatusOr<report::Expectation> ParseExpectation(const api::YamlNode& node, s
   }
   KUBESIM_ASSIGN_OR_RETURN(e.metric, node["metric"].String());
   if (!WellFormedMetric(e.metric)) {
-    return node["metric"].Error("Invalid value: \"" + e.metric +
-                                "\": a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) with an optional {label=\"value\"} selector");
+    return node["metric"].Error(
+        "Invalid value: \"" + e.metric +
+        "\": a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) with an optional {label=\"value\"} selector");
   }
   report::MetricFamily family = report::FamilyOf(e.metric);
   const auto& series = report::SeriesBaseNames();
@@ -64,9 +66,10 @@ sim::StatusOr<report::Expectation> ParseExpectation(const api::YamlNode& node, s
     if (wants_series) family = report::MetricFamily::kSeries;
   }
   if (family == report::MetricFamily::kSeries && !sampled) {
-    return node["metric"].Error("Unsupported value: \"" + e.metric + "\": not a metric kubesim records; metrics.csv series: " +
-                                Join(series) + "; run totals: " + Join(report::TotalMetricNames()) +
-                                "; pod_scheduling_latency_seconds, pod_startup_latency_seconds, events_total{reason=\"...\"}");
+    return node["metric"].Error(
+        "Unsupported value: \"" + e.metric + "\": not a metric kubesim records; metrics.csv series: " + Join(series) +
+        "; run totals: " + Join(report::TotalMetricNames()) +
+        "; pod_scheduling_latency_seconds, pod_startup_latency_seconds, events_total{reason=\"...\"}");
   }
   e.family = family;
   std::vector<std::string> allowed = report::AggregatesFor(family);
@@ -106,7 +109,8 @@ sim::StatusOr<report::Expectation> ParseExpectation(const api::YamlNode& node, s
   if (!node["comparator"].Defined()) return node["comparator"].Error("Required value: one of <, <=, >, >=, ==, !=");
   KUBESIM_ASSIGN_OR_RETURN(e.comparator, node["comparator"].String());
   if (std::find(std::begin(kComparators), std::end(kComparators), e.comparator) == std::end(kComparators)) {
-    return node["comparator"].Error("Unsupported value: \"" + e.comparator + "\": supported values: <, <=, >, >=, ==, !=");
+    return node["comparator"].Error("Unsupported value: \"" + e.comparator +
+                                    "\": supported values: <, <=, >, >=, ==, !=");
   }
   if (!node["threshold"].Defined()) return node["threshold"].Error("Required value: the number to compare with");
   KUBESIM_ASSIGN_OR_RETURN(std::string t, node["threshold"].String());

@@ -26,7 +26,8 @@ sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
   KUBESIM_RETURN_IF_ERROR(pool.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(pool.CheckKeys(
       {"name", "count", "zones", "region", "instanceType", "capacity", "allocatable", "labels", "taints", "template"}));
-  if (!pool["name"].Defined()) return pool["name"].Error("Required value: the pool's name, the prefix of its nodes' names");
+  if (!pool["name"].Defined())
+    return pool["name"].Error("Required value: the pool's name, the prefix of its nodes' names");
   KUBESIM_ASSIGN_OR_RETURN(std::string name, pool["name"].String());
   if (!IsDnsLabelish(name)) {
     return pool["name"].Error("Invalid value: \"" + name +
@@ -59,17 +60,20 @@ sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
     KUBESIM_RETURN_IF_ERROR(tmpl.ExpectMap());
     if (tmpl["kind"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(std::string kind, tmpl["kind"].String());
-      if (kind != "Node") return tmpl["kind"].Error("Invalid value: \"" + kind + "\": a node pool's template is a Node");
+      if (kind != "Node")
+        return tmpl["kind"].Error("Invalid value: \"" + kind + "\": a node pool's template is a Node");
     }
   }
   bool template_capacity = tmpl.Defined() && tmpl["status"]["capacity"].Defined();
   if (!pool["capacity"].Defined() && !template_capacity) {
-    return pool["capacity"].Error("Required value: the nodes' capacity, e.g. {cpu: \"4\", memory: 16Gi, pods: \"110\"}");
+    return pool["capacity"].Error(
+        "Required value: the nodes' capacity, e.g. {cpu: \"4\", memory: 16Gi, pods: \"110\"}");
   }
   for (const char* f : {"capacity", "allocatable"}) {
     if (pool[f].Defined()) KUBESIM_RETURN_IF_ERROR(pool[f].ExpectMap());
   }
-  if (pool["taints"].Defined() && !pool["taints"].IsSequence()) return pool["taints"].Error("expected a list of taints");
+  if (pool["taints"].Defined() && !pool["taints"].IsSequence())
+    return pool["taints"].Error("expected a list of taints");
 
   for (int64_t i = 0; i < count; ++i) {
     // A fresh document per node: the pool's own subtrees are shared by handle, so a decoding error

@@ -14,7 +14,8 @@ bool IsIdentifier(std::string_view s) {
   if (s.empty()) return false;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
     if (!ok) return false;
   }
   return true;
@@ -71,8 +72,9 @@ void Substitute(YAML::Node node, const api::YamlNode& at, const std::map<std::st
     if (!missing.empty()) {
       std::string known;
       for (const auto& [name, p] : params) known += (known.empty() ? "" : ", ") + name;
-      problems->push_back(here(node, path).Error("undefined parameter \"" + missing.front() + "\" (parameters: " +
-                                                  (known.empty() ? "none declared in spec.parameters" : known) + ")"));
+      problems->push_back(here(node, path)
+                              .Error("undefined parameter \"" + missing.front() + "\" (parameters: " +
+                                     (known.empty() ? "none declared in spec.parameters" : known) + ")"));
       return;
     }
     node = value;
@@ -200,8 +202,8 @@ std::vector<Parameter> ApplyParameters(const api::YamlNode& doc, const std::map<
       std::string known;
       for (const auto& p : params) known += (known.empty() ? "" : ", ") + p.name;
       problems->push_back(sim::InvalidArgument("--set " + name + "=" + value + ": " + doc.file() +
-                                               " has no parameter \"" + name + "\" (parameters: " +
-                                               (known.empty() ? "none" : known) + ")"));
+                                               " has no parameter \"" + name +
+                                               "\" (parameters: " + (known.empty() ? "none" : known) + ")"));
       continue;
     }
     if (std::string why = CheckParameterValue(found->type, value); !why.empty()) {

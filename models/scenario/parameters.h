@@ -23,7 +23,7 @@ namespace kubesim::scenario {
 
 struct Parameter {
   std::string name;
-  std::string type;  // string, integer, number, boolean, duration, quantity
+  std::string type;   // string, integer, number, boolean, duration, quantity
   std::string value;  // the default, or the override
   std::string description;
   bool overridden = false;

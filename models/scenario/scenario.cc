@@ -8,8 +8,8 @@
 #include "models/scenario/actions.h"
 #include "models/scenario/expect.h"
 #include "models/scenario/node_pools.h"
-#include "models/scenario/parameters.h"
 #include "models/scenario/object_loader.h"
+#include "models/scenario/parameters.h"
 #include "models/scenario/workloads.h"
 #include "models/scheduler/config.h"
 
@@ -61,9 +61,8 @@ class Problems {
   sim::Status ToStatus() const {
     // In document order, as an editor lists them; problems without a position (--set) first.
     std::vector<std::string> sorted = errors_;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
-      return Position(a) < Position(b);
-    });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const std::string& a, const std::string& b) { return Position(a) < Position(b); });
     std::string msg;
     size_t shown = std::min(errors_.size(), kMaxShown);
     for (size_t i = 0; i < shown; ++i) msg += (i ? "\n" : "") + sorted[i];
@@ -181,7 +180,8 @@ sim::Status ParseSchedulerSettings(const YamlNode& spec, const std::string& base
       if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
       std::error_code ec;
       if (!std::filesystem::is_regular_file(p, ec)) {
-        return sched["configFile"].Error("file \"" + p.lexically_normal().string() + "\" does not exist or is not a regular file");
+        return sched["configFile"].Error("file \"" + p.lexically_normal().string() +
+                                         "\" does not exist or is not a regular file");
       }
       KUBESIM_ASSIGN_OR_RETURN(s->scheduler, scheduler::LoadKubeSchedulerConfiguration(p.lexically_normal().string(),
                                                                                        registry, s->scheduler));
@@ -214,8 +214,8 @@ void CheckAllKeys(const YamlNode& node, const std::vector<std::string_view>& all
     std::string key = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     YAML::Mark m = kv.first.Mark();
-    YamlNode at(kv.first, std::make_shared<const std::string>(node.file()), node.path().empty() ? key : node.path() + "." + key,
-                m.line + 1, m.column + 1);
+    YamlNode at(kv.first, std::make_shared<const std::string>(node.file()),
+                node.path().empty() ? key : node.path() + "." + key, m.line + 1, m.column + 1);
     problems.Check(at.Error("unknown field \"" + key + "\" (known fields: " + list + ")"));
   }
 }
@@ -241,7 +241,8 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
     }
   }
   if (doc["metadata"].Defined()) {
-    if (problems.Check(doc["metadata"].CheckKeys({"name", "labels", "annotations"})) && doc["metadata"]["name"].Defined()) {
+    if (problems.Check(doc["metadata"].CheckKeys({"name", "labels", "annotations"})) &&
+        doc["metadata"]["name"].Defined()) {
       auto name = doc["metadata"]["name"].String();
       if (problems.Check(name.status())) sc.name = *name;
     }
@@ -324,17 +325,18 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
     entry.description = parsed.description;
     entry.run = std::move(parsed.run);
     if (entry.at > sc.duration) {
-      sc.warnings.push_back(step["at"].Error("action after the scenario's duration (" + sc.duration.ToString() +
-                                             ") never runs").message());
+      sc.warnings.push_back(
+          step["at"]
+              .Error("action after the scenario's duration (" + sc.duration.ToString() + ") never runs")
+              .message());
     }
     sc.timeline.push_back(std::move(entry));
     return sim::Status::Ok();
   });
   {
-    auto loads = metrics::ParseLoads(spec["loads"], base_dir,
-                                     [&](const std::string& k, const std::string& ns, const std::string& n) {
-                                       return loader.Defined(k, ns, n);
-                                     });
+    auto loads = metrics::ParseLoads(
+        spec["loads"], base_dir,
+        [&](const std::string& k, const std::string& ns, const std::string& n) { return loader.Defined(k, ns, n); });
     if (problems.Check(loads.status())) sc.loads = std::move(loads).value();
   }
   {
@@ -374,7 +376,8 @@ sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const st
   }
   // YAML::Node is a handle: editing a copy edits the document the YamlNode walks.
   if (options.edit) KUBESIM_RETURN_IF_ERROR(options.edit(docs[0].node()));
-  return Parse(docs[0], file, options.registry ? *options.registry : scheduler::Registry::Default(), options.parameters);
+  return Parse(docs[0], file, options.registry ? *options.registry : scheduler::Registry::Default(),
+               options.parameters);
 }
 
 sim::StatusOr<Scenario> LoadScenario(const std::string& path, const LoadOptions& options) {
@@ -388,7 +391,8 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path, const LoadOptions&
                                 std::to_string(docs.size()));
   }
   if (options.edit) KUBESIM_RETURN_IF_ERROR(options.edit(docs[0].node()));
-  return Parse(docs[0], path, options.registry ? *options.registry : scheduler::Registry::Default(), options.parameters);
+  return Parse(docs[0], path, options.registry ? *options.registry : scheduler::Registry::Default(),
+               options.parameters);
 }
 
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,

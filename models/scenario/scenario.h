@@ -21,9 +21,9 @@
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/load.h"
 #include "models/report/expectations.h"
-#include "models/scenario/parameters.h"
 #include "models/scenario/compare_settings.h"
 #include "models/scenario/output_settings.h"
+#include "models/scenario/parameters.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/scheduler.h"
 #include "sim/status.h"
@@ -90,7 +90,7 @@ struct Scenario {
   std::vector<report::Expectation> expectations;   // `expect:`, in order
   // Generators and traces (spec.workloads); the Cluster expands them at Start() with the run's seed.
   std::vector<std::shared_ptr<const WorkloadSource>> workloads;
-  CompareSettings compare;                         // `spec.compare`, read by `kubesim compare`
+  CompareSettings compare;  // `spec.compare`, read by `kubesim compare`
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the

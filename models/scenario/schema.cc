@@ -14,7 +14,9 @@ ordered_json Str(const std::string& description) { return {{"type", "string"}, {
 
 // Durations are Go durations ("90s", "1h30m"); a bare number is not one.
 ordered_json Duration(const std::string& description) {
-  return {{"type", "string"}, {"pattern", "^-?([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$"}, {"description", description}};
+  return {{"type", "string"},
+          {"pattern", "^-?([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$"},
+          {"description", description}};
 }
 
 // Kubernetes quantities ("500m", "16Gi", 4).
@@ -22,7 +24,8 @@ ordered_json Quantity(const std::string& description) {
   return {{"type", {"string", "number"}}, {"description", description}};
 }
 
-ordered_json Object(ordered_json properties, std::vector<std::string> required = {}, const std::string& description = "") {
+ordered_json Object(ordered_json properties, std::vector<std::string> required = {},
+                    const std::string& description = "") {
   ordered_json j = {{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(properties)}};
   if (!required.empty()) j["required"] = required;
   if (!description.empty()) j["description"] = description;
@@ -46,21 +49,21 @@ ordered_json Latency(const std::string& description) {
 }
 
 ordered_json ObjectEntry() {
-  return {{"description", "file: manifests (file or directory), inline: one manifest, or count + template"},
-          {"oneOf",
-           {Object({{"file", Str("path relative to the scenario; a directory means every .yaml/.yml below it")}},
-                   {"file"}),
-            Object({{"inline", Manifest()}}, {"inline"}),
-            Object({{"count", {{"type", {"integer", "string"}}, {"description", "copies; {{i}} is the index"}}},
-                    {"template", Manifest()}},
-                   {"count", "template"})}}};
+  return {
+      {"description", "file: manifests (file or directory), inline: one manifest, or count + template"},
+      {"oneOf",
+       {Object({{"file", Str("path relative to the scenario; a directory means every .yaml/.yml below it")}}, {"file"}),
+        Object({{"inline", Manifest()}}, {"inline"}),
+        Object({{"count", {{"type", {"integer", "string"}}, {"description", "copies; {{i}} is the index"}}},
+                {"template", Manifest()}},
+               {"count", "template"})}}};
 }
 
 ordered_json ObjectRef(bool kind_required) {
   std::vector<std::string> req = {"name"};
   if (kind_required) req.insert(req.begin(), "kind");
-  return Object({{"kind", Str("object kind")}, {"namespace", Str("namespace (default: default)")}, {"name", Str("name")}},
-                req);
+  return Object(
+      {{"kind", Str("object kind")}, {"namespace", Str("namespace (default: default)")}, {"name", Str("name")}}, req);
 }
 
 ordered_json Actions() {
@@ -77,9 +80,8 @@ ordered_json Actions() {
   set_image["properties"]["images"] = StringMap();
   set_image["required"].push_back("images");
   ordered_json all = {
-      {"create", ObjectEntry()},     {"delete", del},         {"stopKubelet", node_target},
-      {"scale", scale},              {"setImage", set_image}, {"crashNode", one_node},
-      {"restartKubelet", one_node},  {"drain", one_node},
+      {"create", ObjectEntry()}, {"delete", del},         {"stopKubelet", node_target}, {"scale", scale},
+      {"setImage", set_image},   {"crashNode", one_node}, {"restartKubelet", one_node}, {"drain", one_node},
   };
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();
@@ -103,7 +105,8 @@ ordered_json TimelineEntrySchema() {
 }
 
 ordered_json Expect() {
-  std::vector<std::string> aggregates = {"min", "max", "mean", "first", "last", "p50", "p90", "p95", "p99", "count", "value"};
+  std::vector<std::string> aggregates = {"min", "max", "mean", "first", "last", "p50",
+                                         "p90", "p95", "p99",  "count", "value"};
   std::string totals;
   for (const auto& t : report::TotalMetricNames()) totals += (totals.empty() ? "" : ", ") + t;
   return Object(
@@ -118,17 +121,18 @@ ordered_json Expect() {
 }
 
 ordered_json NodePool() {
-  return Object({{"name", Str("nodes are named <name>-<i>")},
-                 {"count", {{"type", {"integer", "string"}}}},
-                 {"zones", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "node i in zones[i % n]"}}},
-                 {"region", Str("topology.kubernetes.io/region")},
-                 {"instanceType", Str("node.kubernetes.io/instance-type")},
-                 {"capacity", {{"type", "object"}, {"additionalProperties", Quantity("amount")}}},
-                 {"allocatable", {{"type", "object"}, {"additionalProperties", Quantity("amount")}}},
-                 {"labels", StringMap()},
-                 {"taints", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                 {"template", Manifest()}},
-                {"name", "count"});
+  return Object(
+      {{"name", Str("nodes are named <name>-<i>")},
+       {"count", {{"type", {"integer", "string"}}}},
+       {"zones", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "node i in zones[i % n]"}}},
+       {"region", Str("topology.kubernetes.io/region")},
+       {"instanceType", Str("node.kubernetes.io/instance-type")},
+       {"capacity", {{"type", "object"}, {"additionalProperties", Quantity("amount")}}},
+       {"allocatable", {{"type", "object"}, {"additionalProperties", Quantity("amount")}}},
+       {"labels", StringMap()},
+       {"taints", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+       {"template", Manifest()}},
+      {"name", "count"});
 }
 
 ordered_json ParameterSchema() {
@@ -143,15 +147,14 @@ ordered_json ParameterSchema() {
 ordered_json Loads() {
   ordered_json point = Object({{"at", Duration("time")}, {"value", Quantity("cores")}}, {"at", "value"});
   ordered_json points = {{"type", "array"}, {"items", point}};
-  ordered_json curve = Object({{"points", points},
-                               {"csv", Str("time,value rows")},
-                               {"interpolation", {{"enum", {"linear", "step"}}}}});
-  return {{"type", "array"},
-          {"items", Object({{"target", ObjectRef(true)}, {"cpu", curve}}, {"target", "cpu"})}};
+  ordered_json curve =
+      Object({{"points", points}, {"csv", Str("time,value rows")}, {"interpolation", {{"enum", {"linear", "step"}}}}});
+  return {{"type", "array"}, {"items", Object({{"target", ObjectRef(true)}, {"cpu", curve}}, {"target", "cpu"})}};
 }
 
 ordered_json Workload() {
-  ordered_json rate = {{"type", "string"}, {"pattern", "^[0-9.eE+-]+/([0-9.]*(ns|us|ms|s|m|h))$"},
+  ordered_json rate = {{"type", "string"},
+                       {"pattern", "^[0-9.eE+-]+/([0-9.]*(ns|us|ms|s|m|h))$"},
                        {"description", "events per duration: 30/m, 0.5/s, 5/10m"}};
   ordered_json arrivals = {
       {"oneOf",
@@ -162,17 +165,18 @@ ordered_json Workload() {
                                     {"peak", Duration("time of the highest rate within the period")}},
                                    {"mean"})}},
                {"diurnal"})}}};
-  ordered_json dist = Object({{"median", Quantity("median request")}, {"sigma", {{"type", {"number", "string"}}}}},
-                             {"median"});
-  ordered_json resources = Object({{"cpu", dist},
-                                   {"memory", dist},
-                                   {"ephemeral-storage", dist},
-                                   {"correlation", {{"type", {"object", "array"}},
-                                                    {"description", "{cpu/memory: 0.7} or a matrix"}}},
-                                   {"limitRatio", {{"type", "object"}, {"additionalProperties", {{"type", {"number", "string"}}}}}}});
-  ordered_json lifetime = {{"oneOf", {Duration("fixed run time"),
-                                      Object({{"median", Duration("median")}, {"sigma", {{"type", {"number", "string"}}}}},
-                                             {"median"})}}};
+  ordered_json dist =
+      Object({{"median", Quantity("median request")}, {"sigma", {{"type", {"number", "string"}}}}}, {"median"});
+  ordered_json resources =
+      Object({{"cpu", dist},
+              {"memory", dist},
+              {"ephemeral-storage", dist},
+              {"correlation", {{"type", {"object", "array"}}, {"description", "{cpu/memory: 0.7} or a matrix"}}},
+              {"limitRatio", {{"type", "object"}, {"additionalProperties", {{"type", {"number", "string"}}}}}}});
+  ordered_json lifetime = {
+      {"oneOf",
+       {Duration("fixed run time"),
+        Object({{"median", Duration("median")}, {"sigma", {{"type", {"number", "string"}}}}}, {"median"})}}};
   ordered_json generator = Object({{"name", Str("pods are <name>-<index>")},
                                    {"arrivals", arrivals},
                                    {"start", Duration("first arrival not before")},
@@ -207,15 +211,18 @@ ordered_json Compare() {
 
 std::string ScenarioJsonSchema() {
   ordered_json spec = Object(
-      {{"parameters", {{"type", "object"}, {"additionalProperties", ParameterSchema()},
-                       {"description", "${name} anywhere in the scenario reads one; --set name=value overrides"}}},
+      {{"parameters",
+        {{"type", "object"},
+         {"additionalProperties", ParameterSchema()},
+         {"description", "${name} anywhere in the scenario reads one; --set name=value overrides"}}},
        {"seed", {{"type", {"integer", "string"}}, {"minimum", 0}}},
        {"duration", Duration("simulated time the run lasts (default 1h)")},
        {"nodePools", {{"type", "array"}, {"items", NodePool()}}},
        {"objects", {{"type", "array"}, {"items", ObjectEntry()}}},
        {"workloads", {{"type", "array"}, {"items", Workload()}, {"description", "generators and trace replay"}}},
        {"timeline", {{"type", "array"}, {"items", TimelineEntrySchema()}}},
-       {"apiServer", Object({{"requestLatency", Latency("every verb")}, {"watchDelay", Duration("watch delivery delay")}})},
+       {"apiServer",
+        Object({{"requestLatency", Latency("every verb")}, {"watchDelay", Duration("watch delivery delay")}})},
        {"kubelet", Object({{"podStartLatency", Latency("sandbox + container start")},
                            {"serializeImagePulls", {{"type", "boolean"}}},
                            {"imagePullBandwidth", Quantity("bytes per second")},

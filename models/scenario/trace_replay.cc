@@ -161,9 +161,9 @@ class Columns {
   }
   sim::Status CheckWidth(const std::vector<Cell>& row) const {
     if (row.size() != width_) {
-      return CsvError(file_, row.front().line, 1,
-                      "wrong number of columns: " + std::to_string(row.size()) + ", the header has " +
-                          std::to_string(width_));
+      return CsvError(
+          file_, row.front().line, 1,
+          "wrong number of columns: " + std::to_string(row.size()) + ", the header has " + std::to_string(width_));
     }
     return sim::Status::Ok();
   }
@@ -204,7 +204,8 @@ sim::StatusOr<sim::Duration> TimeCell(const std::string& file, const Cell& c, co
     return CellError(file, c, column,
                      "Invalid value \"" + c.text + "\": seconds (e.g. 90 or 1.5) or a duration (e.g. 1m30s)");
   }
-  if (*d < sim::Duration::Zero()) return CellError(file, c, column, "Invalid value \"" + c.text + "\": must not be negative");
+  if (*d < sim::Duration::Zero())
+    return CellError(file, c, column, "Invalid value \"" + c.text + "\": must not be negative");
   if (*d > sim::Duration::Seconds(kMaxTraceSeconds)) {
     return CellError(file, c, column, "Invalid value \"" + c.text + "\": more than 100 years");
   }
@@ -266,8 +267,8 @@ struct TraceOptions {
 
 // One row turned into a pod: common to both formats.
 struct RowPod {
-  sim::Duration submit;                    // unscaled, from the trace's zero
-  std::optional<sim::Duration> lifetime;   // unscaled
+  sim::Duration submit;                   // unscaled, from the trace's zero
+  std::optional<sim::Duration> lifetime;  // unscaled
   std::shared_ptr<api::Pod> pod;
   int line = 0;
 };
@@ -323,9 +324,10 @@ sim::StatusOr<std::vector<RowPod>> ReadKubesim(const CsvFile& csv, const TraceOp
     for (const auto& resource : {"cpu", "memory"}) {
       auto l = ctr.limits.find(resource);
       if (l != ctr.limits.end() && api::ToAmounts({{resource, ctr.requests[resource]}})[resource] >
-                                         api::ToAmounts({{resource, l->second}})[resource]) {
+                                       api::ToAmounts({{resource, l->second}})[resource]) {
         std::string column = std::string(resource) + "_limit";
-        return CellError(f, cols.Get(row, column), column, "Invalid value: must be greater than or equal to the request");
+        return CellError(f, cols.Get(row, column), column,
+                         "Invalid value: must be greater than or equal to the request");
       }
     }
     for (const auto& ext : cols.extended()) {
@@ -346,14 +348,16 @@ sim::StatusOr<std::vector<RowPod>> ReadKubesim(const CsvFile& csv, const TraceOp
       // gives an integer of its own, so a trace names the class.
       if (!IsDnsSubdomain(c.text) || c.text.find_first_not_of("0123456789") == std::string::npos) {
         return CellError(f, c, "priority",
-                         "Invalid value \"" + c.text + "\": the name of a PriorityClass (integers are not accepted: "
-                         "the Priority admission plugin derives a pod's priority from its class)");
+                         "Invalid value \"" + c.text +
+                             "\": the name of a PriorityClass (integers are not accepted: "
+                             "the Priority admission plugin derives a pod's priority from its class)");
       }
       rp.pod->spec.priority_class_name = c.text;
     }
     c = cols.Get(row, "owner");
     if (!c.text.empty()) {
-      if (!IsLabelValue(c.text)) return CellError(f, c, "owner", "Invalid value \"" + c.text + "\": must be a label value");
+      if (!IsLabelValue(c.text))
+        return CellError(f, c, "owner", "Invalid value \"" + c.text + "\": must be a label value");
       rp.pod->metadata.labels[kOwnerLabel] = c.text;
     }
     out.push_back(std::move(rp));
@@ -362,11 +366,11 @@ sim::StatusOr<std::vector<RowPod>> ReadKubesim(const CsvFile& csv, const TraceOp
 }
 
 sim::StatusOr<std::vector<RowPod>> ReadOpenb(const CsvFile& csv, const TraceOptions& o) {
-  KUBESIM_ASSIGN_OR_RETURN(
-      Columns cols, Columns::Make(csv,
-                                  {"name", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli", "gpu_spec", "qos",
-                                   "pod_phase", "creation_time", "deletion_time", "scheduled_time"},
-                                  {}, false));
+  KUBESIM_ASSIGN_OR_RETURN(Columns cols,
+                           Columns::Make(csv,
+                                         {"name", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli", "gpu_spec", "qos",
+                                          "pod_phase", "creation_time", "deletion_time", "scheduled_time"},
+                                         {}, false));
   const std::string& f = csv.file;
   std::vector<RowPod> out;
   std::vector<int64_t> creation;
@@ -417,7 +421,8 @@ sim::StatusOr<std::vector<RowPod>> ReadOpenb(const CsvFile& csv, const TraceOpti
     }
     c = cols.Get(row, "qos");
     if (!c.text.empty()) {
-      if (!IsLabelValue(c.text)) return CellError(f, c, "qos", "Invalid value \"" + c.text + "\": must be a label value");
+      if (!IsLabelValue(c.text))
+        return CellError(f, c, "qos", "Invalid value \"" + c.text + "\": must be a label value");
       rp.pod->metadata.labels[kOpenbQosLabel] = c.text;
     }
     c = cols.Get(row, "pod_phase");
@@ -461,8 +466,8 @@ sim::StatusOr<std::vector<RowPod>> ReadOpenb(const CsvFile& csv, const TraceOpti
 }  // namespace
 
 sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api::YamlNode& node,
-                                                                     const std::string& base_dir,
-                                                                     std::vector<std::string>* warnings) {
+                                                                      const std::string& base_dir,
+                                                                      std::vector<std::string>* warnings) {
   KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(
       node.CheckKeys({"file", "format", "namespace", "timeScale", "speedup", "start", "limit", "template"}));
@@ -540,8 +545,9 @@ sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api:
     std::string key = rp.pod->metadata.namespace_ + "/" + rp.pod->metadata.name;
     auto [it, fresh] = seen.emplace(key, rp.line);
     if (!fresh) {
-      return CsvError(o.file, rp.line, 1, "column name: Duplicate value \"" + rp.pod->metadata.name +
-                                              "\": also on line " + std::to_string(it->second));
+      return CsvError(
+          o.file, rp.line, 1,
+          "column name: Duplicate value \"" + rp.pod->metadata.name + "\": also on line " + std::to_string(it->second));
     }
   }
   auto src = std::make_shared<TraceSource>();

@@ -22,8 +22,8 @@ namespace kubesim::scenario {
 // The `trace:` map of a workloads entry: file, format, namespace, timeScale | speedup, start,
 // limit, template. The file is relative to the scenario's directory.
 sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api::YamlNode& node,
-                                                                     const std::string& base_dir,
-                                                                     std::vector<std::string>* warnings);
+                                                                      const std::string& base_dir,
+                                                                      std::vector<std::string>* warnings);
 
 // Trace pods carry this label so results can tell them apart (value: the file's stem).
 inline constexpr const char* kTraceLabel = "kubesim.io/trace";

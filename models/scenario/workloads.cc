@@ -190,7 +190,8 @@ sim::StatusOr<Lifetime> ParseLifetime(const api::YamlNode& node) {
   if (l.median <= sim::Duration::Zero()) return node["median"].Error("Invalid value: must be positive");
   if (node["sigma"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(l.sigma, ParseNumber(node["sigma"]));
-    if (l.sigma < 0 || l.sigma > 10) return node["sigma"].Error("Invalid value: the log-space sigma must be in [0, 10]");
+    if (l.sigma < 0 || l.sigma > 10)
+      return node["sigma"].Error("Invalid value: the log-space sigma must be in [0, 10]");
   }
   return l;
 }
@@ -266,9 +267,8 @@ class Generator : public WorkloadSource {
   }
 };
 
-sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseGenerator(const api::YamlNode& entry,
-                                                                   sim::Duration duration,
-                                                                   std::vector<std::string>* warnings) {
+sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseGenerator(const api::YamlNode& entry, sim::Duration duration,
+                                                                    std::vector<std::string>* warnings) {
   KUBESIM_RETURN_IF_ERROR(
       entry.CheckKeys({"name", "arrivals", "start", "end", "count", "template", "resources", "lifetime"}));
   auto g = std::make_shared<Generator>();
@@ -380,9 +380,10 @@ void SetLifetime(api::Pod& pod, sim::Duration lifetime, bool template_sets_resta
   if (!template_sets_restart_policy) pod.spec.restart_policy = "Never";
 }
 
-sim::StatusOr<std::vector<std::shared_ptr<const WorkloadSource>>> ParseWorkloads(
-    const api::YamlNode& list, const std::string& base_dir, sim::Duration duration,
-    std::vector<std::string>* warnings) {
+sim::StatusOr<std::vector<std::shared_ptr<const WorkloadSource>>> ParseWorkloads(const api::YamlNode& list,
+                                                                                 const std::string& base_dir,
+                                                                                 sim::Duration duration,
+                                                                                 std::vector<std::string>* warnings) {
   std::vector<std::shared_ptr<const WorkloadSource>> out;
   if (!list.Defined()) return out;
   KUBESIM_ASSIGN_OR_RETURN(auto entries, list.Items());

@@ -50,9 +50,10 @@ class WorkloadSource {
 
 // The `spec.workloads` list (undefined: none). `base_dir` resolves trace files; `duration` is the
 // scenario's, for the size guard. Template decoding warnings are appended to `warnings`.
-sim::StatusOr<std::vector<std::shared_ptr<const WorkloadSource>>> ParseWorkloads(
-    const api::YamlNode& list, const std::string& base_dir, sim::Duration duration,
-    std::vector<std::string>* warnings);
+sim::StatusOr<std::vector<std::shared_ptr<const WorkloadSource>>> ParseWorkloads(const api::YamlNode& list,
+                                                                                 const std::string& base_dir,
+                                                                                 sim::Duration duration,
+                                                                                 std::vector<std::string>* warnings);
 
 // Shared by generators and trace replay -------------------------------------------------------
 

@@ -16,12 +16,18 @@ struct PointName {
   std::optional<ExtensionPoint> point;
 };
 constexpr PointName kPointNames[] = {
-    {"preEnqueue", ExtensionPoint::kPreEnqueue}, {"queueSort", ExtensionPoint::kQueueSort},
-    {"preFilter", ExtensionPoint::kPreFilter},   {"filter", ExtensionPoint::kFilter},
-    {"postFilter", ExtensionPoint::kPostFilter}, {"preScore", ExtensionPoint::kPreScore},
-    {"score", ExtensionPoint::kScore},           {"bind", ExtensionPoint::kBind},
-    {"reserve", std::nullopt},                   {"permit", std::nullopt},
-    {"preBind", std::nullopt},                   {"postBind", std::nullopt},
+    {"preEnqueue", ExtensionPoint::kPreEnqueue},
+    {"queueSort", ExtensionPoint::kQueueSort},
+    {"preFilter", ExtensionPoint::kPreFilter},
+    {"filter", ExtensionPoint::kFilter},
+    {"postFilter", ExtensionPoint::kPostFilter},
+    {"preScore", ExtensionPoint::kPreScore},
+    {"score", ExtensionPoint::kScore},
+    {"bind", ExtensionPoint::kBind},
+    {"reserve", std::nullopt},
+    {"permit", std::nullopt},
+    {"preBind", std::nullopt},
+    {"postBind", std::nullopt},
 };
 
 sim::StatusOr<PluginSet> DecodePluginSet(const YamlNode& node) {
@@ -135,11 +141,10 @@ sim::StatusOr<ProfileConfig> DecodeProfile(const YamlNode& node, const Registry&
 sim::StatusOr<SchedulerConfig> DecodeKubeSchedulerConfiguration(const YamlNode& doc, const Registry& registry,
                                                                 SchedulerConfig base) {
   KUBESIM_RETURN_IF_ERROR(doc.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(doc.CheckKeys({"apiVersion", "kind", "parallelism", "leaderElection", "clientConnection",
-                                         "healthzBindAddress", "metricsBindAddress", "enableProfiling",
-                                         "enableContentionProfiling", "percentageOfNodesToScore",
-                                         "podInitialBackoffSeconds", "podMaxBackoffSeconds", "profiles", "extenders",
-                                         "delayCacheUntilActive"}));
+  KUBESIM_RETURN_IF_ERROR(doc.CheckKeys(
+      {"apiVersion", "kind", "parallelism", "leaderElection", "clientConnection", "healthzBindAddress",
+       "metricsBindAddress", "enableProfiling", "enableContentionProfiling", "percentageOfNodesToScore",
+       "podInitialBackoffSeconds", "podMaxBackoffSeconds", "profiles", "extenders", "delayCacheUntilActive"}));
   KUBESIM_ASSIGN_OR_RETURN(std::string api_version, doc["apiVersion"].String());
   KUBESIM_ASSIGN_OR_RETURN(std::string kind, doc["kind"].String());
   if (kind != "KubeSchedulerConfiguration") {
@@ -169,7 +174,8 @@ sim::StatusOr<SchedulerConfig> DecodeKubeSchedulerConfiguration(const YamlNode& 
   if (doc["podInitialBackoffSeconds"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(initial, doc["podInitialBackoffSeconds"].Int());
     if (initial <= 0) {
-      return doc["podInitialBackoffSeconds"].Error("Invalid value: " + std::to_string(initial) + ": must be greater than 0");
+      return doc["podInitialBackoffSeconds"].Error("Invalid value: " + std::to_string(initial) +
+                                                   ": must be greater than 0");
     }
   }
   if (doc["podMaxBackoffSeconds"].Defined()) {

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "models/apiserver/admission.h"
 #include "models/apiserver/api_server.h"
@@ -112,9 +111,8 @@ std::string ExplanationJson(const Explanation& e) {
     ordered_json n;
     auto st = e.result.node_status.find(name);
     if (st != e.result.node_status.end()) {
-      n["filter"] = {{"code", CodeName(st->second.code())},
-                     {"plugin", st->second.plugin()},
-                     {"reasons", st->second.reasons()}};
+      n["filter"] = {
+          {"code", CodeName(st->second.code())}, {"plugin", st->second.plugin()}, {"reasons", st->second.reasons()}};
       nodes[name] = n;
       continue;
     }

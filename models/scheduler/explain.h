@@ -21,8 +21,8 @@
 namespace kubesim::scheduler {
 
 struct Explanation {
-  std::string pod;      // namespace/name
-  std::string profile;  // schedulerName
+  std::string pod;                 // namespace/name
+  std::string profile;             // schedulerName
   std::vector<std::string> nodes;  // every node, in NodeTree order
   ScheduleResult result;
   // PostFilter (DefaultPreemption) as a dry run when no node fits: what it would preempt.

@@ -8,28 +8,36 @@
 #include "models/scheduler/plugins/image_locality.h"
 #include "models/scheduler/plugins/inter_pod_affinity.h"
 #include "models/scheduler/plugins/node_affinity.h"
-#include "models/scheduler/plugins/node_ports.h"
-#include "models/scheduler/plugins/scheduling_gates.h"
 #include "models/scheduler/plugins/node_name.h"
+#include "models/scheduler/plugins/node_ports.h"
 #include "models/scheduler/plugins/node_resources_balanced_allocation.h"
 #include "models/scheduler/plugins/node_resources_fit.h"
 #include "models/scheduler/plugins/node_unschedulable.h"
 #include "models/scheduler/plugins/pod_topology_spread.h"
 #include "models/scheduler/plugins/priority_sort.h"
+#include "models/scheduler/plugins/scheduling_gates.h"
 #include "models/scheduler/plugins/taint_toleration.h"
 
 namespace kubesim::scheduler {
 
 const char* ExtensionPointName(ExtensionPoint p) {
   switch (p) {
-    case ExtensionPoint::kPreEnqueue: return "preEnqueue";
-    case ExtensionPoint::kQueueSort: return "queueSort";
-    case ExtensionPoint::kPreFilter: return "preFilter";
-    case ExtensionPoint::kFilter: return "filter";
-    case ExtensionPoint::kPostFilter: return "postFilter";
-    case ExtensionPoint::kPreScore: return "preScore";
-    case ExtensionPoint::kScore: return "score";
-    case ExtensionPoint::kBind: return "bind";
+    case ExtensionPoint::kPreEnqueue:
+      return "preEnqueue";
+    case ExtensionPoint::kQueueSort:
+      return "queueSort";
+    case ExtensionPoint::kPreFilter:
+      return "preFilter";
+    case ExtensionPoint::kFilter:
+      return "filter";
+    case ExtensionPoint::kPostFilter:
+      return "postFilter";
+    case ExtensionPoint::kPreScore:
+      return "preScore";
+    case ExtensionPoint::kScore:
+      return "score";
+    case ExtensionPoint::kBind:
+      return "bind";
   }
   return "";
 }
@@ -39,20 +47,11 @@ ProfileConfig DefaultProfileConfig() {
   // implemented yet (see docs/fidelity.md).
   ProfileConfig c;
   c.multi_point.enabled = {
-      {SchedulingGates::kName, 0},
-      {PrioritySort::kName, 0},
-      {NodeUnschedulable::kName, 0},
-      {NodeName::kName, 0},
-      {TaintToleration::kName, 3},
-      {NodeAffinity::kName, 2},
-      {NodePorts::kName, 0},
-      {NodeResourcesFit::kName, 1},
-      {PodTopologySpread::kName, 2},
-      {InterPodAffinity::kName, 2},
-      {DefaultPreemption::kName, 0},
-      {NodeResourcesBalancedAllocation::kName, 1},
-      {ImageLocality::kName, 1},
-      {DefaultBinder::kName, 0},
+      {SchedulingGates::kName, 0},  {PrioritySort::kName, 0},      {NodeUnschedulable::kName, 0},
+      {NodeName::kName, 0},         {TaintToleration::kName, 3},   {NodeAffinity::kName, 2},
+      {NodePorts::kName, 0},        {NodeResourcesFit::kName, 1},  {PodTopologySpread::kName, 2},
+      {InterPodAffinity::kName, 2}, {DefaultPreemption::kName, 0}, {NodeResourcesBalancedAllocation::kName, 1},
+      {ImageLocality::kName, 1},    {DefaultBinder::kName, 0},
   };
   return c;
 }
@@ -61,14 +60,22 @@ namespace {
 
 bool Implements(const Plugin* p, ExtensionPoint point) {
   switch (point) {
-    case ExtensionPoint::kPreEnqueue: return dynamic_cast<const PreEnqueuePlugin*>(p) != nullptr;
-    case ExtensionPoint::kQueueSort: return dynamic_cast<const QueueSortPlugin*>(p) != nullptr;
-    case ExtensionPoint::kPreFilter: return dynamic_cast<const PreFilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::kFilter: return dynamic_cast<const FilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::kPostFilter: return dynamic_cast<const PostFilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::kPreScore: return dynamic_cast<const PreScorePlugin*>(p) != nullptr;
-    case ExtensionPoint::kScore: return dynamic_cast<const ScorePlugin*>(p) != nullptr;
-    case ExtensionPoint::kBind: return dynamic_cast<const BindPlugin*>(p) != nullptr;
+    case ExtensionPoint::kPreEnqueue:
+      return dynamic_cast<const PreEnqueuePlugin*>(p) != nullptr;
+    case ExtensionPoint::kQueueSort:
+      return dynamic_cast<const QueueSortPlugin*>(p) != nullptr;
+    case ExtensionPoint::kPreFilter:
+      return dynamic_cast<const PreFilterPlugin*>(p) != nullptr;
+    case ExtensionPoint::kFilter:
+      return dynamic_cast<const FilterPlugin*>(p) != nullptr;
+    case ExtensionPoint::kPostFilter:
+      return dynamic_cast<const PostFilterPlugin*>(p) != nullptr;
+    case ExtensionPoint::kPreScore:
+      return dynamic_cast<const PreScorePlugin*>(p) != nullptr;
+    case ExtensionPoint::kScore:
+      return dynamic_cast<const ScorePlugin*>(p) != nullptr;
+    case ExtensionPoint::kBind:
+      return dynamic_cast<const BindPlugin*>(p) != nullptr;
   }
   return false;
 }
@@ -113,8 +120,8 @@ sim::StatusOr<std::vector<PluginRef>> Expand(const ProfileConfig& c, ExtensionPo
   std::set<std::string> seen;
   for (const auto& ref : out) {
     if (!seen.insert(ref.name).second) {
-      return sim::InvalidArgument("plugin \"" + ref.name + "\" already registered as \"" +
-                                  ExtensionPointName(point) + "\"");
+      return sim::InvalidArgument("plugin \"" + ref.name + "\" already registered as \"" + ExtensionPointName(point) +
+                                  "\"");
     }
   }
   return out;
@@ -147,16 +154,26 @@ sim::StatusOr<std::unique_ptr<Profile>> Profile::Build(const ProfileConfig& conf
     for (const auto& ref : refs) {
       Plugin* raw = plugins.at(ref.name).get();
       switch (point) {
-        case ExtensionPoint::kPreEnqueue: p->pre_enqueue_.push_back(dynamic_cast<PreEnqueuePlugin*>(raw)); break;
+        case ExtensionPoint::kPreEnqueue:
+          p->pre_enqueue_.push_back(dynamic_cast<PreEnqueuePlugin*>(raw));
+          break;
         case ExtensionPoint::kQueueSort:
           if (p->queue_sort_ != nullptr) return sim::InvalidArgument("only one queue sort plugin can be enabled");
           p->queue_sort_ = dynamic_cast<QueueSortPlugin*>(raw);
           p->queue_sort_name_ = ref.name;
           break;
-        case ExtensionPoint::kPreFilter: p->pre_filter_.push_back(dynamic_cast<PreFilterPlugin*>(raw)); break;
-        case ExtensionPoint::kFilter: p->filter_.push_back(dynamic_cast<FilterPlugin*>(raw)); break;
-        case ExtensionPoint::kPostFilter: p->post_filter_.push_back(dynamic_cast<PostFilterPlugin*>(raw)); break;
-        case ExtensionPoint::kPreScore: p->pre_score_.push_back(dynamic_cast<PreScorePlugin*>(raw)); break;
+        case ExtensionPoint::kPreFilter:
+          p->pre_filter_.push_back(dynamic_cast<PreFilterPlugin*>(raw));
+          break;
+        case ExtensionPoint::kFilter:
+          p->filter_.push_back(dynamic_cast<FilterPlugin*>(raw));
+          break;
+        case ExtensionPoint::kPostFilter:
+          p->post_filter_.push_back(dynamic_cast<PostFilterPlugin*>(raw));
+          break;
+        case ExtensionPoint::kPreScore:
+          p->pre_score_.push_back(dynamic_cast<PreScorePlugin*>(raw));
+          break;
         case ExtensionPoint::kScore:
           if (ref.weight < 0) {
             return sim::InvalidArgument("plugin \"" + ref.name + "\" has a negative score weight " +
@@ -192,16 +209,30 @@ std::vector<std::string> Profile::PluginNames(ExtensionPoint point) const {
     for (const auto* pl : list) out.push_back(pl->Name());
   };
   switch (point) {
-    case ExtensionPoint::kPreEnqueue: add(pre_enqueue_); break;
-    case ExtensionPoint::kQueueSort: if (queue_sort_) out.push_back(queue_sort_->Name()); break;
-    case ExtensionPoint::kPreFilter: add(pre_filter_); break;
-    case ExtensionPoint::kFilter: add(filter_); break;
-    case ExtensionPoint::kPostFilter: add(post_filter_); break;
-    case ExtensionPoint::kPreScore: add(pre_score_); break;
+    case ExtensionPoint::kPreEnqueue:
+      add(pre_enqueue_);
+      break;
+    case ExtensionPoint::kQueueSort:
+      if (queue_sort_) out.push_back(queue_sort_->Name());
+      break;
+    case ExtensionPoint::kPreFilter:
+      add(pre_filter_);
+      break;
+    case ExtensionPoint::kFilter:
+      add(filter_);
+      break;
+    case ExtensionPoint::kPostFilter:
+      add(post_filter_);
+      break;
+    case ExtensionPoint::kPreScore:
+      add(pre_score_);
+      break;
     case ExtensionPoint::kScore:
       for (const auto& [pl, w] : score_) out.push_back(pl->Name() + ":" + std::to_string(w));
       break;
-    case ExtensionPoint::kBind: if (binder_) out.push_back(binder_->Name()); break;
+    case ExtensionPoint::kBind:
+      if (binder_) out.push_back(binder_->Name());
+      break;
   }
   return out;
 }
@@ -329,7 +360,8 @@ Status Profile::RunScore(CycleState& state, const api::Pod& pod, const std::vect
       if (!s.IsSuccess()) return s.WithPlugin(pl->Name());
     }
     std::vector<int64_t> raw;
-    if (detail) for (const auto& ns : list) raw.push_back(ns.score);
+    if (detail)
+      for (const auto& ns : list) raw.push_back(ns.score);
     if (pl->HasNormalize()) {
       Status s = pl->NormalizeScore(state, pod, list);
       if (!s.IsSuccess()) return s.WithPlugin(pl->Name());

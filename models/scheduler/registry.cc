@@ -3,16 +3,16 @@
 #include "models/scheduler/plugins/default_binder.h"
 #include "models/scheduler/plugins/default_preemption.h"
 #include "models/scheduler/plugins/image_locality.h"
-#include "models/scheduler/plugins/node_affinity.h"
-#include "models/scheduler/plugins/node_ports.h"
-#include "models/scheduler/plugins/scheduling_gates.h"
 #include "models/scheduler/plugins/inter_pod_affinity.h"
+#include "models/scheduler/plugins/node_affinity.h"
 #include "models/scheduler/plugins/node_name.h"
+#include "models/scheduler/plugins/node_ports.h"
 #include "models/scheduler/plugins/node_resources_balanced_allocation.h"
 #include "models/scheduler/plugins/node_resources_fit.h"
 #include "models/scheduler/plugins/node_unschedulable.h"
 #include "models/scheduler/plugins/pod_topology_spread.h"
 #include "models/scheduler/plugins/priority_sort.h"
+#include "models/scheduler/plugins/scheduling_gates.h"
 #include "models/scheduler/plugins/taint_toleration.h"
 
 namespace kubesim::scheduler {
@@ -46,11 +46,13 @@ Registry Registry::InTree() {
   (void)r.Register(PodTopologySpread::kName, PodTopologySpreadFactory());
   (void)r.Register(InterPodAffinity::kName, InterPodAffinityFactory());
   (void)r.Register(DefaultPreemption::kName, DefaultPreemptionFactory());
-  (void)r.Register(DefaultBinder::kName, [](const PluginContext& ctx, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
-    if (args != nullptr && args->Defined() && args->size() > 0) return args->Error("plugin DefaultBinder takes no arguments");
-    // Without an API server (validating a configuration, explaining one cycle) it never binds.
-    return std::shared_ptr<Plugin>(std::make_shared<DefaultBinder>(ctx.api));
-  });
+  (void)r.Register(DefaultBinder::kName,
+                   [](const PluginContext& ctx, const api::YamlNode* args) -> sim::StatusOr<std::shared_ptr<Plugin>> {
+                     if (args != nullptr && args->Defined() && args->size() > 0)
+                       return args->Error("plugin DefaultBinder takes no arguments");
+                     // Without an API server (validating a configuration, explaining one cycle) it never binds.
+                     return std::shared_ptr<Plugin>(std::make_shared<DefaultBinder>(ctx.api));
+                   });
   return r;
 }
 

@@ -35,10 +35,10 @@ struct CycleOptions {
 
 // The result of one scheduling cycle, also used to explain decisions.
 struct ScheduleResult {
-  std::string selected;                        // empty: unschedulable
-  std::map<std::string, Status> node_status;   // nodes that failed a filter
-  std::vector<std::string> feasible;           // in evaluation order
-  std::vector<int64_t> totals;                 // per feasible node
+  std::string selected;                       // empty: unschedulable
+  std::map<std::string, Status> node_status;  // nodes that failed a filter
+  std::vector<std::string> feasible;          // in evaluation order
+  std::vector<int64_t> totals;                // per feasible node
   std::vector<std::vector<PluginScore>> scores;
   int evaluated = 0;
   Status status;  // Success, or the FitError / PreFilter / Error status

@@ -72,7 +72,8 @@ std::vector<std::shared_ptr<const T>> InNamespace(const client::Informer& inform
   std::vector<std::shared_ptr<const T>> out;
   const std::string prefix = ns + "/";
   const auto& items = informer.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     if (auto obj = api::As<T>(it->second)) out.push_back(std::move(obj));
   }
   return out;
@@ -297,8 +298,7 @@ void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycl
                               const std::string& post_filter_msg, const PostFilterResult& nominating) {
   std::vector<std::string> rejectors;
   for (const auto& [node, status] : result.node_status) {
-    if (!status.plugin().empty() &&
-        std::find(rejectors.begin(), rejectors.end(), status.plugin()) == rejectors.end()) {
+    if (!status.plugin().empty() && std::find(rejectors.begin(), rejectors.end(), status.plugin()) == rejectors.end()) {
       rejectors.push_back(status.plugin());
     }
   }
@@ -361,32 +361,30 @@ void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, 
                      sim::Time cycle_start) {
   std::weak_ptr<bool> alive = alive_;
   Profile* p = &profile;
-  profile.binder()->Bind(*assumed, assumed->spec.node_name,
-                         [this, alive, assumed, info, cycle, cycle_start, p](Status s) mutable {
-                           if (!alive.lock()) return;
-                           // Upstream observes the attempt (scheduling + binding cycle) when the
-                           // binding cycle ends, successful or not.
-                           ObserveAttempt(*p, info, s.IsSuccess() ? "scheduled" : "error", cycle_start,
-                                          s.IsSuccess());
-                           if (s.IsSuccess()) {
-                             queue_->Done(assumed->metadata.uid);
-                             recorder_.Event(sim_.Now(), *assumed, "Normal", "Scheduled",
-                                             "Successfully assigned " + api::NamespacedName(assumed->metadata) +
-                                                 " to " + assumed->spec.node_name);
-                             return;
-                           }
-                           // handleBindingCycleError: forget the assumption, let others retry.
-                           cache_.ForgetPod(assumed->metadata.uid);
-                           queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
-                           recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling",
-                                           "Binding rejected: " + s.Message());
-                           auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(assumed->metadata)));
-                           if (current && !Assigned(*current) && !current->metadata.deletion_timestamp) {
-                             info.unschedulable_plugins.clear();
-                             info.requeue_events = kEventAll;
-                             queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
-                           }
-                         });
+  profile.binder()->Bind(
+      *assumed, assumed->spec.node_name, [this, alive, assumed, info, cycle, cycle_start, p](Status s) mutable {
+        if (!alive.lock()) return;
+        // Upstream observes the attempt (scheduling + binding cycle) when the
+        // binding cycle ends, successful or not.
+        ObserveAttempt(*p, info, s.IsSuccess() ? "scheduled" : "error", cycle_start, s.IsSuccess());
+        if (s.IsSuccess()) {
+          queue_->Done(assumed->metadata.uid);
+          recorder_.Event(
+              sim_.Now(), *assumed, "Normal", "Scheduled",
+              "Successfully assigned " + api::NamespacedName(assumed->metadata) + " to " + assumed->spec.node_name);
+          return;
+        }
+        // handleBindingCycleError: forget the assumption, let others retry.
+        cache_.ForgetPod(assumed->metadata.uid);
+        queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
+        recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling", "Binding rejected: " + s.Message());
+        auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(assumed->metadata)));
+        if (current && !Assigned(*current) && !current->metadata.deletion_timestamp) {
+          info.unschedulable_plugins.clear();
+          info.requeue_events = kEventAll;
+          queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
+        }
+      });
 }
 
 }  // namespace kubesim::scheduler

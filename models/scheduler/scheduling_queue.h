@@ -35,7 +35,7 @@ struct QueuedPodInfo {
   int attempts = 0;
   std::vector<std::string> unschedulable_plugins;  // rejectors of the last failed cycle
   uint32_t requeue_events = kEventAll;             // their EventsToRegister
-  bool gated = false;  // rejected by a PreEnqueue plugin: waits for an update of the pod
+  bool gated = false;                              // rejected by a PreEnqueue plugin: waits for an update of the pod
 };
 
 struct QueueConfig {
@@ -105,9 +105,9 @@ class SchedulingQueue {
   uint64_t seq_ = 0;
   int64_t scheduling_cycle_ = 0;
   int64_t move_request_cycle_ = -1;
-  std::map<std::string, Entry> entries_;  // uid → entry, for pods in activeQ or backoffQ
+  std::map<std::string, Entry> entries_;                           // uid → entry, for pods in activeQ or backoffQ
   std::set<std::pair<uint64_t, std::string>, ActiveLess> active_;  // (seq, uid)
-  std::set<std::tuple<int64_t, uint64_t, std::string>> backoff_;  // (expiry ns, seq, uid)
+  std::set<std::tuple<int64_t, uint64_t, std::string>> backoff_;   // (expiry ns, seq, uid)
   std::map<std::string, QueuedPodInfo> unschedulable_;
   std::set<std::string> in_flight_;  // popped, cycle not finished
   std::function<void()> on_active_;

@@ -1,7 +1,6 @@
 #include "python/src/live_simulation.h"
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "models/api/codec.h"
@@ -48,9 +47,7 @@ sim::Status ApplyOverrides(YAML::Node root, const std::vector<Override>& overrid
     const Override& ov = overrides[i];
     std::vector<std::string> parts = SplitKey(ov.key);
     std::string at = "spec";
-    auto fail = [&](const std::string& what) {
-      return sim::InvalidArgument(OverrideLocation(i) + at + ": " + what);
-    };
+    auto fail = [&](const std::string& what) { return sim::InvalidArgument(OverrideLocation(i) + at + ": " + what); };
     for (const auto& p : parts) {
       if (p.empty()) return fail("invalid override key \"" + ov.key + "\": empty field name");
     }

@@ -76,7 +76,8 @@ YAML::Node ToYaml(const py::handle& v, const std::string& where) {
     for (auto item : v) s.push_back(ToYaml(item, where));
     return s;
   }
-  throw ScenarioError(where + "unsupported value of type " + py::str(v.get_type().attr("__name__")).cast<std::string>() +
+  throw ScenarioError(where + "unsupported value of type " +
+                      py::str(v.get_type().attr("__name__")).cast<std::string>() +
                       " (use None, bool, int, float, str, list or dict)");
 }
 
@@ -154,12 +155,14 @@ py::dict ResultColumns(const report::RunResults& r) {
   nodes["zone"] = StringColumn(r.nodes, [](const NodeRecord& n) { return n.zone; });
   nodes["ready"] = NumberColumn<bool>(r.nodes, [](const NodeRecord& n) { return n.ready; });
   nodes["unschedulable"] = NumberColumn<bool>(r.nodes, [](const NodeRecord& n) { return n.unschedulable; });
-  nodes["capacity_milli_cpu"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.capacity_milli_cpu; });
+  nodes["capacity_milli_cpu"] =
+      NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.capacity_milli_cpu; });
   nodes["capacity_memory"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.capacity_memory; });
   nodes["capacity_pods"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.capacity_pods; });
   nodes["allocatable_milli_cpu"] =
       NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.allocatable_milli_cpu; });
-  nodes["allocatable_memory"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.allocatable_memory; });
+  nodes["allocatable_memory"] =
+      NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.allocatable_memory; });
   nodes["allocatable_pods"] = NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.allocatable_pods; });
   nodes["requested_milli_cpu"] =
       NumberColumn<int64_t>(r.nodes, [](const NodeRecord& n) { return n.requested_milli_cpu; });
@@ -261,7 +264,8 @@ py::dict ResultColumns(const report::RunResults& r) {
 }
 
 std::unique_ptr<LiveSimulation> Load(const std::string& source, bool is_path, const std::string& file,
-                                     std::optional<uint64_t> seed, const py::object& overrides, const py::object& until) {
+                                     std::optional<uint64_t> seed, const py::object& overrides,
+                                     const py::object& until) {
   LiveSimulation::Options opts;
   opts.seed = seed;
   if (!until.is_none()) {

@@ -1,10 +1,9 @@
 #include "python/src/python_plugins.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "examples/plugins/node_label_preference.h"
 #include "models/api/encode_json.h"
@@ -49,12 +48,18 @@ py::object ToPython(const nlohmann::ordered_json& j) {
       for (size_t i = 0; i < j.size(); ++i) l[i] = ToPython(j[i]);
       return l;
     }
-    case nlohmann::ordered_json::value_t::string: return py::str(j.get_ref<const std::string&>());
-    case nlohmann::ordered_json::value_t::boolean: return py::bool_(j.get<bool>());
-    case nlohmann::ordered_json::value_t::number_integer: return py::int_(j.get<int64_t>());
-    case nlohmann::ordered_json::value_t::number_unsigned: return py::int_(j.get<uint64_t>());
-    case nlohmann::ordered_json::value_t::number_float: return py::float_(j.get<double>());
-    default: return py::none();
+    case nlohmann::ordered_json::value_t::string:
+      return py::str(j.get_ref<const std::string&>());
+    case nlohmann::ordered_json::value_t::boolean:
+      return py::bool_(j.get<bool>());
+    case nlohmann::ordered_json::value_t::number_integer:
+      return py::int_(j.get<int64_t>());
+    case nlohmann::ordered_json::value_t::number_unsigned:
+      return py::int_(j.get<uint64_t>());
+    case nlohmann::ordered_json::value_t::number_float:
+      return py::float_(j.get<double>());
+    default:
+      return py::none();
   }
 }
 

@@ -1,16 +1,15 @@
 // The bad-input corpus (tests/data/bad/): every file is a malformed scenario whose leading
 // `# expect: FILE:LINE:COL: field: message` lines are exactly what `kubesim validate` and
 // `kubesim run` must print, with exit status 2, within a time limit (no hang, no crash).
-#include <catch2/catch.hpp>
+#include <sys/wait.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <sys/wait.h>
 
 #include "tests/support/temp_dir.h"
 
@@ -45,7 +44,8 @@ TEST_CASE("Bad-input corpus: every file exits 2 with its exact messages", "[scen
       // Run from the corpus directory so messages name the file as the expectations do; `timeout`
       // turns a hang into a failure (exit 124) instead of a stuck suite.
       std::string cmd = "cd " + dir.string() + " && timeout 60 " + KUBESIM_BINARY + " " + verb + " " + f +
-                        (verb == "run" ? " --out " + (tmp / "out") : "") + " >" + (tmp / "stdout") + " 2>" + (tmp / "stderr");
+                        (verb == "run" ? " --out " + (tmp / "out") : "") + " >" + (tmp / "stdout") + " 2>" +
+                        (tmp / "stderr");
       int status = std::system(cmd.c_str());
       REQUIRE(WIFEXITED(status));
       std::string err = ReadFile(tmp / "stderr");

@@ -1,14 +1,14 @@
 // The `kubesim` binary as users and CI call it: exit status 2 and `FILE:LINE:COL: field: what`
 // for bad input, byte-identical result files for the same inputs.
-#include <catch2/catch.hpp>
+#include "tests/support/cli.h"
 
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <regex>
 #include <string>
 
-#include <sys/wait.h>
-
-#include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 
 namespace kubesim {
@@ -38,7 +38,8 @@ TEST_CASE("CLI: bad input exits 2 with an editor-style location", "[scenario]") 
       {"invalid duration", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {duration: 5x}\n"},
       {"missing file", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {objects: [{file: missing.yaml}]}\n"},
       {"pod without containers",
-       "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {objects: [{inline: {apiVersion: v1, kind: Pod, metadata: "
+       "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {objects: [{inline: {apiVersion: v1, kind: Pod, "
+       "metadata: "
        "{name: p}, spec: {}}}]}\n"},
   };
   for (const auto& r : rows) {
@@ -68,14 +69,16 @@ TEST_CASE("CLI: two runs of the same scenario write byte-identical files", "[gol
   REQUIRE(b.exit_code == 0);
   // stderr is not a terminal here: no progress line, nothing at all on stderr.
   CHECK(a.err.empty());
-  for (const char* f : {"summary.json", "pods.csv", "events.jsonl", "metrics.csv", "nodes.csv", "trace.json", "report.html"}) {
+  for (const char* f :
+       {"summary.json", "pods.csv", "events.jsonl", "metrics.csv", "nodes.csv", "trace.json", "report.html"}) {
     INFO(f);
     std::string fa = ReadFile(dir / (std::string("a/") + f));
     CHECK_FALSE(fa.empty());
     CHECK(fa == ReadFile(dir / (std::string("b/") + f)));
   }
   CHECK_THAT(ReadFile(dir / "a/timing.json"), Catch::Contains("wall_seconds_run"));
-  CHECK_THAT(ReadFile(dir / "a/metrics.csv"), Catch::StartsWith("time,\"scheduler_pending_pods{queue=\"\"active\"\"}\","));
+  CHECK_THAT(ReadFile(dir / "a/metrics.csv"),
+             Catch::StartsWith("time,\"scheduler_pending_pods{queue=\"\"active\"\"}\","));
   CHECK_THAT(ReadFile(dir / "a/nodes.csv"), Catch::StartsWith("time,node,zone,ready,cpu_allocatable,cpu_requested,"));
   CHECK_THAT(ReadFile(dir / "a/pods.csv"),
              Catch::StartsWith("namespace,name,node,created,scheduled,running,finished,deleted,phase,attempts"));

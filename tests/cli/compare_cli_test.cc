@@ -1,12 +1,11 @@
 // `kubesim compare` as CI calls it: exit 1 and a JUnit <failure> when the candidate regresses,
 // exit 0 when nothing does, exit 2 with a FILE:LINE:COL message for bad input.
-#include <catch2/catch.hpp>
+#include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <regex>
 #include <string>
-
-#include <sys/wait.h>
 
 #include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
@@ -31,9 +30,8 @@ size_t Occurrences(const std::string& text, const std::string& what) {
 TEST_CASE("CLI compare: a broken candidate policy is a regression with exit 1", "[compare]") {
   TempDir dir;
   std::string args = "compare --baseline " + Src("scenarios/policies/default.yaml") + " --candidate " +
-                     Src("scenarios/policies/broken-no-fit.yaml") + " " +
-                     Src("scenarios/regression/bin-packing.yaml") + " --seeds 3 --junit " + (dir / "r/junit.xml") +
-                     " --markdown " + (dir / "r/report.md");
+                     Src("scenarios/policies/broken-no-fit.yaml") + " " + Src("scenarios/regression/bin-packing.yaml") +
+                     " --seeds 3 --junit " + (dir / "r/junit.xml") + " --markdown " + (dir / "r/report.md");
   Result r = Kubesim(args, dir);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
@@ -85,8 +83,8 @@ TEST_CASE("CLI compare: bad input exits 2 with an editor-style location", "[comp
                                      "spec:\n"
                                      "  compare:\n"
                                      "    tolerances: {node_used: {absolute: 1}}\n");
-  std::string bad_scenario = dir.Write("bad-scenario.yaml",
-                                       "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {duration: 5x}\n");
+  std::string bad_scenario =
+      dir.Write("bad-scenario.yaml", "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec: {duration: 5x}\n");
   struct Row {
     const char* what;
     std::string args;
@@ -98,11 +96,10 @@ TEST_CASE("CLI compare: bad input exits 2 with an editor-style location", "[comp
       {"missing baseline", "--baseline " + (dir / "none.yaml") + " --candidate " + good_policy + " " + good_scenario,
        dir / "none.yaml"},
       {"bad candidate", "--baseline " + good_policy + " --candidate " + bad_policy + " " + good_scenario, bad_policy},
-      {"bad scenario", "--baseline " + good_policy + " --candidate " + good_policy + " " + bad_scenario,
-       bad_scenario},
+      {"bad scenario", "--baseline " + good_policy + " --candidate " + good_policy + " " + bad_scenario, bad_scenario},
       {"unknown metric", "--baseline " + good_policy + " --candidate " + good_policy + " " + bad_metric, bad_metric},
-      {"bad after good", "--baseline " + good_policy + " --candidate " + good_policy + " " + good_scenario + " " +
-                             bad_scenario,
+      {"bad after good",
+       "--baseline " + good_policy + " --candidate " + good_policy + " " + good_scenario + " " + bad_scenario,
        bad_scenario},
   };
   for (const auto& r : rows) {
@@ -119,9 +116,9 @@ TEST_CASE("CLI compare: bad input exits 2 with an editor-style location", "[comp
   CHECK(validate.exit_code == 2);
   CHECK(validate.err.rfind(bad_metric + ":5:", 0) == 0);
   CHECK(validate.err.find("Unsupported value: \"node_used\"") != std::string::npos);
-  CHECK(Kubesim("compare --baseline " + good_policy + " --candidate " + good_policy + " --seeds 0 " + good_scenario,
-                dir)
-            .exit_code == 2);
+  CHECK(
+      Kubesim("compare --baseline " + good_policy + " --candidate " + good_policy + " --seeds 0 " + good_scenario, dir)
+          .exit_code == 2);
   CHECK(Kubesim("compare --candidate " + good_policy + " " + good_scenario, dir).exit_code == 2);
   CHECK(Kubesim("compare --baseline " + good_policy + " --candidate " + good_policy, dir).exit_code == 2);
 }

@@ -1,12 +1,11 @@
 // `kubesim perf` as users and CI call it: exit 2 and FILE:LINE:COL for bad input, byte-identical
 // JSON for the same inputs.
-#include <catch2/catch.hpp>
+#include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <regex>
 #include <string>
-
-#include <sys/wait.h>
 
 #include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
@@ -31,11 +30,11 @@ TEST_CASE("CLI perf: bad input exits 2 with an editor-style location", "[perf]")
     std::string needle;
   };
   std::vector<Row> rows = {
-      {"unknown opcode",
-       "- name: T\n  workloadTemplate:\n  - opcode: deleteNodes\n  workloads:\n  - name: w\n",
+      {"unknown opcode", "- name: T\n  workloadTemplate:\n  - opcode: deleteNodes\n  workloads:\n  - name: w\n",
        ":3:13: [0].workloadTemplate[0].opcode: Unsupported value: unknown opcode \"deleteNodes\""},
       {"missing param",
-       "- name: T\n  workloadTemplate:\n  - opcode: createPods\n    countParam: $measurePods\n  workloads:\n  - name: w\n",
+       "- name: T\n  workloadTemplate:\n  - opcode: createPods\n    countParam: $measurePods\n  workloads:\n  - name: "
+       "w\n",
        ":4:17: [0].workloadTemplate[0].countParam: parameter measurePods is undefined in workload w"},
       {"bad template path",
        "- name: T\n  workloadTemplate:\n  - opcode: createNodes\n    count: 1\n    nodeTemplatePath: missing.yaml\n"

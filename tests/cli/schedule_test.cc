@@ -1,13 +1,11 @@
 // `kubesim schedule`: upstream plugin test cases through the command line's JSON interface, and
 // upstream's message for a pod that fits nowhere.
-#include <catch2/catch.hpp>
-
-#include <cstdlib>
-#include <string>
-
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/support/temp_dir.h"
 
@@ -17,7 +15,9 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 
-std::string Fixture(const std::string& name) { return std::string(KUBESIM_SOURCE_DIR) + "/tests/fixtures/schedule/" + name; }
+std::string Fixture(const std::string& name) {
+  return std::string(KUBESIM_SOURCE_DIR) + "/tests/fixtures/schedule/" + name;
+}
 
 struct Result {
   int exit_code;
@@ -70,8 +70,8 @@ TEST_CASE("kubesim schedule: upstream NodeResourcesFit scoring cases through the
 }
 
 TEST_CASE("kubesim schedule: default profile weights add up per node", "[scheduler]") {
-  Result res = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-containers.yaml") +
-                        " -o json");
+  Result res =
+      Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-containers.yaml") + " -o json");
   REQUIRE(res.exit_code == 0);
   auto j = nlohmann::json::parse(res.out);
   for (const auto& name : {"n1", "n2"}) {
@@ -97,20 +97,22 @@ TEST_CASE("kubesim schedule: a pod that fits nowhere gets upstream's message", "
       "found for incoming pod.\n";
   REQUIRE(text.out.size() > want.size());
   CHECK(text.out.substr(text.out.size() - want.size()) == want);
-  Result json = Schedule("--cluster " + Fixture("five-nodes.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o json");
+  Result json =
+      Schedule("--cluster " + Fixture("five-nodes.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o json");
   auto j = nlohmann::json::parse(json.out);
   CHECK(j["selected"].is_null());
   CHECK(j["message"] == want.substr(0, want.size() - 1));
   CHECK(j["nodes"]["gpu-0"]["filter"]["code"] == "UnschedulableAndUnresolvable");
   CHECK(j["nodes"]["gpu-0"]["filter"]["plugin"] == "TaintToleration");
   CHECK(j["nodes"]["small-0"]["filter"] ==
-        nlohmann::json::parse(R"({"code": "Unschedulable", "plugin": "NodeResourcesFit", "reasons": ["Insufficient cpu"]})"));
+        nlohmann::json::parse(
+            R"({"code": "Unschedulable", "plugin": "NodeResourcesFit", "reasons": ["Insufficient cpu"]})"));
   CHECK_FALSE(j["nodes"]["small-0"].contains("scores"));
 }
 
 TEST_CASE("kubesim schedule: preemption victims when PostFilter ran, and a PDB changing them", "[scheduler]") {
-  Result plain = Schedule("--cluster " + Fixture("preemption-cluster.yaml") + " --pod " + Fixture("pod-high.yaml") +
-                          " -o json");
+  Result plain =
+      Schedule("--cluster " + Fixture("preemption-cluster.yaml") + " --pod " + Fixture("pod-high.yaml") + " -o json");
   REQUIRE(plain.exit_code == 0);
   auto j = nlohmann::json::parse(plain.out);
   CHECK(j["selected"].is_null());
@@ -133,11 +135,13 @@ TEST_CASE("kubesim schedule: preemption victims when PostFilter ran, and a PDB c
 TEST_CASE("kubesim schedule: bad input exits 2 with a location", "[scheduler]") {
   Result not_a_pod = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("nodes-la.yaml"));
   CHECK(not_a_pod.exit_code == 2);
-  CHECK_THAT(not_a_pod.err, Catch::Contains("nodes-la.yaml:1:1: --pod takes a file with exactly one Pod, found 2 objects"));
+  CHECK_THAT(not_a_pod.err,
+             Catch::Contains("nodes-la.yaml:1:1: --pod takes a file with exactly one Pod, found 2 objects"));
   Result bad_config = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") +
                                " --config " + Fixture("nodes-la.yaml"));
   CHECK(bad_config.exit_code == 2);
-  Result bad_output = Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o yaml");
+  Result bad_output =
+      Schedule("--cluster " + Fixture("nodes-la.yaml") + " --pod " + Fixture("pod-two-cpus.yaml") + " -o yaml");
   CHECK(bad_output.exit_code == 2);
 }
 

@@ -13,13 +13,16 @@ namespace {
 
 const std::string kScenario = std::string(KUBESIM_SOURCE_DIR) + "/examples/scenarios/kubelet-failures.yaml";
 
-TEST_CASE("The kubelet failures example shows crash loops, probes, pulls, eviction and a node crash", "[kubelet][scenario]") {
+TEST_CASE("The kubelet failures example shows crash loops, probes, pulls, eviction and a node crash",
+          "[kubelet][scenario]") {
   auto run = testing::StartScenarioFile(kScenario);
   cluster::Cluster& c = *run.cluster;
   c.Run();
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
   report::RunResults r = c.Results();
-  auto pod = [&c](const std::string& name) { return api::As<api::Pod>(c.store().Get("/registry/pods/default/" + name)); };
+  auto pod = [&c](const std::string& name) {
+    return api::As<api::Pod>(c.store().Get("/registry/pods/default/" + name));
+  };
 
   // crasher: 5 s runs separated by back-offs of up to 5 min.
   const api::ContainerStatus& crasher = pod("crasher")->status.container_statuses.at(0);

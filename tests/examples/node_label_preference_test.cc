@@ -1,8 +1,9 @@
 // The example plugin, registered the way docs/plugins.md describes and used from a scenario's
 // KubeSchedulerConfiguration.
+#include "examples/plugins/node_label_preference.h"
+
 #include <catch2/catch.hpp>
 
-#include "examples/plugins/node_label_preference.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
 

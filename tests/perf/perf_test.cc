@@ -1,10 +1,8 @@
 // models/perf: upstream scheduler_perf workload files run on a simulated cluster.
 #include <catch2/catch.hpp>
-
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "models/perf/config.h"
 #include "models/perf/runner.h"
@@ -125,7 +123,7 @@ TEST_CASE("perf: churn, createNamespaces, barrier, sleep and deletePods run as u
   REQUIRE(w.ops.size() == 10);
   CHECK(w.scheduler.percentage_of_nodes_to_score == 50);  // from schedulerConfigPath
   CHECK(w.ops[5].duration == sim::Duration::Seconds(3));  // durationParam
-  CHECK(w.ops[2].ns == "namespace-2");                     // the churn's default namespace
+  CHECK(w.ops[2].ns == "namespace-2");                    // the churn's default namespace
   WorkloadResult r = Run(w);
   CHECK(r.objects_by_kind["Namespace"] >= 2);
   CHECK(r.objects_by_kind["Node"] == 20);
@@ -198,7 +196,8 @@ TEST_CASE("perf: node prepare strategies label the created nodes", "[perf]") {
     duration: 30s
   workloads:
   - name: w
-    params: {pods: )" + std::to_string(pods) + "}\n";
+    params: {pods: )" + std::to_string(pods) +
+                       "}\n";
     auto config = LoadPerfConfigFromString(text, kDataDir + "zones.yaml");
     REQUIRE(config.ok());
     auto w = ResolveWorkload(*config, config->test_cases[0], config->test_cases[0].workloads[0],
@@ -306,7 +305,8 @@ TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") 
        R"(.*bad.yaml:4:12: .*count: Invalid value: at most 1000000)"},
       {"unused param", head + "  - opcode: createNodes\n    count: 1\n" + tail,
        R"(.*bad.yaml:7:17: .*parameter n is defined in workload w but no op uses it.*)"},
-      {"bad template path", head + "  - opcode: createPods\n    countParam: $n\n    podTemplatePath: nope.yaml\n" + tail,
+      {"bad template path",
+       head + "  - opcode: createPods\n    countParam: $n\n    podTemplatePath: nope.yaml\n" + tail,
        R"(.*bad.yaml:5:22: \[0\]\.workloadTemplate\[0\]\.podTemplatePath: file not found: nope.yaml.*)"},
       {"template of the wrong kind",
        head + "  - opcode: createPods\n    countParam: $n\n    podTemplatePath: templates/node-default.yaml\n" + tail,
@@ -315,11 +315,13 @@ TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") 
        R"(.*bad.yaml:5:18: .*steadyState: not supported by kubesim perf.*)"},
       {"unknown field", head + "  - opcode: createPods\n    countParam: $n\n    colectMetrics: true\n" + tail,
        R"(.*bad.yaml:5:5: .*colectMetrics.*)"},
-      {"feature gates", "- name: T\n  featureGates: {Foo: true}\n  workloadTemplate:\n  - opcode: sleep\n    "
-                        "duration: 1s\n  workloads:\n  - name: w\n",
+      {"feature gates",
+       "- name: T\n  featureGates: {Foo: true}\n  workloadTemplate:\n  - opcode: sleep\n    "
+       "duration: 1s\n  workloads:\n  - name: w\n",
        R"(.*bad.yaml:2:23: \[0\]\.featureGates\.Foo: not supported.*)"},
-      {"bad scheduler config", "- name: T\n  schedulerConfigPath: templates/pod-churn.yaml\n  workloadTemplate:\n  - "
-                               "opcode: sleep\n    duration: 1s\n  workloads:\n  - name: w\n",
+      {"bad scheduler config",
+       "- name: T\n  schedulerConfigPath: templates/pod-churn.yaml\n  workloadTemplate:\n  - "
+       "opcode: sleep\n    duration: 1s\n  workloads:\n  - name: w\n",
        R"(.*pod-churn.yaml:[0-9]+:[0-9]+: .*)"},
   };
   for (const auto& row : rows) {

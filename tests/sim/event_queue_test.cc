@@ -1,8 +1,7 @@
 #include "sim/event_queue.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -63,7 +62,7 @@ TEST_CASE("EventQueue cancel before and after run", "[sim]") {
   CHECK(q.Cancel(b));
   CHECK_FALSE(q.Cancel(b));  // twice
   CHECK(q.size() == 2);
-  q.Pop().cb();  // a
+  q.Pop().cb();              // a
   CHECK_FALSE(q.Cancel(a));  // already ran
   CHECK(q.size() == 1);
   CHECK(q.NextTime() == T(3));
@@ -119,9 +118,8 @@ TEST_CASE("EventQueue mass cancel compacts and keeps order", "[sim]") {
     CHECK(p.seq % 10 == 0);
   }
   CHECK(popped.size() == 1000);
-  CHECK(std::adjacent_find(popped.begin(), popped.end(), [](const auto& a, const auto& b) {
-          return !(a < b);
-        }) == popped.end());
+  CHECK(std::adjacent_find(popped.begin(), popped.end(), [](const auto& a, const auto& b) { return !(a < b); }) ==
+        popped.end());
 }
 
 TEST_CASE("EventQueue matches a multimap reference under random operations", "[sim]") {

@@ -1,7 +1,6 @@
 #include "sim/fingerprint.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace kubesim::sim {

@@ -1,8 +1,7 @@
 #include "sim/random.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -150,12 +149,9 @@ TEST_CASE("Distributions have the right moments", "[sim]") {
   const double sigma = 0.4;
   const Moments l = Sample(kN, [&] { return rng.LogNormal(mu, sigma); });
   CHECK(l.mean == Approx(std::exp(mu + sigma * sigma / 2)).epsilon(0.02));
-  CHECK(l.stddev ==
-        Approx(std::sqrt((std::exp(sigma * sigma) - 1) * std::exp(2 * mu + sigma * sigma))).epsilon(0.03));
+  CHECK(l.stddev == Approx(std::sqrt((std::exp(sigma * sigma) - 1) * std::exp(2 * mu + sigma * sigma))).epsilon(0.03));
 
-  const Moments ed = Sample(kN, [&rng] {
-    return rng.ExponentialDuration(Duration::Milliseconds(100)).ToSeconds();
-  });
+  const Moments ed = Sample(kN, [&rng] { return rng.ExponentialDuration(Duration::Milliseconds(100)).ToSeconds(); });
   CHECK(ed.mean == Approx(0.1).epsilon(0.02));
 
   std::vector<int64_t> lnd;

@@ -1,7 +1,6 @@
 #include "sim/simulation.h"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <string>
 #include <vector>
@@ -56,11 +55,14 @@ TEST_CASE("Events scheduled by events run in key order", "[sim]") {
   std::vector<std::string> log;
   sim.At(Time() + Duration::Seconds(1), [&] {
     log.push_back("work");
-    sim.After(Duration::Zero(), [&] { log.push_back("observe"); }, Phase::kObserve);
+    sim.After(
+        Duration::Zero(), [&] { log.push_back("observe"); }, Phase::kObserve);
     sim.After(Duration::Zero(), [&] { log.push_back("work-2"); });
-    sim.After(Duration::Zero(), [&] { log.push_back("delivery-late"); }, Phase::kDelivery);
+    sim.After(
+        Duration::Zero(), [&] { log.push_back("delivery-late"); }, Phase::kDelivery);
   });
-  sim.At(Time() + Duration::Seconds(1), [&] { log.push_back("input"); }, Phase::kInput);
+  sim.At(
+      Time() + Duration::Seconds(1), [&] { log.push_back("input"); }, Phase::kInput);
   sim.Run();
   // delivery-late was scheduled below the running phase: it is the smallest key left, so it runs next.
   CHECK(log == std::vector<std::string>{"input", "work", "delivery-late", "work-2", "observe"});

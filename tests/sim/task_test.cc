@@ -1,7 +1,6 @@
 #include "sim/task.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>

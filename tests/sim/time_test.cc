@@ -1,7 +1,6 @@
 #include "sim/time.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace kubesim::sim {

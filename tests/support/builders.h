@@ -53,7 +53,8 @@ class PodBuilder {
     return *this;
   }
   PodBuilder& Toleration(std::string key, std::string op, std::string value, std::string effect) {
-    pod_->spec.tolerations.push_back(api::Toleration{std::move(key), std::move(op), std::move(value), std::move(effect), {}});
+    pod_->spec.tolerations.push_back(
+        api::Toleration{std::move(key), std::move(op), std::move(value), std::move(effect), {}});
     return *this;
   }
   PodBuilder& Uid(std::string uid) {

@@ -2,12 +2,11 @@
 // what it printed.
 #pragma once
 
-#include <catch2/catch.hpp>
+#include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <string>
-
-#include <sys/wait.h>
 
 #include "tests/support/temp_dir.h"
 

@@ -1,12 +1,12 @@
 // A scratch directory for tests that write files; removed when the test ends.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 namespace kubesim::testing {
 

@@ -8,9 +8,9 @@ void DefaultBinder::Bind(const api::Pod& pod, const std::string& node, std::func
     return;
   }
   api_->Bind(pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid, node,
-            [done = std::move(done)](const apiserver::Response& r) {
-              done(r.ok() ? Status::Success() : Status::Error(r.message));
-            });
+             [done = std::move(done)](const apiserver::Response& r) {
+               done(r.ok() ? Status::Success() : Status::Error(r.message));
+             });
 }
 
 }  // namespace kubesim::scheduler

@@ -21,7 +21,8 @@ class DefaultBinder : public BindPlugin {
  public:
   static constexpr const char* kName = "DefaultBinder";
   // `api` may be null (no cluster): Bind then fails.
-  explicit DefaultBinder(const apiserver::ApiClient* api) : api_(api ? std::optional<apiserver::ApiClient>(*api) : std::nullopt) {}
+  explicit DefaultBinder(const apiserver::ApiClient* api)
+      : api_(api ? std::optional<apiserver::ApiClient>(*api) : std::nullopt) {}
   std::string Name() const override { return kName; }
   void Bind(const api::Pod& pod, const std::string& node, std::function<void(Status)> done) override;
 

@@ -27,7 +27,8 @@ sim::StatusOr<DefaultPreemptionArgs> DecodeDefaultPreemptionArgs(const api::Yaml
   }
   if (abs.Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(int64_t v, abs.Int());
-    if (v < 0 || v > INT32_MAX) return abs.Error("Invalid value: " + std::to_string(v) + ": not in valid range [0, inf)");
+    if (v < 0 || v > INT32_MAX)
+      return abs.Error("Invalid value: " + std::to_string(v) + ": not in valid range [0, inf)");
     args.min_candidate_nodes_absolute = static_cast<int32_t>(v);
   }
   if (args.min_candidate_nodes_percentage == 0 && args.min_candidate_nodes_absolute == 0) {
@@ -179,8 +180,7 @@ int PickOneNodeForPreemption(const std::vector<PreemptionCandidate>& candidates,
   return remaining[0];
 }
 
-std::vector<PreemptionCandidate> DefaultPreemption::FindCandidates(const PostFilterHandle& handle,
-                                                                   const api::Pod& pod,
+std::vector<PreemptionCandidate> DefaultPreemption::FindCandidates(const PostFilterHandle& handle, const api::Pod& pod,
                                                                    const std::map<std::string, Status>& node_status,
                                                                    std::map<std::string, Status>* no_candidate) {
   const std::vector<const NodeInfo*>& all = *handle.nodes;
@@ -278,8 +278,8 @@ void DefaultPreemption::Prepare(const PostFilterHandle& handle, const api::Pod& 
     auto copy = std::static_pointer_cast<api::Pod>(victim->Clone());
     const api::PodCondition* had = victim->FindCondition("DisruptionTarget");
     const std::string message = pod.spec.scheduler_name + ": preempting to accommodate a higher priority pod";
-    bool changed = had == nullptr || had->status != "True" || had->reason != "PreemptionByScheduler" ||
-                   had->message != message;
+    bool changed =
+        had == nullptr || had->status != "True" || had->reason != "PreemptionByScheduler" || had->message != message;
     std::string ns = victim->metadata.namespace_, name = victim->metadata.name;
     auto del = [client, ns, name]() { client->Delete("Pod", ns, name, apiserver::DeleteOptions{}, nullptr); };
     if (changed) {

@@ -60,7 +60,8 @@ void AddScore(TopologyCounts& score, const api::StringMap& node_labels, const st
 sim::StatusOr<InterPodAffinityArgs> DecodeInterPodAffinityArgs(const api::YamlNode& node) {
   InterPodAffinityArgs args;
   if (!node.Defined()) return args;
-  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"apiVersion", "kind", "hardPodAffinityWeight", "ignorePreferredTermsOfExistingPods"}));
+  KUBESIM_RETURN_IF_ERROR(
+      node.CheckKeys({"apiVersion", "kind", "hardPodAffinityWeight", "ignorePreferredTermsOfExistingPods"}));
   api::YamlNode weight = node["hardPodAffinityWeight"];
   if (weight.Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(int64_t w, weight.Int());
@@ -190,7 +191,8 @@ Status InterPodAffinity::PreScore(CycleState& state, const api::Pod& pod, const 
       // anti-affinity is a Filter matter only.
       if (args_.hard_pod_affinity_weight > 0) {
         for (const auto& t : RequiredTerms(existing.spec.affinity.pod_affinity)) {
-          if (AffinityTermMatches(existing, t, pod, namespaces, true)) add(t.topology_key, args_.hard_pod_affinity_weight);
+          if (AffinityTermMatches(existing, t, pod, namespaces, true))
+            add(t.topology_key, args_.hard_pod_affinity_weight);
         }
       }
       for (const auto& w : PreferredTerms(existing.spec.affinity.pod_affinity)) {

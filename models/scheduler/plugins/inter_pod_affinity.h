@@ -48,8 +48,7 @@ class InterPodAffinity : public PreFilterPlugin, public FilterPlugin, public Pre
       "node(s) didn't satisfy existing pods anti-affinity rules";
 
   // `lister` may be null only if the plugin is never run.
-  explicit InterPodAffinity(SharedLister* lister, InterPodAffinityArgs args = {})
-      : lister_(lister), args_(args) {}
+  explicit InterPodAffinity(SharedLister* lister, InterPodAffinityArgs args = {}) : lister_(lister), args_(args) {}
 
   std::string Name() const override { return kName; }
   // Upstream EventsToRegister: assigned Pod add/update/delete, Node add/update (labels).

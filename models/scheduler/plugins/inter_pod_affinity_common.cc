@@ -27,7 +27,7 @@ bool NamespaceMatches(const api::Pod& owner, const api::PodAffinityTerm& term, c
   if (term.namespaces.empty() && !term.namespace_selector.has_value()) return ns == owner.metadata.namespace_;
   if (std::find(term.namespaces.begin(), term.namespaces.end(), ns) != term.namespaces.end()) return true;
   if (!term.namespace_selector.has_value()) return false;  // labels.Nothing()
-  if (term.namespace_selector->Empty()) return true;        // labels.Everything()
+  if (term.namespace_selector->Empty()) return true;       // labels.Everything()
   const api::StringMap* labels = namespaces.Get(ns);
   if (labels == nullptr) {
     if (!unknown_namespace_as_empty) return false;
@@ -61,7 +61,8 @@ bool AffinityTermMatches(const api::Pod& owner, const api::PodAffinityTerm& term
   return true;
 }
 
-bool UpdateTopologyCount(TopologyCounts& counts, const api::StringMap& node_labels, const std::string& key, int64_t value) {
+bool UpdateTopologyCount(TopologyCounts& counts, const api::StringMap& node_labels, const std::string& key,
+                         int64_t value) {
   auto it = node_labels.find(key);
   if (it == node_labels.end()) return false;
   auto& values = counts[key];

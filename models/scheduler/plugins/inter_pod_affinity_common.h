@@ -49,7 +49,8 @@ using TopologyCounts = std::unordered_map<std::string, std::unordered_map<std::s
 
 // Upstream topologyToMatchedTermCount.update: adds `value` at (key, node_labels[key]) when the
 // node has the key; an entry that drops to 0 is removed. Returns whether the node had the key.
-bool UpdateTopologyCount(TopologyCounts& counts, const api::StringMap& node_labels, const std::string& key, int64_t value);
+bool UpdateTopologyCount(TopologyCounts& counts, const api::StringMap& node_labels, const std::string& key,
+                         int64_t value);
 // The count at (key, value); 0 when absent.
 int64_t TopologyCount(const TopologyCounts& counts, const std::string& key, const std::string& value);
 

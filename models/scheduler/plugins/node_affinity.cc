@@ -100,7 +100,8 @@ Status NodeAffinity::PreFilter(CycleState&, const api::Pod& pod, const std::vect
 // Upstream Filter: the scheduler-enforced selector first (its own reason), then the pod's.
 Status NodeAffinity::Filter(const CycleState&, const api::Pod& pod, const NodeInfo& node_info) const {
   const api::Node& node = *node_info.node();
-  if (added_node_selector_ && !api::NodeSelectorMatches(*added_node_selector_, node.metadata.labels, node.metadata.name)) {
+  if (added_node_selector_ &&
+      !api::NodeSelectorMatches(*added_node_selector_, node.metadata.labels, node.metadata.name)) {
     return Status::Unresolvable(kErrReasonEnforced);
   }
   if (!MatchesPodRequired(pod, node)) return Status::Unresolvable(kErrReasonPod);

@@ -48,7 +48,8 @@ int64_t BalancedResourceScore(const ResourceVector& requested, const ResourceVec
 
 }  // namespace
 
-sim::StatusOr<NodeResourcesBalancedAllocationArgs> DecodeNodeResourcesBalancedAllocationArgs(const api::YamlNode& node) {
+sim::StatusOr<NodeResourcesBalancedAllocationArgs> DecodeNodeResourcesBalancedAllocationArgs(
+    const api::YamlNode& node) {
   NodeResourcesBalancedAllocationArgs args;
   if (!node.Defined()) return args;
   KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"apiVersion", "kind", "resources"}));
@@ -77,7 +78,8 @@ Status NodeResourcesBalancedAllocation::PreScore(CycleState& state, const api::P
 Status NodeResourcesBalancedAllocation::Score(const CycleState& state, const api::Pod&, const NodeInfo& node,
                                               int64_t* score) const {
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
-  if (s == nullptr) return Status::Error("reading \"PreScoreNodeResourcesBalancedAllocation\" from cycleState: not found");
+  if (s == nullptr)
+    return Status::Error("reading \"PreScoreNodeResourcesBalancedAllocation\" from cycleState: not found");
   ResourceVector allocatable(args_.resources.size()), requested(args_.resources.size());
   AllocatableAndRequested(args_.resources, s->pod_requests, node, true, &allocatable, &requested);
   *score = BalancedResourceScore(requested, allocatable);

@@ -24,14 +24,15 @@ sim::Status ValidateNodeResourcesFitArgs(const NodeResourcesFitArgs& args) {
   for (size_t i = 0; i < args.resources.size(); ++i) {
     const auto& r = args.resources[i];
     if (r.weight <= 0 || r.weight > 100) {
-      return sim::InvalidArgument("scoringStrategy.resources[" + std::to_string(i) + "].weight: Invalid value: " +
-                                  std::to_string(r.weight) + ": resource weight of " + r.name +
-                                  " not in valid range [1, 100]");
+      return sim::InvalidArgument("scoringStrategy.resources[" + std::to_string(i) +
+                                  "].weight: Invalid value: " + std::to_string(r.weight) + ": resource weight of " +
+                                  r.name + " not in valid range [1, 100]");
     }
   }
   if (args.type == ScoringStrategyType::kRequestedToCapacityRatio) {
     if (args.shape.empty()) {
-      return sim::InvalidArgument("scoringStrategy.requestedToCapacityRatio.shape: Required value: at least one point must be specified");
+      return sim::InvalidArgument(
+          "scoringStrategy.requestedToCapacityRatio.shape: Required value: at least one point must be specified");
     }
     for (size_t i = 0; i < args.shape.size(); ++i) {
       const auto& p = args.shape[i];
@@ -56,7 +57,8 @@ sim::Status ValidateNodeResourcesFitArgs(const NodeResourcesFitArgs& args) {
 sim::StatusOr<NodeResourcesFitArgs> DecodeNodeResourcesFitArgs(const api::YamlNode& node) {
   NodeResourcesFitArgs args;
   if (!node.Defined()) return args;
-  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"apiVersion", "kind", "ignoredResources", "ignoredResourceGroups", "scoringStrategy"}));
+  KUBESIM_RETURN_IF_ERROR(
+      node.CheckKeys({"apiVersion", "kind", "ignoredResources", "ignoredResourceGroups", "scoringStrategy"}));
   KUBESIM_ASSIGN_OR_RETURN(args.ignored_resources, node["ignoredResources"].StringList());
   KUBESIM_ASSIGN_OR_RETURN(args.ignored_resource_groups, node["ignoredResourceGroups"].StringList());
   for (const auto& g : args.ignored_resource_groups) {
@@ -78,8 +80,9 @@ sim::StatusOr<NodeResourcesFitArgs> DecodeNodeResourcesFitArgs(const api::YamlNo
     } else if (type == "RequestedToCapacityRatio") {
       args.type = ScoringStrategyType::kRequestedToCapacityRatio;
     } else {
-      return strategy["type"].Error("Unsupported value: \"" + type +
-                                    "\": supported values: \"LeastAllocated\", \"MostAllocated\", \"RequestedToCapacityRatio\"");
+      return strategy["type"].Error(
+          "Unsupported value: \"" + type +
+          "\": supported values: \"LeastAllocated\", \"MostAllocated\", \"RequestedToCapacityRatio\"");
     }
     if (strategy["resources"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(args.resources, DecodeResourceSpecs(strategy["resources"]));
@@ -104,7 +107,8 @@ sim::StatusOr<NodeResourcesFitArgs> DecodeNodeResourcesFitArgs(const api::YamlNo
 
 bool NodeResourcesFit::Ignored(const std::string& resource) const {
   if (!api::IsExtendedResource(resource)) return false;
-  if (std::find(args_.ignored_resources.begin(), args_.ignored_resources.end(), resource) != args_.ignored_resources.end()) {
+  if (std::find(args_.ignored_resources.begin(), args_.ignored_resources.end(), resource) !=
+      args_.ignored_resources.end()) {
     return true;
   }
   std::string group = resource.substr(0, resource.find('/'));
@@ -157,8 +161,12 @@ Status NodeResourcesFit::Score(const CycleState& state, const api::Pod&, const N
   ResourceVector allocatable(args_.resources.size()), requested(args_.resources.size());
   AllocatableAndRequested(args_.resources, s->pod_requests, node, false, &allocatable, &requested);
   switch (args_.type) {
-    case ScoringStrategyType::kLeastAllocated: *score = LeastAllocatedScore(args_.resources, requested, allocatable); break;
-    case ScoringStrategyType::kMostAllocated: *score = MostAllocatedScore(args_.resources, requested, allocatable); break;
+    case ScoringStrategyType::kLeastAllocated:
+      *score = LeastAllocatedScore(args_.resources, requested, allocatable);
+      break;
+    case ScoringStrategyType::kMostAllocated:
+      *score = MostAllocatedScore(args_.resources, requested, allocatable);
+      break;
     case ScoringStrategyType::kRequestedToCapacityRatio:
       *score = RequestedToCapacityRatioScore(args_.resources, args_.shape, requested, allocatable);
       break;

@@ -77,7 +77,8 @@ sim::StatusOr<PodTopologySpreadArgs> DecodePodTopologySpreadArgs(const api::Yaml
     KUBESIM_ASSIGN_OR_RETURN(auto items, list.Items());
     for (const auto& item : items) {
       if (item["labelSelector"].Defined()) {
-        return item["labelSelector"].Error("Forbidden: constraint must not define a selector, as they deduced for each pod");
+        return item["labelSelector"].Error(
+            "Forbidden: constraint must not define a selector, as they deduced for each pod");
       }
       if (item["topologyKey"].Defined() && item["topologyKey"].IsScalar() && item["topologyKey"].Scalar().empty()) {
         return item["topologyKey"].Error("Required value: can not be empty");
@@ -241,7 +242,8 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
   return Status::Success();
 }
 
-Status PodTopologySpread::Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node, int64_t* score) const {
+Status PodTopologySpread::Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node,
+                                int64_t* score) const {
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("reading \"PreScorePodTopologySpread\" from cycleState: not found");
   *score = 0;

@@ -51,7 +51,8 @@ class PodTopologySpread : public PreFilterPlugin, public FilterPlugin, public Pr
 
   // `lister` may be null only if the plugin is never run. `enable_match_label_keys` is the
   // MatchLabelKeysInPodTopologySpread feature gate (on by default in v1.32).
-  explicit PodTopologySpread(SharedLister* lister, PodTopologySpreadArgs args = {}, bool enable_match_label_keys = true);
+  explicit PodTopologySpread(SharedLister* lister, PodTopologySpreadArgs args = {},
+                             bool enable_match_label_keys = true);
 
   std::string Name() const override { return kName; }
   // Upstream EventsToRegister: Pod add/update/delete (assigned pods), Node add/update.

@@ -24,7 +24,8 @@ sim::StatusOr<std::vector<ResourceSpec>> DecodeResourceSpecs(const api::YamlNode
   return out;
 }
 
-std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, const api::Pod& pod, bool use_requested) {
+std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, const api::Pod& pod,
+                                    bool use_requested) {
   Resource real = ComputePodRequests(pod, false);
   Resource non_zero = use_requested ? real : ComputePodRequests(pod, true);
   std::vector<int64_t> out;
@@ -104,8 +105,8 @@ int64_t BrokenLinear(const std::vector<UtilizationShapePoint>& shape, int64_t p)
 }
 
 int64_t RequestedToCapacityRatioScore(const std::vector<ResourceSpec>& resources,
-                                      const std::vector<UtilizationShapePoint>& shape,
-                                      const ResourceVector& requested, const ResourceVector& allocatable) {
+                                      const std::vector<UtilizationShapePoint>& shape, const ResourceVector& requested,
+                                      const ResourceVector& allocatable) {
   constexpr int64_t kMaxUtilization = 100;
   constexpr int64_t kScale = kMaxNodeScore / 10;  // MaxNodeScore / MaxCustomPriorityScore
   std::vector<UtilizationShapePoint> scaled = shape;

@@ -44,7 +44,8 @@ sim::StatusOr<std::vector<ResourceSpec>> DecodeResourceSpecs(const api::YamlNode
 
 // Pod requests for the configured resources: non-zero defaults for cpu/memory unless
 // `use_requested` (BalancedAllocation), real requests otherwise.
-std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, const api::Pod& pod, bool use_requested);
+std::vector<int64_t> PodRequestsFor(const std::vector<ResourceSpec>& resources, const api::Pod& pod,
+                                    bool use_requested);
 
 // Fills allocatable[i], requested[i] per configured resource for `node` with the pod added.
 void AllocatableAndRequested(const std::vector<ResourceSpec>& resources, const std::vector<int64_t>& pod_requests,
@@ -65,7 +66,7 @@ struct UtilizationShapePoint {
 int64_t BrokenLinear(const std::vector<UtilizationShapePoint>& shape, int64_t p);
 // `shape` as configured (scores 0..10); scaled by MaxNodeScore / MaxCustomPriorityScore = 10 here.
 int64_t RequestedToCapacityRatioScore(const std::vector<ResourceSpec>& resources,
-                                      const std::vector<UtilizationShapePoint>& shape,
-                                      const ResourceVector& requested, const ResourceVector& allocatable);
+                                      const std::vector<UtilizationShapePoint>& shape, const ResourceVector& requested,
+                                      const ResourceVector& allocatable);
 
 }  // namespace kubesim::scheduler

@@ -33,7 +33,8 @@ std::vector<SpreadConstraint> FilterSpreadConstraints(const std::vector<api::Top
   return out;
 }
 
-bool NodeLabelsMatchSpreadConstraints(const api::StringMap& node_labels, const std::vector<SpreadConstraint>& constraints) {
+bool NodeLabelsMatchSpreadConstraints(const api::StringMap& node_labels,
+                                      const std::vector<SpreadConstraint>& constraints) {
   for (const auto& c : constraints) {
     if (node_labels.find(c.topology_key) == node_labels.end()) return false;
   }

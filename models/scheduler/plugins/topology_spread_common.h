@@ -26,8 +26,8 @@ struct SpreadConstraint {
   std::string topology_key;
   int32_t min_domains = 1;  // nil minDomains counts as 1
   std::optional<api::LabelSelector> selector;
-  bool honor_node_affinity = true;   // nodeAffinityPolicy Honor (default)
-  bool honor_node_taints = false;    // nodeTaintsPolicy Ignore (default)
+  bool honor_node_affinity = true;  // nodeAffinityPolicy Honor (default)
+  bool honor_node_taints = false;   // nodeTaintsPolicy Ignore (default)
 };
 
 // Upstream filterTopologySpreadConstraints: the constraints whose whenUnsatisfiable is `action`.
@@ -39,7 +39,8 @@ std::vector<SpreadConstraint> FilterSpreadConstraints(const std::vector<api::Top
                                                       bool enable_match_label_keys);
 
 // Upstream nodeLabelsMatchSpreadConstraints: the node carries every constraint's topology key.
-bool NodeLabelsMatchSpreadConstraints(const api::StringMap& node_labels, const std::vector<SpreadConstraint>& constraints);
+bool NodeLabelsMatchSpreadConstraints(const api::StringMap& node_labels,
+                                      const std::vector<SpreadConstraint>& constraints);
 
 // Upstream countPodsMatchSelector: pods in namespace `ns`, not terminating, matching `selector`.
 // An empty (Everything) or null (Nothing) selector counts 0.

@@ -1,7 +1,6 @@
 #include "models/api/codec.h"
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 
@@ -101,7 +100,8 @@ TEST_CASE("DecodeObject: namespace, schedulerName and unsimulated fields", "[api
   REQUIRE(pod->spec.affinity.node_affinity);
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0] ==
-        "f.yaml:12:5: spec.volumes[0]: not simulated yet: volume scheduling; the pod is placed as if its claims were bound");
+        "f.yaml:12:5: spec.volumes[0]: not simulated yet: volume scheduling; the pod is placed as if its claims were "
+        "bound");
 }
 
 TEST_CASE("DecodeObject: a Node gets allocatable from capacity and the hostname label", "[api]") {
@@ -175,7 +175,8 @@ TEST_CASE("DecodeObject: PriorityClass", "[api]") {
   CHECK(ResourceOf("PriorityClass") == "priorityclasses");
   CHECK(IsClusterScoped("PriorityClass"));
 
-  DecodeResult d = DecodeOne("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: low}\nvalue: -5\n");
+  DecodeResult d =
+      DecodeOne("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: low}\nvalue: -5\n");
   auto low = std::dynamic_pointer_cast<PriorityClass>(d.object);
   REQUIRE(low);
   CHECK(low->value == -5);
@@ -304,8 +305,7 @@ TEST_CASE("DecodeObject errors name file, line, column and field", "[api]") {
        head + "spec:\n  containers:\n  - name: app\n    resources:\n      requests:\n        cpu: 1.2.3\n",
        "f.yaml:10:14: spec.containers[0].resources.requests.cpu: quantity \"1.2.3\" must match the regular "
        "expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"},
-      {"negative request",
-       head + "spec:\n  containers:\n  - name: app\n    resources:\n      requests: {cpu: -1}\n",
+      {"negative request", head + "spec:\n  containers:\n  - name: app\n    resources:\n      requests: {cpu: -1}\n",
        "f.yaml:9:23: spec.containers[0].resources.requests.cpu: Invalid value \"-1\": must be greater than or "
        "equal to 0"},
       {"request above limit",
@@ -435,21 +435,28 @@ TEST_CASE("Kubelet fields and annotations: bad values are located errors", "[api
   };
   const std::string head = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
   std::vector<Case> cases = {
-      {"liveness successThreshold", head + "spec:\n  containers:\n  - name: a\n    livenessProbe: {successThreshold: 2}\n",
+      {"liveness successThreshold",
+       head + "spec:\n  containers:\n  - name: a\n    livenessProbe: {successThreshold: 2}\n",
        "f.yaml:8:39: spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"},
-      {"negative initial delay", head + "spec:\n  containers:\n  - name: a\n    readinessProbe: {initialDelaySeconds: -1}\n",
+      {"negative initial delay",
+       head + "spec:\n  containers:\n  - name: a\n    readinessProbe: {initialDelaySeconds: -1}\n",
        "f.yaml:8:43: spec.containers[0].readinessProbe.initialDelaySeconds: Invalid value: -1: must be greater than or "
        "equal to 0"},
       {"pull policy", head + "spec:\n  containers:\n  - name: a\n    imagePullPolicy: Sometimes\n",
        "f.yaml:8:22: spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: "
        "\"Always\", \"IfNotPresent\", \"Never\""},
       {"exit code", head + "  annotations: {kubesim.io/exit-code: \"-1\"}\nspec:\n  containers:\n  - name: a\n",
-       "f.yaml:5:39: metadata.annotations.kubesim.io/exit-code: Invalid value: \"-1\": must be an integer from 0 to 255"},
-      {"image pull failures", head + "  annotations: {kubesim.io/image-pull-failures: some}\nspec:\n  containers:\n  - name: a\n",
-       "f.yaml:5:49: metadata.annotations.kubesim.io/image-pull-failures: Invalid value: \"some\": must be a count from 0 "
+       "f.yaml:5:39: metadata.annotations.kubesim.io/exit-code: Invalid value: \"-1\": must be an integer from 0 to "
+       "255"},
+      {"image pull failures",
+       head + "  annotations: {kubesim.io/image-pull-failures: some}\nspec:\n  containers:\n  - name: a\n",
+       "f.yaml:5:49: metadata.annotations.kubesim.io/image-pull-failures: Invalid value: \"some\": must be a count "
+       "from 0 "
        "to 9999999"},
-      {"liveness fails after", head + "  annotations: {kubesim.io/liveness-fails-after: soon}\nspec:\n  containers:\n  - name: a\n",
-       "f.yaml:5:50: metadata.annotations.kubesim.io/liveness-fails-after: invalid duration \"soon\": expected a number"},
+      {"liveness fails after",
+       head + "  annotations: {kubesim.io/liveness-fails-after: soon}\nspec:\n  containers:\n  - name: a\n",
+       "f.yaml:5:50: metadata.annotations.kubesim.io/liveness-fails-after: invalid duration \"soon\": expected a "
+       "number"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -510,10 +517,12 @@ TEST_CASE("DecodeObject: finalizers and ownerReferences for the garbage collecto
   CHECK(ErrorOf(head + "  finalizers: [a, a]\n") == "f.yaml:5:15: metadata.finalizers: Duplicate value: \"a\"");
   CHECK_THAT(ErrorOf(head + "  finalizers: [orphan, foregroundDeletion]\n"),
              Catch::StartsWith("f.yaml:5:15: metadata.finalizers: Invalid value"));
-  CHECK_THAT(ErrorOf(head + "  ownerReferences:\n"
-                            "  - {apiVersion: v1, kind: A, name: a, uid: u1, controller: true}\n"
-                            "  - {apiVersion: v1, kind: B, name: b, uid: u2, controller: true}\n"),
-             Catch::StartsWith("f.yaml:6:3: metadata.ownerReferences: Invalid value: Only one reference can have Controller set to true"));
+  CHECK_THAT(
+      ErrorOf(head + "  ownerReferences:\n"
+                     "  - {apiVersion: v1, kind: A, name: a, uid: u1, controller: true}\n"
+                     "  - {apiVersion: v1, kind: B, name: b, uid: u2, controller: true}\n"),
+      Catch::StartsWith(
+          "f.yaml:6:3: metadata.ownerReferences: Invalid value: Only one reference can have Controller set to true"));
   CHECK_THAT(ErrorOf(head + "  ownerReferences: [{apiVersion: v1, kind: A, name: a, blockOwnerDeletion: maybe}]\n"),
              Catch::StartsWith("f.yaml:5:") && Catch::Contains("blockOwnerDeletion"));
 }
@@ -539,7 +548,8 @@ TEST_CASE("DecodeObject: EndpointSlice manifests", "[api]") {
   CHECK(slice->endpoints[0].target_ref.name == "web-0");
   const std::string head = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s}\n";
   CHECK(ErrorOf(head) == "f.yaml:1:1: addressType: Required value");
-  CHECK_THAT(ErrorOf(head + "addressType: IPv5\n"), Catch::StartsWith("f.yaml:4:14: addressType: Unsupported value: \"IPv5\""));
+  CHECK_THAT(ErrorOf(head + "addressType: IPv5\n"),
+             Catch::StartsWith("f.yaml:4:14: addressType: Unsupported value: \"IPv5\""));
   CHECK_THAT(ErrorOf(head + "addressType: IPv4\nendpoints: [{addresses: []}]\n"),
              Catch::StartsWith("f.yaml:5:") && Catch::Contains("at least 1"));
 }

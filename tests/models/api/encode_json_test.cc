@@ -1,7 +1,6 @@
 #include "models/api/encode_json.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "models/api/codec.h"

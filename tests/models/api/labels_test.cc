@@ -1,7 +1,6 @@
 #include "models/api/labels.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 

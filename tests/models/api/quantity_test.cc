@@ -1,7 +1,6 @@
 #include "models/api/quantity.h"
 
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -111,15 +110,14 @@ TEST_CASE("Quantity rounds inexact negative values away from zero, as upstream",
 }
 
 TEST_CASE("Quantity::Parse rejects malformed text with upstream's message", "[api]") {
-  const std::string bad[] = {"abc", "1.2.3", "1Zi", "--1", "1e", "1K", "1gi", "Gi", "1 Gi",
-                             "1m5", ".", "+", "1e+", "1Ki1", "0x10"};
+  const std::string bad[] = {"abc",  "1.2.3", "1Zi", "--1", "1e",  "1K",   "1gi", "Gi",
+                             "1 Gi", "1m5",   ".",   "+",   "1e+", "1Ki1", "0x10"};
   for (const std::string& in : bad) {
     INFO("quantity \"" << in << "\"");
     auto q = Quantity::Parse(in);
     REQUIRE_FALSE(q.ok());
     CHECK(q.status().message() ==
-          "quantity \"" + in +
-              "\" must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+          "quantity \"" + in + "\" must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
   }
 }
 

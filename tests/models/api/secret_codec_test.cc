@@ -1,7 +1,6 @@
 // core/v1 Secret decoding: base64 data, stringData merged over it, and ValidateSecret's checks,
 // each error located.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -45,11 +44,13 @@ TEST_CASE("Secret: invalid input gives located upstream errors", "[api]") {
   CHECK(ErrorOf("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  k: 'not base64!'\n") ==
         "s.yaml:5:6: data.k: illegal base64 data at input byte 3");
   CHECK_THAT(ErrorOf("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  'a b': x\n"),
-             Catch::Matchers::StartsWith("s.yaml:5:") && Catch::Matchers::Contains("Invalid value: \"a b\": a valid config key"));
+             Catch::Matchers::StartsWith("s.yaml:5:") &&
+                 Catch::Matchers::Contains("Invalid value: \"a b\": a valid config key"));
   CHECK_THAT(ErrorOf("apiVersion: v1\nkind: Secret\ntype: kubernetes.io/service-account-token\nmetadata: {name: s}\n"),
              Catch::Matchers::Contains("[kubernetes.io/service-account.name]: Required value"));
-  CHECK_THAT(ErrorOf("apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata: {name: s}\nstringData: {tls.crt: x}\n"),
-             Catch::Matchers::Contains("[tls.key]: Required value"));
+  CHECK_THAT(
+      ErrorOf("apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata: {name: s}\nstringData: {tls.crt: x}\n"),
+      Catch::Matchers::Contains("[tls.key]: Required value"));
   CHECK_THAT(ErrorOf("apiVersion: v2\nkind: Secret\nmetadata: {name: s}\n"),
              Catch::Matchers::Contains("kubesim serves Secret at v1"));
 }

@@ -27,7 +27,8 @@ std::string ErrorOf(const std::string& text) {
 }
 
 const std::string kJobHead = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n";  // lines 1-4
-const std::string kNeverTemplate = "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c}]\n";
+const std::string kNeverTemplate =
+    "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c}]\n";
 
 TEST_CASE("Job manifests decode with upstream defaults", "[api]") {
   auto job = std::dynamic_pointer_cast<Job>(DecodeOne(kJobHead + kNeverTemplate).object);
@@ -43,7 +44,8 @@ TEST_CASE("Job manifests decode with upstream defaults", "[api]") {
   CHECK(queue->parallelism == 3);
   CHECK_FALSE(queue->completions);
   auto counted = std::dynamic_pointer_cast<Job>(
-      DecodeOne(kJobHead + "  completions: 5\n  backoffLimit: 2\n  activeDeadlineSeconds: 60\n" + kNeverTemplate).object);
+      DecodeOne(kJobHead + "  completions: 5\n  backoffLimit: 2\n  activeDeadlineSeconds: 60\n" + kNeverTemplate)
+          .object);
   CHECK(counted->parallelism == 1);
   CHECK(counted->completions == 5);
   CHECK(counted->backoff_limit == 2);
@@ -89,27 +91,28 @@ TEST_CASE("Workload manifests with bad fields get located errors", "[api]") {
        "w.yaml:6:55: spec.template.metadata.annotations.kubesim.io/run-duration: invalid duration \"soon\": "
        "expected a number"},
       {"DaemonSet without selector", ds_head + tmpl, "w.yaml:5:3: spec.selector: Required value"},
-      {"DaemonSet selector not matching",
-       ds_head + "  selector: {matchLabels: {app: b}}\n" + tmpl,
+      {"DaemonSet selector not matching", ds_head + "  selector: {matchLabels: {app: b}}\n" + tmpl,
        "w.yaml:7:24: spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`"},
       {"DaemonSet bad strategy", ds_head + sel + tmpl + "  updateStrategy: {type: Recreate}\n",
        "w.yaml:10:26: spec.updateStrategy.type: Unsupported value: \"Recreate\": supported values: "
        "\"RollingUpdate\", \"OnDelete\""},
       {"DaemonSet maxUnavailable zero",
        ds_head + sel + tmpl + "  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}\n",
-       "w.yaml:10:52: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: may not be 0 when `maxSurge` is 0"},
+       "w.yaml:10:52: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: may not be 0 when `maxSurge` is "
+       "0"},
       {"DaemonSet restartPolicy Never",
-       ds_head + sel + "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      restartPolicy: Never\n"
-                       "      containers: [{name: c}]\n",
+       ds_head + sel +
+           "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      restartPolicy: Never\n"
+           "      containers: [{name: c}]\n",
        "w.yaml:9:22: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""},
       {"StatefulSet bad podManagementPolicy", ss_head + sel + tmpl + "  podManagementPolicy: Random\n",
        "w.yaml:10:24: spec.podManagementPolicy: Unsupported value: \"Random\": supported values: \"OrderedReady\", "
        "\"Parallel\""},
       {"StatefulSet negative replicas", ss_head + "  replicas: -2\n" + sel + tmpl,
        "w.yaml:5:13: spec.replicas: Invalid value: -2: must be greater than or equal to 0"},
-      {"StatefulSet negative partition",
-       ss_head + sel + tmpl + "  updateStrategy: {rollingUpdate: {partition: -1}}\n",
-       "w.yaml:10:47: spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"},
+      {"StatefulSet negative partition", ss_head + sel + tmpl + "  updateStrategy: {rollingUpdate: {partition: -1}}\n",
+       "w.yaml:10:47: spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to "
+       "0"},
       {"StatefulSet claim template without name",
        ss_head + sel + tmpl + "  volumeClaimTemplates:\n  - spec: {accessModes: [ReadWriteOnce]}\n",
        "w.yaml:11:5: spec.volumeClaimTemplates[0].metadata.name: Required value"},
@@ -148,7 +151,8 @@ TEST_CASE("DaemonSet and StatefulSet decode their strategies, and claims are rep
   CHECK(set->service_name == "db");
   CHECK(set->volume_claim_templates == std::vector<std::string>{"data"});
   REQUIRE(r.warnings.size() == 1);
-  CHECK_THAT(r.warnings[0], Catch::StartsWith("w.yaml:15:3: spec.volumeClaimTemplates: not simulated yet: volumeClaimTemplates"));
+  CHECK_THAT(r.warnings[0],
+             Catch::StartsWith("w.yaml:15:3: spec.volumeClaimTemplates: not simulated yet: volumeClaimTemplates"));
 }
 
 }  // namespace

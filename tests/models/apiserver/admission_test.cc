@@ -1,7 +1,6 @@
 #include "models/apiserver/admission.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,8 +48,7 @@ TEST_CASE("Priority admission resolves priorityClassName", "[apiserver]") {
       {"no class, no default", PodWithClass(""), true, 0, "PreemptLowerPriority"},
       {"user class", PodWithClass("high"), true, 1000, "Never"},
       {"user class with matching priority", PodWithClass("high", 1000), true, 1000, "Never"},
-      {"system-cluster-critical", PodWithClass("system-cluster-critical"), true, 2'000'000'000,
-       "PreemptLowerPriority"},
+      {"system-cluster-critical", PodWithClass("system-cluster-critical"), true, 2'000'000'000, "PreemptLowerPriority"},
       {"system-node-critical", PodWithClass("system-node-critical"), true, 2'000'001'000, "PreemptLowerPriority"},
   };
   for (Case c : cases) {

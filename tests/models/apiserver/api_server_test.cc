@@ -1,7 +1,6 @@
 #include "models/apiserver/api_server.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -140,7 +139,8 @@ TEST_CASE("ApiServer: Update checks resourceVersion with upstream's Conflict", "
 TEST_CASE("ApiServer: Bind assigns a node once", "[apiserver]") {
   Fixture f;
   Response created = f.Create(MakePod("web"));
-  auto [r, at] = f.Call([&](ResponseCallback cb) { f.api.Bind("default", "web", created.object->metadata.uid, "n1", cb); });
+  auto [r, at] =
+      f.Call([&](ResponseCallback cb) { f.api.Bind("default", "web", created.object->metadata.uid, "n1", cb); });
   CHECK(at == Ms(30));
   CHECK(r.code == Code::kCreated);
   auto pod = f.StoredPod("web");
@@ -169,7 +169,7 @@ TEST_CASE("ApiServer: Delete is immediate for unbound pods and graceful for boun
   CHECK(gone.code == Code::kOk);
   CHECK(f.StoredPod("unbound") == nullptr);
 
-  f.Create(MakePod("bound"));  // t=27ms
+  f.Create(MakePod("bound"));                                                          // t=27ms
   f.Call([&](ResponseCallback cb) { f.api.Bind("default", "bound", "", "n1", cb); });  // t=47ms
   int64_t rv = f.store.revision();
   auto [graceful, t2] = f.Call([&](ResponseCallback cb) { f.api.Delete("Pod", "default", "bound", {}, cb); });
@@ -293,7 +293,7 @@ TEST_CASE("ApiServer: Watch delivers ADDED, MODIFIED, DELETED after watch_delay 
   f.api.Create(MakePod("web"), [&](const Response& r) {  // commits at 10 ms
     auto next = r.object->Clone();
     next->metadata.labels["x"] = "y";
-    f.api.Update(next, [&](const Response&) {  // 15 ms
+    f.api.Update(next, [&](const Response&) {              // 15 ms
       f.api.Delete("Pod", "default", "web", {}, nullptr);  // 22 ms
     });
   });
@@ -325,7 +325,7 @@ TEST_CASE("ApiServer: a node-filtered pod watch sees pods bound to its node", "[
   o2.node_name = "n2";
   int64_t w1 = f.api.Watch("Pod", o1, Recorder(f.sim, &n1));
   f.api.Watch("Pod", o2, Recorder(f.sim, &n2));
-  f.Create(MakePod("web"));                                                      // 10 ms
+  f.Create(MakePod("web"));                                                          // 10 ms
   f.Call([&](ResponseCallback cb) { f.api.Bind("default", "web", "", "n1", cb); });  // 30 ms, rv 3
   f.sim.RunUntil(Ms(40));
   CHECK(n1 == std::vector<Recorded>{{WatchEventType::kAdded, "web", 3, Ms(32)}});
@@ -373,7 +373,7 @@ TEST_CASE("ApiServer: the compactor compacts to the revision seen one interval e
   f.Create(MakePod("a"));  // rv 2, before the first tick
   f.sim.RunUntil(Time() + interval + Duration::Seconds(1));
   CHECK(f.store.compacted_revision() == 1);  // the revision seen at start-up
-  f.Create(MakePod("b"));  // rv 3, between the ticks
+  f.Create(MakePod("b"));                    // rv 3, between the ticks
   f.sim.RunUntil(Time() + interval * 2 + Duration::Seconds(1));
   CHECK(f.store.compacted_revision() == 2);  // the revision seen at the first tick
   std::vector<Recorded> expired, fine;
@@ -400,7 +400,9 @@ TEST_CASE("ApiServer: a DELETED event's object carries the deletion revision", "
   Fixture f;
   f.Create(MakePod("web"));  // rv 2
   std::optional<WatchEvent> deleted;
-  f.api.Watch("Pod", {}, [&](const WatchEvent& e) { if (e.type == WatchEventType::kDeleted) deleted = e; });
+  f.api.Watch("Pod", {}, [&](const WatchEvent& e) {
+    if (e.type == WatchEventType::kDeleted) deleted = e;
+  });
   f.Call([&](ResponseCallback cb) { f.api.Delete("Pod", "default", "web", {}, cb); });  // rv 3
   f.sim.RunUntil(f.sim.Now() + Duration::Milliseconds(10));
   REQUIRE(deleted.has_value());

@@ -83,18 +83,21 @@ spec:
   duration: 1m
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
+               pods: "110"}}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: first}, spec: {containers: [{name: c, image: nginx}]}}
   timeline:
     - at: 10s
       create:
-        inline: {apiVersion: v1, kind: Pod, metadata: {name: ghost}, spec: {serviceAccountName: missing, containers: [{name: c, image: nginx}]}}
+        inline: {apiVersion: v1, kind: Pod, metadata: {name: ghost}, spec: {serviceAccountName: missing,
+                 containers: [{name: c, image: nginx}]}}
     - at: 20s
       create:
         inline: {apiVersion: v1, kind: Namespace, metadata: {name: team}}
     - at: 20s
       create:
-        inline: {apiVersion: v1, kind: Pod, metadata: {name: eager, namespace: team}, spec: {containers: [{name: c, image: nginx}]}}
+        inline: {apiVersion: v1, kind: Pod, metadata: {name: eager, namespace: team}, spec: {containers: [{name: c,
+                 image: nginx}]}}
 )";
 
 TEST_CASE("ServiceAccount admission in whole runs", "[apiserver]") {
@@ -110,8 +113,9 @@ TEST_CASE("ServiceAccount admission in whole runs", "[apiserver]") {
   for (const auto& e : c.Results().events) {
     if (e.reason == "FailedCreate" && e.object == "Pod/default/ghost") {
       failed = true;
-      CHECK(e.message == "pods \"ghost\" is forbidden: error looking up service account default/missing: "
-                         "serviceaccount \"missing\" not found");
+      CHECK(e.message ==
+            "pods \"ghost\" is forbidden: error looking up service account default/missing: "
+            "serviceaccount \"missing\" not found");
     }
   }
   CHECK(failed);
@@ -131,7 +135,8 @@ kind: Scenario
 spec:
   duration: 1m
   objects:
-    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {serviceAccountName: builder, containers: [{name: c, image: nginx}]}}
+    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {serviceAccountName: builder,
+               containers: [{name: c, image: nginx}]}}
 )";
   auto sc = scenario::LoadScenarioFromString(bad, "bad.yaml");
   REQUIRE(sc.ok());

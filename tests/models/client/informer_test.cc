@@ -1,7 +1,6 @@
 #include "models/client/informer.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,7 +94,7 @@ TEST_CASE("Informer lists, then watches, and keeps its cache current", "[client]
   f.api.Create(MakePod("c"), nullptr);  // commits 15 ms, seen 17 ms
   auto a2 = inf.Get("default/a")->Clone();
   a2->metadata.labels["v"] = "2";
-  f.api.Update(a2, nullptr);  // commits 15 ms after the create, seen 17 ms
+  f.api.Update(a2, nullptr);                         // commits 15 ms after the create, seen 17 ms
   f.api.Delete("Pod", "default", "b", {}, nullptr);  // 15 ms, seen 17 ms
   f.sim.RunUntil(Ms(16));
   CHECK(f.log.size() == 2);

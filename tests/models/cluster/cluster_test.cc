@@ -1,15 +1,14 @@
 // End-to-end runs through models/cluster: determinism, seeds, golden fingerprints, the pod
 // lifecycle, and the real GCDA manifests.
-#include <catch2/catch.hpp>
+#include "models/cluster/cluster.h"
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/temp_dir.h"
@@ -117,8 +116,10 @@ spec:
   duration: 10m
   objects:
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "1", memory: 1Gi, pods: "10"}}}
-    - inline: {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {kubesim.io/sigterm-exit-after: 1h}}, spec: {nodeName: n0, containers: [{name: c}]}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "1", memory: 1Gi,
+                 pods: "10"}}}
+    - inline: {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {kubesim.io/sigterm-exit-after: 1h}},
+               spec: {nodeName: n0, containers: [{name: c}]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: b}, spec: {nodeName: n1, containers: [{name: c}]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: pending}, spec: {nodeName: ghost, containers: [{name: c}]}}
   timeline:
@@ -144,7 +145,7 @@ spec:
   // process ignores SIGTERM and is killed at the deadline.
   CHECK(*by_name["a"].deleted - sim::Time::Zero() >= sim::Duration::Seconds(150));
   CHECK(*by_name["a"].deleted - sim::Time::Zero() < sim::Duration::Seconds(151));
-  CHECK_FALSE(by_name["b"].deleted);  // n1's kubelet is gone: b stays terminating
+  CHECK_FALSE(by_name["b"].deleted);             // n1's kubelet is gone: b stays terminating
   CHECK(by_name["pending"].phase == "Pending");  // bound to a node that has no kubelet
   CHECK_FALSE(by_name["pending"].running);
   // n1's lease stopped being renewed at 1 m; n0's was renewed every 10 s to the end.
@@ -165,11 +166,13 @@ kind: Scenario
 spec:
   duration: 1m
   objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "1", memory: 1Gi, pods: "10"}}}
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "1", memory: 1Gi,
+               pods: "10"}}}
     - count: 3
       template: {apiVersion: v1, kind: Pod, metadata: {name: "p{{i}}"},
                  spec: {nodeName: n0, containers: [{name: c, resources: {requests: {cpu: 500m}}}]}}
-)", "over.yaml");
+)",
+                                             "over.yaml");
   REQUIRE(sc.ok());
   Cluster c(*sc);
   REQUIRE(c.Start().ok());
@@ -184,12 +187,14 @@ spec:
   objects:
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: p},
                spec: {priorityClassName: missing, containers: [{name: c}]}}
-)", "prio.yaml");
+)",
+                                             "prio.yaml");
   REQUIRE(sc.ok());
   Cluster c(*sc);
   sim::Status st = c.Start();
   REQUIRE_FALSE(st.ok());
-  CHECK(st.message() == "prio.yaml:5:15: Pod/default/p: rejected by the API server: no PriorityClass with name missing was found");
+  CHECK(st.message() ==
+        "prio.yaml:5:15: Pod/default/p: rejected by the API server: no PriorityClass with name missing was found");
 }
 
 TEST_CASE("GCDA 100-node trace: the real manifests run with the default plugins", "[scenario][golden]") {
@@ -203,7 +208,9 @@ TEST_CASE("GCDA 100-node trace: the real manifests run with the default plugins"
   CHECK(r.pods_unscheduled == 21);
   WARN("GCDA nodes-100 + pods-100: " << r.pods_unscheduled << " of " << r.pods.size() << " pods stayed unscheduled");
   for (const auto& p : r.pods) {
-    if (!p.scheduled) CHECK_THAT(p.last_failure, Catch::StartsWith("0/100 nodes are available: ") && Catch::Contains("100 Insufficient cpu"));
+    if (!p.scheduled)
+      CHECK_THAT(p.last_failure,
+                 Catch::StartsWith("0/100 nodes are available: ") && Catch::Contains("100 Insufficient cpu"));
   }
   CheckGolden("gcda-100", r.fingerprint);
 }

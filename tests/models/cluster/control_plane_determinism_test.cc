@@ -16,7 +16,8 @@ spec:
   duration: 4m
   objects:
     - count: 4
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}", labels: {topology.kubernetes.io/zone: "z{{i}}"}},
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}",
+                 labels: {topology.kubernetes.io/zone: "z{{i}}"}},
                  status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: batch}}
@@ -50,7 +51,8 @@ spec:
       delete: {kind: Namespace, name: batch}
 )";
 
-TEST_CASE("Determinism: GC, disruption, EndpointSlice, kube-proxy and namespace controllers repeat exactly", "[golden]") {
+TEST_CASE("Determinism: GC, disruption, EndpointSlice, kube-proxy and namespace controllers repeat exactly",
+          "[golden]") {
   auto sc = scenario::LoadScenarioFromString(kScenario, "cp.yaml");
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());

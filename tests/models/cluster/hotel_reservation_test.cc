@@ -2,7 +2,6 @@
 // Deployment's pod is Running, and what kubesim does not simulate (PersistentVolumes and
 // PersistentVolumeClaims) is reported, never dropped silently.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "models/api/kinds.h"
@@ -59,7 +58,8 @@ TEST_CASE("DeathStarBench hotelReservation loads from a directory and its Deploy
 TEST_CASE("file: of a directory loads its yaml files in path order and rejects an empty one", "[scenario]") {
   testing::TempDir dir;
   auto node = [](const std::string& name) {
-    return "apiVersion: v1\nkind: Node\nmetadata: {name: " + name + "}\nstatus: {capacity: {cpu: '1', memory: 1Gi, pods: '10'}}\n";
+    return "apiVersion: v1\nkind: Node\nmetadata: {name: " + name +
+           "}\nstatus: {capacity: {cpu: '1', memory: 1Gi, pods: '10'}}\n";
   };
   dir.Write("m/b/2.yaml", node("second"));
   dir.Write("m/a.yml", node("first"));

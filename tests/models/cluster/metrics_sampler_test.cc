@@ -1,8 +1,7 @@
 // The metrics sampler (models/cluster/metrics_sampler.h): sampling never changes a run, and the
 // sampled columns agree with what the run's own results say.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "models/cluster/cluster.h"

@@ -4,7 +4,6 @@
 // binding after they are gone, the events, and that an unschedulable pod never retries faster than
 // its backoff.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -113,17 +112,20 @@ spec:
     - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: p5}, value: 5}
     - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
+                 pods: "110"}}}
     - inline:
         apiVersion: v1
         kind: Pod
         metadata: {name: db, labels: {app: db}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
-        spec: {nodeName: n0, priorityClassName: p1, terminationGracePeriodSeconds: 5, containers: [{name: c, resources: {requests: {cpu: "4"}}}]}
+        spec: {nodeName: n0, priorityClassName: p1, terminationGracePeriodSeconds: 5, containers: [{name: c,
+               resources: {requests: {cpu: "4"}}}]}
     - inline:
         apiVersion: v1
         kind: Pod
         metadata: {name: batch, annotations: {kubesim.io/sigterm-exit-after: 1h}}
-        spec: {nodeName: n1, priorityClassName: p5, terminationGracePeriodSeconds: 5, containers: [{name: c, resources: {requests: {cpu: "4"}}}]}
+        spec: {nodeName: n1, priorityClassName: p5, terminationGracePeriodSeconds: 5, containers: [{name: c,
+               resources: {requests: {cpu: "4"}}}]}
 PDB
   timeline:
     - at: 30s
@@ -201,7 +203,8 @@ spec:
   objects:
     - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
+                 pods: "110"}}}
     - inline:
         apiVersion: v1
         kind: Pod
@@ -215,7 +218,8 @@ spec:
           kind: Pod
           metadata: {name: giant}
           spec: {priorityClassName: high, containers: [{name: c, resources: {requests: {cpu: "64"}}}]}
-)", "never-fits.yaml");
+)",
+                                             "never-fits.yaml");
   REQUIRE(sc.ok());
   Cluster c(*sc);
   REQUIRE(c.Start().ok());

@@ -1,10 +1,10 @@
 // `kubesim compare` in-process: the bin-packing regression scenario tells MostAllocated from
 // LeastAllocated, the GCDA-100 trace replay does too, and verdicts are the same on every rerun.
-#include <catch2/catch.hpp>
+#include "models/compare/compare.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 
-#include "models/compare/compare.h"
 #include "models/compare/writers.h"
 
 namespace kubesim::compare {
@@ -58,15 +58,15 @@ TEST_CASE("compare: MostAllocated packs the bin-packing scenario, LeastAllocated
   ComparisonReport back = CompareOne("scenarios/regression/bin-packing.yaml", "scenarios/policies/most-allocated.yaml",
                                      "scenarios/policies/least-allocated.yaml", 3);
   CHECK(Metric(back.scenarios.front(), "pods_unscheduled").verdict == Verdict::kRegressed);
-  ComparisonReport again = CompareOne("scenarios/regression/bin-packing.yaml",
-                                      "scenarios/policies/least-allocated.yaml",
-                                      "scenarios/policies/most-allocated.yaml", 3);
+  ComparisonReport again =
+      CompareOne("scenarios/regression/bin-packing.yaml", "scenarios/policies/least-allocated.yaml",
+                 "scenarios/policies/most-allocated.yaml", 3);
   CHECK(TextReport(again) == TextReport(r));
   CHECK(JUnitXml(again) == JUnitXml(r));
   // Runs on two threads give the same report: no run shares mutable state with another.
-  ComparisonReport threaded = CompareOne("scenarios/regression/bin-packing.yaml",
-                                         "scenarios/policies/least-allocated.yaml",
-                                         "scenarios/policies/most-allocated.yaml", 3, 2);
+  ComparisonReport threaded =
+      CompareOne("scenarios/regression/bin-packing.yaml", "scenarios/policies/least-allocated.yaml",
+                 "scenarios/policies/most-allocated.yaml", 3, 2);
   CHECK(MarkdownReport(threaded) == MarkdownReport(r));
 }
 

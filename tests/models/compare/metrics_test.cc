@@ -1,10 +1,9 @@
 // Each metric row reads the figure it names from a RunResults (built by hand here, so every value
 // is known).
-#include <catch2/catch.hpp>
-
-#include <set>
-
 #include "models/compare/metrics.h"
+
+#include <catch2/catch.hpp>
+#include <set>
 
 namespace kubesim::compare {
 namespace {

@@ -1,7 +1,7 @@
 // The paired-difference interval and the verdict rule of docs/compare.md, on hand-checked numbers.
-#include <catch2/catch.hpp>
-
 #include "models/compare/statistics.h"
+
+#include <catch2/catch.hpp>
 
 namespace kubesim::compare {
 namespace {
@@ -54,13 +54,12 @@ TEST_CASE("compare: the verdict needs the whole interval beyond the tolerance", 
   };
   const Direction kLower = Direction::kLowerIsBetter, kHigher = Direction::kHigherIsBetter;
   std::vector<Row> rows = {
-      {2, 4, kLower, 1, Verdict::kRegressed},        // candidate higher, lower is better, beyond 1
-      {0.5, 4, kLower, 1, Verdict::kUnchanged},      // could be within tolerance: not proven
-      {1, 4, kLower, 1, Verdict::kUnchanged},        // bound exactly at the tolerance is tolerated
-      {-4, -2, kLower, 1, Verdict::kImproved},       // candidate lower by more than 1
-      {-4, -2, kHigher, 1, Verdict::kRegressed},     // candidate lower, higher is better
-      {2, 4, kHigher, 1, Verdict::kImproved},
-      {-0.5, 0.5, kLower, 0, Verdict::kUnchanged},   // noise around zero
+      {2, 4, kLower, 1, Verdict::kRegressed},     // candidate higher, lower is better, beyond 1
+      {0.5, 4, kLower, 1, Verdict::kUnchanged},   // could be within tolerance: not proven
+      {1, 4, kLower, 1, Verdict::kUnchanged},     // bound exactly at the tolerance is tolerated
+      {-4, -2, kLower, 1, Verdict::kImproved},    // candidate lower by more than 1
+      {-4, -2, kHigher, 1, Verdict::kRegressed},  // candidate lower, higher is better
+      {2, 4, kHigher, 1, Verdict::kImproved},         {-0.5, 0.5, kLower, 0, Verdict::kUnchanged},  // noise around zero
       {0.001, 0.002, kLower, 0, Verdict::kRegressed},  // zero tolerance: any proven worsening
   };
   for (const auto& r : rows) {
@@ -74,9 +73,9 @@ TEST_CASE("compare: the verdict needs the whole interval beyond the tolerance", 
 
 TEST_CASE("compare: the tolerance is the larger of its absolute and relative parts", "[compare]") {
   Tolerance t{0.05, 2};
-  CHECK(t.Allowed(10) == Approx(2));     // 5% of 10 is 0.5 < 2
-  CHECK(t.Allowed(100) == Approx(5));    // 5% of 100
-  CHECK(t.Allowed(-100) == Approx(5));   // magnitude
+  CHECK(t.Allowed(10) == Approx(2));    // 5% of 10 is 0.5 < 2
+  CHECK(t.Allowed(100) == Approx(5));   // 5% of 100
+  CHECK(t.Allowed(-100) == Approx(5));  // magnitude
   CHECK(Tolerance{0, 0}.Allowed(1000) == 0);
 }
 

@@ -1,8 +1,8 @@
 // The three renderings of a comparison, on a hand-built report: JUnit counts, failures, skips and
 // escaping; the Markdown table; the summary line; number formatting.
-#include <catch2/catch.hpp>
-
 #include "models/compare/writers.h"
+
+#include <catch2/catch.hpp>
 
 namespace kubesim::compare {
 namespace {
@@ -51,7 +51,7 @@ TEST_CASE("compare writers: JUnit has one suite per scenario and a failure per r
   CHECK(x.find(">baseline [0, 0, 0], candidate [3, 4, 5]</failure>") != std::string::npos);
   CHECK(x.find("name=\"pending_pods_peak\">\n      <skipped") != std::string::npos);
   CHECK(x.find("<failure", x.find("name=\"nodes_used\"")) == std::string::npos);  // only the first fails
-  CHECK(x.find("a<b>") == std::string::npos);  // the raw name never appears
+  CHECK(x.find("a<b>") == std::string::npos);                                     // the raw name never appears
 }
 
 TEST_CASE("compare writers: Markdown and text tables carry the verdicts", "[compare]") {

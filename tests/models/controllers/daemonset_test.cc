@@ -1,12 +1,12 @@
 // The DaemonSet controller: upstream NodeShouldRunDaemonPod as a table, a cluster gaining nodes
 // (tests/scenarios/daemonset-nodes.yaml), and a rolling update bounded by maxUnavailable.
-#include <catch2/catch.hpp>
+#include "models/controllers/daemonset.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
-#include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
@@ -104,7 +104,8 @@ TEST_CASE("Daemon pods carry the node-name affinity and the daemon tolerations",
   api::DaemonSet ds = Agent();
   api::NodeAffinity na;
   na.required = api::NodeSelector{{api::NodeSelectorTerm{{{"zone", api::NodeSelectorOp::kIn, {"a"}}}, {}}}};
-  na.preferred.push_back(api::PreferredSchedulingTerm{5, api::NodeSelectorTerm{{{"ssd", api::NodeSelectorOp::kExists, {}}}, {}}});
+  na.preferred.push_back(
+      api::PreferredSchedulingTerm{5, api::NodeSelectorTerm{{{"ssd", api::NodeSelectorOp::kExists, {}}}, {}}});
   ds.pod_template.spec.affinity.node_affinity = na;
   // An equal toleration with tolerationSeconds is replaced by the forever one.
   ds.pod_template.spec.tolerations.push_back({"node.kubernetes.io/not-ready", "Exists", "", "NoExecute", 300});
@@ -124,11 +125,10 @@ TEST_CASE("Daemon pods carry the node-name affinity and the daemon tolerations",
     CHECK(t.op == "Exists");
     CHECK_FALSE(t.toleration_seconds);
   }
-  CHECK(keys == std::vector<std::string>{"node.kubernetes.io/not-ready:NoExecute", "node.kubernetes.io/unreachable:NoExecute",
-                                         "node.kubernetes.io/disk-pressure:NoSchedule",
-                                         "node.kubernetes.io/memory-pressure:NoSchedule",
-                                         "node.kubernetes.io/pid-pressure:NoSchedule",
-                                         "node.kubernetes.io/unschedulable:NoSchedule"});
+  CHECK(keys == std::vector<std::string>{
+                    "node.kubernetes.io/not-ready:NoExecute", "node.kubernetes.io/unreachable:NoExecute",
+                    "node.kubernetes.io/disk-pressure:NoSchedule", "node.kubernetes.io/memory-pressure:NoSchedule",
+                    "node.kubernetes.io/pid-pressure:NoSchedule", "node.kubernetes.io/unschedulable:NoSchedule"});
 }
 
 TEST_CASE("DaemonSet on a cluster gaining nodes: one Running pod per eligible node", "[controller][scenario]") {
@@ -207,7 +207,8 @@ spec:
             # The agent takes its whole 30 s grace period to stop (it ignores SIGTERM).
             metadata: {labels: {app: agent}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: agent, image: "agent:1"}]}
-)", "ds.yaml");
+)",
+                                    "ds.yaml");
   cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   REQUIRE(c.Results().pods.size() == 3);
@@ -244,7 +245,8 @@ spec:
   CHECK(ds->status.number_available == 3);
 }
 
-TEST_CASE("DaemonSet: a NoSchedule taint leaves the running pod misscheduled, a NoExecute one removes it", "[controller]") {
+TEST_CASE("DaemonSet: a NoSchedule taint leaves the running pod misscheduled, a NoExecute one removes it",
+          "[controller]") {
   auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
@@ -265,7 +267,8 @@ spec:
           template:
             metadata: {labels: {app: agent}}
             spec: {containers: [{name: agent, image: busybox}]}
-)", "ds.yaml");
+)",
+                                    "ds.yaml");
   cluster::Cluster& c = *run.cluster;
   auto taint = [&](const std::string& node, const char* effect) {
     auto copy = std::static_pointer_cast<api::Node>(c.store().Get("/registry/nodes/" + node)->Clone());

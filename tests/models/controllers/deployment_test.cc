@@ -1,14 +1,14 @@
 // The Deployment controller: ReplicaSets per template hash, rolling updates within
 // maxSurge/maxUnavailable at every step, Recreate without overlap, proportional scaling during a
 // rollout, revision history and the progress deadline, and the upstream helper arithmetic.
-#include <catch2/catch.hpp>
+#include "models/controllers/deployment.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/controllers/controller_utils.h"
-#include "models/controllers/deployment.h"
 #include "models/controllers/deployment_util.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
@@ -116,7 +116,8 @@ std::shared_ptr<const api::Deployment> GetDeployment(cluster::Cluster& c, const 
 
 TEST_CASE("Online Boutique rolling update stays within maxSurge and maxUnavailable at every step",
           "[controller][scenario]") {
-  auto run = testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/online-boutique-rollout.yaml");
+  auto run =
+      testing::StartScenarioFile(std::string(KUBESIM_SOURCE_DIR) + "/tests/scenarios/online-boutique-rollout.yaml");
   cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(2));
   auto before = GetDeployment(c, "frontend");
@@ -132,9 +133,9 @@ TEST_CASE("Online Boutique rolling update stays within maxSurge and maxUnavailab
     min_available = std::min(min_available, obs.AvailablePods("frontend"));
   };
   c.Run();
-  CHECK(max_spec == 13);        // the surge is used, never exceeded
-  CHECK(min_available >= 8);    // never more than 2 unavailable
-  CHECK(min_available <= 9);    // and the allowance is used
+  CHECK(max_spec == 13);      // the surge is used, never exceeded
+  CHECK(min_available >= 8);  // never more than 2 unavailable
+  CHECK(min_available <= 9);  // and the allowance is used
   for (const char* name : {"frontend", "cartservice", "redis-cart", "adservice"}) {
     INFO(name);
     auto d = GetDeployment(c, name);
@@ -197,8 +198,9 @@ std::string DeploymentScenario(const std::string& replicas, const std::string& s
 }
 
 TEST_CASE("Recreate: every old pod is gone before the first new pod is created", "[controller]") {
-  std::string text = DeploymentScenario("3", "strategy: {type: Recreate}",
-                                        "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n");
+  std::string text =
+      DeploymentScenario("3", "strategy: {type: Recreate}",
+                         "    - {at: 1m, setImage: {kind: Deployment, name: web, images: {c: \"nginx:1.28\"}}}\n");
   // The old pods take their whole 30 s grace period to stop (the process ignores SIGTERM).
   text.replace(text.find("metadata: {labels: {app: web}}"), 30,
                "metadata: {labels: {app: web}, annotations: {kubesim.io/sigterm-exit-after: 1h}}");
@@ -254,8 +256,8 @@ TEST_CASE("Scaling during a rollout spreads the new replicas proportionally", "[
   }
   // allowed 20 + 5 = 25, to add 25 − 13 = 12; old: round(8 × 25 / 13) − 8 = 7, new:
   // min(round(5 × 25 / 13) − 5, 12 − 7) = 5 (upstream getReplicaSetFraction arithmetic).
-  CHECK_THAT(scaling, Catch::Matchers::UnorderedEquals(std::vector<std::string>{
-                          "Scaled up replica set from 8 to 15", "Scaled up replica set from 5 to 10"}));
+  CHECK_THAT(scaling, Catch::Matchers::UnorderedEquals(std::vector<std::string>{"Scaled up replica set from 8 to 15",
+                                                                                "Scaled up replica set from 5 to 10"}));
   auto d = GetDeployment(c, "web");
   CHECK(RolloutComplete(*d));
   CHECK(d->status.available_replicas == 20);

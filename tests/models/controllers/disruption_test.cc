@@ -1,11 +1,12 @@
 // The disruption controller through whole runs: PodDisruptionBudget status follows the pods it
 // selects as they become ready and go away; a manifest's status holds until the first sync;
 // disruptedPods entries expire after DeletionTimeout.
+#include "models/controllers/disruption.h"
+
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
-#include "models/controllers/disruption.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -19,7 +20,8 @@ spec:
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
+                 pods: "110"}}}
     - inline:
         apiVersion: apps/v1
         kind: Deployment
@@ -59,8 +61,7 @@ TEST_CASE("Disruption: PodDisruptionBudget status follows pods becoming ready an
   std::vector<int32_t> healthy;
   c.api_server().Watch("PodDisruptionBudget", {}, [&](const apiserver::WatchEvent& e) {
     auto pdb = api::As<api::PodDisruptionBudget>(e.object);
-    if (pdb && pdb->metadata.name == "min-two" &&
-        (healthy.empty() || healthy.back() != pdb->status.current_healthy)) {
+    if (pdb && pdb->metadata.name == "min-two" && (healthy.empty() || healthy.back() != pdb->status.current_healthy)) {
       healthy.push_back(pdb->status.current_healthy);
     }
   });
@@ -143,7 +144,8 @@ spec:
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
+                 pods: "110"}}}
     - inline:
         apiVersion: apps/v1
         kind: StatefulSet
@@ -158,12 +160,13 @@ spec:
             spec: {containers: [{name: c, image: postgres}]}
     - inline: {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: db},
                spec: {maxUnavailable: "25%", selector: {matchLabels: {app: db}}}}
-)", "sts-pdb.yaml");
+)",
+                                    "sts-pdb.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   api::PodDisruptionBudgetStatus st = Status(c, "db");
-  CHECK(st.expected_pods == 4);     // the StatefulSet's replicas, not "unmanaged"
-  CHECK(st.desired_healthy == 3);   // 4 − ceil(25% × 4)
+  CHECK(st.expected_pods == 4);    // the StatefulSet's replicas, not "unmanaged"
+  CHECK(st.desired_healthy == 3);  // 4 − ceil(25% × 4)
   CHECK(st.current_healthy == 4);
   CHECK(st.disruptions_allowed == 1);
 }

@@ -1,13 +1,13 @@
 // The EndpointSlice controller and the kube-proxy model through whole runs: ready pods appear in
 // their Service's slice, deleting pods show terminating, slices split at 100 endpoints, and every
 // node's kube-proxy programs an endpoint some time after it is published.
-#include <catch2/catch.hpp>
+#include "models/controllers/endpointslice.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
-#include "models/controllers/endpointslice.h"
 #include "models/scenario/scenario.h"
 
 namespace kubesim::controllers {
@@ -21,7 +21,8 @@ spec:
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
     - count: 3
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}", labels: {topology.kubernetes.io/zone: "zone-{{i}}"}},
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}",
+                 labels: {topology.kubernetes.io/zone: "zone-{{i}}"}},
                  status: {capacity: {cpu: "64", memory: 64Gi, pods: "200"}}}
     - inline: {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {selector: {app: web}}}
     - inline:
@@ -29,7 +30,8 @@ spec:
         kind: Deployment
         metadata: {name: web}
         spec:
-          replicas: )" + std::to_string(replicas) + R"(
+          replicas: )" +
+         std::to_string(replicas) + R"(
           selector: {matchLabels: {app: web}}
           template:
             # The process ignores SIGTERM: pods take their whole 30 s grace period to stop.

@@ -17,7 +17,8 @@ spec:
   duration: 5m
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
-)" + nodes + R"(
+)" + nodes +
+         R"(
     - inline:
         apiVersion: apps/v1
         kind: Deployment
@@ -28,7 +29,8 @@ spec:
           template:
             metadata: {labels: {app: web}}
             spec:
-)" + affinity + R"(
+)" + affinity +
+         R"(
               containers: [{name: c, image: nginx}]
     - inline: {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: web},
                spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}}
@@ -93,11 +95,15 @@ TEST_CASE("Drain: a budget with no disruption left refuses the eviction for as l
 TEST_CASE("Drain: the refused eviction goes through once the replacement is ready", "[controller]") {
   // Only n0 exists when the two pods are scheduled; n1 joins at 30 s; draining n0 evicts one
   // pod, refuses the other until the first replacement runs on n1, then evicts it on a retry.
-  Outcome o = Run(Scenario(R"(    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}})",
-                           "", R"(    - {at: 30s, create: {inline: {apiVersion: v1, kind: Node, metadata: {name: n1}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}}}
+  Outcome o =
+      Run(Scenario(R"(    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", )"
+                   R"(memory: 16Gi, pods: "110"}}})",
+                   "",
+                   R"(    - {at: 30s, create: {inline: {apiVersion: v1, kind: Node, metadata: {name: n1},
+                                  status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}}}
     - {at: 1m, drain: {node: n0}}
 )"),
-                  "2");
+          "2");
   CHECK(o.running_on == std::map<std::string, int>{{"n1", 2}});
   CHECK(o.pending == 0);
   REQUIRE(o.refused.size() >= 1);

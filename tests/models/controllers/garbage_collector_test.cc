@@ -1,7 +1,6 @@
 // The garbage collector and the API server's deletion propagation through whole runs: Foreground,
 // Background and Orphan deletes of a Deployment, finalizers on any object, and an ownership cycle.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 
@@ -23,7 +22,8 @@ std::string FixedLatencyScenario(const std::string& duration, const std::string&
 std::string DeploymentScenario(const std::string& timeline) {
   return FixedLatencyScenario("10m", R"(  objects:
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
+                 pods: "110"}}}
     - inline:
         apiVersion: apps/v1
         kind: Deployment
@@ -45,7 +45,8 @@ struct Deletions {
   std::map<std::string, sim::Time> at;
   void Watch(cluster::Cluster& c, const std::string& kind) {
     c.api_server().Watch(kind, {}, [this, &c, kind](const apiserver::WatchEvent& e) {
-      if (e.type == apiserver::WatchEventType::kDeleted) at[kind + "/" + e.object->metadata.name] = c.simulation().Now();
+      if (e.type == apiserver::WatchEventType::kDeleted)
+        at[kind + "/" + e.object->metadata.name] = c.simulation().Now();
     });
   }
   std::vector<sim::Time> Of(const std::string& kind) const {
@@ -72,7 +73,8 @@ size_t Count(const cluster::Cluster& c, const std::string& resource) {
   return c.store().Range("/registry/" + resource + "/").objects.size();
 }
 
-TEST_CASE("GC: a Foreground delete of a Deployment removes its pods, then the ReplicaSet, then the Deployment", "[controller]") {
+TEST_CASE("GC: a Foreground delete of a Deployment removes its pods, then the ReplicaSet, then the Deployment",
+          "[controller]") {
   Run run;
   Start(run, DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Foreground}
@@ -136,7 +138,8 @@ TEST_CASE("GC: a Background delete removes the Deployment at once and its depend
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
 }
 
-TEST_CASE("GC: an Orphan delete keeps the ReplicaSet and its pods running, without the owner reference", "[controller]") {
+TEST_CASE("GC: an Orphan delete keeps the ReplicaSet and its pods running, without the owner reference",
+          "[controller]") {
   Run run;
   Start(run, DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Orphan}
@@ -167,12 +170,15 @@ TEST_CASE("GC: an Orphan delete keeps the ReplicaSet and its pods running, witho
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
 }
 
-TEST_CASE("Finalizers keep a deleted object until they are removed, also after a pod's grace period", "[controller][apiserver]") {
+TEST_CASE("Finalizers keep a deleted object until they are removed, also after a pod's grace period",
+          "[controller][apiserver]") {
   Run run;
   Start(run, FixedLatencyScenario("5m", R"(  objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
+               pods: "110"}}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, finalizers: [example.com/keep]}}
-    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p, finalizers: [example.com/keep]}, spec: {containers: [{name: c}]}}
+    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p, finalizers: [example.com/keep]},
+               spec: {containers: [{name: c}]}}
   timeline:
     - at: 1m
       delete: {kind: ConfigMap, name: cm}
@@ -263,7 +269,8 @@ TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are
   auto w = c.store().Get("/registry/widgets/default/w");
   REQUIRE(w);
   std::shared_ptr<api::Object> part = c.store().Get("/registry/configmaps/default/part")->Clone();
-  part->metadata.owner_references.push_back(api::OwnerReference{"example.com/v1", "Widget", "w", w->metadata.uid, true, true});
+  part->metadata.owner_references.push_back(
+      api::OwnerReference{"example.com/v1", "Widget", "w", w->metadata.uid, true, true});
   c.api_server().Update(part, nullptr);
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(10));
   CHECK(c.store().Get("/registry/configmaps/default/part"));  // its owner exists
@@ -273,7 +280,8 @@ TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are
   CHECK_FALSE(c.store().Get("/registry/configmaps/default/part"));
 }
 
-TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangling ones are collected", "[controller]") {
+TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangling ones are collected",
+          "[controller]") {
   Run run;
   Start(run, FixedLatencyScenario("1m", R"(  objects:
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owner}}
@@ -296,7 +304,8 @@ TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangli
   c.Run();
   CHECK_FALSE(c.store().Get("/registry/configmaps/default/owned"));
   int warnings = 0;
-  for (const auto& e : c.Results().events) warnings += e.reason == "OwnerNotFound" && e.object == "ConfigMap/default/orphaned";
+  for (const auto& e : c.Results().events)
+    warnings += e.reason == "OwnerNotFound" && e.object == "ConfigMap/default/orphaned";
   CHECK(warnings == 1);
 }
 
@@ -322,10 +331,10 @@ TEST_CASE("An update cannot mark an object deleted, only DELETE can", "[apiserve
 TEST_CASE("Timeline delete: an unknown propagationPolicy is a located error", "[scenario]") {
   auto sc = scenario::LoadScenarioFromString(DeploymentScenario(R"(    - at: 1m
       delete: {kind: Deployment, name: web, propagationPolicy: Cascade}
-)"), "bad.yaml");
+)"),
+                                             "bad.yaml");
   REQUIRE_FALSE(sc.ok());
-  CHECK_THAT(sc.status().message(), Catch::StartsWith("bad.yaml:") &&
-                                        Catch::Contains("propagationPolicy") &&
+  CHECK_THAT(sc.status().message(), Catch::StartsWith("bad.yaml:") && Catch::Contains("propagationPolicy") &&
                                         Catch::Contains("Unsupported value: \"Cascade\""));
 }
 

@@ -1,10 +1,11 @@
 // The HPA: the replica calculator against upstream's replica_calculator_test cases, the
 // behavior rate limits, and a whole run on a CSV load curve (legacy normalization).
+#include "models/controllers/horizontal_pod_autoscaler.h"
+
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
-#include "models/controllers/horizontal_pod_autoscaler.h"
 #include "models/controllers/replica_calculator.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/builders.h"
@@ -56,7 +57,8 @@ TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[
   }
   SECTION("scale down: 5 pods, 28% against 50%") {
     Fixture f;
-    for (auto [n, u] : std::vector<std::pair<const char*, int64_t>>{{"a", 100}, {"b", 300}, {"c", 500}, {"d", 250}, {"e", 250}}) {
+    for (auto [n, u] :
+         std::vector<std::pair<const char*, int64_t>>{{"a", 100}, {"b", 300}, {"c", 500}, {"d", 250}, {"e", 250}}) {
       f.Add(n, u);
     }
     auto r = GetResourceReplicas(5, 50, "cpu", f.pods, f.metrics, kNow);
@@ -120,8 +122,8 @@ TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[
 
 TEST_CASE("HPA behavior policies bound the change per period", "[hpa]") {
   api::HPAScalingRules up;
-  up.policies = {{"Pods", 4, 15}, {"Percent", 100, 15}};  // upstream default scale-up
-  CHECK(ScaleUpLimitWithRules(3, {}, {}, up, kNow) == 7);    // max(3 + 4, 3 × 2)
+  up.policies = {{"Pods", 4, 15}, {"Percent", 100, 15}};   // upstream default scale-up
+  CHECK(ScaleUpLimitWithRules(3, {}, {}, up, kNow) == 7);  // max(3 + 4, 3 × 2)
   CHECK(ScaleUpLimitWithRules(10, {}, {}, up, kNow) == 20);
   // 6 added 10 s ago: the period started at 4 replicas.
   std::vector<ScaleEvent> recent = {{6, kNow - sim::Duration::Seconds(10), false}};
@@ -134,7 +136,7 @@ TEST_CASE("HPA behavior policies bound the change per period", "[hpa]") {
   down.policies = {{"Percent", 100, 15}};  // upstream default scale-down
   CHECK(ScaleDownLimitWithRules(10, {}, {}, down, kNow) == 0);
   down.policies = {{"Percent", 10, 60}, {"Pods", 1, 60}};
-  CHECK(ScaleDownLimitWithRules(10, {}, {}, down, kNow) == 9);  // Max: the bigger change, 10% = 1 vs 1 pod
+  CHECK(ScaleDownLimitWithRules(10, {}, {}, down, kNow) == 9);   // Max: the bigger change, 10% = 1 vs 1 pod
   CHECK(ScaleDownLimitWithRules(35, {}, {}, down, kNow) == 31);  // int(35 × 0.9) = 31 vs 34
 }
 
@@ -198,7 +200,8 @@ spec:
   duration: 5m
   objects:
     - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "8", memory: 32Gi,
+                 pods: "110"}}}
     - inline:
         apiVersion: apps/v1
         kind: StatefulSet
@@ -224,7 +227,8 @@ spec:
       cpu: {points: [{at: 0s, value: "2"}]}
   timeline:
     - {at: 4m, setImage: {kind: StatefulSet, name: db, images: {c: "postgres:17"}}}
-)", "sts-hpa.yaml");
+)",
+                                    "sts-hpa.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   std::vector<std::string> sizes;

@@ -1,12 +1,12 @@
 // The Job controller through whole runs: the pod-failure backoff up to backoffLimit, completions
 // with bounded parallelism, activeDeadlineSeconds, and restartPolicy OnFailure restarts.
-#include <catch2/catch.hpp>
+#include "models/controllers/job.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
-#include "models/controllers/job.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -19,7 +19,8 @@ std::string ScenarioWith(const std::string& job_yaml, const std::string& duratio
   return R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 spec:
-  duration: )" + duration + R"(
+  duration: )" +
+         duration + R"(
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   kubelet: {podStartLatency: 500ms}
   scheduler: {cycleLatency: 10ms}
@@ -36,7 +37,8 @@ std::shared_ptr<const api::Job> StoredJob(cluster::Cluster& c, const std::string
 }
 
 int Count(const report::RunResults& r, const std::string& reason) {
-  return static_cast<int>(std::count_if(r.events.begin(), r.events.end(), [&](const auto& e) { return e.reason == reason; }));
+  return static_cast<int>(
+      std::count_if(r.events.begin(), r.events.end(), [&](const auto& e) { return e.reason == reason; }));
 }
 
 TEST_CASE("Job pod failures back off 10 s, 20 s, 40 s and fail the Job past backoffLimit", "[controller]") {
@@ -50,7 +52,8 @@ TEST_CASE("Job pod failures back off 10 s, 20 s, 40 s and fail the Job past back
             spec:
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
-)"), "job.yaml");
+)"),
+                                    "job.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
@@ -122,7 +125,8 @@ TEST_CASE("Job with completions 5 and parallelism 2 completes with 5 pods, at mo
             spec:
               restartPolicy: Never
               containers: [{name: c, image: busybox, resources: {requests: {cpu: 100m}}}]
-)"), "job.yaml");
+)"),
+                                    "job.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
@@ -172,7 +176,8 @@ TEST_CASE("Job activeDeadlineSeconds deletes the active pods and fails the Job",
             spec:
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
-)"), "job.yaml");
+)"),
+                                    "job.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
@@ -217,7 +222,8 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
             spec:
               restartPolicy: OnFailure
               containers: [{name: c, image: busybox}]
-)"), "job.yaml");
+)"),
+                                    "job.yaml");
   cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(30));
   report::RunResults early = c.Results();
@@ -267,7 +273,8 @@ TEST_CASE("Indexed Job runs every completion index once and reports completedInd
             spec:
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
-)"), "job.yaml");
+)"),
+                                    "job.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
@@ -305,7 +312,8 @@ TEST_CASE("A suspended Job runs no pod, and resuming starts it and its deadline 
             spec:
               restartPolicy: Never
               containers: [{name: c, image: busybox}]
-)"), "job.yaml");
+)"),
+                                             "job.yaml");
   REQUIRE(sc.ok());
   CHECK(sc->warnings.empty());
   cluster::Cluster c(*sc);

@@ -17,7 +17,8 @@ spec:
   duration: 5m
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
+               pods: "110"}}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: team}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: default}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cfg, namespace: team}}

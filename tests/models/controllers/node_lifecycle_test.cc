@@ -1,7 +1,6 @@
 // Node lifecycle and taint eviction through whole runs: the classic node-failure timeline with
 // upstream's defaults, and the "every zone down" rule.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "models/api/kinds.h"
@@ -48,7 +47,8 @@ TEST_CASE("Node failure: Unknown after the grace period, tainted, pods evicted 3
   REQUIRE(node);
   CHECK(node->FindCondition("Ready")->status == "Unknown");
   std::map<std::string, double> taints;
-  for (const auto& t : node->spec.taints) taints[t.key + ":" + t.effect] = t.time_added ? t.time_added->ToSeconds() : -1;
+  for (const auto& t : node->spec.taints)
+    taints[t.key + ":" + t.effect] = t.time_added ? t.time_added->ToSeconds() : -1;
   REQUIRE(taints.count("node.kubernetes.io/unreachable:NoSchedule"));
   REQUIRE(taints.count("node.kubernetes.io/unreachable:NoExecute"));
   CHECK(taints["node.kubernetes.io/unreachable:NoExecute"] - unknown_at <= 5.2);
@@ -91,7 +91,8 @@ spec:
   timeline:
     - {at: 1m, stopKubelet: {node: n0}}
     - {at: 1m, stopKubelet: {node: n1}}
-)", "all-down.yaml");
+)",
+                                    "all-down.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();

@@ -19,7 +19,8 @@ spec:
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
   objects:
     - count: 3
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}", labels: {topology.kubernetes.io/zone: "z{{i}}"}},
+      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}",
+                 labels: {topology.kubernetes.io/zone: "z{{i}}"}},
                  status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - inline:
         apiVersion: apps/v1
@@ -33,7 +34,8 @@ spec:
             spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}
 )";
 
-TEST_CASE("ReplicaSet: replicas are created, and pods evicted from a failed node are replaced elsewhere", "[controller]") {
+TEST_CASE("ReplicaSet: replicas are created, and pods evicted from a failed node are replaced elsewhere",
+          "[controller]") {
   auto run = testing::StartScenario(kScenario, "rs.yaml");
   cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));

@@ -2,7 +2,6 @@
 // pkg/controller/controller_utils.go @ v1.32): the golden scale-down-ranking scenario, whose
 // ReplicaSet adopts bare pods in varied states.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "models/api/pod.h"
@@ -52,7 +51,8 @@ TEST_CASE("Scale-down deletes pods in upstream ActivePodsWithRanks order", "[con
   report::RunResults r = c.Results();
   std::vector<std::string> deleted;
   for (const auto& e : r.events) {
-    if (e.reason == "SuccessfulDelete" && e.time.ToSeconds() >= 600) deleted.push_back(e.message.substr(e.message.rfind(' ') + 1));
+    if (e.reason == "SuccessfulDelete" && e.time.ToSeconds() >= 600)
+      deleted.push_back(e.message.substr(e.message.rfind(' ') + 1));
   }
   const std::vector<std::string> want = {"unassigned", "stuck", "cheap", made_at_9m, made_at_8m, "a"};
   CHECK(std::set<std::string>(deleted.begin(), deleted.end()) == std::set<std::string>(want.begin(), want.end()));

@@ -1,12 +1,13 @@
 // The StatefulSet controller through whole runs: OrderedReady creation and scale-down order,
 // Parallel creation, replacement under the same name, and a partitioned RollingUpdate.
+#include "models/controllers/statefulset.h"
+
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
-#include "models/controllers/statefulset.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -31,8 +32,10 @@ spec:
         metadata: {name: web}
         spec:
           serviceName: web
-          replicas: )" + std::to_string(replicas) + R"(
-          podManagementPolicy: )" + policy + R"(
+          replicas: )" +
+         std::to_string(replicas) + R"(
+          podManagementPolicy: )" +
+         policy + R"(
           selector: {matchLabels: {app: web}}
           template:
             metadata: {labels: {app: web}}
@@ -58,7 +61,8 @@ const report::PodRecord* Row(const report::RunResults& r, const std::string& nam
   return nullptr;
 }
 
-TEST_CASE("StatefulSet OrderedReady creates by ordinal after each predecessor is Ready, scales down from the top", "[controller]") {
+TEST_CASE("StatefulSet OrderedReady creates by ordinal after each predecessor is Ready, scales down from the top",
+          "[controller]") {
   auto run = testing::StartScenario(Scenario("OrderedReady", 3), "sts.yaml");
   cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));

@@ -1,9 +1,8 @@
 // The serviceaccount-token controller through whole runs: a token Secret naming an existing
 // ServiceAccount is populated; one naming a missing account, or recording another UID, is
 // deleted (upstream syncSecret after its live lookup); tokens go with their ServiceAccount.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
@@ -39,7 +38,8 @@ spec:
         metadata:
           name: stale-token
           namespace: team
-          annotations: {kubernetes.io/service-account.name: builder, kubernetes.io/service-account.uid: from-another-cluster}
+          annotations: {kubernetes.io/service-account.name: builder,
+                        kubernetes.io/service-account.uid: from-another-cluster}
     - inline: {apiVersion: v1, kind: Secret, metadata: {name: plain, namespace: team}, stringData: {k: v}}
   timeline:
     - at: 1m

@@ -4,9 +4,8 @@
 // partially disrupted large zone at the secondary rate, and nothing at all when every zone is
 // down. The rate limits show in the NoExecute taint and eviction timestamps (summary
 // node_failures).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
@@ -109,7 +108,8 @@ TEST_CASE("Zone outage: FullDisruption taints at 0.1 per s, a large PartialDisru
   // Each z1 node's bare pod is evicted 300 s after its node's taint, so also 10 s apart.
   std::vector<double> bare_z1;
   for (const auto& e : r.events) {
-    if (e.reason == "TaintManagerEviction" && e.object.rfind("Pod/default/on-z1-", 0) == 0) bare_z1.push_back(e.time.ToSeconds());
+    if (e.reason == "TaintManagerEviction" && e.object.rfind("Pod/default/on-z1-", 0) == 0)
+      bare_z1.push_back(e.time.ToSeconds());
   }
   CHECK(bare_z1.size() == 6);
   for (double g : Gaps(bare_z1)) {
@@ -146,7 +146,8 @@ spec:
     - inline: {apiVersion: v1, kind: Node, metadata: {name: a, labels: {topology.kubernetes.io/zone: z}},
                status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - count: 30
-      template: {apiVersion: v1, kind: Node, metadata: {name: "b{{i}}", labels: {topology.kubernetes.io/zone: z, rack: b}},
+      template: {apiVersion: v1, kind: Node, metadata: {name: "b{{i}}", labels: {topology.kubernetes.io/zone: z,
+                 rack: b}},
                  status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - count: 24
       template: {apiVersion: v1, kind: Node, metadata: {name: "c{{i}}", labels: {topology.kubernetes.io/zone: z}},
@@ -156,7 +157,8 @@ spec:
   timeline:
     - {at: 60s, stopKubelet: {node: a}}
     - {at: 65s, stopKubelet: {selector: {rack: b}}}
-)", "drain.yaml");
+)",
+                                    "drain.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
@@ -174,9 +176,9 @@ spec:
   REQUIRE(a_taint);
   REQUIRE(b_unknown);
   INFO("a Unknown " << *a_unknown << ", tainted " << *a_taint << "; b Unknown " << *b_unknown);
-  CHECK(*a_taint - *a_unknown <= 5.2);   // Normal zone, full bucket
-  CHECK(*b_unknown - *a_taint < 10.0);   // the swap comes while the old bucket is refilling
-  REQUIRE(b_taints.size() == 1);         // then one node per 100 s: only one by 5 m
+  CHECK(*a_taint - *a_unknown <= 5.2);    // Normal zone, full bucket
+  CHECK(*b_unknown - *a_taint < 10.0);    // the swap comes while the old bucket is refilling
+  REQUIRE(b_taints.size() == 1);          // then one node per 100 s: only one by 5 m
   const double swap = *b_unknown - 0.01;  // the pass that saw them Unknown (written 10 ms later)
   CHECK(b_taints[0] - swap >= 100.0);
   CHECK(b_taints[0] - swap <= 100.2);
@@ -212,7 +214,8 @@ spec:
     - {at: 1m, stopKubelet: {zone: za}}
     - {at: 1m, stopKubelet: {zone: zb}}
     - {at: 1m, stopKubelet: {zone: zc}}
-)", "all-zones-down.yaml");
+)",
+                                    "all-zones-down.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();

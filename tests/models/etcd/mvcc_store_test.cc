@@ -1,7 +1,6 @@
 #include "models/etcd/mvcc_store.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -114,11 +113,11 @@ TEST_CASE("MvccStore: failed writes change nothing", "[etcd]") {
 
 TEST_CASE("MvccStore: Range reads any uncompacted revision in key order", "[etcd]") {
   MvccStore s;
-  s.Create("/p/b", Obj("b", "1"));  // 2
-  s.Create("/p/a", Obj("a", "1"));  // 3
-  s.Create("/q/c", Obj("c", "1"));  // 4
+  s.Create("/p/b", Obj("b", "1"));     // 2
+  s.Create("/p/a", Obj("a", "1"));     // 3
+  s.Create("/q/c", Obj("c", "1"));     // 4
   s.Update("/p/a", Obj("a", "2"), 0);  // 5
-  s.Delete("/p/b", 0);  // 6
+  s.Delete("/p/b", 0);                 // 6
 
   RangeResult now = s.Range("/p/");
   CHECK(now.error == StoreError::kOk);
@@ -136,18 +135,17 @@ TEST_CASE("MvccStore: Range reads any uncompacted revision in key order", "[etcd
 
 TEST_CASE("MvccStore: Watch from a past revision replays history, then streams", "[etcd]") {
   MvccStore s;
-  s.Create("/p/a", Obj("a", "1"));  // 2
-  s.Create("/q/x", Obj("x", "1"));  // 3
+  s.Create("/p/a", Obj("a", "1"));     // 2
+  s.Create("/q/x", Obj("x", "1"));     // 3
   s.Update("/p/a", Obj("a", "2"), 0);  // 4
 
   std::vector<Seen> seen;
   int64_t id = s.Watch("/p/", 2, Record(&seen));
   CHECK(id != 0);
-  CHECK(seen == std::vector<Seen>{{EventType::kPut, "/p/a", 2, "1", "<null>"},
-                                  {EventType::kPut, "/p/a", 4, "2", "1"}});
+  CHECK(seen == std::vector<Seen>{{EventType::kPut, "/p/a", 2, "1", "<null>"}, {EventType::kPut, "/p/a", 4, "2", "1"}});
   s.Create("/p/b", Obj("b", "1"));  // 5
   s.Create("/q/y", Obj("y", "1"));  // 6: other prefix
-  s.Delete("/p/a", 0);  // 7
+  s.Delete("/p/a", 0);              // 7
   REQUIRE(seen.size() == 4);
   CHECK(seen[2] == Seen{EventType::kPut, "/p/b", 5, "1", "<null>"});
   // A delete carries the last value as both object and prev.
@@ -180,11 +178,11 @@ TEST_CASE("MvccStore: Replay calls back without registering", "[etcd]") {
 
 TEST_CASE("MvccStore: Compact keeps each key's newest version and refuses older reads", "[etcd]") {
   MvccStore s;
-  s.Create("/p/a", Obj("a", "1"));  // 2
+  s.Create("/p/a", Obj("a", "1"));     // 2
   s.Update("/p/a", Obj("a", "2"), 0);  // 3
-  s.Create("/p/b", Obj("b", "1"));  // 4
-  s.Delete("/p/b", 0);  // 5
-  s.Create("/p/c", Obj("c", "1"));  // 6
+  s.Create("/p/b", Obj("b", "1"));     // 4
+  s.Delete("/p/b", 0);                 // 5
+  s.Create("/p/c", Obj("c", "1"));     // 6
   s.Update("/p/c", Obj("c", "2"), 0);  // 7
 
   s.Compact(6);
@@ -211,8 +209,7 @@ TEST_CASE("MvccStore: Compact keeps each key's newest version and refuses older 
   CHECK(seen.empty());
 
   CHECK(s.Watch("/p/", 7, Record(&seen)) != 0);
-  CHECK(seen == std::vector<Seen>{{EventType::kPut, "/p/c", 7, "2", "1"},
-                                  {EventType::kPut, "/p/d", 8, "1", "<null>"}});
+  CHECK(seen == std::vector<Seen>{{EventType::kPut, "/p/c", 7, "2", "1"}, {EventType::kPut, "/p/d", 8, "1", "<null>"}});
 
   // Compacting backwards or to the same revision is a no-op; beyond the head clamps to it.
   s.Compact(3);

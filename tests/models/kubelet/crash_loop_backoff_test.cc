@@ -30,7 +30,7 @@ TEST_CASE("CrashLoopBackoff: Next doubles from 10 s to the 300 s cap", "[kubelet
 
 TEST_CASE("CrashLoopBackoff: in back-off while now minus finish is below the delay", "[kubelet]") {
   CrashLoopBackoff b(Duration::Seconds(10), Duration::Seconds(300));
-  b.Next("p/c", At(100));                             // restarted at 100 s: delay 10 s
+  b.Next("p/c", At(100));                              // restarted at 100 s: delay 10 s
   CHECK(b.IsInBackOffSince("p/c", At(105), At(105)));  // exited at 105 s
   CHECK(b.IsInBackOffSince("p/c", At(105), At(114)));
   CHECK_FALSE(b.IsInBackOffSince("p/c", At(105), At(115)));

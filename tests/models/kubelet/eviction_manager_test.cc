@@ -7,7 +7,8 @@ namespace {
 
 using namespace harness;  // NOLINT: the test harness
 
-const char* kSmallNode = R"({capacity: {cpu: "8", memory: 4Gi, pods: "110"}, images: [{names: ["busybox:1.36"], sizeBytes: 1000000}]})";
+const char* kSmallNode =
+    R"({capacity: {cpu: "8", memory: 4Gi, pods: "110"}, images: [{names: ["busybox:1.36"], sizeBytes: 1000000}]})";
 
 std::string MemPod(const std::string& name, const std::string& usage, const std::string& request,
                    const std::string& priority_class = "") {
@@ -25,10 +26,15 @@ bool HasTaint(const api::Node& node, const std::string& key) {
 }
 
 TEST_CASE("Memory pressure: the pod most over its request goes first, Failed with reason Evicted", "[kubelet]") {
-  std::string yaml = Scenario("8m", {
-      R"({apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: ten}, value: 10})",
-      MemPod("hog", "3Gi", "1Gi"), MemPod("within", "900Mi", "1Gi"), MemPod("besteffort", "200Mi", "", "ten"),
-  }, kSmallNode);
+  std::string yaml =
+      Scenario("8m",
+               {
+                   R"({apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: ten}, value: 10})",
+                   MemPod("hog", "3Gi", "1Gi"),
+                   MemPod("within", "900Mi", "1Gi"),
+                   MemPod("besteffort", "200Mi", "", "ten"),
+               },
+               kSmallNode);
   Run run(yaml);
   // 4096Mi − (3072 + 900 + 200)Mi = −76Mi < 100Mi. hog and besteffort exceed their requests; of
   // those, hog has the lower priority. The first eviction check is 10 s after the kubelet starts.
@@ -56,7 +62,8 @@ TEST_CASE("Memory pressure: the pod most over its request goes first, Failed wit
   // evictionPressureTransitionPeriod: the condition clears 5 min after the threshold was last
   // met (~10 s), then the taint goes.
   run.Until(Duration::Seconds(305));
-  CHECK(api::As<api::Node>(run.c->store().Get("/registry/nodes/n0"))->FindCondition("MemoryPressure")->status == "True");
+  CHECK(api::As<api::Node>(run.c->store().Get("/registry/nodes/n0"))->FindCondition("MemoryPressure")->status ==
+        "True");
   run.Until(Duration::Seconds(330));
   node = api::As<api::Node>(run.c->store().Get("/registry/nodes/n0"));
   CHECK(node->FindCondition("MemoryPressure")->status == "False");
@@ -65,11 +72,12 @@ TEST_CASE("Memory pressure: the pod most over its request goes first, Failed wit
 
 TEST_CASE("Memory pressure: a BestEffort pod is rejected at admission, a Burstable one admitted", "[kubelet]") {
   std::string yaml = Scenario("2m", {MemPod("hog", "4Gi", "1Gi")}, kSmallNode);
-  yaml += "  timeline:\n    - at: 30s\n      create:\n        inline: " + MemPod("late-besteffort", "10Mi", "") +
-          "\n    - at: 30s\n      create:\n        inline: " + MemPod("late-burstable", "10Mi", "10Mi") +
-          "\n    - at: 30s\n      create:\n        inline: {apiVersion: v1, kind: Pod, metadata: {name: tolerant}, spec: "
-          "{nodeName: n0, tolerations: [{key: node.kubernetes.io/memory-pressure, operator: Exists, effect: NoSchedule}], "
-          "containers: [{name: c, image: \"busybox:1.36\"}]}}\n";
+  yaml +=
+      "  timeline:\n    - at: 30s\n      create:\n        inline: " + MemPod("late-besteffort", "10Mi", "") +
+      "\n    - at: 30s\n      create:\n        inline: " + MemPod("late-burstable", "10Mi", "10Mi") +
+      "\n    - at: 30s\n      create:\n        inline: {apiVersion: v1, kind: Pod, metadata: {name: tolerant}, spec: "
+      "{nodeName: n0, tolerations: [{key: node.kubernetes.io/memory-pressure, operator: Exists, effect: NoSchedule}], "
+      "containers: [{name: c, image: \"busybox:1.36\"}]}}\n";
   Run run(yaml);
   // hog is evicted at ~10 s; the pressure condition holds for 5 min after.
   run.Until(Duration::Seconds(40));
@@ -85,12 +93,16 @@ TEST_CASE("Memory pressure: a BestEffort pod is rejected at admission, a Burstab
 }
 
 TEST_CASE("Memory pressure ranking: priority before usage, then usage above request", "[kubelet]") {
-  std::string yaml = Scenario("1m", {
-      R"({apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: ten}, value: 10})",
-      // All three exceed their requests: the two of priority 0 come first, the larger excess first.
-      MemPod("big-excess", "1500Mi", "100Mi"), MemPod("small-excess", "1500Mi", "1Gi"),
-      MemPod("important", "1500Mi", "10Mi", "ten"),
-  }, kSmallNode);
+  std::string yaml =
+      Scenario("1m",
+               {
+                   R"({apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: ten}, value: 10})",
+                   // All three exceed their requests: the two of priority 0 come first, the larger excess first.
+                   MemPod("big-excess", "1500Mi", "100Mi"),
+                   MemPod("small-excess", "1500Mi", "1Gi"),
+                   MemPod("important", "1500Mi", "10Mi", "ten"),
+               },
+               kSmallNode);
   Run run(yaml);
   run.Until(Duration::Seconds(35));
   // 4096 − 4500 → evict big-excess (10 s); 4096 − 3000 = 1096Mi available: done.
@@ -98,7 +110,6 @@ TEST_CASE("Memory pressure ranking: priority before usage, then usage above requ
   CHECK(run.Pod("small-excess")->status.phase == "Running");
   CHECK(run.Pod("important")->status.phase == "Running");
 }
-
 
 }  // namespace
 }  // namespace kubesim::kubelet

@@ -6,23 +6,29 @@ namespace {
 
 using namespace harness;  // NOLINT: the test harness
 
-const char* kBareNode = R"({capacity: {cpu: "8", memory: 32Gi, pods: "110"}, images: [{names: ["cached:1"], sizeBytes: 5000000}]})";
+const char* kBareNode =
+    R"({capacity: {cpu: "8", memory: 32Gi, pods: "110"}, images: [{names: ["cached:1"], sizeBytes: 5000000}]})";
 
 std::string PodWithImage(const std::string& name, const std::string& image, const std::string& policy = "") {
-  return "{apiVersion: v1, kind: Pod, metadata: {name: " + name + "}, spec: {nodeName: n0, containers: [{name: c, image: \"" +
-         image + "\"" + (policy.empty() ? "" : ", imagePullPolicy: " + policy) + "}]}}";
+  return "{apiVersion: v1, kind: Pod, metadata: {name: " + name +
+         "}, spec: {nodeName: n0, containers: [{name: c, image: \"" + image + "\"" +
+         (policy.empty() ? "" : ", imagePullPolicy: " + policy) + "}]}}";
 }
 
 TEST_CASE("Image pulls are serialized per node and delay the start", "[kubelet]") {
-  Run run(Scenario("1m", {PodWithImage("a", "img-a:1"), PodWithImage("b", "img-b:1")}, kBareNode,
-                   "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M, \"img-b:1\": 30M}"));
+  Run run(
+      Scenario("1m", {PodWithImage("a", "img-a:1"), PodWithImage("b", "img-b:1")}, kBareNode,
+               "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M, \"img-b:1\": 30M}"));
   run.Until(Duration::Seconds(30));
   std::vector<std::string> pulled = run.EventMessages("Pulled");
   REQUIRE(pulled.size() == 2);
   // 0.5 s registry round trip + 50 MB at 10 MB/s; b waits for a, then 0.5 s + 3 s.
-  CHECK(pulled[0] == "Successfully pulled image \"img-a:1\" in 5.5s (5.5s including waiting). Image size: 50000000 bytes.");
-  CHECK(pulled[1] == "Successfully pulled image \"img-b:1\" in 3.5s (9s including waiting). Image size: 30000000 bytes.");
-  CHECK(run.EventMessages("Pulling") == std::vector<std::string>{"Pulling image \"img-a:1\"", "Pulling image \"img-b:1\""});
+  CHECK(pulled[0] ==
+        "Successfully pulled image \"img-a:1\" in 5.5s (5.5s including waiting). Image size: 50000000 bytes.");
+  CHECK(pulled[1] ==
+        "Successfully pulled image \"img-b:1\" in 3.5s (9s including waiting). Image size: 30000000 bytes.");
+  CHECK(run.EventMessages("Pulling") ==
+        std::vector<std::string>{"Pulling image \"img-a:1\"", "Pulling image \"img-b:1\""});
   std::vector<Duration> pulls = run.EventTimes("Pulled");
   std::vector<Duration> starts = run.EventTimes("Started");
   REQUIRE(starts.size() == 2);
@@ -41,11 +47,13 @@ TEST_CASE("Image pulls are serialized per node and delay the start", "[kubelet]"
 TEST_CASE("A node annotation sets that node's image pull bandwidth", "[kubelet]") {
   std::string yaml = Scenario("1m", {PodWithImage("a", "img-a:1")}, kBareNode,
                               "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M}");
-  yaml.replace(yaml.find("metadata: {name: n0}"), 20, "metadata: {name: n0, annotations: {kubesim.io/image-pull-bandwidth: 100M}}");
+  yaml.replace(yaml.find("metadata: {name: n0}"), 20,
+               "metadata: {name: n0, annotations: {kubesim.io/image-pull-bandwidth: 100M}}");
   Run run(yaml);
   run.Until(Duration::Seconds(30));
   CHECK(run.EventMessages("Pulled") ==
-        std::vector<std::string>{"Successfully pulled image \"img-a:1\" in 1s (1s including waiting). Image size: 50000000 bytes."});
+        std::vector<std::string>{
+            "Successfully pulled image \"img-a:1\" in 1s (1s including waiting). Image size: 50000000 bytes."});
 }
 
 TEST_CASE("Parallel image pulls when serializeImagePulls is false", "[kubelet]") {
@@ -55,15 +63,19 @@ TEST_CASE("Parallel image pulls when serializeImagePulls is false", "[kubelet]")
   run.Until(Duration::Seconds(30));
   std::vector<std::string> pulled = run.EventMessages("Pulled");
   REQUIRE(pulled.size() == 2);
-  CHECK(pulled[0] == "Successfully pulled image \"img-b:1\" in 3.5s (3.5s including waiting). Image size: 30000000 bytes.");
-  CHECK(pulled[1] == "Successfully pulled image \"img-a:1\" in 5.5s (5.5s including waiting). Image size: 50000000 bytes.");
+  CHECK(pulled[0] ==
+        "Successfully pulled image \"img-b:1\" in 3.5s (3.5s including waiting). Image size: 30000000 bytes.");
+  CHECK(pulled[1] ==
+        "Successfully pulled image \"img-a:1\" in 5.5s (5.5s including waiting). Image size: 50000000 bytes.");
 }
 
 TEST_CASE("imagePullPolicy: IfNotPresent uses the cache, latest always pulls, Never fails when absent", "[kubelet]") {
-  Run run(Scenario("1m",
-                   {PodWithImage("cached", "cached:1"), PodWithImage("latest", "cached:latest"),
-                    PodWithImage("never", "absent:1", "Never"), PodWithImage("default-size", "nginx:1.27")},
-                   R"({capacity: {cpu: "8", memory: 32Gi, pods: "110"}, images: [{names: ["cached:1", "cached:latest"], sizeBytes: 5000000}]})"));
+  Run run(
+      Scenario("1m",
+               {PodWithImage("cached", "cached:1"), PodWithImage("latest", "cached:latest"),
+                PodWithImage("never", "absent:1", "Never"), PodWithImage("default-size", "nginx:1.27")},
+               R"({capacity: {cpu: "8", memory: 32Gi, pods: "110"}, images: [{names: ["cached:1", "cached:latest"], )"
+               R"(sizeBytes: 5000000}]})"));
   run.Until(Duration::Seconds(30));
   std::vector<std::string> pulled = run.EventMessages("Pulled");
   std::sort(pulled.begin(), pulled.end());
@@ -72,8 +84,10 @@ TEST_CASE("imagePullPolicy: IfNotPresent uses the cache, latest always pulls, Ne
   // admitted in key order: default-size before latest).
   CHECK(pulled == std::vector<std::string>{
                       "Container image \"cached:1\" already present on machine",
-                      "Successfully pulled image \"cached:latest\" in 500ms (2.363636s including waiting). Image size: 5000000 bytes.",
-                      "Successfully pulled image \"nginx:1.27\" in 1.863636s (1.863636s including waiting). Image size: 45000000 bytes.",
+                      "Successfully pulled image \"cached:latest\" in 500ms (2.363636s including waiting). Image size: "
+                      "5000000 bytes.",
+                      "Successfully pulled image \"nginx:1.27\" in 1.863636s (1.863636s including waiting). Image "
+                      "size: 45000000 bytes.",
                   });
   auto never = run.Pod("never");
   CHECK(never->status.phase == "Pending");
@@ -86,12 +100,12 @@ TEST_CASE("imagePullPolicy: IfNotPresent uses the cache, latest always pulls, Ne
   CHECK(run.Pod("default-size")->status.phase == "Running");
 }
 
-
 TEST_CASE("Failing pulls: ErrImagePull, then ImagePullBackOff 10 s doubling, then the pull succeeds", "[kubelet]") {
-  Run run(Scenario("5m",
-                   {"{apiVersion: v1, kind: Pod, metadata: {name: flaky, annotations: {kubesim.io/image-pull-failures: \"3\"}}, "
-                    "spec: {nodeName: n0, containers: [{name: c, image: \"img-a:1\"}]}}"},
-                   kBareNode, "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M}"));
+  Run run(Scenario(
+      "5m",
+      {"{apiVersion: v1, kind: Pod, metadata: {name: flaky, annotations: {kubesim.io/image-pull-failures: \"3\"}}, "
+       "spec: {nodeName: n0, containers: [{name: c, image: \"img-a:1\"}]}}"},
+      kBareNode, "podStartLatency: 500ms, imagePullBandwidth: 10M, imageSizes: {\"img-a:1\": 50M}"));
   // The registry refuses the first pull after its 0.5 s round trip.
   run.Until(Duration::Seconds(2));
   auto pod = run.Pod("flaky");

@@ -2,9 +2,8 @@
 // against upstream defaults), run step by step, with the pods, events and nodes it produced.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,19 +24,24 @@ using sim::Time;
 // One node n0 and the given pod documents (YAML flow maps, bound to n0 by spec.nodeName). The
 // node already has the images these tests use, unless `node_status` says otherwise.
 inline const char* kNodeWithImages =
-    R"({capacity: {cpu: "8", memory: 32Gi, pods: "110"}, images: [{names: ["busybox:1.36", "nginx:1.27", "app:1"], sizeBytes: 1000000}]})";
+    R"({capacity: {cpu: "8", memory: 32Gi, pods: "110"}, images: [{names: ["busybox:1.36", "nginx:1.27", "app:1"], )"
+    R"(sizeBytes: 1000000}]})";
 
 inline std::string Scenario(const std::string& duration, const std::vector<std::string>& pods,
-                     const std::string& node_status = kNodeWithImages, const std::string& kubelet = "podStartLatency: 500ms") {
+                            const std::string& node_status = kNodeWithImages,
+                            const std::string& kubelet = "podStartLatency: 500ms") {
   std::string s = R"(apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 metadata: {name: kubelet}
 spec:
-  duration: )" + duration + R"(
+  duration: )" + duration +
+                  R"(
   apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  kubelet: {)" + kubelet + R"(}
+  kubelet: {)" + kubelet +
+                  R"(}
   objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: )" + node_status + R"(}
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: )" +
+                  node_status + R"(}
 )";
   for (const auto& p : pods) s += "    - inline: " + p + "\n";
   return s;

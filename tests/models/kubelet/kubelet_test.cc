@@ -25,10 +25,15 @@ TEST_CASE("Node status: computed every 10 s, written only on change or every 5 m
 }
 
 TEST_CASE("crashNode then restartKubelet within the grace period: pods kept, containers restarted", "[kubelet]") {
-  Run run(Scenario("5m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {nodeName: n0, containers: [{name: c, image: "nginx:1.27"}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: once}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: "busybox:1.36"}]}})",
-  }) + Timeline({{"60s", "crashNode: {node: n0}"}, {"90s", "restartKubelet: {node: n0}"}}));
+  Run run(
+      Scenario("5m",
+               {
+                   R"({apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {nodeName: n0, containers: [{name: c, )"
+                   R"(image: "nginx:1.27"}]}})",
+                   R"({apiVersion: v1, kind: Pod, metadata: {name: once}, spec: {nodeName: n0, restartPolicy: Never, )"
+                   R"(containers: [{name: c, image: "busybox:1.36"}]}})",
+               }) +
+      Timeline({{"60s", "crashNode: {node: n0}"}, {"90s", "restartKubelet: {node: n0}"}}));
   run.Until(Duration::Seconds(89));
   CHECK(run.Pod("web")->status.container_statuses[0].restart_count == 0);  // nobody reports the crash
   run.Until(Duration::Seconds(95));
@@ -55,10 +60,17 @@ TEST_CASE("crashNode then restartKubelet within the grace period: pods kept, con
 }
 
 TEST_CASE("stopKubelet then restartKubelet: running containers are adopted, exits meanwhile handled", "[kubelet]") {
-  Run run(Scenario("3m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {nodeName: n0, containers: [{name: c, image: "nginx:1.27"}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: job, annotations: {kubesim.io/run-duration: 60s, kubesim.io/exit-code: "2"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, image: "busybox:1.36"}]}})",
-  }) + Timeline({{"30s", "stopKubelet: {node: n0}"}, {"90s", "restartKubelet: {node: n0}"}}));
+  Run run(
+      Scenario(
+          "3m",
+          {
+              R"({apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {nodeName: n0, containers: [{name: c, )"
+              R"(image: "nginx:1.27"}]}})",
+              R"({apiVersion: v1, kind: Pod, metadata: {name: job, annotations: {kubesim.io/run-duration: 60s, )"
+              R"(kubesim.io/exit-code: "2"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, )"
+              R"(image: "busybox:1.36"}]}})",
+          }) +
+      Timeline({{"30s", "stopKubelet: {node: n0}"}, {"90s", "restartKubelet: {node: n0}"}}));
   run.Until(Duration::Seconds(95));
   CHECK(run.Pod("web")->status.container_statuses[0].restart_count == 0);
   CHECK(run.Pod("web")->status.container_statuses[0].state.kind == api::ContainerState::Kind::kRunning);
@@ -71,13 +83,19 @@ TEST_CASE("stopKubelet then restartKubelet: running containers are adopted, exit
   CHECK(j.last_state.terminated.finished_at - sim::Time::Zero() < Duration::Seconds(61));
 }
 
-TEST_CASE("crashNode for longer than the grace period: evicted pods are deleted when the kubelet returns", "[kubelet]") {
+TEST_CASE("crashNode for longer than the grace period: evicted pods are deleted when the kubelet returns",
+          "[kubelet]") {
   // A second, healthy node: with every node of the zone down the controller would stop evicting
   // (FullDisruption).
-  Run run(Scenario("10m", {
-      R"({apiVersion: v1, kind: Node, metadata: {name: n1}, status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {nodeName: n0, containers: [{name: c, image: "nginx:1.27"}]}})",
-  }) + Timeline({{"60s", "crashNode: {node: n0}"}, {"8m", "restartKubelet: {node: n0}"}}));
+  Run run(
+      Scenario("10m",
+               {
+                   R"({apiVersion: v1, kind: Node, metadata: {name: n1}, status: {capacity: {cpu: "8", memory: 32Gi, )"
+                   R"(pods: "110"}}})",
+                   R"({apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {nodeName: n0, containers: [{name: c, )"
+                   R"(image: "nginx:1.27"}]}})",
+               }) +
+      Timeline({{"60s", "crashNode: {node: n0}"}, {"8m", "restartKubelet: {node: n0}"}}));
   run.Until(Duration::Seconds(470));
   // The node lifecycle controller noticed (Ready Unknown, unreachable taints) and the taint
   // eviction controller deleted the pod, which stays terminating: no kubelet finishes it.
@@ -97,7 +115,6 @@ TEST_CASE("crashNode for longer than the grace period: evicted pods are deleted 
   node = api::As<api::Node>(run.c->store().Get("/registry/nodes/n0"));
   CHECK(node->FindCondition("Ready")->status == "True");
 }
-
 
 }  // namespace
 }  // namespace kubesim::kubelet

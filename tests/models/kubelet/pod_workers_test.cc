@@ -9,12 +9,20 @@ namespace {
 using namespace harness;  // NOLINT: the test harness
 
 TEST_CASE("Exit codes and restartPolicy decide the pod phase as upstream getPhase", "[kubelet]") {
-  Run run(Scenario("2m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: never-fail, annotations: {kubesim.io/run-duration: 10s, kubesim.io/exit-code: "3"}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: never-ok, annotations: {kubesim.io/run-duration: 10s}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: onfailure-ok, annotations: {kubesim.io/run-duration: 10s, kubesim.io/exit-code: "0"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, image: busybox:1.36}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: always-ok, annotations: {kubesim.io/run-duration: 10s}}, spec: {nodeName: n0, containers: [{name: c, image: busybox:1.36}]}})",
-  }));
+  Run run(Scenario(
+      "2m",
+      {
+          R"({apiVersion: v1, kind: Pod, metadata: {name: never-fail, annotations: {kubesim.io/run-duration: 10s, )"
+          R"(kubesim.io/exit-code: "3"}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, )"
+          R"(image: busybox:1.36}]}})",
+          R"({apiVersion: v1, kind: Pod, metadata: {name: never-ok, annotations: {kubesim.io/run-duration: 10s}}, )"
+          R"(spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}})",
+          R"({apiVersion: v1, kind: Pod, metadata: {name: onfailure-ok, annotations: {kubesim.io/run-duration: 10s, )"
+          R"(kubesim.io/exit-code: "0"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, )"
+          R"(image: busybox:1.36}]}})",
+          R"({apiVersion: v1, kind: Pod, metadata: {name: always-ok, annotations: {kubesim.io/run-duration: 10s}}, )"
+          R"(spec: {nodeName: n0, containers: [{name: c, image: busybox:1.36}]}})",
+      }));
   run.Until(Duration::Seconds(30));
   auto failed = run.Pod("never-fail");
   REQUIRE(failed);
@@ -43,9 +51,13 @@ TEST_CASE("Exit codes and restartPolicy decide the pod phase as upstream getPhas
 }
 
 TEST_CASE("CrashLoopBackOff: immediate first restart, then 10 s doubling to 5 min", "[kubelet]") {
-  Run run(Scenario("40m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: crash, annotations: {kubesim.io/run-duration: 1s, kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, image: busybox:1.36}]}})",
-  }));
+  Run run(Scenario(
+      "40m",
+      {
+          R"({apiVersion: v1, kind: Pod, metadata: {name: crash, annotations: {kubesim.io/run-duration: 1s, )"
+          R"(kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: OnFailure, containers: [{name: c, )"
+          R"(image: busybox:1.36}]}})",
+      }));
   // While the container waits out its back-off: Waiting/CrashLoopBackOff, lastState the failure,
   // Ready False, phase Running. The first exit is at ~1.5 s, the immediate restart at ~2 s, the
   // second exit at ~3 s, then 10 s of back-off.
@@ -60,7 +72,8 @@ TEST_CASE("CrashLoopBackOff: immediate first restart, then 10 s doubling to 5 mi
   CHECK_FALSE(s.ready);
   CHECK(s.state.kind == api::ContainerState::Kind::kWaiting);
   CHECK(s.state.waiting_reason == "CrashLoopBackOff");
-  CHECK_THAT(s.state.waiting_message, Catch::StartsWith("back-off 10s restarting failed container=c pod=crash_default("));
+  CHECK_THAT(s.state.waiting_message,
+             Catch::StartsWith("back-off 10s restarting failed container=c pod=crash_default("));
   CHECK(s.last_state.kind == api::ContainerState::Kind::kTerminated);
   CHECK(s.last_state.terminated.exit_code == 1);
   CHECK(s.last_state.terminated.reason == "Error");
@@ -87,10 +100,15 @@ TEST_CASE("CrashLoopBackOff: immediate first restart, then 10 s doubling to 5 mi
 TEST_CASE("CrashLoopBackOff resets after the container ran 10 minutes", "[kubelet]") {
   // Exits after 11 min: the back-off entry, last updated at the previous start, has expired
   // (finish − lastUpdate > 2 × 300 s), so every restart is immediate. After 9 min it has not.
-  Run run(Scenario("45m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: long, annotations: {kubesim.io/run-duration: 11m, kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: Always, containers: [{name: c, image: busybox:1.36}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: short, annotations: {kubesim.io/run-duration: 9m, kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: Always, containers: [{name: c, image: busybox:1.36}]}})",
-  }));
+  Run run(Scenario(
+      "45m", {
+                 R"({apiVersion: v1, kind: Pod, metadata: {name: long, annotations: {kubesim.io/run-duration: 11m, )"
+                 R"(kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: Always, containers: [{name: c, )"
+                 R"(image: busybox:1.36}]}})",
+                 R"({apiVersion: v1, kind: Pod, metadata: {name: short, annotations: {kubesim.io/run-duration: 9m, )"
+                 R"(kubesim.io/exit-code: "1"}}, spec: {nodeName: n0, restartPolicy: Always, containers: [{name: c, )"
+                 R"(image: busybox:1.36}]}})",
+             }));
   run.Until(Duration::Minutes(45));
   CHECK(run.Pod("long")->status.container_statuses[0].restart_count == 4);  // 11, 22, 33, 44 min
   auto short_pod = run.Pod("short");

@@ -8,9 +8,13 @@ namespace {
 using namespace harness;  // NOLINT: the test harness
 
 TEST_CASE("Readiness probe: Ready at start, False after failureThreshold failures, container kept", "[kubelet]") {
-  Run run(Scenario("2m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/readiness-fails-after: 30s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}}]}})",
-  }));
+  Run run(Scenario(
+      "2m",
+      {
+          R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/readiness-fails-after: 30s}}, )"
+          R"(spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, readinessProbe: {httpGet: {path: /, )"
+          R"(port: 80}, periodSeconds: 5}}]}})",
+      }));
   // The probe runs at once after the start (~0.5 s) and passes.
   run.Until(Duration::Seconds(2));
   CHECK(ReadyStatus(*run.Pod("web")) == "True");
@@ -30,9 +34,13 @@ TEST_CASE("Readiness probe: Ready at start, False after failureThreshold failure
 }
 
 TEST_CASE("Liveness probe: defaults period 10 s and threshold 3, failure restarts the container", "[kubelet]") {
-  Run run(Scenario("3m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/liveness-fails-after: 20s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, livenessProbe: {tcpSocket: {port: 80}}}]}})",
-  }));
+  Run run(Scenario(
+      "3m",
+      {
+          R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/liveness-fails-after: 20s}}, )"
+          R"(spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, )"
+          R"(livenessProbe: {tcpSocket: {port: 80}}}]}})",
+      }));
   // Ticks at ~10, 20, 30, 40, 50 s; from 20.5 s the probe fails: 30, 40, 50 → killed at ~50 s.
   run.Until(Duration::Seconds(49));
   CHECK(run.EventTimes("Killing").empty());
@@ -56,9 +64,13 @@ TEST_CASE("Liveness probe: defaults period 10 s and threshold 3, failure restart
 }
 
 TEST_CASE("A liveness kill is graceful: preStop hook and SIGTERM time before the restart", "[kubelet]") {
-  Run run(Scenario("2m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/liveness-fails-after: 20s, kubesim.io/sigterm-exit-after: 5s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, livenessProbe: {tcpSocket: {port: 80}}, lifecycle: {preStop: {sleep: {seconds: 2}}}}]}})",
-  }));
+  Run run(Scenario(
+      "2m",
+      {
+          R"({apiVersion: v1, kind: Pod, metadata: {name: web, annotations: {kubesim.io/liveness-fails-after: 20s, )"
+          R"(kubesim.io/sigterm-exit-after: 5s}}, spec: {nodeName: n0, containers: [{name: c, image: nginx:1.27, )"
+          R"(livenessProbe: {tcpSocket: {port: 80}}, lifecycle: {preStop: {sleep: {seconds: 2}}}}]}})",
+      }));
   // Killed at ~50 s (as in the test above); the hook takes 2 s and the process 5 s more.
   run.Until(Duration::Seconds(56));
   CHECK(run.EventTimes("Killing").size() == 1);
@@ -72,10 +84,17 @@ TEST_CASE("A liveness kill is graceful: preStop hook and SIGTERM time before the
 }
 
 TEST_CASE("Startup probe holds readiness back until it passes, and kills after its threshold", "[kubelet]") {
-  Run run(Scenario("2m", {
-      R"({apiVersion: v1, kind: Pod, metadata: {name: slow, annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, containers: [{name: c, image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 5}, readinessProbe: {exec: {command: [true]}}}]}})",
-      R"({apiVersion: v1, kind: Pod, metadata: {name: stuck, annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, restartPolicy: Never, containers: [{name: c, image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 2}}]}})",
-  }));
+  Run run(Scenario(
+      "2m",
+      {
+          R"({apiVersion: v1, kind: Pod, metadata: {name: slow, )"
+          R"(annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, containers: [{name: c, )"
+          R"(image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 5}, )"
+          R"(readinessProbe: {exec: {command: [true]}}}]}})",
+          R"({apiVersion: v1, kind: Pod, metadata: {name: stuck, )"
+          R"(annotations: {kubesim.io/startup-succeeds-after: 25s}}, spec: {nodeName: n0, restartPolicy: Never, )"
+          R"(containers: [{name: c, image: app:1, startupProbe: {exec: {command: [true]}, failureThreshold: 2}}]}})",
+      }));
   // Startup ticks at ~10 and ~20 s fail, ~30 s passes; readiness runs at once then.
   run.Until(Duration::Seconds(29));
   CHECK(ReadyStatus(*run.Pod("slow")) == "False");

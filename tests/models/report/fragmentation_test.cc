@@ -1,7 +1,7 @@
 // The fragmentation measure (models/report/fragmentation.h) on hand-computed matrices.
-#include <catch2/catch.hpp>
-
 #include "models/report/fragmentation.h"
+
+#include <catch2/catch.hpp>
 
 namespace kubesim::report {
 namespace {
@@ -10,8 +10,8 @@ TEST_CASE("Fragmentation: free capacity where the typical pod does not fit", "[m
   // Resources: cpu, memory (GiB). Typical pod: 2 cpu, 4 GiB.
   std::vector<double> typical = {2, 4};
   // n0 fits (4 cpu, 8 GiB free); n1 has cpu but no memory; n2 has memory but 1 cpu.
-  std::vector<double> free = {4, 8,   //
-                              3, 1,   //
+  std::vector<double> free = {4, 8,  //
+                              3, 1,  //
                               1, 16};
   std::vector<double> f = Fragmentation(free, 3, 2, typical);
   REQUIRE(f.size() == 2);

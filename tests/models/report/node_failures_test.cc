@@ -4,9 +4,7 @@
 // eviction 300 s (DefaultTolerationSeconds) after the NoExecute taint; the Deployment's pod
 // replaced, bound and Ready on another node shortly after.
 #include <catch2/catch.hpp>
-
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "models/cluster/cluster.h"
@@ -120,7 +118,8 @@ spec:
     - {at: 200s, restartKubelet: {node: n0}}
     - {at: 60s, stopKubelet: {node: n1}}
     - {at: 80s, restartKubelet: {node: n1}}
-)", "restarts.yaml");
+)",
+                                    "restarts.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   RunResults r = c.Results();
@@ -150,8 +149,10 @@ kind: Scenario
 spec:
   duration: 2m
   objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-)", "quiet.yaml");
+    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
+               pods: "110"}}}
+)",
+                                    "quiet.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   auto j = nlohmann::json::parse(SummaryJson(c.Results()));

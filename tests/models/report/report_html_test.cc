@@ -5,7 +5,6 @@
 // Chromium is a Debian package of the dev environment (Makefile). Without it the test fails when
 // CI=true and is skipped, with a warning, otherwise (try: KUBESIM_CHROMIUM=/none CI=true).
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -21,7 +20,6 @@ namespace {
 
 using testing::ReadFile;
 using testing::TempDir;
-
 
 RunResults RunNodeFailure() { return testing::RunSourceScenario("tests/scenarios/node-failure.yaml"); }
 
@@ -70,10 +68,10 @@ TEST_CASE("report.html: headless Chromium renders the plots and the verdict", "[
   std::string chromium;
   if (!ChromiumAvailable(&chromium)) return;
   RunResults r = RunNodeFailure();
-  r.verdicts.push_back(Verdict{"pods get scheduled", "max(scheduler_pending_pods) over [0s, 20m] <= 5", true, 2, "",
-                               "s.yaml:30:5"});
-  r.verdicts.push_back(Verdict{"no node is lost", "min(nodes_ready) >= 3", false, 2, "observed 2 < 3 <at 11m>",
-                               "s.yaml:33:5"});
+  r.verdicts.push_back(
+      Verdict{"pods get scheduled", "max(scheduler_pending_pods) over [0s, 20m] <= 5", true, 2, "", "s.yaml:30:5"});
+  r.verdicts.push_back(
+      Verdict{"no node is lost", "min(nodes_ready) >= 3", false, 2, "observed 2 < 3 <at 11m>", "s.yaml:33:5"});
   std::string html = ReportHtml(r);
   CHECK(html == ReportHtml(r));
   // Self-contained: nothing is fetched from anywhere.
@@ -107,8 +105,10 @@ TEST_CASE("report.html: headless Chromium renders the plots and the verdict", "[
   // A screenshot of the report, against one of an empty page of the same size: the plots and
   // tables make the PNG many times larger than blank.
   std::string blank = dir.Write("blank.html", "<!DOCTYPE html><html><body></body></html>");
-  REQUIRE(Chromium(chromium, dir, "--window-size=1000,2400 --screenshot=" + (dir / "report.png"), page, dir / "out1") == 0);
-  REQUIRE(Chromium(chromium, dir, "--window-size=1000,2400 --screenshot=" + (dir / "blank.png"), blank, dir / "out2") == 0);
+  REQUIRE(Chromium(chromium, dir, "--window-size=1000,2400 --screenshot=" + (dir / "report.png"), page, dir / "out1") ==
+          0);
+  REQUIRE(Chromium(chromium, dir, "--window-size=1000,2400 --screenshot=" + (dir / "blank.png"), blank, dir / "out2") ==
+          0);
   std::string png = ReadFile(dir / "report.png"), blank_png = ReadFile(dir / "blank.png");
   CHECK(PngSize(png) == std::pair<uint32_t, uint32_t>{1000, 2400});
   CHECK(PngSize(blank_png) == std::pair<uint32_t, uint32_t>{1000, 2400});

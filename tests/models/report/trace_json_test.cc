@@ -1,13 +1,11 @@
 // trace.json (models/report/trace_json.cc) checked against the Trace Event Format's rules, as
 // Perfetto UI and chrome://tracing read them, on a run with timeline actions and a node failure.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
 
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
@@ -18,7 +16,6 @@ namespace kubesim::report {
 namespace {
 
 using nlohmann::json;
-
 
 RunResults RunNodeFailure() { return testing::RunSourceScenario("tests/scenarios/node-failure.yaml"); }
 
@@ -69,7 +66,8 @@ std::vector<std::string> CheckTraceEventFormat(const json& doc) {
         continue;
       }
       if (name == "process_name" || name == "thread_name") {
-        if (!e["args"].contains("name") || !e["args"]["name"].is_string()) bad.push_back(at + name + " without args.name");
+        if (!e["args"].contains("name") || !e["args"]["name"].is_string())
+          bad.push_back(at + name + " without args.name");
       }
       if (name == "process_sort_index" || name == "thread_sort_index") {
         if (!e["args"].contains("sort_index") || !e["args"]["sort_index"].is_number_integer()) {
@@ -116,7 +114,8 @@ std::vector<std::string> CheckTraceEventFormat(const json& doc) {
     if (!named_pids.count(pid)) bad.push_back("pid " + std::to_string(pid) + " has no process_name");
   }
   for (const auto& t : used_threads) {
-    if (!named_threads.count(t)) bad.push_back("thread " + std::to_string(t.first) + "/" + std::to_string(t.second) + " has no thread_name");
+    if (!named_threads.count(t))
+      bad.push_back("thread " + std::to_string(t.first) + "/" + std::to_string(t.second) + " has no thread_name");
   }
   // Complete events on one thread must nest or be disjoint: a viewer draws a thread as a stack.
   for (auto& [thread, list] : spans) {

@@ -37,10 +37,11 @@ TEST_CASE("Scenario errors name file, line, column and field", "[scenario]") {
       {"invalid duration", "  duration: 5x\n", "5:13: spec.duration", "unknown unit \"x\""},
       {"negative seed", "  seed: -4\n", "5:9: spec.seed", "non-negative"},
       {"invalid quantity",
-       pod_header + "        spec:\n          containers:\n            - name: c\n              resources: {requests: {cpu: abc}}\n",
+       pod_header + "        spec:\n          containers:\n            - name: c\n              resources: {requests: "
+                    "{cpu: abc}}\n",
        "13:43: spec.objects[0].inline.spec.containers[0].resources.requests.cpu", "must match the regular expression"},
-      {"pod without containers", pod_header + "        spec: {containers: []}\n", "10:28: spec.objects[0].inline.spec.containers",
-       "a Pod needs at least one container"},
+      {"pod without containers", pod_header + "        spec: {containers: []}\n",
+       "10:28: spec.objects[0].inline.spec.containers", "a Pod needs at least one container"},
       {"pod without spec", pod_header, "7:9: spec.objects[0].inline.spec", "Required value"},
       {"duplicate object",
        "  objects:\n"
@@ -51,11 +52,13 @@ TEST_CASE("Scenario errors name file, line, column and field", "[scenario]") {
       {"entry that is neither file, inline nor count", "  objects:\n    - {apiVersion: v1, kind: Pod}\n", "6:7",
        "must be given as `inline:"},
       {"count out of range",
-       "  objects:\n    - count: 100000000\n      template: {apiVersion: v1, kind: Namespace, metadata: {name: \"n{{i}}\"}}\n",
+       "  objects:\n    - count: 100000000\n      template: {apiVersion: v1, kind: Namespace, metadata: {name: "
+       "\"n{{i}}\"}}\n",
        "6:14: spec.objects[0].count", "must be between 0 and 1000000"},
       {"unknown timeline action", "  timeline:\n    - at: 1m\n      explode: {}\n", "7:7: spec.timeline[0].explode",
        "unknown field \"explode\""},
-      {"timeline entry without at", "  timeline:\n    - stopKubelet: {node: n}\n", "6:7: spec.timeline[0].at", "Required value"},
+      {"timeline entry without at", "  timeline:\n    - stopKubelet: {node: n}\n", "6:7: spec.timeline[0].at",
+       "Required value"},
       {"stopKubelet of a node that does not exist", "  timeline:\n    - at: 1m\n      stopKubelet: {node: ghost}\n",
        "7:27: spec.timeline[0].stopKubelet.node", "no Node \"ghost\""},
       {"stopKubelet of a zone no node is in", "  timeline:\n    - at: 1m\n      stopKubelet: {zone: ghost}\n",
@@ -64,17 +67,18 @@ TEST_CASE("Scenario errors name file, line, column and field", "[scenario]") {
        "7:31: spec.timeline[0].stopKubelet.selector", "at least one label"},
       {"crashNode of a node that does not exist", "  timeline:\n    - at: 1m\n      crashNode: {node: ghost}\n",
        "7:25: spec.timeline[0].crashNode.node", "no Node \"ghost\""},
-      {"restartKubelet with an unknown field", "  timeline:\n    - at: 1m\n      restartKubelet: {node: n, when: now}\n",
+      {"restartKubelet with an unknown field",
+       "  timeline:\n    - at: 1m\n      restartKubelet: {node: n, when: now}\n",
        "7:33: spec.timeline[0].restartKubelet.when", "unknown field \"when\""},
-      {"imagePullBandwidth of zero", "  kubelet: {imagePullBandwidth: \"0\"}\n", "5:33: spec.kubelet.imagePullBandwidth",
-       "must be greater than 0"},
+      {"imagePullBandwidth of zero", "  kubelet: {imagePullBandwidth: \"0\"}\n",
+       "5:33: spec.kubelet.imagePullBandwidth", "must be greater than 0"},
       {"delete of an object that does not exist", "  timeline:\n    - at: 1m\n      delete: {kind: Pod, name: ghost}\n",
        "7:33: spec.timeline[0].delete.name", "no Pod \"default/ghost\""},
-      {"error inside a referenced manifest file", "  objects:\n    - file: pods.yaml\n", "4:62: spec.containers[0].resources.requests.memory",
-       "must match the regular expression", "pods.yaml",
-       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: {requests: {memory: 12MB}}}]}\n"},
-      {"priority beyond int32",
-       pod_header + "        spec: {priority: 99999999999, containers: [{name: c}]}\n",
+      {"error inside a referenced manifest file", "  objects:\n    - file: pods.yaml\n",
+       "4:62: spec.containers[0].resources.requests.memory", "must match the regular expression", "pods.yaml",
+       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: {requests: {memory: "
+       "12MB}}}]}\n"},
+      {"priority beyond int32", pod_header + "        spec: {priority: 99999999999, containers: [{name: c}]}\n",
        "10:26: spec.objects[0].inline.spec.priority", "must fit in a 32-bit integer"},
       {"invalid run-duration annotation",
        "  objects:\n    - inline:\n        apiVersion: v1\n        kind: Pod\n"
@@ -141,21 +145,23 @@ TEST_CASE("Scenario: malformed and hostile YAML is rejected, not crashed on", "[
 
 TEST_CASE("Scenario: a valid scenario loads objects, templates and a sorted timeline", "[scenario]") {
   TempDir dir;
-  dir.Write("nodes.yaml",
-            "apiVersion: v1\nkind: Node\nmetadata: {name: n0}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '10'}}\n"
-            "---\n---\n"
-            "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '10'}}\n");
-  std::string path = dir.Write("s.yaml", std::string(kHead) +
-                                             "  seed: 7\n  duration: 1h30m\n"
-                                             "  objects:\n"
-                                             "    - file: nodes.yaml\n"
-                                             "    - count: 3\n"
-                                             "      template: {apiVersion: v1, kind: Pod, metadata: {name: 'p-{{i}}', labels: {idx: '{{i}}'}},"
-                                             " spec: {containers: [{name: c}]}}\n"
-                                             "    - inline: {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: fast}}\n"
-                                             "  timeline:\n"
-                                             "    - at: 10m\n      stopKubelet: {node: n1}\n"
-                                             "    - at: 5m\n      delete: {kind: Pod, name: p-2}\n");
+  dir.Write(
+      "nodes.yaml",
+      "apiVersion: v1\nkind: Node\nmetadata: {name: n0}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '10'}}\n"
+      "---\n---\n"
+      "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '10'}}\n");
+  std::string path = dir.Write(
+      "s.yaml", std::string(kHead) +
+                    "  seed: 7\n  duration: 1h30m\n"
+                    "  objects:\n"
+                    "    - file: nodes.yaml\n"
+                    "    - count: 3\n"
+                    "      template: {apiVersion: v1, kind: Pod, metadata: {name: 'p-{{i}}', labels: {idx: '{{i}}'}},"
+                    " spec: {containers: [{name: c}]}}\n"
+                    "    - inline: {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: fast}}\n"
+                    "  timeline:\n"
+                    "    - at: 10m\n      stopKubelet: {node: n1}\n"
+                    "    - at: 5m\n      delete: {kind: Pod, name: p-2}\n");
   auto sc = LoadScenario(path);
   REQUIRE(sc.ok());
   CHECK(sc->seed == 7);

@@ -1,7 +1,6 @@
 // The scenario language beyond manifests: parameters with `--set` overrides, node pools,
 // `expect:` assertions and their verdicts, the JSON Schema.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "models/api/node.h"
@@ -116,11 +115,13 @@ TEST_CASE("Node pools: names, zone spread and well-known labels", "[scenario][no
   CHECK(t->objects[1]->metadata.labels.at("accel") == "a100");
 
   // A pool and an object that define the same node is a duplicate.
-  auto dup = Load(kPool +
-                  "  objects:\n"
-                  "    - inline: {apiVersion: v1, kind: Node, metadata: {name: web-1}, status: {capacity: {cpu: \"1\"}}}\n");
+  auto dup =
+      Load(kPool +
+           "  objects:\n"
+           "    - inline: {apiVersion: v1, kind: Node, metadata: {name: web-1}, status: {capacity: {cpu: \"1\"}}}\n");
   REQUIRE_FALSE(dup.ok());
-  CHECK(dup.status().message().find("Duplicate value: Node/web-1 is already defined at lang.yaml:") != std::string::npos);
+  CHECK(dup.status().message().find("Duplicate value: Node/web-1 is already defined at lang.yaml:") !=
+        std::string::npos);
 }
 
 TEST_CASE("Validation reports every problem at once, in document order", "[scenario]") {
@@ -133,10 +134,13 @@ TEST_CASE("Validation reports every problem at once, in document order", "[scena
       "    - {metric: pods_failed, comparator: \"<\"}\n");
   REQUIRE_FALSE(sc.ok());
   CHECK(sc.status().message() ==
-        "lang.yaml:5:13: spec.duration: invalid duration \"2 hours\": unknown unit \" hours\" (valid units: ns, us, ms, s, m, h)\n"
-        "lang.yaml:6:3: spec.bogus: unknown field \"bogus\" (known fields: parameters, seed, duration, nodePools, objects, "
+        "lang.yaml:5:13: spec.duration: invalid duration \"2 hours\": unknown unit \" hours\" (valid units: ns, us, "
+        "ms, s, m, h)\n"
+        "lang.yaml:6:3: spec.bogus: unknown field \"bogus\" (known fields: parameters, seed, duration, nodePools, "
+        "objects, "
         "workloads, timeline, loads, expect, apiServer, kubelet, kubeProxy, scheduler, output, compare)\n"
-        "lang.yaml:8:7: spec.nodePools[0].capacity: Required value: the nodes' capacity, e.g. {cpu: \"4\", memory: 16Gi, pods: \"110\"}\n"
+        "lang.yaml:8:7: spec.nodePools[0].capacity: Required value: the nodes' capacity, e.g. {cpu: \"4\", memory: "
+        "16Gi, pods: \"110\"}\n"
         "lang.yaml:10:7: spec.expect[0].threshold: Required value: the number to compare with");
 }
 
@@ -153,8 +157,10 @@ report::RunResults SyntheticResults() {
     p.scheduled = *p.created + sim::Duration::Milliseconds(100 * (i + 1));
     r.pods.push_back(p);
   }
-  r.events.push_back({sim::Time() + sim::Duration::Seconds(5), "Warning", "FailedScheduling", "Pod/default/p0", "", ""});
-  r.events.push_back({sim::Time() + sim::Duration::Seconds(25), "Warning", "FailedScheduling", "Pod/default/p1", "", ""});
+  r.events.push_back(
+      {sim::Time() + sim::Duration::Seconds(5), "Warning", "FailedScheduling", "Pod/default/p0", "", ""});
+  r.events.push_back(
+      {sim::Time() + sim::Duration::Seconds(25), "Warning", "FailedScheduling", "Pod/default/p1", "", ""});
   r.events.push_back({sim::Time() + sim::Duration::Seconds(25), "Normal", "Scheduled", "Pod/default/p1", "", ""});
   r.Finalize();
   return r;
@@ -254,7 +260,8 @@ TEST_CASE("Expectations: a name that is both a total and a series, and unknown n
   REQUIRE(sc.ok());
   CHECK(sc->expectations[0].family == report::MetricFamily::kTotal);
   CHECK(sc->expectations[1].family == report::MetricFamily::kSeries);
-  auto bad = Load("  expect:\n    - {metric: scheduler_pending_pod, aggregate: max, comparator: \"<\", threshold: 1}\n");
+  auto bad =
+      Load("  expect:\n    - {metric: scheduler_pending_pod, aggregate: max, comparator: \"<\", threshold: 1}\n");
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.status().message(),
              Catch::StartsWith("lang.yaml:6:16: spec.expect[0].metric: Unsupported value: \"scheduler_pending_pod\": "
@@ -270,7 +277,8 @@ TEST_CASE("The JSON Schema is valid JSON and lists every section and action", "[
   }
   CHECK(spec.size() == 15);
   const auto& step = spec["timeline"]["items"]["properties"];
-  for (const char* action : {"create", "delete", "stopKubelet", "scale", "setImage", "crashNode", "restartKubelet", "drain"}) {
+  for (const char* action :
+       {"create", "delete", "stopKubelet", "scale", "setImage", "crashNode", "restartKubelet", "drain"}) {
     CHECK(step.contains(action));
   }
 }

@@ -1,15 +1,15 @@
 // spec.workloads: generators (Poisson and diurnal arrivals, correlated lognormal requests,
 // lifetimes) and trace replay (kubesim and openb CSV). Statistical checks use fixed seeds, so each
 // is exact; the bounds are the documented ranges a correct sampler lands in, not tuned values.
-#include <catch2/catch.hpp>
+#include "models/scenario/workloads.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "models/api/pod.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
 #include "models/scenario/trace_replay.h"
-#include "models/scenario/workloads.h"
 #include "tests/support/temp_dir.h"
 
 namespace kubesim::scenario {
@@ -30,8 +30,11 @@ const char* kHead =
 // One generator entry (lines 7..) with the given arrivals/resources/lifetime lines.
 std::string Generator(const std::string& extra, const std::string& arrivals = "{poisson: {rate: 30/m}}") {
   return "    - name: batch\n"
-         "      arrivals: " + arrivals + "\n"
-         "      template: {apiVersion: v1, kind: Pod, metadata: {labels: {tier: batch}}, spec: {containers: [{name: c, image: busybox}]}}\n" +
+         "      arrivals: " +
+         arrivals +
+         "\n"
+         "      template: {apiVersion: v1, kind: Pod, metadata: {labels: {tier: batch}}, spec: {containers: [{name: c, "
+         "image: busybox}]}}\n" +
          extra;
 }
 
@@ -64,13 +67,15 @@ double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
 }
 
 TEST_CASE("Workloads: a generator follows the run's seed, byte for byte", "[workloads]") {
-  Scenario sc = LoadText(Generator("      resources: {cpu: {median: 500m, sigma: 0.6}, memory: {median: 1Gi, sigma: 0.8}}\n"
-                                   "      lifetime: {median: 10m, sigma: 1.0}\n"));
+  Scenario sc =
+      LoadText(Generator("      resources: {cpu: {median: 500m, sigma: 0.6}, memory: {median: 1Gi, sigma: 0.8}}\n"
+                         "      lifetime: {median: 10m, sigma: 1.0}\n"));
   auto digest = [](const std::vector<GeneratedPod>& pods) {
     std::string s;
     for (const auto& p : pods) {
-      s += p.pod->metadata.name + "@" + std::to_string(p.at.nanos()) + ":" + p.pod->spec.containers[0].requests.at("cpu").text() +
-           "," + p.pod->spec.containers[0].requests.at("memory").text() + "," +
+      s += p.pod->metadata.name + "@" + std::to_string(p.at.nanos()) + ":" +
+           p.pod->spec.containers[0].requests.at("cpu").text() + "," +
+           p.pod->spec.containers[0].requests.at("memory").text() + "," +
            p.pod->metadata.annotations.at(api::kRunDurationAnnotation) + ";";
     }
     return s;
@@ -130,13 +135,14 @@ TEST_CASE("Workloads: diurnal arrivals are denser at the peak than at the trough
 }
 
 TEST_CASE("Workloads: correlated lognormal requests have the requested medians and correlation", "[workloads]") {
-  Scenario sc = LoadText(Generator("      count: 20000\n"
-                                   "      resources:\n"
-                                   "        cpu: {median: 500m, sigma: 0.6}\n"
-                                   "        memory: {median: 1Gi, sigma: 0.8}\n"
-                                   "        correlation: {cpu/memory: 0.7}\n"
-                                   "        limitRatio: {cpu: 2}\n",
-                                   "{poisson: {rate: 100/s}}"));
+  Scenario sc =
+      LoadText(Generator("      count: 20000\n"
+                         "      resources:\n"
+                         "        cpu: {median: 500m, sigma: 0.6}\n"
+                         "        memory: {median: 1Gi, sigma: 0.8}\n"
+                         "        correlation: {cpu/memory: 0.7}\n"
+                         "        limitRatio: {cpu: 2}\n",
+                         "{poisson: {rate: 100/s}}"));
   auto pods = PodsOf(sc, 3);
   REQUIRE(pods.size() == 20000);
   std::vector<double> lc, lm;
@@ -165,13 +171,14 @@ TEST_CASE("Workloads: correlated lognormal requests have the requested medians a
 }
 
 TEST_CASE("Workloads: a correlation matrix in listed order, negative correlations included", "[workloads]") {
-  Scenario sc = LoadText(Generator("      count: 20000\n"
-                                   "      resources:\n"
-                                   "        memory: {median: 256Mi, sigma: 0.5}\n"
-                                   "        cpu: {median: 2, sigma: 0.5}\n"
-                                   "        ephemeral-storage: {median: 1Gi, sigma: 0}\n"
-                                   "        correlation: [[1, -0.5, 0], [-0.5, 1, 0], [0, 0, 1]]\n",
-                                   "{poisson: {rate: 100/s}}"));
+  Scenario sc =
+      LoadText(Generator("      count: 20000\n"
+                         "      resources:\n"
+                         "        memory: {median: 256Mi, sigma: 0.5}\n"
+                         "        cpu: {median: 2, sigma: 0.5}\n"
+                         "        ephemeral-storage: {median: 1Gi, sigma: 0}\n"
+                         "        correlation: [[1, -0.5, 0], [-0.5, 1, 0], [0, 0, 1]]\n",
+                         "{poisson: {rate: 100/s}}"));
   auto pods = PodsOf(sc, 9);
   std::vector<double> lc, lm;
   for (const auto& p : pods) {
@@ -200,7 +207,8 @@ TEST_CASE("Workloads: lifetimes become the run-duration annotation", "[workloads
   }
   SECTION("a template's restartPolicy is kept") {
     Scenario sc = LoadText(
-        "    - name: svc\n      arrivals: {poisson: {rate: 1/s}}\n      count: 2\n      lifetime: {median: 1m, sigma: 0.5}\n"
+        "    - name: svc\n      arrivals: {poisson: {rate: 1/s}}\n      count: 2\n      lifetime: {median: 1m, sigma: "
+        "0.5}\n"
         "      template: {apiVersion: v1, kind: Pod, spec: {restartPolicy: OnFailure, containers: [{name: c}]}}\n");
     for (const auto& p : PodsOf(sc, 1)) CHECK(p.pod->spec.restart_policy == "OnFailure");
   }
@@ -208,8 +216,9 @@ TEST_CASE("Workloads: lifetimes become the run-duration annotation", "[workloads
 
 TEST_CASE("Workloads: kubesim CSV replay gives the trace's times, requests and labels", "[workloads]") {
   TempDir dir;
-  std::string path = dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: " + Src("tests/data/traces/small-kubesim.csv") +
-                                             ", format: kubesim, start: 1m}\n");
+  std::string path =
+      dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: " + Src("tests/data/traces/small-kubesim.csv") +
+                              ", format: kubesim, start: 1m}\n");
   auto sc = LoadScenario(path);
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());
@@ -242,10 +251,11 @@ TEST_CASE("Workloads: kubesim CSV replay gives the trace's times, requests and l
 
 TEST_CASE("Workloads: CSV with a byte order mark, CRLF, quotes and blank lines reads as plain CSV", "[workloads]") {
   TempDir dir;
-  dir.Write("t.csv", "\xEF\xBB\xBFsubmit_time,name,cpu_request,memory_request,owner\r\n"
-                     "\r\n"
-                     " 2 ,\"q-0\",\"250m\",1Gi,\"a\"\r\n"
-                     "1m,q-1,,,\r\n");
+  dir.Write("t.csv",
+            "\xEF\xBB\xBFsubmit_time,name,cpu_request,memory_request,owner\r\n"
+            "\r\n"
+            " 2 ,\"q-0\",\"250m\",1Gi,\"a\"\r\n"
+            "1m,q-1,,,\r\n");
   std::string path = dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: t.csv, timeScale: 0.5, limit: 2}\n");
   auto sc = LoadScenario(path);
   INFO((sc.ok() ? "" : sc.status().message()));
@@ -262,8 +272,9 @@ TEST_CASE("Workloads: CSV with a byte order mark, CRLF, quotes and blank lines r
 
 TEST_CASE("Workloads: openb CSV replay maps the Alibaba GPU trace's columns", "[workloads]") {
   TempDir dir;
-  std::string path = dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: " + Src("tests/data/traces/small-openb.csv") +
-                                             ", format: openb, speedup: 10, namespace: gpu}\n");
+  std::string path =
+      dir.Write("s.yaml", std::string(kHead) + "    - trace: {file: " + Src("tests/data/traces/small-openb.csv") +
+                              ", format: openb, speedup: 10, namespace: gpu}\n");
   auto sc = LoadScenario(path);
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());
@@ -307,12 +318,14 @@ TEST_CASE("Workloads: a run creates generated and replayed pods at their times, 
       "    - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 100}\n"
       "    - inline: {apiVersion: v1, kind: Namespace, metadata: {name: team-b}}\n"
       "    - count: 2\n"
-      "      template: {apiVersion: v1, kind: Node, metadata: {name: 'n{{i}}'}, status: {capacity: {cpu: '64', memory: 256Gi, pods: '110', nvidia.com/gpu: '4'}}}\n"
+      "      template: {apiVersion: v1, kind: Node, metadata: {name: 'n{{i}}'}, status: {capacity: {cpu: '64', memory: "
+      "256Gi, pods: '110', nvidia.com/gpu: '4'}}}\n"
       "  workloads:\n"
       "    - name: gen\n      arrivals: {poisson: {rate: 6/m}}\n      lifetime: 2m\n"
       "      template: {apiVersion: v1, kind: Pod, spec: {containers: [{name: c, image: busybox}]}}\n"
       "      resources: {cpu: {median: 200m, sigma: 0.3}}\n"
-      "    - trace: {file: " + Src("tests/data/traces/small-kubesim.csv") + "}\n");
+      "    - trace: {file: " +
+          Src("tests/data/traces/small-kubesim.csv") + "}\n");
   auto sc = LoadScenario(path);
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());
@@ -380,7 +393,7 @@ struct BadRow {
   std::string body;           // after kHead (6 lines)
   std::string want_location;  // "LINE:COL: field" in the scenario, or "FILE:LINE:COL" for CSV rows
   std::string want_text;
-  std::string csv = "";       // written as t.csv beside the scenario
+  std::string csv = "";  // written as t.csv beside the scenario
 };
 
 TEST_CASE("Workloads: bad input names file, line, column and field", "[workloads]") {
@@ -390,7 +403,8 @@ TEST_CASE("Workloads: bad input names file, line, column and field", "[workloads
   const std::string ocsv_header =
       "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n";
   std::vector<BadRow> rows = {
-      {"missing name", "    - arrivals: {poisson: {rate: 1/s}}\n" + tmpl, "7:7: spec.workloads[0].name", "Required value"},
+      {"missing name", "    - arrivals: {poisson: {rate: 1/s}}\n" + tmpl, "7:7: spec.workloads[0].name",
+       "Required value"},
       {"name with capitals", "    - name: Batch\n      arrivals: {poisson: {rate: 1/s}}\n" + tmpl,
        "7:13: spec.workloads[0].name", "RFC 1123 label"},
       {"duplicate name", head + head, "10:13: spec.workloads[1].name", "Duplicate value: \"g\""},
@@ -399,7 +413,8 @@ TEST_CASE("Workloads: bad input names file, line, column and field", "[workloads
        "8:34: spec.workloads[0].arrivals.poisson.rate", "must be greater than 0"},
       {"rate without a unit", "    - name: g\n      arrivals: {poisson: {rate: 30}}\n" + tmpl,
        "8:34: spec.workloads[0].arrivals.poisson.rate", "no '/'"},
-      {"both processes", "    - name: g\n      arrivals: {poisson: {rate: 1/s}, diurnal: {mean: 1/s, amplitude: 0}}\n" + tmpl,
+      {"both processes",
+       "    - name: g\n      arrivals: {poisson: {rate: 1/s}, diurnal: {mean: 1/s, amplitude: 0}}\n" + tmpl,
        "8:17: spec.workloads[0].arrivals", "exactly one of poisson or diurnal"},
       {"amplitude above 1", "    - name: g\n      arrivals: {diurnal: {mean: 1/s, amplitude: 1.5}}\n" + tmpl,
        "8:50: spec.workloads[0].arrivals.diurnal.amplitude", "must be in [0, 1]"},
@@ -425,33 +440,35 @@ TEST_CASE("Workloads: bad input names file, line, column and field", "[workloads
               "        ephemeral-storage: {median: 1Gi, sigma: 0.5}\n"
               "        correlation: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n",
        "14:22: spec.workloads[0].resources.correlation", "not positive definite"},
-      {"perfect correlation", head + "      resources: {cpu: {median: 1}, memory: {median: 1Gi}, correlation: {cpu/memory: 1}}\n",
+      {"perfect correlation",
+       head + "      resources: {cpu: {median: 1}, memory: {median: 1Gi}, correlation: {cpu/memory: 1}}\n",
        "10:73: spec.workloads[0].resources.correlation", "not positive definite"},
       {"asymmetric matrix",
        head + "      resources: {cpu: {median: 1}, memory: {median: 1Gi}, correlation: [[1, 0.5], [0.4, 1]]}\n",
        "10:84: spec.workloads[0].resources.correlation[1]", "not symmetric"},
       {"limit ratio below 1", head + "      resources: {cpu: {median: 1}, limitRatio: {cpu: 0.5}}\n",
        "10:55: spec.workloads[0].resources.limitRatio.cpu", "must be in [1, 1000]"},
-      {"negative lifetime", head + "      lifetime: -5m\n", "10:17: spec.workloads[0].lifetime", "must not be negative"},
+      {"negative lifetime", head + "      lifetime: -5m\n", "10:17: spec.workloads[0].lifetime",
+       "must not be negative"},
       {"trace file missing", "    - trace: {file: nope.csv}\n", "7:21: spec.workloads[0].trace.file", "does not exist"},
       {"unknown trace format", "    - trace: {file: t.csv, format: google}\n", "7:36: spec.workloads[0].trace.format",
        "supported values: \"kubesim\", \"openb\"", kcsv_header},
       {"timeScale and speedup", "    - trace: {file: t.csv, timeScale: 2, speedup: 2}\n",
        "7:51: spec.workloads[0].trace.speedup", "either timeScale or speedup", kcsv_header},
-      {"csv missing a column", "    - trace: {file: t.csv}\n", "t.csv:1:1", "column \"memory_request\": missing required column",
-       "submit_time,name,cpu_request\n0,a,1\n"},
+      {"csv missing a column", "    - trace: {file: t.csv}\n", "t.csv:1:1",
+       "column \"memory_request\": missing required column", "submit_time,name,cpu_request\n0,a,1\n"},
       {"csv unknown column", "    - trace: {file: t.csv}\n", "t.csv:1:45", "column \"colour\": unknown column",
        "submit_time,name,cpu_request,memory_request,colour\n"},
-      {"csv wrong column count", "    - trace: {file: t.csv}\n", "t.csv:3:1", "wrong number of columns: 4, the header has 5",
-       kcsv_header + "0,a,1,1Gi,\n1,b,1,1Gi\n"},
+      {"csv wrong column count", "    - trace: {file: t.csv}\n", "t.csv:3:1",
+       "wrong number of columns: 4, the header has 5", kcsv_header + "0,a,1,1Gi,\n1,b,1,1Gi\n"},
       {"csv bad quantity", "    - trace: {file: t.csv}\n", "t.csv:2:5", "column cpu_request: Invalid value \"lots\"",
        kcsv_header + "0,a,lots,1Gi,\n"},
       {"csv bad time", "    - trace: {file: t.csv}\n", "t.csv:3:1", "column submit_time: Invalid value \"soon\"",
        kcsv_header + "0,a,1,1Gi,\nsoon,b,1,1Gi,\n"},
       {"csv bad duration", "    - trace: {file: t.csv}\n", "t.csv:2:11", "column duration: Invalid value \"-3\"",
        kcsv_header + "0,a,1,1Gi,-3\n"},
-      {"csv time beyond 100 years", "    - trace: {file: t.csv}\n", "t.csv:2:1", "column submit_time: Invalid value \"9999999999999\"",
-       kcsv_header + "9999999999999,a,1,1Gi,\n"},
+      {"csv time beyond 100 years", "    - trace: {file: t.csv}\n", "t.csv:2:1",
+       "column submit_time: Invalid value \"9999999999999\"", kcsv_header + "9999999999999,a,1,1Gi,\n"},
       {"speedup out of range", "    - trace: {file: t.csv, speedup: 0}\n", "7:37: spec.workloads[0].trace.speedup",
        "must be in [1e-6, 1e6]", kcsv_header},
       {"csv integer priority", "    - trace: {file: t.csv}\n", "t.csv:2:11", "column priority: Invalid value \"1000\"",
@@ -460,12 +477,13 @@ TEST_CASE("Workloads: bad input names file, line, column and field", "[workloads
        kcsv_header + "0,a,1,1Gi,\n1,a,1,1Gi,\n"},
       {"csv limit below request", "    - trace: {file: t.csv}\n", "t.csv:2:11", "column cpu_limit: Invalid value",
        "submit_time,name,cpu_request,memory_request,cpu_limit\n0,a,2,1Gi,1\n"},
-      {"openb bad number", "    - trace: {file: t.csv, format: openb}\n", "t.csv:2:6", "column cpu_milli: Invalid value \"4k\"",
-       ocsv_header + "ob-0,4k,8192,1,1000,,LS,Running,0,10,0\n"},
-      {"openb bad phase", "    - trace: {file: t.csv, format: openb}\n", "t.csv:2:27", "column pod_phase: Unsupported value \"Gone\"",
-       ocsv_header + "ob-0,4000,8192,1,1000,,LS,Gone,0,10,0\n"},
+      {"openb bad number", "    - trace: {file: t.csv, format: openb}\n", "t.csv:2:6",
+       "column cpu_milli: Invalid value \"4k\"", ocsv_header + "ob-0,4k,8192,1,1000,,LS,Running,0,10,0\n"},
+      {"openb bad phase", "    - trace: {file: t.csv, format: openb}\n", "t.csv:2:27",
+       "column pod_phase: Unsupported value \"Gone\"", ocsv_header + "ob-0,4000,8192,1,1000,,LS,Gone,0,10,0\n"},
       {"openb deleted before scheduled", "    - trace: {file: t.csv, format: openb}\n", "t.csv:2:37",
-       "column deletion_time: Invalid value: before scheduled_time", ocsv_header + "ob-0,4000,8192,1,1000,,LS,Running,0,10,20\n"},
+       "column deletion_time: Invalid value: before scheduled_time",
+       ocsv_header + "ob-0,4000,8192,1,1000,,LS,Running,0,10,20\n"},
       {"openb missing column", "    - trace: {file: t.csv, format: openb}\n", "t.csv:1:1",
        "column \"scheduled_time\": missing required column",
        "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time\n"},

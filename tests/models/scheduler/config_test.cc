@@ -1,8 +1,9 @@
 // KubeSchedulerConfiguration (v1): defaulting, plugin-set merging as upstream, and located
 // validation errors.
+#include "models/scheduler/config.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/config.h"
 #include "models/scheduler/plugins/node_resources_fit.h"
 
 namespace kubesim::scheduler {
@@ -38,12 +39,12 @@ TEST_CASE("KubeSchedulerConfiguration: defaults", "[scheduler][config]") {
   CHECK(p->PluginNames(ExtensionPoint::kQueueSort) == Names{"PrioritySort"});
   CHECK(p->PluginNames(ExtensionPoint::kPreFilter) ==
         Names{"NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"});
-  CHECK(p->PluginNames(ExtensionPoint::kFilter) ==
-        Names{"NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
-              "PodTopologySpread", "InterPodAffinity"});
-  CHECK(p->PluginNames(ExtensionPoint::kScore) ==
-        Names{"TaintToleration:3", "NodeAffinity:2", "NodeResourcesFit:1", "PodTopologySpread:2", "InterPodAffinity:2",
-              "NodeResourcesBalancedAllocation:1", "ImageLocality:1"});
+  CHECK(p->PluginNames(ExtensionPoint::kFilter) == Names{"NodeUnschedulable", "NodeName", "TaintToleration",
+                                                         "NodeAffinity", "NodePorts", "NodeResourcesFit",
+                                                         "PodTopologySpread", "InterPodAffinity"});
+  CHECK(p->PluginNames(ExtensionPoint::kScore) == Names{"TaintToleration:3", "NodeAffinity:2", "NodeResourcesFit:1",
+                                                        "PodTopologySpread:2", "InterPodAffinity:2",
+                                                        "NodeResourcesBalancedAllocation:1", "ImageLocality:1"});
   CHECK(p->PluginNames(ExtensionPoint::kBind) == Names{"DefaultBinder"});
 }
 
@@ -73,13 +74,13 @@ profiles:
   CHECK(c->queue.pod_max_backoff == sim::Duration::Seconds(20));
   REQUIRE(c->profiles.size() == 2);
   auto first = Build(c->profiles[0]);
-  CHECK(first->PluginNames(ExtensionPoint::kFilter) ==
-        Names{"NodeUnschedulable", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
-              "PodTopologySpread", "InterPodAffinity"});
+  CHECK(first->PluginNames(ExtensionPoint::kFilter) == Names{"NodeUnschedulable", "TaintToleration", "NodeAffinity",
+                                                             "NodePorts", "NodeResourcesFit", "PodTopologySpread",
+                                                             "InterPodAffinity"});
   // Re-configured at the point: it runs first (expandMultiPointPlugins part 1), with its weight.
-  CHECK(first->PluginNames(ExtensionPoint::kScore) ==
-        Names{"NodeResourcesBalancedAllocation:7", "NodeAffinity:2", "NodeResourcesFit:1", "PodTopologySpread:2",
-              "InterPodAffinity:2", "ImageLocality:1"});
+  CHECK(first->PluginNames(ExtensionPoint::kScore) == Names{"NodeResourcesBalancedAllocation:7", "NodeAffinity:2",
+                                                            "NodeResourcesFit:1", "PodTopologySpread:2",
+                                                            "InterPodAffinity:2", "ImageLocality:1"});
   auto second = Build(c->profiles[1]);
   CHECK(second->scheduler_name() == "no-scoring");
   CHECK(second->config().percentage_of_nodes_to_score == 50);
@@ -107,7 +108,8 @@ TEST_CASE("KubeSchedulerConfiguration: pluginConfig args reach the plugin", "[sc
   CHECK(fit->resources[1].weight == 1);  // weight 0 or absent defaults to 1 in v1
 }
 
-TEST_CASE("KubeSchedulerConfiguration: invalid configuration gets located upstream-like errors", "[scheduler][config]") {
+TEST_CASE("KubeSchedulerConfiguration: invalid configuration gets located upstream-like errors",
+          "[scheduler][config]") {
   struct Row {
     const char* what;
     std::string body;
@@ -120,12 +122,14 @@ TEST_CASE("KubeSchedulerConfiguration: invalid configuration gets located upstre
        "cfg.yaml:8:11: profiles[0].pluginConfig[0].args: scoringStrategy.resources[0].weight: Invalid value: 101: "
        "resource weight of cpu not in valid range [1, 100]"},
       {"negative resource weight",
-       "profiles:\n  - schedulerName: s\n    pluginConfig:\n      - name: NodeResourcesBalancedAllocation\n        args:\n"
+       "profiles:\n  - schedulerName: s\n    pluginConfig:\n      - name: NodeResourcesBalancedAllocation\n        "
+       "args:\n"
        "          resources: [{name: cpu, weight: -1}]\n",
        "cfg.yaml:8:43: profiles[0].pluginConfig[0].args.resources[0].weight: Invalid value: -1: resource weight of cpu "
        "not in valid range [1, 100]"},
       {"unknown scoring strategy",
-       "profiles:\n  - schedulerName: s\n    pluginConfig:\n      - name: NodeResourcesFit\n        args: {scoringStrategy: {type: Spread}}\n",
+       "profiles:\n  - schedulerName: s\n    pluginConfig:\n      - name: NodeResourcesFit\n        args: "
+       "{scoringStrategy: {type: Spread}}\n",
        "cfg.yaml:7:40: profiles[0].pluginConfig[0].args.scoringStrategy.type: Unsupported value: \"Spread\""},
       {"unknown plugin", "profiles:\n  - schedulerName: s\n    plugins: {filter: {enabled: [{name: Nope}]}}\n",
        "cfg.yaml:5:14: profiles[0].plugins: plugin \"Nope\" does not exist"},
@@ -137,16 +141,20 @@ TEST_CASE("KubeSchedulerConfiguration: invalid configuration gets located upstre
       {"initial backoff zero", "podInitialBackoffSeconds: 0\n",
        "cfg.yaml:3:27: podInitialBackoffSeconds: Invalid value: 0: must be greater than 0"},
       {"max backoff below initial", "podInitialBackoffSeconds: 5\npodMaxBackoffSeconds: 2\n",
-       "cfg.yaml:4:23: podMaxBackoffSeconds: Invalid value: 2: must be greater than or equal to PodInitialBackoffSeconds"},
+       "cfg.yaml:4:23: podMaxBackoffSeconds: Invalid value: 2: must be greater than or equal to "
+       "PodInitialBackoffSeconds"},
       {"duplicate schedulerName", "profiles:\n  - schedulerName: a\n  - schedulerName: a\n",
        "cfg.yaml:5:20: profiles[1].schedulerName: Duplicate value: \"a\""},
-      {"missing schedulerName", "profiles:\n  - plugins: {}\n", "cfg.yaml:4:5: profiles[0].schedulerName: Required value"},
+      {"missing schedulerName", "profiles:\n  - plugins: {}\n",
+       "cfg.yaml:4:5: profiles[0].schedulerName: Required value"},
       {"no profiles", "profiles: []\n", "cfg.yaml:3:11: profiles: Required value: must have at least one profile"},
       {"unknown field", "percentageOfNodesToScor: 10\n", "cfg.yaml:3:1: percentageOfNodesToScor: unknown field"},
-      {"no queue sort", "profiles:\n  - schedulerName: a\n    plugins: {multiPoint: {disabled: [{name: PrioritySort}]}}\n",
+      {"no queue sort",
+       "profiles:\n  - schedulerName: a\n    plugins: {multiPoint: {disabled: [{name: PrioritySort}]}}\n",
        "cfg.yaml:5:14: profiles[0].plugins: one queue sort plugin required for profile"},
       {"duplicate pluginConfig",
-       "profiles:\n  - schedulerName: a\n    pluginConfig:\n      - {name: NodeResourcesFit}\n      - {name: NodeResourcesFit}\n",
+       "profiles:\n  - schedulerName: a\n    pluginConfig:\n      - {name: NodeResourcesFit}\n      - {name: "
+       "NodeResourcesFit}\n",
        "cfg.yaml:7:9: profiles[0].pluginConfig[1]: Duplicate value: \"NodeResourcesFit\""},
       {"args for a plugin without args",
        "profiles:\n  - schedulerName: a\n    pluginConfig:\n      - {name: NodeName, args: {x: 1}}\n",

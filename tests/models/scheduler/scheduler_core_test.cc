@@ -18,7 +18,7 @@ using testing::PodBuilder;
 // kubesim's own vectors, derived from upstream schedule_one.go numFeasibleNodesToFind
 // (minFeasibleNodesToFind 100, adaptive percentage 50 − N/125, at least 5 %).
 TEST_CASE("numFeasibleNodesToFind: adaptive and configured percentages", "[scheduler]") {
-  std::vector<std::pair<int32_t, int32_t>> rows = {{50, 50},     {99, 99},     {100, 100},  {200, 100},
+  std::vector<std::pair<int32_t, int32_t>> rows = {{50, 50},    {99, 99},    {100, 100},  {200, 100},
                                                    {1000, 420}, {5000, 500}, {5625, 281}, {10000, 500}};
   for (auto [n, want] : rows) {
     INFO("N=" << n);
@@ -55,7 +55,8 @@ TEST_CASE("DefaultNormalizeScore: reversed and plain", "[scheduler]") {
   CHECK((zeros[0].score == 100 && zeros[1].score == 100));
   NodeScoreList affinity = {{"a", 2}, {"b", 11}, {"c", 4}};
   DefaultNormalizeScore(100, false, affinity);
-  CHECK(std::vector<int64_t>{affinity[0].score, affinity[1].score, affinity[2].score} == std::vector<int64_t>{18, 100, 36});
+  CHECK(std::vector<int64_t>{affinity[0].score, affinity[1].score, affinity[2].score} ==
+        std::vector<int64_t>{18, 100, 36});
 }
 
 TEST_CASE("FitError message: upstream format, reasons sorted as strings", "[scheduler]") {

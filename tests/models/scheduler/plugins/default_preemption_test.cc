@@ -2,12 +2,13 @@
 // default_preemption.go and pkg/scheduler/framework/preemption/preemption.go @ v1.32): candidate
 // count, args, PDB violation split, victim selection with reprieve, each stage of
 // pickOneNodeForPreemption, and the PostFilter decision.
+#include "models/scheduler/plugins/default_preemption.h"
+
 #include <catch2/catch.hpp>
 
 #include "models/api/codec.h"
 #include "models/api/yaml_node.h"
 #include "models/scheduler/nominator.h"
-#include "models/scheduler/plugins/default_preemption.h"
 #include "models/scheduler/plugins/node_resources_fit.h"
 #include "models/scheduler/plugins/priority_sort.h"
 #include "models/scheduler/profile.h"
@@ -91,14 +92,17 @@ TEST_CASE("DefaultPreemptionArgs: defaults and located validation errors", "[sch
   CHECK(ok->min_candidate_nodes_absolute == 5);
   auto pct = decode("minCandidateNodesPercentage: 101\n");
   REQUIRE_FALSE(pct.ok());
-  CHECK(pct.status().message() == "args.yaml:1:30: minCandidateNodesPercentage: Invalid value: 101: not in valid range [0, 100]");
+  CHECK(pct.status().message() ==
+        "args.yaml:1:30: minCandidateNodesPercentage: Invalid value: 101: not in valid range [0, 100]");
   auto abs = decode("minCandidateNodesAbsolute: -1\n");
   REQUIRE_FALSE(abs.ok());
-  CHECK(abs.status().message() == "args.yaml:1:28: minCandidateNodesAbsolute: Invalid value: -1: not in valid range [0, inf)");
+  CHECK(abs.status().message() ==
+        "args.yaml:1:28: minCandidateNodesAbsolute: Invalid value: -1: not in valid range [0, inf)");
   auto both = decode("minCandidateNodesPercentage: 0\nminCandidateNodesAbsolute: 0\n");
   REQUIRE_FALSE(both.ok());
   CHECK(both.status().message() ==
-        "args.yaml:1:30: minCandidateNodesPercentage: Invalid value: 0: cannot be zero at the same time as minCandidateNodesAbsolute");
+        "args.yaml:1:30: minCandidateNodesPercentage: Invalid value: 0: cannot be zero at the same time as "
+        "minCandidateNodesAbsolute");
   CHECK_FALSE(decode("minCandidates: 1\n").ok());
 }
 
@@ -126,11 +130,13 @@ status: {disruptionsAllowed: 2, disruptedPods: {db-0: "2024-01-01T00:00:00Z"}}
   CHECK(pdb->status.disruptions_allowed == 2);
   REQUIRE(pdb->status.disrupted_pods.size() == 1);
   CHECK(pdb->status.disrupted_pods.count("db-0") == 1);
-  auto both = decode("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\n"
-                     "spec: {minAvailable: 1, maxUnavailable: 1}\n");
+  auto both = decode(
+      "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\n"
+      "spec: {minAvailable: 1, maxUnavailable: 1}\n");
   REQUIRE_FALSE(both.ok());
   CHECK(both.status().message().find("minAvailable and maxUnavailable cannot be both set") != std::string::npos);
-  auto pct = decode("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\nspec: {minAvailable: 5x}\n");
+  auto pct =
+      decode("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\nspec: {minAvailable: 5x}\n");
   REQUIRE_FALSE(pct.ok());
   CHECK(pct.status().message().find("must be an integer or percentage") != std::string::npos);
   auto version = decode("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: x}\n");
@@ -153,7 +159,9 @@ TEST_CASE("PDB violation split: budgets are charged in order, per namespace and 
       {"no budgets", {}, {}, {"a1", "a2", "a3", "b1", "x1", "u1"}},
       {"one disruption allowed", {Pdb("default", {{"app", "a"}}, 1)}, {"a2", "a3"}, {"a1", "b1", "x1", "u1"}},
       {"none allowed", {Pdb("default", {{"app", "a"}}, 0)}, {"a1", "a2", "a3"}, {"b1", "x1", "u1"}},
-      {"already disrupted pods are not charged", {Pdb("default", {{"app", "a"}}, 1, {"a1"})}, {"a3"},
+      {"already disrupted pods are not charged",
+       {Pdb("default", {{"app", "a"}}, 1, {"a1"})},
+       {"a3"},
        {"a1", "a2", "b1", "x1", "u1"}},
       {"an empty selector selects nothing", {Pdb("default", {}, 0)}, {}, {"a1", "a2", "a3", "b1", "x1", "u1"}},
       {"two budgets: either one going negative violates",
@@ -170,11 +178,13 @@ TEST_CASE("PDB violation split: budgets are charged in order, per namespace and 
   }
 }
 
-TEST_CASE("SelectVictimsOnNode: remove all lower-priority pods, reprieve the most important first", "[scheduler][plugin]") {
+TEST_CASE("SelectVictimsOnNode: remove all lower-priority pods, reprieve the most important first",
+          "[scheduler][plugin]") {
   auto profile = FitProfile();
   // 5 cpu, all used: p-high (200) is above the preemptor and never a victim.
-  NodeInfo node = Node("n", "5", {Running("p10", 10, "1", 1), Running("p5-late", 5, "1", 2),
-                                  Running("p5-early", 5, "2", 1), Running("p-high", 200, "1", 0)});
+  NodeInfo node = Node("n", "5",
+                       {Running("p10", 10, "1", 1), Running("p5-late", 5, "1", 2), Running("p5-early", 5, "2", 1),
+                        Running("p-high", 200, "1", 0)});
   std::vector<const NodeInfo*> all = {&node};
   auto preemptor = PodBuilder("hi").Priority(100).Req({{"cpu", "2"}}).Build();
   Victims v;
@@ -253,9 +263,11 @@ TEST_CASE("pickOneNodeForPreemption: each stage decides in order", "[scheduler][
   };
   std::vector<Row> rows = {
       {"1 fewest PDB violations", {cand("n1", {pod("a", 0, 1)}, 1), cand("n2", {pod("b", 50, 1)}, 0)}, "n2"},
-      {"2 lowest highest-priority victim", {cand("n1", {pod("a", 10, 1)}), cand("n2", {pod("b", 5, 1), pod("c", 5, 1)})},
+      {"2 lowest highest-priority victim",
+       {cand("n1", {pod("a", 10, 1)}), cand("n2", {pod("b", 5, 1), pod("c", 5, 1)})},
        "n2"},
-      {"3 smallest sum of priorities", {cand("n1", {pod("a", 5, 1), pod("b", 5, 1)}), cand("n2", {pod("c", 5, 1), pod("d", 1, 1)})},
+      {"3 smallest sum of priorities",
+       {cand("n1", {pod("a", 5, 1), pod("b", 5, 1)}), cand("n2", {pod("c", 5, 1), pod("d", 1, 1)})},
        "n2"},
       {"3 priorities shifted: more negative victims are not cheaper",
        {cand("n1", {pod("a", 5, 1), pod("b", -10, 1)}), cand("n2", {pod("c", 5, 1)})},
@@ -290,7 +302,8 @@ TEST_CASE("DefaultPreemption PostFilter: nominates the best node, messages as up
   DefaultPreemption plugin(&lister, nullptr);
   PostFilterHandle handle{profile.get(), &all, nullptr, nullptr, nullptr, At(100)};
   std::map<std::string, Status> statuses;
-  for (const auto& n : nodes) statuses[n.name()] = Status::Unschedulable("Insufficient cpu").WithPlugin("NodeResourcesFit");
+  for (const auto& n : nodes)
+    statuses[n.name()] = Status::Unschedulable("Insufficient cpu").WithPlugin("NodeResourcesFit");
 
   SECTION("the node with the lowest-priority victims") {
     auto hi = PodBuilder("hi").Priority(100).Req({{"cpu", "1"}}).Build();

@@ -4,9 +4,10 @@
 // container), named by the upstream cases' `name:`; read in a copy from just before v1.32 (it imports
 // pkg/scheduler/internal/cache) that has these v1.26+ expectations. Cases not named after an upstream
 // case are kubesim's own.
+#include "models/scheduler/plugins/image_locality.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/plugins/image_locality.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 #include "tests/support/fake_lister.h"
@@ -56,13 +57,19 @@ TEST_CASE("ImageLocality Score: upstream TestImageLocalityPriority cases", "[sch
   std::vector<Row> rows = {
       // n2: 250 MB on 1 of 2 nodes → 125 MB; 100·(125−23)/(2000−23) = 5.
       {"two images spread on two nodes, prefer the larger image one",
-       {"gcr.io/40", "gcr.io/250"}, {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)}, {0, 5}},
+       {"gcr.io/40", "gcr.io/250"},
+       {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)},
+       {0, 5}},
       // n1: 20 MB + 150 MB = 170 MB; 100·147/1977 = 7.
       {"two images on one node, prefer this node",
-       {"gcr.io/40", "gcr.io/300"}, {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)}, {7, 0}},
+       {"gcr.io/40", "gcr.io/300"},
+       {ImageNode("n1", kN403002000), ImageNode("n2", kN25010)},
+       {7, 0}},
       // n1: 4000 MB on 1 of 2 → 2000 MB = maxThreshold for two containers.
       {"if exceed limit, use limit",
-       {"gcr.io/10", "gcr.io/4000"}, {ImageNode("n1", kN400030), ImageNode("n2", kN25010)}, {100, 0}},
+       {"gcr.io/10", "gcr.io/4000"},
+       {ImageNode("n1", kN400030), ImageNode("n2", kN25010)},
+       {100, 0}},
       // kubesim's own cases.
       {"no images anywhere", {"gcr.io/40"}, {ImageNode("n1", {}), ImageNode("n2", {})}, {0, 0}},
       // A repeated image counts again: 2 × 300 MB on the only node; 100·577/1977 = 29.

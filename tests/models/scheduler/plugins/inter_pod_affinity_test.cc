@@ -3,14 +3,14 @@
 // by the upstream cases' `name:` (read in a copy from before v1.32 and on master at 030880a5dc54; the names
 // are the same), kubesim's own Filter cases (affinity, anti-affinity, existing pods' anti-affinity,
 // namespaceSelector, the first-pod exception; after filtering_test.go) and args decoding.
-#include <catch2/catch.hpp>
+#include "models/scheduler/plugins/inter_pod_affinity.h"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "models/api/yaml_node.h"
-#include "models/scheduler/plugins/inter_pod_affinity.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 #include "tests/support/fake_lister.h"
@@ -18,11 +18,11 @@
 namespace kubesim::scheduler {
 namespace {
 
-using testing::RunFilterAll;
 using testing::FakeLister;
 using testing::MakeNodeInfo;
 using testing::NodeBuilder;
 using testing::PodBuilder;
+using testing::RunFilterAll;
 
 api::LabelSelector SecurityIn(std::vector<std::string> values) {
   api::LabelSelector s;
@@ -97,47 +97,67 @@ TEST_CASE("InterPodAffinity Score: upstream TestPreferredAffinity cases", "[sche
     std::vector<int64_t> want;
   };
   std::vector<Row> rows;
-  rows.push_back({"all nodes are same priority as Affinity is nil", S1("in"),
-                  {MakeNodeInfo(China("n1")), MakeNodeInfo(India("n2")), MakeNodeInfo(Az1("n3"))}, Code::kSkip, {}});
+  rows.push_back({"all nodes are same priority as Affinity is nil",
+                  S1("in"),
+                  {MakeNodeInfo(China("n1")), MakeNodeInfo(India("n2")), MakeNodeInfo(Az1("n3"))},
+                  Code::kSkip,
+                  {}});
   // Upstream concatenates two literals without a space: "...others" "which...".
-  rows.push_back({"Affinity: pod that matches topology key & pods in nodes will get high score comparing to "
-                  "otherswhich doesn't match either pods in nodes or in topology key",
-                  S1("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
-                  {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(India("n2"), {S2()}), MakeNodeInfo(Az1("n3"), {S1()})},
-                  Code::kSuccess, {100, 0, 0}});
-  rows.push_back({"All the nodes that have the same topology key & label value with one of them has an existing pod "
-                  "that match the affinity rules, have the same score",
-                  PodBuilder("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
-                  {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(ChinaAz1("n2")), MakeNodeInfo(India("n3"))},
-                  Code::kSuccess, {100, 100, 0}});
-  rows.push_back({"Affinity: nodes in one region has more matching pods comparing to other region, so the region "
-                  "which has more matches will get high score",
-                  S1("in").Affinity(Aff{{stay_s2_region}, {}, {}, {}}.Build()),
-                  {MakeNodeInfo(China("n1"), {S2("a"), S2("b")}), MakeNodeInfo(India("n2"), {S2()}),
-                   MakeNodeInfo(China("n3"), {S2()}), MakeNodeInfo(China("n4"), {S2()}), MakeNodeInfo(India("n5"), {S2()})},
-                  Code::kSuccess, {100, 0, 100, 100, 0}});
+  rows.push_back(
+      {"Affinity: pod that matches topology key & pods in nodes will get high score comparing to "
+       "otherswhich doesn't match either pods in nodes or in topology key",
+       S1("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
+       {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(India("n2"), {S2()}), MakeNodeInfo(Az1("n3"), {S1()})},
+       Code::kSuccess,
+       {100, 0, 0}});
+  rows.push_back(
+      {"All the nodes that have the same topology key & label value with one of them has an existing pod "
+       "that match the affinity rules, have the same score",
+       PodBuilder("in").Affinity(Aff{{stay_s1_region}, {}, {}, {}}.Build()),
+       {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(ChinaAz1("n2")), MakeNodeInfo(India("n3"))},
+       Code::kSuccess,
+       {100, 100, 0}});
+  rows.push_back(
+      {"Affinity: nodes in one region has more matching pods comparing to other region, so the region "
+       "which has more matches will get high score",
+       S1("in").Affinity(Aff{{stay_s2_region}, {}, {}, {}}.Build()),
+       {MakeNodeInfo(China("n1"), {S2("a"), S2("b")}), MakeNodeInfo(India("n2"), {S2()}),
+        MakeNodeInfo(China("n3"), {S2()}), MakeNodeInfo(China("n4"), {S2()}), MakeNodeInfo(India("n5"), {S2()})},
+       Code::kSuccess,
+       {100, 0, 100, 100, 0}});
   // This name and the next end with a space upstream.
   rows.push_back({"Anti Affinity: pod that does not match existing pods in node will get high score ",
                   S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
-                  {MakeNodeInfo(Az1("n1"), {S1()}), MakeNodeInfo(China("n2"), {S2()})}, Code::kSuccess, {0, 100}});
-  rows.push_back({"Anti Affinity: pod that does not match topology key & match the pods in nodes will get higher "
-                  "score comparing to others ",
-                  S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
-                  {MakeNodeInfo(Az1("n1"), {S1()}), MakeNodeInfo(China("n2"), {S1()})}, Code::kSuccess, {0, 100}});
-  rows.push_back({"Anti Affinity: one node has more matching pods comparing to other node, so the node which has "
-                  "more unmatches will get high score",
-                  S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
-                  {MakeNodeInfo(Az1("n1"), {S1("a"), S1("b")}), MakeNodeInfo(India("n2"), {S2()})}, Code::kSuccess,
+                  {MakeNodeInfo(Az1("n1"), {S1()}), MakeNodeInfo(China("n2"), {S2()})},
+                  Code::kSuccess,
                   {0, 100}});
+  rows.push_back(
+      {"Anti Affinity: pod that does not match topology key & match the pods in nodes will get higher "
+       "score comparing to others ",
+       S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
+       {MakeNodeInfo(Az1("n1"), {S1()}), MakeNodeInfo(China("n2"), {S1()})},
+       Code::kSuccess,
+       {0, 100}});
+  rows.push_back(
+      {"Anti Affinity: one node has more matching pods comparing to other node, so the node which has "
+       "more unmatches will get high score",
+       S1("in").Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build()),
+       {MakeNodeInfo(Az1("n1"), {S1("a"), S1("b")}), MakeNodeInfo(India("n2"), {S2()})},
+       Code::kSuccess,
+       {0, 100}});
   rows.push_back({"Anti Affinity symmetry: the existing pods in node which has anti affinity match will get high score",
                   S2("in"),
                   {MakeNodeInfo(Az1("n1"), {S1().Affinity(Aff{{}, {away_s2_az}, {}, {}}.Build())}),
                    MakeNodeInfo(Az2("n2"), {S2().Affinity(Aff{{}, {away_s1_az}, {}, {}}.Build())})},
-                  Code::kSuccess, {0, 100}});
-  rows.push_back({"Affinity and Anti Affinity: considered only preferredDuringSchedulingIgnoredDuringExecution in "
-                  "both pod affinity & anti affinity",
-                  S1("in").Affinity(Aff{{Weighted(8, Term(SecurityIn({"S1"}), "region"))}, {away_s2_az}, {}, {}}.Build()),
-                  {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(Az1("n2"), {S1()})}, Code::kSuccess, {100, 0}});
+                  Code::kSuccess,
+                  {0, 100}});
+  rows.push_back(
+      {"Affinity and Anti Affinity: considered only preferredDuringSchedulingIgnoredDuringExecution in "
+       "both pod affinity & anti affinity",
+       S1("in").Affinity(Aff{{Weighted(8, Term(SecurityIn({"S1"}), "region"))}, {away_s2_az}, {}, {}}.Build()),
+       {MakeNodeInfo(China("n1"), {S1()}), MakeNodeInfo(Az1("n2"), {S1()})},
+       Code::kSuccess,
+       {100, 0}});
   for (auto& r : rows) {
     SECTION(r.name) {
       FakeLister lister(r.nodes);
@@ -151,7 +171,8 @@ TEST_CASE("InterPodAffinity Score: upstream TestPreferredAffinity cases", "[sche
 
 // kubesim's own case, after upstream's "Affinity symmetry: considered RequiredDuringSchedulingIgnoredDuringExecution
 // in pod affinity symmetry" and TestPreferredAffinityWithHardPodAffinitySymmetricWeight.
-TEST_CASE("InterPodAffinity Score: existing pods' required affinity weighs hardPodAffinityWeight", "[scheduler][plugin]") {
+TEST_CASE("InterPodAffinity Score: existing pods' required affinity weighs hardPodAffinityWeight",
+          "[scheduler][plugin]") {
   // The existing pod on n1 requires S1 in its region; the incoming S1 pod matches it.
   auto existing = S2("e").Affinity(Aff{{}, {}, {Term(SecurityIn({"S1"}), "region")}, {}}.Build());
   std::vector<NodeInfo> nodes = {MakeNodeInfo(China("n1"), {existing}), MakeNodeInfo(China("n2")),
@@ -173,7 +194,6 @@ TEST_CASE("InterPodAffinity Score: existing pods' required affinity weighs hardP
 constexpr Code S = Code::kSuccess;
 constexpr Code U = Code::kUnschedulable;
 constexpr Code UU = Code::kUnschedulableAndUnresolvable;
-
 
 TEST_CASE("InterPodAffinity Filter", "[scheduler][plugin]") {
   const std::string kAffinity = "node(s) didn't match pod affinity rules";
@@ -200,20 +220,24 @@ TEST_CASE("InterPodAffinity Filter", "[scheduler][plugin]") {
                    MakeNodeInfo(Az1("n4"))},
                   {U, U, S, S},
                   {kAnti, kAnti, "", ""}});
-  rows.push_back({"existing pods' required anti-affinity (symmetry)", S1("in"),
+  rows.push_back({"existing pods' required anti-affinity (symmetry)",
+                  S1("in"),
                   {MakeNodeInfo(China("n1"), {S2().Affinity(Aff{{}, {}, {}, {req_s1_region}}.Build())}),
                    MakeNodeInfo(China("n2")), MakeNodeInfo(India("n3"))},
                   {U, U, S},
                   {kExisting, kExisting, ""}});
-  rows.push_back({"existing anti-affinity not matching the pod: PreFilter Skip", S2("in"),
+  rows.push_back({"existing anti-affinity not matching the pod: PreFilter Skip",
+                  S2("in"),
                   {MakeNodeInfo(China("n1"), {S2().Affinity(Aff{{}, {}, {}, {req_s1_region}}.Build())})},
                   {Code::kSkip},
                   {}});
-  rows.push_back({"first pod of a self-affine group", S1("in").Affinity(Aff{{}, {}, {req_s1_region}, {}}.Build()),
+  rows.push_back({"first pod of a self-affine group",
+                  S1("in").Affinity(Aff{{}, {}, {req_s1_region}, {}}.Build()),
                   {MakeNodeInfo(China("n1")), MakeNodeInfo(India("n2")), MakeNodeInfo(Az1("n3"))},
                   {S, S, UU},
                   {"", "", kAffinity}});
-  rows.push_back({"no matching pod and not self-affine", S2("in").Affinity(Aff{{}, {}, {req_s1_region}, {}}.Build()),
+  rows.push_back({"no matching pod and not self-affine",
+                  S2("in").Affinity(Aff{{}, {}, {req_s1_region}, {}}.Build()),
                   {MakeNodeInfo(China("n1")), MakeNodeInfo(India("n2"))},
                   {UU, UU},
                   {kAffinity, kAffinity}});
@@ -225,7 +249,8 @@ TEST_CASE("InterPodAffinity Filter", "[scheduler][plugin]") {
   {
     auto t = req_s1_region;
     t.namespace_selector = api::LabelSelector{};  // empty: every namespace
-    rows.push_back({"empty namespaceSelector selects every namespace", S2("in").Affinity(Aff{{}, {}, {t}, {}}.Build()),
+    rows.push_back({"empty namespaceSelector selects every namespace",
+                    S2("in").Affinity(Aff{{}, {}, {t}, {}}.Build()),
                     {MakeNodeInfo(China("n1"), {S1().Namespace("other")}), MakeNodeInfo(India("n2"))},
                     {S, UU},
                     {"", kAffinity}});
@@ -267,7 +292,8 @@ sim::StatusOr<InterPodAffinityArgs> Decode(const std::string& text) {
 }
 
 TEST_CASE("InterPodAffinityArgs decoding and validation", "[scheduler][plugin]") {
-  auto ok = Decode("kind: InterPodAffinityArgs\nhardPodAffinityWeight: 100\nignorePreferredTermsOfExistingPods: true\n");
+  auto ok =
+      Decode("kind: InterPodAffinityArgs\nhardPodAffinityWeight: 100\nignorePreferredTermsOfExistingPods: true\n");
   REQUIRE(ok.ok());
   CHECK(ok->hard_pod_affinity_weight == 100);
   CHECK(ok->ignore_preferred_terms_of_existing_pods);
@@ -282,7 +308,8 @@ TEST_CASE("InterPodAffinityArgs decoding and validation", "[scheduler][plugin]")
   std::vector<Row> rows = {
       {"kind: InterPodAffinityArgs\nhardPodAffinityWeight: 101\n",
        "cfg.yaml:2:24: hardPodAffinityWeight: Invalid value: 101: not in valid range [0, 100]"},
-      {"hardPodAffinityWeight: -1\n", "cfg.yaml:1:24: hardPodAffinityWeight: Invalid value: -1: not in valid range [0, 100]"},
+      {"hardPodAffinityWeight: -1\n",
+       "cfg.yaml:1:24: hardPodAffinityWeight: Invalid value: -1: not in valid range [0, 100]"},
       {"hardPodAffinityWeigth: 1\n", "hardPodAffinityWeigth"},
   };
   for (const auto& r : rows) {

@@ -2,10 +2,11 @@
 // @ v1.32): the Score cases of upstream node_affinity_test.go TestNodeAffinityPriority, named by their
 // `name:` (read in a v1.32-era copy and at 022462ccaeb5, v1.28; the names are the same), Filter and
 // PreFilter rules, NodeAffinityArgs decoding.
+#include "models/scheduler/plugins/node_affinity.h"
+
 #include <catch2/catch.hpp>
 
 #include "models/api/yaml_node.h"
-#include "models/scheduler/plugins/node_affinity.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 
@@ -52,7 +53,9 @@ const std::vector<std::pair<std::string, std::string>> kLabel3 = {{"az", "az1"}}
 const std::vector<std::pair<std::string, std::string>> kLabel4 = {{"abc", "az11"}, {"def", "az22"}};
 const std::vector<std::pair<std::string, std::string>> kLabel5 = {{"foo", "bar"}, {"key", "value"}, {"az", "az1"}};
 
-std::vector<api::PreferredSchedulingTerm> Affinity1() { return {{2, Term({Req("foo", NodeSelectorOp::kIn, {"bar"})})}}; }
+std::vector<api::PreferredSchedulingTerm> Affinity1() {
+  return {{2, Term({Req("foo", NodeSelectorOp::kIn, {"bar"})})}};
+}
 
 std::vector<api::PreferredSchedulingTerm> Affinity2() {
   return {{2, Term({Req("foo", NodeSelectorOp::kIn, {"bar"})})},
@@ -163,7 +166,8 @@ TEST_CASE("NodeAffinity Filter: nodeSelector and required node affinity", "[sche
       {"nodeSelector needs all labels", PodBuilder().NodeSelector("foo", "bar").NodeSelector("key", "value"),
        Labelled("n", kLabel1), kNo},
       {"nodeSelector label missing", PodBuilder().NodeSelector("zone", "a"), Labelled("n", kLabel1), kNo},
-      {"required In matches", PodBuilder().Affinity(RequiredAffinity({Term({Req("foo", NodeSelectorOp::kIn, {"x", "bar"})})})),
+      {"required In matches",
+       PodBuilder().Affinity(RequiredAffinity({Term({Req("foo", NodeSelectorOp::kIn, {"x", "bar"})})})),
        Labelled("n", kLabel1), kOk},
       {"required terms are ORed",
        PodBuilder().Affinity(RequiredAffinity(
@@ -216,7 +220,8 @@ TEST_CASE("NodeAffinity Filter: nodeSelector and required node affinity", "[sche
     NodeInfo ni = MakeNodeInfo(r.node);
     Status s = RunFilter(plugin, r.pod, ni);
     CHECK(s.code() == r.want);
-    if (r.want == kNo) CHECK(s.reasons() == std::vector<std::string>{"node(s) didn't match Pod's node affinity/selector"});
+    if (r.want == kNo)
+      CHECK(s.reasons() == std::vector<std::string>{"node(s) didn't match Pod's node affinity/selector"});
   }
 }
 
@@ -232,15 +237,14 @@ TEST_CASE("NodeAffinity PreFilter: Skip and node-name conflicts", "[scheduler][p
   CHECK(prefilter(PodBuilder().NodeSelector("foo", "bar")).IsSuccess());
   CHECK(prefilter(PodBuilder().Affinity(RequiredAffinity({Term({Req("foo", NodeSelectorOp::kExists)})}))).IsSuccess());
   // Within one term the metadata.name sets intersect; {a} ∩ {b} is empty in every term.
-  Status conflict = prefilter(PodBuilder().Affinity(RequiredAffinity(
-      {Term({}, {Req("metadata.name", NodeSelectorOp::kIn, {"a"}), Req("metadata.name", NodeSelectorOp::kIn, {"b"})})})));
+  Status conflict = prefilter(PodBuilder().Affinity(RequiredAffinity({Term(
+      {}, {Req("metadata.name", NodeSelectorOp::kIn, {"a"}), Req("metadata.name", NodeSelectorOp::kIn, {"b"})})})));
   CHECK(conflict.code() == Code::kUnschedulableAndUnresolvable);
   CHECK(conflict.reasons() == std::vector<std::string>{"pod affinity terms conflict"});
   // A second term without a name restriction lifts it.
-  CHECK(prefilter(PodBuilder().Affinity(RequiredAffinity(
-                      {Term({}, {Req("metadata.name", NodeSelectorOp::kIn, {"a"}),
-                                 Req("metadata.name", NodeSelectorOp::kIn, {"b"})}),
-                       Term({Req("foo", NodeSelectorOp::kExists)})})))
+  CHECK(prefilter(PodBuilder().Affinity(RequiredAffinity({Term({}, {Req("metadata.name", NodeSelectorOp::kIn, {"a"}),
+                                                                    Req("metadata.name", NodeSelectorOp::kIn, {"b"})}),
+                                                          Term({Req("foo", NodeSelectorOp::kExists)})})))
             .IsSuccess());
   // With an enforced selector, PreFilter runs even for a pod without constraints.
   NodeAffinityArgs args;
@@ -340,7 +344,8 @@ TEST_CASE("NodeAffinityFactory decodes args", "[scheduler][plugin]") {
   auto plain = NodeAffinityFactory()(ctx, nullptr);
   REQUIRE(plain.ok());
   CHECK(plain.value()->Name() == "NodeAffinity");
-  auto docs = api::LoadYamlDocuments("addedAffinity:\n  preferredDuringSchedulingIgnoredDuringExecution: 3\n", "cfg.yaml");
+  auto docs =
+      api::LoadYamlDocuments("addedAffinity:\n  preferredDuringSchedulingIgnoredDuringExecution: 3\n", "cfg.yaml");
   REQUIRE(docs.ok());
   auto bad = NodeAffinityFactory()(ctx, &docs.value()[0]);
   REQUIRE_FALSE(bad.ok());

@@ -1,9 +1,10 @@
 // NodePorts: kubesim's own cases after kubernetes/kubernetes
 // pkg/scheduler/framework/plugins/nodeports/node_ports_test.go TestNodePorts and the conflict rules of
 // HostPortInfo.CheckConflict (pkg/scheduler/framework/types.go) @ v1.32.
+#include "models/scheduler/plugins/node_ports.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/plugins/node_ports.h"
 #include "tests/support/builders.h"
 
 namespace kubesim::scheduler {
@@ -40,10 +41,14 @@ TEST_CASE("NodePorts Filter: host IP, protocol and port conflicts", "[scheduler]
       {"same port, other protocol", {{8080, "UDP", "127.0.0.1"}}, {{{8080, "TCP", "127.0.0.1"}}}, kOk},
       {"same ip, protocol and port", {{8080, "TCP", "127.0.0.1"}}, {{{8080, "TCP", "127.0.0.1"}}}, kNo},
       {"same port, other specific ip", {{8080, "TCP", "127.0.0.1"}}, {{{8080, "TCP", "127.0.0.2"}}}, kOk},
-      {"second wanted port conflicts", {{8080, "UDP", "127.0.0.1"}, {8081, "TCP", "127.0.0.1"}},
-       {{{8080, "TCP", "127.0.0.1"}, {8081, "TCP", "127.0.0.1"}}}, kNo},
-      {"conflict with a second existing pod", {{8081, "TCP", "127.0.0.1"}},
-       {{{8080, "TCP", "127.0.0.1"}}, {{8081, "TCP", "127.0.0.1"}}}, kNo},
+      {"second wanted port conflicts",
+       {{8080, "UDP", "127.0.0.1"}, {8081, "TCP", "127.0.0.1"}},
+       {{{8080, "TCP", "127.0.0.1"}, {8081, "TCP", "127.0.0.1"}}},
+       kNo},
+      {"conflict with a second existing pod",
+       {{8081, "TCP", "127.0.0.1"}},
+       {{{8080, "TCP", "127.0.0.1"}}, {{8081, "TCP", "127.0.0.1"}}},
+       kNo},
       {"wanted 0.0.0.0 vs specific ip in use", {{8001, "TCP", "0.0.0.0"}}, {{{8001, "TCP", "127.0.0.1"}}}, kNo},
       {"wanted empty ip (0.0.0.0) vs specific ip in use", {{8001, "TCP", ""}}, {{{8001, "TCP", "10.0.0.1"}}}, kNo},
       {"wanted specific ip vs 0.0.0.0 in use", {{8001, "TCP", "127.0.0.1"}}, {{{8001, "TCP", "0.0.0.0"}}}, kNo},
@@ -61,14 +66,16 @@ TEST_CASE("NodePorts Filter: host IP, protocol and port conflicts", "[scheduler]
   for (const auto& r : rows) {
     INFO(r.id);
     std::vector<PodBuilder> existing;
-    for (size_t i = 0; i < r.existing.size(); ++i) existing.push_back(WithPorts(("e" + std::to_string(i)).c_str(), r.existing[i]));
+    for (size_t i = 0; i < r.existing.size(); ++i)
+      existing.push_back(WithPorts(("e" + std::to_string(i)).c_str(), r.existing[i]));
     NodeInfo node = MakeNodeInfo(NodeBuilder("n"), existing);
     PodBuilder pod = WithPorts("p", r.want);
     CycleState state;
     REQUIRE(plugin.PreFilter(state, pod.pod(), {&node}).IsSuccess());
     Status s = plugin.Filter(state, pod.pod(), node);
     CHECK(s.code() == r.code);
-    if (r.code == kNo) CHECK(s.reasons() == std::vector<std::string>{"node(s) didn't have free ports for the requested pod ports"});
+    if (r.code == kNo)
+      CHECK(s.reasons() == std::vector<std::string>{"node(s) didn't have free ports for the requested pod ports"});
   }
 }
 

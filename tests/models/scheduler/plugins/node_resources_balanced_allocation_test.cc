@@ -3,9 +3,10 @@
 // TestNodeResourcesBalancedAllocation (v1.32 behaviour for best-effort pods). SECTION names are the
 // upstream cases' `name:`. Read in a v1.32-era copy (pkg/scheduler/backend/cache, Score by node
 // name) and on master at 00fdb4ffc649; see each SECTION for the version that has the case.
+#include "models/scheduler/plugins/node_resources_balanced_allocation.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/plugins/node_resources_balanced_allocation.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 
@@ -18,7 +19,8 @@ using testing::PodBuilder;
 using testing::RunScore;
 
 TEST_CASE("BalancedAllocation: upstream TestNodeResourcesBalancedAllocation cases", "[scheduler][plugin]") {
-  PodBuilder cpu_and_memory = PodBuilder().Req({{"cpu", "1000m"}, {"memory", "2000"}}).Req({{"cpu", "2000m"}, {"memory", "3000"}});
+  PodBuilder cpu_and_memory =
+      PodBuilder().Req({{"cpu", "1000m"}, {"memory", "2000"}}).Req({{"cpu", "2000m"}, {"memory", "3000"}});
   // v1.32's name and expectation; from v1.33 (kubernetes/kubernetes #130260) the case is
   // "nothing scheduled, nothing requested, skip in PreScore" and PreScore returns Skip.
   SECTION("nothing scheduled, nothing requested") {
@@ -46,11 +48,10 @@ TEST_CASE("BalancedAllocation: upstream TestNodeResourcesBalancedAllocation case
   // kubesim's own case, after upstream's "requested resources at node capacity".
   SECTION("existing pods count with their real requests, fractions cap at 1") {
     NodeResourcesBalancedAllocation plugin;
-    std::vector<NodeInfo> nodes = {
-        MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}}),
-                     {PodBuilder("a").Req({{"cpu", "2000m"}, {"memory", "0"}})}),
-        MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "4000m"}, {"memory", "10000"}}),
-                     {PodBuilder("b").Req({{"cpu", "9000m"}, {"memory", "10000"}})})};
+    std::vector<NodeInfo> nodes = {MakeNodeInfo(NodeBuilder("n1").Cap({{"cpu", "4000m"}, {"memory", "10000"}}),
+                                                {PodBuilder("a").Req({{"cpu", "2000m"}, {"memory", "0"}})}),
+                                   MakeNodeInfo(NodeBuilder("n2").Cap({{"cpu", "4000m"}, {"memory", "10000"}}),
+                                                {PodBuilder("b").Req({{"cpu", "9000m"}, {"memory", "10000"}})})};
     // n1: cpu 5000/4000 → 1, memory 0.5 → std 0.25 → 75; n2: both capped at 1 → 100.
     CHECK(RunScore(plugin, cpu_and_memory.pod(), nodes) == std::vector<int64_t>{75, 100});
   }

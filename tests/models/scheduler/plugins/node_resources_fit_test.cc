@@ -2,9 +2,10 @@
 // pkg/scheduler/framework/plugins/noderesources/least_allocated_test.go, most_allocated_test.go and
 // requested_to_capacity_ratio_test.go, plus the Filter rules of fit.go. Rows carry the upstream
 // case's `name:` so it can be searched for upstream; the version read is given above each table.
+#include "models/scheduler/plugins/node_resources_fit.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/plugins/node_resources_fit.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 
@@ -19,8 +20,12 @@ using testing::RunScore;
 const std::vector<ResourceSpec> kDefault = {{"cpu", 1}, {"memory", 1}};
 const std::vector<ResourceSpec> kExtended = {{"cpu", 1}, {"memory", 1}, {"abc.com/xyz", 1}};
 
-PodBuilder TwoContainers() { return PodBuilder().Req({{"cpu", "1000"}, {"memory", "2000"}}).Req({{"cpu", "2000"}, {"memory", "3000"}}); }
-NodeBuilder N(const char* name, const char* cpu, const char* mem) { return NodeBuilder(name).Cap({{"cpu", cpu}, {"memory", mem}}); }
+PodBuilder TwoContainers() {
+  return PodBuilder().Req({{"cpu", "1000"}, {"memory", "2000"}}).Req({{"cpu", "2000"}, {"memory", "3000"}});
+}
+NodeBuilder N(const char* name, const char* cpu, const char* mem) {
+  return NodeBuilder(name).Cap({{"cpu", cpu}, {"memory", mem}});
+}
 NodeBuilder NX(const char* name, const char* cpu, const char* mem, const char* xyz) {
   return NodeBuilder(name).Cap({{"cpu", cpu}, {"memory", mem}, {"abc.com/xyz", xyz}});
 }
@@ -50,29 +55,47 @@ std::vector<int64_t> Score(ScoringStrategyType type, const Case& c, std::vector<
 TEST_CASE("LeastAllocated: upstream TestLeastAllocatedScoringStrategy cases", "[scheduler][plugin]") {
   std::vector<Case> cases = {
       {"nothing scheduled, nothing requested",
-       PodBuilder(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))}, kDefault, {100, 100}},
-      {"nothing scheduled, resources requested, differently sized nodes", TwoContainers(),
-       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))}, kDefault, {37, 50}},
-      {"no resources requested, pods scheduled", PodBuilder(),
+       PodBuilder(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))},
+       kDefault,
+       {100, 100}},
+      {"nothing scheduled, resources requested, differently sized nodes",
+       TwoContainers(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
+       kDefault,
+       {37, 50}},
+      {"no resources requested, pods scheduled",
+       PodBuilder(),
        {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}),
         MakeNodeInfo(N("n2", "4000", "10000"), {PodBuilder("c"), PodBuilder("d")})},
-       kDefault, {100, 100}},
-      {"zero node resources, pods scheduled with resources", PodBuilder(),
+       kDefault,
+       {100, 100}},
+      {"zero node resources, pods scheduled with resources",
+       PodBuilder(),
        {MakeNodeInfo(NodeBuilder("n1"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}})}),
         MakeNodeInfo(NodeBuilder("n2"), {PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
-       kDefault, {0, 0}},
+       kDefault,
+       {0, 0}},
       {"nothing scheduled, resources requested with different weight on CPU and memory, differently sized nodes",
-       TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
-       {{"memory", 2}, {"cpu", 1}}, {41, 50}},
+       TwoContainers(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
+       {{"memory", 2}, {"cpu", 1}},
+       {41, 50}},
       {"bypass extended resource if the pod does not request",
-       TwoContainers(), {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
-       kExtended, {50, 50}},
+       TwoContainers(),
+       {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
+       kExtended,
+       {50, 50}},
       {"honor extended resource if the pod requests",
        PodBuilder().Req({{"cpu", "3000"}, {"memory", "5000"}, {"abc.com/xyz", "2"}}),
-       {MakeNodeInfo(NX("n1", "6000", "10000", "4")), MakeNodeInfo(NX("n2", "6000", "10000", "10"))}, kExtended, {50, 60}},
-      {"if the node doesn't have a resource", PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
+       {MakeNodeInfo(NX("n1", "6000", "10000", "4")), MakeNodeInfo(NX("n2", "6000", "10000", "10"))},
+       kExtended,
+       {50, 60}},
+      {"if the node doesn't have a resource",
+       PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
        {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
-       {{"abc.com/xyz", 2}, {"cpu", 1}, {"memory", 1}}, {55, 55}},
+       {{"abc.com/xyz", 2}, {"cpu", 1}, {"memory", 1}},
+       {55, 55}},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -87,31 +110,49 @@ TEST_CASE("LeastAllocated: upstream TestLeastAllocatedScoringStrategy cases", "[
 TEST_CASE("MostAllocated: upstream TestMostAllocatedScoringStrategy cases", "[scheduler][plugin]") {
   std::vector<Case> cases = {
       {"nothing scheduled, nothing requested",
-       PodBuilder(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))}, kDefault, {0, 0}},
+       PodBuilder(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "4000", "10000"))},
+       kDefault,
+       {0, 0}},
       {"nothing scheduled, resources requested, differently sized nodes",
-       TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))}, kDefault, {62, 50}},
-      {"no resources requested, pods scheduled with resources", PodBuilder(),
-       {MakeNodeInfo(N("n1", "10000", "20000"),
-                     {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}}), PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "0"}})}),
+       TwoContainers(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
+       kDefault,
+       {62, 50}},
+      {"no resources requested, pods scheduled with resources",
+       PodBuilder(),
+       {MakeNodeInfo(N("n1", "10000", "20000"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}}),
+                                                 PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "0"}})}),
         MakeNodeInfo(N("n2", "10000", "20000"), {PodBuilder("c").Req({{"cpu", "3000"}, {"memory", "0"}}),
                                                  PodBuilder("d").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
-       kDefault, {30, 42}},
-      {"resources requested, pods scheduled with resources", TwoContainers(),
+       kDefault,
+       {30, 42}},
+      {"resources requested, pods scheduled with resources",
+       TwoContainers(),
        {MakeNodeInfo(N("n1", "10000", "20000"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "0"}})}),
         MakeNodeInfo(N("n2", "10000", "20000"), {PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
-       kDefault, {42, 55}},
+       kDefault,
+       {42, 55}},
       {"nothing scheduled, resources requested, differently sized nodes",
-       TwoContainers(), {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
-       {{"memory", 2}, {"cpu", 1}}, {58, 50}},
+       TwoContainers(),
+       {MakeNodeInfo(N("n1", "4000", "10000")), MakeNodeInfo(N("n2", "6000", "10000"))},
+       {{"memory", 2}, {"cpu", 1}},
+       {58, 50}},
       {"bypass extended resource if the pod does not request",
-       TwoContainers(), {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
-       kExtended, {50, 50}},
+       TwoContainers(),
+       {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
+       kExtended,
+       {50, 50}},
       {"honor extended resource if the pod request",
        PodBuilder().Req({{"cpu", "3000"}, {"memory", "5000"}, {"abc.com/xyz", "2"}}),
-       {MakeNodeInfo(NX("n1", "6000", "10000", "4")), MakeNodeInfo(NX("n2", "6000", "10000", "10"))}, kExtended, {50, 40}},
-      {"if the node doesn't have a resource", PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
+       {MakeNodeInfo(NX("n1", "6000", "10000", "4")), MakeNodeInfo(NX("n2", "6000", "10000", "10"))},
+       kExtended,
+       {50, 40}},
+      {"if the node doesn't have a resource",
+       PodBuilder().Req({{"cpu", "3000"}, {"memory", "4000"}}),
        {MakeNodeInfo(N("n1", "6000", "10000")), MakeNodeInfo(NX("n2", "6000", "10000", "4"))},
-       {{"abc.com/xyz", 2}, {"cpu", 1}, {"memory", 1}}, {45, 45}},
+       {{"abc.com/xyz", 2}, {"cpu", 1}, {"memory", 1}},
+       {45, 45}},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -126,18 +167,25 @@ TEST_CASE("MostAllocated: upstream TestMostAllocatedScoringStrategy cases", "[sc
 TEST_CASE("RequestedToCapacityRatio: upstream scoring-strategy and bin-packing cases", "[scheduler][plugin]") {
   const std::vector<UtilizationShapePoint> shape_a = {{0, 10}, {100, 0}};
   std::vector<Case> a = {
-      {"nothing scheduled, nothing requested (default - least requested nodes have priority)", PodBuilder(),
-       {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}), MakeNodeInfo(N("n2", "4000", "10000"))},
-       kDefault, {100, 100}},
-      {"nothing scheduled, resources requested, differently sized nodes (default - least requested nodes have priority)",
+      {"nothing scheduled, nothing requested (default - least requested nodes have priority)",
+       PodBuilder(),
+       {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}),
+        MakeNodeInfo(N("n2", "4000", "10000"))},
+       kDefault,
+       {100, 100}},
+      {"nothing scheduled, resources requested, differently sized nodes (default - least requested nodes have "
+       "priority)",
        TwoContainers(),
-       {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}), MakeNodeInfo(N("n2", "6000", "10000"))},
-       kDefault, {38, 50}},
+       {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a"), PodBuilder("b")}),
+        MakeNodeInfo(N("n2", "6000", "10000"))},
+       kDefault,
+       {38, 50}},
       {"no resources requested, pods scheduled with resources (default - least requested nodes have priority)",
        PodBuilder(),
        {MakeNodeInfo(N("n1", "4000", "10000"), {PodBuilder("a").Req({{"cpu", "3000"}, {"memory", "5000"}})}),
         MakeNodeInfo(N("n2", "6000", "10000"), {PodBuilder("b").Req({{"cpu", "3000"}, {"memory", "5000"}})})},
-       kDefault, {38, 50}},
+       kDefault,
+       {38, 50}},
   };
   for (const auto& c : a) {
     INFO(c.name);
@@ -152,15 +200,26 @@ TEST_CASE("RequestedToCapacityRatio: upstream scoring-strategy and bin-packing c
   // TestResourceBinPackingSingleExtended; upstream's third name ends with a space.
   std::vector<Case> b = {
       {"nothing scheduled, nothing requested",
-       PodBuilder(), {MakeNodeInfo(foo_node("n1", "8")), MakeNodeInfo(foo_node("n2", "4"))}, foo, {0, 0}},
-      {"resources requested, pods scheduled with less resources", PodBuilder().Req({{"intel.com/foo", "2"}}),
-       {MakeNodeInfo(foo_node("n1", "8"), {PodBuilder("a")}), MakeNodeInfo(foo_node("n2", "4"))}, foo, {2, 5}},
+       PodBuilder(),
+       {MakeNodeInfo(foo_node("n1", "8")), MakeNodeInfo(foo_node("n2", "4"))},
+       foo,
+       {0, 0}},
+      {"resources requested, pods scheduled with less resources",
+       PodBuilder().Req({{"intel.com/foo", "2"}}),
+       {MakeNodeInfo(foo_node("n1", "8"), {PodBuilder("a")}), MakeNodeInfo(foo_node("n2", "4"))},
+       foo,
+       {2, 5}},
       {"resources requested, pods scheduled with resources, on node with existing pod running ",
        PodBuilder().Req({{"intel.com/foo", "2"}}),
-       {MakeNodeInfo(foo_node("n1", "8")), MakeNodeInfo(foo_node("n2", "4"), {PodBuilder("a").Req({{"intel.com/foo", "2"}})})},
-       foo, {2, 10}},
-      {"resources requested, pods scheduled with more resources", PodBuilder().Req({{"intel.com/foo", "4"}}),
-       {MakeNodeInfo(foo_node("n1", "8"), {PodBuilder("a")}), MakeNodeInfo(foo_node("n2", "4"))}, foo, {5, 10}},
+       {MakeNodeInfo(foo_node("n1", "8")),
+        MakeNodeInfo(foo_node("n2", "4"), {PodBuilder("a").Req({{"intel.com/foo", "2"}})})},
+       foo,
+       {2, 10}},
+      {"resources requested, pods scheduled with more resources",
+       PodBuilder().Req({{"intel.com/foo", "4"}}),
+       {MakeNodeInfo(foo_node("n1", "8"), {PodBuilder("a")}), MakeNodeInfo(foo_node("n2", "4"))},
+       foo,
+       {5, 10}},
   };
   for (const auto& c : b) {
     INFO(c.name);
@@ -174,10 +233,15 @@ TEST_CASE("RequestedToCapacityRatio: upstream scoring-strategy and bin-packing c
   // TestResourceBinPackingMultipleExtended, its first two cases.
   std::vector<Case> c2 = {
       {"nothing scheduled, nothing requested",
-       PodBuilder(), {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))}, two, {0, 0}},
+       PodBuilder(),
+       {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))},
+       two,
+       {0, 0}},
       {"resources requested, pods scheduled with less resources",
        PodBuilder().Req({{"intel.com/foo", "2"}, {"intel.com/bar", "2"}}),
-       {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))}, two, {4, 3}},
+       {MakeNodeInfo(foobar("n1", "8", "4")), MakeNodeInfo(foobar("n2", "4", "8"))},
+       two,
+       {4, 3}},
   };
   for (const auto& c : c2) {
     INFO(c.name);
@@ -188,9 +252,13 @@ TEST_CASE("RequestedToCapacityRatio: upstream scoring-strategy and bin-packing c
 // Upstream: requested_to_capacity_ratio_test.go TestBrokenLinearFunction @ v1.32 (its cases
 // case_0, case_1, case_2, in order).
 TEST_CASE("BrokenLinear: upstream TestBrokenLinearFunction", "[scheduler][plugin]") {
-  struct Row { std::vector<UtilizationShapePoint> shape; std::vector<std::pair<int64_t, int64_t>> points; };
+  struct Row {
+    std::vector<UtilizationShapePoint> shape;
+    std::vector<std::pair<int64_t, int64_t>> points;
+  };
   std::vector<Row> rows = {
-      {{{10, 1}, {90, 9}}, {{-10, 1}, {0, 1}, {9, 1}, {10, 1}, {15, 1}, {19, 1}, {20, 2}, {89, 8}, {90, 9}, {99, 9}, {100, 9}, {110, 9}}},
+      {{{10, 1}, {90, 9}},
+       {{-10, 1}, {0, 1}, {9, 1}, {10, 1}, {15, 1}, {19, 1}, {20, 2}, {89, 8}, {90, 9}, {99, 9}, {100, 9}, {110, 9}}},
       {{{0, 2}, {40, 10}, {100, 0}}, {{-10, 2}, {0, 2}, {20, 6}, {30, 8}, {40, 10}, {70, 5}, {100, 0}, {110, 0}}},
       {{{0, 2}, {40, 2}, {100, 2}}, {{-10, 2}, {0, 2}, {20, 2}, {30, 2}, {40, 2}, {70, 2}, {100, 2}, {110, 2}}},
   };
@@ -235,8 +303,9 @@ Status Filter(const PodBuilder& pod, const NodeInfo& node, NodeResourcesFitArgs 
 // pkg/scheduler/framework/plugins/noderesources/fit.go @ v1.32; upstream's table is TestEnoughRequests
 // in fit_test.go).
 TEST_CASE("NodeResourcesFit Filter: insufficient resources, ignored resources, pod count", "[scheduler][plugin]") {
-  NodeInfo node = MakeNodeInfo(NodeBuilder("n").Cap({{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "2"}, {"example.com/foo", "1"}}),
-                               {PodBuilder("a").Req({{"cpu", "3"}, {"memory", "2Gi"}})});
+  NodeInfo node =
+      MakeNodeInfo(NodeBuilder("n").Cap({{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "2"}, {"example.com/foo", "1"}}),
+                   {PodBuilder("a").Req({{"cpu", "3"}, {"memory", "2Gi"}})});
   CHECK(Filter(PodBuilder().Req({{"cpu", "1"}, {"memory", "6Gi"}}), node).IsSuccess());
   Status s = Filter(PodBuilder().Req({{"cpu", "1500m"}, {"memory", "7Gi"}}), node);
   CHECK(s.code() == Code::kUnschedulable);
@@ -250,7 +319,8 @@ TEST_CASE("NodeResourcesFit Filter: insufficient resources, ignored resources, p
   ignore_group.ignored_resource_groups = {"example.com"};
   CHECK(Filter(PodBuilder().Req({{"example.com/foo", "2"}}), node, ignore_group).IsSuccess());
 
-  NodeInfo full = MakeNodeInfo(NodeBuilder("n").Cap({{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "1"}}), {PodBuilder("a")});
+  NodeInfo full =
+      MakeNodeInfo(NodeBuilder("n").Cap({{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "1"}}), {PodBuilder("a")});
   // The pod count is checked even for a pod that requests nothing.
   CHECK(Filter(PodBuilder(), full).reasons() == std::vector<std::string>{"Too many pods"});
 }

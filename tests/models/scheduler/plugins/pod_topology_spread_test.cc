@@ -4,8 +4,9 @@
 // filtering_test.go in an older copy and on master at 01c2588bf4a3; the names used here are the same in
 // each), plus kubesim's own cases for minDomains, inclusion policies, matchLabelKeys, the System default
 // constraints from Services and ReplicaSets, and args decoding.
-#include <catch2/catch.hpp>
+#include "models/scheduler/plugins/pod_topology_spread.h"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +14,6 @@
 #include "models/api/kinds.h"
 #include "models/api/node.h"
 #include "models/api/yaml_node.h"
-#include "models/scheduler/plugins/pod_topology_spread.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 #include "tests/support/fake_lister.h"
@@ -21,11 +21,11 @@
 namespace kubesim::scheduler {
 namespace {
 
-using testing::RunFilterAll;
 using testing::FakeLister;
 using testing::MakeNodeInfo;
 using testing::NodeBuilder;
 using testing::PodBuilder;
+using testing::RunFilterAll;
 
 api::LabelSelector Exists(const std::string& key) {
   api::LabelSelector s;
@@ -46,7 +46,8 @@ api::TopologySpreadConstraint SC(int32_t max_skew, std::string key, std::optiona
 // `n` pods with the given label on one node.
 std::vector<PodBuilder> Pods(int n, const std::string& label = "foo", const std::string& ns = "default") {
   std::vector<PodBuilder> out;
-  for (int i = 0; i < n; ++i) out.push_back(PodBuilder(std::string("p").append(std::to_string(i))).Label(label, "").Namespace(ns));
+  for (int i = 0; i < n; ++i)
+    out.push_back(PodBuilder(std::string("p").append(std::to_string(i))).Label(label, "").Namespace(ns));
   return out;
 }
 
@@ -78,7 +79,6 @@ ScoreResult RunScore(PodTopologySpread& plugin, const api::Pod& pod, const std::
   return r;
 }
 
-
 constexpr Code S = Code::kSuccess;
 constexpr Code U = Code::kUnschedulable;
 constexpr Code UU = Code::kUnschedulableAndUnresolvable;
@@ -100,41 +100,56 @@ TEST_CASE("PodTopologySpread Score: upstream TestPodTopologySpreadScore cases", 
   auto pod = [] { return PodBuilder("in").Label("foo", ""); };
   std::vector<ScoreRow> rows;
   rows.push_back({"one constraint on node, no existing pods",
-                  pod().Spread(SC(1, api::kLabelHostname, foo)), {MakeNodeInfo(N("a")), MakeNodeInfo(N("b"))}, 2,
+                  pod().Spread(SC(1, api::kLabelHostname, foo)),
+                  {MakeNodeInfo(N("a")), MakeNodeInfo(N("b"))},
+                  2,
                   {100, 100}});
   rows.push_back({"one constraint on node, only one node is candidate",
                   pod().Spread(SC(1, api::kLabelHostname, foo)),
-                  {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1))}, 1, {100}});
+                  {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1))},
+                  1,
+                  {100}});
   rows.push_back({"one constraint on node, all nodes have the same number of matching pods",
                   pod().Spread(SC(1, api::kLabelHostname, foo)),
-                  {MakeNodeInfo(N("a"), Pods(1)), MakeNodeInfo(N("b"), Pods(1))}, 2, {100, 100}});
+                  {MakeNodeInfo(N("a"), Pods(1)), MakeNodeInfo(N("b"), Pods(1))},
+                  2,
+                  {100, 100}});
   rows.push_back({"one constraint on node, all 4 nodes are candidates",
                   pod().Spread(SC(1, api::kLabelHostname, foo)),
                   {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1)), MakeNodeInfo(N("c")),
                    MakeNodeInfo(N("d"), Pods(3))},
-                  4, {20, 60, 100, 0}});
+                  4,
+                  {20, 60, 100, 0}});
   rows.push_back({"one constraint on node, null selector",
                   pod().Spread(SC(1, api::kLabelHostname, std::nullopt)),
                   {MakeNodeInfo(N("a"), Pods(2)), MakeNodeInfo(N("b"), Pods(1)), MakeNodeInfo(N("c")),
                    MakeNodeInfo(N("d"), Pods(3))},
-                  4, {100, 100, 100, 100}});
+                  4,
+                  {100, 100, 100, 100}});
   {
     auto a_pods = Pods(1, "foo", "ns1");
     a_pods.push_back(PodBuilder("q").Label("foo", ""));
     rows.push_back({"existing pods in a different namespace do not count",
                     pod().Spread(SC(1, api::kLabelHostname, foo)),
-                    {MakeNodeInfo(N("a"), a_pods), MakeNodeInfo(N("b"), Pods(2))}, 2, {100, 33}});
+                    {MakeNodeInfo(N("a"), a_pods), MakeNodeInfo(N("b"), Pods(2))},
+                    2,
+                    {100, 33}});
   }
-  rows.push_back({"terminating Pods should be excluded", pod().Spread(SC(1, api::kLabelHostname, foo)),
-                  {MakeNodeInfo(N("a"), {PodBuilder("t").Label("foo", "").Terminating()}), MakeNodeInfo(N("b"), Pods(1))},
-                  2, {100, 0}});
+  rows.push_back(
+      {"terminating Pods should be excluded",
+       pod().Spread(SC(1, api::kLabelHostname, foo)),
+       {MakeNodeInfo(N("a"), {PodBuilder("t").Label("foo", "").Terminating()}), MakeNodeInfo(N("b"), Pods(1))},
+       2,
+       {100, 0}});
   {
     auto c = SC(2, "node", foo);
     c.min_domains = 10;
-    rows.push_back({"minDomains has no effect when ScheduleAnyway", pod().Spread(c),
+    rows.push_back({"minDomains has no effect when ScheduleAnyway",
+                    pod().Spread(c),
                     {MakeNodeInfo(NodeLabelled("a"), Pods(2)), MakeNodeInfo(NodeLabelled("b"), Pods(2)),
                      MakeNodeInfo(NodeLabelled("c"), Pods(1))},
-                    3, {75, 75, 100}});
+                    3,
+                    {75, 75, 100}});
   }
   auto policy_nodes = [](bool taint) {
     auto c = NodeLabelled("c");
@@ -149,20 +164,25 @@ TEST_CASE("PodTopologySpread Score: upstream TestPodTopologySpreadScore cases", 
   };
   // "honoed" is upstream's spelling.
   rows.push_back({"NodeAffinityPolicy honoed with labelSelectors",
-                  pod().NodeSelector("foo", "").Spread(SC(1, "node", foo)), policy_nodes(false), 3, {0, 33, 100}});
+                  pod().NodeSelector("foo", "").Spread(SC(1, "node", foo)),
+                  policy_nodes(false),
+                  3,
+                  {0, 33, 100}});
   {
     auto c = SC(1, "node", foo);
     c.node_affinity_policy = "Ignore";
     rows.push_back({"NodeAffinityPolicy ignored with labelSelectors",
-                    pod().NodeSelector("foo", "").Spread(c), policy_nodes(false), 3, {66, 100, 100}});
+                    pod().NodeSelector("foo", "").Spread(c),
+                    policy_nodes(false),
+                    3,
+                    {66, 100, 100}});
   }
   {
     auto c = SC(1, "node", foo);
     c.node_taints_policy = "Honor";
     rows.push_back({"NodeTaintsPolicy honored", pod().Spread(c), policy_nodes(true), 3, {0, 33, 100}});
   }
-  rows.push_back({"NodeTaintsPolicy ignored",
-                  pod().Spread(SC(1, "node", foo)), policy_nodes(true), 3, {66, 100, 100}});
+  rows.push_back({"NodeTaintsPolicy ignored", pod().Spread(SC(1, "node", foo)), policy_nodes(true), 3, {66, 100, 100}});
   {
     auto zone = SC(1, api::kLabelZone, foo);
     zone.match_label_keys = {"baz"};
@@ -173,15 +193,15 @@ TEST_CASE("PodTopologySpread Score: upstream TestPodTopologySpreadScore cases", 
       return std::vector<NodeInfo>{
           MakeNodeInfo(N("a").Label(api::kLabelZone, "zone1"), Pods(1, "foo")),
           MakeNodeInfo(N("b").Label(api::kLabelZone, "zone1"), {PodBuilder("x").Label("foo", "").Label("bar", "")}),
-          MakeNodeInfo(N("c").Label(api::kLabelZone, "zone2"), {PodBuilder("y").Label("foo", ""), PodBuilder("z").Label("bar", "")}),
+          MakeNodeInfo(N("c").Label(api::kLabelZone, "zone2"),
+                       {PodBuilder("y").Label("foo", ""), PodBuilder("z").Label("bar", "")}),
           MakeNodeInfo(N("d").Label(api::kLabelZone, "zone2"))};
     };
-    rows.push_back({"matchLabelKeys ignored when feature gate disabled",
-                    in, nodes(), 4, {60, 20, 60, 100}, false});
+    rows.push_back({"matchLabelKeys ignored when feature gate disabled", in, nodes(), 4, {60, 20, 60, 100}, false});
     // kubesim's own: the same pods with the gate on (v1.32 default); baz is ANDed into both selectors
     // and no existing pod carries it.
-    rows.push_back({"the same with the MatchLabelKeysInPodTopologySpread gate on",
-                    in, nodes(), 4, {100, 100, 100, 100}, true});
+    rows.push_back(
+        {"the same with the MatchLabelKeysInPodTopologySpread gate on", in, nodes(), 4, {100, 100, 100, 100}, true});
   }
   for (auto& r : rows) {
     SECTION(r.name) {
@@ -239,7 +259,9 @@ TEST_CASE("PodTopologySpread Filter: upstream TestSingleConstraint cases", "[sch
       {"no existing pods", Exists("foo"), {{}, {}, {}, {}}, {S, S, S, S}},
       {"no existing pods, incoming pod doesn't match itself", Exists("bar"), {{}, {}, {}, {}}, {S, S, S, S}},
       {"existing pods in a different namespace do not count",
-       Exists("foo"), {ns_pods, {}, Pods(1), Pods(1)}, {S, S, U, U}},
+       Exists("foo"),
+       {ns_pods, {}, Pods(1), Pods(1)},
+       {S, S, U, U}},
       {"pods spread across zones as 3/3, all nodes fit", Exists("foo"), {Pods(2), Pods(1), {}, Pods(3)}, {S, S, S, S}},
   };
   for (auto& r : rows) {
@@ -263,17 +285,20 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
     auto in = PodBuilder("in").Label("foo", "").Spread(SC(1, api::kLabelZone, foo, "DoNotSchedule"));
     std::vector<std::string> reasons;
     CHECK(RunFilterAll(plugin, in.pod(), nodes, &reasons) == std::vector<Code>{U, S, UU});
-    CHECK(reasons == std::vector<std::string>{"node(s) didn't match pod topology spread constraints", "",
-                                              "node(s) didn't match pod topology spread constraints (missing required label)"});
+    CHECK(reasons ==
+          std::vector<std::string>{"node(s) didn't match pod topology spread constraints", "",
+                                   "node(s) didn't match pod topology spread constraints (missing required label)"});
   }
   SECTION("minDomains above the domain count makes the global minimum 0") {
     auto nodes = ZoneNodes({Pods(1), {}, Pods(1), {}});
     FakeLister lister(nodes);
     PodTopologySpread plugin(&lister);
     auto c = SC(1, api::kLabelZone, foo, "DoNotSchedule");
-    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{S, S, S, S});
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) ==
+          std::vector<Code>{S, S, S, S});
     c.min_domains = 3;
-    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) == std::vector<Code>{U, U, U, U});
+    CHECK(RunFilterAll(plugin, PodBuilder("in").Label("foo", "").Spread(c).pod(), nodes) ==
+          std::vector<Code>{U, U, U, U});
   }
   SECTION("nodeTaintsPolicy Honor drops the tainted domain from the minimum") {
     std::vector<NodeInfo> nodes = {MakeNodeInfo(N("a").Label(api::kLabelZone, "z1"), Pods(1)),
@@ -299,8 +324,8 @@ TEST_CASE("PodTopologySpread Filter: reasons, minDomains, policies, matchLabelKe
   }
   SECTION("matchLabelKeys narrow the selector to the pod's own values") {
     std::vector<NodeInfo> nodes = {
-        MakeNodeInfo(N("a").Label(api::kLabelZone, "z1"),
-                     {PodBuilder("o1").Label("foo", "").Label("app", "v2"), PodBuilder("o2").Label("foo", "").Label("app", "v2")}),
+        MakeNodeInfo(N("a").Label(api::kLabelZone, "z1"), {PodBuilder("o1").Label("foo", "").Label("app", "v2"),
+                                                           PodBuilder("o2").Label("foo", "").Label("app", "v2")}),
         MakeNodeInfo(N("x").Label(api::kLabelZone, "z2"))};
     FakeLister lister(nodes);
     auto c = SC(1, api::kLabelZone, foo, "DoNotSchedule");
@@ -332,7 +357,8 @@ std::shared_ptr<const api::Service> Service(const std::string& name, api::String
 TEST_CASE("PodTopologySpread System default constraints from Services and ReplicaSets", "[scheduler][plugin]") {
   auto web = [](int n) {
     std::vector<PodBuilder> out;
-    for (int i = 0; i < n; ++i) out.push_back(PodBuilder(std::string("w").append(std::to_string(i))).Label("app", "web"));
+    for (int i = 0; i < n; ++i)
+      out.push_back(PodBuilder(std::string("w").append(std::to_string(i))).Label("app", "web"));
     return out;
   };
   auto in = PodBuilder("in").Label("app", "web");
@@ -416,15 +442,19 @@ TEST_CASE("PodTopologySpreadArgs decoding and validation", "[scheduler][plugin]"
     const char* want;
   };
   std::vector<Row> rows = {
-      {"defaultingType: System\ndefaultConstraints:\n- maxSkew: 1\n  topologyKey: k\n  whenUnsatisfiable: ScheduleAnyway\n",
+      {"defaultingType: System\ndefaultConstraints:\n- maxSkew: 1\n  topologyKey: k\n  whenUnsatisfiable: "
+       "ScheduleAnyway\n",
        "cfg.yaml:1:17: defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"},
-      {"defaultingType: List\ndefaultConstraints:\n- maxSkew: 1\n  topologyKey: k\n  whenUnsatisfiable: ScheduleAnyway\n"
+      {"defaultingType: List\ndefaultConstraints:\n- maxSkew: 1\n  topologyKey: k\n  whenUnsatisfiable: "
+       "ScheduleAnyway\n"
        "  labelSelector: {}\n",
        "cfg.yaml:6:18: defaultConstraints[0].labelSelector: Forbidden: constraint must not define a selector"},
       {"defaultingType: Lists\n", "cfg.yaml:1:17: defaultingType: Unsupported value: \"Lists\""},
-      {"defaultingType: List\ndefaultConstraints:\n- maxSkew: 0\n  topologyKey: k\n  whenUnsatisfiable: ScheduleAnyway\n",
+      {"defaultingType: List\ndefaultConstraints:\n- maxSkew: 0\n  topologyKey: k\n  whenUnsatisfiable: "
+       "ScheduleAnyway\n",
        "cfg.yaml:3:12: defaultConstraints[0].maxSkew: Invalid value: 0"},
-      {"defaultingType: List\ndefaultConstraints:\n- maxSkew: 1\n  topologyKey: k\n  whenUnsatisfiable: ScheduleAnyway\n"
+      {"defaultingType: List\ndefaultConstraints:\n- maxSkew: 1\n  topologyKey: k\n  whenUnsatisfiable: "
+       "ScheduleAnyway\n"
        "- maxSkew: 2\n  topologyKey: k\n  whenUnsatisfiable: ScheduleAnyway\n",
        "defaultConstraints[1]: Duplicate value"},
       {"weight: 1\n", "weight"},

@@ -1,8 +1,9 @@
 // Upstream scheduling_gates_test.go: a pod with gates is kept out of activeQ with
 // UnschedulableAndUnresolvable and the gate names in Go's %v list format.
+#include "models/scheduler/plugins/scheduling_gates.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/plugins/scheduling_gates.h"
 #include "tests/support/builders.h"
 
 namespace kubesim::scheduler {
@@ -20,7 +21,9 @@ TEST_CASE("SchedulingGates PreEnqueue", "[scheduler][plugin]") {
   std::vector<Row> rows = {
       {"pod without gates", {}, Code::kSuccess, ""},
       {"one gate", {"foo"}, Code::kUnschedulableAndUnresolvable, "waiting for scheduling gates: [foo]"},
-      {"gates keep their order", {"foo", "bar"}, Code::kUnschedulableAndUnresolvable,
+      {"gates keep their order",
+       {"foo", "bar"},
+       Code::kUnschedulableAndUnresolvable,
        "waiting for scheduling gates: [foo bar]"},
   };
   SchedulingGates plugin;

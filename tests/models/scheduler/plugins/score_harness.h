@@ -4,10 +4,9 @@
 // when the plugin has one. Returns the final per-plugin scores (before the plugin weight).
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "models/scheduler/framework.h"
 

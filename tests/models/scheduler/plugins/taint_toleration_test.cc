@@ -3,9 +3,10 @@
 // TestTaintTolerationFilter @ v1.32, named by the upstream cases' `name:` (read in a copy from before v1.32
 // and on master at 04c0d74f8e8b; these names are the same in both). Cases not named after an upstream
 // case are kubesim's own.
+#include "models/scheduler/plugins/taint_toleration.h"
+
 #include <catch2/catch.hpp>
 
-#include "models/scheduler/plugins/taint_toleration.h"
 #include "tests/models/scheduler/plugins/score_harness.h"
 #include "tests/support/builders.h"
 
@@ -35,11 +36,13 @@ TEST_CASE("TaintToleration Score: upstream TestTaintTolerationScore cases", "[sc
                    .Toleration("disk-type", "Equal", "ssd", "PreferNoSchedule");
     std::vector<NodeInfo> nodes = {
         MakeNodeInfo(Node("A")), MakeNodeInfo(Node("B").Taint("cpu-type", "arm64", "PreferNoSchedule")),
-        MakeNodeInfo(Node("C").Taint("cpu-type", "arm64", "PreferNoSchedule").Taint("disk-type", "ssd", "PreferNoSchedule"))};
+        MakeNodeInfo(
+            Node("C").Taint("cpu-type", "arm64", "PreferNoSchedule").Taint("disk-type", "ssd", "PreferNoSchedule"))};
     CHECK(RunScore(plugin, pod.pod(), nodes) == std::vector<int64_t>{100, 100, 100});
   }
   SECTION("Default behaviour No taints and tolerations, lands on node with no taints") {
-    std::vector<NodeInfo> nodes = {MakeNodeInfo(Node("A")), MakeNodeInfo(Node("B").Taint("cpu-type", "arm64", "PreferNoSchedule"))};
+    std::vector<NodeInfo> nodes = {MakeNodeInfo(Node("A")),
+                                   MakeNodeInfo(Node("B").Taint("cpu-type", "arm64", "PreferNoSchedule"))};
     CHECK(RunScore(plugin, PodBuilder().pod(), nodes) == std::vector<int64_t>{100, 0});
   }
   // kubesim's own, after upstream's "only taints and tolerations that have effect PreferNoSchedule are
@@ -60,11 +63,11 @@ TEST_CASE("TaintToleration Filter: upstream TestTaintTolerationFilter cases", "[
     Code want;
   };
   std::vector<Row> rows = {
-      {"A pod having no tolerations can't be scheduled onto a node with nonempty taints",
-       PodBuilder(), Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kUnschedulableAndUnresolvable},
+      {"A pod having no tolerations can't be scheduled onto a node with nonempty taints", PodBuilder(),
+       Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kUnschedulableAndUnresolvable},
       {"A pod which can be scheduled on a dedicated node assigned to user1 with effect NoSchedule",
-       PodBuilder().Toleration("dedicated", "", "user1", "NoSchedule"), Node("n").Taint("dedicated", "user1", "NoSchedule"),
-       Code::kSuccess},
+       PodBuilder().Toleration("dedicated", "", "user1", "NoSchedule"),
+       Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kSuccess},
       {"A pod which can't be scheduled on a dedicated node assigned to user2 with effect NoSchedule",
        PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule"),
        Node("n").Taint("dedicated", "user1", "NoSchedule"), Code::kUnschedulableAndUnresolvable},
@@ -74,7 +77,9 @@ TEST_CASE("TaintToleration Filter: upstream TestTaintTolerationFilter cases", "[
        Code::kSuccess},
       {"A pod has multiple tolerations, node has multiple taints, all the taints are tolerated, pod can be scheduled "
        "onto the node",
-       PodBuilder().Toleration("dedicated", "Equal", "user2", "NoSchedule").Toleration("foo", "Exists", "", "NoSchedule"),
+       PodBuilder()
+           .Toleration("dedicated", "Equal", "user2", "NoSchedule")
+           .Toleration("foo", "Exists", "", "NoSchedule"),
        Node("n").Taint("dedicated", "user2", "NoSchedule").Taint("foo", "bar", "NoSchedule"), Code::kSuccess},
       {"A pod has a toleration that keys and values match the taint on the node, but (non-empty) effect doesn't "
        "match, can't be scheduled onto the node",
