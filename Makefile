@@ -8,10 +8,10 @@ PYTHON ?= /usr/bin/python3
 DEBIAN_PACKAGES := build-essential cmake ninja-build libboost-graph-dev libyaml-cpp-dev libeigen3-dev \
   libcli11-dev catch2 pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas \
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel python3-distributed \
-  nlohmann-json3-dev libbenchmark-dev python3-jsonschema python3-yaml chromium
+  nlohmann-json3-dev libbenchmark-dev python3-jsonschema python3-yaml chromium clang-format
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build deps demo test test-cpp test-python regression install asan bench clean
+.PHONY: all build deps demo test test-cpp test-python regression install asan bench format clean
 
 all: build
 
@@ -64,6 +64,10 @@ asan: deps
 	cmake --preset asan
 	cmake --build --preset asan
 	ctest --preset asan -j2
+
+# Applies .clang-format to every tracked C++ file; `make test` fails on a file it would change.
+format:
+	git ls-files '*.h' '*.cc' | xargs clang-format -i
 
 bench: build
 	./build/event_queue_bench
