@@ -81,10 +81,10 @@ class Owner {
     sim.After(
         period,
         [alive = std::weak_ptr<const bool>(token), &sim, period, fn = std::move(fn), phase]() {
-          auto token = alive.lock();
-          if (!token) return;
+          auto live = alive.lock();
+          if (!live) return;
           (*fn)();
-          EveryFrom(token, sim, period, fn, phase);
+          EveryFrom(live, sim, period, fn, phase);
         },
         phase);
   }
