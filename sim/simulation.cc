@@ -8,14 +8,6 @@ namespace kubesim::sim {
 
 Simulation::Simulation(uint64_t seed) : random_(seed) {}
 
-Simulation::~Simulation() {
-  // Frames first, while the queue still exists: a local's destructor may touch it (e.g. Cancel a
-  // timer). Pending callbacks only hold non-owning handles, so dropping them afterwards is safe.
-  auto processes = std::move(processes_);
-  processes_.clear();
-  for (auto& [id, handle] : processes) handle.destroy();
-}
-
 EventId Simulation::At(Time t, EventQueue::Callback cb, Phase phase) {
   KUBESIM_SIM_CHECK(*this, t >= now_,
                     "Simulation::At(" + t.ToString() + ") is in the past (Now() = " + now_.ToString() + ")");
@@ -56,28 +48,6 @@ void Simulation::Run() {
     if (stop_requested_) break;
   }
   stop_requested_ = false;
-}
-
-void Simulation::Spawn(Task task) {
-  Task::Handle h = task.Release();
-  KUBESIM_SIM_CHECK(*this, static_cast<bool>(h), "Simulation::Spawn of an empty Task");
-  KUBESIM_SIM_CHECK(*this, h.promise().sim == nullptr, "Simulation::Spawn of a Task spawned before");
-  const uint64_t id = next_process_id_++;
-  h.promise().sim = this;
-  h.promise().id = id;
-  processes_.emplace(id, h);
-  At(
-      now_, [h] { h.resume(); }, Phase::kWork);
-}
-
-SleepAwaiter Simulation::Sleep(Duration d) {
-  KUBESIM_SIM_CHECK(*this, d >= Duration::Zero(), "Simulation::Sleep(" + d.ToString() + "): negative");
-  return SleepAwaiter(*this, now_ + d);
-}
-
-SleepAwaiter Simulation::SleepUntil(Time t) {
-  KUBESIM_SIM_CHECK(*this, t >= now_, "Simulation::SleepUntil(" + t.ToString() + ") is in the past");
-  return SleepAwaiter(*this, t);
 }
 
 void Simulation::CheckFailed(const char* file, int line, const std::string& msg) const {

@@ -1,8 +1,9 @@
-// Simulation: one discrete-event run — the clock, the event queue, the named random streams, the
-// fingerprint and the coroutine processes (docs/architecture.md). Knows nothing of Kubernetes.
+// Simulation: one discrete-event run — the clock, the event queue, the named random streams and the
+// fingerprint (docs/architecture.md). Knows nothing of Kubernetes.
 //
-// Ownership: a Simulation owns its pending callbacks and the frames of spawned processes; destroying it
-// destroys both without running them. There is no global state, so any number of Simulations may live
+// Ownership: a Simulation owns its pending callbacks; destroying it destroys them without running
+// them. Components schedule through a sim::Owner (sim/owner.h), which keeps their events from
+// running once they are gone. There is no global state, so any number of Simulations may live
 // in one process (Python runs many).
 //
 // Determinism rule, kept by this loop: events run strictly in (time, phase, seq) order; Now() only moves
@@ -11,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +20,6 @@
 #include "sim/event_queue.h"
 #include "sim/fingerprint.h"
 #include "sim/random.h"
-#include "sim/task.h"
 #include "sim/time.h"
 
 namespace kubesim::sim {
@@ -28,7 +27,6 @@ namespace kubesim::sim {
 class Simulation {
  public:
   explicit Simulation(uint64_t seed);
-  ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -65,22 +63,10 @@ class Simulation {
   Rng& Stream(std::string_view name) { return random_.Stream(name); }
   Fingerprint& fingerprint() { return fingerprint_; }
 
-  // Starts a process: its first resumption runs at Now() in phase kWork. Takes ownership of the frame.
-  void Spawn(Task task);
-  // Processes spawned and not yet finished.
-  size_t live_processes() const { return processes_.size(); }
-
-  // co_await sim.Sleep(d): resume at Now() + d. REQUIRES: d >= 0.
-  SleepAwaiter Sleep(Duration d);
-  // co_await sim.SleepUntil(t): resume at t. REQUIRES: t >= Now().
-  SleepAwaiter SleepUntil(Time t);
-
   // Prints file:line, simulated time and event seq, the message, and aborts. Use KUBESIM_SIM_CHECK.
   [[noreturn]] void CheckFailed(const char* file, int line, const std::string& msg) const;
 
  private:
-  friend void detail::ForgetProcess(Simulation& sim, uint64_t id);
-
   EventQueue queue_;
   Time now_;
   Phase current_phase_ = Phase::kInput;
@@ -89,9 +75,6 @@ class Simulation {
   bool stop_requested_ = false;
   RandomStreams random_;
   Fingerprint fingerprint_;
-  // Suspended process frames by spawn order; ordered so destruction order is deterministic.
-  std::map<uint64_t, std::coroutine_handle<>> processes_;
-  uint64_t next_process_id_ = 1;
 };
 
 }  // namespace kubesim::sim

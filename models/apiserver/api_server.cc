@@ -78,7 +78,6 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
 }
 
 ApiServer::~ApiServer() {
-  *alive_ = false;
   for (auto& [resource, cache] : caches_) store_.CancelWatch(cache.store_watch);
 }
 
@@ -90,10 +89,7 @@ std::string ApiServer::Key(const std::string& kind, const std::string& ns, const
 
 void ApiServer::After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn) {
   sim::Duration d = latency.Sample(caller != nullptr ? *caller : latency_rng_);
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(d, [alive, fn = std::move(fn)]() {
-    if (alive.lock()) fn();
-  });
+  owner_.After(d, std::move(fn));
 }
 
 void ApiServer::Respond(ResponseCallback cb, Response r) {
@@ -103,12 +99,10 @@ void ApiServer::Respond(ResponseCallback cb, Response r) {
 void ApiServer::ScheduleCompaction() {
   // As kube-apiserver's compactor: every interval, compact to the revision seen one interval ago,
   // so clients always have at least one interval of history to resume watches from.
-  std::weak_ptr<bool> alive = alive_;
   int64_t seen = store_.revision();
-  sim_.After(
+  owner_.After(
       config_.compaction_interval,
-      [this, alive, seen]() {
-        if (!alive.lock()) return;
+      [this, seen]() {
         store_.Compact(seen);
         ScheduleCompaction();
       },
@@ -130,9 +124,8 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCal
     if (lookup == 1) {
       interval = sim::Duration::Milliseconds(100 + static_cast<int64_t>(service_account_rng_.UniformInt(100)));
     }
-    std::weak_ptr<bool> alive = alive_;
-    sim_.After(interval, [this, alive, obj = std::move(obj), cb = std::move(cb), lookup, interval]() mutable {
-      if (alive.lock()) CreateAfterLookups(std::move(obj), std::move(cb), lookup + 1, interval);
+    owner_.After(interval, [this, obj = std::move(obj), cb = std::move(cb), lookup, interval]() mutable {
+      CreateAfterLookups(std::move(obj), std::move(cb), lookup + 1, interval);
     });
     return;
   }
@@ -235,9 +228,8 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
     }
     r.resource_version = range.revision;
     sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
-    std::weak_ptr<bool> alive = alive_;
-    sim_.After(extra, [alive, cb = std::move(cb), r = std::move(r)]() {
-      if (alive.lock() && cb) cb(r);
+    owner_.After(extra, [cb = std::move(cb), r = std::move(r)]() {
+      if (cb) cb(r);
     });
   });
 }
@@ -494,13 +486,8 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
       ev.error = Error(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
       std::shared_ptr<WatchHandler> h = watches_[id].handler;
       watches_.erase(id);
-      std::weak_ptr<bool> alive = alive_;
-      sim_.After(
-          config_.watch_delay,
-          [alive, h, ev]() {
-            if (alive.lock()) (*h)(ev);
-          },
-          sim::Phase::kDelivery);
+      owner_.After(
+          config_.watch_delay, [h, ev]() { (*h)(ev); }, sim::Phase::kDelivery);
       return id;
     }
   }
@@ -566,11 +553,9 @@ void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e) {
     if (matches_now && !matched_before) ev.type = WatchEventType::kAdded;
     if (!matches_now && matched_before) ev.type = WatchEventType::kDeleted;
   }
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(
+  owner_.After(
       config_.watch_delay,
-      [this, alive, watch_id, ev = std::move(ev)]() {
-        if (!alive.lock()) return;
+      [this, watch_id, ev = std::move(ev)]() {
         auto w2 = watches_.find(watch_id);
         if (w2 == watches_.end()) return;
         // The handler may stop its own watch; keep it alive for the call.

@@ -24,6 +24,7 @@
 #include "models/api/object.h"
 #include "models/apiserver/latency.h"
 #include "models/etcd/mvcc_store.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::apiserver {
@@ -201,7 +202,7 @@ class ApiServer {
   int64_t next_watch_id_ = 1;
   std::map<int64_t, ClientWatch> watches_;
   std::map<std::string, ResourceCache> caches_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::apiserver

@@ -12,7 +12,6 @@ Informer::Informer(sim::Simulation& sim, apiserver::ApiServer& api, std::string 
     : Informer(sim, apiserver::ApiClient(sim, api, "informer/" + kind), kind, std::move(selector)) {}
 
 Informer::~Informer() {
-  *alive_ = false;
   if (watch_id_ != 0) api_.StopWatch(watch_id_);
 }
 
@@ -34,13 +33,10 @@ api::ObjectPtr Informer::Get(const std::string& key) const {
 }
 
 void Informer::List() {
-  std::weak_ptr<bool> alive = alive_;
-  api_.List(
-      kind_,
-      [this, alive](const apiserver::Response& r) {
-        if (alive.lock() && !stopped_) OnList(r);
-      },
-      selector_.node_name);
+  api_.List(kind_, owner_.Bind([this](const apiserver::Response& r) {
+    if (!stopped_) OnList(r);
+  }),
+            selector_.node_name);
 }
 
 void Informer::OnList(const apiserver::Response& r) {
@@ -58,10 +54,9 @@ void Informer::OnList(const apiserver::Response& r) {
   synced_ = true;
   apiserver::WatchOptions opts = selector_;
   opts.resource_version = r.resource_version;
-  std::weak_ptr<bool> alive = alive_;
-  watch_id_ = api_.Watch(kind_, opts, [this, alive](const apiserver::WatchEvent& e) {
-    if (alive.lock() && !stopped_) OnWatchEvent(e);
-  });
+  watch_id_ = api_.Watch(kind_, opts, owner_.Bind([this](const apiserver::WatchEvent& e) {
+    if (!stopped_) OnWatchEvent(e);
+  }));
 }
 
 void Informer::OnWatchEvent(const apiserver::WatchEvent& e) {
@@ -77,9 +72,8 @@ void Informer::OnWatchEvent(const apiserver::WatchEvent& e) {
       // Reflector: the watch ended with an error (410 Expired); relist after the initial backoff.
       api_.StopWatch(watch_id_);
       watch_id_ = 0;
-      std::weak_ptr<bool> alive = alive_;
-      sim_.After(sim::Duration::Milliseconds(800), [this, alive]() {
-        if (alive.lock() && !stopped_) List();
+      owner_.After(sim::Duration::Milliseconds(800), [this]() {
+        if (!stopped_) List();
       });
       break;
     }

@@ -18,6 +18,7 @@
 
 #include "models/apiserver/api_client.h"
 #include "models/apiserver/api_server.h"
+#include "sim/owner.h"
 
 namespace kubesim::client {
 
@@ -62,7 +63,7 @@ class Informer {
   int64_t watch_id_ = 0;
   bool synced_ = false;
   bool stopped_ = true;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::client

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "models/client/workqueue.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::client {
@@ -18,7 +19,6 @@ class Worker {
       : sim_(sim), queue_(sim), ready_(std::move(ready)), sync_(std::move(sync)) {
     queue_.SetOnReady([this]() { Wake(); });
   }
-  ~Worker() { *alive_ = false; }
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -28,9 +28,7 @@ class Worker {
   void Wake() {
     if (wake_scheduled_) return;
     wake_scheduled_ = true;
-    std::weak_ptr<bool> alive = alive_;
-    sim_.After(sim::Duration::Zero(), [this, alive]() {
-      if (!alive.lock()) return;
+    owner_.After(sim::Duration::Zero(), [this]() {
       wake_scheduled_ = false;
       ProcessNext();
     });
@@ -53,7 +51,7 @@ class Worker {
   std::function<bool()> ready_;
   std::function<void(const std::string&)> sync_;
   bool wake_scheduled_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::client

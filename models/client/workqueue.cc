@@ -23,9 +23,7 @@ void WorkQueue::AddAfter(const std::string& key, sim::Duration d) {
   auto it = waiting_.find(key);
   if (it != waiting_.end() && it->second <= ready) return;
   waiting_[key] = ready;
-  std::weak_ptr<bool> alive = alive_;
-  sim_.At(ready, [this, alive, key, ready]() {
-    if (!alive.lock()) return;
+  owner_.At(ready, [this, key, ready]() {
     auto w = waiting_.find(key);
     if (w == waiting_.end() || w->second != ready) return;  // superseded by an earlier time
     waiting_.erase(w);

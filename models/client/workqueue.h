@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::client {
@@ -20,7 +21,6 @@ namespace kubesim::client {
 class WorkQueue {
  public:
   explicit WorkQueue(sim::Simulation& sim) : sim_(sim) {}
-  ~WorkQueue() { *alive_ = false; }
 
   void Add(const std::string& key);
   void AddAfter(const std::string& key, sim::Duration d);
@@ -43,7 +43,7 @@ class WorkQueue {
   std::map<std::string, int> failures_;
   std::map<std::string, sim::Time> waiting_;  // AddAfter: key → when it becomes ready
   std::function<void()> on_ready_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::client

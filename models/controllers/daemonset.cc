@@ -131,8 +131,6 @@ DaemonSetController::DaemonSetController(sim::Simulation& sim, apiserver::ApiSer
           sim, [this]() { return daemonsets_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-DaemonSetController::~DaemonSetController() { *alive_ = false; }
-
 void DaemonSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   daemonsets_.AddEventHandlers(
@@ -368,7 +366,6 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
   e.adds += creates;
   e.dels += deletes;
   e.set_at = sim_.Now();
-  std::weak_ptr<bool> alive = alive_;
   auto lower = [this, key](int64_t adds, int64_t dels) {
     auto it = expectations_.find(key);
     if (it == expectations_.end()) return;
@@ -376,7 +373,7 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
     it->second.dels = std::max<int64_t>(0, it->second.dels - dels);
   };
   auto nodes = std::make_shared<std::vector<std::string>>(to_create.begin(), to_create.begin() + creates);
-  auto create = [this, alive, ds, nodes, hash, lower](int i, std::function<void(bool)> done) {
+  auto create = [this, ds, nodes, hash, lower](int i, std::function<void(bool)> done) {
     auto pod = std::make_shared<api::Pod>();
     pod->api_version = "v1";
     pod->kind = "Pod";
@@ -388,8 +385,7 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
     pod->metadata.owner_references = {
         api::OwnerReference{"apps/v1", "DaemonSet", ds->metadata.name, ds->metadata.uid, true, true}};
     pod->spec = DaemonPodSpec(*ds, (*nodes)[static_cast<size_t>(i)]);
-    api_.Create(pod, [this, alive, ds, lower, done](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Create(pod, owner_.Bind([this, ds, lower, done](const apiserver::Response& r) {
       if (r.ok()) {
         recorder_.Event(sim_.Now(), *ds, "Normal", "SuccessfulCreate", "Created pod: " + r.object->metadata.name);
       } else {
@@ -397,17 +393,14 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
         lower(1, 0);
       }
       done(r.ok());
-    });
+    }));
   };
-  SlowStartBatch(creates, create, [alive, lower](int skipped) {
-    if (alive.lock()) lower(skipped, 0);
-  });
+  SlowStartBatch(creates, create, owner_.Bind([lower](int skipped) { lower(skipped, 0); }));
   for (int i = 0; i < deletes; ++i) {
     const auto& pod = to_delete[static_cast<size_t>(i)];
     std::string name = pod->metadata.name;
     api_.Delete("Pod", pod->metadata.namespace_, name, {},
-                [this, alive, ds, name, lower](const apiserver::Response& r) {
-                  if (!alive.lock()) return;
+                owner_.Bind([this, ds, name, lower](const apiserver::Response& r) {
                   if (r.ok()) {
                     recorder_.Event(sim_.Now(), *ds, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
                     return;
@@ -416,7 +409,7 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
                     recorder_.Event(sim_.Now(), *ds, "Warning", "FailedDelete", "Error deleting: " + r.message);
                   }
                   lower(0, 1);
-                });
+                }));
   }
 }
 

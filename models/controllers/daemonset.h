@@ -35,6 +35,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -65,7 +66,6 @@ class DaemonSetController {
 
   DaemonSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                       client::EventRecorder recorder);
-  ~DaemonSetController();
 
   void Start();
 
@@ -99,7 +99,7 @@ class DaemonSetController {
   client::Worker worker_;
   std::map<std::string, Expectations> expectations_;    // DaemonSet key → pending
   std::map<std::string, Backoff> failed_pods_backoff_;  // "<ds key>/<node>"
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

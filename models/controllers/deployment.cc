@@ -74,8 +74,6 @@ DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiS
           sim, [this]() { return deployments_.HasSynced() && replicasets_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-DeploymentController::~DeploymentController() { *alive_ = false; }
-
 void DeploymentController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   deployments_.AddEventHandlers(
@@ -170,11 +168,10 @@ bool DeploymentController::SyncRevision(const api::Deployment& d, Owned& owned, 
   int64_t max_old = 0;
   for (const auto& rs : owned.old) max_old = std::max(max_old, Revision(rs->metadata));
   const int64_t revision = max_old + 1;
-  std::weak_ptr<bool> alive = alive_;
   const std::string key = api::NamespacedName(d.metadata);
-  auto retry = [this, alive, key](const apiserver::Response& r) {
-    if (alive.lock() && !r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
-  };
+  auto retry = owner_.Bind([this, key](const apiserver::Response& r) {
+    if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
+  });
   if (!owned.new_rs) {
     if (create) CreateNewReplicaSet(d, owned, revision);
     return !create;
@@ -227,9 +224,7 @@ void DeploymentController::CreateNewReplicaSet(const api::Deployment& d, const O
   rs->pod_template.metadata.labels[kPodTemplateHashLabel] = hash;
   const std::string name = rs->metadata.name, key = api::NamespacedName(d.metadata);
   const int32_t replicas = rs->replicas;
-  std::weak_ptr<bool> alive = alive_;
-  api_.Create(rs, [this, alive, key, name, replicas](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.Create(rs, owner_.Bind([this, key, name, replicas](const apiserver::Response& r) {
     auto cur = api::As<api::Deployment>(deployments_.Get(key));
     if (!r.ok()) {
       if (r.code != apiserver::Code::kConflict) worker_.queue().AddRateLimited(key);
@@ -244,7 +239,7 @@ void DeploymentController::CreateNewReplicaSet(const api::Deployment& d, const O
     SetCondition(&st, {"Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"" + name + "\"",
                        sim_.Now(), sim_.Now()});
     WriteStatus(*cur, std::move(st));
-  });
+  }));
 }
 
 bool DeploymentController::IsScalingEvent(const api::Deployment& d, const Owned& owned) const {
@@ -411,7 +406,6 @@ bool DeploymentController::OldPodsRunning(const Owned& owned) const {
 
 void DeploymentController::Apply(const api::Deployment& d, const Owned& owned, const Plan& plan) {
   const std::string key = api::NamespacedName(d.metadata);
-  std::weak_ptr<bool> alive = alive_;
   for (const auto& rs : owned.all()) {
     auto it = plan.scale.find(rs->metadata.name);
     if (it == plan.scale.end()) continue;
@@ -426,14 +420,13 @@ void DeploymentController::Apply(const api::Deployment& d, const Owned& owned, c
     }
     std::shared_ptr<const api::Object> subject = d.Clone();
     // The event follows a successful write, as upstream scaleReplicaSet records it.
-    api_.Update(copy, [this, alive, key, subject, message](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Update(copy, owner_.Bind([this, key, subject, message](const apiserver::Response& r) {
       if (r.ok()) {
         if (!message.empty()) recorder_.Event(sim_.Now(), *subject, "Normal", "ScalingReplicaSet", message);
       } else if (r.code != apiserver::Code::kNotFound) {
         worker_.queue().AddRateLimited(key);
       }
-    });
+    }));
   }
 }
 
@@ -497,10 +490,9 @@ void DeploymentController::WriteStatus(const api::Deployment& d, api::Deployment
   auto copy = std::static_pointer_cast<api::Deployment>(d.Clone());
   copy->status = std::move(st);
   const std::string key = api::NamespacedName(d.metadata);
-  std::weak_ptr<bool> alive = alive_;
-  api_.UpdateStatus(copy, [this, alive, key](const apiserver::Response& r) {
-    if (alive.lock() && !r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
-  });
+  api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
+    if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
+  }));
 }
 
 }  // namespace kubesim::controllers

@@ -29,6 +29,7 @@
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/deployment_util.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -42,7 +43,6 @@ class DeploymentController {
  public:
   DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                        client::EventRecorder recorder);
-  ~DeploymentController();
   void Start();
 
  private:
@@ -85,7 +85,7 @@ class DeploymentController {
   client::Informer& replicasets_;
   client::Informer& pods_;  // for Recreate: old pods must be gone before new ones start
   client::Worker worker_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

@@ -42,8 +42,6 @@ DisruptionController::DisruptionController(sim::Simulation& sim, apiserver::ApiS
           },
           [this](const std::string& key) { Sync(key); }) {}
 
-DisruptionController::~DisruptionController() { *alive_ = false; }
-
 void DisruptionController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   pdbs_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); }, nullptr});
@@ -184,11 +182,9 @@ void DisruptionController::Sync(const std::string& key) {
   if (SameStatus(st, pdb->status)) return;
   auto copy = std::static_pointer_cast<api::PodDisruptionBudget>(pdb->Clone());
   copy->status = std::move(st);
-  std::weak_ptr<bool> alive = alive_;
-  api_.UpdateStatus(copy, [this, alive, key](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
     if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
-  });
+  }));
 }
 
 }  // namespace kubesim::controllers

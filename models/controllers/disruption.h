@@ -34,6 +34,7 @@
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/controller_utils.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -45,7 +46,6 @@ class DisruptionController {
  public:
   DisruptionController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                        client::EventRecorder recorder);
-  ~DisruptionController();
   void Start();
 
  private:
@@ -63,7 +63,7 @@ class DisruptionController {
   client::Informer& deployments_;
   client::Informer& statefulsets_;
   client::Worker worker_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

@@ -49,8 +49,6 @@ EndpointSliceController::EndpointSliceController(sim::Simulation& sim, apiserver
           [this]() { return services_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced() && slices_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-EndpointSliceController::~EndpointSliceController() { *alive_ = false; }
-
 void EndpointSliceController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   services_.AddEventHandlers(
@@ -195,11 +193,9 @@ void EndpointSliceController::Sync(const std::string& key) {
     }
   }
 
-  std::weak_ptr<bool> alive = alive_;
-  auto on_done = [this, alive, key](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  const apiserver::ResponseCallback on_done = owner_.Bind([this, key](const apiserver::Response& r) {
     if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
-  };
+  });
   for (auto& p : to_update) {
     if (p.slice->endpoints == p.endpoints) continue;  // a placeholder that already is one
     auto copy = std::static_pointer_cast<api::EndpointSlice>(p.slice->Clone());
@@ -224,17 +220,15 @@ void EndpointSliceController::Sync(const std::string& key) {
         api::OwnerReference{"v1", "Service", svc->metadata.name, svc->metadata.uid, true, true}};
     slice->endpoints = std::move(p.endpoints);
     ++pending_creates_[key];
-    api_.Create(slice, [this, alive, key, on_done](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Create(slice, owner_.Bind([this, key, on_done](const apiserver::Response& r) {
       // Counted down once the informer has had time to see it (the watch delay after the reply).
-      sim_.After(api_.server().config().watch_delay, [this, alive, key]() {
-        if (!alive.lock()) return;
+      owner_.After(api_.server().config().watch_delay, [this, key]() {
         auto it = pending_creates_.find(key);
         if (it != pending_creates_.end() && --it->second <= 0) pending_creates_.erase(it);
         worker_.queue().Add(key);
       });
       on_done(r);
-    });
+    }));
   }
 }
 

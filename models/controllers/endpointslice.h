@@ -34,6 +34,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -53,7 +54,6 @@ class EndpointSliceController {
 
   EndpointSliceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                           client::EventRecorder recorder);
-  ~EndpointSliceController();
   void Start();
 
  private:
@@ -69,7 +69,7 @@ class EndpointSliceController {
   client::Informer& slices_;
   client::Worker worker_;
   std::map<std::string, int> pending_creates_;  // Service key → slice creates not yet in the cache
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

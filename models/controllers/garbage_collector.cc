@@ -46,9 +46,7 @@ GarbageCollector::Queue::Queue(sim::Simulation& sim, std::function<bool()> ready
 void GarbageCollector::Queue::Wake(sim::Duration after) {
   if (wake_scheduled_) return;
   wake_scheduled_ = true;
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(after, [this, alive]() {
-    if (!alive.lock()) return;
+  owner_.After(after, [this]() {
     wake_scheduled_ = false;
     Pump();
   });
@@ -63,10 +61,9 @@ void GarbageCollector::Queue::Pump() {
     }
     std::string key = *queue_.Get();
     ++in_flight_;
-    std::weak_ptr<bool> alive = alive_;
     auto called = std::make_shared<bool>(false);
-    process_(key, [this, alive, key, called](bool retry) {
-      if (!alive.lock() || *called) return;
+    process_(key, owner_.Bind([this, key, called](bool retry) {
+      if (*called) return;
       *called = true;
       --in_flight_;
       if (retry) {
@@ -76,7 +73,7 @@ void GarbageCollector::Queue::Pump() {
       }
       queue_.Done(key);
       Wake(sim::Duration::Zero());
-    });
+    }));
   }
 }
 
@@ -96,8 +93,6 @@ GarbageCollector::GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& a
           [this](const std::string& uid, Queue::Done done) { AttemptToOrphan(uid, std::move(done)); }) {
   for (const auto& kind : kinds) informers_.push_back(&informers.For(kind));
 }
-
-GarbageCollector::~GarbageCollector() { *alive_ = false; }
 
 void GarbageCollector::Start() {
   for (auto& inf : informers_) {
@@ -317,9 +312,7 @@ void GarbageCollector::ClassifyOwners(std::shared_ptr<const api::Object> item, Q
     std::set<std::string> solid, dangling, waiting;
   };
   auto st = std::make_shared<State>();
-  std::weak_ptr<bool> alive = alive_;
-  auto decide = [this, alive, item, st, done]() {
-    if (!alive.lock()) return;
+  const std::function<void()> decide = owner_.Bind([this, item, st, done]() {
     if (st->error) return done(true);
     auto cur = nodes_.find(item->metadata.uid);
     if (cur == nodes_.end() || !cur->second.observed) return done(false);
@@ -346,7 +339,7 @@ void GarbageCollector::ClassifyOwners(std::shared_ptr<const api::Object> item, Q
       opts.propagation_policy = apiserver::PropagationPolicy::kBackground;
     }
     api_.Delete(latest->kind, latest->metadata.namespace_, latest->metadata.name, opts, on_write);
-  };
+  });
   const bool cluster_scoped_item = item->metadata.namespace_.empty();
   for (const auto& ref : item->metadata.owner_references) {
     if (absent_owners_.count(ref.uid)) {
@@ -364,8 +357,7 @@ void GarbageCollector::ClassifyOwners(std::shared_ptr<const api::Object> item, Q
     }
     ++st->pending;
     std::string ns = cluster_scoped_owner ? "" : item->metadata.namespace_;
-    api_.Get(ref.kind, ns, ref.name, [this, alive, st, ref, decide](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Get(ref.kind, ns, ref.name, owner_.Bind([this, st, ref, decide](const apiserver::Response& r) {
       if (r.code == apiserver::Code::kNotFound || (r.ok() && r.object->metadata.uid != ref.uid)) {
         absent_owners_.insert(ref.uid);
         st->dangling.insert(ref.uid);
@@ -377,7 +369,7 @@ void GarbageCollector::ClassifyOwners(std::shared_ptr<const api::Object> item, Q
         st->solid.insert(ref.uid);
       }
       if (--st->pending == 0) decide();
-    });
+    }));
   }
   if (st->pending == 0) decide();
 }
@@ -385,11 +377,9 @@ void GarbageCollector::ClassifyOwners(std::shared_ptr<const api::Object> item, Q
 void GarbageCollector::RemoveFinalizer(const api::ObjectPtr& obj, const std::string& finalizer, Queue::Done done) {
   std::shared_ptr<api::Object> copy = obj->Clone();
   std::erase(copy->metadata.finalizers, finalizer);
-  std::weak_ptr<bool> alive = alive_;
-  api_.Update(copy, [alive, done](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.Update(copy, owner_.Bind([done](const apiserver::Response& r) {
     done(!r.ok() && r.code != apiserver::Code::kNotFound);
-  });
+  }));
 }
 
 // --- attemptToOrphan ---------------------------------------------------------------------------
@@ -404,23 +394,20 @@ void GarbageCollector::AttemptToOrphan(const std::string& uid, Queue::Done done)
     bool failed = false;
   };
   auto st = std::make_shared<State>();
-  std::weak_ptr<bool> alive = alive_;
-  auto finish = [this, alive, uid, st, done]() {
-    if (!alive.lock()) return;
+  const std::function<void()> finish = owner_.Bind([this, uid, st, done]() {
     if (st->failed) return done(true);
     auto cur = nodes_.find(uid);
     if (cur == nodes_.end() || !Orphaning(cur->second.object)) return done(false);
     RemoveFinalizer(cur->second.object, api::kFinalizerOrphan, done);
-  };
+  });
   for (const Node* dep : Dependents(it->second)) {
     std::shared_ptr<api::Object> copy = dep->object->Clone();
     std::erase_if(copy->metadata.owner_references, [&](const api::OwnerReference& r) { return r.uid == uid; });
     ++st->pending;
-    api_.Update(copy, [alive, st, finish](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Update(copy, owner_.Bind([st, finish](const apiserver::Response& r) {
       if (!r.ok() && r.code != apiserver::Code::kNotFound) st->failed = true;
       if (--st->pending == 0) finish();
-    });
+    }));
   }
   if (st->pending == 0) finish();
 }

@@ -41,6 +41,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/workqueue.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -54,7 +55,6 @@ class GarbageCollector {
   // api::TypedKinds(), and the opaque kinds the scenario stores).
   GarbageCollector(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                    client::EventRecorder recorder, std::vector<std::string> kinds);
-  ~GarbageCollector();
   GarbageCollector(const GarbageCollector&) = delete;
   GarbageCollector& operator=(const GarbageCollector&) = delete;
 
@@ -91,7 +91,6 @@ class GarbageCollector {
    public:
     using Done = std::function<void(bool retry)>;
     Queue(sim::Simulation& sim, std::function<bool()> ready, std::function<void(const std::string&, Done)> process);
-    ~Queue() { *alive_ = false; }
     void Add(const std::string& uid) { queue_.Add(uid); }
 
    private:
@@ -103,7 +102,7 @@ class GarbageCollector {
     std::function<void(const std::string&, Done)> process_;
     int in_flight_ = 0;
     bool wake_scheduled_ = false;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    sim::Owner owner_{sim_};
   };
 
   // Graph builder.
@@ -132,7 +131,7 @@ class GarbageCollector {
   std::set<std::string> cycles_reported_;
   Queue attempt_to_delete_;
   Queue attempt_to_orphan_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

@@ -83,8 +83,6 @@ HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simula
           },
           [this](const std::string& key) { Sync(key); }) {}
 
-HorizontalPodAutoscalerController::~HorizontalPodAutoscalerController() { *alive_ = false; }
-
 void HorizontalPodAutoscalerController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   hpas_.AddEventHandlers(
@@ -250,26 +248,25 @@ void HorizontalPodAutoscalerController::Sync(const std::string& key) {
   if (auto* d = dynamic_cast<api::Deployment*>(copy.get())) d->replicas = desired;
   if (auto* rs = dynamic_cast<api::ReplicaSet*>(copy.get())) rs->replicas = desired;
   if (auto* ss = dynamic_cast<api::StatefulSet*>(copy.get())) ss->replicas = desired;
-  std::weak_ptr<bool> alive = alive_;
   std::shared_ptr<const api::HorizontalPodAutoscaler> subject = hpa;
-  api_.Update(copy, [this, alive, key, subject, st, current, desired, reason](const apiserver::Response& r) mutable {
-    if (!alive.lock()) return;
-    const std::string size = "New size: " + std::to_string(desired) + "; reason: " + reason;
-    if (!r.ok()) {
-      recorder_.Event(sim_.Now(), *subject, "Warning", "FailedRescale", size + "; error: " + r.message);
-      SetCondition(&st, "AbleToScale", "False", "FailedUpdateScale",
-                   "the HPA controller was unable to update the target scale: " + r.message);
-      st.desired_replicas = current;
-    } else {
-      SetCondition(&st, "AbleToScale", "True", "SucceededRescale",
-                   "the HPA controller was able to update the target scale to " + std::to_string(desired));
-      recorder_.Event(sim_.Now(), *subject, "Normal", "SuccessfulRescale", size);
-      StoreScaleEvent(key, *subject, current, desired);
-      st.desired_replicas = desired;
-      st.last_scale_time = sim_.Now();
-    }
-    if (auto cur = api::As<api::HorizontalPodAutoscaler>(hpas_.Get(key))) WriteStatus(*cur, std::move(st));
-  });
+  api_.Update(copy,
+              owner_.Bind([this, key, subject, st, current, desired, reason](const apiserver::Response& r) mutable {
+                const std::string size = "New size: " + std::to_string(desired) + "; reason: " + reason;
+                if (!r.ok()) {
+                  recorder_.Event(sim_.Now(), *subject, "Warning", "FailedRescale", size + "; error: " + r.message);
+                  SetCondition(&st, "AbleToScale", "False", "FailedUpdateScale",
+                               "the HPA controller was unable to update the target scale: " + r.message);
+                  st.desired_replicas = current;
+                } else {
+                  SetCondition(&st, "AbleToScale", "True", "SucceededRescale",
+                               "the HPA controller was able to update the target scale to " + std::to_string(desired));
+                  recorder_.Event(sim_.Now(), *subject, "Normal", "SuccessfulRescale", size);
+                  StoreScaleEvent(key, *subject, current, desired);
+                  st.desired_replicas = desired;
+                  st.last_scale_time = sim_.Now();
+                }
+                if (auto cur = api::As<api::HorizontalPodAutoscaler>(hpas_.Get(key))) WriteStatus(*cur, std::move(st));
+              }));
 }
 
 int32_t HorizontalPodAutoscalerController::NormalizeLegacy(const std::string& key, int32_t current, int32_t desired,

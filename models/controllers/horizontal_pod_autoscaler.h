@@ -25,6 +25,7 @@
 #include "models/client/worker.h"
 #include "models/controllers/replica_calculator.h"
 #include "models/metrics/metrics_server.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -59,7 +60,6 @@ class HorizontalPodAutoscalerController {
                                     client::SharedInformerFactory& informers, client::EventRecorder recorder,
                                     const metrics::PodMetricsSource& metrics,
                                     HorizontalPodAutoscalerConfig config = {});
-  ~HorizontalPodAutoscalerController();
   void Start();
 
  private:
@@ -96,7 +96,7 @@ class HorizontalPodAutoscalerController {
   client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, State> state_;  // HPA key → recommendations and scale events
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

@@ -109,8 +109,6 @@ JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, cl
           sim, [this]() { return jobs_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-JobController::~JobController() { *alive_ = false; }
-
 void JobController::Start() {
   // Job events sync at once (enqueueSyncJobImmediately); pod events after the batch period.
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
@@ -439,7 +437,6 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
 
 void JobController::CreatePods(const std::string& key, const std::shared_ptr<const api::Job>& job, int count,
                                std::vector<int32_t> indexes) {
-  std::weak_ptr<bool> alive = alive_;
   std::string uid = job->metadata.uid;
   auto lower_adds = [this, key, uid](int64_t n) {
     auto it = states_.find(key);
@@ -447,7 +444,7 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
     it->second.expectations.adds = std::max<int64_t>(0, it->second.expectations.adds - n);
   };
   auto shared_indexes = std::make_shared<std::vector<int32_t>>(std::move(indexes));
-  auto create = [this, alive, job, lower_adds, shared_indexes](int i, std::function<void(bool)> done) {
+  auto create = [this, job, lower_adds, shared_indexes](int i, std::function<void(bool)> done) {
     auto pod = std::make_shared<api::Pod>();
     pod->api_version = "v1";
     pod->kind = "Pod";
@@ -468,8 +465,7 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
       pod->metadata.labels[kJobCompletionIndex] = ix;
       pod->metadata.generate_name = job->metadata.name + "-" + ix + "-";
     }
-    api_.Create(pod, [this, alive, job, lower_adds, done](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Create(pod, owner_.Bind([this, job, lower_adds, done](const apiserver::Response& r) {
       if (r.ok()) {
         recorder_.Event(sim_.Now(), *job, "Normal", "SuccessfulCreate", "Created pod: " + r.object->metadata.name);
       } else {
@@ -477,23 +473,19 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
         lower_adds(1);
       }
       done(r.ok());
-    });
+    }));
   };
-  SlowStartBatch(count, create, [alive, lower_adds](int skipped) {
-    if (alive.lock()) lower_adds(skipped);
-  });
+  SlowStartBatch(count, create, owner_.Bind([lower_adds](int skipped) { lower_adds(skipped); }));
 }
 
 void JobController::DeletePod(const std::string& key, const std::shared_ptr<const api::Job>& job, const api::Pod& pod,
                               bool expected) {
-  std::weak_ptr<bool> alive = alive_;
   std::string name = pod.metadata.name, uid = job->metadata.uid, pod_uid = pod.metadata.uid;
   State& state = StateFor(key, uid);
   state.deleting.insert(pod_uid);
   if (expected) state.released.insert(pod_uid);
   api_.Delete("Pod", pod.metadata.namespace_, name, {},
-              [this, alive, key, uid, pod_uid, job, name, expected](const apiserver::Response& r) {
-                if (!alive.lock()) return;
+              owner_.Bind([this, key, uid, pod_uid, job, name, expected](const apiserver::Response& r) {
                 if (r.ok()) {
                   recorder_.Event(sim_.Now(), *job, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
                   return;
@@ -505,7 +497,7 @@ void JobController::DeletePod(const std::string& key, const std::shared_ptr<cons
                 if (it == states_.end() || it->second.uid != uid) return;
                 it->second.deleting.erase(pod_uid);
                 if (expected && it->second.expectations.dels > 0) --it->second.expectations.dels;
-              });
+              }));
 }
 
 }  // namespace kubesim::controllers

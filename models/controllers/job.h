@@ -48,6 +48,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -87,7 +88,6 @@ class JobController {
 
   JobController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                 client::EventRecorder recorder);
-  ~JobController();
 
   void Start();
 
@@ -147,7 +147,7 @@ class JobController {
   client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, State> states_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

@@ -21,8 +21,6 @@ NamespaceController::NamespaceController(sim::Simulation& sim, apiserver::ApiSer
   }
 }
 
-NamespaceController::~NamespaceController() { *alive_ = false; }
-
 void NamespaceController::Start() {
   // Upstream enqueueNamespace: every namespace event is handled namespaceDeletionGracePeriod
   // (5 s) later, so HA API servers and etcd members have seen the deletion and the last
@@ -51,9 +49,7 @@ void NamespaceController::Sync(const std::string& name) {
   };
   auto pass = std::make_shared<Pass>();
   pass->lists_pending = kinds_.size();
-  std::weak_ptr<bool> alive = alive_;
-  auto finish = [this, alive, name, pass]() {
-    if (!alive.lock()) return;
+  const std::function<void()> finish = owner_.Bind([this, name, pass]() {
     if (pass->failed || pass->remaining > 0) {
       // Upstream: after the graceful-termination estimate when pods are on their way out, else
       // with the workqueue's exponential backoff (objects held by finalizers may take long).
@@ -74,14 +70,12 @@ void NamespaceController::Sync(const std::string& name) {
     // namespaces/<name>/finalize: drop the `kubernetes` spec finalizer.
     auto copy = std::static_pointer_cast<api::Namespace>(cur->Clone());
     std::erase(copy->spec_finalizers, std::string(api::kFinalizerKubernetes));
-    api_.Update(copy, [this, alive, name](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Update(copy, owner_.Bind([this, name](const apiserver::Response& r) {
       if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(name);
-    });
-  };
+    }));
+  });
   for (const auto& kind : kinds_) {
-    api_.List(kind, [this, alive, name, pass, finish, kind](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.List(kind, owner_.Bind([this, name, pass, finish, kind](const apiserver::Response& r) {
       if (!r.ok()) {
         pass->failed = true;
       } else {
@@ -98,7 +92,7 @@ void NamespaceController::Sync(const std::string& name) {
         }
       }
       if (--pass->lists_pending == 0) finish();
-    });
+    }));
   }
   if (kinds_.empty()) finish();
 }

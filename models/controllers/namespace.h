@@ -22,6 +22,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -33,7 +34,6 @@ class NamespaceController {
 
   NamespaceController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                       client::EventRecorder recorder, std::vector<std::string> kinds);
-  ~NamespaceController();
   void Start();
 
  private:
@@ -46,7 +46,7 @@ class NamespaceController {
   client::Informer& namespaces_;
   client::Worker worker_;
   std::map<std::string, int> failures_;  // namespace → passes that found content left
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

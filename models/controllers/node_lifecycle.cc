@@ -5,7 +5,6 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
-#include "sim/periodic.h"
 
 namespace kubesim::controllers {
 
@@ -32,8 +31,6 @@ NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver
       leases_(informers.For("Lease")),
       pods_(informers.For("Pod")) {}
 
-NodeLifecycleController::~NodeLifecycleController() { *alive_ = false; }
-
 void NodeLifecycleController::Start() {
   nodes_.AddEventHandlers({nullptr,
                            [this](const api::ObjectPtr&, const api::ObjectPtr& n) {
@@ -45,8 +42,8 @@ void NodeLifecycleController::Start() {
   leases_.Start();
   pods_.Start();
   // wait.Until(monitorNodeHealth, nodeMonitorPeriod) and the NoExecute tainting worker.
-  sim::Every(sim_, alive_, config_.node_monitor_period, [this]() { Monitor(); });
-  sim::Every(sim_, alive_, config_.tainting_period, [this]() { ProcessTaintQueues(); });
+  owner_.Every(config_.node_monitor_period, [this]() { Monitor(); });
+  owner_.Every(config_.tainting_period, [this]() { ProcessTaintQueues(); });
 }
 
 std::string NodeLifecycleController::ZoneKey(const api::Node& node) {

@@ -25,6 +25,7 @@
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -47,7 +48,6 @@ class NodeLifecycleController {
  public:
   NodeLifecycleController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                           client::EventRecorder recorder, NodeLifecycleConfig config = {});
-  ~NodeLifecycleController();
 
   void Start();
   // Zone key (region + zone) → state after the last monitor pass.
@@ -99,7 +99,7 @@ class NodeLifecycleController {
   std::map<std::string, ZoneQueue> zone_queues_;
   std::set<std::string> queued_;  // nodes waiting for the NoExecute taint
   bool all_zones_down_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

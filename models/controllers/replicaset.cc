@@ -18,8 +18,6 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
           sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-ReplicaSetController::~ReplicaSetController() { *alive_ = false; }
-
 void ReplicaSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   replicasets_.AddEventHandlers(
@@ -129,11 +127,10 @@ void ReplicaSetController::UpdateStatus(const std::string& key, const api::Repli
       cur.observed_generation != st.observed_generation) {
     auto copy = std::static_pointer_cast<api::ReplicaSet>(rs.Clone());
     copy->status = st;
-    std::weak_ptr<bool> alive = alive_;
-    api_.UpdateStatus(copy, [this, alive, key](const apiserver::Response& r) {
+    api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
       // A conflict or a stale read: the informer's next event brings the RS back to the queue.
-      if (alive.lock() && !r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
-    });
+      if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
+    }));
   }
   // Pods that are ready but not yet available become available minReadySeconds later, with no
   // event to announce it (upstream requeues the ReplicaSet after minReadySeconds).
@@ -158,10 +155,8 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
     expectations_[key] = Expectations{0, n, sim_.Now()};
     for (int i = 0; i < n; ++i) {
       auto pod = active[static_cast<size_t>(i)];
-      std::weak_ptr<bool> alive = alive_;
       api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {},
-                  [this, alive, key, pod, rs](const apiserver::Response& r) {
-                    if (!alive.lock()) return;
+                  owner_.Bind([this, key, pod, rs](const apiserver::Response& r) {
                     if (r.ok()) {
                       recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete",
                                       "Deleted pod: " + pod->metadata.name);
@@ -169,7 +164,7 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
                       auto it = expectations_.find(key);
                       if (it != expectations_.end() && it->second.dels > 0) --it->second.dels;
                     }
-                  });
+                  }));
     }
   }
 }
@@ -207,7 +202,6 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
   // the expectations of the pods never attempted are lowered.
   int size = std::min(batch, remaining);
   auto outcome = std::make_shared<std::pair<int, int>>(0, 0);  // (answered, failed)
-  std::weak_ptr<bool> alive = alive_;
   for (int i = 0; i < size; ++i) {
     auto pod = std::make_shared<api::Pod>();
     pod->api_version = "v1";
@@ -219,8 +213,7 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
     pod->metadata.owner_references = {
         api::OwnerReference{"apps/v1", "ReplicaSet", rs->metadata.name, rs->metadata.uid, true, true}};
     pod->spec = rs->pod_template.spec;
-    api_.Create(pod, [this, alive, key, rs, outcome, size, remaining, batch](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Create(pod, owner_.Bind([this, key, rs, outcome, size, remaining, batch](const apiserver::Response& r) {
       outcome->first++;
       if (r.ok()) {
         recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulCreate", "Created pod: " + r.object->metadata.name);
@@ -238,7 +231,7 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
         return;
       }
       if (left > 0) CreateBatch(key, rs, left, batch * 2);
-    });
+    }));
   }
 }
 

@@ -24,6 +24,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -35,7 +36,6 @@ class ReplicaSetController {
 
   ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                        client::EventRecorder recorder);
-  ~ReplicaSetController();
 
   void Start();
 
@@ -67,7 +67,7 @@ class ReplicaSetController {
   client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, Expectations> expectations_;  // ReplicaSet key → pending
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

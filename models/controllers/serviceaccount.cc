@@ -16,8 +16,6 @@ ServiceAccountsController::ServiceAccountsController(sim::Simulation& sim, apise
           sim, [this]() { return namespaces_.HasSynced() && service_accounts_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-ServiceAccountsController::~ServiceAccountsController() { *alive_ = false; }
-
 void ServiceAccountsController::Start() {
   auto ns_changed = [this](const api::ObjectPtr& o) { worker_.queue().Add(o->metadata.name); };
   namespaces_.AddEventHandlers(
@@ -41,12 +39,10 @@ void ServiceAccountsController::Sync(const std::string& ns) {
   sa->kind = "ServiceAccount";
   sa->metadata.name = kDefaultServiceAccountName;
   sa->metadata.namespace_ = ns;
-  std::weak_ptr<bool> alive = alive_;
-  api_.Create(sa, [this, alive, ns](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.Create(sa, owner_.Bind([this, ns](const apiserver::Response& r) {
     // AlreadyExists: the cache was behind; anything else is retried.
     if (!r.ok() && r.code != apiserver::Code::kConflict) worker_.queue().AddRateLimited(ns);
-  });
+  }));
 }
 
 }  // namespace kubesim::controllers

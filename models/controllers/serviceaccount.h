@@ -16,6 +16,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -26,7 +27,6 @@ class ServiceAccountsController {
  public:
   ServiceAccountsController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                             client::EventRecorder recorder);
-  ~ServiceAccountsController();
   void Start();
 
  private:
@@ -38,7 +38,7 @@ class ServiceAccountsController {
   client::Informer& namespaces_;
   client::Informer& service_accounts_;
   client::Worker worker_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

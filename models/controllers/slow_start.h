@@ -5,7 +5,8 @@
 // lowers). Used by the ReplicaSet-like creators (Job, DaemonSet).
 //
 // `call(i, done)` issues call i and must invoke `done(ok)` exactly once, from the API response.
-// The caller guards its own lifetime inside `call` and `on_skipped` (the usual alive flag).
+// The caller guards its own lifetime: it binds `on_skipped` and the responses `call` waits for with
+// its sim::Owner.
 #pragma once
 
 #include <algorithm>

@@ -56,8 +56,6 @@ StatefulSetController::StatefulSetController(sim::Simulation& sim, apiserver::Ap
           sim, [this]() { return sets_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
 
-StatefulSetController::~StatefulSetController() { *alive_ = false; }
-
 void StatefulSetController::Start() {
   sets_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnSet(o); },
                           [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnSet(o); },
@@ -239,9 +237,7 @@ void StatefulSetController::CreatePod(const std::shared_ptr<const api::StatefulS
   pod->spec = tmpl.spec;
   std::string pod_key = api::NamespacedName(pod->metadata), name = pod->metadata.name;
   creating_.insert(pod_key);
-  std::weak_ptr<bool> alive = alive_;
-  api_.Create(pod, [this, alive, set, pod_key, name](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.Create(pod, owner_.Bind([this, set, pod_key, name](const apiserver::Response& r) {
     // upstream recordPodEvent wording.
     if (r.ok()) {
       recorder_.Event(sim_.Now(), *set, "Normal", "SuccessfulCreate",
@@ -251,26 +247,26 @@ void StatefulSetController::CreatePod(const std::shared_ptr<const api::StatefulS
     creating_.erase(pod_key);
     recorder_.Event(sim_.Now(), *set, "Warning", "FailedCreate",
                     "create Pod " + name + " in StatefulSet " + set->metadata.name + " failed error: " + r.message);
-  });
+  }));
 }
 
 void StatefulSetController::DeletePod(const std::shared_ptr<const api::StatefulSet>& set, const api::Pod& pod) {
   std::string name = pod.metadata.name, uid = pod.metadata.uid;
   deleting_.insert(uid);
-  std::weak_ptr<bool> alive = alive_;
-  api_.Delete("Pod", pod.metadata.namespace_, name, {}, [this, alive, set, name, uid](const apiserver::Response& r) {
-    if (!alive.lock()) return;
-    if (r.ok()) {
-      recorder_.Event(sim_.Now(), *set, "Normal", "SuccessfulDelete",
-                      "delete Pod " + name + " in StatefulSet " + set->metadata.name + " successful");
-      return;
-    }
-    deleting_.erase(uid);
-    if (r.code != apiserver::Code::kNotFound) {
-      recorder_.Event(sim_.Now(), *set, "Warning", "FailedDelete",
+  api_.Delete("Pod", pod.metadata.namespace_, name, {},
+              owner_.Bind([this, set, name, uid](const apiserver::Response& r) {
+                if (r.ok()) {
+                  recorder_.Event(sim_.Now(), *set, "Normal", "SuccessfulDelete",
+                                  "delete Pod " + name + " in StatefulSet " + set->metadata.name + " successful");
+                  return;
+                }
+                deleting_.erase(uid);
+                if (r.code != apiserver::Code::kNotFound) {
+                  recorder_.Event(
+                      sim_.Now(), *set, "Warning", "FailedDelete",
                       "delete Pod " + name + " in StatefulSet " + set->metadata.name + " failed error: " + r.message);
-    }
-  });
+                }
+              }));
 }
 
 }  // namespace kubesim::controllers

@@ -34,6 +34,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -45,7 +46,6 @@ class StatefulSetController {
  public:
   StatefulSetController(sim::Simulation& sim, apiserver::ApiServer& api, client::SharedInformerFactory& informers,
                         client::EventRecorder recorder);
-  ~StatefulSetController();
 
   void Start();
 
@@ -66,7 +66,7 @@ class StatefulSetController {
   std::map<std::string, std::map<std::string, api::PodTemplate>> revisions_;
   std::set<std::string> creating_;  // "namespace/name" of pods whose create is in flight
   std::set<std::string> deleting_;  // uids of pods whose delete is in flight
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

@@ -16,8 +16,7 @@ TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver
       pods_(informers.For("Pod")) {}
 
 TaintEvictionController::~TaintEvictionController() {
-  *alive_ = false;
-  for (auto& [uid, s] : scheduled_) sim_.Cancel(s.event);
+  for (auto& [uid, s] : scheduled_) owner_.Cancel(s.event);
 }
 
 void TaintEvictionController::Start() {
@@ -55,7 +54,7 @@ void TaintEvictionController::SyncNode(const std::string& node) {
 void TaintEvictionController::Cancel(const std::string& uid) {
   auto it = scheduled_.find(uid);
   if (it == scheduled_.end()) return;
-  sim_.Cancel(it->second.event);
+  owner_.Cancel(it->second.event);
   scheduled_.erase(it);
 }
 
@@ -102,14 +101,11 @@ void TaintEvictionController::SyncPod(const api::Pod& pod) {
   if (it != scheduled_.end()) {
     start = it->second.created;
     if (it->second.trigger == start + *wait) return;  // already due at that time
-    sim_.Cancel(it->second.event);
+    owner_.Cancel(it->second.event);
   }
   sim::Time trigger = std::max(start + *wait, sim_.Now());
-  std::weak_ptr<bool> alive = alive_;
   std::string key = api::NamespacedName(pod.metadata);
-  sim::EventId id = sim_.At(trigger, [this, alive, key, uid]() {
-    if (alive.lock()) Evict(key, uid);
-  });
+  sim::EventId id = owner_.At(trigger, [this, key, uid]() { Evict(key, uid); });
   scheduled_[uid] = Scheduled{id, start, trigger};
 }
 

@@ -16,6 +16,7 @@
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -46,7 +47,7 @@ class TaintEvictionController {
   client::Informer& nodes_;
   client::Informer& pods_;
   std::map<std::string, Scheduled> scheduled_;  // pod uid → pending eviction
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::controllers

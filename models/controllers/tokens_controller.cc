@@ -58,9 +58,8 @@ TokensController::TokensController(sim::Simulation& sim, apiserver::ApiServer& a
           [this](const std::string& key) { SyncServiceAccount(key); }),
       secret_worker_(
           sim, [this]() { return service_accounts_.HasSynced() && secrets_.HasSynced(); },
-          [this](const std::string& key) { SyncSecret(key); }) {}
-
-TokensController::~TokensController() { *alive_ = false; }
+          [this](const std::string& key) { SyncSecret(key); }),
+      owner_(sim) {}
 
 void TokensController::Start() {
   service_accounts_.AddEventHandlers(
@@ -115,9 +114,7 @@ void TokensController::SyncSecret(const std::string& key) {
     return;
   }
   // getServiceAccount(fetchOnCacheMiss=true): a live GET before concluding the account is gone.
-  std::weak_ptr<bool> alive = alive_;
-  api_.Get("ServiceAccount", k.ns, k.sa_name, [this, alive, k, key, matches](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.Get("ServiceAccount", k.ns, k.sa_name, owner_.Bind([this, k, key, matches](const apiserver::Response& r) {
     if (r.ok() && matches(r.object)) {
       GenerateTokenIfNeeded(r.object, k, key);
     } else if (r.ok() || r.code == apiserver::Code::kNotFound) {
@@ -125,21 +122,19 @@ void TokensController::SyncSecret(const std::string& key) {
     } else {
       secret_worker_.queue().AddRateLimited(key);
     }
-  });
+  }));
 }
 
 void TokensController::DeleteToken(const std::string& ns, const std::string& name, const std::string& uid,
                                    const std::string& retry_key, client::WorkQueue& queue) {
   apiserver::DeleteOptions opts;
   opts.precondition_uid = uid;
-  std::weak_ptr<bool> alive = alive_;
-  api_.Delete("Secret", ns, name, opts, [alive, retry_key, &queue](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  api_.Delete("Secret", ns, name, opts, owner_.Bind([retry_key, &queue](const apiserver::Response& r) {
     // NotFound: already gone; Conflict: the UID precondition failed (another incarnation).
     if (!r.ok() && r.code != apiserver::Code::kNotFound && r.code != apiserver::Code::kConflict) {
       queue.AddRateLimited(retry_key);
     }
-  });
+  }));
 }
 
 void TokensController::GenerateTokenIfNeeded(const std::shared_ptr<const api::Object>& sa, const SecretKey& k,
@@ -149,10 +144,8 @@ void TokensController::GenerateTokenIfNeeded(const std::shared_ptr<const api::Ob
   int64_t cached_rv = cached->metadata.resource_version;
   std::string sa_name = sa->metadata.name;
   std::string sa_uid = sa->metadata.uid;
-  std::weak_ptr<bool> alive = alive_;
   // The token goes into a freshly read copy, never the cache's.
-  api_.Get("Secret", k.ns, k.name, [this, alive, cached_rv, sa_name, sa_uid, key](const apiserver::Response& got) {
-    if (!alive.lock()) return;
+  api_.Get("Secret", k.ns, k.name, owner_.Bind([this, cached_rv, sa_name, sa_uid, key](const apiserver::Response& got) {
     if (!got.ok()) {
       if (got.code != apiserver::Code::kNotFound) secret_worker_.queue().AddRateLimited(key);
       return;
@@ -169,14 +162,13 @@ void TokensController::GenerateTokenIfNeeded(const std::shared_ptr<const api::Ob
     }
     next->metadata.annotations[api::kServiceAccountNameKey] = sa_name;
     next->metadata.annotations[api::kServiceAccountUidKey] = sa_uid;
-    api_.Update(next, [this, alive, key](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Update(next, owner_.Bind([this, key](const apiserver::Response& r) {
       // Conflict: someone else wrote it and we will hear of it; NotFound: it is gone.
       if (!r.ok() && r.code != apiserver::Code::kConflict && r.code != apiserver::Code::kNotFound) {
         secret_worker_.queue().AddRateLimited(key);
       }
-    });
-  });
+    }));
+  }));
 }
 
 }  // namespace kubesim::controllers

@@ -25,6 +25,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/informer.h"
 #include "models/client/worker.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::controllers {
@@ -32,7 +33,6 @@ namespace kubesim::controllers {
 class TokensController {
  public:
   TokensController(sim::Simulation& sim, apiserver::ApiServer& api);
-  ~TokensController();
   void Start();
 
  private:
@@ -52,7 +52,7 @@ class TokensController {
   client::Informer secrets_;
   client::Worker service_account_worker_;
   client::Worker secret_worker_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_;
 };
 
 }  // namespace kubesim::controllers

@@ -123,12 +123,8 @@ void ImageManager::StartPull(Request r) {
     int64_t bps = config_.pull_bytes_per_second;
     t += sim::Duration::Seconds(size / bps) + sim::Duration::Microseconds(size % bps * 1'000'000 / bps);
   }
-  std::weak_ptr<uint64_t> epoch = epoch_;
-  uint64_t at = *epoch_;
   sim::Time began = sim_.Now();
-  sim_.After(t, [this, epoch, at, began, size, r = std::move(r)]() {
-    auto e = epoch.lock();
-    if (!e || *e != at) return;
+  owner_.After(t, [this, began, size, r = std::move(r)]() {
     if (r.fail) {
       if (config_.serialize_image_pulls) Next();
       r.done(PullResult{false, "ErrImagePull",
@@ -158,7 +154,7 @@ std::vector<api::ContainerImage> ImageManager::NodeImages() const {
 }
 
 void ImageManager::DropPending() {
-  ++*epoch_;
+  owner_.Reset();
   queue_.clear();
   busy_ = false;
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/api/node.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::kubelet {
@@ -96,7 +97,7 @@ class ImageManager {
   std::deque<Request> queue_;
   bool busy_ = false;
   uint64_t generation_ = 0;
-  std::shared_ptr<uint64_t> epoch_ = std::make_shared<uint64_t>(0);
+  sim::Owner owner_{sim_};  // a pull's completion; DropPending resets it
 };
 
 }  // namespace kubesim::kubelet

@@ -66,8 +66,6 @@ KubeProxy::KubeProxy(sim::Simulation& sim, apiserver::ApiServer& api, std::strin
       tracker_(tracker),
       slices_(sim, api_, "EndpointSlice") {}
 
-KubeProxy::~KubeProxy() { *alive_ = false; }
-
 void KubeProxy::Start() {
   if (tracker_ != nullptr) tracker_->ProxyStarted(node_name_);
   auto changed = [this](const api::ObjectPtr&) { RequestSync(); };
@@ -81,10 +79,7 @@ void KubeProxy::RequestSync() {
   sync_pending_ = true;
   sim::Time at = sim_.Now();
   if (last_sync_ && *last_sync_ + config_.min_sync_period > at) at = *last_sync_ + config_.min_sync_period;
-  std::weak_ptr<bool> alive = alive_;
-  sim_.At(at, [this, alive]() {
-    if (alive.lock()) Sync();
-  });
+  owner_.At(at, [this]() { Sync(); });
 }
 
 void KubeProxy::Sync() {
@@ -97,9 +92,7 @@ void KubeProxy::Sync() {
       for (auto& ep : ReadyEndpoints(*slice)) next.emplace(ep.pod_uid, std::move(ep));
     }
   }
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(config_.sync_duration, [this, alive, next = std::move(next)]() {
-    if (!alive.lock()) return;
+  owner_.After(config_.sync_duration, [this, next = std::move(next)]() {
     std::set<std::string> now_programmed;
     for (const auto& [uid, ep] : next) {
       now_programmed.insert(uid);

@@ -30,6 +30,7 @@
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/etcd/mvcc_store.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::kubelet {
@@ -71,7 +72,6 @@ class KubeProxy {
  public:
   KubeProxy(sim::Simulation& sim, apiserver::ApiServer& api, std::string node_name, KubeProxyConfig config,
             EndpointProgrammingTracker* tracker);
-  ~KubeProxy();
   KubeProxy(const KubeProxy&) = delete;
   KubeProxy& operator=(const KubeProxy&) = delete;
 
@@ -92,7 +92,7 @@ class KubeProxy {
   std::optional<sim::Time> last_sync_;
   bool sync_pending_ = false;
   std::set<std::string> programmed_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::kubelet

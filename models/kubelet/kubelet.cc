@@ -5,7 +5,6 @@
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
 #include "models/api/quantity.h"
-#include "sim/periodic.h"
 
 namespace kubesim::kubelet {
 
@@ -40,8 +39,6 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
                                              node_manifest_->status.images)),
       reported_images_(images_->generation()) {}
-
-Kubelet::~Kubelet() { *alive_ = false; }
 
 std::vector<api::NodeCondition> Kubelet::NodeConditions(sim::Time now, bool memory_pressure) {
   // The conditions the kubelet's status setters report (nodestatus.ReadyCondition,
@@ -97,11 +94,9 @@ void Kubelet::ArmEvictionLoop() {
   const sim::Duration period = config_.eviction_monitoring_period;
   int64_t k = (sim_.Now() - eviction_phase_).nanos() / period.nanos() + 1;
   sim::Time first = eviction_phase_ + sim::Duration::Nanoseconds(k * period.nanos());
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(first - sim_.Now(), [this, alive, period]() {
-    if (!alive.lock()) return;
+  owner_.After(first - sim_.Now(), [this, period]() {
     if (running_) EvictionTick();
-    sim::Every(sim_, alive, period, [this]() {
+    owner_.Every(period, [this]() {
       if (running_) EvictionTick();
     });
   });
@@ -113,8 +108,7 @@ void Kubelet::Stop() {
   pods_.Stop();
   // Every pending timer of this kubelet process (lease, status, probes, exits, back-off
   // requeues) dies with it; Restart() re-arms what the container runtime still has.
-  *alive_ = false;
-  alive_ = std::make_shared<bool>(true);
+  owner_.Reset();
 }
 
 void Kubelet::Crash() {
@@ -146,29 +140,26 @@ void Kubelet::Restart() {
   Start();
   // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
   // only reports what changed).
-  std::weak_ptr<bool> alive = alive_;
-  api_.List(
-      "Pod",
-      [this, alive](const apiserver::Response& r) {
-        if (!alive.lock() || !running_ || !r.ok()) return;
-        std::set<std::string> listed;
-        for (const auto& obj : r.items) {
-          auto pod = api::As<api::Pod>(obj);
-          listed.insert(pod->metadata.uid);
-          if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
-        }
-        // Pods deleted while the kubelet was away: their containers are killed (orphans).
-        for (auto it = runtimes_.begin(); it != runtimes_.end();) {
-          if (listed.count(it->first)) {
-            ++it;
-            continue;
-          }
-          backoff_.Forget(it->first + "/");
-          it = runtimes_.erase(it);
-        }
-        ReconcileRuntime();
-      },
-      node_name_);
+  api_.List("Pod", owner_.Bind([this](const apiserver::Response& r) {
+    if (!running_ || !r.ok()) return;
+    std::set<std::string> listed;
+    for (const auto& obj : r.items) {
+      auto pod = api::As<api::Pod>(obj);
+      listed.insert(pod->metadata.uid);
+      if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
+    }
+    // Pods deleted while the kubelet was away: their containers are killed (orphans).
+    for (auto it = runtimes_.begin(); it != runtimes_.end();) {
+      if (listed.count(it->first)) {
+        ++it;
+        continue;
+      }
+      backoff_.Forget(it->first + "/");
+      it = runtimes_.erase(it);
+    }
+    ReconcileRuntime();
+  }),
+            node_name_);
 }
 
 void Kubelet::Register() {
@@ -176,24 +167,20 @@ void Kubelet::Register() {
   auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
   node->metadata.resource_version = 0;
   node->status.conditions = NodeConditions(sim_.Now(), false);
-  std::weak_ptr<bool> alive = alive_;
-  api_.Create(node, [this, alive](const apiserver::Response&) {
-    if (!alive.lock() || !running_) return;
+  api_.Create(node, owner_.Bind([this](const apiserver::Response&) {
+    if (!running_) return;
     last_status_report_ = sim_.Now();
     RenewLease();
     if (force_status_write_) {
       SyncNodeStatus();  // a restarted kubelet's first status update follows registration
       return;
     }
-    sim_.After(config_.node_status_update_frequency, [this, alive]() {
-      if (alive.lock()) SyncNodeStatus();
-    });
-  });
+    owner_.After(config_.node_status_update_frequency, [this]() { SyncNodeStatus(); });
+  }));
 }
 
 void Kubelet::RenewLease() {
   if (!running_) return;
-  std::weak_ptr<bool> alive = alive_;
   auto lease = lease_ ? std::static_pointer_cast<api::Lease>(lease_->Clone()) : std::make_shared<api::Lease>();
   lease->api_version = "coordination.k8s.io/v1";
   lease->kind = "Lease";
@@ -202,21 +189,16 @@ void Kubelet::RenewLease() {
   lease->holder_identity = node_name_;
   lease->lease_duration_seconds = config_.node_lease_duration_seconds;
   lease->renew_time = sim_.Now();
-  auto on_done = [this, alive](const apiserver::Response& r) {
-    if (!alive.lock()) return;
+  const apiserver::ResponseCallback on_done = owner_.Bind([this](const apiserver::Response& r) {
     // On a conflict or a missing lease, start again from what the server has (upstream lease
     // controller: get, then create or update).
     lease_ = r.ok() ? r.object : nullptr;
-    if (running_)
-      sim_.After(config_.lease_renew_interval, [this, alive]() {
-        if (alive.lock()) RenewLease();
-      });
-  };
+    if (running_) owner_.After(config_.lease_renew_interval, [this]() { RenewLease(); });
+  });
   if (lease_) {
     api_.Update(lease, on_done);
   } else {
-    api_.Create(lease, [this, alive, lease, on_done](const apiserver::Response& r) {
-      if (!alive.lock()) return;
+    api_.Create(lease, owner_.Bind([this, lease, on_done](const apiserver::Response& r) {
       if (r.code == apiserver::Code::kConflict) {
         // Already there (a restarted kubelet): take it over with an unconditional update.
         lease->metadata.resource_version = 0;
@@ -224,13 +206,12 @@ void Kubelet::RenewLease() {
         return;
       }
       on_done(r);
-    });
+    }));
   }
 }
 
 void Kubelet::SyncNodeStatus() {
   if (!running_) return;
-  std::weak_ptr<bool> alive = alive_;
   // Status is recomputed every update period but written only when it changed or the report
   // period passed (nodeStatusReportFrequency). What changes here is the image list after pulls.
   // (Simplification: upstream compares with the Node the API server has, so it also repairs a
@@ -248,9 +229,7 @@ void Kubelet::SyncNodeStatus() {
     reported_images_ = images_->generation();
     reported_memory_pressure_ = memory_pressure_;
   }
-  sim_.After(config_.node_status_update_frequency, [this, alive]() {
-    if (alive.lock()) SyncNodeStatus();
-  });
+  owner_.After(config_.node_status_update_frequency, [this]() { SyncNodeStatus(); });
 }
 
 std::shared_ptr<const api::Pod> Kubelet::CurrentPod(const std::string& key, const std::string& uid) const {

@@ -37,6 +37,7 @@
 #include "models/client/informer.h"
 #include "models/kubelet/crash_loop_backoff.h"
 #include "models/kubelet/image_manager.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::kubelet {
@@ -78,7 +79,6 @@ class Kubelet {
  public:
   Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
           std::shared_ptr<const api::Node> node, KubeletConfig config);
-  ~Kubelet();
 
   void Start();
   // stopKubelet: the kubelet process stops (or is cut off); its containers keep running.
@@ -214,14 +214,13 @@ class Kubelet {
   int64_t memory_available_ = 0;                                 // at the last eviction check
   std::map<std::string, std::unique_ptr<PodRuntime>> runtimes_;  // by uid
   std::set<std::string> deleting_;                               // uids whose final delete was sent
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 template <typename F>
 void Kubelet::AfterAlive(sim::Duration d, F f) {
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(d, [this, alive, f = std::move(f)]() mutable {
-    if (!alive.lock() || !running_) return;
+  owner_.After(d, [this, f = std::move(f)]() mutable {
+    if (!running_) return;
     f();
   });
 }

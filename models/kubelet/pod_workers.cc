@@ -152,15 +152,14 @@ void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
   const api::Container& spec = container.spec;
   std::string image = spec.image;
   bool fail = container.pull_failures_left > 0 && !image.empty();
-  std::weak_ptr<bool> alive = alive_;
-  auto on_start = [this, alive, uid, image]() {
-    if (!alive.lock() || !running_) return;
+  auto on_start = owner_.Bind([this, uid, image]() {
+    if (!running_) return;
     if (PodRuntime* r = Runtime(uid)) {
       recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
     }
-  };
-  auto done = [this, alive, uid, i, image](const ImageManager::PullResult& res, const ImageManager::Pulled& p) {
-    if (!alive.lock() || !running_) return;
+  });
+  auto done = owner_.Bind([this, uid, i, image](const ImageManager::PullResult& res, const ImageManager::Pulled& p) {
+    if (!running_) return;
     PodRuntime* r = Runtime(uid);
     if (r == nullptr || r->terminating) return;
     ContainerRuntime& c = r->containers[i];
@@ -198,7 +197,7 @@ void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
     if (--r->images_pending == 0 && !r->image_error) {
       AfterAlive(r->start_latency, [this, uid]() { StartPod(uid); });
     }
-  };
+  });
   if (image.empty()) {
     // A manifest without an image (kubesim accepts it): nothing to pull.
     done(ImageManager::PullResult{}, ImageManager::Pulled{});

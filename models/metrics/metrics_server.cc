@@ -14,8 +14,6 @@ MetricsServer::MetricsServer(sim::Simulation& sim, apiserver::ApiServer& api, st
       replicasets_(sim, api_, "ReplicaSet"),
       statefulsets_(sim, api_, "StatefulSet") {}
 
-MetricsServer::~MetricsServer() { *alive_ = false; }
-
 void MetricsServer::Start() {
   started_ = sim_.Now();
   pods_.Start();

@@ -48,7 +48,6 @@ class MetricsServer : public PodMetricsSource {
   static constexpr sim::Duration kResolution = sim::Duration::Seconds(15);
 
   MetricsServer(sim::Simulation& sim, apiserver::ApiServer& api, std::vector<WorkloadLoad> loads);
-  ~MetricsServer() override;
   void Start();
 
   std::optional<PodMetric> Get(const std::string& key) const override;
@@ -69,7 +68,6 @@ class MetricsServer : public PodMetricsSource {
   // CPU shares (pod key → millicores) of the scrape at `shares_at_`, computed on first read.
   mutable std::optional<sim::Time> shares_at_;
   mutable std::map<std::string, int64_t> shares_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace kubesim::metrics

@@ -21,8 +21,6 @@ Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::Ev
       tiebreak_rng_(sim.Stream("scheduler/tiebreak")),
       latency_rng_(sim.Stream("scheduler/cycle-latency")) {}
 
-Scheduler::~Scheduler() { *alive_ = false; }
-
 sim::Status Scheduler::Init() {
   PluginContext ctx{&api_, &sim_, this};
   for (const auto& pc : config_.profiles) {
@@ -206,18 +204,14 @@ void Scheduler::MaybeScheduleNext() {
   if (busy_ || wake_scheduled_ || queue_->active_size() == 0) return;
   if (!pod_informer_.HasSynced() || !node_informer_.HasSynced()) {
     wake_scheduled_ = true;
-    std::weak_ptr<bool> alive = alive_;
-    sim_.After(sim::Duration::Milliseconds(100), [this, alive]() {
-      if (!alive.lock()) return;
+    owner_.After(sim::Duration::Milliseconds(100), [this]() {
       wake_scheduled_ = false;
       MaybeScheduleNext();
     });
     return;
   }
   wake_scheduled_ = true;
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(sim::Duration::Zero(), [this, alive]() {
-    if (!alive.lock()) return;
+  owner_.After(sim::Duration::Zero(), [this]() {
     wake_scheduled_ = false;
     ScheduleOne();
   });
@@ -279,16 +273,12 @@ void Scheduler::ScheduleOne() {
     std::shared_ptr<const api::Pod> assumed_const = assumed;
     cache_.AssumePod(assumed_const);
     nominator_.Delete(current->metadata.uid);
-    std::weak_ptr<bool> alive = alive_;
     // The binding cycle starts once the scheduling cycle's time has passed.
-    sim_.After(took, [this, alive, profile, assumed_const, info, cycle, cycle_start]() mutable {
-      if (!alive.lock()) return;
+    owner_.After(took, [this, profile, assumed_const, info, cycle, cycle_start]() mutable {
       Bind(*profile, assumed_const, std::move(info), cycle, cycle_start);
     });
   }
-  std::weak_ptr<bool> alive = alive_;
-  sim_.After(took, [this, alive]() {
-    if (!alive.lock()) return;
+  owner_.After(took, [this]() {
     busy_ = false;
     MaybeScheduleNext();
   });
@@ -359,11 +349,9 @@ void Scheduler::ObserveAttempt(const Profile& profile, const QueuedPodInfo& info
 
 void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
                      sim::Time cycle_start) {
-  std::weak_ptr<bool> alive = alive_;
   Profile* p = &profile;
   profile.binder()->Bind(
-      *assumed, assumed->spec.node_name, [this, alive, assumed, info, cycle, cycle_start, p](Status s) mutable {
-        if (!alive.lock()) return;
+      *assumed, assumed->spec.node_name, owner_.Bind([this, assumed, info, cycle, cycle_start, p](Status s) mutable {
         // Upstream observes the attempt (scheduling + binding cycle) when the
         // binding cycle ends, successful or not.
         ObserveAttempt(*p, info, s.IsSuccess() ? "scheduled" : "error", cycle_start, s.IsSuccess());
@@ -384,7 +372,7 @@ void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, 
           info.requeue_events = kEventAll;
           queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
         }
-      });
+      }));
 }
 
 }  // namespace kubesim::scheduler

@@ -30,6 +30,7 @@
 #include "models/scheduler/schedule_one.h"
 #include "models/scheduler/scheduling_queue.h"
 #include "models/scheduler/shared_lister.h"
+#include "sim/owner.h"
 
 namespace kubesim::scheduler {
 
@@ -75,7 +76,6 @@ class Scheduler : public SharedLister {
  public:
   Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder, SchedulerConfig config,
             const Registry& registry);
-  ~Scheduler();
 
   // Validates the profiles; then Start() wires informers and loops.
   sim::Status Init();
@@ -153,7 +153,7 @@ class Scheduler : public SharedLister {
   int64_t attempts_ = 0;
   AttemptObserver attempt_observer_;
   SchedulerMetrics metrics_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::scheduler

@@ -1,7 +1,5 @@
 #include "models/scheduler/scheduling_queue.h"
 
-#include "sim/periodic.h"
-
 namespace kubesim::scheduler {
 
 bool SchedulingQueue::ActiveLess::operator()(const std::pair<uint64_t, std::string>& a,
@@ -16,8 +14,6 @@ bool SchedulingQueue::ActiveLess::operator()(const std::pair<uint64_t, std::stri
 SchedulingQueue::SchedulingQueue(sim::Simulation& sim, const QueueSortPlugin& sort, QueueConfig config)
     : sim_(sim), sort_(sort), config_(config), active_(ActiveLess{this}) {}
 
-SchedulingQueue::~SchedulingQueue() { *alive_ = false; }
-
 namespace {
 bool IsPodUpdated(const api::Pod& a, const api::Pod& b) {
   const api::ObjectMeta &x = a.metadata, &y = b.metadata;
@@ -28,8 +24,8 @@ bool IsPodUpdated(const api::Pod& a, const api::Pod& b) {
 }  // namespace
 
 void SchedulingQueue::Run() {
-  sim::Every(sim_, alive_, sim::Duration::Seconds(1), [this]() { FlushBackoffQCompleted(); });
-  sim::Every(sim_, alive_, sim::Duration::Seconds(30), [this]() { FlushUnschedulableLeftover(); });
+  owner_.Every(sim::Duration::Seconds(1), [this]() { FlushBackoffQCompleted(); });
+  owner_.Every(sim::Duration::Seconds(30), [this]() { FlushUnschedulableLeftover(); });
 }
 
 sim::Duration SchedulingQueue::BackoffDuration(int attempts) const {

@@ -24,6 +24,7 @@
 
 #include "models/api/pod.h"
 #include "models/scheduler/framework.h"
+#include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::scheduler {
@@ -47,7 +48,6 @@ struct QueueConfig {
 class SchedulingQueue {
  public:
   SchedulingQueue(sim::Simulation& sim, const QueueSortPlugin& sort, QueueConfig config);
-  ~SchedulingQueue();
 
   // Starts the periodic flush loops (1 s backoffQ, 30 s unschedulable leftovers).
   void Run();
@@ -112,7 +112,7 @@ class SchedulingQueue {
   std::set<std::string> in_flight_;  // popped, cycle not finished
   std::function<void()> on_active_;
   std::function<bool(const api::Pod&)> pre_enqueue_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  sim::Owner owner_{sim_};
 };
 
 }  // namespace kubesim::scheduler
