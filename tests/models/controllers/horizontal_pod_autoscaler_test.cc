@@ -216,10 +216,12 @@ TEST_CASE("Load curves interpolate linearly or in steps", "[hpa]") {
 
 TEST_CASE("HPA scales a StatefulSet, and setImage and scale actions reach StatefulSets", "[hpa]") {
   // 2 cores of demand at 250m per pod (50% of 500m) → 8 replicas, reached as 2 → 4 → 8.
-  auto run = testing::StartScenario(testing::ScenarioYaml({.duration = "5m",
-                                                           .fixed_latencies = false,
-                                                           .nodes = 2,
-                                                           .node_capacity = R"(cpu: "8", memory: 32Gi, pods: "110")"}) +
+  auto run = testing::StartScenario(testing::ScenarioHead()
+                                            .Duration("5m")
+                                            .CalibratedApiLatency()
+                                            .Nodes(2)
+                                            .NodeCapacity(R"(cpu: "8", memory: 32Gi, pods: "110")")
+                                            .Yaml() +
                                         R"(    - inline:
         apiVersion: apps/v1
         kind: StatefulSet
