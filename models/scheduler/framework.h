@@ -59,7 +59,8 @@ inline constexpr int64_t kMinNodeScore = 0;
 //    answer, e.g. a node selector or a taint.
 //  kWait, kPending: upstream's Permit and DRA codes; no kubesim plugin returns them.
 //  kSkip: from PreFilter (PreScore) only: the same plugin's Filter (Score) is skipped for this
-//    pod in this cycle. Anywhere else it is an error.
+//    pod in this cycle. It means nothing elsewhere and must not be returned there (a Filter's
+//    kSkip would count as a rejection of the node).
 // Both rejections name the rejecting plugin, whose EventsToRegister decide which cluster events
 // requeue the pod (scheduling_queue.h).
 enum class Code { kSuccess, kError, kUnschedulable, kUnschedulableAndUnresolvable, kWait, kSkip, kPending };
@@ -201,9 +202,10 @@ class PreEnqueuePlugin : public virtual Plugin {
 class QueueSortPlugin : public virtual Plugin {
  public:
   // A strict weak order on queued pods for activeQ: true when `a` (queued at `a_timestamp`)
-  // must be popped before `b`. Exactly one QueueSort plugin per profile, and the first profile's
-  // decides for the whole queue, as upstream. Pods neither before the other are popped in arrival
-  // order, so ties are deterministic. Must be pure: the queue's ordered set breaks otherwise.
+  // must be popped before `b`. Exactly one QueueSort plugin per profile; the first profile's
+  // orders the whole queue (upstream requires every profile to configure the same one). Pods
+  // neither before the other are popped in arrival order, so ties are deterministic. Must be
+  // pure: the queue's ordered set breaks otherwise.
   virtual bool Less(const api::Pod& a, sim::Time a_timestamp, const api::Pod& b, sim::Time b_timestamp) const = 0;
 };
 
@@ -242,13 +244,14 @@ class PreScorePlugin : public virtual Plugin {
  public:
   // Called once per cycle with the feasible nodes only; with a single feasible node the cycle
   // selects it without PreScore or Score (except when explaining a decision). Success goes on;
-  // kSkip skips its own Score this cycle; anything else aborts the cycle as an error.
+  // kSkip skips its own Score this cycle; anything else aborts the cycle without PostFilter, so
+  // return kError for a failure.
   virtual Status PreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes) = 0;
 };
 
 class ScorePlugin : public virtual Plugin {
  public:
-  // Ranks one feasible node into `*score`. Any non-success aborts the cycle as an error. The raw
+  // Ranks one feasible node into `*score`. Any non-success aborts the cycle (return kError). The raw
   // score may have any range when the plugin normalises; without NormalizeScore it must already
   // lie in [kMinNodeScore, kMaxNodeScore].
   virtual Status Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node, int64_t* score) const = 0;
