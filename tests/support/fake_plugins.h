@@ -4,6 +4,7 @@
 // build a profile of them, so the cycle's tests read like upstream's tables.
 #pragma once
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>

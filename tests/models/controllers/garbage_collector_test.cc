@@ -31,7 +31,7 @@ std::string DeploymentScenario(const std::string& timeline) {
             metadata: {labels: {app: web}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: c, image: nginx}]}
   timeline:
-)" + timeline);
+)" + timeline;
 }
 
 // When each object left the store, as "Kind/name" → time (observed through watches, which all

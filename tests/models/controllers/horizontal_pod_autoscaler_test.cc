@@ -21,11 +21,14 @@ const sim::Time kNow = sim::Time::Zero() + sim::Duration::Hours(1);
 // One pod of a case: Running, Ready unless said otherwise, 1 core requested (none when
 // `no_request`), started long ago unless said otherwise, with this CPU usage (none: no metrics).
 struct PodRow {
+  PodRow(const char* n, std::optional<int64_t> usage, bool is_ready = true, sim::Time start = sim::Time::Zero(),
+         bool without_request = false)
+      : name(n), usage_milli(usage), ready(is_ready), started(start), no_request(without_request) {}
   const char* name;
   std::optional<int64_t> usage_milli;
-  bool ready = true;
-  sim::Time started = sim::Time::Zero();
-  bool no_request = false;
+  bool ready;
+  sim::Time started;
+  bool no_request;
 };
 
 TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[hpa]") {
@@ -33,9 +36,9 @@ TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[
     const char* name;
     int32_t current;
     int64_t target;  // utilization percent, or millicores per pod when `average_value`
-    bool average_value = false;
+    bool average_value;
     std::vector<PodRow> pods;
-    int32_t want_replicas = 0;
+    int32_t want_replicas;
     std::optional<int32_t> want_utilization;
     std::optional<int64_t> want_raw_average;
     std::string want_error;  // upstream's words; empty: success
@@ -48,44 +51,64 @@ TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[
        false,
        {{"a", 300}, {"b", 500}, {"c", 700}},
        5,
-       50},
+       50,
+       std::nullopt,
+       ""},
       {"scale up with an unready pod counts it as 0% (less scale)",
        3,
        30,
        false,
        {{"a", 300, false, unready_start}, {"b", 500}, {"c", 700}},
        4,
-       60},
+       60,
+       std::nullopt,
+       ""},
       {"scale down: 5 pods, 28% against 50%",
        5,
        50,
        false,
        {{"a", 100}, {"b", 300}, {"c", 500}, {"d", 250}, {"e", 250}},
        3,
-       28},
-      {"within the 0.1 tolerance nothing changes", 3, 100, false, {{"a", 1010}, {"b", 1030}, {"c", 1020}}, 3, 102},
+       28,
+       std::nullopt,
+       ""},
+      {"within the 0.1 tolerance nothing changes",
+       3,
+       100,
+       false,
+       {{"a", 1010}, {"b", 1030}, {"c", 1020}},
+       3,
+       102,
+       std::nullopt,
+       ""},
       // 1300m of 4000m = 32% → ceil(0.64 × 4).
       {"a pod without metrics counts as 100% of its request when scaling down",
        4,
        50,
        false,
        {{"a", 100}, {"b", 100}, {"c", 100}, {"d", std::nullopt}},
-       3},
+       3,
+       std::nullopt,
+       std::nullopt,
+       ""},
       // Alone, a is at 60% of 50% (up); with b at 0% the average is 30% (down): no change.
       {"a pod without metrics that would flip the direction keeps the current count",
        2,
        50,
        false,
        {{"a", 600}, {"b", std::nullopt}},
-       2},
+       2,
+       std::nullopt,
+       std::nullopt,
+       ""},
       {"no pods are an error with upstream's words",
        1,
        50,
        false,
        {},
        0,
-       {},
-       {},
+       std::nullopt,
+       std::nullopt,
        "no pods returned by selector while calculating replica count"},
       {"no metrics are an error with upstream's words",
        1,
@@ -93,8 +116,8 @@ TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[
        false,
        {{"a", std::nullopt}},
        0,
-       {},
-       {},
+       std::nullopt,
+       std::nullopt,
        "did not receive metrics for targeted pods (pods might be unready)"},
       {"no requests are an error with upstream's words",
        1,
@@ -102,10 +125,18 @@ TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[
        false,
        {{"norequest", 100, true, sim::Time::Zero(), true}},
        0,
-       {},
-       {},
+       std::nullopt,
+       std::nullopt,
        "missing request for cpu in container c0 of Pod norequest"},
-      {"AverageValue targets compare the per-pod average", 2, 200, true, {{"a", 800}, {"b", 400}}, 6, {}, 600},
+      {"AverageValue targets compare the per-pod average",
+       2,
+       200,
+       true,
+       {{"a", 800}, {"b", 400}},
+       6,
+       std::nullopt,
+       600,
+       ""},
   };
   for (const auto& row : rows) {
     DYNAMIC_SECTION(row.name) {

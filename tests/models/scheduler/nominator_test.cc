@@ -93,7 +93,7 @@ TEST_CASE("TestPriorityQueue_NominatedPodDeleted", "[scheduler]") {
   }
 }
 
-TEST_CASE("TestPriorityQueue_Delete", "[scheduler]") {
+TEST_CASE("TestPriorityQueue_Delete: the nominator half", "[scheduler]") {
   // The nominator half: an update that sets nominatedNodeName nominates the pod; deleting the
   // pod drops its nomination.
   Nominator n;
@@ -108,7 +108,7 @@ TEST_CASE("TestPriorityQueue_Delete", "[scheduler]") {
   CHECK(n.PodsForNode("node1").empty());
 }
 
-TEST_CASE("TestPriorityQueue_Update", "[scheduler]") {
+TEST_CASE("TestPriorityQueue_Update: the nominator half", "[scheduler]") {
   SECTION("Update highPriorityPodInfo and add a nominatedNodeName to it") {
     Nominator n;
     n.Update(*High(), HighNominated());
