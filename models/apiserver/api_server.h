@@ -11,6 +11,17 @@
 // fan-out costs O(matching watchers), not O(nodes).
 //
 // Failures are data: a Response carries the HTTP-like code and upstream's message.
+//
+// Contract of every request verb (Create … Bind):
+//  - The callback runs at most once: exactly once while the server lives, never if it is
+//    destroyed first. It always runs from a later simulation event, never inside the call, so a
+//    caller may issue a request from a handler and update its own state after the call.
+//  - An object passed in (shared_ptr<api::Object>) is handed over: the server sets uid,
+//    resourceVersion and defaults on it and stores it, so the caller must not touch it after the
+//    call. Objects coming back (Response::object, items, watch events) are the stored immutable
+//    objects; clone before changing one.
+//  - A name that does not exist is 404 NotFound with upstream's message (pods "x" not found),
+//    never a crash; uid and resourceVersion preconditions that fail are 409 Conflict.
 #pragma once
 
 #include <functional>
@@ -125,7 +136,9 @@ class ApiServer {
   ApiServer& operator=(const ApiServer&) = delete;
 
   // Every verb takes the caller's latency stream last (ApiClient passes its own, so adding a
-  // client never shifts another's draws); null uses the server's shared stream.
+  // client never shifts another's draws); null uses the server's shared stream. `cb` may be null
+  // (fire and forget). REQUIRES: `obj` non-null with kind, name (or generateName) and, for
+  // namespaced kinds, namespace set.
   void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
   // Replaces the object; 409 Conflict when metadata.resource_version is set and stale.
   void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
@@ -148,10 +161,19 @@ class ApiServer {
             ResponseCallback cb, sim::Rng* caller = nullptr);
 
   // Stores an object that exists when the run starts (the scenario's initial state): admission
-  // and defaulting apply, but no latency; the write commits at the current instant.
+  // and defaulting apply, but no latency; the write commits at the current instant and the
+  // Response is returned, not called back. Watchers still hear of it `watch_delay` later.
   Response Bootstrap(std::shared_ptr<api::Object> obj) { return DoCreate(std::move(obj), /*bootstrap=*/true); }
 
+  // Starts a watch and returns its id. `handler` runs once per event, `watch_delay` after the
+  // commit, in commit order, from its own delivery event (never inside Watch); it may call
+  // StopWatch, its own id included, and issue requests. With opts.resource_version > 0 the
+  // events after that revision are replayed first; if it was compacted away the handler gets one
+  // kError event (410 Expired) and the watch is already gone (client-go then relists).
+  // REQUIRES: `kind` is a kind the server serves.
   int64_t Watch(const std::string& kind, WatchOptions opts, WatchHandler handler);
+  // Ends the watch: no event is delivered to it after the call, even one already in flight. An
+  // unknown or already stopped id is a no-op.
   void StopWatch(int64_t id);
 
   // The storage key of an object: /registry/<resource>/<namespace>/<name>.

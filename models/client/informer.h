@@ -8,6 +8,16 @@
 //
 // The cache holds the store's immutable objects (shared_ptr<const>), so informers cost one
 // pointer per object, not a copy.
+//
+// Handler contract (client-go ResourceEventHandler semantics, delivered synchronously):
+//  - Handlers run from the informer's list response or watch delivery events, one object at a
+//    time, never inside a call to the informer; for one key, in resourceVersion order.
+//  - on_add runs once per object new to the cache, on_update only when the resourceVersion
+//    changed, on_delete once with the last object the cache held (client-go's
+//    DeletedFinalStateUnknown never occurs: a relist reports what vanished as deleted).
+//  - The cache is updated before the handlers run, so Get() inside a handler sees the new state.
+//  - The objects passed are immutable and shared with the store and other informers: a handler
+//    may keep them, never change them.
 #pragma once
 
 #include <functional>
@@ -38,13 +48,22 @@ class Informer {
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
 
+  // Handlers added before Start() see every object as an add; one added later sees only later
+  // changes (there is no replay of the cache, unlike client-go's AddEventHandler). Any of the
+  // three functions may be empty.
   void AddEventHandlers(EventHandlers h) { handlers_.push_back(std::move(h)); }
+  // LISTs then WATCHes. Idempotent while running; after Stop() it lists again, and the relist
+  // reconciles the cache as after a watch error.
   void Start();
+  // Stops the watch; no handler runs after the call. The cache keeps its last content.
   void Stop();
+  // True once the first LIST has been applied (client-go HasSynced); never false again.
   bool HasSynced() const { return synced_; }
 
-  // Lister: "namespace/name" (or "name") → object, in key order.
+  // Lister: "namespace/name" (or "name") → object, in key order. A missing key (or a call before
+  // sync) gives null, not an error.
   api::ObjectPtr Get(const std::string& key) const;
+  // The whole cache, ordered by key; valid until the next event the informer handles.
   const std::map<std::string, api::ObjectPtr>& items() const { return cache_; }
 
  private:

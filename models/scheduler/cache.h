@@ -6,6 +6,16 @@
 // round-robin across zones in the order zones appeared, so consecutive indices alternate zones.
 // Scheduling cycles happen at one simulated instant, so the cache itself serves as the cycle's
 // snapshot (upstream copies it; nothing can change it mid-cycle here).
+//
+// Ownership: the cache holds the informers' immutable objects (shared_ptr<const>) and never
+// copies or changes them; a pod or node passed in must not be mutated afterwards by anyone.
+// NodeInfo pointers it hands out stay valid until the next mutating call (any Add/Update/Remove/
+// Assume/Forget), so a cycle may hold them, an event handler may not keep them.
+//
+// Unlike upstream there is no FinishBinding and no expiry of assumed pods: v1.32 creates its
+// cache with durationToExpireAssumedPod = 0, "never expire" (kubernetes/kubernetes
+// pkg/scheduler/scheduler.go @ v1.32), so an assumed pod leaves only by AddPod (confirmed),
+// ForgetPod (binding failed) or its deletion.
 #pragma once
 
 #include <map>
@@ -20,22 +30,38 @@ namespace kubesim::scheduler {
 
 class Cache {
  public:
+  // Adds a node, or updates it when one of that name is known (upstream AddNode does the same).
+  // A node whose region/zone labels change moves to its new zone at the end of that zone's list.
   void AddNode(std::shared_ptr<const api::Node> node);
   void UpdateNode(std::shared_ptr<const api::Node> node);
+  // Removes the node from the node list; pods still bound to it stay counted, in a node-less
+  // NodeInfo, until they are removed (upstream RemoveNode). A missing name is a no-op.
   void RemoveNode(const std::string& name);
 
-  // Assigned pods from the informer. Adding a pod that was assumed confirms the assumption.
+  // Assigned pods from the informer (REQUIRES: spec.nodeName set). Adding a pod that was assumed
+  // confirms the assumption, on the node the informer says — which wins if it differs (upstream
+  // AddPod: "The pod was added to a different node than it was assumed"). Adding a known pod
+  // replaces it. Nodes need not exist yet: the pod waits in a node-less NodeInfo.
   void AddPod(std::shared_ptr<const api::Pod> pod);
+  // Same as AddPod (kubesim does not distinguish; the informer's latest object wins).
   void UpdatePod(std::shared_ptr<const api::Pod> pod);
+  // Removes the pod, assumed or not, by uid; an unknown pod is a no-op (upstream logs an error).
   void RemovePod(const api::Pod& pod);
 
-  // `pod` must carry the chosen node in spec.nodeName.
+  // Counts `pod` on its node before the binding commits, so the next cycle sees it.
+  // REQUIRES: spec.nodeName holds the chosen node and the pod is not in the cache yet (upstream
+  // AssumePod errors on a known pod; here it would be counted twice).
   void AssumePod(std::shared_ptr<const api::Pod> pod);
+  // Undoes AssumePod after a failed binding. No-op for an unknown uid or a pod that is no longer
+  // assumed (confirmed by AddPod): upstream ForgetPod errors then, kubesim keeps the confirmed pod.
   void ForgetPod(const std::string& uid);
   bool IsAssumed(const std::string& uid) const;
 
-  // Nodes in NodeTree order (only nodes with a Node object).
+  // Nodes in NodeTree order (only nodes with a Node object), rebuilt lazily after a node change.
+  // The reference and the pointers stay valid until the next mutating call.
   const std::vector<const NodeInfo*>& NodeList();
+  // The NodeInfo of `name`, also for a removed node that still holds pods (node() is null then);
+  // null when unknown.
   const NodeInfo* GetNode(const std::string& name) const;
   size_t node_count() const { return node_names_in_tree_; }
 

@@ -58,8 +58,16 @@ struct PluginScore {
   int64_t weighted = 0;
 };
 
+// Thread and event model: a Profile is used by one scheduler, from one event at a time; none of
+// its methods schedules events or calls back into the caller. The Run* methods return the first
+// failing plugin's Status with Status::plugin() set to that plugin's name.
 class Profile {
  public:
+  // Instantiates every plugin named by `config` once from `registry` (a plugin serving several
+  // extension points is one object), expands multiPoint, and checks upstream's profile rules
+  // (exactly one QueueSort, at least one Bind, no negative score weight, no duplicate). Errors
+  // use upstream's wording. `ctx` is copied into each factory call; what it points to (API
+  // client, simulation, lister) must outlive the profile.
   static sim::StatusOr<std::unique_ptr<Profile>> Build(const ProfileConfig& config, const Registry& registry,
                                                        const PluginContext& ctx);
 
@@ -69,11 +77,20 @@ class Profile {
   const std::string& queue_sort_name() const { return queue_sort_name_; }
   // Plugin names per extension point, in run order (for tests and explanations).
   std::vector<std::string> PluginNames(ExtensionPoint p) const;
+  // Success when every PreEnqueue plugin admits the pod; else the first refusal.
   Status RunPreEnqueue(const api::Pod& pod) const;
+  // The first Bind plugin of the profile (never null after Build). Owned by the profile.
   BindPlugin* binder() const { return binder_; }
+  // False: a cycle stops at the first feasible node (upstream: without Score plugins every node
+  // would score the same).
   bool HasScorePlugins() const { return !score_.empty(); }
 
+  // Runs the PreFilter plugins in order until one does not succeed. A plugin's kSkip is recorded
+  // in `state` so that RunFilter skips that plugin's Filter.
+  // REQUIRES: `state` is fresh for this pod and `nodes` (PreFilter state is per pod and node set).
   Status RunPreFilter(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes);
+  // Runs the Filter plugins on one node in order, stopping at the first non-success.
+  // REQUIRES: RunPreFilter succeeded on `state` for this pod, over a node list holding `node`.
   Status RunFilter(const CycleState& state, const api::Pod& pod, const NodeInfo& node) const;
   // Upstream RunFilterPluginsWithNominatedPods (kubernetes/kubernetes
   // pkg/scheduler/framework/runtime/framework.go @ v1.32): when pods nominated to `node` have
@@ -86,6 +103,8 @@ class Profile {
   // the copy in place of `node`, which yields the state those hooks maintain incrementally
   // (PodTopologySpread and InterPodAffinity count pods in PreFilter; NodeResourcesFit's Filter
   // reads only the NodeInfo), at a cost of O(pods) per call.
+  // REQUIRES: `state` is RunPreFilter's for this pod over `all`; `all` holds a node named as
+  // `node`. The copy lives only for the call: filters must not keep pointers into it.
   Status RunFilterWithNominatedPods(const CycleState& state, const api::Pod& pod, const NodeInfo& node,
                                     const std::vector<const NodeInfo*>& all, const Nominator* nominator);
   // Filters (with nominated pods) against `node`, a modified copy of the snapshot node of the
@@ -95,14 +114,25 @@ class Profile {
                                  const Nominator* nominator);
   bool HasPostFilterPlugins() const { return !post_filter_.empty(); }
   // Upstream RunPostFilterPlugins: plugins in order until one succeeds or says Unresolvable; the
-  // returned status' message joins the reasons of the plugins that failed.
+  // returned status' message joins the reasons of the plugins that failed. A plugin's kError (or
+  // any code but the three it may return) ends the run as kError. `*result` gets the deciding
+  // plugin's result, or the last non-noop one when all were Unschedulable.
+  // REQUIRES: the cycle ended in a FitError; `handle`'s pointers are valid for the call.
   Status RunPostFilter(const PostFilterHandle& handle, const api::Pod& pod,
                        const std::map<std::string, Status>& node_status, PostFilterResult* result);
+  // Runs the PreScore plugins over the feasible nodes; kSkip is recorded in `state` so RunScore
+  // skips that plugin's Score.
+  // REQUIRES: `state` is the one RunPreFilter filled for this pod.
   Status RunPreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes);
-  // totals[i] for nodes[i]; `detail`, when given, receives per-node per-plugin scores.
+  // totals[i] for nodes[i]: per plugin, Score on every node, then NormalizeScore if it has one,
+  // then the [0, 100] range check (an out-of-range score is a kError naming the plugin), then
+  // weight × score summed. With no Score plugin every total is 1, as upstream. `detail`, when
+  // given, receives per-node per-plugin scores.
+  // REQUIRES: RunPreScore succeeded on `state` over the same `nodes`.
   Status RunScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>& nodes,
                   std::vector<int64_t>* totals, std::vector<std::vector<PluginScore>>* detail = nullptr);
-  // The EventsToRegister of the named plugins, for requeueing.
+  // The union of the EventsToRegister of the named plugins (names not in the profile add
+  // nothing), for requeueing the pod they rejected.
   uint32_t EventsFor(const std::vector<std::string>& plugins) const;
 
  private:

@@ -72,7 +72,9 @@ class SchedulingQueue {
   size_t unschedulable_size() const { return unschedulable_.size(); }
   size_t pending() const { return active_.size() + backoff_.size() + unschedulable_.size(); }
 
-  // Called (not re-entrantly) when activeQ becomes non-empty.
+  // Called after every push into activeQ, synchronously from inside the queue call that pushed
+  // (Add, Update, a move or a flush). The callback must not call the queue's mutating methods;
+  // the scheduler's only schedules an event that pops later.
   void SetOnActive(std::function<void()> cb) { on_active_ = std::move(cb); }
   // The profile's PreEnqueue plugins (SchedulingGates): a pod they reject waits, gated, in the
   // unschedulable pool until an update of it passes them (upstream runPreEnqueuePlugins).

@@ -11,9 +11,19 @@
 
 namespace kubesim::scheduler {
 
+// The Bind extension point (upstream BindPlugin). kubesim runs only the first bind plugin of a
+// profile: upstream's Skip hand-over to the next binder is not modelled.
 class BindPlugin : public virtual Plugin {
  public:
-  // Calls `done` with the outcome once the API server answered.
+  // Starts binding the assumed `pod` (spec.nodeName already `node`) and calls `done` exactly once
+  // with the outcome: Success once the binding is stored, Error otherwise (conflict, pod gone, no
+  // API server). `done` normally runs from the API response's event, after the bind latency; a
+  // binder that fails before sending anything may call it before Bind returns, so callers must
+  // not hold state that `done` changes across the call. Success does not mean the informers have
+  // seen the bound pod yet: the scheduler cache keeps the pod assumed until they do. `pod` is
+  // valid only during the call. The binding cycle runs after the scheduling cycle's instant, so
+  // the snapshot must not be read here (upstream Handle.SnapshotSharedLister: not in the binding
+  // cycle).
   virtual void Bind(const api::Pod& pod, const std::string& node, std::function<void(Status)> done) = 0;
 };
 

@@ -77,14 +77,9 @@ TEST_CASE("ServiceAccount admission defaults and looks up the service account", 
   CHECK_FALSE(AwaitsDefaultServiceAccount(unknown, store));
 }
 
-const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 1m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
-               pods: "110"}}}
+const std::string kScenario =
+    testing::ScenarioHead().Duration("1m").Yaml() + R"(    - inline: {apiVersion: v1, kind: Node,
+               metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: first}, spec: {containers: [{name: c, image: nginx}]}}
   timeline:
     - at: 10s

@@ -11,6 +11,7 @@
 #include "models/api/kinds.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 #include "tests/support/temp_dir.h"
 
 namespace kubesim::cluster {
@@ -109,16 +110,15 @@ TEST_CASE("Pod lifecycle: exact times with fixed latencies", "[scenario]") {
 
 TEST_CASE("Timeline: delete of a bound pod is graceful, and a stopped kubelet never finishes it", "[scenario]") {
   testing::TempDir dir;
-  std::string path = dir.Write("s.yaml", R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-metadata: {name: lifecycle}
-spec:
-  duration: 10m
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "1", memory: 1Gi,
-                 pods: "10"}}}
-    - inline: {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {kubesim.io/sigterm-exit-after: 1h}},
+  std::string path = dir.Write("s.yaml", testing::ScenarioHead()
+                                                 .Duration("10m")
+                                                 .Name("lifecycle")
+                                                 .CalibratedApiLatency()
+                                                 .Nodes(2)
+                                                 .NodeCapacity(R"(cpu: "1", memory: 1Gi, pods: "10")")
+                                                 .Yaml() +
+                                             R"(    - inline: {apiVersion: v1, kind: Pod,
+               metadata: {name: a, annotations: {kubesim.io/sigterm-exit-after: 1h}},
                spec: {nodeName: n0, containers: [{name: c}]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: b}, spec: {nodeName: n1, containers: [{name: c}]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: pending}, spec: {nodeName: ghost, containers: [{name: c}]}}

@@ -6,20 +6,19 @@
 #include "models/cluster/cluster.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::cluster {
 namespace {
 
-const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 4m
-  objects:
-    - count: 4
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}",
-                 labels: {topology.kubernetes.io/zone: "z{{i}}"}},
-                 status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
-    - inline: {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
+const std::string kScenario = testing::ScenarioHead()
+                                  .Duration("4m")
+                                  .CalibratedApiLatency()
+                                  .Nodes(4)
+                                  .NodeLabels(R"(topology.kubernetes.io/zone: "z{{i}}")")
+                                  .NodeCapacity(R"(cpu: "8", memory: 32Gi, pods: "110")")
+                                  .Yaml() +
+                              R"(    - inline: {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: batch}}
     - inline: {apiVersion: v1, kind: Service, metadata: {name: web, namespace: shop}, spec: {selector: {app: web}}}
     - inline: {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: web, namespace: shop},

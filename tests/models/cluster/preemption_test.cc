@@ -11,6 +11,7 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::cluster {
 namespace {
@@ -98,17 +99,9 @@ TEST_CASE("Preemption: the lowest-priority victim on the best node, gracefully, 
   CHECK(c.store().Get("/registry/pods/default/lowest") == nullptr);
 }
 
-const char* kPdbScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-metadata: {name: preemption-pdb}
-spec:
-  seed: 1
-  duration: 2m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  kubelet: {podStartLatency: 500ms}
-  scheduler: {cycleLatency: 10ms}
-  objects:
-    - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: p1}, value: 1}
+const std::string kPdbScenario =
+    testing::ScenarioHead().Duration("2m").Name("preemption-pdb").Seed(1).FixedPodStart().FixedCycle().Yaml() +
+    R"(    - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: p1}, value: 1}
     - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: p5}, value: 5}
     - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}
     - count: 2
@@ -192,16 +185,9 @@ TEST_CASE("Preemption: a PodDisruptionBudget moves the choice to another node", 
 }
 
 TEST_CASE("Preemption: a pod that can never fit is retried no faster than its backoff", "[scenario]") {
-  auto sc = scenario::LoadScenarioFromString(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-metadata: {name: never-fits}
-spec:
-  seed: 1
-  duration: 70s
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  scheduler: {cycleLatency: 10ms}
-  objects:
-    - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}
+  auto sc = scenario::LoadScenarioFromString(
+      testing::ScenarioHead().Duration("70s").Name("never-fits").Seed(1).FixedCycle().Yaml() +
+          R"(    - inline: {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}
     - count: 2
       template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
                  pods: "110"}}}
@@ -219,7 +205,7 @@ spec:
           metadata: {name: giant}
           spec: {priorityClassName: high, containers: [{name: c, resources: {requests: {cpu: "64"}}}]}
 )",
-                                             "never-fits.yaml");
+      "never-fits.yaml");
   REQUIRE(sc.ok());
   Cluster c(*sc);
   REQUIRE(c.Start().ok());

@@ -186,18 +186,9 @@ TEST_CASE("DaemonSet on a cluster gaining nodes: one Running pod per eligible no
 }
 
 TEST_CASE("DaemonSet RollingUpdate replaces one pod at a time with maxUnavailable 1", "[controller]") {
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 10m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  kubelet: {podStartLatency: 500ms}
-  scheduler: {cycleLatency: 10ms}
-  objects:
-    - count: 3
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-    - inline:
+  auto run =
+      testing::StartScenario(testing::ScenarioHead().Duration("10m").FixedPodStart().FixedCycle().Nodes(3).Yaml() +
+                                 R"(    - inline:
         apiVersion: apps/v1
         kind: DaemonSet
         metadata: {name: agent}
@@ -208,7 +199,7 @@ spec:
             metadata: {labels: {app: agent}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: agent, image: "agent:1"}]}
 )",
-                                    "ds.yaml");
+                             "ds.yaml");
   cluster::Cluster& c = *run.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   REQUIRE(c.Results().pods.size() == 3);
@@ -247,18 +238,9 @@ spec:
 
 TEST_CASE("DaemonSet: a NoSchedule taint leaves the running pod misscheduled, a NoExecute one removes it",
           "[controller]") {
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  kubelet: {podStartLatency: 500ms}
-  scheduler: {cycleLatency: 10ms}
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-    - inline:
+  auto run =
+      testing::StartScenario(testing::ScenarioHead().Duration("5m").FixedPodStart().FixedCycle().Nodes(2).Yaml() +
+                                 R"(    - inline:
         apiVersion: apps/v1
         kind: DaemonSet
         metadata: {name: agent}
@@ -268,7 +250,7 @@ spec:
             metadata: {labels: {app: agent}}
             spec: {containers: [{name: agent, image: busybox}]}
 )",
-                                    "ds.yaml");
+                             "ds.yaml");
   cluster::Cluster& c = *run.cluster;
   auto taint = [&](const std::string& node, const char* effect) {
     auto copy = std::static_pointer_cast<api::Node>(c.store().Get("/registry/nodes/" + node)->Clone());

@@ -166,16 +166,8 @@ TEST_CASE("Online Boutique rolling update stays within maxSurge and maxUnavailab
   CHECK(c.CheckInvariants() == std::vector<std::string>{});
 }
 
-const char* kDeploymentScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 10m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 4
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
-                 status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
-    - inline:
+// After the fixed head (10 min, 4 nodes of 8 cores): one Deployment.
+const char* kDeploymentBody = R"(    - inline:
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web}
@@ -190,7 +182,9 @@ spec:
 TIMELINE)";
 
 std::string DeploymentScenario(const std::string& replicas, const std::string& strategy, const std::string& timeline) {
-  std::string s = kDeploymentScenario;
+  std::string s =
+      testing::ScenarioHead().Duration("10m").Nodes(4).NodeCapacity(R"(cpu: "8", memory: 32Gi, pods: "110")").Yaml() +
+      kDeploymentBody;
   s.replace(s.find("REPLICAS"), 8, replicas);
   s.replace(s.find("STRATEGY"), 8, strategy);
   s.replace(s.find("TIMELINE"), 8, timeline);

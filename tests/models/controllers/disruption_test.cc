@@ -13,16 +13,7 @@
 namespace kubesim::controllers {
 namespace {
 
-const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 4m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
-                 pods: "110"}}}
-    - inline:
+const std::string kScenario = testing::ScenarioHead().Duration("4m").Nodes(2).Yaml() + R"(    - inline:
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web}
@@ -137,16 +128,7 @@ TEST_CASE("ScaledValue rounds percentages as upstream GetScaledValueFromIntOrPer
 }
 
 TEST_CASE("Disruption: a StatefulSet's replicas are the scale of a percentage budget", "[controller]") {
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 2m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
-                 pods: "110"}}}
-    - inline:
+  auto run = testing::StartScenario(testing::ScenarioHead().Duration("2m").Nodes(2).Yaml() + R"(    - inline:
         apiVersion: apps/v1
         kind: StatefulSet
         metadata: {name: db}

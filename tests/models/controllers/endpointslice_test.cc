@@ -9,22 +9,19 @@
 #include "models/api/kinds.h"
 #include "models/cluster/cluster.h"
 #include "models/scenario/scenario.h"
+#include "tests/support/scenario_run.h"
 
 namespace kubesim::controllers {
 namespace {
 
 std::string Scenario(int replicas) {
-  return R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 2m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 3
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}",
-                 labels: {topology.kubernetes.io/zone: "zone-{{i}}"}},
-                 status: {capacity: {cpu: "64", memory: 64Gi, pods: "200"}}}
-    - inline: {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {selector: {app: web}}}
+  return testing::ScenarioHead()
+             .Duration("2m")
+             .Nodes(3)
+             .NodeLabels(R"(topology.kubernetes.io/zone: "zone-{{i}}")")
+             .NodeCapacity(R"(cpu: "64", memory: 64Gi, pods: "200")")
+             .Yaml() +
+         R"(    - inline: {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {selector: {app: web}}}
     - inline:
         apiVersion: apps/v1
         kind: Deployment

@@ -11,13 +11,7 @@ namespace kubesim::controllers {
 namespace {
 
 std::string Scenario(const std::string& nodes, const std::string& affinity, const std::string& timeline) {
-  return R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-)" + nodes +
+  return testing::ScenarioHead().Duration("5m").Yaml() + nodes +
          R"(
     - inline:
         apiVersion: apps/v1

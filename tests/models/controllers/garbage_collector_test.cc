@@ -12,19 +12,14 @@
 namespace kubesim::controllers {
 namespace {
 
-// A scenario of `duration` with fixed API latencies (10 ms a request, 5 ms a watch delivery), so
-// deletion orders and times are exact; `body` holds its objects and timeline.
-std::string FixedLatencyScenario(const std::string& duration, const std::string& body) {
-  return "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nspec:\n  duration: " + duration +
-         "\n  apiServer: {requestLatency: 10ms, watchDelay: 5ms}\n" + body;
+// Scenarios of `duration` with fixed API latencies (10 ms a request, 5 ms a watch delivery), so
+// deletion orders and times are exact; `objects` holds its objects and timeline.
+std::string FixedLatencyScenario(const std::string& duration, const std::string& objects) {
+  return testing::ScenarioHead().Duration(duration).Yaml() + objects;
 }
 
 std::string DeploymentScenario(const std::string& timeline) {
-  return FixedLatencyScenario("10m", R"(  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "4", memory: 16Gi,
-                 pods: "110"}}}
-    - inline:
+  return testing::ScenarioHead().Duration("10m").Nodes(2).Yaml() + R"(    - inline:
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web}
@@ -36,7 +31,7 @@ std::string DeploymentScenario(const std::string& timeline) {
             metadata: {labels: {app: web}, annotations: {kubesim.io/sigterm-exit-after: 1h}}
             spec: {containers: [{name: c, image: nginx}]}
   timeline:
-)" + timeline);
+)" + timeline;
 }
 
 // When each object left the store, as "Kind/name" → time (observed through watches, which all
@@ -173,9 +168,9 @@ TEST_CASE("GC: an Orphan delete keeps the ReplicaSet and its pods running, witho
 TEST_CASE("Finalizers keep a deleted object until they are removed, also after a pod's grace period",
           "[controller][apiserver]") {
   Run run;
-  Start(run, FixedLatencyScenario("5m", R"(  objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
-               pods: "110"}}}
+  Start(run, FixedLatencyScenario("5m",
+                                  R"(    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0},
+               status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, finalizers: [example.com/keep]}}
     - inline: {apiVersion: v1, kind: Pod, metadata: {name: p, finalizers: [example.com/keep]},
                spec: {containers: [{name: c}]}}
@@ -219,8 +214,7 @@ TEST_CASE("Finalizers keep a deleted object until they are removed, also after a
 TEST_CASE("GC: an ownership cycle is reported once and does not block a Foreground delete", "[controller]") {
   // a owns b, b owns a (the UIDs are the API server's, so the references are wired at run time).
   Run run;
-  Start(run, FixedLatencyScenario("5m", R"(  objects:
-    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
+  Start(run, FixedLatencyScenario("5m", R"(    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: keeper}}
 )"));
@@ -260,8 +254,7 @@ TEST_CASE("GC: an ownership cycle is reported once and does not block a Foregrou
 
 TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are collected", "[controller]") {
   Run run;
-  Start(run, FixedLatencyScenario("1m", R"(  objects:
-    - inline: {apiVersion: example.com/v1, kind: Widget, metadata: {name: w}}
+  Start(run, FixedLatencyScenario("1m", R"(    - inline: {apiVersion: example.com/v1, kind: Widget, metadata: {name: w}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: part}}
 )"));
   cluster::Cluster& c = *run.started.cluster;
@@ -283,8 +276,7 @@ TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are
 TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangling ones are collected",
           "[controller]") {
   Run run;
-  Start(run, FixedLatencyScenario("1m", R"(  objects:
-    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owner}}
+  Start(run, FixedLatencyScenario("1m", R"(    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owner}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: owned,
                ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: owner, uid: from-another-cluster}]}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: orphaned,
@@ -311,8 +303,7 @@ TEST_CASE("GC: manifest ownerReferences name owners by kind and name, and dangli
 
 TEST_CASE("An update cannot mark an object deleted, only DELETE can", "[apiserver]") {
   Run run;
-  Start(run, FixedLatencyScenario("1m", R"(  objects:
-    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}
+  Start(run, FixedLatencyScenario("1m", R"(    - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}
 )"));
   cluster::Cluster& c = *run.started.cluster;
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));

@@ -18,105 +18,158 @@ using testing::PodBuilder;
 
 const sim::Time kNow = sim::Time::Zero() + sim::Duration::Hours(1);
 
-// Running pods started long ago, Ready, with 1 core requested and the given CPU usage.
-struct Fixture {
-  std::vector<std::shared_ptr<const api::Pod>> pods;
-  std::map<std::string, metrics::PodMetric> metrics;
-
-  void Add(const std::string& name, std::optional<int64_t> usage_milli, bool ready = true,
-           sim::Time started = sim::Time::Zero()) {
-    PodBuilder b(name);
-    b.Req({{"cpu", "1"}}).Phase("Running");
-    b.mutable_pod().status.start_time = started;
-    b.mutable_pod().SetCondition("Ready", ready ? "True" : "False", started + sim::Duration::Seconds(5));
-    pods.push_back(std::make_shared<api::Pod>(b.pod()));
-    if (usage_milli) metrics["default/" + name] = {*usage_milli, 0, kNow, sim::Duration::Seconds(15)};
-  }
+// One pod of a case: Running, Ready unless said otherwise, 1 core requested (none when
+// `no_request`), started long ago unless said otherwise, with this CPU usage (none: no metrics).
+struct PodRow {
+  PodRow(const char* n, std::optional<int64_t> usage, bool is_ready = true, sim::Time start = sim::Time::Zero(),
+         bool without_request = false)
+      : name(n), usage_milli(usage), ready(is_ready), started(start), no_request(without_request) {}
+  const char* name;
+  std::optional<int64_t> usage_milli;
+  bool ready;
+  sim::Time started;
+  bool no_request;
 };
 
 TEST_CASE("ReplicaCalculator follows upstream replica_calculator_test cases", "[hpa]") {
-  SECTION("scale up: 3 pods at 300, 500, 700m of 1 core, target 30%") {
-    Fixture f;
-    f.Add("a", 300);
-    f.Add("b", 500);
-    f.Add("c", 700);
-    auto r = GetResourceReplicas(3, 30, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->replicas == 5);
-    CHECK(r->utilization == 50);
-  }
-  SECTION("scale up with an unready pod counts it as 0% (less scale)") {
-    Fixture f;
-    f.Add("a", 300, false, kNow - sim::Duration::Minutes(1));  // within the CPU initialization period
-    f.Add("b", 500);
-    f.Add("c", 700);
-    auto r = GetResourceReplicas(3, 30, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->replicas == 4);
-    CHECK(r->utilization == 60);
-  }
-  SECTION("scale down: 5 pods, 28% against 50%") {
-    Fixture f;
-    for (auto [n, u] :
-         std::vector<std::pair<const char*, int64_t>>{{"a", 100}, {"b", 300}, {"c", 500}, {"d", 250}, {"e", 250}}) {
-      f.Add(n, u);
+  struct Row {
+    const char* name;
+    int32_t current;
+    int64_t target;  // utilization percent, or millicores per pod when `average_value`
+    bool average_value;
+    std::vector<PodRow> pods;
+    int32_t want_replicas;
+    std::optional<int32_t> want_utilization;
+    std::optional<int64_t> want_raw_average;
+    std::string want_error;  // upstream's words; empty: success
+  };
+  const sim::Time unready_start = kNow - sim::Duration::Minutes(1);  // within the CPU initialization period
+  std::vector<Row> rows = {
+      {"scale up: 3 pods at 300, 500, 700m of 1 core, target 30%",
+       3,
+       30,
+       false,
+       {{"a", 300}, {"b", 500}, {"c", 700}},
+       5,
+       50,
+       std::nullopt,
+       ""},
+      {"scale up with an unready pod counts it as 0% (less scale)",
+       3,
+       30,
+       false,
+       {{"a", 300, false, unready_start}, {"b", 500}, {"c", 700}},
+       4,
+       60,
+       std::nullopt,
+       ""},
+      {"scale down: 5 pods, 28% against 50%",
+       5,
+       50,
+       false,
+       {{"a", 100}, {"b", 300}, {"c", 500}, {"d", 250}, {"e", 250}},
+       3,
+       28,
+       std::nullopt,
+       ""},
+      {"within the 0.1 tolerance nothing changes",
+       3,
+       100,
+       false,
+       {{"a", 1010}, {"b", 1030}, {"c", 1020}},
+       3,
+       102,
+       std::nullopt,
+       ""},
+      // 1300m of 4000m = 32% → ceil(0.64 × 4).
+      {"a pod without metrics counts as 100% of its request when scaling down",
+       4,
+       50,
+       false,
+       {{"a", 100}, {"b", 100}, {"c", 100}, {"d", std::nullopt}},
+       3,
+       std::nullopt,
+       std::nullopt,
+       ""},
+      // Alone, a is at 60% of 50% (up); with b at 0% the average is 30% (down): no change.
+      {"a pod without metrics that would flip the direction keeps the current count",
+       2,
+       50,
+       false,
+       {{"a", 600}, {"b", std::nullopt}},
+       2,
+       std::nullopt,
+       std::nullopt,
+       ""},
+      {"no pods are an error with upstream's words",
+       1,
+       50,
+       false,
+       {},
+       0,
+       std::nullopt,
+       std::nullopt,
+       "no pods returned by selector while calculating replica count"},
+      {"no metrics are an error with upstream's words",
+       1,
+       50,
+       false,
+       {{"a", std::nullopt}},
+       0,
+       std::nullopt,
+       std::nullopt,
+       "did not receive metrics for targeted pods (pods might be unready)"},
+      {"no requests are an error with upstream's words",
+       1,
+       50,
+       false,
+       {{"norequest", 100, true, sim::Time::Zero(), true}},
+       0,
+       std::nullopt,
+       std::nullopt,
+       "missing request for cpu in container c0 of Pod norequest"},
+      {"AverageValue targets compare the per-pod average",
+       2,
+       200,
+       true,
+       {{"a", 800}, {"b", 400}},
+       6,
+       std::nullopt,
+       600,
+       ""},
+  };
+  for (const auto& row : rows) {
+    DYNAMIC_SECTION(row.name) {
+      std::vector<std::shared_ptr<const api::Pod>> pods;
+      std::map<std::string, metrics::PodMetric> metrics;
+      for (const auto& p : row.pods) {
+        PodBuilder b(p.name);
+        if (p.no_request) {
+          b.Container();
+        } else {
+          b.Req({{"cpu", "1"}});
+        }
+        b.Phase("Running");
+        b.mutable_pod().status.start_time = p.started;
+        b.mutable_pod().SetCondition("Ready", p.ready ? "True" : "False", p.started + sim::Duration::Seconds(5));
+        pods.push_back(std::make_shared<api::Pod>(b.pod()));
+        if (p.usage_milli) {
+          metrics[std::string("default/") + p.name] = {*p.usage_milli, 0, kNow, sim::Duration::Seconds(15)};
+        }
+      }
+      auto r = row.average_value
+                   ? GetRawResourceReplicas(row.current, row.target, "cpu", pods, metrics, kNow)
+                   : GetResourceReplicas(row.current, static_cast<int32_t>(row.target), "cpu", pods, metrics, kNow);
+      if (!row.want_error.empty()) {
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.status().message() == row.want_error);
+        continue;
+      }
+      REQUIRE(r.ok());
+      CHECK(r->replicas == row.want_replicas);
+      if (row.want_utilization) CHECK(r->utilization == *row.want_utilization);
+      if (row.want_raw_average) CHECK(r->raw_average == *row.want_raw_average);
     }
-    auto r = GetResourceReplicas(5, 50, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->replicas == 3);
-    CHECK(r->utilization == 28);
-  }
-  SECTION("within the 0.1 tolerance nothing changes") {
-    Fixture f;
-    f.Add("a", 1010);
-    f.Add("b", 1030);
-    f.Add("c", 1020);
-    auto r = GetResourceReplicas(3, 100, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->replicas == 3);
-    CHECK(r->utilization == 102);
-  }
-  SECTION("a pod without metrics counts as 100% of its request when scaling down") {
-    Fixture f;
-    f.Add("a", 100);
-    f.Add("b", 100);
-    f.Add("c", 100);
-    f.Add("d", std::nullopt);
-    auto r = GetResourceReplicas(4, 50, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->replicas == 3);  // 1300m of 4000m = 32% → ceil(0.64 × 4)
-  }
-  SECTION("a pod without metrics that would flip the direction keeps the current count") {
-    Fixture f;
-    f.Add("a", 600);
-    f.Add("b", std::nullopt);
-    // Alone, a is at 60% of 50% (up); with b at 0% the average is 30% (down): no change.
-    auto r = GetResourceReplicas(2, 50, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->replicas == 2);
-  }
-  SECTION("no pods, no requests and no metrics are errors with upstream's words") {
-    Fixture f;
-    CHECK(GetResourceReplicas(1, 50, "cpu", f.pods, f.metrics, kNow).status().message() ==
-          "no pods returned by selector while calculating replica count");
-    f.Add("a", std::nullopt);
-    CHECK(GetResourceReplicas(1, 50, "cpu", f.pods, f.metrics, kNow).status().message() ==
-          "did not receive metrics for targeted pods (pods might be unready)");
-    PodBuilder b("norequest");
-    b.Container().Phase("Running");
-    f.pods = {std::make_shared<api::Pod>(b.pod())};
-    f.metrics = {{"default/norequest", {100, 0, kNow, sim::Duration::Seconds(15)}}};
-    CHECK(GetResourceReplicas(1, 50, "cpu", f.pods, f.metrics, kNow).status().message() ==
-          "missing request for cpu in container c0 of Pod norequest");
-  }
-  SECTION("AverageValue targets compare the per-pod average") {
-    Fixture f;
-    f.Add("a", 800);
-    f.Add("b", 400);
-    auto r = GetRawResourceReplicas(2, 200, "cpu", f.pods, f.metrics, kNow);
-    REQUIRE(r.ok());
-    CHECK(r->raw_average == 600);
-    CHECK(r->replicas == 6);
   }
 }
 
@@ -194,15 +247,13 @@ TEST_CASE("Load curves interpolate linearly or in steps", "[hpa]") {
 
 TEST_CASE("HPA scales a StatefulSet, and setImage and scale actions reach StatefulSets", "[hpa]") {
   // 2 cores of demand at 250m per pod (50% of 500m) → 8 replicas, reached as 2 → 4 → 8.
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"}, status: {capacity: {cpu: "8", memory: 32Gi,
-                 pods: "110"}}}
-    - inline:
+  auto run = testing::StartScenario(testing::ScenarioHead()
+                                            .Duration("5m")
+                                            .CalibratedApiLatency()
+                                            .Nodes(2)
+                                            .NodeCapacity(R"(cpu: "8", memory: 32Gi, pods: "110")")
+                                            .Yaml() +
+                                        R"(    - inline:
         apiVersion: apps/v1
         kind: StatefulSet
         metadata: {name: db}

@@ -16,20 +16,8 @@ namespace {
 // Fixed latencies keep the timeline exact: 10 ms per request, 5 ms watch delivery, pods start
 // 500 ms after binding.
 std::string ScenarioWith(const std::string& job_yaml, const std::string& duration = "30m") {
-  return R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: )" +
-         duration + R"(
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  kubelet: {podStartLatency: 500ms}
-  scheduler: {cycleLatency: 10ms}
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-    - inline:
-)" + job_yaml;
+  return testing::ScenarioHead().Duration(duration).FixedPodStart().FixedCycle().Nodes(2).Yaml() + "    - inline:\n" +
+         job_yaml;
 }
 
 std::shared_ptr<const api::Job> StoredJob(cluster::Cluster& c, const std::string& name) {

@@ -11,14 +11,9 @@
 namespace kubesim::controllers {
 namespace {
 
-const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0}, status: {capacity: {cpu: "4", memory: 16Gi,
-               pods: "110"}}}
+const std::string kScenario =
+    testing::ScenarioHead().Duration("5m").Yaml() + R"(    - inline: {apiVersion: v1, kind: Node, metadata: {name: n0},
+               status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: team}}
     - inline: {apiVersion: v1, kind: Namespace, metadata: {name: default}}
     - inline: {apiVersion: v1, kind: ConfigMap, metadata: {name: cfg, namespace: team}}

@@ -78,21 +78,15 @@ TEST_CASE("Node failure: Unknown after the grace period, tainted, pods evicted 3
 }
 
 TEST_CASE("When every zone is down, nodes are not tainted NoExecute and nothing is evicted", "[controller]") {
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 15m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}", labels: {topology.kubernetes.io/zone: z}},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {nodeName: n0, containers: [{name: c}]}}
+  auto run = testing::StartScenario(
+      testing::ScenarioHead().Duration("15m").Nodes(2).NodeLabels("topology.kubernetes.io/zone: z").Yaml() +
+          R"(    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p},
+               spec: {nodeName: n0, containers: [{name: c}]}}
   timeline:
     - {at: 1m, stopKubelet: {node: n0}}
     - {at: 1m, stopKubelet: {node: n1}}
 )",
-                                    "all-down.yaml");
+      "all-down.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();

@@ -12,17 +12,9 @@
 namespace kubesim::controllers {
 namespace {
 
-const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 20m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 3
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}",
-                 labels: {topology.kubernetes.io/zone: "z{{i}}"}},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-    - inline:
+const std::string kScenario =
+    testing::ScenarioHead().Duration("20m").Nodes(3).NodeLabels(R"(topology.kubernetes.io/zone: "z{{i}}")").Yaml() +
+    R"(    - inline:
         apiVersion: apps/v1
         kind: ReplicaSet
         metadata: {name: web}

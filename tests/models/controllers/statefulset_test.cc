@@ -15,18 +15,8 @@ namespace kubesim::controllers {
 namespace {
 
 std::string Scenario(const std::string& policy, int replicas) {
-  return R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 10m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  kubelet: {podStartLatency: 500ms}
-  scheduler: {cycleLatency: 10ms}
-  objects:
-    - count: 2
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-    - inline:
+  return testing::ScenarioHead().Duration("10m").FixedPodStart().FixedCycle().Nodes(2).Yaml() +
+         R"(    - inline:
         apiVersion: apps/v1
         kind: StatefulSet
         metadata: {name: web}

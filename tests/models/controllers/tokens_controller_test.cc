@@ -13,13 +13,8 @@
 namespace kubesim::controllers {
 namespace {
 
-const char* kScenario = R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 2m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - inline: {apiVersion: v1, kind: Namespace, metadata: {name: team}}
+const std::string kScenario = testing::ScenarioHead().Duration("2m").Yaml() +
+                              R"(    - inline: {apiVersion: v1, kind: Namespace, metadata: {name: team}}
     - inline: {apiVersion: v1, kind: ServiceAccount, metadata: {name: builder, namespace: team}}
     - inline:
         apiVersion: v1

@@ -137,13 +137,9 @@ TEST_CASE("Entering PartialDisruption drains the zone's limiter if its bucket ha
   // SwapLimiter gives the new 0.01/s bucket no token because the old one had none (only 0.5
   // refilled), so the next taint waits a full 100 s from the swap, not the 50 s the old
   // bucket's half token would leave.
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - inline: {apiVersion: v1, kind: Node, metadata: {name: a, labels: {topology.kubernetes.io/zone: z}},
+  auto run = testing::StartScenario(
+      testing::ScenarioHead().Duration("5m").Yaml() +
+          R"(    - inline: {apiVersion: v1, kind: Node, metadata: {name: a, labels: {topology.kubernetes.io/zone: z}},
                status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - count: 30
       template: {apiVersion: v1, kind: Node, metadata: {name: "b{{i}}", labels: {topology.kubernetes.io/zone: z,
@@ -158,7 +154,7 @@ spec:
     - {at: 60s, stopKubelet: {node: a}}
     - {at: 65s, stopKubelet: {selector: {rack: b}}}
 )",
-                                    "drain.yaml");
+      "drain.yaml");
   cluster::Cluster& c = *run.cluster;
   c.Run();
   report::RunResults r = c.Results();
@@ -185,13 +181,8 @@ spec:
 }
 
 TEST_CASE("When every zone is fully disrupted nothing is tainted NoExecute or evicted", "[controller]") {
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 12m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 3
+  auto run = testing::StartScenario(testing::ScenarioHead().Duration("12m").Yaml() +
+                                        R"(    - count: 3
       template: {apiVersion: v1, kind: Node, metadata: {name: "a{{i}}", labels: {topology.kubernetes.io/zone: za}},
                  status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
     - count: 3

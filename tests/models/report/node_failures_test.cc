@@ -104,16 +104,7 @@ TEST_CASE("summary.json times the node failure: detection, taints, evictions, re
 }
 
 TEST_CASE("node_failures: a crash, a short stop and the restarts that end them", "[scenario]") {
-  auto run = testing::StartScenario(R"(apiVersion: kubesim.io/v1alpha1
-kind: Scenario
-spec:
-  duration: 5m
-  apiServer: {requestLatency: 10ms, watchDelay: 5ms}
-  objects:
-    - count: 3
-      template: {apiVersion: v1, kind: Node, metadata: {name: "n{{i}}"},
-                 status: {capacity: {cpu: "4", memory: 16Gi, pods: "110"}}}
-  timeline:
+  auto run = testing::StartScenario(testing::ScenarioHead().Duration("5m").Nodes(3).Yaml() + R"(  timeline:
     - {at: 60s, crashNode: {node: n0}}
     - {at: 200s, restartKubelet: {node: n0}}
     - {at: 60s, stopKubelet: {node: n1}}
