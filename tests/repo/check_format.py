@@ -25,7 +25,8 @@ def main():
     run = subprocess.run([clang_format, "--style=file", "--dry-run", "-Werror", *files], cwd=ROOT,
                          capture_output=True, text=True)
     unformatted = sorted({line.split(":")[0] for line in run.stderr.splitlines() if ": error: " in line})
-    problems += [f"{os.path.relpath(f, ROOT)}: not formatted (run `make format`)" for f in unformatted]
+    # clang-format names a file as it was given: relative to ROOT, where it ran.
+    problems += [f"{f}: not formatted (run `make format`)" for f in unformatted]
     if run.returncode != 0 and not unformatted:
         problems.append(f"clang-format failed: {run.stderr.strip()[:500]}")
     for f in files:
