@@ -29,7 +29,7 @@ Components::~Components() {
 }
 
 void Components::ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
-                            const std::string& message) {
+                               const std::string& message) {
   recorder_.OnEvent(client::RecordedEvent{sim_.Now(), type, reason, object, message, "scenario"});
 }
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "models/apiserver/api_server.h"
-#include "models/cluster/metrics_sampler.h"
 #include "models/cluster/cluster.h"
+#include "models/cluster/metrics_sampler.h"
 #include "models/controllers/controller_manager.h"
 #include "models/controllers/garbage_collector.h"
 #include "models/controllers/node_lifecycle.h"
