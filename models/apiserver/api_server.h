@@ -33,98 +33,13 @@
 #include <vector>
 
 #include "models/api/object.h"
-#include "models/apiserver/latency.h"
+#include "models/apiserver/api_types.h"
+#include "models/apiserver/config.h"
 #include "models/etcd/mvcc_store.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::apiserver {
-
-enum class Code {
-  kOk = 200,
-  kCreated = 201,
-  kBadRequest = 400,
-  kForbidden = 403,
-  kNotFound = 404,
-  kConflict = 409,         // reason Conflict or AlreadyExists
-  kTooManyRequests = 429,  // reason TooManyRequests: an eviction a PodDisruptionBudget refuses
-  kGone = 410,
-  kUnprocessable = 422,
-  kInternal = 500,
-};
-
-struct Response {
-  Code code = Code::kOk;
-  std::string reason;   // upstream StatusReason: Conflict, AlreadyExists, NotFound, Expired, Invalid
-  std::string message;  // upstream's wording
-  api::ObjectPtr object;
-  std::vector<api::ObjectPtr> items;  // LIST
-  int64_t resource_version = 0;       // LIST: the list's RV; writes: the object's RV
-
-  bool ok() const { return code == Code::kOk || code == Code::kCreated; }
-};
-using ResponseCallback = std::function<void(const Response&)>;
-
-enum class WatchEventType { kAdded, kModified, kDeleted, kError };
-
-struct WatchEvent {
-  WatchEventType type = WatchEventType::kAdded;
-  api::ObjectPtr object;  // kError: null
-  int64_t resource_version = 0;
-  Response error;  // kError: e.g. 410 Expired
-};
-using WatchHandler = std::function<void(const WatchEvent&)>;
-
-struct WatchOptions {
-  int64_t resource_version = 0;  // events after this RV; 0: from now
-  std::string node_name;         // pods only: field selector spec.nodeName=<node>
-};
-
-// metav1.DeletionPropagation. Background: the object goes now, the garbage collector deletes its
-// dependents afterwards. Foreground: it stays (deletionTimestamp + finalizer foregroundDeletion)
-// until the dependents that block it are gone. Orphan: finalizer orphan; the garbage collector
-// removes the object from its dependents' ownerReferences, then lets it go.
-enum class PropagationPolicy { kBackground, kForeground, kOrphan };
-
-struct DeleteOptions {
-  DeleteOptions() = default;
-  // The (grace, resourceVersion precondition) form callers used before the other fields existed.
-  DeleteOptions(std::optional<int64_t> grace, int64_t precondition_rv = 0)  // NOLINT(google-explicit-constructor)
-      : grace_period_seconds(grace), precondition_resource_version(precondition_rv) {}
-
-  std::optional<int64_t> grace_period_seconds;
-  int64_t precondition_resource_version = 0;
-  std::string precondition_uid;  // Preconditions.UID: 409 when the stored object is another incarnation
-  // Unset: the object's own GC finalizer decides if it has one, else the kind's default
-  // (Background for every kind kubesim serves; upstream DefaultGarbageCollectionPolicy).
-  std::optional<PropagationPolicy> propagation_policy;
-};
-
-// "Background", "Foreground", "Orphan" (the API's spelling) → the policy; nullopt otherwise.
-std::optional<PropagationPolicy> ParsePropagationPolicy(const std::string& s);
-
-struct ApiServerConfig {
-  // Measured in a kubemark density run, 30 pods per node (kubernetes/kubernetes #25827, 2016):
-  // POST pods p50 18.5 ms / p99 110 ms, POST bindings 28.9 / 108 ms, PUT pods 10.6 / 234 ms,
-  // DELETE pods 13.5 / 199 ms. Sources and uses: docs/calibration.md.
-  LatencyModel create{sim::Duration::Microseconds(18500), sim::Duration::Milliseconds(110)};
-  LatencyModel bind{sim::Duration::Microseconds(28900), sim::Duration::Milliseconds(108)};
-  LatencyModel update{sim::Duration::Microseconds(10600), sim::Duration::Milliseconds(234)};
-  LatencyModel del{sim::Duration::Microseconds(13500), sim::Duration::Milliseconds(199)};
-  // ASSUMPTION: no published per-verb figure for a single-object GET; 5 ms / 50 ms sits well
-  // inside the read SLO (p99 ≤ 1 s, kubernetes/community sig-scalability/slos/api_call_latency.md).
-  LatencyModel get{sim::Duration::Milliseconds(5), sim::Duration::Milliseconds(50)};
-  // LIST pods p50 240 ms in a 100-node load test holding ≈ 3,000 pods (kubernetes/kubernetes
-  // #4521, 2015) → 80 µs per object on top of GET (our arithmetic).
-  sim::Duration list_per_object = sim::Duration::Microseconds(80);
-  // ASSUMPTION: no measured figure exists for commit → watcher delivery alone (the watch-latency
-  // SLI of kubernetes/community sig-scalability/slos/watch_latency.md has no number yet);
-  // kubesim assumes 10 ms. See docs/calibration.md.
-  sim::Duration watch_delay = sim::Duration::Milliseconds(10);
-  // --etcd-compaction-interval default 5 min (kubernetes/apiserver
-  // pkg/storage/storagebackend/config.go @ v0.32, DefaultCompactInterval).
-  sim::Duration compaction_interval = sim::Duration::Minutes(5);
-};
 
 struct AdmissionOptions;  // admission.h
 

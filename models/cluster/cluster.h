@@ -1,46 +1,37 @@
-// Cluster: the one place that knows every component. Builds the etcd model, the API server, the
-// scheduler and one kubelet per node from a Scenario, loads the initial objects, schedules the
-// timeline, runs the simulation and collects RunResults. The CLI and Python are thin shells
-// over it.
+// Cluster: one simulated Kubernetes cluster run from a Scenario — the facade the CLI, Python,
+// `kubesim perf` and `kubesim compare` use. It builds every component (models/cluster/components.h),
+// loads the initial objects, schedules the timeline, runs the simulation and collects RunResults.
 //
-// Components are wired to each other only through the API server; this class implements the
-// scenario's ActionContext, which is how timeline actions reach the cluster.
+// This header names the model's types only by declaration, so its users compile against the
+// scenario and the results, not against every component. Code that looks inside a running cluster
+// (tests, tools) includes components.h and calls components().
 #pragma once
 
-#include <map>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "models/apiserver/api_server.h"
-#include "models/cluster/metrics_sampler.h"
-#include "models/controllers/daemonset.h"
-#include "models/controllers/deployment.h"
-#include "models/controllers/disruption.h"
-#include "models/controllers/endpointslice.h"
-#include "models/controllers/garbage_collector.h"
-#include "models/controllers/horizontal_pod_autoscaler.h"
-#include "models/controllers/job.h"
-#include "models/controllers/namespace.h"
-#include "models/controllers/node_lifecycle.h"
-#include "models/controllers/replicaset.h"
-#include "models/controllers/serviceaccount.h"
-#include "models/controllers/statefulset.h"
-#include "models/controllers/taint_eviction.h"
-#include "models/controllers/tokens_controller.h"
-#include "models/etcd/mvcc_store.h"
-#include "models/kubelet/kube_proxy.h"
-#include "models/kubelet/kubelet.h"
-#include "models/metrics/metrics_server.h"
-#include "models/report/recorder.h"
+#include "models/apiserver/api_types.h"
 #include "models/report/results.h"
 #include "models/scenario/scenario.h"
-#include "models/scheduler/registry.h"
-#include "models/scheduler/scheduler.h"
-#include "sim/simulation.h"
+#include "sim/status.h"
+#include "sim/time.h"
+
+namespace kubesim::sim {
+class Simulation;
+}
+namespace kubesim::etcd {
+class MvccStore;
+}
+namespace kubesim::scheduler {
+class Registry;
+}
 
 namespace kubesim::cluster {
+
+class Components;
 
 struct RunOptions {
   std::optional<uint64_t> seed;        // overrides the scenario's
@@ -49,20 +40,22 @@ struct RunOptions {
   const scheduler::Registry* registry = nullptr;
 };
 
-class Cluster : public scenario::ActionContext {
+class Cluster {
  public:
-  Cluster(const scenario::Scenario& scenario, RunOptions options = {});
-  ~Cluster() override;
+  // REQUIRES: `scenario` outlives the Cluster.
+  explicit Cluster(const scenario::Scenario& scenario, RunOptions options = {});
+  ~Cluster();
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
-  // Builds the components and loads the initial state; errors if the scheduler profile is invalid.
+  // Builds the components and loads the initial state; errors if the scheduler profile is invalid
+  // or the API server refuses an initial object.
   sim::Status Start();
   // Runs to the end of the scenario (or `until`).
   void Run();
   // Runs up to `t` (for stepping from tools and Python).
   void RunUntil(sim::Time t);
-  sim::Time end() const { return end_; }
+  sim::Time end() const;
 
   report::RunResults Results();
 
@@ -70,19 +63,9 @@ class Cluster : public scenario::ActionContext {
   // than its allocatable, every stored pod is accounted for in the results, every revision was
   // seen exactly once. Returns the violations found, one line each (empty when all hold).
   std::vector<std::string> CheckInvariants();
-  sim::Simulation& simulation() { return sim_; }
-  apiserver::ApiServer& api_server() { return *api_; }
-  scheduler::Scheduler& scheduler() { return *scheduler_; }
-  const controllers::GarbageCollector& garbage_collector() const { return *garbage_collector_; }
-  const kubelet::EndpointProgrammingTracker& endpoint_tracker() const { return *endpoint_tracker_; }
-  // Null when no kube-proxy runs for the node.
-  const kubelet::KubeProxy* kube_proxy(const std::string& node) const {
-    auto it = kube_proxies_.find(node);
-    return it == kube_proxies_.end() ? nullptr : it->second.get();
-  }
-  const etcd::MvccStore& store() const { return store_; }
-  // Null before Start(); for tests that look at zone states.
-  const controllers::NodeLifecycleController* node_lifecycle() const { return node_lifecycle_.get(); }
+
+  sim::Simulation& simulation();
+  const etcd::MvccStore& store() const;
 
   // Live use from Python (python/): runs `run` as a timeline action named `action` at Now(), in the
   // input phase, with the same TimelineAction event the timeline records; it runs when the
@@ -92,69 +75,17 @@ class Cluster : public scenario::ActionContext {
   // stored object's labels, annotations and spec (keeping uid, creation time and status), retried
   // on 409 Conflict. Failures become Warning events, as for timeline actions.
   void ApplyObject(std::shared_ptr<const api::Object> obj);
-
-  // ActionContext.
-  void CreateObject(std::shared_ptr<api::Object> obj) override;
+  // `kubectl create` / `kubectl delete` through the scenario client, as the timeline's actions.
+  void CreateObject(std::shared_ptr<api::Object> obj);
   void DeleteObject(const std::string& kind, const std::string& ns, const std::string& name,
-                    apiserver::DeleteOptions opts = {}) override;
-  void StopKubelet(const std::string& node) override;
-  void UpdateObject(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate) override;
-  void CrashNode(const std::string& node) override;
-  void RestartKubelet(const std::string& node) override;
-  void DrainNode(const std::string& node) override;
+                    apiserver::DeleteOptions opts = {});
+
+  // The running components (models/cluster/components.h), for tests and tools.
+  Components& components() { return *c_; }
+  const Components& components() const { return *c_; }
 
  private:
-  void OnCommit(const etcd::Event& e);
-  void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
-  void StartKubelet(std::shared_ptr<const api::Node> node);
-  void EvictUntilAllowed(const std::string& ns, const std::string& name);
-  void TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
-                 int attempts_left);
-  void TryApply(std::shared_ptr<const api::Object> obj, int attempts_left);
-  void ResolveOwnerReferences(api::Object& obj);
-  void ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
-                     const std::string& message);
-
-  const scenario::Scenario& scenario_;
-  uint64_t seed_;
-  sim::Time end_;
-  sim::Simulation sim_;
-  etcd::MvccStore store_;
-  std::unique_ptr<apiserver::ApiServer> api_;
-  std::unique_ptr<apiserver::ApiClient> scenario_client_;  // timeline actions, as a user's kubectl
-  report::Recorder recorder_;
-  const scheduler::Registry& registry_;
-  std::unique_ptr<scheduler::Scheduler> scheduler_;
-  std::map<std::string, std::unique_ptr<kubelet::Kubelet>> kubelets_;
-  // kube-controller-manager's controllers, on the process's shared informers.
-  std::unique_ptr<client::SharedInformerFactory> kcm_informers_;
-  std::unique_ptr<controllers::NodeLifecycleController> node_lifecycle_;
-  std::unique_ptr<controllers::TaintEvictionController> taint_eviction_;
-  std::unique_ptr<controllers::ReplicaSetController> replicaset_;
-  std::unique_ptr<controllers::DeploymentController> deployment_;
-  std::unique_ptr<metrics::MetricsServer> metrics_server_;  // metrics.k8s.io, read by the HPA
-  std::unique_ptr<controllers::HorizontalPodAutoscalerController> hpa_;
-  std::unique_ptr<controllers::JobController> job_;
-  std::unique_ptr<controllers::DaemonSetController> daemonset_;
-  std::unique_ptr<controllers::StatefulSetController> statefulset_;
-  std::unique_ptr<controllers::GarbageCollector> garbage_collector_;
-  std::unique_ptr<controllers::DisruptionController> disruption_;
-  std::unique_ptr<controllers::EndpointSliceController> endpointslice_;
-  std::unique_ptr<controllers::NamespaceController> namespace_;
-  std::unique_ptr<controllers::ServiceAccountsController> serviceaccounts_;
-  std::unique_ptr<controllers::TokensController> tokens_;
-  // kube-proxy of each node, and what they programmed when.
-  std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
-  std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;
-  // spec.output sampling (metrics_sampler.h); null when it is off.
-  std::unique_ptr<MetricsSampler> sampler_;
-  sim::Duration sample_interval_;
-  sim::Time next_sample_ = sim::Time::Zero();
-  std::optional<sim::Time> last_sample_;
-  std::string sample_warning_;
-  int64_t commit_watch_ = 0;
-  int64_t commits_seen_ = 0;
-  int64_t last_revision_seen_ = 0;
+  std::unique_ptr<Components> c_;
 };
 
 }  // namespace kubesim::cluster

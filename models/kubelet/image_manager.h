@@ -18,27 +18,11 @@
 #include <vector>
 
 #include "models/api/node.h"
+#include "models/kubelet/config.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::kubelet {
-
-struct ImageConfig {
-  // serializeImagePulls default true (kubernetes/kubelet config/v1beta1/types.go @ v0.32). When
-  // false, pulls run in parallel, each at the full bandwidth (no sharing modelled).
-  bool serialize_image_pulls = true;
-  // Effective pull rate of image bytes, derived from one published pull: ≈ 33 MB/s (a 1.5 GB
-  // image in ≈ 45 s of download and extraction, moby/moby #21814); docs/calibration.md.
-  int64_t pull_bytes_per_second = 33'000'000;
-  // ASSUMPTION: registry round trip (auth, manifest) of every pull, estimated at 0.1–1 s; the
-  // middle of that range. No published measurement isolates it (docs/calibration.md).
-  sim::Duration pull_overhead = sim::Duration::Milliseconds(500);
-  // Scenario table: image reference (as in pod specs; ":latest" implied without a tag) → bytes.
-  std::map<std::string, int64_t> image_sizes;
-  // Size of an image no table knows: ≈ 350 MB compressed, the node:20 / python:3.12 base images
-  // most application images build on (docs/calibration.md).
-  int64_t default_image_size_bytes = 350'000'000;
-};
 
 // The image reference as the node reports it and ImageLocality compares it: ":latest" added when
 // the reference has neither tag nor digest.

@@ -30,15 +30,11 @@
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/kubelet/config.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::kubelet {
-
-struct KubeProxyConfig {
-  sim::Duration min_sync_period = sim::Duration::Seconds(1);      // --iptables-min-sync-period
-  sim::Duration sync_duration = sim::Duration::Milliseconds(50);  // ASSUMPTION, see above
-};
 
 // A ready endpoint of a pod, as kube-proxy programs it.
 struct ProgrammedEndpoint {

@@ -35,45 +35,13 @@
 #include "models/apiserver/api_server.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/kubelet/config.h"
 #include "models/kubelet/crash_loop_backoff.h"
 #include "models/kubelet/image_manager.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::kubelet {
-
-struct KubeletConfig {
-  // Run-after-schedule latency measured in a kubemark density run, 30 pods per node, image
-  // already present (kubernetes/kubernetes #42000, 2017): p50 200 ms, p99 731 ms. Also used for a
-  // container's restart (simplification: the sandbox already exists then, so a real restart is
-  // somewhat faster). Sources and uses: docs/calibration.md.
-  apiserver::LatencyModel pod_start_latency{sim::Duration::Milliseconds(200), sim::Duration::Milliseconds(731)};
-  // nodeLeaseDurationSeconds 40 (kubernetes/kubelet config/v1beta1/types.go @ v0.32), renewed
-  // every nodeLeaseRenewIntervalFraction 0.25 × 40 = 10 s (kubernetes/kubernetes
-  // pkg/kubelet/kubelet.go @ v1.32).
-  int32_t node_lease_duration_seconds = 40;
-  sim::Duration lease_renew_interval = sim::Duration::Seconds(10);
-  // nodeStatusUpdateFrequency 10 s / nodeStatusReportFrequency 5 min (kubernetes/kubelet
-  // config/v1beta1/types.go @ v0.32).
-  sim::Duration node_status_update_frequency = sim::Duration::Seconds(10);
-  sim::Duration node_status_report_frequency = sim::Duration::Minutes(5);
-  // containerBackOffPeriod 10 s, MaxContainerBackOff 300 s (kubernetes/kubernetes
-  // pkg/kubelet/kubelet.go @ v1.32).
-  sim::Duration container_backoff_initial = sim::Duration::Seconds(10);
-  sim::Duration container_backoff_max = sim::Duration::Seconds(300);
-  // A pod worker in back-off requeues after backOffPeriod 10 s × [1, 1.5) (kubernetes/kubernetes
-  // pkg/kubelet/kubelet.go and pod_workers.go @ v1.32).
-  sim::Duration pod_worker_backoff_period = sim::Duration::Seconds(10);
-  ImageConfig images;
-  // evictionHard memory.available < 100Mi (kubernetes/kubernetes
-  // pkg/kubelet/apis/config/v1beta1/defaults_linux.go @ v1.32), checked every 10 s
-  // (evictionMonitoringPeriod, pkg/kubelet/kubelet.go); a pressure condition clears 5 min after
-  // it was last observed (evictionPressureTransitionPeriod, kubernetes/kubelet
-  // config/v1beta1/types.go @ v0.32).
-  int64_t eviction_hard_memory_available_bytes = 100 * 1024 * 1024;
-  sim::Duration eviction_monitoring_period = sim::Duration::Seconds(10);
-  sim::Duration eviction_pressure_transition_period = sim::Duration::Minutes(5);
-};
 
 class Kubelet {
  public:

@@ -14,6 +14,7 @@
 #include "models/api/pod.h"
 #include "models/apiserver/api_server.h"
 #include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 
 namespace kubesim::perf {
@@ -124,7 +125,7 @@ class Runner {
 
   sim::StatusOr<WorkloadResult> Run() {
     KUBESIM_RETURN_IF_ERROR(cluster_->Start());
-    cluster_->scheduler().SetAttemptObserver([this](const scheduler::AttemptObservation& o) {
+    cluster_->components().scheduler().SetAttemptObserver([this](const scheduler::AttemptObservation& o) {
       observations_.push_back({Now(), o});
     });
     result_.name = w_.full_name;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "models/controllers/controller_names.h"
 #include "models/scenario/actions.h"
 #include "models/scenario/expect.h"
 #include "models/scenario/node_pools.h"
@@ -161,6 +162,29 @@ sim::Status ParseKubeProxySettings(const YamlNode& spec, ControlPlaneSettings* s
   return sim::Status::Ok();
 }
 
+sim::Status ParseControllerManagerSettings(const YamlNode& spec, ControlPlaneSettings* s) {
+  // kube-controller-manager's --controllers (KubeControllerManagerConfiguration
+  // generic.controllers): which controllers run (models/controllers/controller_names.h).
+  YamlNode kcm = spec["controllerManager"];
+  if (!kcm.Defined()) return sim::Status::Ok();
+  KUBESIM_RETURN_IF_ERROR(kcm.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys({"controllers"}));
+  if (!kcm["controllers"].Defined()) return sim::Status::Ok();
+  KUBESIM_ASSIGN_OR_RETURN(auto items, kcm["controllers"].Items());
+  std::vector<std::string> list;
+  for (const auto& item : items) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string entry, item.String());
+    // Each entry on its own, so an unknown name is reported where it is written.
+    if (entry != "*") {
+      auto one = controllers::ResolveControllers({entry});
+      if (!one.ok()) return item.Error("Invalid value: " + one.status().message());
+    }
+    list.push_back(entry);
+  }
+  KUBESIM_ASSIGN_OR_RETURN(s->controllers, controllers::ResolveControllers(list));
+  return sim::Status::Ok();
+}
+
 sim::Status ParseSchedulerSettings(const YamlNode& spec, const std::string& base_dir,
                                    const scheduler::Registry& registry, ControlPlaneSettings* s) {
   YamlNode sched = spec["scheduler"];
@@ -261,7 +285,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   }
   CheckAllKeys(spec,
                {"parameters", "seed", "duration", "nodePools", "objects", "workloads", "timeline", "loads", "expect",
-                "apiServer", "kubelet", "kubeProxy", "scheduler", "output", "compare"},
+                "apiServer", "kubelet", "kubeProxy", "scheduler", "controllerManager", "output", "compare"},
                problems);
   if (spec["seed"].Defined()) {
     auto seed = spec["seed"].Int();
@@ -286,6 +310,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   problems.Check(ParseKubeletSettings(spec, &sc.settings));
   problems.Check(ParseKubeProxySettings(spec, &sc.settings));
   problems.Check(ParseSchedulerSettings(spec, base_dir, registry, &sc.settings));
+  problems.Check(ParseControllerManagerSettings(spec, &sc.settings));
   problems.Check(ParseOutputSettings(spec["output"], &sc.settings.output));
 
   ObjectLoader loader(base_dir);
@@ -394,6 +419,12 @@ sim::StatusOr<Scenario> LoadScenario(const std::string& path, const LoadOptions&
   return Parse(docs[0], path, options.registry ? *options.registry : scheduler::Registry::Default(),
                options.parameters);
 }
+
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file) {
+  return LoadScenarioFromString(text, file, LoadOptions{});
+}
+
+sim::StatusOr<Scenario> LoadScenario(const std::string& path) { return LoadScenario(path, LoadOptions{}); }
 
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
                                                const scheduler::Registry& registry) {

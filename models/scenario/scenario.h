@@ -16,18 +16,21 @@
 
 #include "models/api/object.h"
 #include "models/api/yaml_node.h"
-#include "models/apiserver/api_server.h"
-#include "models/kubelet/kube_proxy.h"
-#include "models/kubelet/kubelet.h"
+#include "models/apiserver/api_types.h"
+#include "models/apiserver/config.h"
+#include "models/kubelet/config.h"
 #include "models/metrics/load.h"
 #include "models/report/expectations.h"
 #include "models/scenario/compare_settings.h"
 #include "models/scenario/output_settings.h"
 #include "models/scenario/parameters.h"
-#include "models/scheduler/registry.h"
-#include "models/scheduler/scheduler.h"
+#include "models/scheduler/scheduler_config.h"
 #include "sim/status.h"
 #include "sim/time.h"
+
+namespace kubesim::scheduler {
+class Registry;  // models/scheduler/registry.h
+}
 
 namespace kubesim::scenario {
 
@@ -70,6 +73,10 @@ struct ControlPlaneSettings {
   kubelet::KubeletConfig kubelet;
   kubelet::KubeProxyConfig kube_proxy;
   scheduler::SchedulerConfig scheduler;
+  // spec.controllerManager.controllers resolved to the canonical names of the controllers that
+  // run, in start order (models/controllers/controller_names.h); unset: every controller, as
+  // upstream's default `--controllers=*`.
+  std::optional<std::vector<std::string>> controllers;
   OutputSettings output;  // spec.output: metrics sampling
 };
 
@@ -95,10 +102,12 @@ struct Scenario {
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the
 // scenario must use the same one.
-sim::StatusOr<Scenario> LoadScenario(const std::string& path,
-                                     const scheduler::Registry& registry = scheduler::Registry::Default());
+// Without a registry: the in-tree plugins (scheduler::Registry::Default()).
+sim::StatusOr<Scenario> LoadScenario(const std::string& path);
+sim::StatusOr<Scenario> LoadScenario(const std::string& path, const scheduler::Registry& registry);
+sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file);
 sim::StatusOr<Scenario> LoadScenarioFromString(const std::string& text, const std::string& file,
-                                               const scheduler::Registry& registry = scheduler::Registry::Default());
+                                               const scheduler::Registry& registry);
 
 // An edit of the parsed document before it is decoded (Python's `overrides`). Nodes it adds carry
 // no position of their own, so errors in them point at the nearest node from the file; the caller

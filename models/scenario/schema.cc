@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/controllers/controller_names.h"
 #include "models/report/expectations.h"
 #include "models/scenario/actions.h"
 
@@ -40,6 +41,23 @@ ordered_json Manifest() {
 }
 
 ordered_json StringMap() { return {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}; }
+
+// kube-controller-manager's --controllers: "*", a name, or "-name", names and aliases as
+// models/controllers/controller_names.h knows them.
+ordered_json ControllersList() {
+  std::vector<std::string> names = {"*"};
+  for (const auto& c : controllers::KnownControllers()) {
+    names.push_back(c.name);
+    names.push_back(std::string("-") + c.name);
+    for (const char* alias : c.aliases) {
+      names.push_back(alias);
+      names.push_back(std::string("-") + alias);
+    }
+  }
+  return {{"type", "array"},
+          {"items", {{"enum", names}}},
+          {"description", "controllers to run, as kube-controller-manager --controllers (default [\"*\"])"}};
+}
 
 ordered_json Latency(const std::string& description) {
   return {{"description", description},
@@ -233,6 +251,7 @@ std::string ScenarioJsonSchema() {
                              {"configFile", Str("path to a KubeSchedulerConfiguration")},
                              {"percentageOfNodesToScore", {{"type", "integer"}, {"minimum", 0}, {"maximum", 100}}},
                              {"cycleLatency", Latency("scheduling cycle duration")}})},
+       {"controllerManager", Object({{"controllers", ControllersList()}})},
        {"loads", Loads()},
        {"expect", {{"type", "array"}, {"items", Expect()}}},
        {"output", Object({{"interval", Duration("metrics.csv / nodes.csv sampling interval; 0s turns sampling off")}})},

@@ -13,42 +13,9 @@
 #include "models/scheduler/framework.h"
 #include "models/scheduler/plugins/default_binder.h"
 #include "models/scheduler/registry.h"
+#include "models/scheduler/scheduler_config.h"
 
 namespace kubesim::scheduler {
-
-struct PluginRef {
-  std::string name;
-  int64_t weight = 0;  // score weight; 0 → 1 for score plugins, as upstream defaults it
-};
-
-// A profile's `plugins.<extensionPoint>` (v1 PluginSet).
-struct PluginSet {
-  std::vector<PluginRef> enabled;
-  std::vector<std::string> disabled;  // "*" disables every default plugin of the point
-};
-
-// The extension points kubesim runs, by their configuration names.
-enum class ExtensionPoint { kPreEnqueue, kQueueSort, kPreFilter, kFilter, kPostFilter, kPreScore, kScore, kBind };
-inline constexpr ExtensionPoint kExtensionPoints[] = {
-    ExtensionPoint::kPreEnqueue, ExtensionPoint::kQueueSort, ExtensionPoint::kPreFilter, ExtensionPoint::kFilter,
-    ExtensionPoint::kPostFilter, ExtensionPoint::kPreScore,  ExtensionPoint::kScore,     ExtensionPoint::kBind};
-const char* ExtensionPointName(ExtensionPoint p);  // "preEnqueue", "queueSort", ...
-
-struct ProfileConfig {
-  std::string scheduler_name = api::kDefaultSchedulerName;
-  // MultiPoint: each plugin is enabled at every extension point it implements, in this order.
-  PluginSet multi_point;
-  // Per-extension-point sets, after merging with the defaults (upstream mergePluginSet).
-  std::map<ExtensionPoint, PluginSet> points;
-  std::optional<int32_t> percentage_of_nodes_to_score;
-  // pluginConfig: plugin name → its `args` node (kept with its file position for errors).
-  std::map<std::string, api::YamlNode> plugin_args;
-};
-
-// The v1.32 default profile restricted to the plugins kubesim implements, in upstream order with
-// upstream weights (kubernetes/kubernetes pkg/scheduler/apis/config/v1/default_plugins.go
-// getDefaultPlugins @ v1.32).
-ProfileConfig DefaultProfileConfig();
 
 // Per-plugin scores of one node, kept when explaining a decision.
 struct PluginScore {

@@ -34,15 +34,6 @@
 
 namespace kubesim::scheduler {
 
-struct SchedulerConfig {
-  std::vector<ProfileConfig> profiles = {DefaultProfileConfig()};
-  int32_t percentage_of_nodes_to_score = 0;  // 0: adaptive (upstream numFeasibleNodesToFind)
-  QueueConfig queue;
-  // Scheduling decision p50 ≈ 10 ms, p99 ≈ 25 ms per pod, as measured in kubernetes/kubernetes
-  // #42000 and #56053 (see docs/calibration.md).
-  apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};
-};
-
 // One scheduling attempt as upstream's pkg/scheduler/metrics observes it: the
 // scheduler_scheduling_attempt_duration_seconds histogram (scheduling cycle plus, on success, the
 // binding cycle; labelled by result and profile) and, when the pod got bound,

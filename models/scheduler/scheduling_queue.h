@@ -24,6 +24,7 @@
 
 #include "models/api/pod.h"
 #include "models/scheduler/framework.h"
+#include "models/scheduler/scheduler_config.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -37,12 +38,6 @@ struct QueuedPodInfo {
   std::vector<std::string> unschedulable_plugins;  // rejectors of the last failed cycle
   uint32_t requeue_events = kEventAll;             // their EventsToRegister
   bool gated = false;                              // rejected by a PreEnqueue plugin: waits for an update of the pod
-};
-
-struct QueueConfig {
-  sim::Duration pod_initial_backoff = sim::Duration::Seconds(1);
-  sim::Duration pod_max_backoff = sim::Duration::Seconds(10);
-  sim::Duration max_in_unschedulable = sim::Duration::Minutes(5);
 };
 
 class SchedulingQueue {

@@ -22,6 +22,7 @@
 #include "models/cluster/cluster.h"
 #include "models/report/results.h"
 #include "models/scenario/scenario.h"
+#include "sim/simulation.h"
 #include "sim/status.h"
 
 namespace kubesim::python {

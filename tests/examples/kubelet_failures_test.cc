@@ -4,7 +4,7 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 
 namespace kubesim::examples {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 
 namespace kubesim::testing {

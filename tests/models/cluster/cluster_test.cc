@@ -1,7 +1,5 @@
 // End-to-end runs through models/cluster: determinism, seeds, golden fingerprints, the pod
 // lifecycle, and the real GCDA manifests.
-#include "models/cluster/cluster.h"
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +7,7 @@
 #include <sstream>
 
 #include "models/api/kinds.h"
+#include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"

@@ -3,7 +3,7 @@
 // run twice with one seed (identical outputs) and once with another (a different run).
 #include <catch2/catch.hpp>
 
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/temp_dir.h"

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
 

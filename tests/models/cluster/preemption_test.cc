@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/controllers/deployment.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
@@ -209,7 +209,7 @@ TEST_CASE("DaemonSet RollingUpdate replaces one pod at a time with maxUnavailabl
   auto update = std::static_pointer_cast<api::DaemonSet>(ds->Clone());
   update->pod_template.spec.containers[0].image = "agent:2";
   const std::string new_hash = PodTemplateHash(update->pod_template);
-  c.api_server().Update(update, nullptr);
+  c.components().api_server().Update(update, nullptr);
   c.Run();
   report::RunResults r = c.Results();
   REQUIRE(r.pods.size() == 6);
@@ -255,7 +255,7 @@ TEST_CASE("DaemonSet: a NoSchedule taint leaves the running pod misscheduled, a 
   auto taint = [&](const std::string& node, const char* effect) {
     auto copy = std::static_pointer_cast<api::Node>(c.store().Get("/registry/nodes/" + node)->Clone());
     copy->spec.taints.push_back(api::Taint{"maintenance", "", effect, std::nullopt});
-    c.api_server().Update(copy, nullptr);
+    c.components().api_server().Update(copy, nullptr);
   };
   auto status = [&]() { return api::As<api::DaemonSet>(c.store().Get("/registry/daemonsets/default/agent"))->status; };
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/controllers/controller_utils.h"
 #include "models/controllers/deployment_util.h"
 #include "models/scenario/scenario.h"
@@ -69,7 +69,7 @@ struct Observer {
       auto rs = api::As<api::ReplicaSet>(obj);
       replicasets[rs->metadata.name] = rs;
     }
-    c.api_server().Watch("Pod", {}, [this](const apiserver::WatchEvent& e) {
+    c.components().api_server().Watch("Pod", {}, [this](const apiserver::WatchEvent& e) {
       auto pod = api::As<api::Pod>(e.object);
       if (!pod) return;
       if (e.type == apiserver::WatchEventType::kDeleted) {
@@ -79,7 +79,7 @@ struct Observer {
       }
       if (on_change) on_change();
     });
-    c.api_server().Watch("ReplicaSet", {}, [this](const apiserver::WatchEvent& e) {
+    c.components().api_server().Watch("ReplicaSet", {}, [this](const apiserver::WatchEvent& e) {
       auto rs = api::As<api::ReplicaSet>(e.object);
       if (!rs) return;
       if (e.type == apiserver::WatchEventType::kDeleted) {

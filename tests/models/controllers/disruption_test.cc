@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -50,7 +50,7 @@ TEST_CASE("Disruption: PodDisruptionBudget status follows pods becoming ready an
   CHECK(Status(c, "solo").disruptions_allowed == 5);
   // Record how min-two's currentHealthy moved.
   std::vector<int32_t> healthy;
-  c.api_server().Watch("PodDisruptionBudget", {}, [&](const apiserver::WatchEvent& e) {
+  c.components().api_server().Watch("PodDisruptionBudget", {}, [&](const apiserver::WatchEvent& e) {
     auto pdb = api::As<api::PodDisruptionBudget>(e.object);
     if (pdb && pdb->metadata.name == "min-two" && (healthy.empty() || healthy.back() != pdb->status.current_healthy)) {
       healthy.push_back(pdb->status.current_healthy);

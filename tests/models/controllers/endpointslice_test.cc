@@ -7,7 +7,7 @@
 #include <map>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -81,7 +81,7 @@ TEST_CASE("EndpointSlice: ready pods appear ready, a deleting pod shows terminat
   }
   // Every node's kube-proxy programmed both endpoints, 50 ms (one sync) or more after they were
   // committed ready, and within a min-sync-period of it.
-  const auto& records = c->endpoint_tracker().records();
+  const auto& records = c->components().endpoint_tracker().records();
   REQUIRE(records.size() == 2);
   for (const auto& [uid, r] : records) {
     INFO(r.pod_ref);
@@ -91,7 +91,7 @@ TEST_CASE("EndpointSlice: ready pods appear ready, a deleting pod shows terminat
     sim::Duration lag = *r.programmed_all - *r.ready_in_slice;
     CHECK(lag >= sim::Duration::Milliseconds(55));  // watch delay 5 ms + sync 50 ms
     CHECK(lag <= sim::Duration::Milliseconds(1055));
-    for (const char* node : {"n0", "n1", "n2"}) CHECK(c->kube_proxy(node)->programmed().count(uid) == 1);
+    for (const char* node : {"n0", "n1", "n2"}) CHECK(c->components().kube_proxy(node)->programmed().count(uid) == 1);
   }
   int programmed_events = 0;
   for (const auto& e : c->Results().events) {
@@ -173,7 +173,7 @@ TEST_CASE("kube-proxy settings come from the scenario, with located errors", "[s
   cluster::Cluster c(*sc);
   REQUIRE(c.Start().ok());
   c.Run();
-  const auto& records = c.endpoint_tracker().records();
+  const auto& records = c.components().endpoint_tracker().records();
   REQUIRE(records.size() == 1);
   const auto& r = records.begin()->second;
   REQUIRE(r.programmed_all);

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -39,7 +39,7 @@ std::string DeploymentScenario(const std::string& timeline) {
 struct Deletions {
   std::map<std::string, sim::Time> at;
   void Watch(cluster::Cluster& c, const std::string& kind) {
-    c.api_server().Watch(kind, {}, [this, &c, kind](const apiserver::WatchEvent& e) {
+    c.components().api_server().Watch(kind, {}, [this, &c, kind](const apiserver::WatchEvent& e) {
       if (e.type == apiserver::WatchEventType::kDeleted)
         at[kind + "/" + e.object->metadata.name] = c.simulation().Now();
     });
@@ -194,11 +194,11 @@ TEST_CASE("Finalizers keep a deleted object until they are removed, also after a
   std::shared_ptr<api::Object> more = cm->Clone();
   more->metadata.finalizers.push_back("example.com/other");
   std::vector<apiserver::Response> answers;
-  c.api_server().Update(more, [&](const apiserver::Response& r) { answers.push_back(r); });
+  c.components().api_server().Update(more, [&](const apiserver::Response& r) { answers.push_back(r); });
   for (const auto& obj : {cm, pod}) {
     std::shared_ptr<api::Object> copy = obj->Clone();
     copy->metadata.finalizers.clear();
-    c.api_server().Update(copy, [&](const apiserver::Response& r) { answers.push_back(r); });
+    c.components().api_server().Update(copy, [&](const apiserver::Response& r) { answers.push_back(r); });
   }
   c.Run();
   REQUIRE(answers.size() == 3);
@@ -229,13 +229,14 @@ TEST_CASE("GC: an ownership cycle is reported once and does not block a Foregrou
       copy->metadata.owner_references.push_back(
           api::OwnerReference{"v1", "ConfigMap", o->metadata.name, o->metadata.uid, false, true});
     }
-    c.api_server().Update(copy, nullptr);
+    c.components().api_server().Update(copy, nullptr);
   };
   // keeper holds both, so the background GC leaves them alone.
   own(a, {b, keeper});
   own(b, {a, keeper});
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(20));
-  CHECK(c.garbage_collector().cycles() == std::set<std::string>{"ConfigMap/default/a, ConfigMap/default/b"});
+  CHECK(c.components().garbage_collector()->cycles() ==
+        std::set<std::string>{"ConfigMap/default/a, ConfigMap/default/b"});
   CHECK(Count(c, "configmaps") == 3);
   apiserver::DeleteOptions fg;
   fg.propagation_policy = apiserver::PropagationPolicy::kForeground;
@@ -264,7 +265,7 @@ TEST_CASE("GC: dependents of a deleted owner of a kind kubesim stores opaque are
   std::shared_ptr<api::Object> part = c.store().Get("/registry/configmaps/default/part")->Clone();
   part->metadata.owner_references.push_back(
       api::OwnerReference{"example.com/v1", "Widget", "w", w->metadata.uid, true, true});
-  c.api_server().Update(part, nullptr);
+  c.components().api_server().Update(part, nullptr);
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(10));
   CHECK(c.store().Get("/registry/configmaps/default/part"));  // its owner exists
   c.DeleteObject("Widget", "default", "w", {});
@@ -311,7 +312,7 @@ TEST_CASE("An update cannot mark an object deleted, only DELETE can", "[apiserve
   copy->metadata.deletion_timestamp = c.simulation().Now();
   copy->metadata.deletion_grace_period_seconds = 0;
   copy->metadata.labels["touched"] = "yes";
-  c.api_server().Update(copy, nullptr);
+  c.components().api_server().Update(copy, nullptr);
   c.Run();
   auto cm = c.store().Get("/registry/configmaps/default/cm");
   REQUIRE(cm);

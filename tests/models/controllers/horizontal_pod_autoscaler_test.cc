@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/controllers/replica_calculator.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/builders.h"

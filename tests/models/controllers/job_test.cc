@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -225,7 +225,7 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
     cs.name = "c";
     cs.restart_count = n;
     copy->status.container_statuses = {cs};
-    c.api_server().UpdateStatus(copy, nullptr);
+    c.components().api_server().UpdateStatus(copy, nullptr);
   };
   // The kubelet's restarts are driven through the API server, as its status writes would be.
   write_restarts(2);
@@ -309,7 +309,7 @@ TEST_CASE("A suspended Job runs no pod, and resuming starts it and its deadline 
   auto set_suspend = [&](bool suspend) {
     auto copy = std::static_pointer_cast<api::Job>(StoredJob(c, "later")->Clone());
     copy->suspend = suspend;
-    c.api_server().Update(copy, nullptr);
+    c.components().api_server().Update(copy, nullptr);
   };
   c.RunUntil(sim::Time::Zero() + sim::Duration::Minutes(1));
   CHECK(c.Results().pods.empty());

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -58,7 +58,8 @@ TEST_CASE("Namespace: deleting one empties it, refuses new content meanwhile, th
 
   // The immortal namespaces cannot be deleted.
   std::vector<apiserver::Response> answers;
-  c.api_server().Delete("Namespace", "", "default", {}, [&](const apiserver::Response& r) { answers.push_back(r); });
+  c.components().api_server().Delete("Namespace", "", "default", {},
+                                     [&](const apiserver::Response& r) { answers.push_back(r); });
   c.RunUntil(sim::Time::Zero() + sim::Duration::Milliseconds(60100));
   team = api::As<api::Namespace>(c.store().Get("/registry/namespaces/team"));
   REQUIRE(team);
@@ -70,7 +71,7 @@ TEST_CASE("Namespace: deleting one empties it, refuses new content meanwhile, th
   cm->kind = "ConfigMap";
   cm->metadata.name = "late";
   cm->metadata.namespace_ = "team";
-  c.api_server().Create(cm, [&](const apiserver::Response& r) { answers.push_back(r); });
+  c.components().api_server().Create(cm, [&](const apiserver::Response& r) { answers.push_back(r); });
   // The controller starts namespaceDeletionGracePeriod (5 s) after it saw the deletion.
   c.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(65));
   CHECK(c.store().Get("/registry/configmaps/team/cfg"));

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/controllers/controller_utils.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/builders.h"
@@ -39,7 +39,7 @@ TEST_CASE("ReplicaSet: replicas are created, and pods evicted from a failed node
     CHECK_THAT(p.name, Catch::StartsWith("web-"));
     victim_node = p.node;
   }
-  c.StopKubelet(victim_node);
+  c.components().StopKubelet(victim_node);
   c.Run();
   report::RunResults r = c.Results();
   int active = 0, terminating = 0;

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "models/api/pod.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/controllers/daemonset.h"
 #include "models/controllers/deployment.h"
 #include "models/scenario/scenario.h"
@@ -41,7 +41,7 @@ std::shared_ptr<const api::StatefulSet> StoredSet(cluster::Cluster& c) {
 void UpdateSet(cluster::Cluster& c, const std::function<void(api::StatefulSet&)>& change) {
   auto copy = std::static_pointer_cast<api::StatefulSet>(StoredSet(c)->Clone());
   change(*copy);
-  c.api_server().Update(copy, nullptr);
+  c.components().api_server().Update(copy, nullptr);
 }
 
 const report::PodRecord* Row(const report::RunResults& r, const std::string& name) {

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"
 
@@ -17,7 +17,7 @@ namespace {
 
 // Zone keys are region + separator + zone; these scenarios set no region.
 std::optional<ZoneState> StateOf(const cluster::Cluster& c, const std::string& zone) {
-  for (const auto& [key, state] : c.node_lifecycle()->zone_states()) {
+  for (const auto& [key, state] : c.components().node_lifecycle()->zone_states()) {
     if (key.size() >= zone.size() && key.compare(key.size() - zone.size(), zone.size(), zone) == 0) return state;
   }
   return std::nullopt;

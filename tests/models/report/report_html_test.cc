@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
 #include "tests/support/scenario_run.h"

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "models/api/pod.h"
-#include "models/cluster/cluster.h"
+#include "models/cluster/components.h"
 #include "models/scenario/scenario.h"
 #include "models/scenario/trace_replay.h"
 #include "tests/support/temp_dir.h"

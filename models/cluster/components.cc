@@ -1,0 +1,208 @@
+#include "models/cluster/components.h"
+
+#include "models/api/codec.h"
+#include "models/api/node.h"
+#include "models/api/pod.h"
+#include "models/report/expectations.h"
+#include "models/scenario/workloads.h"
+
+namespace kubesim::cluster {
+
+Components::Components(const scenario::Scenario& scenario, RunOptions options)
+    : scenario_(scenario),
+      seed_(options.seed.value_or(scenario.seed)),
+      end_(sim::Time::Zero() + options.until.value_or(scenario.duration)),
+      sim_(seed_),
+      registry_(options.registry != nullptr ? *options.registry : scheduler::Registry::Default()) {}
+
+Components::~Components() {
+  // Components hold callbacks into each other through the simulation and watches on the API
+  // server; they go before it, the HPA (in the controller manager) before the metrics server it
+  // reads.
+  kubelets_.clear();
+  controllers_.reset();
+  metrics_server_.reset();
+  kube_proxies_.clear();
+  scheduler_.reset();
+  if (commit_watch_ != 0) store_.CancelWatch(commit_watch_);
+  api_.reset();
+}
+
+void Components::ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
+                               const std::string& message) {
+  recorder_.OnEvent(client::RecordedEvent{sim_.Now(), type, reason, object, message, "scenario"});
+}
+
+sim::Status Components::Start() {
+  // Every committed write feeds the fingerprint and the result rows, starting with the initial
+  // state, so the watch comes first.
+  // Before the watch, so the sampler sees the initial state too.
+  if (scenario_.settings.output.interval > sim::Duration::Zero()) {
+    sample_interval_ = scenario_.settings.output.interval;
+    // A run of more than kMaxSamples samples is sampled at a wider interval instead.
+    int64_t span = (end_ - sim::Time::Zero()).nanos();
+    if (span / sample_interval_.nanos() >= scenario::kMaxSamples) {
+      sample_interval_ = sim::Duration::Nanoseconds(span / (scenario::kMaxSamples - 1) + 1);
+      sample_warning_ = "spec.output.interval " + scenario_.settings.output.interval.ToString() + " over " +
+                        (end_ - sim::Time::Zero()).ToString() + " exceeds " + std::to_string(scenario::kMaxSamples) +
+                        " samples; sampled every " + sample_interval_.ToString() + " instead";
+    }
+    sampler_ = std::make_unique<MetricsSampler>(sample_interval_);
+  }
+  commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
+  api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
+  endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
+      client::EventRecorder([this](const client::RecordedEvent& e) { RecordEvent(e); }, "kube-proxy"));
+  scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");
+  client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
+  scheduler_ = std::make_unique<scheduler::Scheduler>(sim_, *api_, client::EventRecorder(sink, "default-scheduler"),
+                                                      scenario_.settings.scheduler, registry_);
+  KUBESIM_RETURN_IF_ERROR(scheduler_->Init());
+
+  // The initial state exists at t=0: nodes registered and Ready, objects stored in order.
+  for (const auto& obj : scenario_.objects) {
+    std::shared_ptr<api::Object> copy = obj->Clone();
+    if (auto* node = dynamic_cast<api::Node*>(copy.get())) {
+      node->status.conditions = kubelet::Kubelet::NodeConditions(sim_.Now(), false);
+    }
+    ResolveOwnerReferences(*copy);
+    apiserver::Response r = api_->Bootstrap(copy);
+    if (!r.ok()) {
+      return sim::InvalidArgument(obj->source.file + ":" + std::to_string(obj->source.line) + ":" +
+                                  std::to_string(obj->source.column) + ": " + api::ObjectRef(*obj) +
+                                  ": rejected by the API server: " + r.message);
+    }
+  }
+  scheduler_->Start();
+  // metrics-server (an add-on, metrics.k8s.io), then kube-controller-manager, whose HPA controller
+  // reads it.
+  metrics_server_ = std::make_unique<metrics::MetricsServer>(sim_, *api_, scenario_.loads);
+  metrics_server_->Start();
+  // Every kind the store can hold in this run: the typed ones and the scenario's opaque ones (as
+  // upstream's GC and namespace controller cover every resource discovery lists).
+  std::vector<std::string> stored_kinds = api::TypedKinds();
+  for (const auto& [kind, count] : scenario_.not_simulated_kinds) stored_kinds.push_back(kind);
+  std::vector<std::string> enabled;
+  if (scenario_.settings.controllers) {
+    enabled = *scenario_.settings.controllers;
+  } else {
+    for (const auto& c : controllers::KnownControllers()) enabled.push_back(c.name);
+  }
+  controllers_ = std::make_unique<controllers::ControllerManager>(sim_, *api_, sink, *metrics_server_,
+                                                                  std::move(stored_kinds), std::move(enabled));
+  controllers_->Start();
+  for (const auto& obj : scenario_.objects) {
+    if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
+  }
+  for (const auto& step : scenario_.timeline) {
+    sim::Time at = sim::Time::Zero() + step.at;
+    if (at > end_) continue;
+    const scenario::TimelineEntry* entry = &step;
+    sim_.At(
+        at,
+        [this, entry]() {
+          ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
+          entry->run(*this);
+        },
+        sim::Phase::kInput);
+  }
+  // Generated and replayed pods (spec.workloads), drawn now from the run's streams so they follow
+  // the run's seed; each is created like a timeline `create`.
+  for (const auto& source : scenario_.workloads) {
+    for (auto& generated : source->Generate(sim_.random(), end_ - sim::Time::Zero())) {
+      auto entry = std::make_shared<const scenario::TimelineEntry>(std::move(generated));
+      sim_.At(
+          sim::Time::Zero() + entry->at,
+          [this, entry]() {
+            ScenarioEvent("Normal", "TimelineAction", entry->action, entry->description);
+            entry->run(*this);
+          },
+          sim::Phase::kInput);
+    }
+  }
+  return sim::Status::Ok();
+}
+
+void Components::StartKubelet(std::shared_ptr<const api::Node> node) {
+  const std::string name = node->metadata.name;
+  auto it = kubelets_.find(name);
+  if (it != kubelets_.end() && it->second->running()) return;
+  client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
+  auto k = std::make_unique<kubelet::Kubelet>(sim_, *api_, client::EventRecorder(sink, "kubelet/" + name), node,
+                                              scenario_.settings.kubelet);
+  k->Start();
+  kubelets_[name] = std::move(k);
+  if (!kube_proxies_.count(name)) {
+    auto proxy =
+        std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy, endpoint_tracker_.get());
+    proxy->Start();
+    kube_proxies_[name] = std::move(proxy);
+  }
+}
+
+void Components::Run() { RunUntil(end_); }
+
+void Components::RunUntil(sim::Time t) {
+  t = std::min(t, end_);
+  if (sampler_) {
+    // The simulation runs in slices that end at sample times; each sample is taken between two
+    // slices, after every event at that instant, and schedules nothing. Slicing RunUntil is
+    // exact (events at or before the boundary run, the clock then waits there), so a run with
+    // sampling is event for event the run without it.
+    while (next_sample_ <= t) {
+      sim_.RunUntil(next_sample_);
+      if (sim_.Now() < next_sample_) return;  // Stop() was called: resume from here next time
+      sampler_->Sample(next_sample_, *scheduler_);
+      last_sample_ = next_sample_;
+      next_sample_ += sample_interval_;
+    }
+  }
+  sim_.RunUntil(t);
+  // The last sample is the end of the run, also when the duration is not a multiple of the interval.
+  if (sampler_ && t == end_ && sim_.Now() == end_ && last_sample_ != end_) {
+    sampler_->Sample(end_, *scheduler_);
+    last_sample_ = end_;
+  }
+}
+
+void Components::OnCommit(const etcd::Event& e) {
+  ++commits_seen_;
+  if (e.revision <= last_revision_seen_) {
+    sim_.CheckFailed(__FILE__, __LINE__, "store revision went backwards: " + std::to_string(e.revision));
+  }
+  last_revision_seen_ = e.revision;
+  if (sampler_) sampler_->OnCommit(e);
+  sim::Fingerprint& fp = sim_.fingerprint();
+  fp.Add(sim_.Now());
+  fp.Add(static_cast<int64_t>(e.type));
+  fp.Add(e.key);
+  fp.Add(e.revision);
+  if (auto pod = api::As<api::Pod>(e.object)) {
+    // Where and how far a pod got: what differs when a decision differs.
+    fp.Add(pod->spec.node_name);
+    fp.Add(pod->status.phase);
+  }
+  recorder_.OnCommit(sim_.Now(), e);
+  if (endpoint_tracker_) endpoint_tracker_->OnCommit(sim_.Now(), e);
+}
+
+void Components::ResolveOwnerReferences(api::Object& obj) {
+  // Manifests cannot know the UIDs kubesim assigns, so an ownerReference names its owner by kind
+  // and name (as `kubectl` users write them before fetching the UID): the UID of the stored
+  // owner is filled in. An owner that does not exist (yet) keeps the manifest's UID, and the
+  // garbage collector treats the reference as dangling, as upstream would.
+  for (auto& ref : obj.metadata.owner_references) {
+    std::string ns = api::IsClusterScoped(ref.kind) ? "" : obj.metadata.namespace_;
+    api::ObjectPtr owner = store_.Get(apiserver::ApiServer::Key(ref.kind, ns, ref.name));
+    if (owner) {
+      ref.uid = owner->metadata.uid;
+    } else {
+      ScenarioEvent("Warning", "OwnerNotFound", api::ObjectRef(obj),
+                    "ownerReferences names " + ref.kind + " \"" + ref.name +
+                        "\", which does not exist when this object is created: the garbage collector will treat "
+                        "the reference as dangling (define owners before their dependents)");
+    }
+  }
+}
+
+}  // namespace kubesim::cluster
