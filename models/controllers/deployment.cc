@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "models/api/names.h"
 #include "models/controllers/controller_utils.h"
 #include "sim/hash.h"
 
@@ -51,11 +52,8 @@ std::string PodTemplateHash(const api::PodTemplate& t) {
     Mix(&h, tol.value);
     Mix(&h, tol.effect);
   }
-  // Upstream rand.SafeEncodeString over the decimal hash: digits mapped into a vowel-free alphabet.
-  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  std::string digits = std::to_string(h.value()), out;
-  for (char d : digits) out.push_back(kAlphabet[static_cast<size_t>(d - '0') % (sizeof(kAlphabet) - 1)]);
-  return out;
+  // As upstream's ComputeHash: the decimal hash in the vowel-free alphabet (models/api/names.h).
+  return api::SafeEncodeDigits(std::to_string(h.value()));
 }
 
 DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api,

@@ -71,8 +71,6 @@ void SetLifetime(api::Pod& pod, sim::Duration lifetime, bool template_sets_resta
 bool TemplateSetsRestartPolicy(const api::YamlNode& node);
 // Kubernetes label-value syntax (≤63 characters, alphanumerics and -_. inside).
 bool IsLabelValue(const std::string& v);
-// RFC 1123 subdomain (object names).
-bool IsDnsSubdomain(const std::string& v);
 
 // Label every generated pod carries: the generator's name.
 inline constexpr const char* kWorkloadLabel = "kubesim.io/workload";
