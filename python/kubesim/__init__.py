@@ -19,15 +19,15 @@ import os
 import numpy as np
 import pandas as pd
 
+from ._kubesim import POD_COLUMNS, PluginError, ScenarioError
 from ._kubesim import LiveSimulation as _LiveSimulation
-from ._kubesim import PluginError, ScenarioError
 from ._kubesim import debug_build as _debug_build
 from ._kubesim import plugin_names as _plugin_names
 from ._kubesim import register_plugin as _register_plugin
 from ._kubesim import unregister_plugin as _unregister_plugin
 
 __all__ = ["run", "sweep", "Simulation", "Result", "ScenarioError", "PluginError", "register_plugin",
-           "unregister_plugin", "plugin", "plugins"]
+           "unregister_plugin", "plugin", "plugins", "POD_COLUMNS"]
 
 
 def _source(scenario):
@@ -57,7 +57,7 @@ class Result:
     """What one run produced, as the CLI writes it to files but in memory.
 
     summary      dict, the content of summary.json
-    pods         DataFrame, one row per pod (pods.csv's columns)
+    pods         DataFrame, one row per pod (pods.csv's columns: POD_COLUMNS)
     events       DataFrame, one row per event (events.jsonl's fields)
     nodes        DataFrame, one row per Node stored at the end
     fingerprint  str, 16 hex digits, the CLI's fingerprint for the same inputs

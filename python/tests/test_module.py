@@ -15,11 +15,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
 KUBESIM = os.environ.get("KUBESIM_BINARY", str(ROOT / "build" / "kubesim"))
 
-POD_COLUMNS = {
-    "namespace": "object", "name": "object", "node": "object", "created": "float64", "scheduled": "float64",
-    "running": "float64", "finished": "float64", "deleted": "float64", "phase": "object", "attempts": "int64",
-    "uid": "object", "last_failure": "object",
-}
+# pods: the C++ table of pods.csv's columns (models/report/pod_columns.h), its types as dtypes.
+POD_COLUMNS = {name: {"string": "object", "seconds": "float64", "integer": "int64"}[kind]
+               for name, kind, _ in kubesim.POD_COLUMNS}
 EVENT_COLUMNS = {"time": "float64", "type": "object", "reason": "object", "object": "object", "message": "object",
                  "source": "object"}
 NODE_COLUMNS = {
@@ -186,6 +184,12 @@ def test_get_and_list_are_kubernetes_shaped():
     assert len(sim.list("Pod", selector={"app": "web"})) == 4
     assert sim.list("Pod", selector="app!=web") == []
     assert [n["metadata"]["name"] for n in sim.list("Node")] == ["n1", "n2"]
+
+
+def test_pod_columns_are_pods_csv_columns_in_order(quickstart):
+    assert [c[0] for c in kubesim.POD_COLUMNS][:3] == ["namespace", "name", "node"]
+    assert list(quickstart.pods.columns) == [c[0] for c in kubesim.POD_COLUMNS]
+    assert all(kind in ("string", "seconds", "integer") and meaning for _, kind, meaning in kubesim.POD_COLUMNS)
 
 
 def test_apply_creates_a_pod_that_gets_scheduled_and_updates_it():
