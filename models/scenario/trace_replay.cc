@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "models/api/labels.h"
 #include "models/api/names.h"
 #include "models/api/resources.h"
 #include "models/scenario/arrivals.h"
@@ -16,6 +17,7 @@ namespace kubesim::scenario {
 namespace {
 
 using api::IsDnsSubdomain;
+using api::IsLabelValue;
 
 // A CSV file split into cells (RFC 4180: comma-separated, optional double quotes with "" inside),
 // each cell remembering its line and column for errors.

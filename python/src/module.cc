@@ -17,6 +17,7 @@
 #include <utility>
 #include <variant>
 
+#include "models/api/labels.h"
 #include "models/report/pod_columns.h"
 #include "models/report/writers.h"
 #include "python/src/live_simulation.h"
@@ -358,6 +359,23 @@ PYBIND11_MODULE(_kubesim, m) {
         py::make_tuple(std::string(c.name), std::string(ks::report::PodColumnType(c)), std::string(c.meaning)));
   }
   m.attr("POD_COLUMNS") = py::tuple(pod_columns);
+
+  // Label selectors as the C++ side parses and matches them (models/api/labels.h): a string in
+  // upstream's labels.Parse syntax, or a dict of labels that must all be equal (matchLabels).
+  py::class_<ks::api::LabelSelector>(m, "LabelSelector")
+      .def(py::init([](const std::string& selector) {
+             auto parsed = ks::api::ParseLabelSelector(selector);
+             if (!parsed.ok()) throw py::value_error(parsed.status().message());
+             return std::move(parsed).value();
+           }),
+           py::arg("selector"))
+      .def(py::init([](const ks::api::StringMap& match_labels) {
+             ks::api::LabelSelector s;
+             s.match_labels = match_labels;
+             return s;
+           }),
+           py::arg("match_labels"))
+      .def("matches", &ks::api::LabelSelector::Matches, py::arg("labels"));
 
   m.def(
       "register_plugin",
