@@ -5,8 +5,9 @@
 // its little-endian 8-byte value (strings: tag, little-endian 8-byte length, bytes), then fed to
 // FNV-1a 64. The tags and length prefixes keep field boundaries unambiguous (Add("ab"), Add("c")
 // differs from Add("a"), Add("bc"); Add(int64_t{1}) differs from Add(uint64_t{1})). value() applies
-// the SplitMix64 finaliser to the FNV state, so nearby streams give unrelated values. This encoding is
-// a stable format: changing it invalidates every pinned golden fingerprint.
+// the SplitMix64 finaliser to the FNV state, so nearby streams give unrelated values (both hashes:
+// sim/hash.h). This encoding is a stable format: changing it invalidates every pinned golden
+// fingerprint.
 #pragma once
 
 #include <concepts>
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/hash.h"
 #include "sim/time.h"
 
 namespace kubesim::sim {
@@ -41,7 +43,7 @@ class Fingerprint {
 
  private:
   void Mix(unsigned char tag, uint64_t v);
-  uint64_t state_ = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis
+  Fnv1a64 state_;
 };
 
 }  // namespace kubesim::sim

@@ -5,29 +5,16 @@
 #include <string>
 
 #include "sim/check.h"
+#include "sim/hash.h"
 
 namespace kubesim::sim {
 namespace {
 
 __extension__ using U128 = unsigned __int128;
 
-uint64_t SplitMix64Mix(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+uint64_t SplitMix64Mix(uint64_t z) { return SplitMix64Finalize(z + 0x9e3779b97f4a7c15ull); }
 
 uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 }  // namespace
 
@@ -107,7 +94,7 @@ Duration Rng::LogNormalDuration(Duration median, double sigma) {
 bool Rng::Bernoulli(double p) { return Uniform01() < p; }
 
 uint64_t StreamSeed(uint64_t master_seed, std::string_view name) {
-  return SplitMix64Mix(SplitMix64Mix(master_seed) ^ Fnv1a64(name));
+  return SplitMix64Mix(SplitMix64Mix(master_seed) ^ Fnv1a64().Add(name).value());
 }
 
 Rng& RandomStreams::Stream(std::string_view name) {

@@ -59,10 +59,11 @@ class Rng {
 };
 
 // Seed of the stream `name` under `master_seed`. Stable format:
-//   h = FNV-1a-64(name bytes)   (offset 0xcbf29ce484222325, prime 0x100000001b3)
+//   h = FNV-1a-64(name bytes)   (offset 0xcbf29ce484222325, prime 0x100000001b3; sim/hash.h)
 //   return SplitMix64Mix(SplitMix64Mix(master_seed) ^ h)
 // where SplitMix64Mix(z) is one SplitMix64 output for state z: z += 0x9e3779b97f4a7c15, then the
-// (30, 0xbf58476d1ce4e5b9), (27, 0x94d049bb133111eb), 31 xor-shift-multiply finaliser.
+// (30, 0xbf58476d1ce4e5b9), (27, 0x94d049bb133111eb), 31 xor-shift-multiply finaliser
+// (SplitMix64Finalize, sim/hash.h).
 uint64_t StreamSeed(uint64_t master_seed, std::string_view name);
 
 // The named streams of one simulation. Owns its Rngs; references returned by Stream() stay valid for

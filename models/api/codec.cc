@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "models/api/codec_internal.h"
+#include "models/api/names.h"
 
 namespace kubesim::api {
 namespace {
@@ -59,19 +60,6 @@ const KindInfo* FindKind(const std::string& kind) {
     if (kind == k.kind) return &k;
   }
   return nullptr;
-}
-
-// RFC 1123 subdomain, as upstream `IsDNS1123Subdomain` (names of most kinds).
-bool IsDnsSubdomain(const std::string& s) {
-  if (s.empty() || s.size() > 253) return false;
-  auto alnum = [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-  };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  for (char c : s) {
-    if (!alnum(c) && c != '-' && c != '.') return false;
-  }
-  return true;
 }
 
 Status DecodeMeta(const YamlNode& doc, bool cluster_scoped, ObjectMeta* meta) {

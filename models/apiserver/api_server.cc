@@ -4,6 +4,7 @@
 
 #include "models/api/codec.h"
 #include "models/api/kinds.h"
+#include "models/api/names.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
 #include "models/apiserver/admission.h"
@@ -247,10 +248,8 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {
   admission.request_name = meta.name;
   if (meta.name.empty() && !meta.generate_name.empty()) {
     admission.request_name = meta.generate_name;  // upstream names are generated after admission
-    // As upstream names.SimpleNameGenerator: five characters from a vowel-free alphabet.
-    static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    meta.name = meta.generate_name;
-    for (int i = 0; i < 5; ++i) meta.name += kAlphabet[name_rng_.UniformInt(sizeof(kAlphabet) - 1)];
+    // As upstream names.SimpleNameGenerator: five random characters (models/api/names.h).
+    meta.name = meta.generate_name + api::RandomString(name_rng_, 5);
   }
   Response admitted = Admit(*obj, admission);
   if (!admitted.ok()) return admitted;

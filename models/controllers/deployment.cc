@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <set>
 
+#include "models/api/names.h"
 #include "models/controllers/controller_utils.h"
+#include "sim/hash.h"
 
 namespace kubesim::controllers {
 namespace {
 
-void Mix(uint32_t* h, const std::string& s) {
-  for (unsigned char c : s) {
-    *h ^= c;
-    *h *= 16777619u;  // FNV-1a 32
-  }
-  *h ^= 0xff;  // field separator
-  *h *= 16777619u;
+void Mix(sim::Fnv1a32* h, const std::string& s) {
+  h->Add(s).AddByte(0xff);  // 0xff: field separator (no UTF-8 text contains it)
 }
 
-void MixMap(uint32_t* h, const api::StringMap& m) {
+void MixMap(sim::Fnv1a32* h, const api::StringMap& m) {
   for (const auto& [k, v] : m) {
     Mix(h, k);
     Mix(h, v);
@@ -27,7 +24,7 @@ void MixMap(uint32_t* h, const api::StringMap& m) {
 }  // namespace
 
 std::string PodTemplateHash(const api::PodTemplate& t) {
-  uint32_t h = 2166136261u;
+  sim::Fnv1a32 h;
   MixMap(&h, t.metadata.labels);
   MixMap(&h, t.metadata.annotations);
   const api::PodSpec& s = t.spec;
@@ -55,11 +52,8 @@ std::string PodTemplateHash(const api::PodTemplate& t) {
     Mix(&h, tol.value);
     Mix(&h, tol.effect);
   }
-  // Upstream rand.SafeEncodeString over the decimal hash: digits mapped into a vowel-free alphabet.
-  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  std::string digits = std::to_string(h), out;
-  for (char d : digits) out.push_back(kAlphabet[static_cast<size_t>(d - '0') % (sizeof(kAlphabet) - 1)]);
-  return out;
+  // As upstream's ComputeHash: the decimal hash in the vowel-free alphabet (models/api/names.h).
+  return api::SafeEncodeDigits(std::to_string(h.value()));
 }
 
 DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiServer& api,

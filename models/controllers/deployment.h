@@ -13,8 +13,9 @@
 // Upstream's sync is synchronous against its own writes; kubesim's API calls take simulated
 // time, so a sync that creates a ReplicaSet or rewrites annotations ends there and the informer
 // event of that write starts the next one (one API round trip later than upstream).
-// The hash is kubesim's own FNV-1a of the template, encoded as upstream's SafeEncodeString, not
-// upstream's exact value; hash collisions (collisionCount) are not handled.
+// The hash is kubesim's own FNV-1a of the template, in upstream's SafeEncodeString alphabet
+// (api::SafeEncodeDigits), not upstream's exact value; hash collisions (collisionCount) are not
+// handled.
 #pragma once
 
 #include <map>

@@ -3,21 +3,9 @@
 #include <cstdint>
 
 #include "models/api/base64.h"
+#include "sim/hash.h"
 
 namespace kubesim::controllers {
-namespace {
-
-// FNV-1a 64 with a seed, for the stand-in signature.
-uint64_t Fnv1a(const std::string& s, uint64_t seed) {
-  uint64_t h = 14695981039346656037ull ^ seed;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-}  // namespace
 
 std::string LegacyServiceAccountToken(const std::string& ns, const std::string& service_account,
                                       const std::string& service_account_uid, const std::string& secret) {
@@ -32,7 +20,8 @@ std::string LegacyServiceAccountToken(const std::string& ns, const std::string& 
   const std::string signing_input = api::Base64UrlEncodeRaw(header) + "." + api::Base64UrlEncodeRaw(payload);
   std::string signature;
   for (uint64_t seed = 0; seed < 4; ++seed) {  // 32 bytes, as long as an HMAC-SHA256
-    uint64_t h = Fnv1a(signing_input, seed);
+    // FNV-1a 64 from the offset basis xor the seed: four different 8-byte words.
+    uint64_t h = sim::Fnv1a64(sim::Fnv1a64::kOffsetBasis ^ seed).Add(signing_input).value();
     for (int i = 0; i < 8; ++i) signature.push_back(static_cast<char>((h >> (8 * i)) & 0xff));
   }
   return signing_input + "." + api::Base64UrlEncodeRaw(signature);

@@ -7,6 +7,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
+#include <variant>
+
+#include "models/report/pod_columns.h"
 
 namespace kubesim::report {
 namespace {
@@ -188,14 +192,32 @@ std::string SummaryJson(const RunResults& r) {
 }
 
 std::string PodsCsv(const RunResults& r) {
-  std::ostringstream out;
-  out << "namespace,name,node,created,scheduled,running,finished,deleted,phase,attempts,uid,last_failure\n";
-  for (const auto& p : r.pods) {
-    out << Csv(p.namespace_) << ',' << Csv(p.name) << ',' << Csv(p.node) << ',' << Opt(p.created) << ','
-        << Opt(p.scheduled) << ',' << Opt(p.running) << ',' << Opt(p.finished) << ',' << Opt(p.deleted) << ','
-        << p.phase << ',' << p.attempts << ',' << p.uid << ',' << Csv(p.last_failure) << '\n';
+  std::string out;
+  for (const PodColumn& c : kPodColumns) {
+    if (&c != &kPodColumns.front()) out += ',';
+    out += c.name;
   }
-  return out.str();
+  out += '\n';
+  for (const PodRecord& p : r.pods) {
+    for (const PodColumn& c : kPodColumns) {
+      if (&c != &kPodColumns.front()) out += ',';
+      std::visit(
+          [&](auto field) {
+            const auto& v = p.*field;
+            using T = std::remove_cvref_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+              out += Csv(v);
+            } else if constexpr (std::is_same_v<T, std::optional<sim::Time>>) {
+              out += Opt(v);
+            } else {
+              out += std::to_string(v);
+            }
+          },
+          c.field);
+    }
+    out += '\n';
+  }
+  return out;
 }
 
 std::string FormatNumber(double v) {

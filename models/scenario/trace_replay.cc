@@ -7,12 +7,17 @@
 #include <map>
 #include <sstream>
 
+#include "models/api/labels.h"
+#include "models/api/names.h"
 #include "models/api/resources.h"
 #include "models/scenario/arrivals.h"
 #include "models/scenario/object_loader.h"
 
 namespace kubesim::scenario {
 namespace {
+
+using api::IsDnsSubdomain;
+using api::IsLabelValue;
 
 // A CSV file split into cells (RFC 4180: comma-separated, optional double quotes with "" inside),
 // each cell remembering its line and column for errors.

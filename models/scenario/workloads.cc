@@ -334,21 +334,6 @@ std::vector<TimelineEntry> WorkloadSource::Generate(sim::RandomStreams& streams,
   return out;
 }
 
-bool IsLabelValue(const std::string& v) {
-  if (v.empty()) return true;
-  if (v.size() > 63) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
-  if (!alnum(v.front()) || !alnum(v.back())) return false;
-  return std::all_of(v.begin(), v.end(), [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool IsDnsSubdomain(const std::string& v) {
-  if (v.empty() || v.size() > 253) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(v.front()) || !alnum(v.back())) return false;
-  return std::all_of(v.begin(), v.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
-}
-
 sim::StatusOr<std::shared_ptr<const api::Pod>> DecodePodTemplate(const api::YamlNode& node,
                                                                  const std::string& default_name,
                                                                  std::vector<std::string>* warnings) {

@@ -69,10 +69,6 @@ sim::StatusOr<std::shared_ptr<const api::Pod>> DecodePodTemplate(const api::Yaml
 void SetLifetime(api::Pod& pod, sim::Duration lifetime, bool template_sets_restart_policy);
 // Whether a template sets spec.restartPolicy explicitly.
 bool TemplateSetsRestartPolicy(const api::YamlNode& node);
-// Kubernetes label-value syntax (≤63 characters, alphanumerics and -_. inside).
-bool IsLabelValue(const std::string& v);
-// RFC 1123 subdomain (object names).
-bool IsDnsSubdomain(const std::string& v);
 
 // Label every generated pod carries: the generator's name.
 inline constexpr const char* kWorkloadLabel = "kubesim.io/workload";

@@ -19,15 +19,16 @@ import os
 import numpy as np
 import pandas as pd
 
+from ._kubesim import POD_COLUMNS, PluginError, ScenarioError
+from ._kubesim import LabelSelector as _LabelSelector
 from ._kubesim import LiveSimulation as _LiveSimulation
-from ._kubesim import PluginError, ScenarioError
 from ._kubesim import debug_build as _debug_build
 from ._kubesim import plugin_names as _plugin_names
 from ._kubesim import register_plugin as _register_plugin
 from ._kubesim import unregister_plugin as _unregister_plugin
 
 __all__ = ["run", "sweep", "Simulation", "Result", "ScenarioError", "PluginError", "register_plugin",
-           "unregister_plugin", "plugin", "plugins"]
+           "unregister_plugin", "plugin", "plugins", "POD_COLUMNS"]
 
 
 def _source(scenario):
@@ -57,7 +58,7 @@ class Result:
     """What one run produced, as the CLI writes it to files but in memory.
 
     summary      dict, the content of summary.json
-    pods         DataFrame, one row per pod (pods.csv's columns)
+    pods         DataFrame, one row per pod (pods.csv's columns: POD_COLUMNS)
     events       DataFrame, one row per event (events.jsonl's fields)
     nodes        DataFrame, one row per Node stored at the end
     fingerprint  str, 16 hex digits, the CLI's fingerprint for the same inputs
@@ -106,30 +107,6 @@ def run(scenario, seed=None, overrides=None, until=None):
         if violations:
             raise RuntimeError("invariant violated: " + "; ".join(violations))
     return sim.result()
-
-
-def _selector_matches(selector, labels):
-    if selector is None:
-        return True
-    if isinstance(selector, dict):
-        return all(labels.get(k) == v for k, v in selector.items())
-    for term in (t.strip() for t in selector.split(",")):
-        if not term:
-            continue
-        if "!=" in term:
-            k, v = (x.strip() for x in term.split("!=", 1))
-            if labels.get(k) == v:
-                return False
-        elif "=" in term:
-            k, v = (x.strip() for x in term.split("=", 1))
-            if labels.get(k) != v.lstrip("="):
-                return False
-        elif term.startswith("!"):
-            if term[1:].strip() in labels:
-                return False
-        elif term not in labels:
-            return False
-    return True
 
 
 def _manifest_text(manifest):
@@ -242,9 +219,17 @@ class Simulation:
         return json.loads(text) if text else None
 
     def list(self, kind, selector=None, namespace=None):
-        """Stored objects of a kind, by namespace and name. selector: {"app": "web"} or "app=web,tier!=db"."""
+        """Stored objects of a kind, by namespace and name.
+
+        selector: {"app": "web"} (every label equal), or a string as kubectl -l takes it, parsed and
+        matched by the C++ side as upstream's labels.Parse: "app in (web,api),tier!=db,!canary,zone".
+        A malformed selector raises ValueError with upstream's message.
+        """
+        match = None if selector is None else _LabelSelector(selector)
         objects = json.loads(self._live.list_json(kind, namespace or ""))
-        return [o for o in objects if _selector_matches(selector, o["metadata"].get("labels", {}))]
+        if match is None:
+            return objects
+        return [o for o in objects if match.matches(o["metadata"].get("labels", {}))]
 
     def apply(self, manifest):
         """Creates or updates objects (a dict, a list of dicts or YAML text) through the API server, now."""

@@ -14,7 +14,11 @@
 #include <optional>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
+#include <variant>
 
+#include "models/api/labels.h"
+#include "models/report/pod_columns.h"
 #include "models/report/writers.h"
 #include "python/src/live_simulation.h"
 #include "python/src/python_plugins.h"
@@ -122,23 +126,26 @@ py::array_t<T> NumberColumn(const std::vector<Row>& rows, F get) {
   return a;
 }
 
-// Columns of the pods, events and nodes tables (docs/python.md lists names and dtypes), the
-// summary as summary.json's text, and the fingerprint.
+// Columns of the pods, events and nodes tables (docs/results.md lists the pods columns, docs/python.md
+// the others and the dtypes), the summary as summary.json's text, and the fingerprint.
 py::dict ResultColumns(const report::RunResults& r) {
+  // pods: the columns of pods.csv (report::kPodColumns), in its order.
   using report::PodRecord;
   py::dict pods;
-  pods["namespace"] = StringColumn(r.pods, [](const PodRecord& p) { return p.namespace_; });
-  pods["name"] = StringColumn(r.pods, [](const PodRecord& p) { return p.name; });
-  pods["node"] = StringColumn(r.pods, [](const PodRecord& p) { return p.node; });
-  pods["created"] = TimeColumn(r.pods, &PodRecord::created);
-  pods["scheduled"] = TimeColumn(r.pods, &PodRecord::scheduled);
-  pods["running"] = TimeColumn(r.pods, &PodRecord::running);
-  pods["finished"] = TimeColumn(r.pods, &PodRecord::finished);
-  pods["deleted"] = TimeColumn(r.pods, &PodRecord::deleted);
-  pods["phase"] = StringColumn(r.pods, [](const PodRecord& p) { return p.phase; });
-  pods["attempts"] = NumberColumn<int64_t>(r.pods, [](const PodRecord& p) { return p.attempts; });
-  pods["uid"] = StringColumn(r.pods, [](const PodRecord& p) { return p.uid; });
-  pods["last_failure"] = StringColumn(r.pods, [](const PodRecord& p) { return p.last_failure; });
+  for (const report::PodColumn& c : report::kPodColumns) {
+    pods[py::str(std::string(c.name))] = std::visit(
+        [&](auto field) -> py::object {
+          using T = std::remove_cvref_t<decltype(std::declval<const PodRecord&>().*field)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            return StringColumn(r.pods, [field](const PodRecord& p) { return p.*field; });
+          } else if constexpr (std::is_same_v<T, std::optional<sim::Time>>) {
+            return TimeColumn(r.pods, field);
+          } else {
+            return NumberColumn<int64_t>(r.pods, [field](const PodRecord& p) { return p.*field; });
+          }
+        },
+        c.field);
+  }
 
   using client::RecordedEvent;
   py::dict events;
@@ -344,6 +351,31 @@ PYBIND11_MODULE(_kubesim, m) {
       .def("act", [](LiveSimulation& s, const std::string& text, const std::string& file) {
         ks::python::ThrowIfError(Advancing([&] { return s.Act(text, file); }));
       });
+
+  // (name, type, meaning) of each column of Result.pods and pods.csv (models/report/pod_columns.h).
+  py::list pod_columns;
+  for (const ks::report::PodColumn& c : ks::report::kPodColumns) {
+    pod_columns.append(
+        py::make_tuple(std::string(c.name), std::string(ks::report::PodColumnType(c)), std::string(c.meaning)));
+  }
+  m.attr("POD_COLUMNS") = py::tuple(pod_columns);
+
+  // Label selectors as the C++ side parses and matches them (models/api/labels.h): a string in
+  // upstream's labels.Parse syntax, or a dict of labels that must all be equal (matchLabels).
+  py::class_<ks::api::LabelSelector>(m, "LabelSelector")
+      .def(py::init([](const std::string& selector) {
+             auto parsed = ks::api::ParseLabelSelector(selector);
+             if (!parsed.ok()) throw py::value_error(parsed.status().message());
+             return std::move(parsed).value();
+           }),
+           py::arg("selector"))
+      .def(py::init([](const ks::api::StringMap& match_labels) {
+             ks::api::LabelSelector s;
+             s.match_labels = match_labels;
+             return s;
+           }),
+           py::arg("match_labels"))
+      .def("matches", &ks::api::LabelSelector::Matches, py::arg("labels"));
 
   m.def(
       "register_plugin",

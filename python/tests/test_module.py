@@ -15,11 +15,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
 KUBESIM = os.environ.get("KUBESIM_BINARY", str(ROOT / "build" / "kubesim"))
 
-POD_COLUMNS = {
-    "namespace": "object", "name": "object", "node": "object", "created": "float64", "scheduled": "float64",
-    "running": "float64", "finished": "float64", "deleted": "float64", "phase": "object", "attempts": "int64",
-    "uid": "object", "last_failure": "object",
-}
+# pods: the C++ table of pods.csv's columns (models/report/pod_columns.h), its types as dtypes.
+POD_COLUMNS = {name: {"string": "object", "seconds": "float64", "integer": "int64"}[kind]
+               for name, kind, _ in kubesim.POD_COLUMNS}
 EVENT_COLUMNS = {"time": "float64", "type": "object", "reason": "object", "object": "object", "message": "object",
                  "source": "object"}
 NODE_COLUMNS = {
@@ -185,6 +183,63 @@ def test_get_and_list_are_kubernetes_shaped():
     assert [p["metadata"]["name"] for p in pods] == ["p-0", "p-1", "p-2", "p-3"]
     assert len(sim.list("Pod", selector={"app": "web"})) == 4
     assert sim.list("Pod", selector="app!=web") == []
+    assert [n["metadata"]["name"] for n in sim.list("Node")] == ["n1", "n2"]
+
+
+def test_pod_columns_are_pods_csv_columns_in_order(quickstart):
+    assert [c[0] for c in kubesim.POD_COLUMNS][:3] == ["namespace", "name", "node"]
+    assert list(quickstart.pods.columns) == [c[0] for c in kubesim.POD_COLUMNS]
+    assert all(kind in ("string", "seconds", "integer") and meaning for _, kind, meaning in kubesim.POD_COLUMNS)
+
+
+def _labelled_pods():
+    """Three pods labelled differently: web (app=web, tier=front), api (app=api), bare (no labels)."""
+    cluster = small_cluster()
+    labels = {"web": {"app": "web", "tier": "front"}, "api": {"app": "api"}, "bare": {}}
+    nodes = cluster["spec"]["objects"][:2]
+    cluster["spec"]["objects"] = nodes + [
+        {"inline": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": lab},
+                    "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}} for name, lab in labels.items()]
+    sim = kubesim.Simulation(cluster)
+    sim.run_until("1m")
+    return sim
+
+
+@pytest.mark.parametrize("selector, names", [
+    ("app in (web,api)", ["api", "web"]),
+    ("app in (web)", ["web"]),
+    ("app notin (web)", ["api", "bare"]),        # notin holds without the key
+    ("!app", ["bare"]),
+    ("app", ["api", "web"]),
+    ("tier", ["web"]),
+    ("app!=web", ["api", "bare"]),               # != holds without the key, as upstream's
+    ("app=web", ["web"]),
+    ("app==api", ["api"]),
+    ("app in (web,api),!tier", ["api"]),
+    (" app notin ( api ) , !tier ", ["bare"]),
+    ("", ["api", "bare", "web"]),
+    ({"app": "web", "tier": "front"}, ["web"]),
+    ({}, ["api", "bare", "web"]),
+])
+def test_list_selectors_are_parsed_as_upstream(selector, names):
+    sim = _labelled_pods()
+    assert [p["metadata"]["name"] for p in sim.list("Pod", selector=selector)] == names
+
+
+@pytest.mark.parametrize("selector, message", [
+    ("app in (web", "unable to parse requirement: found '', expected: ',' or ')'"),
+    ("app in web", "unable to parse requirement: found 'web' expected: '('"),
+    ("app=web,", "found '', expected: identifier after ','"),
+    ("app=a=b", "found '=', expected: ',' or 'end of string'"),
+    ("app=-web", 'unable to parse requirement: values[0][app]: Invalid value: "-web": a valid label must be'),
+    ("Bad_/x", 'unable to parse requirement: <nil>: Invalid value: "Bad_/x": prefix part a lowercase RFC 1123'),
+    ("replicas>1", "\"gt\" isn't supported in label selectors"),
+])
+def test_list_rejects_a_malformed_selector_with_the_cpp_message(selector, message):
+    sim = kubesim.Simulation(small_cluster(pods=1))
+    with pytest.raises(ValueError) as e:
+        sim.list("Pod", selector=selector)
+    assert str(e.value).startswith(message)
     assert [n["metadata"]["name"] for n in sim.list("Node")] == ["n1", "n2"]
 
 

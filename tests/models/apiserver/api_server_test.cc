@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/api/kinds.h"
+#include "models/api/names.h"
 #include "models/api/pod.h"
 
 namespace kubesim::apiserver {
@@ -419,7 +420,7 @@ TEST_CASE("ApiServer: generateName appends five characters", "[apiserver]") {
   const std::string& name = r.object->metadata.name;
   REQUIRE(name.size() == 9);
   CHECK(name.rfind("web-", 0) == 0);
-  CHECK(name.substr(4).find_first_not_of("bcdfghjklmnpqrstvwxz2456789") == std::string::npos);
+  CHECK(name.substr(4).find_first_not_of(api::kAlphanums) == std::string::npos);
   CHECK(f.StoredPod(name));
   auto other = MakePod("");
   other->metadata.generate_name = "web-";
