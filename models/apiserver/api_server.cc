@@ -8,21 +8,12 @@
 #include "models/api/node.h"
 #include "models/api/pod.h"
 #include "models/apiserver/admission.h"
+#include "models/apiserver/errors.h"
 
 namespace kubesim::apiserver {
 namespace {
 
-std::string ResourceKeyPrefix(const std::string& resource) { return "/registry/" + resource + "/"; }
-
-Response Error(Code code, std::string reason, std::string message) {
-  Response r;
-  r.code = code;
-  r.reason = std::move(reason);
-  r.message = std::move(message);
-  return r;
-}
-
-std::string Qualified(const std::string& kind) { return api::ResourceOf(kind); }
+std::string ResourceKeyPrefix(const std::string& resource) { return registry::Store::ResourcePrefix(resource); }
 
 // The value of a pod's spec.nodeName field selector; empty for other kinds.
 const std::string& NodeNameOf(const api::ObjectPtr& obj) {
@@ -30,33 +21,6 @@ const std::string& NodeNameOf(const api::ObjectPtr& obj) {
   if (!obj) return kEmpty;
   const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
   return pod ? pod->spec.node_name : kEmpty;
-}
-
-// A write whose uid precondition names another incarnation of the object.
-Response UidConflict(const std::string& precondition, const std::string& actual) {
-  return Error(Code::kConflict, "Conflict",
-               "Precondition failed: UID in precondition: " + precondition + ", UID in object meta: " + actual);
-}
-
-// The response to a successful write: the stored object at its new revision.
-Response Written(const etcd::WriteResult& w, Code code = Code::kOk) {
-  Response r;
-  r.code = code;
-  r.object = w.object;
-  r.resource_version = w.revision;
-  return r;
-}
-
-Response NotFound(const std::string& kind, const std::string& name) {
-  return Error(Code::kNotFound, "NotFound", Qualified(kind) + " \"" + name + "\" not found");
-}
-
-// Upstream apimachinery NewConflict wording for an update with a stale resourceVersion.
-Response Conflict(const std::string& kind, const std::string& name) {
-  return Error(Code::kConflict, "Conflict",
-               "Operation cannot be fulfilled on " + Qualified(kind) + " \"" + name +
-                   "\": the object has been modified; please apply your changes to the latest version "
-                   "and try again");
 }
 
 }  // namespace
@@ -74,7 +38,8 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
       config_(std::move(config)),
       latency_rng_(sim.Stream("apiserver/latency")),
       name_rng_(sim.Stream("apiserver/generate-name")),
-      service_account_rng_(sim.Stream("apiserver/admission/serviceaccount")) {
+      service_account_rng_(sim.Stream("apiserver/admission/serviceaccount")),
+      registry_(sim, store) {
   ScheduleCompaction();
 }
 
@@ -83,9 +48,7 @@ ApiServer::~ApiServer() {
 }
 
 std::string ApiServer::Key(const std::string& kind, const std::string& ns, const std::string& name) {
-  std::string key = ResourceKeyPrefix(api::ResourceOf(kind));
-  if (!ns.empty()) key += ns + "/";
-  return key + name;
+  return registry::Store::Key(kind, ns, name);
 }
 
 void ApiServer::After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn) {
@@ -135,19 +98,20 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCal
 
 void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
   After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), DoUpdate(std::move(obj)));
+    Respond(std::move(cb), registry_.Update(std::move(obj)));
   });
 }
 
 void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.update, caller,
-        [this, obj = std::move(obj), cb = std::move(cb)]() mutable { Respond(std::move(cb), DoUpdateStatus(obj)); });
+  After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
+    Respond(std::move(cb), registry_.UpdateStatus(obj));
+  });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
                        ResponseCallback cb, sim::Rng* caller) {
   After(config_.del, caller,
-        [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), DoDelete(kind, ns, name, opts)); });
+        [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), registry_.Delete(kind, ns, name, opts)); });
 }
 
 void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller) {
@@ -161,7 +125,7 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
   const std::string& phase = pod->status.phase;
   if (phase == api::kPodSucceeded || phase == api::kPodFailed || phase == api::kPodPending ||
       pod->metadata.deletion_timestamp) {
-    return DoDelete("Pod", ns, name, {});
+    return registry_.Delete("Pod", ns, name, {});
   }
   std::vector<std::shared_ptr<const api::PodDisruptionBudget>> budgets;
   for (const auto& obj : store_.Range(ResourceKeyPrefix("poddisruptionbudgets")).objects) {
@@ -171,26 +135,27 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
     }
   }
   if (budgets.size() > 1) {
-    return Error(Code::kInternal, "InternalError",
-                 "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+    return ErrorResponse(
+        Code::kInternal, "InternalError",
+        "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
   }
-  if (budgets.empty()) return DoDelete("Pod", ns, name, {});
+  if (budgets.empty()) return registry_.Delete("Pod", ns, name, {});
   const api::PodDisruptionBudget& pdb = *budgets[0];
   const api::PodCondition* ready = pod->FindCondition("Ready");
   const bool healthy = ready != nullptr && ready->status == "True";
   // unhealthyPodEvictionPolicy IfHealthyBudget (the default): an unready pod may go while the
   // budget is met, without spending a disruption.
   if (!healthy && pdb.status.current_healthy >= pdb.status.desired_healthy && pdb.status.desired_healthy > 0) {
-    return DoDelete("Pod", ns, name, {});
+    return registry_.Delete("Pod", ns, name, {});
   }
   const std::string refused = "Cannot evict pod as it would violate the pod's disruption budget.";
   // checkAndDecrement: a budget the disruption controller has not processed yet refuses too.
   if (pdb.status.observed_generation < pdb.metadata.generation || pdb.status.disruptions_allowed <= 0) {
-    return Error(Code::kTooManyRequests, "TooManyRequests", refused);
+    return ErrorResponse(Code::kTooManyRequests, "TooManyRequests", refused);
   }
   if (pdb.status.disrupted_pods.size() >= 2000) {  // MaxDisruptedPodSize
-    return Error(Code::kForbidden, "Forbidden",
-                 "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+    return ErrorResponse(Code::kForbidden, "Forbidden",
+                         "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
   }
   auto next = std::static_pointer_cast<api::PodDisruptionBudget>(pdb.Clone());
   next->status.disruptions_allowed--;
@@ -198,7 +163,7 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
   etcd::WriteResult w =
       store_.Update(Key("PodDisruptionBudget", ns, pdb.metadata.name), next, pdb.metadata.resource_version);
   if (w.error == etcd::StoreError::kConflict) return Conflict("PodDisruptionBudget", pdb.metadata.name);
-  Response r = DoDelete("Pod", ns, name, {});
+  Response r = registry_.Delete("Pod", ns, name, {});
   if (r.ok()) r.code = Code::kCreated;  // the Eviction object was "created"
   return r;
 }
@@ -253,182 +218,7 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {
   }
   Response admitted = Admit(*obj, admission);
   if (!admitted.ok()) return admitted;
-  std::string key = Key(obj->kind, meta.namespace_, meta.name);
-  if (store_.Get(key)) {
-    return Error(Code::kConflict, "AlreadyExists", Qualified(obj->kind) + " \"" + meta.name + "\" already exists");
-  }
-  char uid[40];
-  std::snprintf(uid, sizeof(uid), "00000000-0000-4000-8000-%012lld", static_cast<long long>(next_uid_++));
-  meta.uid = uid;
-  meta.creation_timestamp = sim_.Now();
-  meta.resource_version = 0;
-  meta.deletion_timestamp.reset();
-  meta.deletion_grace_period_seconds.reset();
-  if (meta.generation == 0) meta.generation = 1;
-  if (auto* ns = dynamic_cast<api::Namespace*>(obj.get())) {
-    // Upstream namespace strategy PrepareForCreate.
-    ns->phase = "Active";
-    ns->spec_finalizers = {api::kFinalizerKubernetes};
-  }
-  return Written(store_.Create(key, std::move(obj)), Code::kCreated);
-}
-
-Response ApiServer::DoUpdate(std::shared_ptr<api::Object> obj) {
-  const api::ObjectMeta& meta = obj->metadata;
-  std::string key = Key(obj->kind, meta.namespace_, meta.name);
-  api::ObjectPtr cur = store_.Get(key);
-  if (!cur) return NotFound(obj->kind, meta.name);
-  if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
-    return UidConflict(meta.uid, cur->metadata.uid);
-  }
-  // Fields the server owns are carried over from the stored object.
-  obj->metadata.uid = cur->metadata.uid;
-  obj->metadata.creation_timestamp = cur->metadata.creation_timestamp;
-  // Only DELETE sets these (upstream ObjectMeta update strategy keeps the stored values).
-  obj->metadata.deletion_timestamp = cur->metadata.deletion_timestamp;
-  obj->metadata.deletion_grace_period_seconds = cur->metadata.deletion_grace_period_seconds;
-  // Kinds with a status subresource ignore status on the main resource (upstream strategies'
-  // PrepareForUpdate: `newObj.Status = oldObj.Status`); status changes go through UpdateStatus.
-  obj->CopyStatusFrom(*cur);
-  obj->metadata.generation = cur->metadata.generation + (obj->SpecEquals(*cur) ? 0 : 1);
-  int64_t expected = meta.resource_version;
-  if (expected > 0 && expected != cur->metadata.resource_version) return Conflict(cur->kind, cur->metadata.name);
-  if (cur->metadata.deletion_timestamp) {
-    // Upstream ValidateObjectMetaUpdate: a deleted object may lose finalizers, never gain one.
-    for (const auto& f : obj->metadata.finalizers) {
-      if (!cur->metadata.HasFinalizer(f)) {
-        return Error(Code::kUnprocessable, "Invalid",
-                     Qualified(cur->kind) + " \"" + cur->metadata.name +
-                         "\" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the "
-                         "object is being deleted, found new finalizers [\"" +
-                         f + "\"]");
-      }
-    }
-  }
-  return WriteOrFinishDeletion(key, std::move(obj), expected);
-}
-
-Response ApiServer::DoUpdateStatus(const std::shared_ptr<api::Object>& obj) {
-  const api::ObjectMeta& meta = obj->metadata;
-  std::string key = Key(obj->kind, meta.namespace_, meta.name);
-  api::ObjectPtr cur = store_.Get(key);
-  if (!cur) return NotFound(obj->kind, meta.name);
-  if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
-    return UidConflict(meta.uid, cur->metadata.uid);
-  }
-  std::shared_ptr<api::Object> next = cur->Clone();
-  if (!next->CopyStatusFrom(*obj)) {
-    return Error(Code::kNotFound, "NotFound",
-                 "the server could not find the requested resource (status of " + Qualified(obj->kind) + ")");
-  }
-  return Written(store_.Update(key, std::move(next), 0));
-}
-
-Response ApiServer::DoDelete(const std::string& kind, const std::string& ns, const std::string& name,
-                             const DeleteOptions& opts) {
-  std::string key = Key(kind, ns, name);
-  api::ObjectPtr cur = store_.Get(key);
-  if (!cur) return NotFound(kind, name);
-  if (opts.precondition_resource_version > 0 && opts.precondition_resource_version != cur->metadata.resource_version) {
-    return Conflict(kind, name);
-  }
-  if (!opts.precondition_uid.empty() && opts.precondition_uid != cur->metadata.uid) {
-    return UidConflict(opts.precondition_uid, cur->metadata.uid);
-  }
-  // Upstream registry Store.Delete: first the graceful-deletion decision (pods only), then the
-  // garbage-collection finalizers from propagationPolicy (deletionFinalizersForGarbageCollection),
-  // then either an update that marks the object deleted (graceful, or finalizers pending) or the
-  // removal of the key.
-  std::vector<std::string> finalizers = cur->metadata.finalizers;
-  auto drop = [&finalizers](const char* f) { std::erase(finalizers, std::string(f)); };
-  auto add = [&finalizers](const char* f) {
-    if (std::find(finalizers.begin(), finalizers.end(), f) == finalizers.end()) finalizers.push_back(f);
-  };
-  if (opts.propagation_policy) {
-    switch (*opts.propagation_policy) {
-      case PropagationPolicy::kOrphan:
-        drop(api::kFinalizerForegroundDeletion);
-        add(api::kFinalizerOrphan);
-        break;
-      case PropagationPolicy::kForeground:
-        drop(api::kFinalizerOrphan);
-        add(api::kFinalizerForegroundDeletion);
-        break;
-      case PropagationPolicy::kBackground:
-        drop(api::kFinalizerOrphan);
-        drop(api::kFinalizerForegroundDeletion);
-        break;
-    }
-  }
-  const bool finalizers_changed = finalizers != cur->metadata.finalizers;
-  if (auto namespace_obj = api::As<api::Namespace>(cur)) {
-    // Upstream namespace REST Delete + NamespaceLifecycle: the immortal namespaces stay; any
-    // other turns Terminating and waits for the namespace controller while its spec finalizers
-    // (`kubernetes`) or metadata finalizers remain.
-    if (name == "default" || name == "kube-system" || name == "kube-public") {
-      return Error(Code::kForbidden, "Forbidden",
-                   "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
-    }
-    if (!namespace_obj->spec_finalizers.empty() || !finalizers.empty()) {
-      if (namespace_obj->metadata.deletion_timestamp && namespace_obj->phase == "Terminating" && !finalizers_changed) {
-        Response r;
-        r.object = cur;
-        r.resource_version = cur->metadata.resource_version;
-        return r;
-      }
-      auto copy = std::static_pointer_cast<api::Namespace>(namespace_obj->Clone());
-      if (!copy->metadata.deletion_timestamp) {
-        copy->metadata.deletion_timestamp = sim_.Now();
-        copy->metadata.deletion_grace_period_seconds = 0;
-      }
-      copy->phase = "Terminating";
-      copy->metadata.finalizers = std::move(finalizers);
-      return Written(store_.Update(key, std::move(copy), cur->metadata.resource_version));
-    }
-  }
-  std::optional<sim::Time> deletion_timestamp = cur->metadata.deletion_timestamp;
-  std::optional<int64_t> grace_seconds = cur->metadata.deletion_grace_period_seconds;
-  bool graceful = false;
-  if (auto pod = api::As<api::Pod>(cur)) {
-    // Graceful deletion (upstream pod strategy CheckGracefulDelete): a pod bound to a node and not
-    // yet terminal gets deletionTimestamp = now + grace; its kubelet finishes the delete with
-    // grace 0 once the containers are stopped. Unbound or terminal pods go at once.
-    int64_t grace = opts.grace_period_seconds.value_or(pod->spec.termination_grace_period_seconds);
-    if (pod->spec.node_name.empty() || pod->IsTerminal()) grace = 0;
-    // A second delete may only shorten the grace period (upstream BeforeDelete).
-    if (!deletion_timestamp || !grace_seconds || grace < *grace_seconds) {
-      deletion_timestamp = sim_.Now() + sim::Duration::Seconds(grace);
-      grace_seconds = grace;
-    }
-    graceful = *grace_seconds > 0;
-  }
-  if (!graceful && finalizers.empty()) return Written(store_.Delete(key, 0));
-  if (!deletion_timestamp) {
-    deletion_timestamp = sim_.Now();
-    grace_seconds = 0;
-  }
-  if (deletion_timestamp == cur->metadata.deletion_timestamp &&
-      grace_seconds == cur->metadata.deletion_grace_period_seconds && !finalizers_changed) {
-    Response r;  // already being deleted this way: nothing to write
-    r.object = cur;
-    r.resource_version = cur->metadata.resource_version;
-    return r;
-  }
-  std::shared_ptr<api::Object> copy = cur->Clone();
-  copy->metadata.deletion_timestamp = deletion_timestamp;
-  copy->metadata.deletion_grace_period_seconds = grace_seconds;
-  copy->metadata.finalizers = std::move(finalizers);
-  return Written(store_.Update(key, std::move(copy), cur->metadata.resource_version));
-}
-
-Response ApiServer::WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next, int64_t expected) {
-  const api::ObjectMeta& m = next->metadata;
-  const auto* ns = dynamic_cast<const api::Namespace*>(next.get());
-  if (ns != nullptr && !ns->spec_finalizers.empty()) return Written(store_.Update(key, std::move(next), expected));
-  if (m.deletion_timestamp && m.finalizers.empty() && m.deletion_grace_period_seconds.value_or(0) == 0) {
-    return Written(store_.Delete(key, expected));
-  }
-  return Written(store_.Update(key, std::move(next), expected));
+  return registry_.Create(std::move(obj));
 }
 
 Response ApiServer::DoBind(const std::string& ns, const std::string& name, const std::string& uid,
@@ -441,11 +231,12 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
   }
   // Upstream BindingREST.assignPod / setPodNodeAndMetadata.
   if (pod->metadata.deletion_timestamp) {
-    return Error(Code::kConflict, "Conflict", "pod " + name + " is being deleted, cannot be assigned to a host");
+    return ErrorResponse(Code::kConflict, "Conflict",
+                         "pod " + name + " is being deleted, cannot be assigned to a host");
   }
   if (!pod->spec.node_name.empty()) {
-    return Error(Code::kConflict, "Conflict",
-                 "pod " + name + " is already assigned to node \"" + pod->spec.node_name + "\"");
+    return ErrorResponse(Code::kConflict, "Conflict",
+                         "pod " + name + " is already assigned to node \"" + pod->spec.node_name + "\"");
   }
   auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
   copy->spec.node_name = node;
@@ -456,8 +247,8 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
 Response ApiServer::Admit(api::Object& obj, const AdmissionOptions& opts) {
   AdmissionResult a = RunAdmission(obj, store_, opts);
   if (a.ok) return Response{};
-  return Error(a.code == 422 ? Code::kUnprocessable : Code::kForbidden, a.code == 422 ? "Invalid" : "Forbidden",
-               a.message);
+  return ErrorResponse(a.code == 422 ? Code::kUnprocessable : Code::kForbidden, a.code == 422 ? "Invalid" : "Forbidden",
+                       a.message);
 }
 
 ApiServer::ResourceCache& ApiServer::CacheFor(const std::string& resource) {
@@ -482,7 +273,7 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
       // pkg/storage/etcd3/errors.go @ v0.32, interpretWatchError).
       WatchEvent ev;
       ev.type = WatchEventType::kError;
-      ev.error = Error(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
+      ev.error = ErrorResponse(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
       std::shared_ptr<WatchHandler> h = watches_[id].handler;
       watches_.erase(id);
       owner_.After(

@@ -12,6 +12,10 @@
 //
 // Failures are data: a Response carries the HTTP-like code and upstream's message.
 //
+// This file keeps the verbs, their latency and the watch fan-out; storing an object (server-owned
+// metadata, each kind's create/update/delete rules, finalizers, graceful deletion) is the
+// registry's (registry/store.h, registry/strategy.h), which the verbs call once a request is served.
+//
 // Contract of every request verb (Create … Bind):
 //  - The callback runs at most once: exactly once while the server lives, never if it is
 //    destroyed first. It always runs from a later simulation event, never inside the call, so a
@@ -35,6 +39,7 @@
 #include "models/api/object.h"
 #include "models/apiserver/api_types.h"
 #include "models/apiserver/config.h"
+#include "models/apiserver/registry/store.h"
 #include "models/etcd/mvcc_store.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
@@ -114,14 +119,7 @@ class ApiServer {
   // lookup of a pod's `default` account (`lookup` counts them), then stores or refuses.
   void CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup, sim::Duration interval);
   Response DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap = false);
-  Response DoUpdate(std::shared_ptr<api::Object> obj);
-  Response DoUpdateStatus(const std::shared_ptr<api::Object>& obj);
-  Response DoDelete(const std::string& kind, const std::string& ns, const std::string& name, const DeleteOptions& opts);
   Response DoEvict(const std::string& ns, const std::string& name);
-  // Writes `next` (an update of the object at `key`), or removes the object instead when it is
-  // being deleted, has no finalizer left and no grace period pending (upstream
-  // Store.Update's shouldDeleteDuringUpdate).
-  Response WriteOrFinishDeletion(const std::string& key, std::shared_ptr<api::Object> next, int64_t expected);
   Response DoBind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node);
   Response Admit(api::Object& obj, const AdmissionOptions& opts);
   ResourceCache& CacheFor(const std::string& resource);
@@ -135,7 +133,7 @@ class ApiServer {
   sim::Rng& latency_rng_;
   sim::Rng& name_rng_;
   sim::Rng& service_account_rng_;
-  int64_t next_uid_ = 1;
+  registry::Store registry_;
   int64_t next_watch_id_ = 1;
   std::map<int64_t, ClientWatch> watches_;
   std::map<std::string, ResourceCache> caches_;

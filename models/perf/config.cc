@@ -169,6 +169,249 @@ sim::StatusOr<int64_t> Count(const YamlNode& op, const Workload& w, std::set<std
   return c;
 }
 
+// What an op's parser reads besides the op: the files around it, the workload's params (marking
+// those it uses) and the namespace an op without one works in.
+struct OpContext {
+  const PerfConfig& config;
+  const TestCase& tc;
+  const Workload& w;
+  std::string default_ns;  // upstream: "namespace-<index of the op>"
+  std::set<std::string>* used;
+  std::vector<std::string>* warnings;
+};
+
+// Checks one op's fields (the opcode is already read into `op`) and fills the rest of `op`.
+using OpParser = sim::Status (*)(const YamlNode& n, const OpContext& ctx, Op* op);
+
+// createNodesOp: `count` Nodes from nodeTemplatePath (default: test/utils baseNodeTemplate),
+// labelled by labelNodePrepareStrategy or uniqueNodeLabelStrategy.
+sim::Status ParseCreateNodesOp(const YamlNode& n, const OpContext& ctx, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "count", "countParam", "nodeTemplatePath", "nodeAllocatableStrategy",
+                                       "labelNodePrepareStrategy", "uniqueNodeLabelStrategy"}));
+  KUBESIM_RETURN_IF_ERROR(
+      RejectUnsupported(n, {"nodeAllocatableStrategy"},
+                        "CSI node allocatable is not simulated; put allocatable into nodeTemplatePath instead"));
+  if (n.Has("labelNodePrepareStrategy") && n.Has("uniqueNodeLabelStrategy")) {
+    return n["uniqueNodeLabelStrategy"].Error("Invalid value: at most one node prepare strategy");
+  }
+  if (n.Has("labelNodePrepareStrategy")) {
+    YamlNode s = n["labelNodePrepareStrategy"];
+    KUBESIM_RETURN_IF_ERROR(s.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(s.CheckKeys({"labelKey", "labelValues"}));
+    if (!s["labelKey"].Defined()) return s["labelKey"].Error("Required value: the label key");
+    KUBESIM_ASSIGN_OR_RETURN(op->node_label_key, s["labelKey"].String());
+    KUBESIM_ASSIGN_OR_RETURN(op->node_label_values, OptionalStringList(s, "labelValues"));
+    if (op->node_label_values.empty()) return s["labelValues"].Error("Required value: at least one value");
+  }
+  if (n.Has("uniqueNodeLabelStrategy")) {
+    YamlNode s = n["uniqueNodeLabelStrategy"];
+    KUBESIM_RETURN_IF_ERROR(s.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(s.CheckKeys({"labelKey"}));
+    if (!s["labelKey"].Defined()) return s["labelKey"].Error("Required value: the label key");
+    KUBESIM_ASSIGN_OR_RETURN(op->node_label_key, s["labelKey"].String());
+    op->node_label_unique = true;
+  }
+  KUBESIM_ASSIGN_OR_RETURN(op->count, Count(n, ctx.w, ctx.used));
+  if (n["nodeTemplatePath"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->object_template,
+                             LoadTemplate(ctx.config, n["nodeTemplatePath"], "Node", ctx.warnings));
+  }
+  return sim::Status::Ok();
+}
+
+// createNamespacesOp: `count` Namespaces <prefix>-0 … <prefix>-<count-1>.
+sim::Status ParseCreateNamespacesOp(const YamlNode& n, const OpContext& ctx, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "prefix", "count", "countParam", "namespaceTemplatePath"}));
+  if (!n["prefix"].Defined()) return n["prefix"].Error("Required value: the namespaces' name prefix");
+  KUBESIM_ASSIGN_OR_RETURN(op->prefix, n["prefix"].String());
+  KUBESIM_ASSIGN_OR_RETURN(op->count, Count(n, ctx.w, ctx.used));
+  if (n["namespaceTemplatePath"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->object_template,
+                             LoadTemplate(ctx.config, n["namespaceTemplatePath"], "Namespace", ctx.warnings));
+  }
+  return sim::Status::Ok();
+}
+
+// createPodsOp: `count` Pods from podTemplatePath (else the test case's defaultPodTemplatePath)
+// in `namespace`, measured when collectMetrics.
+sim::Status ParseCreatePodsOp(const YamlNode& n, const OpContext& ctx, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(
+      n.CheckKeys({"opcode", "count", "countParam", "collectMetrics", "namespace", "podTemplatePath",
+                   "skipWaitToCompletion", "steadyState", "duration", "durationParam", "persistentVolumeTemplatePath",
+                   "persistentVolumeClaimTemplatePath"}));
+  KUBESIM_RETURN_IF_ERROR(RejectUnsupported(n, {"steadyState", "duration", "durationParam"},
+                                            "steady-state pod creation is not implemented"));
+  KUBESIM_RETURN_IF_ERROR(RejectUnsupported(n, {"persistentVolumeTemplatePath", "persistentVolumeClaimTemplatePath"},
+                                            "kubesim does not simulate PersistentVolumes"));
+  KUBESIM_ASSIGN_OR_RETURN(op->count, Count(n, ctx.w, ctx.used));
+  if (n["collectMetrics"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->collect_metrics, n["collectMetrics"].Bool());
+  }
+  if (n["skipWaitToCompletion"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->skip_wait, n["skipWaitToCompletion"].Bool());
+  }
+  if (op->collect_metrics && op->skip_wait) {
+    return n["skipWaitToCompletion"].Error(
+        "Invalid value: collectMetrics and skipWaitToCompletion cannot be true at the same time");
+  }
+  op->ns = ctx.default_ns;
+  if (n["namespace"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->ns, n["namespace"].String());
+  }
+  if (n["podTemplatePath"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->object_template, LoadTemplate(ctx.config, n["podTemplatePath"], "Pod", ctx.warnings));
+  } else if (ctx.tc.default_pod_template) {
+    KUBESIM_ASSIGN_OR_RETURN(op->object_template,
+                             LoadTemplate(ctx.config, *ctx.tc.default_pod_template, "Pod", ctx.warnings));
+  }
+  return sim::Status::Ok();
+}
+
+// deletePodsOp: the pods of `namespace` matching labelSelector, deletePodsPerSecond at a time.
+sim::Status ParseDeletePodsOp(const YamlNode& n, const OpContext& /*ctx*/, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(
+      n.CheckKeys({"opcode", "namespace", "labelSelector", "skipWaitToCompletion", "deletePodsPerSecond"}));
+  if (!n["namespace"].Defined()) return n["namespace"].Error("Required value: the namespace to delete pods from");
+  KUBESIM_ASSIGN_OR_RETURN(op->ns, n["namespace"].String());
+  if (n["labelSelector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->selector, n["labelSelector"].StringMap());
+  }
+  if (n["skipWaitToCompletion"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->skip_wait, n["skipWaitToCompletion"].Bool());
+  }
+  if (n["deletePodsPerSecond"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->delete_per_second, n["deletePodsPerSecond"].Int());
+    if (op->delete_per_second < 0) return n["deletePodsPerSecond"].Error("Invalid value: should be non-negative");
+  }
+  return sim::Status::Ok();
+}
+
+// churnOp: objects from templatePaths created (mode create) or created and deleted in turn
+// (mode recreate) every intervalMilliseconds.
+sim::Status ParseChurnOp(const YamlNode& n, const OpContext& ctx, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(
+      n.CheckKeys({"opcode", "mode", "number", "intervalMilliseconds", "namespace", "templatePaths"}));
+  if (!n["mode"].Defined()) return n["mode"].Error("Required value: create or recreate");
+  KUBESIM_ASSIGN_OR_RETURN(op->churn_mode, n["mode"].String());
+  if (op->churn_mode != "create" && op->churn_mode != "recreate") {
+    return n["mode"].Error("Unsupported value: \"" + op->churn_mode + "\": must be create or recreate");
+  }
+  if (n["number"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->churn_number, n["number"].Int());
+  }
+  if (op->churn_number < 0) return n["number"].Error("Invalid value: cannot be negative");
+  if (op->churn_mode == "recreate" && op->churn_number == 0) {
+    return n["number"].Error("Invalid value: number cannot be 0 when mode is recreate");
+  }
+  if (n["intervalMilliseconds"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(int64_t ms, n["intervalMilliseconds"].Int());
+    if (ms <= 0) return n["intervalMilliseconds"].Error("Invalid value: must be positive");
+    op->interval = sim::Duration::Milliseconds(ms);
+  }
+  op->ns = ctx.default_ns;
+  if (n["namespace"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->ns, n["namespace"].String());
+  }
+  if (!n["templatePaths"].Defined()) return n["templatePaths"].Error("Required value: at least one template");
+  KUBESIM_ASSIGN_OR_RETURN(auto paths, n["templatePaths"].Items());
+  if (paths.empty()) return n["templatePaths"].Error("Required value: at least one template");
+  for (const YamlNode& p : paths) {
+    KUBESIM_ASSIGN_OR_RETURN(auto t, LoadTemplate(ctx.config, p, "", ctx.warnings));
+    if (t->kind == "Namespace") return p.Error("churning Namespaces is not supported by kubesim perf");
+    op->churn_templates.push_back(std::move(t));
+  }
+  return sim::Status::Ok();
+}
+
+// barrierOp: waits until every pod of `namespaces` matching labelSelector is scheduled.
+sim::Status ParseBarrierOp(const YamlNode& n, const OpContext& /*ctx*/, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "namespaces", "labelSelector", "stageRequirement"}));
+  KUBESIM_ASSIGN_OR_RETURN(op->namespaces, OptionalStringList(n, "namespaces"));
+  if (n["labelSelector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->selector, n["labelSelector"].StringMap());
+  }
+  if (n["stageRequirement"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string stage, n["stageRequirement"].String());
+    if (stage == "Attempted") {
+      return n["stageRequirement"].Error("not supported by kubesim perf: only the Scheduled stage (docs/perf.md)");
+    }
+    if (stage != "Scheduled") {
+      return n["stageRequirement"].Error("Unsupported value: \"" + stage + "\": must be Scheduled or Attempted");
+    }
+  }
+  return sim::Status::Ok();
+}
+
+// startCollectingMetricsOp: opens a collection window over `namespaces`.
+sim::Status ParseStartCollectingMetricsOp(const YamlNode& n, const OpContext& /*ctx*/, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "name", "namespaces", "labelSelector"}));
+  if (n["name"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->prefix, n["name"].String());
+  }
+  KUBESIM_ASSIGN_OR_RETURN(op->namespaces, OptionalStringList(n, "namespaces"));
+  if (op->namespaces.empty()) return n["namespaces"].Error("Required value: namespaces cannot be empty");
+  if (n["labelSelector"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(op->selector, n["labelSelector"].StringMap());
+  }
+  op->collect_metrics = true;
+  return sim::Status::Ok();
+}
+
+// stopCollectingMetricsOp: closes it.
+sim::Status ParseStopCollectingMetricsOp(const YamlNode& n, const OpContext& /*ctx*/, Op* /*op*/) {
+  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode"}));
+  return sim::Status::Ok();
+}
+
+// sleepOp: lets `duration` of simulated time pass.
+sim::Status ParseSleepOp(const YamlNode& n, const OpContext& ctx, Op* op) {
+  KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "duration", "durationParam"}));
+  if (n["durationParam"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string ref, n["durationParam"].String());
+    if (ref.size() < 2 || ref[0] != '$') {
+      return n["durationParam"].Error("Invalid value: \"" + ref + "\": must be $ followed by a parameter name");
+    }
+    std::string name = ref.substr(1);
+    if (!ctx.w.params || !ctx.w.params->Has(name)) {
+      return n["durationParam"].Error("parameter " + name + " is undefined in workload " + ctx.w.name);
+    }
+    ctx.used->insert(name);
+    KUBESIM_ASSIGN_OR_RETURN(op->duration, (*ctx.w.params)[name].ToDuration());
+  } else {
+    if (!n["duration"].Defined()) return n["duration"].Error("Required value: duration or durationParam");
+    KUBESIM_ASSIGN_OR_RETURN(op->duration, n["duration"].ToDuration());
+  }
+  if (op->duration < sim::Duration::Zero()) return n["duration"].Error("Invalid value: must not be negative");
+  return sim::Status::Ok();
+}
+
+// The ops kubesim perf runs, opcode → parser, as upstream's table of op types
+// (kubernetes/kubernetes test/integration/scheduler_perf/scheduler_perf.go @ v1.32,
+// op.UnmarshalJSON's possibleOps), in the order the error messages and docs/perf.md list them.
+// Adding an op is adding its parser here and its step to the runner's table (runner.cc, RunOp).
+// createPodSets, which wraps a createPods op, is expanded by ResolveWorkload.
+const std::vector<std::pair<std::string, OpParser>>& OpRegistry() {
+  static const std::vector<std::pair<std::string, OpParser>> kOps = {
+      {"createNodes", ParseCreateNodesOp},
+      {"createNamespaces", ParseCreateNamespacesOp},
+      {"createPods", ParseCreatePodsOp},
+      {"deletePods", ParseDeletePodsOp},
+      {"churn", ParseChurnOp},
+      {"barrier", ParseBarrierOp},
+      {"sleep", ParseSleepOp},
+      {"startCollectingMetrics", ParseStartCollectingMetricsOp},
+      {"stopCollectingMetrics", ParseStopCollectingMetricsOp},
+  };
+  return kOps;
+}
+
+// "createNodes, createNamespaces, …, createPodSets": every opcode ResolveWorkload accepts.
+std::string SupportedOpcodes() {
+  std::string list;
+  for (const auto& [opcode, parse] : OpRegistry()) list += opcode + ", ";
+  return list + "createPodSets";
+}
+
 constexpr std::string_view kUnsupportedOpcodes[] = {"createAny", "updateAny", "createResourceClaims",
                                                     "createResourceDriver", "allocResourceClaims"};
 
@@ -179,183 +422,21 @@ sim::StatusOr<Op> ResolveOp(const PerfConfig& config, const TestCase& tc, const 
   Op op;
   op.node = n;
   KUBESIM_ASSIGN_OR_RETURN(op.opcode, n["opcode"].String());
-  // Upstream: ops without a namespace work in "namespace-<index of the op>".
-  std::string default_ns = "namespace-" + std::to_string(index);
   const std::string& oc = op.opcode;
-  if (oc == "createNodes") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "count", "countParam", "nodeTemplatePath", "nodeAllocatableStrategy",
-                                         "labelNodePrepareStrategy", "uniqueNodeLabelStrategy"}));
-    KUBESIM_RETURN_IF_ERROR(
-        RejectUnsupported(n, {"nodeAllocatableStrategy"},
-                          "CSI node allocatable is not simulated; put allocatable into nodeTemplatePath instead"));
-    if (n.Has("labelNodePrepareStrategy") && n.Has("uniqueNodeLabelStrategy")) {
-      return n["uniqueNodeLabelStrategy"].Error("Invalid value: at most one node prepare strategy");
-    }
-    if (n.Has("labelNodePrepareStrategy")) {
-      YamlNode s = n["labelNodePrepareStrategy"];
-      KUBESIM_RETURN_IF_ERROR(s.ExpectMap());
-      KUBESIM_RETURN_IF_ERROR(s.CheckKeys({"labelKey", "labelValues"}));
-      if (!s["labelKey"].Defined()) return s["labelKey"].Error("Required value: the label key");
-      KUBESIM_ASSIGN_OR_RETURN(op.node_label_key, s["labelKey"].String());
-      KUBESIM_ASSIGN_OR_RETURN(op.node_label_values, OptionalStringList(s, "labelValues"));
-      if (op.node_label_values.empty()) return s["labelValues"].Error("Required value: at least one value");
-    }
-    if (n.Has("uniqueNodeLabelStrategy")) {
-      YamlNode s = n["uniqueNodeLabelStrategy"];
-      KUBESIM_RETURN_IF_ERROR(s.ExpectMap());
-      KUBESIM_RETURN_IF_ERROR(s.CheckKeys({"labelKey"}));
-      if (!s["labelKey"].Defined()) return s["labelKey"].Error("Required value: the label key");
-      KUBESIM_ASSIGN_OR_RETURN(op.node_label_key, s["labelKey"].String());
-      op.node_label_unique = true;
-    }
-    KUBESIM_ASSIGN_OR_RETURN(op.count, Count(n, w, used));
-    if (n["nodeTemplatePath"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.object_template, LoadTemplate(config, n["nodeTemplatePath"], "Node", warnings));
-    }
-  } else if (oc == "createNamespaces") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "prefix", "count", "countParam", "namespaceTemplatePath"}));
-    if (!n["prefix"].Defined()) return n["prefix"].Error("Required value: the namespaces' name prefix");
-    KUBESIM_ASSIGN_OR_RETURN(op.prefix, n["prefix"].String());
-    KUBESIM_ASSIGN_OR_RETURN(op.count, Count(n, w, used));
-    if (n["namespaceTemplatePath"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.object_template,
-                               LoadTemplate(config, n["namespaceTemplatePath"], "Namespace", warnings));
-    }
-  } else if (oc == "createPods") {
-    KUBESIM_RETURN_IF_ERROR(
-        n.CheckKeys({"opcode", "count", "countParam", "collectMetrics", "namespace", "podTemplatePath",
-                     "skipWaitToCompletion", "steadyState", "duration", "durationParam", "persistentVolumeTemplatePath",
-                     "persistentVolumeClaimTemplatePath"}));
-    KUBESIM_RETURN_IF_ERROR(RejectUnsupported(n, {"steadyState", "duration", "durationParam"},
-                                              "steady-state pod creation is not implemented"));
-    KUBESIM_RETURN_IF_ERROR(RejectUnsupported(n, {"persistentVolumeTemplatePath", "persistentVolumeClaimTemplatePath"},
-                                              "kubesim does not simulate PersistentVolumes"));
-    KUBESIM_ASSIGN_OR_RETURN(op.count, Count(n, w, used));
-    if (n["collectMetrics"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.collect_metrics, n["collectMetrics"].Bool());
-    }
-    if (n["skipWaitToCompletion"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.skip_wait, n["skipWaitToCompletion"].Bool());
-    }
-    if (op.collect_metrics && op.skip_wait) {
-      return n["skipWaitToCompletion"].Error(
-          "Invalid value: collectMetrics and skipWaitToCompletion cannot be true at the same time");
-    }
-    op.ns = default_ns;
-    if (n["namespace"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.ns, n["namespace"].String());
-    }
-    if (n["podTemplatePath"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.object_template, LoadTemplate(config, n["podTemplatePath"], "Pod", warnings));
-    } else if (tc.default_pod_template) {
-      KUBESIM_ASSIGN_OR_RETURN(op.object_template, LoadTemplate(config, *tc.default_pod_template, "Pod", warnings));
-    }
-  } else if (oc == "deletePods") {
-    KUBESIM_RETURN_IF_ERROR(
-        n.CheckKeys({"opcode", "namespace", "labelSelector", "skipWaitToCompletion", "deletePodsPerSecond"}));
-    if (!n["namespace"].Defined()) return n["namespace"].Error("Required value: the namespace to delete pods from");
-    KUBESIM_ASSIGN_OR_RETURN(op.ns, n["namespace"].String());
-    if (n["labelSelector"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.selector, n["labelSelector"].StringMap());
-    }
-    if (n["skipWaitToCompletion"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.skip_wait, n["skipWaitToCompletion"].Bool());
-    }
-    if (n["deletePodsPerSecond"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.delete_per_second, n["deletePodsPerSecond"].Int());
-      if (op.delete_per_second < 0) return n["deletePodsPerSecond"].Error("Invalid value: should be non-negative");
-    }
-  } else if (oc == "churn") {
-    KUBESIM_RETURN_IF_ERROR(
-        n.CheckKeys({"opcode", "mode", "number", "intervalMilliseconds", "namespace", "templatePaths"}));
-    if (!n["mode"].Defined()) return n["mode"].Error("Required value: create or recreate");
-    KUBESIM_ASSIGN_OR_RETURN(op.churn_mode, n["mode"].String());
-    if (op.churn_mode != "create" && op.churn_mode != "recreate") {
-      return n["mode"].Error("Unsupported value: \"" + op.churn_mode + "\": must be create or recreate");
-    }
-    if (n["number"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.churn_number, n["number"].Int());
-    }
-    if (op.churn_number < 0) return n["number"].Error("Invalid value: cannot be negative");
-    if (op.churn_mode == "recreate" && op.churn_number == 0) {
-      return n["number"].Error("Invalid value: number cannot be 0 when mode is recreate");
-    }
-    if (n["intervalMilliseconds"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(int64_t ms, n["intervalMilliseconds"].Int());
-      if (ms <= 0) return n["intervalMilliseconds"].Error("Invalid value: must be positive");
-      op.interval = sim::Duration::Milliseconds(ms);
-    }
-    op.ns = default_ns;
-    if (n["namespace"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.ns, n["namespace"].String());
-    }
-    if (!n["templatePaths"].Defined()) return n["templatePaths"].Error("Required value: at least one template");
-    KUBESIM_ASSIGN_OR_RETURN(auto paths, n["templatePaths"].Items());
-    if (paths.empty()) return n["templatePaths"].Error("Required value: at least one template");
-    for (const YamlNode& p : paths) {
-      KUBESIM_ASSIGN_OR_RETURN(auto t, LoadTemplate(config, p, "", warnings));
-      if (t->kind == "Namespace") return p.Error("churning Namespaces is not supported by kubesim perf");
-      op.churn_templates.push_back(std::move(t));
-    }
-  } else if (oc == "barrier") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "namespaces", "labelSelector", "stageRequirement"}));
-    KUBESIM_ASSIGN_OR_RETURN(op.namespaces, OptionalStringList(n, "namespaces"));
-    if (n["labelSelector"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.selector, n["labelSelector"].StringMap());
-    }
-    if (n["stageRequirement"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(std::string stage, n["stageRequirement"].String());
-      if (stage == "Attempted") {
-        return n["stageRequirement"].Error("not supported by kubesim perf: only the Scheduled stage (docs/perf.md)");
-      }
-      if (stage != "Scheduled") {
-        return n["stageRequirement"].Error("Unsupported value: \"" + stage + "\": must be Scheduled or Attempted");
-      }
-    }
-  } else if (oc == "startCollectingMetrics") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "name", "namespaces", "labelSelector"}));
-    if (n["name"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.prefix, n["name"].String());
-    }
-    KUBESIM_ASSIGN_OR_RETURN(op.namespaces, OptionalStringList(n, "namespaces"));
-    if (op.namespaces.empty()) return n["namespaces"].Error("Required value: namespaces cannot be empty");
-    if (n["labelSelector"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(op.selector, n["labelSelector"].StringMap());
-    }
-    op.collect_metrics = true;
-  } else if (oc == "stopCollectingMetrics") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode"}));
-  } else if (oc == "sleep") {
-    KUBESIM_RETURN_IF_ERROR(n.CheckKeys({"opcode", "duration", "durationParam"}));
-    if (n["durationParam"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(std::string ref, n["durationParam"].String());
-      if (ref.size() < 2 || ref[0] != '$') {
-        return n["durationParam"].Error("Invalid value: \"" + ref + "\": must be $ followed by a parameter name");
-      }
-      std::string name = ref.substr(1);
-      if (!w.params || !w.params->Has(name)) {
-        return n["durationParam"].Error("parameter " + name + " is undefined in workload " + w.name);
-      }
-      used->insert(name);
-      KUBESIM_ASSIGN_OR_RETURN(op.duration, (*w.params)[name].ToDuration());
-    } else {
-      if (!n["duration"].Defined()) return n["duration"].Error("Required value: duration or durationParam");
-      KUBESIM_ASSIGN_OR_RETURN(op.duration, n["duration"].ToDuration());
-    }
-    if (op.duration < sim::Duration::Zero()) return n["duration"].Error("Invalid value: must not be negative");
-  } else {
+  const auto& ops = OpRegistry();
+  auto it = std::find_if(ops.begin(), ops.end(), [&oc](const auto& entry) { return entry.first == oc; });
+  if (it == ops.end()) {
     for (std::string_view u : kUnsupportedOpcodes) {
       if (oc == u) {
-        return n["opcode"].Error(
-            "not supported by kubesim perf: opcode " + oc +
-            " (supported: createNodes, createNamespaces, createPods, deletePods, churn, "
-            "barrier, sleep, startCollectingMetrics, stopCollectingMetrics, createPodSets; docs/perf.md)");
+        return n["opcode"].Error("not supported by kubesim perf: opcode " + oc + " (supported: " + SupportedOpcodes() +
+                                 "; docs/perf.md)");
       }
     }
-    return n["opcode"].Error("Unsupported value: unknown opcode \"" + oc +
-                             "\" (supported: createNodes, createNamespaces, createPods, deletePods, churn, barrier, "
-                             "sleep, startCollectingMetrics, stopCollectingMetrics, createPodSets)");
+    return n["opcode"].Error("Unsupported value: unknown opcode \"" + oc + "\" (supported: " + SupportedOpcodes() +
+                             ")");
   }
+  OpContext ctx{config, tc, w, "namespace-" + std::to_string(index), used, warnings};
+  KUBESIM_RETURN_IF_ERROR(it->second(n, ctx, &op));
   return op;
 }
 

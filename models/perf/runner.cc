@@ -221,29 +221,43 @@ class Runner {
     return sim::Status::Ok();
   }
 
+  // One step per op the config accepts (config.cc, OpRegistry), as upstream's runWorkload switches
+  // on the op's type.
   sim::Status RunOp(const Op& op) {
-    const std::string& oc = op.opcode;
-    if (oc == "createNodes") return CreateNodes(op);
-    if (oc == "createNamespaces") return CreateNamespaces(op);
-    if (oc == "createPods") return CreatePods(op);
-    if (oc == "deletePods") return DeletePods(op);
-    if (oc == "churn") return Churn(op);
-    if (oc == "barrier") return Barrier(op);
-    if (oc == "startCollectingMetrics") {
-      if (collection_) return op.node->Error("metrics are already being collected");
-      StartCollection(op.namespaces, op.selector, op.prefix);
-      return sim::Status::Ok();
+    using Step = sim::Status (Runner::*)(const Op&);
+    static const std::map<std::string, Step> kSteps = {
+        {"createNodes", &Runner::CreateNodes},
+        {"createNamespaces", &Runner::CreateNamespaces},
+        {"createPods", &Runner::CreatePods},
+        {"deletePods", &Runner::DeletePods},
+        {"churn", &Runner::Churn},
+        {"barrier", &Runner::Barrier},
+        {"sleep", &Runner::Sleep},
+        {"startCollectingMetrics", &Runner::StartCollectingMetrics},
+        {"stopCollectingMetrics", &Runner::StopCollectingMetrics},
+    };
+    auto it = kSteps.find(op.opcode);
+    if (it == kSteps.end()) {
+      return op.node->Error("opcode " + op.opcode + " cannot run");  // ResolveWorkload admits no others
     }
-    if (oc == "stopCollectingMetrics") {
-      if (!collection_) return op.node->Error("no metrics are being collected: startCollectingMetrics must come first");
-      StopCollection();
-      return sim::Status::Ok();
-    }
-    if (oc == "sleep") {
-      Advance(Now() + op.duration);
-      return sim::Status::Ok();
-    }
-    return op.node->Error("opcode " + oc + " cannot run");  // ResolveWorkload admits no others
+    return (this->*(it->second))(op);
+  }
+
+  sim::Status StartCollectingMetrics(const Op& op) {
+    if (collection_) return op.node->Error("metrics are already being collected");
+    StartCollection(op.namespaces, op.selector, op.prefix);
+    return sim::Status::Ok();
+  }
+
+  sim::Status StopCollectingMetrics(const Op& op) {
+    if (!collection_) return op.node->Error("no metrics are being collected: startCollectingMetrics must come first");
+    StopCollection();
+    return sim::Status::Ok();
+  }
+
+  sim::Status Sleep(const Op& op) {
+    Advance(Now() + op.duration);
+    return sim::Status::Ok();
   }
 
   // Waits until every key exists in the store: upstream creates objects synchronously, so the

@@ -12,53 +12,75 @@
 
 namespace kubesim::scheduler {
 
+namespace {
+
+// The cluster an explanation schedules into: the scheduler's cache and listers, and a store of
+// PriorityClasses so the pods meet the API server's own admission code.
+struct Snapshot {
+  Cache cache;
+  SnapshotLister lister{cache};
+  etcd::MvccStore store;
+  int uid = 0;
+
+  // A copy of `obj` with a uid, as a stored object has one.
+  std::shared_ptr<api::Object> WithUid(const api::Object& obj) {
+    std::shared_ptr<api::Object> copy = obj.Clone();
+    if (copy->metadata.uid.empty()) copy->metadata.uid = "explain-" + std::to_string(++uid);
+    return copy;
+  }
+};
+
+// As upstream's cache.NewSnapshot builds a snapshot from nodes and pods
+// (kubernetes/kubernetes pkg/scheduler/backend/cache/snapshot.go @ v1.32): Nodes and the placed,
+// non-terminal Pods (admitted, for their priority) go into the cache; Namespaces, Services,
+// ReplicaSets and PodDisruptionBudgets into the lister; PriorityClasses into the store. A pod
+// without spec.nodeName is left out with a warning.
+void NewSnapshot(const std::vector<std::shared_ptr<const api::Object>>& cluster,
+                 const apiserver::AdmissionOptions& admission, Snapshot* snap, std::vector<std::string>* warnings) {
+  for (const auto& obj : cluster) {
+    if (auto node = api::As<api::Node>(obj)) {
+      snap->cache.AddNode(node);
+    } else if (auto p = api::As<api::Pod>(obj)) {
+      if (p->spec.node_name.empty()) {
+        warnings->push_back(api::ObjectRef(*p) + " has no spec.nodeName; only placed pods are part of the snapshot");
+        continue;
+      }
+      auto admitted = snap->WithUid(*p);
+      apiserver::RunAdmission(*admitted, snap->store, admission);  // existing pods: priority for the explanation's sake
+      if (!static_cast<api::Pod&>(*admitted).IsTerminal()) {
+        snap->cache.AddPod(std::static_pointer_cast<const api::Pod>(std::shared_ptr<const api::Object>(admitted)));
+      }
+    } else if (auto ns = api::As<api::Namespace>(obj)) {
+      snap->lister.namespaces[ns->metadata.name] = ns;
+    } else if (auto svc = api::As<api::Service>(obj)) {
+      snap->lister.services.push_back(svc);
+    } else if (auto rs = api::As<api::ReplicaSet>(obj)) {
+      snap->lister.replicasets.push_back(rs);
+    } else if (auto pdb = api::As<api::PodDisruptionBudget>(obj)) {
+      snap->lister.pdbs.push_back(pdb);
+    } else if (obj->kind == "PriorityClass") {
+      snap->store.Create("/registry/priorityclasses/" + obj->metadata.name, obj->Clone());
+    }
+  }
+  std::sort(snap->lister.pdbs.begin(), snap->lister.pdbs.end(), [](const auto& a, const auto& b) {
+    return api::NamespacedName(a->metadata) < api::NamespacedName(b->metadata);
+  });
+}
+
+}  // namespace
+
 sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::Object>>& cluster,
                                    std::shared_ptr<const api::Pod> pod, const SchedulerConfig& config,
                                    const Registry& registry, uint64_t seed) {
   Explanation e;
   e.pod = api::NamespacedName(pod->metadata);
-  Cache cache;
-  SnapshotLister lister(cache);
-  // PriorityClasses go through a store so the pod meets the API server's own admission code.
-  etcd::MvccStore store;
-  int uid = 0;
+  Snapshot snap;
   apiserver::AdmissionOptions admission;
   admission.look_up_service_account = false;  // scheduling does not depend on the account
-  auto with_uid = [&uid](const api::Object& obj) {
-    std::shared_ptr<api::Object> copy = obj.Clone();
-    if (copy->metadata.uid.empty()) copy->metadata.uid = "explain-" + std::to_string(++uid);
-    return copy;
-  };
-  for (const auto& obj : cluster) {
-    if (auto node = api::As<api::Node>(obj)) {
-      cache.AddNode(node);
-    } else if (auto p = api::As<api::Pod>(obj)) {
-      if (p->spec.node_name.empty()) {
-        e.warnings.push_back(api::ObjectRef(*p) + " has no spec.nodeName; only placed pods are part of the snapshot");
-        continue;
-      }
-      auto admitted = with_uid(*p);
-      apiserver::RunAdmission(*admitted, store, admission);  // existing pods: priority for the explanation's sake
-      if (!static_cast<api::Pod&>(*admitted).IsTerminal()) {
-        cache.AddPod(std::static_pointer_cast<const api::Pod>(std::shared_ptr<const api::Object>(admitted)));
-      }
-    } else if (auto ns = api::As<api::Namespace>(obj)) {
-      lister.namespaces[ns->metadata.name] = ns;
-    } else if (auto svc = api::As<api::Service>(obj)) {
-      lister.services.push_back(svc);
-    } else if (auto rs = api::As<api::ReplicaSet>(obj)) {
-      lister.replicasets.push_back(rs);
-    } else if (auto pdb = api::As<api::PodDisruptionBudget>(obj)) {
-      lister.pdbs.push_back(pdb);
-    } else if (obj->kind == "PriorityClass") {
-      store.Create("/registry/priorityclasses/" + obj->metadata.name, obj->Clone());
-    }
-  }
-  std::sort(lister.pdbs.begin(), lister.pdbs.end(), [](const auto& a, const auto& b) {
-    return api::NamespacedName(a->metadata) < api::NamespacedName(b->metadata);
-  });
-  auto incoming = std::static_pointer_cast<api::Pod>(with_uid(*pod));
-  apiserver::AdmissionResult admitted = apiserver::RunAdmission(*incoming, store, admission);
+  NewSnapshot(cluster, admission, &snap, &e.warnings);
+  Cache& cache = snap.cache;
+  auto incoming = std::static_pointer_cast<api::Pod>(snap.WithUid(*pod));
+  apiserver::AdmissionResult admitted = apiserver::RunAdmission(*incoming, snap.store, admission);
   if (!admitted.ok) return sim::InvalidArgument(api::ObjectRef(*pod) + ": rejected by admission: " + admitted.message);
 
   const ProfileConfig* pc = nullptr;
@@ -70,7 +92,7 @@ sim::StatusOr<Explanation> Explain(const std::vector<std::shared_ptr<const api::
                                 incoming->spec.scheduler_name + "\" in the configuration");
   }
   PluginContext ctx;
-  ctx.lister = &lister;
+  ctx.lister = &snap.lister;
   KUBESIM_ASSIGN_OR_RETURN(auto profile, Profile::Build(*pc, registry, ctx));
   e.profile = pc->scheduler_name;
   for (const NodeInfo* n : cache.NodeList()) e.nodes.push_back(n->name());

@@ -47,8 +47,8 @@ inline constexpr int64_t kMinNodeScore = 0;
 //  kError: an internal failure, not a judgement on the pod (bad input, missing PreFilter state).
 //    From PreFilter, Filter, PreScore or Score it aborts the cycle at once and no PostFilter
 //    runs. Upstream requeues such a pod with no rejecting plugin, so to backoffQ; kubesim's
-//    Scheduler::HandleFailure still counts the plugins that rejected nodes before the error (a
-//    PreFilter error names its own plugin for every node), so the pod may wait in the
+//    Scheduler::HandleSchedulingFailure still counts the plugins that rejected nodes before the
+//    error (a PreFilter error names its own plugin for every node), so the pod may wait in the
 //    unschedulable pool for their events instead.
 //  kUnschedulable: the pod does not fit (this node, or from PreFilter every node). The cycle
 //    goes on to the other nodes; if none fits the cycle ends in a FitError and PostFilter

@@ -217,6 +217,16 @@ void Scheduler::MaybeScheduleNext() {
   });
 }
 
+namespace {
+// Upstream skipPodSchedule, on the informer's newest version of the popped pod (`current`, null
+// when it is gone): a pod deleted, replaced by another incarnation, bound or being deleted since
+// it was queued is not scheduled.
+bool SkipPodSchedule(const api::Pod& queued, const api::Pod* current) {
+  return current == nullptr || current->metadata.uid != queued.metadata.uid || Assigned(*current) ||
+         current->metadata.deletion_timestamp;
+}
+}  // namespace
+
 void Scheduler::ScheduleOne() {
   if (busy_) return;
   std::optional<QueuedPodInfo> popped = queue_->Pop();
@@ -224,10 +234,9 @@ void Scheduler::ScheduleOne() {
   QueuedPodInfo info = std::move(*popped);
   int64_t cycle = queue_->scheduling_cycle();
   ++attempts_;
-  // The informer holds the newest version; skip pods deleted or bound meanwhile.
+  // The informer holds the newest version.
   auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(info.pod->metadata)));
-  if (!current || current->metadata.uid != info.pod->metadata.uid || Assigned(*current) ||
-      current->metadata.deletion_timestamp) {
+  if (SkipPodSchedule(*info.pod, current.get())) {
     queue_->Done(info.pod->metadata.uid);
     MaybeScheduleNext();
     return;
@@ -235,13 +244,22 @@ void Scheduler::ScheduleOne() {
   info.pod = current;
   Profile* profile = ProfileFor(*current);
   busy_ = true;
+  sim::Duration took = SchedulingCycle(*profile, std::move(info), cycle);
+  owner_.After(took, [this]() {
+    busy_ = false;
+    MaybeScheduleNext();
+  });
+}
+
+sim::Duration Scheduler::SchedulingCycle(Profile& profile, QueuedPodInfo info, int64_t cycle) {
+  std::shared_ptr<const api::Pod> current = info.pod;
   CycleOptions opts;
   opts.percentage_of_nodes_to_score = config_.percentage_of_nodes_to_score;
   opts.next_start_node_index = &next_start_node_index_;
   opts.tiebreak = &tiebreak_rng_;
   opts.nominator = &nominator_;
   const sim::Time cycle_start = sim_.Now();
-  ScheduleResult result = SchedulePod(*profile, *current, cache_.NodeList(), opts);
+  ScheduleResult result = SchedulePod(profile, *current, cache_.NodeList(), opts);
   sim::Duration took = config_.cycle_latency.Sample(latency_rng_);
   if (result.selected.empty()) {
     // As upstream schedulingCycle (kubernetes/kubernetes pkg/scheduler/schedule_one.go @ v1.32): on a
@@ -249,43 +267,46 @@ void Scheduler::ScheduleOne() {
     // the queue as unschedulable either way.
     PostFilterResult nominating;
     std::string post_filter_msg;
-    if (result.fit_error && profile->HasPostFilterPlugins()) {
-      PostFilterHandle handle{profile, &cache_.NodeList(), &nominator_, &api_, &recorder_, sim_.Now()};
-      Status s = profile->RunPostFilter(handle, *current, result.node_status, &nominating);
+    if (result.fit_error && profile.HasPostFilterPlugins()) {
+      PostFilterHandle handle{&profile, &cache_.NodeList(), &nominator_, &api_, &recorder_, sim_.Now()};
+      Status s = profile.RunPostFilter(handle, *current, result.node_status, &nominating);
       post_filter_msg = s.Message();
     }
-    {
-      // Upstream observes a failed attempt when handleSchedulingFailure runs, at the end of the
-      // scheduling cycle; the cycle's modelled duration stands for it. A rejection (FitError) is
-      // PodUnschedulable, anything else PodScheduleError.
-      AttemptObservation o;
-      o.profile = profile->scheduler_name();
-      o.result = result.fit_error ? "unschedulable" : "error";
-      o.attempt_duration = took;
-      o.attempts = info.attempts;
-      o.pod_namespace = current->metadata.namespace_;
-      Observe(o);
-    }
-    HandleFailure(*profile, std::move(info), cycle, result, post_filter_msg, nominating);
+    HandleSchedulingFailure(profile, std::move(info), cycle, result, post_filter_msg, nominating, took);
   } else {
-    auto assumed = std::static_pointer_cast<api::Pod>(current->Clone());
-    assumed->spec.node_name = result.selected;
-    std::shared_ptr<const api::Pod> assumed_const = assumed;
-    cache_.AssumePod(assumed_const);
-    nominator_.Delete(current->metadata.uid);
+    std::shared_ptr<const api::Pod> assumed = Assume(*current, result.selected);
     // The binding cycle starts once the scheduling cycle's time has passed.
-    owner_.After(took, [this, profile, assumed_const, info, cycle, cycle_start]() mutable {
-      Bind(*profile, assumed_const, std::move(info), cycle, cycle_start);
+    owner_.After(took, [this, p = &profile, assumed, info, cycle, cycle_start]() mutable {
+      BindingCycle(*p, assumed, std::move(info), cycle, cycle_start);
     });
   }
-  owner_.After(took, [this]() {
-    busy_ = false;
-    MaybeScheduleNext();
-  });
+  return took;
 }
 
-void Scheduler::HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result,
-                              const std::string& post_filter_msg, const PostFilterResult& nominating) {
+std::shared_ptr<const api::Pod> Scheduler::Assume(const api::Pod& pod, const std::string& host) {
+  auto assumed = std::static_pointer_cast<api::Pod>(pod.Clone());
+  assumed->spec.node_name = host;
+  std::shared_ptr<const api::Pod> assumed_const = assumed;
+  cache_.AssumePod(assumed_const);
+  nominator_.Delete(pod.metadata.uid);
+  return assumed_const;
+}
+
+void Scheduler::HandleSchedulingFailure(Profile& profile, QueuedPodInfo info, int64_t cycle,
+                                        const ScheduleResult& result, const std::string& post_filter_msg,
+                                        const PostFilterResult& nominating, sim::Duration took) {
+  {
+    // Upstream observes a failed attempt when handleSchedulingFailure runs, at the end of the
+    // scheduling cycle; the cycle's modelled duration stands for it. A rejection (FitError) is
+    // PodUnschedulable, anything else PodScheduleError.
+    AttemptObservation o;
+    o.profile = profile.scheduler_name();
+    o.result = result.fit_error ? "unschedulable" : "error";
+    o.attempt_duration = took;
+    o.attempts = info.attempts;
+    o.pod_namespace = info.pod->metadata.namespace_;
+    Observe(o);
+  }
   std::vector<std::string> rejectors;
   for (const auto& [node, status] : result.node_status) {
     if (!status.plugin().empty() && std::find(rejectors.begin(), rejectors.end(), status.plugin()) == rejectors.end()) {
@@ -347,8 +368,8 @@ void Scheduler::ObserveAttempt(const Profile& profile, const QueuedPodInfo& info
   Observe(o);
 }
 
-void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
-                     sim::Time cycle_start) {
+void Scheduler::BindingCycle(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info,
+                             int64_t cycle, sim::Time cycle_start) {
   Profile* p = &profile;
   profile.binder()->Bind(
       *assumed, assumed->spec.node_name, owner_.Bind([this, assumed, info, cycle, cycle_start, p](Status s) mutable {
@@ -362,17 +383,22 @@ void Scheduler::Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, 
               "Successfully assigned " + api::NamespacedName(assumed->metadata) + " to " + assumed->spec.node_name);
           return;
         }
-        // handleBindingCycleError: forget the assumption, let others retry.
-        cache_.ForgetPod(assumed->metadata.uid);
-        queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
-        recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling", "Binding rejected: " + s.Message());
-        auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(assumed->metadata)));
-        if (current && !Assigned(*current) && !current->metadata.deletion_timestamp) {
-          info.unschedulable_plugins.clear();
-          info.requeue_events = kEventAll;
-          queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
-        }
+        HandleBindingCycleError(assumed, std::move(info), cycle, s);
       }));
+}
+
+void Scheduler::HandleBindingCycleError(const std::shared_ptr<const api::Pod>& assumed, QueuedPodInfo info,
+                                        int64_t cycle, const Status& s) {
+  // Forget the assumption, let others retry.
+  cache_.ForgetPod(assumed->metadata.uid);
+  queue_->MoveAllToActiveOrBackoffQueue(kEventAssignedPodDelete);
+  recorder_.Event(sim_.Now(), *assumed, "Warning", "FailedScheduling", "Binding rejected: " + s.Message());
+  auto current = api::As<api::Pod>(pod_informer_.Get(api::NamespacedName(assumed->metadata)));
+  if (current && !Assigned(*current) && !current->metadata.deletion_timestamp) {
+    info.unschedulable_plugins.clear();
+    info.requeue_events = kEventAll;
+    queue_->AddUnschedulableIfNotPresent(std::move(info), cycle);
+  }
 }
 
 }  // namespace kubesim::scheduler

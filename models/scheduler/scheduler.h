@@ -105,11 +105,29 @@ class Scheduler : public SharedLister {
   void OnNodeUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr& new_obj);
   void OnNodeDelete(const api::ObjectPtr& obj);
   void MaybeScheduleNext();
+  // The loop body, in upstream's steps (kubernetes/kubernetes pkg/scheduler/schedule_one.go @ v1.32):
+  // ScheduleOne pops a pod and, unless skipPodSchedule, runs its schedulingCycle; a failed cycle
+  // ends in handleSchedulingFailure, a successful one assumes the pod and starts its bindingCycle
+  // once the cycle's time has passed; a failed bind ends in handleBindingCycleError.
   void ScheduleOne();
-  void HandleFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result,
-                     const std::string& post_filter_msg, const PostFilterResult& nominating);
-  void Bind(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
-            sim::Time cycle_start);
+  // SchedulePod on the cache's nodes, then PostFilter on a FitError. Returns the cycle's modelled
+  // duration (drawn from scheduler/cycle-latency), for which the scheduler stays busy.
+  sim::Duration SchedulingCycle(Profile& profile, QueuedPodInfo info, int64_t cycle);
+  // Upstream assume: the pod, placed on `host`, goes into the cache so the next cycle sees it,
+  // and out of the nominator.
+  std::shared_ptr<const api::Pod> Assume(const api::Pod& pod, const std::string& host);
+  // Observes the failed attempt, requeues the pod as unschedulable (with the events that may make
+  // it schedulable), records FailedScheduling and writes PodScheduled=False (and a nomination).
+  void HandleSchedulingFailure(Profile& profile, QueuedPodInfo info, int64_t cycle, const ScheduleResult& result,
+                               const std::string& post_filter_msg, const PostFilterResult& nominating,
+                               sim::Duration took);
+  // The profile's binder; the attempt is observed when the bind answers.
+  void BindingCycle(Profile& profile, std::shared_ptr<const api::Pod> assumed, QueuedPodInfo info, int64_t cycle,
+                    sim::Time cycle_start);
+  // Forgets the assumption, requeues the others and, unless it is gone, bound or being deleted,
+  // the pod itself.
+  void HandleBindingCycleError(const std::shared_ptr<const api::Pod>& assumed, QueuedPodInfo info, int64_t cycle,
+                               const Status& s);
   void Observe(const AttemptObservation& o);
   void ObserveAttempt(const Profile& profile, const QueuedPodInfo& info, const std::string& result,
                       sim::Time cycle_start, bool bound);

@@ -341,6 +341,26 @@ TEST_CASE("perf: bad configs are errors naming file, line and field", "[perf]") 
   }
 }
 
+TEST_CASE("perf: an unknown or unsupported opcode lists every op the registry runs", "[perf]") {
+  auto message = [](const std::string& opcode) {
+    std::string text = "- name: T\n  workloadTemplate:\n  - opcode: " + opcode + "\n  workloads:\n  - name: w\n";
+    auto config = LoadPerfConfigFromString(text, "bad.yaml");
+    REQUIRE(config.ok());
+    auto w = ResolveWorkload(*config, config->test_cases[0], config->test_cases[0].workloads[0],
+                             scheduler::Registry::Default());
+    REQUIRE_FALSE(w.ok());
+    return w.status().message();
+  };
+  CHECK(message("createNodez") ==
+        "bad.yaml:3:13: [0].workloadTemplate[0].opcode: Unsupported value: unknown opcode \"createNodez\" "
+        "(supported: createNodes, createNamespaces, createPods, deletePods, churn, barrier, sleep, "
+        "startCollectingMetrics, stopCollectingMetrics, createPodSets)");
+  CHECK(message("allocResourceClaims") ==
+        "bad.yaml:3:13: [0].workloadTemplate[0].opcode: not supported by kubesim perf: opcode allocResourceClaims "
+        "(supported: createNodes, createNamespaces, createPods, deletePods, churn, barrier, sleep, "
+        "startCollectingMetrics, stopCollectingMetrics, createPodSets; docs/perf.md)");
+}
+
 TEST_CASE("perf: label filters select as upstream's", "[perf]") {
   std::vector<std::string> labels = {"performance", "fast"};
   CHECK(LabelsEnabled("", labels));
