@@ -27,11 +27,6 @@ void Informer::Stop() {
   watch_id_ = 0;
 }
 
-api::ObjectPtr Informer::Get(const std::string& key) const {
-  auto it = cache_.find(key);
-  return it == cache_.end() ? nullptr : it->second;
-}
-
 void Informer::List() {
   api_.List(kind_, owner_.Bind([this](const apiserver::Response& r) {
     if (!stopped_) OnList(r);
@@ -47,7 +42,7 @@ void Informer::OnList(const apiserver::Response& r) {
     Upsert(obj);
   }
   std::vector<std::string> gone;
-  for (const auto& [key, obj] : cache_) {
+  for (const auto& [key, obj] : indexer_.items()) {
     if (!listed.count(key)) gone.push_back(key);
   }
   for (const auto& key : gone) Remove(key);
@@ -82,25 +77,23 @@ void Informer::OnWatchEvent(const apiserver::WatchEvent& e) {
 
 void Informer::Upsert(const api::ObjectPtr& obj) {
   std::string key = api::NamespacedName(obj->metadata);
-  auto it = cache_.find(key);
-  if (it == cache_.end()) {
-    cache_.emplace(key, obj);
+  api::ObjectPtr old = indexer_.Get(key);
+  if (!old) {
+    indexer_.Upsert(key, obj);
     for (auto& h : handlers_)
       if (h.on_add) h.on_add(obj);
     return;
   }
-  if (it->second->metadata.resource_version == obj->metadata.resource_version) return;
-  api::ObjectPtr old = it->second;
-  it->second = obj;
+  if (old->metadata.resource_version == obj->metadata.resource_version) return;
+  indexer_.Upsert(key, obj);
   for (auto& h : handlers_)
     if (h.on_update) h.on_update(old, obj);
 }
 
 void Informer::Remove(const std::string& key) {
-  auto it = cache_.find(key);
-  if (it == cache_.end()) return;
-  api::ObjectPtr old = it->second;
-  cache_.erase(it);
+  api::ObjectPtr old = indexer_.Get(key);
+  if (!old) return;
+  indexer_.Delete(key);
   for (auto& h : handlers_)
     if (h.on_delete) h.on_delete(old);
 }

@@ -7,7 +7,8 @@
 // Replace does.
 //
 // The cache holds the store's immutable objects (shared_ptr<const>), so informers cost one
-// pointer per object, not a copy.
+// pointer per object, not a copy. It is an Indexer (indexer.h): besides the key order it keeps the
+// namespace index and any index a component adds, current before the handlers run.
 //
 // Handler contract (client-go ResourceEventHandler semantics, delivered synchronously):
 //  - Handlers run from the informer's list response or watch delivery events, one object at a
@@ -28,6 +29,7 @@
 
 #include "models/apiserver/api_client.h"
 #include "models/apiserver/api_server.h"
+#include "models/client/indexer.h"
 #include "sim/owner.h"
 
 namespace kubesim::client {
@@ -60,11 +62,16 @@ class Informer {
   // True once the first LIST has been applied (client-go HasSynced); never false again.
   bool HasSynced() const { return synced_; }
 
-  // Lister: "namespace/name" (or "name") → object, in key order. A missing key (or a call before
-  // sync) gives null, not an error.
-  api::ObjectPtr Get(const std::string& key) const;
+  // Upstream AddIndexers: indexes the cache by more functions, from now on and for what it
+  // holds already. Fails on a name already in use.
+  sim::Status AddIndexers(const Indexers& indexers) { return indexer_.AddIndexers(indexers); }
+  // The cache, for listers (listers.h) and ByIndex.
+  const Indexer& GetIndexer() const { return indexer_; }
+  // "namespace/name" (or "name") → object. A missing key (or a call before sync) gives null, not
+  // an error.
+  api::ObjectPtr Get(const std::string& key) const { return indexer_.Get(key); }
   // The whole cache, ordered by key; valid until the next event the informer handles.
-  const std::map<std::string, api::ObjectPtr>& items() const { return cache_; }
+  const std::map<std::string, api::ObjectPtr>& items() const { return indexer_.items(); }
 
  private:
   void List();
@@ -78,7 +85,7 @@ class Informer {
   std::string kind_;
   apiserver::WatchOptions selector_;
   std::vector<EventHandlers> handlers_;
-  std::map<std::string, api::ObjectPtr> cache_;
+  Indexer indexer_;
   int64_t watch_id_ = 0;
   bool synced_ = false;
   bool stopped_ = true;

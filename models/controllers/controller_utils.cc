@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "sim/check.h"
+
 namespace kubesim::controllers {
 
 bool IsPodActive(const api::Pod& pod) { return !pod.IsTerminal() && !pod.metadata.deletion_timestamp; }
@@ -28,6 +30,38 @@ const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta) {
     if (o.controller) return &o;
   }
   return nullptr;
+}
+
+std::string OrphanPodIndexKeyForNamespace(const std::string& ns) { return std::string(kOrphanPodIndexKey) + "/" + ns; }
+
+void AddPodControllerUIDIndexer(client::Informer& pods) {
+  if (pods.GetIndexer().GetIndexers().count(kPodControllerUIDIndex) > 0) return;
+  client::IndexFunc by_controller = [](const api::Object& obj) -> std::vector<std::string> {
+    if (dynamic_cast<const api::Pod*>(&obj) == nullptr) return {};
+    if (const api::OwnerReference* ref = ControllerRef(obj.metadata)) return {ref->uid};
+    return {OrphanPodIndexKeyForNamespace(obj.metadata.namespace_)};
+  };
+  sim::Status s = pods.AddIndexers({{kPodControllerUIDIndex, std::move(by_controller)}});
+  KUBESIM_CHECK(s.ok(), s.message());
+}
+
+std::vector<std::shared_ptr<const api::Pod>> FilterPodsByOwner(const client::Indexer& pods,
+                                                               const api::ObjectMeta& owner, bool include_orphans) {
+  static const client::Indexer::Bucket kNone;
+  // The UID bucket may hold pods of other namespaces whose reference names this UID.
+  const client::Indexer::Bucket& owned = pods.IndexedItems(kPodControllerUIDIndex, owner.uid);
+  const client::Indexer::Bucket& orphans =
+      include_orphans ? pods.IndexedItems(kPodControllerUIDIndex, OrphanPodIndexKeyForNamespace(owner.namespace_))
+                      : kNone;
+  std::vector<std::shared_ptr<const api::Pod>> out;
+  auto a = owned.begin(), b = orphans.begin();
+  while (a != owned.end() || b != orphans.end()) {
+    const bool take_owned = b == orphans.end() || (a != owned.end() && a->first < b->first);
+    const api::ObjectPtr& obj = take_owned ? (a++)->second : (b++)->second;
+    if (obj->metadata.namespace_ != owner.namespace_) continue;
+    if (auto pod = api::As<api::Pod>(obj)) out.push_back(std::move(pod));
+  }
+  return out;
 }
 
 namespace {

@@ -7,13 +7,10 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
+#include "models/client/informer.h"
 #include "sim/time.h"
 
 namespace kubesim::controllers {
-
-// Upstream ExpectationsTimeout: a controller's expectations that were not observed within this
-// long no longer block its syncs.
-inline constexpr sim::Duration kExpectationsTimeout = sim::Duration::Minutes(5);
 
 // Active: not Succeeded/Failed and not being deleted (upstream IsPodActive).
 bool IsPodActive(const api::Pod& pod);
@@ -25,6 +22,23 @@ bool IsPodAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time no
 int32_t ScaledValue(const api::IntOrPercent& v, int32_t total, bool round_up);
 // The ownerReference with controller=true, or null.
 const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta);
+
+// The pod controller-UID index (kubernetes/kubernetes pkg/controller/controller_utils.go,
+// PodControllerUIDIndex and OrphanPodIndexKey; upstream has it since v1.33): a pod is filed under
+// the UID of its controller, an orphan under OrphanPodIndexKeyForNamespace(its namespace) (the
+// per-namespace orphan key of v1.34).
+inline constexpr const char* kPodControllerUIDIndex = "podControllerUID";
+inline constexpr const char* kOrphanPodIndexKey = "_ORPHAN_POD";
+std::string OrphanPodIndexKeyForNamespace(const std::string& ns);
+// Upstream AddPodControllerUIDIndexer: adds the index to the (shared) pod informer unless another
+// controller already did.
+void AddPodControllerUIDIndexer(client::Informer& pods);
+// The pods of `owner`'s namespace whose controller reference has its UID, and with
+// `include_orphans` the pods of that namespace without a controller, in key order: what a scan of
+// the namespace filtered the same way visits (upstream FilterPodsByOwner lists the owned pods,
+// then the orphans). Needs AddPodControllerUIDIndexer.
+std::vector<std::shared_ptr<const api::Pod>> FilterPodsByOwner(const client::Indexer& pods,
+                                                               const api::ObjectMeta& owner, bool include_orphans);
 
 // Upstream ActivePodsWithRanks ordering for scale-down (kubernetes/kubernetes
 // pkg/controller/controller_utils.go @ v1.32, ActivePodsWithRanks.Less): true when `a` should be

@@ -129,13 +129,15 @@ DaemonSetController::DaemonSetController(sim::Simulation& sim, apiserver::ApiSer
       nodes_(informers.For("Node")),
       worker_(
           sim, [this]() { return daemonsets_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced(); },
-          [this](const std::string& key) { Sync(key); }) {}
+          [this](const std::string& key) { Sync(key); }) {
+  AddPodControllerUIDIndexer(pods_);
+}
 
 void DaemonSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   daemonsets_.AddEventHandlers(
       {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-       [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
+       [this](const api::ObjectPtr& o) { expectations_.DeleteExpectations(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(nullptr, o, false); },
                           [this](const api::ObjectPtr& old, const api::ObjectPtr& o) { OnPod(old, o, false); },
                           [this](const api::ObjectPtr& o) { OnPod(nullptr, o, true); }});
@@ -174,28 +176,18 @@ void DaemonSetController::OnPod(const api::ObjectPtr& old_obj, const api::Object
   const api::OwnerReference* ref = ControllerRef(obj->metadata);
   if (ref == nullptr || ref->kind != "DaemonSet") return;
   std::string key = obj->metadata.namespace_ + "/" + ref->name;
-  auto it = expectations_.find(key);
-  if (it != expectations_.end()) {
-    bool added = old_obj == nullptr && !deleted;
-    // Upstream updatePod hands a pod that got a deletionTimestamp to deletePod.
-    bool now_deleting = old_obj != nullptr && !old_obj->metadata.deletion_timestamp && obj->metadata.deletion_timestamp;
-    if (added && it->second.adds > 0) --it->second.adds;
-    if ((now_deleting || (deleted && !obj->metadata.deletion_timestamp)) && it->second.dels > 0) --it->second.dels;
-  }
+  bool added = old_obj == nullptr && !deleted;
+  // Upstream updatePod hands a pod that got a deletionTimestamp to deletePod.
+  bool now_deleting = old_obj != nullptr && !old_obj->metadata.deletion_timestamp && obj->metadata.deletion_timestamp;
+  if (added) expectations_.CreationObserved(key);
+  if (now_deleting || (deleted && !obj->metadata.deletion_timestamp)) expectations_.DeletionObserved(key);
   worker_.queue().Add(key);
-}
-
-bool DaemonSetController::Satisfied(const std::string& key) const {
-  auto it = expectations_.find(key);
-  if (it == expectations_.end()) return true;
-  const Expectations& e = it->second;
-  return (e.adds <= 0 && e.dels <= 0) || sim_.Now() - e.set_at > kExpectationsTimeout;
 }
 
 void DaemonSetController::Sync(const std::string& key) {
   auto ds = api::As<api::DaemonSet>(daemonsets_.Get(key));
   if (!ds) {
-    expectations_.erase(key);
+    expectations_.DeleteExpectations(key);
     return;
   }
   if (ds->metadata.deletion_timestamp) return;
@@ -205,13 +197,7 @@ void DaemonSetController::Sync(const std::string& key) {
   // getNodesToDaemonPods: the DaemonSet's pods by target node, oldest first; terminal pods that
   // are being deleted are left out.
   std::map<std::string, std::vector<std::shared_ptr<const api::Pod>>> by_node;
-  const std::string prefix = ds->metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
-    const api::OwnerReference* ref = ControllerRef(pod->metadata);
-    if (ref == nullptr || ref->uid != ds->metadata.uid) continue;
+  for (const auto& pod : FilterPodsByOwner(pods_.GetIndexer(), ds->metadata, /*include_orphans=*/false)) {
     if (pod->metadata.deletion_timestamp && pod->IsTerminal()) continue;
     by_node[TargetNode(*pod)].push_back(pod);
   }
@@ -221,7 +207,7 @@ void DaemonSetController::Sync(const std::string& key) {
   for (const auto& [name, obj] : nodes_.items())
     placement[name] = NodeShouldRunDaemonPod(*api::As<api::Node>(obj), *ds);
 
-  const bool satisfied = Satisfied(key);
+  const bool satisfied = expectations_.SatisfiedExpectations(key);
   if (satisfied) {
     // manage → podsShouldBeOnNode for every node.
     std::vector<std::string> to_create;
@@ -361,17 +347,17 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
   int creates = std::min<int>(static_cast<int>(to_create.size()), kBurstReplicas);
   int deletes = std::min<int>(static_cast<int>(to_delete.size()), kBurstReplicas);
   if (creates == 0 && deletes == 0) return;
-  Expectations& e = expectations_[key];
-  if (e.adds <= 0 && e.dels <= 0) e = Expectations{};
-  e.adds += creates;
-  e.dels += deletes;
-  e.set_at = sim_.Now();
-  auto lower = [this, key](int64_t adds, int64_t dels) {
-    auto it = expectations_.find(key);
-    if (it == expectations_.end()) return;
-    it->second.adds = std::max<int64_t>(0, it->second.adds - adds);
-    it->second.dels = std::max<int64_t>(0, it->second.dels - dels);
-  };
+  // Upstream SetExpectations(createDiff, deleteDiff) forgets what the record still waited for.
+  // kubesim keeps what a record that expired unfulfilled still expects and adds the new counts to
+  // it; observations beyond zero do not carry over.
+  int64_t adds = creates, dels = deletes;
+  if (const ControlleeExpectations* e = expectations_.GetExpectations(key); e != nullptr && !e->Fulfilled()) {
+    auto [pending_adds, pending_dels] = e->GetExpectations();
+    adds += std::max<int64_t>(0, pending_adds);
+    dels += std::max<int64_t>(0, pending_dels);
+  }
+  expectations_.SetExpectations(key, adds, dels);
+  auto lower = [this, key](int64_t add, int64_t del) { expectations_.LowerExpectations(key, add, del); };
   auto nodes = std::make_shared<std::vector<std::string>>(to_create.begin(), to_create.begin() + creates);
   auto create = [this, ds, nodes, hash, lower](int i, std::function<void(bool)> done) {
     auto pod = std::make_shared<api::Pod>();

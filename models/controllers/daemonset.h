@@ -35,6 +35,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "models/controllers/controller_expectations.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -70,11 +71,6 @@ class DaemonSetController {
   void Start();
 
  private:
-  struct Expectations {
-    int64_t adds = 0;
-    int64_t dels = 0;
-    sim::Time set_at;
-  };
   // client-go flowcontrol.Backoff entry, per DaemonSet and node.
   struct Backoff {
     sim::Duration delay;
@@ -88,7 +84,6 @@ class DaemonSetController {
   void SyncNodes(const std::string& key, const std::shared_ptr<const api::DaemonSet>& ds,
                  const std::vector<std::shared_ptr<const api::Pod>>& to_delete,
                  const std::vector<std::string>& to_create, const std::string& hash);
-  bool Satisfied(const std::string& key) const;
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
@@ -97,7 +92,7 @@ class DaemonSetController {
   client::Informer& pods_;
   client::Informer& nodes_;
   client::Worker worker_;
-  std::map<std::string, Expectations> expectations_;    // DaemonSet key → pending
+  ControllerExpectations expectations_{sim_};           // by DaemonSet key
   std::map<std::string, Backoff> failed_pods_backoff_;  // "<ds key>/<node>"
   sim::Owner owner_{sim_};
 };

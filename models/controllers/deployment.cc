@@ -64,6 +64,8 @@ DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiS
       deployments_(informers.For("Deployment")),
       replicasets_(informers.For("ReplicaSet")),
       pods_(informers.For("Pod")),
+      rs_lister_(replicasets_.GetIndexer()),
+      pod_lister_(pods_.GetIndexer()),
       worker_(
           sim, [this]() { return deployments_.HasSynced() && replicasets_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
@@ -97,11 +99,7 @@ std::vector<ReplicaSetPtr> DeploymentController::Owned::all() const {
 DeploymentController::Owned DeploymentController::Find(const api::Deployment& d) const {
   Owned owned;
   std::vector<ReplicaSetPtr> mine;
-  const std::string prefix = d.metadata.namespace_ + "/";
-  const auto& items = replicasets_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto rs = api::As<api::ReplicaSet>(it->second);
+  for (auto rs : rs_lister_.ReplicaSets(d.metadata.namespace_).List(client::Selector::Everything())) {
     const api::OwnerReference* ref = ControllerRef(rs->metadata);
     if (ref != nullptr && ref->uid == d.metadata.uid) mine.push_back(rs);
   }
@@ -386,11 +384,8 @@ bool DeploymentController::OldPodsRunning(const Owned& owned) const {
   std::set<std::string> old_uids;
   for (const auto& rs : owned.old) old_uids.insert(rs->metadata.uid);
   if (old_uids.empty()) return false;
-  const std::string prefix = owned.old.front()->metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
+  for (const auto& pod :
+       pod_lister_.Pods(owned.old.front()->metadata.namespace_).List(client::Selector::Everything())) {
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     // A pod still terminating counts as running: Recreate guarantees no overlap.
     if (ref != nullptr && old_uids.count(ref->uid) != 0 && !pod->IsTerminal()) return true;

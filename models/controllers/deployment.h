@@ -27,6 +27,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/listers.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/deployment_util.h"
@@ -85,6 +86,8 @@ class DeploymentController {
   client::Informer& deployments_;
   client::Informer& replicasets_;
   client::Informer& pods_;  // for Recreate: old pods must be gone before new ones start
+  client::ReplicaSetLister rs_lister_;
+  client::PodLister pod_lister_;
   client::Worker worker_;
   sim::Owner owner_{sim_};
 };

@@ -34,6 +34,8 @@ DisruptionController::DisruptionController(sim::Simulation& sim, apiserver::ApiS
       replicasets_(informers.For("ReplicaSet")),
       deployments_(informers.For("Deployment")),
       statefulsets_(informers.For("StatefulSet")),
+      pdb_lister_(pdbs_.GetIndexer()),
+      pod_lister_(pods_.GetIndexer()),
       worker_(
           sim,
           [this]() {
@@ -57,12 +59,10 @@ void DisruptionController::Start() {
 void DisruptionController::OnPod(const api::ObjectPtr& obj) {
   auto pod = api::As<api::Pod>(obj);
   if (!pod) return;
-  const std::string prefix = pod->metadata.namespace_ + "/";
-  const auto& items = pdbs_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pdb = api::As<api::PodDisruptionBudget>(it->second);
-    if (pdb && Selects(*pdb, *pod)) worker_.queue().Add(it->first);
+  // Upstream getPdbForPod.
+  for (const auto& pdb :
+       pdb_lister_.PodDisruptionBudgets(pod->metadata.namespace_).List(client::Selector::Everything())) {
+    if (Selects(*pdb, *pod)) worker_.queue().Add(api::NamespacedName(pdb->metadata));
   }
 }
 
@@ -98,13 +98,10 @@ void DisruptionController::Sync(const std::string& key) {
   auto pdb = api::As<api::PodDisruptionBudget>(pdbs_.Get(key));
   if (!pdb) return;
   const sim::Time now = sim_.Now();
-  std::vector<std::shared_ptr<const api::Pod>> pods;  // in key order
-  const std::string prefix = pdb->metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
-    if (pod && Selects(*pdb, *pod)) pods.push_back(pod);
+  // Upstream getPodsForPdb: the pods of its namespace its selector matches, in key order.
+  std::vector<std::shared_ptr<const api::Pod>> pods;
+  if (pdb->selector) {
+    pods = pod_lister_.Pods(pdb->metadata.namespace_).List(client::Selector::FromLabelSelector(*pdb->selector));
   }
   if (pods.empty()) recorder_.Event(now, *pdb, "Normal", "NoPods", "No matching pods found");
 

@@ -31,6 +31,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/listers.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/controller_utils.h"
@@ -62,6 +63,8 @@ class DisruptionController {
   client::Informer& replicasets_;
   client::Informer& deployments_;
   client::Informer& statefulsets_;
+  client::PodDisruptionBudgetLister pdb_lister_;
+  client::PodLister pod_lister_;
   client::Worker worker_;
   sim::Owner owner_{sim_};
 };

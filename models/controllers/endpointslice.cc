@@ -17,13 +17,6 @@ bool ServiceSelects(const api::Service& svc, const api::Pod& pod) {
   return true;
 }
 
-bool IsManagedSliceOf(const api::EndpointSlice& slice, const std::string& service) {
-  auto name = slice.metadata.labels.find(kLabelServiceName);
-  auto by = slice.metadata.labels.find(kLabelManagedBy);
-  return name != slice.metadata.labels.end() && name->second == service && by != slice.metadata.labels.end() &&
-         by->second == kEndpointSliceControllerName;
-}
-
 }  // namespace
 
 std::string PodAddress(const api::Pod& pod) {
@@ -44,6 +37,9 @@ EndpointSliceController::EndpointSliceController(sim::Simulation& sim, apiserver
       pods_(informers.For("Pod")),
       nodes_(informers.For("Node")),
       slices_(informers.For("EndpointSlice")),
+      service_lister_(services_.GetIndexer()),
+      pod_lister_(pods_.GetIndexer()),
+      slice_lister_(slices_.GetIndexer()),
       worker_(
           sim,
           [this]() { return services_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced() && slices_.HasSynced(); },
@@ -76,13 +72,10 @@ void EndpointSliceController::Start() {
 void EndpointSliceController::OnPod(const api::ObjectPtr& obj) {
   auto pod = api::As<api::Pod>(obj);
   if (!pod) return;
-  // endpointUpdatesBatchPeriod 0: the Services selecting the pod sync now.
-  const std::string prefix = pod->metadata.namespace_ + "/";
-  const auto& items = services_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto svc = api::As<api::Service>(it->second);
-    if (svc && ServiceSelects(*svc, *pod)) worker_.queue().Add(it->first);
+  // endpointUpdatesBatchPeriod 0: the Services selecting the pod (upstream
+  // GetPodServiceMemberships) sync now.
+  for (const auto& svc : service_lister_.Services(pod->metadata.namespace_).List(client::Selector::Everything())) {
+    if (ServiceSelects(*svc, *pod)) worker_.queue().Add(api::NamespacedName(svc->metadata));
   }
 }
 
@@ -92,13 +85,9 @@ void EndpointSliceController::Sync(const std::string& key) {
   // without a selector has slices managed by someone else.
   if (!svc || svc->selector.empty() || svc->metadata.deletion_timestamp) return;
   const std::string& ns = svc->metadata.namespace_;
-  const std::string prefix = ns + "/";
 
   std::vector<api::Endpoint> desired;  // sorted by pod name (key order)
-  const auto& pods = pods_.items();
-  for (auto it = pods.lower_bound(prefix); it != pods.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-    auto pod = api::As<api::Pod>(it->second);
-    if (!pod || !ServiceSelects(*svc, *pod)) continue;
+  for (const auto& pod : pod_lister_.Pods(ns).List(client::Selector::FromSet(svc->selector))) {
     // Upstream ShouldPodBeInEndpoints (includeTerminating): an address, not terminal.
     if (pod->spec.node_name.empty() || pod->IsTerminal() || pod->status.phase != api::kPodRunning) continue;
     const api::PodCondition* ready = pod->FindCondition("Ready");
@@ -118,13 +107,10 @@ void EndpointSliceController::Sync(const std::string& key) {
     desired.push_back(std::move(ep));
   }
 
-  std::vector<std::shared_ptr<const api::EndpointSlice>> existing;  // by name
-  const auto& slices = slices_.items();
-  for (auto it = slices.lower_bound(prefix); it != slices.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto slice = api::As<api::EndpointSlice>(it->second);
-    if (slice && IsManagedSliceOf(*slice, svc->metadata.name)) existing.push_back(slice);
-  }
+  // The slices this controller manages for the Service, by name.
+  std::vector<std::shared_ptr<const api::EndpointSlice>> existing =
+      slice_lister_.EndpointSlices(ns).List(client::Selector::FromSet(
+          {{kLabelServiceName, svc->metadata.name}, {kLabelManagedBy, kEndpointSliceControllerName}}));
   // Upstream reconciler (reconcileByPortMapping): endpoints stay in the slice they are in, so a
   // change touches as few slices as possible.
   // 1. Every existing slice keeps its endpoints that are still wanted (refreshed), drops the

@@ -32,6 +32,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/listers.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "sim/owner.h"
@@ -67,6 +68,9 @@ class EndpointSliceController {
   client::Informer& pods_;
   client::Informer& nodes_;
   client::Informer& slices_;
+  client::ServiceLister service_lister_;
+  client::PodLister pod_lister_;
+  client::EndpointSliceLister slice_lister_;
   client::Worker worker_;
   std::map<std::string, int> pending_creates_;  // Service key → slice creates not yet in the cache
   sim::Owner owner_{sim_};

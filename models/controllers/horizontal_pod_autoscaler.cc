@@ -75,6 +75,7 @@ HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simula
       replicasets_(informers.For("ReplicaSet")),
       statefulsets_(informers.For("StatefulSet")),
       pods_(informers.For("Pod")),
+      pod_lister_(pods_.GetIndexer()),
       worker_(
           sim,
           [this]() {
@@ -182,14 +183,11 @@ void HorizontalPodAutoscalerController::Sync(const std::string& key) {
     // computeReplicasForMetrics over the target's pods.
     std::vector<std::shared_ptr<const api::Pod>> pods;
     std::map<std::string, metrics::PodMetric> samples;
-    const std::string prefix = hpa->metadata.namespace_ + "/";
-    const auto& items = pods_.items();
-    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-         ++it) {
-      auto pod = api::As<api::Pod>(it->second);
-      if (!target->selector->Matches(pod->metadata.labels)) continue;
-      pods.push_back(pod);
-      if (auto m = metrics_.Get(it->first)) samples[it->first] = *m;
+    for (auto& pod :
+         pod_lister_.Pods(hpa->metadata.namespace_).List(client::Selector::FromLabelSelector(*target->selector))) {
+      std::string pod_key = api::NamespacedName(pod->metadata);
+      pods.push_back(std::move(pod));
+      if (auto m = metrics_.Get(pod_key)) samples[pod_key] = *m;
     }
     int32_t proposal = -1;
     std::string metric_name, first_error;

@@ -21,6 +21,7 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/listers.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/replica_calculator.h"
@@ -94,6 +95,7 @@ class HorizontalPodAutoscalerController {
   client::Informer& replicasets_;
   client::Informer& statefulsets_;
   client::Informer& pods_;
+  client::PodLister pod_lister_;
   client::Worker worker_;
   std::map<std::string, State> state_;  // HPA key → recommendations and scale events
   sim::Owner owner_{sim_};

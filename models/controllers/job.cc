@@ -107,13 +107,15 @@ JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, cl
       pods_(informers.For("Pod")),
       worker_(
           sim, [this]() { return jobs_.HasSynced() && pods_.HasSynced(); },
-          [this](const std::string& key) { Sync(key); }) {}
+          [this](const std::string& key) { Sync(key); }) {
+  AddPodControllerUIDIndexer(pods_);
+}
 
 void JobController::Start() {
   // Job events sync at once (enqueueSyncJobImmediately); pod events after the batch period.
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   jobs_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-                          [this](const api::ObjectPtr& o) { states_.erase(api::NamespacedName(o->metadata)); }});
+                          [this](const api::ObjectPtr& o) { ForgetJob(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(nullptr, o, false); },
                           [this](const api::ObjectPtr& old, const api::ObjectPtr& o) { OnPod(old, o, false); },
                           [this](const api::ObjectPtr& o) { OnPod(nullptr, o, true); }});
@@ -126,8 +128,14 @@ JobController::State& JobController::StateFor(const std::string& key, const std:
   if (s.uid != uid) {
     s = State{};
     s.uid = uid;
+    expectations_.DeleteExpectations(key);
   }
   return s;
+}
+
+void JobController::ForgetJob(const std::string& key) {
+  states_.erase(key);
+  expectations_.DeleteExpectations(key);
 }
 
 void JobController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& obj, bool deleted) {
@@ -137,12 +145,11 @@ void JobController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& o
   auto it = states_.find(key);
   if (it != states_.end() && it->second.uid == ref->uid) {
     State& s = it->second;
-    Expectations& e = s.expectations;
     bool added = old_obj == nullptr && !deleted;
     // Upstream updatePod treats a pod that got a deletionTimestamp as deleted for expectations.
     bool now_deleting = old_obj != nullptr && !old_obj->metadata.deletion_timestamp && obj->metadata.deletion_timestamp;
-    if (added && e.adds > 0) --e.adds;
-    if ((now_deleting || (deleted && !obj->metadata.deletion_timestamp)) && e.dels > 0) --e.dels;
+    if (added) expectations_.CreationObserved(key);
+    if (now_deleting || (deleted && !obj->metadata.deletion_timestamp)) expectations_.DeletionObserved(key);
     const std::string& uid = obj->metadata.uid;
     if (deleted || obj->metadata.deletion_timestamp) s.deleting.erase(uid);
     if (deleted && !s.counted_succeeded.count(uid) && !s.counted_failed.count(uid) && !s.released.count(uid)) {
@@ -155,32 +162,21 @@ void JobController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& o
   worker_.queue().AddAfter(key, kSyncJobBatchPeriod);
 }
 
-bool JobController::Satisfied(const State& state) const {
-  const Expectations& e = state.expectations;
-  return (e.adds <= 0 && e.dels <= 0) || sim_.Now() - e.set_at > kExpectationsTimeout;
-}
-
 void JobController::Sync(const std::string& key) {
   auto job = api::As<api::Job>(jobs_.Get(key));
   if (!job) {
-    states_.erase(key);
+    ForgetJob(key);
     return;
   }
   if (IsFinished(*job)) return;
   State& state = StateFor(key, job->metadata.uid);
   if (state.finished) return;
   const sim::Time now = sim_.Now();
-  const bool satisfied = Satisfied(state);
+  const bool satisfied = expectations_.SatisfiedExpectations(key);
 
   std::vector<std::shared_ptr<const api::Pod>> pods, active;
   int32_t ready = 0, terminating = 0;
-  const std::string prefix = job->metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
-    const api::OwnerReference* ref = ControllerRef(pod->metadata);
-    if (ref == nullptr || ref->uid != job->metadata.uid) continue;
+  for (auto& pod : FilterPodsByOwner(pods_.GetIndexer(), job->metadata, /*include_orphans=*/false)) {
     pods.push_back(pod);
     // A pod whose delete is in flight is terminating already (the controller's own write).
     bool deleting = state.deleting.count(pod->metadata.uid) > 0;
@@ -372,7 +368,7 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
     // A suspended Job keeps no pod running.
     if (active.empty()) return 0;
     int32_t remove = std::min(active_count, kMaxPodCreateDeletePerSync);
-    state.expectations = Expectations{0, remove, sim_.Now()};
+    expectations_.ExpectDeletions(key, remove);
     for (int32_t i = 0; i < remove; ++i) DeletePod(key, job, *active[static_cast<size_t>(i)], true);
     return active_count - remove;
   }
@@ -405,7 +401,7 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
   }
   if (!doomed.empty()) {
     int32_t remove = std::min(static_cast<int32_t>(doomed.size()), kMaxPodCreateDeletePerSync);
-    state.expectations = Expectations{0, remove, sim_.Now()};
+    expectations_.ExpectDeletions(key, remove);
     for (int32_t i = 0; i < remove; ++i) DeletePod(key, job, *doomed[static_cast<size_t>(i)], true);
     // Deletions take precedence over creations within one sync, as upstream.
     return active_count - remove;
@@ -430,7 +426,7 @@ int32_t JobController::ManageJob(const std::string& key, const std::shared_ptr<c
     diff = static_cast<int32_t>(indexes.size());
     if (diff == 0) return active_count;
   }
-  state.expectations = Expectations{diff, 0, sim_.Now()};
+  expectations_.ExpectCreations(key, diff);
   CreatePods(key, job, diff, std::move(indexes));
   return active_count + diff;
 }
@@ -441,7 +437,7 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
   auto lower_adds = [this, key, uid](int64_t n) {
     auto it = states_.find(key);
     if (it == states_.end() || it->second.uid != uid) return;
-    it->second.expectations.adds = std::max<int64_t>(0, it->second.expectations.adds - n);
+    expectations_.LowerExpectations(key, n, 0);
   };
   auto shared_indexes = std::make_shared<std::vector<int32_t>>(std::move(indexes));
   auto create = [this, job, lower_adds, shared_indexes](int i, std::function<void(bool)> done) {
@@ -496,7 +492,7 @@ void JobController::DeletePod(const std::string& key, const std::shared_ptr<cons
                 auto it = states_.find(key);
                 if (it == states_.end() || it->second.uid != uid) return;
                 it->second.deleting.erase(pod_uid);
-                if (expected && it->second.expectations.dels > 0) --it->second.expectations.dels;
+                if (expected) expectations_.DeletionObserved(key);
               }));
 }
 

@@ -48,6 +48,7 @@
 #include "models/client/informer.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "models/controllers/controller_expectations.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -92,11 +93,6 @@ class JobController {
   void Start();
 
  private:
-  struct Expectations {
-    int64_t adds = 0;
-    int64_t dels = 0;
-    sim::Time set_at;
-  };
   // A pod that left the store before a sync counted it (no finalizer held it back).
   struct Vanished {
     std::string uid;
@@ -116,7 +112,6 @@ class JobController {
     // finalizer first, so they never count as succeeded or failed.
     std::set<std::string> released;
     JobBackoffRecord backoff;
-    Expectations expectations;
     // The last status this controller wrote, which its cache may not show yet: status writes
     // carry no resourceVersion precondition here (upstream's would get a 409 and retry), so a
     // sync must build on it rather than on a stale Job.
@@ -137,8 +132,10 @@ class JobController {
   // otherwise a failing Job's deleteActivePods, whose pods count as failed.
   void DeletePod(const std::string& key, const std::shared_ptr<const api::Job>& job, const api::Pod& pod,
                  bool expected);
-  bool Satisfied(const State& state) const;
+  // The state of `key` for the Job with this uid, reset (with its expectations) when the uid changed.
   State& StateFor(const std::string& key, const std::string& uid);
+  // Forgets what the controller remembers of `key`.
+  void ForgetJob(const std::string& key);
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
@@ -147,6 +144,8 @@ class JobController {
   client::Informer& pods_;
   client::Worker worker_;
   std::map<std::string, State> states_;
+  // By Job key; a record belongs to the uid of the key's State.
+  ControllerExpectations expectations_{sim_};
   sim::Owner owner_{sim_};
 };
 

@@ -14,15 +14,19 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
       recorder_(std::move(recorder)),
       replicasets_(informers.For("ReplicaSet")),
       pods_(informers.For("Pod")),
+      rs_lister_(replicasets_.GetIndexer()),
+      pod_lister_(pods_.GetIndexer()),
       worker_(
           sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
-          [this](const std::string& key) { Sync(key); }) {}
+          [this](const std::string& key) { Sync(key); }) {
+  AddPodControllerUIDIndexer(pods_);
+}
 
 void ReplicaSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
   replicasets_.AddEventHandlers(
       {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-       [this](const api::ObjectPtr& o) { expectations_.erase(api::NamespacedName(o->metadata)); }});
+       [this](const api::ObjectPtr& o) { expectations_.DeleteExpectations(api::NamespacedName(o->metadata)); }});
   pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o, true, false); },
                           [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o, false, false); },
                           [this](const api::ObjectPtr& o) { OnPod(o, false, true); }});
@@ -35,45 +39,34 @@ void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool del
   if (ref == nullptr && !deleted) {
     // An orphan: every ReplicaSet of its namespace that selects it may adopt it (upstream
     // getPodReplicaSets), in key order.
-    const std::string prefix = obj->metadata.namespace_ + "/";
-    const auto& items = replicasets_.items();
-    for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-         ++it) {
-      auto rs = api::As<api::ReplicaSet>(it->second);
-      if (!rs->selector.Empty() && rs->selector.Matches(obj->metadata.labels)) worker_.queue().Add(it->first);
+    for (const auto& rs : rs_lister_.ReplicaSets(obj->metadata.namespace_).List(client::Selector::Everything())) {
+      if (!rs->selector.Empty() && rs->selector.Matches(obj->metadata.labels)) {
+        worker_.queue().Add(api::NamespacedName(rs->metadata));
+      }
     }
     return;
   }
   if (ref == nullptr || ref->kind != "ReplicaSet") return;
   std::string key = obj->metadata.namespace_ + "/" + ref->name;
-  auto it = expectations_.find(key);
-  if (it != expectations_.end()) {
-    if (added && it->second.adds > 0) --it->second.adds;
-    if (deleted && it->second.dels > 0) --it->second.dels;
-  }
+  // Upstream counts only the deletions it asked for (UIDTrackingControllerExpectations) and counts a
+  // pod that got a deletionTimestamp as deleted; kubesim counts every delete event of a pod the
+  // ReplicaSet controls.
+  if (added) expectations_.CreationObserved(key);
+  if (deleted) expectations_.DeletionObserved(key);
   worker_.queue().Add(key);
-}
-
-bool ReplicaSetController::Satisfied(const std::string& key) const {
-  auto it = expectations_.find(key);
-  if (it == expectations_.end()) return true;
-  const Expectations& e = it->second;
-  return (e.adds <= 0 && e.dels <= 0) || sim_.Now() - e.set_at > kExpectationsTimeout;
 }
 
 void ReplicaSetController::Sync(const std::string& key) {
   auto rs = api::As<api::ReplicaSet>(replicasets_.Get(key));
   if (!rs) {
-    expectations_.erase(key);
+    expectations_.DeleteExpectations(key);
     return;
   }
-  // Active pods this ReplicaSet controls, in key order (deterministic).
+  // Active pods this ReplicaSet controls, in key order (deterministic). Upstream v1.32 lists the
+  // whole namespace; the pods of other controllers play no part, so the controller-UID index
+  // (upstream's later getRSPods) gives the same pods: its own and the orphans it may adopt.
   std::vector<std::shared_ptr<const api::Pod>> active;
-  const std::string prefix = rs->metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
+  for (auto pod : FilterPodsByOwner(pods_.GetIndexer(), rs->metadata, /*include_orphans=*/true)) {
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr) pod = Adopt(*rs, pod);
     if (!pod) continue;
@@ -83,7 +76,7 @@ void ReplicaSetController::Sync(const std::string& key) {
   }
   // Upstream syncReplicaSet: replicas are managed only when expectations are met, but the status
   // is recomputed on every sync.
-  if (Satisfied(key) && !rs->metadata.deletion_timestamp) ManageReplicas(key, rs, active);
+  if (expectations_.SatisfiedExpectations(key) && !rs->metadata.deletion_timestamp) ManageReplicas(key, rs, active);
   UpdateStatus(key, *rs, active);
 }
 
@@ -144,7 +137,7 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
   int64_t diff = static_cast<int64_t>(active.size()) - rs->replicas;
   if (diff < 0) {
     int n = static_cast<int>(std::min<int64_t>(-diff, kBurstReplicas));
-    expectations_[key] = Expectations{n, 0, sim_.Now()};
+    expectations_.ExpectCreations(key, n);
     CreateBatch(key, rs, n, kSlowStartInitialBatchSize);
   } else if (diff > 0) {
     int n = static_cast<int>(std::min<int64_t>(diff, kBurstReplicas));
@@ -152,7 +145,7 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
     auto rank = [&](const api::Pod& p) { return p.spec.node_name.empty() ? 0 : on_node[p.spec.node_name]; };
     std::stable_sort(active.begin(), active.end(),
                      [&](const auto& a, const auto& b) { return DeleteFirst(*a, rank(*a), *b, rank(*b), sim_.Now()); });
-    expectations_[key] = Expectations{0, n, sim_.Now()};
+    expectations_.ExpectDeletions(key, n);
     for (int i = 0; i < n; ++i) {
       auto pod = active[static_cast<size_t>(i)];
       api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {},
@@ -161,8 +154,7 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
                       recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete",
                                       "Deleted pod: " + pod->metadata.name);
                     } else {
-                      auto it = expectations_.find(key);
-                      if (it != expectations_.end() && it->second.dels > 0) --it->second.dels;
+                      expectations_.DeletionObserved(key);
                     }
                   }));
     }
@@ -182,14 +174,11 @@ std::map<std::string, int> ReplicaSetController::RelatedActivePodsPerNode(
     }
     return on_node;
   }
-  const std::string prefix = rs.metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
+  const std::string& ns = rs.metadata.namespace_;
+  for (const auto& pod : pod_lister_.Pods(ns).List(client::Selector::Everything())) {
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
     if (ref == nullptr || ref->kind != "ReplicaSet" || !IsPodActive(*pod) || pod->spec.node_name.empty()) continue;
-    auto sibling = replicasets_.Get(prefix + ref->name);
+    auto sibling = rs_lister_.ReplicaSets(ns).Get(ref->name);
     const api::OwnerReference* sibling_owner = sibling ? ControllerRef(sibling->metadata) : nullptr;
     if (sibling_owner != nullptr && sibling_owner->uid == owner->uid) on_node[pod->spec.node_name]++;
   }
@@ -220,14 +209,12 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
       } else {
         outcome->second++;
         recorder_.Event(sim_.Now(), *rs, "Warning", "FailedCreate", "Error creating: " + r.message);
-        auto it = expectations_.find(key);
-        if (it != expectations_.end() && it->second.adds > 0) --it->second.adds;
+        expectations_.CreationObserved(key);
       }
       if (outcome->first < size) return;  // the batch is not complete yet
       int left = remaining - size;
       if (outcome->second > 0) {
-        auto it = expectations_.find(key);
-        if (it != expectations_.end()) it->second.adds = std::max<int64_t>(0, it->second.adds - left);
+        expectations_.LowerExpectations(key, left, 0);
         return;
       }
       if (left > 0) CreateBatch(key, rs, left, batch * 2);

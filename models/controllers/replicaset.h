@@ -22,8 +22,10 @@
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
 #include "models/client/informer.h"
+#include "models/client/listers.h"
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
+#include "models/controllers/controller_expectations.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -40,12 +42,6 @@ class ReplicaSetController {
   void Start();
 
  private:
-  struct Expectations {
-    int64_t adds = 0;
-    int64_t dels = 0;
-    sim::Time set_at;
-  };
-
   void OnPod(const api::ObjectPtr& obj, bool added, bool deleted);
   void Sync(const std::string& key);
   // The pod with this ReplicaSet as its controller owner (the write is sent), or null if the
@@ -56,7 +52,6 @@ class ReplicaSetController {
   void UpdateStatus(const std::string& key, const api::ReplicaSet& rs,
                     const std::vector<std::shared_ptr<const api::Pod>>& active);
   void CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining, int batch);
-  bool Satisfied(const std::string& key) const;
   std::map<std::string, int> RelatedActivePodsPerNode(const api::ReplicaSet& rs,
                                                       const std::vector<std::shared_ptr<const api::Pod>>& own) const;
 
@@ -65,8 +60,10 @@ class ReplicaSetController {
   client::EventRecorder recorder_;
   client::Informer& replicasets_;
   client::Informer& pods_;
+  client::ReplicaSetLister rs_lister_;
+  client::PodLister pod_lister_;
   client::Worker worker_;
-  std::map<std::string, Expectations> expectations_;  // ReplicaSet key → pending
+  ControllerExpectations expectations_{sim_};  // by ReplicaSet key
   sim::Owner owner_{sim_};
 };
 

@@ -54,7 +54,9 @@ StatefulSetController::StatefulSetController(sim::Simulation& sim, apiserver::Ap
       pods_(informers.For("Pod")),
       worker_(
           sim, [this]() { return sets_.HasSynced() && pods_.HasSynced(); },
-          [this](const std::string& key) { Sync(key); }) {}
+          [this](const std::string& key) { Sync(key); }) {
+  AddPodControllerUIDIndexer(pods_);
+}
 
 void StatefulSetController::Start() {
   sets_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnSet(o); },
@@ -97,13 +99,7 @@ void StatefulSetController::Sync(const std::string& key) {
   std::vector<std::shared_ptr<const api::Pod>> replicas(static_cast<size_t>(set->replicas));
   std::map<int32_t, std::shared_ptr<const api::Pod>> condemned;
   std::vector<std::shared_ptr<const api::Pod>> owned;
-  const std::string prefix = set->metadata.namespace_ + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
-    const api::OwnerReference* ref = ControllerRef(pod->metadata);
-    if (ref == nullptr || ref->uid != set->metadata.uid) continue;
+  for (const auto& pod : FilterPodsByOwner(pods_.GetIndexer(), set->metadata, /*include_orphans=*/false)) {
     std::optional<int32_t> ord = OrdinalOf(pod->metadata.name, set->metadata.name);
     if (!ord) continue;
     owned.push_back(pod);

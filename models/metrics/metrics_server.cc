@@ -2,6 +2,7 @@
 
 #include "models/api/kinds.h"
 #include "models/api/quantity.h"
+#include "models/client/listers.h"
 
 namespace kubesim::metrics {
 
@@ -67,15 +68,12 @@ std::vector<std::string> MetricsServer::ReadyPods(const WorkloadLoad& load) cons
   std::shared_ptr<const api::StatefulSet> ss;
   if (load.kind == "StatefulSet" && (ss = api::As<api::StatefulSet>(statefulsets_.Get(key)))) selector = &ss->selector;
   if (selector == nullptr) return out;
-  const std::string prefix = load.ns + "/";
-  const auto& items = pods_.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    auto pod = api::As<api::Pod>(it->second);
+  const client::PodLister pods(pods_.GetIndexer());
+  for (const auto& pod : pods.Pods(load.ns).List(client::Selector::FromLabelSelector(*selector))) {
     const api::PodCondition* ready = pod->FindCondition("Ready");
     if (pod->status.phase == api::kPodRunning && !pod->metadata.deletion_timestamp && ready != nullptr &&
-        ready->status == "True" && selector->Matches(pod->metadata.labels)) {
-      out.push_back(it->first);
+        ready->status == "True") {
+      out.push_back(api::NamespacedName(pod->metadata));
     }
   }
   return out;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/client/listers.h"
+
 namespace kubesim::scheduler {
 
 Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
@@ -63,18 +65,10 @@ std::shared_ptr<const api::Namespace> Scheduler::GetNamespace(const std::string&
 }
 
 namespace {
-// Objects of one namespace from an informer cache keyed "namespace/name" (ordered, so a prefix
-// range is exactly that namespace).
+// Objects of one namespace from an informer cache, in key order.
 template <typename T>
 std::vector<std::shared_ptr<const T>> InNamespace(const client::Informer& informer, const std::string& ns) {
-  std::vector<std::shared_ptr<const T>> out;
-  const std::string prefix = ns + "/";
-  const auto& items = informer.items();
-  for (auto it = items.lower_bound(prefix); it != items.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
-    if (auto obj = api::As<T>(it->second)) out.push_back(std::move(obj));
-  }
-  return out;
+  return client::NamespaceLister<T>(informer.GetIndexer(), ns).List(client::Selector::Everything());
 }
 }  // namespace
 

@@ -1,0 +1,105 @@
+#include "models/client/indexer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "sim/check.h"
+
+namespace kubesim::client {
+
+std::vector<std::string> MetaNamespaceIndexFunc(const api::Object& obj) { return {obj.metadata.namespace_}; }
+
+Indexer::Indexer() {
+  sim::Status s = AddIndexers({{kNamespaceIndex, MetaNamespaceIndexFunc}});
+  KUBESIM_CHECK(s.ok(), s.message());
+}
+
+void Indexer::Upsert(const std::string& key, api::ObjectPtr obj) {
+  auto it = items_.find(key);
+  api::ObjectPtr old = it == items_.end() ? nullptr : it->second;
+  auto index = indices_.begin();  // indices_ has indexers_' names, in the same order
+  for (const auto& [name, fn] : indexers_) Refile((index++)->second, fn, key, old.get(), obj);
+  if (it == items_.end()) {
+    items_.emplace(key, std::move(obj));
+  } else {
+    it->second = std::move(obj);
+  }
+}
+
+void Indexer::Delete(const std::string& key) {
+  auto it = items_.find(key);
+  if (it == items_.end()) return;
+  auto index = indices_.begin();
+  for (const auto& [name, fn] : indexers_) Refile((index++)->second, fn, key, it->second.get(), nullptr);
+  items_.erase(it);
+}
+
+api::ObjectPtr Indexer::Get(const std::string& key) const {
+  auto it = items_.find(key);
+  return it == items_.end() ? nullptr : it->second;
+}
+
+sim::Status Indexer::AddIndexers(const Indexers& indexers) {
+  for (const auto& [name, fn] : indexers) {
+    if (indexers_.count(name) > 0) {
+      return sim::Status(sim::StatusCode::kInvalidArgument, "indexer conflict: " + name);
+    }
+  }
+  for (const auto& [name, fn] : indexers) {
+    indexers_.emplace(name, fn);
+    Index& index = indices_[name];
+    for (const auto& [key, obj] : items_) Refile(index, fn, key, nullptr, obj);
+  }
+  return sim::Status::Ok();
+}
+
+void Indexer::Refile(Index& index, const IndexFunc& fn, const std::string& key, const api::Object* old_obj,
+                     const api::ObjectPtr& new_obj) {
+  std::vector<std::string> old_values = old_obj ? fn(*old_obj) : std::vector<std::string>{};
+  std::vector<std::string> new_values = new_obj ? fn(*new_obj) : std::vector<std::string>{};
+  for (const auto& value : old_values) {
+    if (std::find(new_values.begin(), new_values.end(), value) != new_values.end()) continue;
+    auto bucket = index.find(value);
+    if (bucket == index.end()) continue;
+    bucket->second.erase(key);
+    if (bucket->second.empty()) index.erase(bucket);  // as upstream, no empty sets stay behind
+  }
+  for (const auto& value : new_values) index[value].insert_or_assign(key, new_obj);
+}
+
+const Indexer::Index& Indexer::IndexNamed(const std::string& name) const {
+  auto it = indices_.find(name);
+  KUBESIM_CHECK(it != indices_.end(), "Index with name " + name + " does not exist");
+  return it->second;
+}
+
+const Indexer::Bucket& Indexer::IndexedItems(const std::string& name, const std::string& value) const {
+  static const Bucket kEmpty;
+  const Index& index = IndexNamed(name);
+  auto it = index.find(value);
+  return it == index.end() ? kEmpty : it->second;
+}
+
+std::vector<api::ObjectPtr> Indexer::ByIndex(const std::string& name, const std::string& value) const {
+  const Bucket& bucket = IndexedItems(name, value);
+  std::vector<api::ObjectPtr> out;
+  out.reserve(bucket.size());
+  for (const auto& [key, obj] : bucket) out.push_back(obj);
+  return out;
+}
+
+std::vector<std::string> Indexer::IndexKeys(const std::string& name, const std::string& value) const {
+  const Bucket& bucket = IndexedItems(name, value);
+  std::vector<std::string> out;
+  out.reserve(bucket.size());
+  for (const auto& [key, obj] : bucket) out.push_back(key);
+  return out;
+}
+
+std::vector<std::string> Indexer::ListIndexFuncValues(const std::string& name) const {
+  std::vector<std::string> out;
+  for (const auto& [value, bucket] : IndexNamed(name)) out.push_back(value);
+  return out;
+}
+
+}  // namespace kubesim::client
