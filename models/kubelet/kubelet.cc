@@ -1,6 +1,7 @@
 #include "models/kubelet/kubelet.h"
 
 #include <charconv>
+#include <optional>
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
@@ -21,6 +22,13 @@ ImageConfig NodeImageConfig(ImageConfig config, const api::Node& node) {
   return config;
 }
 
+// What the eviction manager observes memory.available against; none when the node reports none.
+std::optional<int64_t> MemoryCapacity(const api::Node& node) {
+  auto cap = node.status.capacity.find("memory");
+  if (cap == node.status.capacity.end()) return std::nullopt;
+  return cap->second.Value();
+}
+
 }  // namespace
 
 Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
@@ -32,13 +40,12 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       node_name_(node_manifest_->metadata.name),
       config_(config),
       pods_(sim, api_, "Pod", apiserver::WatchOptions{0, node_name_}),
-      rng_(sim.Stream("kubelet/" + node_name_ + "/pod-start")),
-      restart_rng_(sim.Stream("kubelet/" + node_name_ + "/container-restart")),
-      worker_rng_(sim.Stream("kubelet/" + node_name_ + "/pod-workers")),
-      backoff_(config_.container_backoff_initial, config_.container_backoff_max),
       images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
                                              node_manifest_->status.images)),
-      reported_images_(images_->generation()) {}
+      reported_images_(images_->generation()),
+      prober_(sim, recorder_, *this),
+      eviction_(sim, recorder_, config_, MemoryCapacity(*node_manifest_), *this),
+      pod_workers_(sim, api_, recorder_, pods_, config_, node_name_, *images_, prober_) {}
 
 std::vector<api::NodeCondition> Kubelet::NodeConditions(sim::Time now, bool memory_pressure) {
   // The conditions the kubelet's status setters report (nodestatus.ReadyCondition,
@@ -63,101 +70,46 @@ void Kubelet::Start() {
                             [this](const api::ObjectPtr& o) { OnPodGone(o); }});
   }
   pods_.Start();
-  // The eviction manager's 10 s loop runs from the process's start (its phase); it is armed only
-  // once something on the node can be short of memory (MaybeArmEvictionLoop), because a tick with
-  // no memory-usage model observes nothing: skipping those ticks changes no write.
-  eviction_phase_ = sim_.Now();
-  eviction_armed_ = false;
-  for (const auto& [uid, rt] : runtimes_) MaybeArmEvictionLoop(*rt->pod);
-  MaybeArmEvictionLoop();
-}
-
-void Kubelet::MaybeArmEvictionLoop(const api::Pod& pod) {
-  if (!eviction_armed_ && pod.metadata.annotations.count(api::kMemoryUsageAnnotation)) ArmEvictionLoop();
-}
-
-void Kubelet::MaybeArmEvictionLoop() {
-  if (eviction_armed_) return;
-  auto cap = node_manifest_->status.capacity.find("memory");
-  // A node smaller than the hard threshold is under pressure with no pod at all.
-  if (cap != node_manifest_->status.capacity.end() &&
-      cap->second.Value() < config_.eviction_hard_memory_available_bytes) {
-    ArmEvictionLoop();
-  }
-}
-
-void Kubelet::ArmEvictionLoop() {
-  if (!running_) return;
-  eviction_armed_ = true;
-  // The next tick of the loop that started with the process: phase + k·period, after now. A tick
-  // at exactly now would see no running container of a pod admitted now, so it is skipped too.
-  const sim::Duration period = config_.eviction_monitoring_period;
-  int64_t k = (sim_.Now() - eviction_phase_).nanos() / period.nanos() + 1;
-  sim::Time first = eviction_phase_ + sim::Duration::Nanoseconds(k * period.nanos());
-  owner_.After(first - sim_.Now(), [this, period]() {
-    if (running_) EvictionTick();
-    owner_.Every(period, [this]() {
-      if (running_) EvictionTick();
-    });
-  });
+  // The eviction manager's loop keeps the phase of the process's start.
+  eviction_.Start(pod_workers_.Pods());
 }
 
 void Kubelet::Stop() {
   if (!running_) return;
   running_ = false;
   pods_.Stop();
-  // Every pending timer of this kubelet process (lease, status, probes, exits, back-off
-  // requeues) dies with it; Restart() re-arms what the container runtime still has.
+  // Every pending timer and callback of this kubelet process (lease, status, probes, exits,
+  // back-off requeues, image pull callbacks, the eviction loop) dies with it; Restart() re-arms
+  // what the container runtime still has.
   owner_.Reset();
+  pod_workers_.Stop();
+  prober_.Stop();
+  eviction_.Stop();
 }
 
 void Kubelet::Crash() {
-  // crashNode: the machine goes down. Besides the kubelet, every container is gone; a restarted
-  // runtime reports them exited with code 255 and reason Unknown, as containerd does after a
-  // reboot. Pulls in progress are lost (the images already pulled stay on disk).
+  // crashNode: the machine goes down. Besides the kubelet, every container is gone. Pulls in
+  // progress are lost (the images already pulled stay on disk).
   Stop();
   images_->DropPending();
-  for (auto& [uid, rt] : runtimes_) {
-    for (auto& c : rt->containers) {
-      c.start_pending = false;
-      ++c.instance;
-      if (!c.running) continue;
-      c.Terminate(255, "Unknown", sim_.Now());
-    }
-  }
+  pod_workers_.CrashContainers();
 }
 
 void Kubelet::Restart() {
   // restartKubelet: a new kubelet process on the same node. It registers (the Node exists) and
   // posts its status at once, renews the lease, relists its pods, and its pod workers resync
-  // every pod the runtime knows (ReconcileRuntime). The CrashLoopBackOff and eviction state lived
-  // in the old process's memory and is lost, as upstream.
+  // every pod the runtime knows. The CrashLoopBackOff and eviction state lived in the old
+  // process's memory and is lost, as upstream.
   if (running_) return;
   force_status_write_ = true;
-  backoff_ = CrashLoopBackoff(config_.container_backoff_initial, config_.container_backoff_max);
-  image_backoff_ = CrashLoopBackoff(sim::Duration::Seconds(10), sim::Duration::Seconds(300));
-  memory_pressure_ = false;  // the eviction manager observes afresh
+  pod_workers_.ResetBackoffs();
+  eviction_.ForgetObservations();  // the eviction manager observes afresh
   Start();
   // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
   // only reports what changed).
   api_.List("Pod", owner_.Bind([this](const apiserver::Response& r) {
     if (!running_ || !r.ok()) return;
-    std::set<std::string> listed;
-    for (const auto& obj : r.items) {
-      auto pod = api::As<api::Pod>(obj);
-      listed.insert(pod->metadata.uid);
-      if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
-    }
-    // Pods deleted while the kubelet was away: their containers are killed (orphans).
-    for (auto it = runtimes_.begin(); it != runtimes_.end();) {
-      if (listed.count(it->first)) {
-        ++it;
-        continue;
-      }
-      backoff_.Forget(it->first + "/");
-      it = runtimes_.erase(it);
-    }
-    ReconcileRuntime();
+    pod_workers_.Resync(r.items);
   }),
             node_name_);
 }
@@ -217,45 +169,53 @@ void Kubelet::SyncNodeStatus() {
   // (Simplification: upstream compares with the Node the API server has, so it also repairs a
   // Ready=Unknown written by the node lifecycle controller; kubesim forces a write after a
   // restart instead.)
+  bool memory_pressure = eviction_.IsUnderMemoryPressure();
   bool changed =
-      images_->generation() != reported_images_ || memory_pressure_ != reported_memory_pressure_ || force_status_write_;
+      images_->generation() != reported_images_ || memory_pressure != reported_memory_pressure_ || force_status_write_;
   force_status_write_ = false;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
-    node->status.conditions = NodeConditions(sim_.Now(), memory_pressure_);
+    node->status.conditions = NodeConditions(sim_.Now(), memory_pressure);
     node->status.images = images_->NodeImages();
     api_.UpdateStatus(node, nullptr);
     last_status_report_ = sim_.Now();
     reported_images_ = images_->generation();
-    reported_memory_pressure_ = memory_pressure_;
+    reported_memory_pressure_ = memory_pressure;
   }
   owner_.After(config_.node_status_update_frequency, [this]() { SyncNodeStatus(); });
-}
-
-std::shared_ptr<const api::Pod> Kubelet::CurrentPod(const std::string& key, const std::string& uid) const {
-  auto pod = api::As<api::Pod>(pods_.Get(key));
-  if (!pod || pod->metadata.uid != uid) return nullptr;
-  return pod;
 }
 
 void Kubelet::OnPod(const api::ObjectPtr& obj) {
   if (!running_) return;
   auto pod = api::As<api::Pod>(obj);
-  if (PodRuntime* rt = Runtime(pod->metadata.uid)) rt->pod = pod;
-  MaybeArmEvictionLoop(*pod);
+  // HandlePodUpdates / HandlePodAdditions: a pod the workers run gets its new version; a pod being
+  // deleted is killed; a new pod goes through the admit handlers, then to the pod workers.
+  bool known = pod_workers_.UpdatePodObject(pod);
+  eviction_.MaybeArm(*pod);
   if (pod->metadata.deletion_timestamp) {
-    TerminatePod(*pod);
+    pod_workers_.TerminatePod(*pod);
     return;
   }
-  if (pod->IsTerminal() || Runtime(pod->metadata.uid) != nullptr) return;
-  AddPod(pod);
+  if (pod->IsTerminal() || known) return;
+  if (std::optional<std::string> rejection = eviction_.Admit(*pod)) {
+    pod_workers_.RejectPod(pod, *rejection);
+    return;
+  }
+  pod_workers_.AddPod(pod);
 }
 
-void Kubelet::OnPodGone(const api::ObjectPtr& obj) {
-  runtimes_.erase(obj->metadata.uid);
-  backoff_.Forget(obj->metadata.uid + "/");
-  image_backoff_.Forget(obj->metadata.uid + "/");
-  deleting_.erase(obj->metadata.uid);
+void Kubelet::OnPodGone(const api::ObjectPtr& obj) { pod_workers_.ForgetPod(obj->metadata.uid); }
+
+PodRuntime* Kubelet::Runtime(const std::string& uid) { return pod_workers_.Runtime(uid); }
+
+void Kubelet::ProbeResultChanged(PodRuntime& rt) { pod_workers_.WriteStatus(rt); }
+
+void Kubelet::KillContainer(PodRuntime& rt, size_t idx, sim::Duration grace, const std::string& message) {
+  pod_workers_.KillContainer(rt, idx, grace, message);
 }
+
+std::vector<const PodRuntime*> Kubelet::ActivePods() { return pod_workers_.ActivePods(); }
+
+void Kubelet::KillPod(const std::string& uid, const std::string& message) { pod_workers_.EvictPod(uid, message); }
 
 }  // namespace kubesim::kubelet

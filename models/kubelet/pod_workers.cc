@@ -1,18 +1,10 @@
-// The kubelet's pod workers (upstream pkg/kubelet/pod_workers.go and kuberuntime's SyncPod /
-// computePodActions): start a pod's containers, notice their exits, restart them as the pod's
-// restartPolicy says through CrashLoopBackOff, and turn the runtime's view into the pod status
-// the status manager writes (generateAPIPodStatus, getPhase).
-//
-// Simplifications (docs/fidelity.md): PLEG notices an exit at once (upstream: within the 1 s
-// relist); the regular containers start together; a restart takes the same start latency as the
-// pod's first start; status writes are unconditional updates of the whole status, sent only when
-// the status changed (the status manager's PATCH).
+#include "models/kubelet/pod_workers.h"
+
 #include <optional>
 #include <string>
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
-#include "models/kubelet/kubelet.h"
 
 namespace kubesim::kubelet {
 namespace {
@@ -34,6 +26,10 @@ std::string FormatPod(const api::Pod& pod) {
 // Pod annotation: how many pull attempts of each of the pod's images fail (docs/kubelet.md).
 constexpr const char* kImagePullFailuresAnnotation = "kubesim.io/image-pull-failures";
 
+// imageBackOffPeriod and MaxImageBackOff (kubernetes/kubernetes pkg/kubelet/kubelet.go @ v1.32).
+constexpr sim::Duration kImageBackOffPeriod = sim::Duration::Seconds(10);
+constexpr sim::Duration kMaxImageBackOff = sim::Duration::Seconds(300);
+
 std::optional<int64_t> ParseCount(const std::string& text) {
   if (text.empty() || text.size() > 7) return std::nullopt;
   int64_t v = 0;
@@ -44,13 +40,6 @@ std::optional<int64_t> ParseCount(const std::string& text) {
   return v;
 }
 
-// Upstream kubecontainer.ShouldContainerBeRestarted, for a container that has exited.
-bool ShouldRestart(const std::string& policy, int32_t exit_code) {
-  if (policy == "Never") return false;
-  if (policy == "OnFailure") return exit_code != 0;
-  return true;  // Always: also after a successful exit
-}
-
 int32_t LastExitCode(const api::ContainerStatus& s) {
   if (s.state.kind == api::ContainerState::Kind::kTerminated) return s.state.terminated.exit_code;
   return s.last_state.terminated.exit_code;
@@ -58,39 +47,93 @@ int32_t LastExitCode(const api::ContainerStatus& s) {
 
 }  // namespace
 
-Kubelet::PodRuntime* Kubelet::Runtime(const std::string& uid) {
+bool ShouldContainerBeRestarted(const std::string& restart_policy, int32_t exit_code) {
+  if (restart_policy == "Never") return false;
+  if (restart_policy == "OnFailure") return exit_code != 0;
+  return true;  // Always: also after a successful exit
+}
+
+std::string GetPhase(const std::vector<ContainerRuntime>& containers, const std::string& restart_policy) {
+  int waiting = 0, running = 0, stopped = 0, succeeded = 0;
+  for (const auto& c : containers) {
+    if (c.running) {
+      ++running;
+    } else if (c.exited) {
+      ++stopped;
+      if (LastExitCode(c.status) == 0) ++succeeded;
+    } else {
+      ++waiting;
+    }
+  }
+  if (waiting > 0) return api::kPodPending;
+  if (running > 0) return api::kPodRunning;
+  if (restart_policy == "Always") return api::kPodRunning;
+  if (stopped == succeeded) return api::kPodSucceeded;
+  if (restart_policy == "Never") return api::kPodFailed;
+  return api::kPodRunning;  // OnFailure: the failed ones restart
+}
+
+PodWorkers::PodWorkers(sim::Simulation& sim, apiserver::ApiClient& api, client::EventRecorder recorder,
+                       const client::Informer& pods, const KubeletConfig& config, const std::string& node_name,
+                       ImageManager& images, ProbeManager& prober)
+    : sim_(sim),
+      api_(api),
+      recorder_(std::move(recorder)),
+      pods_(pods),
+      config_(config),
+      images_(images),
+      prober_(prober),
+      start_rng_(sim.Stream("kubelet/" + node_name + "/pod-start")),
+      restart_rng_(sim.Stream("kubelet/" + node_name + "/container-restart")),
+      worker_rng_(sim.Stream("kubelet/" + node_name + "/pod-workers")),
+      backoff_(config.container_backoff_initial, config.container_backoff_max),
+      image_backoff_(kImageBackOffPeriod, kMaxImageBackOff) {}
+
+PodRuntime* PodWorkers::Runtime(const std::string& uid) {
   auto it = runtimes_.find(uid);
   return it == runtimes_.end() ? nullptr : it->second.get();
 }
 
-std::string Kubelet::BackoffKey(const PodRuntime& rt, size_t idx) const {
+bool PodWorkers::UpdatePodObject(const std::shared_ptr<const api::Pod>& pod) {
+  PodRuntime* rt = Runtime(pod->metadata.uid);
+  if (rt == nullptr) return false;
+  rt->pod = pod;
+  return true;
+}
+
+std::vector<const PodRuntime*> PodWorkers::ActivePods() const {
+  std::vector<const PodRuntime*> out;
+  for (const auto& [uid, rt] : runtimes_) {  // std::map: in uid order
+    if (!rt->terminal && !rt->terminating) out.push_back(rt.get());
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<const api::Pod>> PodWorkers::Pods() const {
+  std::vector<std::shared_ptr<const api::Pod>> out;
+  for (const auto& [uid, rt] : runtimes_) out.push_back(rt->pod);
+  return out;
+}
+
+std::shared_ptr<const api::Pod> PodWorkers::CurrentPod(const std::string& key, const std::string& uid) const {
+  auto pod = api::As<api::Pod>(pods_.Get(key));
+  if (!pod || pod->metadata.uid != uid) return nullptr;
+  return pod;
+}
+
+std::string PodWorkers::BackoffKey(const PodRuntime& rt, size_t idx) const {
   // Upstream keys by pod name, namespace, uid, container name and spec hash; the uid prefix lets
   // a deleted pod's entries be dropped together.
   return rt.uid + "/" + rt.containers[idx].spec.name;
 }
 
-namespace {
-
-// BestEffort QoS: no container (init containers included) requests or limits cpu or memory.
-bool IsBestEffort(const api::Pod& pod) {
-  auto has = [](const api::Container& c) {
-    for (const char* r : {"cpu", "memory"}) {
-      if (c.requests.count(r) || c.limits.count(r)) return true;
-    }
-    return false;
-  };
-  for (const auto& c : pod.spec.containers) {
-    if (has(c)) return false;
-  }
-  for (const auto& c : pod.spec.init_containers) {
-    if (has(c)) return false;
-  }
-  return true;
+sim::Duration PodWorkers::RequeueDelay() {
+  sim::Duration base = config_.pod_worker_backoff_period;
+  return base + sim::Duration::Nanoseconds(
+                    static_cast<int64_t>(worker_rng_.UniformInt(static_cast<uint64_t>(base.nanos() / 2) + 1)));
 }
 
-}  // namespace
-
-void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
+PodRuntime& PodWorkers::NewRuntime(const std::shared_ptr<const api::Pod>& pod) {
   auto rt = std::make_unique<PodRuntime>();
   rt->key = api::NamespacedName(pod->metadata);
   rt->uid = pod->metadata.uid;
@@ -106,32 +149,74 @@ void Kubelet::AddPod(const std::shared_ptr<const api::Pod>& pod) {
     c.status.started = false;
     rt->containers.push_back(std::move(c));
   }
-  std::string uid = rt->uid;
-  runtimes_[uid] = std::move(rt);
-  // The eviction manager's admit handler: under memory pressure a BestEffort pod is rejected
-  // (Failed, reason Evicted), unless it is critical (priority ≥ system-cluster-critical) or
-  // tolerates the memory-pressure taint.
-  bool tolerates = false;
-  for (const auto& t : pod->spec.tolerations) {
-    tolerates = tolerates || api::ToleratesTaint(t, "node.kubernetes.io/memory-pressure", "", "NoSchedule");
-  }
-  if (memory_pressure_ && IsBestEffort(*pod) && pod->Priority() < 2'000'000'000 && !tolerates) {
-    PodRuntime& r = *runtimes_[uid];
-    r.evicted_message = "The node had condition: [MemoryPressure]. ";
-    r.rejected = true;
-    r.terminal = true;
-    recorder_.Event(sim_.Now(), *pod, "Warning", "Evicted", r.evicted_message);
-    WriteStatus(r);
-    return;
-  }
-  // Probe workers start when the pod is admitted (prober manager AddPod), before its containers.
-  for (size_t i = 0; i < runtimes_[uid]->containers.size(); ++i) StartProbeWorkers(*runtimes_[uid], i);
-  // The start latency is drawn at admission, as before image pulls were modelled, so that pods
-  // whose images are present keep their timing.
-  PullImages(*runtimes_[uid], config_.pod_start_latency.Sample(rng_));
+  PodRuntime& ref = *rt;
+  runtimes_[ref.uid] = std::move(rt);
+  return ref;
 }
 
-void Kubelet::PullImages(PodRuntime& rt, sim::Duration start_latency) {
+void PodWorkers::AddPod(const std::shared_ptr<const api::Pod>& pod) {
+  PodRuntime& rt = NewRuntime(pod);
+  // Probe workers start when the pod is admitted (prober manager AddPod), before its containers.
+  prober_.AddPod(rt);
+  // The start latency is drawn at admission, as before image pulls were modelled, so that pods
+  // whose images are present keep their timing.
+  PullImages(rt, config_.pod_start_latency.Sample(start_rng_));
+}
+
+void PodWorkers::RejectPod(const std::shared_ptr<const api::Pod>& pod, const std::string& message) {
+  PodRuntime& rt = NewRuntime(pod);
+  rt.evicted_message = message;
+  rt.rejected = true;
+  rt.terminal = true;
+  recorder_.Event(sim_.Now(), *pod, "Warning", "Evicted", message);
+  WriteStatus(rt);
+}
+
+void PodWorkers::ForgetPod(const std::string& uid) {
+  runtimes_.erase(uid);
+  backoff_.Forget(uid + "/");
+  image_backoff_.Forget(uid + "/");
+  deleting_.erase(uid);
+  prober_.RemovePod(uid);
+}
+
+void PodWorkers::Resync(const std::vector<api::ObjectPtr>& listed) {
+  std::set<std::string> uids;
+  for (const auto& obj : listed) {
+    auto pod = api::As<api::Pod>(obj);
+    uids.insert(pod->metadata.uid);
+    UpdatePodObject(pod);
+  }
+  // Pods deleted while the kubelet was away: their containers are killed (orphans).
+  for (auto it = runtimes_.begin(); it != runtimes_.end();) {
+    if (uids.count(it->first)) {
+      ++it;
+      continue;
+    }
+    backoff_.Forget(it->first + "/");
+    prober_.RemovePod(it->first);
+    it = runtimes_.erase(it);
+  }
+  ReconcileRuntime();
+}
+
+void PodWorkers::CrashContainers() {
+  for (auto& [uid, rt] : runtimes_) {
+    for (auto& c : rt->containers) {
+      c.start_pending = false;
+      ++c.instance;
+      if (!c.running) continue;
+      c.Terminate(255, "Unknown", sim_.Now());
+    }
+  }
+}
+
+void PodWorkers::ResetBackoffs() {
+  backoff_ = CrashLoopBackoff(config_.container_backoff_initial, config_.container_backoff_max);
+  image_backoff_ = CrashLoopBackoff(kImageBackOffPeriod, kMaxImageBackOff);
+}
+
+void PodWorkers::PullImages(PodRuntime& rt, sim::Duration start_latency) {
   // EnsureImageExists for each container before the pod starts (simplification: upstream pulls
   // each container's image just before starting that container, after the sandbox).
   rt.images_pending = static_cast<int>(rt.containers.size());
@@ -146,20 +231,18 @@ void Kubelet::PullImages(PodRuntime& rt, sim::Duration start_latency) {
   for (size_t i = 0; i < rt.containers.size(); ++i) EnsureContainerImage(rt, i);
 }
 
-void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
+void PodWorkers::EnsureContainerImage(PodRuntime& rt, size_t i) {
   std::string uid = rt.uid;
   ContainerRuntime& container = rt.containers[i];
   const api::Container& spec = container.spec;
   std::string image = spec.image;
   bool fail = container.pull_failures_left > 0 && !image.empty();
   auto on_start = owner_.Bind([this, uid, image]() {
-    if (!running_) return;
     if (PodRuntime* r = Runtime(uid)) {
       recorder_.Event(sim_.Now(), *r->pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
     }
   });
   auto done = owner_.Bind([this, uid, i, image](const ImageManager::PullResult& res, const ImageManager::Pulled& p) {
-    if (!running_) return;
     PodRuntime* r = Runtime(uid);
     if (r == nullptr || r->terminating) return;
     ContainerRuntime& c = r->containers[i];
@@ -195,7 +278,7 @@ void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
                       "Container image \"" + image + "\" already present on machine");
     }
     if (--r->images_pending == 0 && !r->image_error) {
-      AfterAlive(r->start_latency, [this, uid]() { StartPod(uid); });
+      owner_.After(r->start_latency, [this, uid]() { StartPod(uid); });
     }
   });
   if (image.empty()) {
@@ -203,17 +286,14 @@ void Kubelet::EnsureContainerImage(PodRuntime& rt, size_t i) {
     done(ImageManager::PullResult{}, ImageManager::Pulled{});
     return;
   }
-  images_->EnsureImage(image, spec.image_pull_policy.empty() ? "IfNotPresent" : spec.image_pull_policy, on_start, done,
-                       fail);
+  images_.EnsureImage(image, spec.image_pull_policy.empty() ? "IfNotPresent" : spec.image_pull_policy, on_start, done,
+                      fail);
 }
 
-void Kubelet::RetryImagePull(const std::string& uid, size_t idx) {
+void PodWorkers::RetryImagePull(const std::string& uid, size_t idx) {
   // The pod worker requeues after the error at backOffPeriod × [1, 1.5); a sync still inside the
   // image back-off reports ImagePullBackOff instead of pulling.
-  sim::Duration base = config_.pod_worker_backoff_period;
-  sim::Duration jitter = sim::Duration::Nanoseconds(
-      static_cast<int64_t>(worker_rng_.UniformInt(static_cast<uint64_t>(base.nanos() / 2) + 1)));
-  AfterAlive(base + jitter, [this, uid, idx]() {
+  owner_.After(RequeueDelay(), [this, uid, idx]() {
     PodRuntime* r = Runtime(uid);
     if (r == nullptr || r->terminating) return;
     ContainerRuntime& c = r->containers[idx];
@@ -230,7 +310,7 @@ void Kubelet::RetryImagePull(const std::string& uid, size_t idx) {
   });
 }
 
-void Kubelet::ReconcileRuntime() {
+void PodWorkers::ReconcileRuntime() {
   // After a restart: what the runtime still runs is adopted; what exited meanwhile (its run
   // time elapsed, or the node crashed) is handled as any exit, per restartPolicy; pods that had
   // not started yet start over; terminations in progress restart their kill.
@@ -243,7 +323,7 @@ void Kubelet::ReconcileRuntime() {
     rt->sent = false;  // the status manager syncs every pod's status with the API server again
     // The new process's probe workers start now (the old ones died with it).
     rt->worker_start = sim_.Now();
-    for (size_t i = 0; i < rt->containers.size(); ++i) StartProbeWorkers(*rt, i);
+    prober_.AddPod(*rt);
     if (!rt->started) {
       if (!rt->image_error) PullImages(*rt, config_.pod_start_latency.Sample(restart_rng_));
       continue;
@@ -265,8 +345,8 @@ void Kubelet::ReconcileRuntime() {
         c.Terminate(code, code == 0 ? "Completed" : "Error", c.started_at + *run);
       } else if (run) {
         uint64_t instance = c.instance;
-        AfterAlive(c.started_at + *run - sim_.Now(),
-                   [this, uid, i, instance, code]() { ContainerExited(uid, i, instance, code); });
+        owner_.After(c.started_at + *run - sim_.Now(),
+                     [this, uid, i, instance, code]() { ContainerExited(uid, i, instance, code); });
       }
     }
     if (rt->terminating) {
@@ -281,7 +361,7 @@ void Kubelet::ReconcileRuntime() {
   }
 }
 
-void Kubelet::StartPod(const std::string& uid) {
+void PodWorkers::StartPod(const std::string& uid) {
   PodRuntime* rt = Runtime(uid);
   if (rt == nullptr || rt->terminating || !CurrentPod(rt->key, uid)) return;
   rt->started = true;
@@ -289,7 +369,7 @@ void Kubelet::StartPod(const std::string& uid) {
   WriteStatus(*rt);
 }
 
-void Kubelet::StartContainer(PodRuntime& rt, size_t idx) {
+void PodWorkers::StartContainer(PodRuntime& rt, size_t idx) {
   ContainerRuntime& c = rt.containers[idx];
   if (c.exited) {
     // A new instance of an exited container: the runtime counts attempts, and the previous
@@ -304,12 +384,8 @@ void Kubelet::StartContainer(PodRuntime& rt, size_t idx) {
   c.status.state = api::ContainerState{};
   c.status.state.kind = api::ContainerState::Kind::kRunning;
   c.status.state.running_started_at = sim_.Now();
-  // The probe results belong to the container instance (results are keyed by container ID):
-  // readiness starts as failure, liveness as success, startup as not yet started.
-  c.readiness = ProbeState{};
-  c.liveness = ProbeState{};
-  c.liveness.success = true;
-  c.startup = ProbeState{};
+  // The probe results belong to the container instance (results are keyed by container ID).
+  prober_.ContainerStarted(rt, idx);
   c.status.started = !c.spec.startup_probe.has_value();
   recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Started", "Started container " + c.spec.name);
 
@@ -324,33 +400,14 @@ void Kubelet::StartContainer(PodRuntime& rt, size_t idx) {
       if (auto e = ann.find(api::kExitCodeAnnotation); e != ann.end()) code = api::ParseExitCode(e->second).value_or(0);
       std::string uid = rt.uid;
       uint64_t instance = c.instance;
-      AfterAlive(*d, [this, uid, idx, instance, code]() { ContainerExited(uid, idx, instance, code); });
+      owner_.After(*d, [this, uid, idx, instance, code]() { ContainerExited(uid, idx, instance, code); });
     }
   }
-  // The status sync right after a start triggers a readiness probe at once (prober manager
-  // UpdatePodStatus manualTriggerCh), so a container whose probe passes is Ready without waiting
-  // for the first period.
-  if (c.spec.readiness_probe && c.status.started.value_or(true)) RunProbe(rt, idx, 0);
-  c.status.ready = ContainerReady(c);
+  prober_.TriggerReadinessProbe(rt, idx);
+  c.status.ready = prober_.IsContainerReady(rt, idx);
 }
 
-void Kubelet::ContainerRuntime::Terminate(int32_t exit_code, const std::string& reason, sim::Time at) {
-  running = false;
-  exited = true;
-  finished_at = at;
-  ++instance;
-  api::ContainerState st;
-  st.kind = api::ContainerState::Kind::kTerminated;
-  st.terminated.exit_code = exit_code;
-  st.terminated.reason = reason;
-  st.terminated.started_at = started_at;
-  st.terminated.finished_at = at;
-  status.state = st;
-  status.ready = false;
-  status.started = false;
-}
-
-void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code) {
+void PodWorkers::ContainerExited(const std::string& uid, size_t idx, uint64_t instance, int32_t exit_code) {
   PodRuntime* rt = Runtime(uid);
   if (rt == nullptr || rt->terminal) return;
   ContainerRuntime& c = rt->containers[idx];
@@ -364,7 +421,7 @@ void Kubelet::ContainerExited(const std::string& uid, size_t idx, uint64_t insta
   SyncPod(uid);
 }
 
-void Kubelet::SyncPod(const std::string& uid) {
+void PodWorkers::SyncPod(const std::string& uid) {
   PodRuntime* rt = Runtime(uid);
   if (rt == nullptr || rt->terminating || rt->terminal || !rt->started) return;
   bool in_backoff = false;
@@ -372,7 +429,7 @@ void Kubelet::SyncPod(const std::string& uid) {
   for (size_t i = 0; i < rt->containers.size(); ++i) {
     ContainerRuntime& c = rt->containers[i];
     if (c.running || c.start_pending || !c.exited) continue;
-    if (!ShouldRestart(policy, LastExitCode(c.status))) continue;
+    if (!ShouldContainerBeRestarted(policy, LastExitCode(c.status))) continue;
     std::string key = BackoffKey(*rt, i);
     if (backoff_.IsInBackOffSince(key, c.finished_at, sim_.Now())) {
       // kuberuntime doBackOff: the start fails with ErrCrashLoopBackOff, which the status shows
@@ -390,7 +447,7 @@ void Kubelet::SyncPod(const std::string& uid) {
     }
     backoff_.Next(key, sim_.Now());
     c.start_pending = true;
-    AfterAlive(config_.pod_start_latency.Sample(restart_rng_), [this, uid, i]() {
+    owner_.After(config_.pod_start_latency.Sample(restart_rng_), [this, uid, i]() {
       PodRuntime* r = Runtime(uid);
       if (r == nullptr || r->terminating || r->terminal || !r->containers[i].start_pending) return;
       StartContainer(*r, i);
@@ -402,44 +459,33 @@ void Kubelet::SyncPod(const std::string& uid) {
     // pkg/kubelet/pod_workers.go @ v1.32, workerBackOffPeriodJitterFactor 0.5): restarts happen at
     // the first sync after the back-off expired, so observed delays are quantised.
     rt->resync_scheduled = true;
-    sim::Duration base = config_.pod_worker_backoff_period;
-    sim::Duration jitter = sim::Duration::Nanoseconds(
-        static_cast<int64_t>(worker_rng_.UniformInt(static_cast<uint64_t>(base.nanos() / 2) + 1)));
-    AfterAlive(base + jitter, [this, uid]() {
+    owner_.After(RequeueDelay(), [this, uid]() {
       PodRuntime* r = Runtime(uid);
       if (r == nullptr) return;
       r->resync_scheduled = false;
       SyncPod(uid);
     });
   }
-  std::string phase = ComputePhase(*rt);
+  std::string phase = GetPhase(rt->containers, rt->pod->spec.restart_policy);
   if (phase == api::kPodSucceeded || phase == api::kPodFailed) rt->terminal = true;
   WriteStatus(*rt);
 }
 
-std::string Kubelet::ComputePhase(const PodRuntime& rt) const {
-  // Upstream getPhase for regular containers.
-  int waiting = 0, running = 0, stopped = 0, succeeded = 0;
-  for (const auto& c : rt.containers) {
-    if (c.running) {
-      ++running;
-    } else if (c.exited) {
-      ++stopped;
-      if (LastExitCode(c.status) == 0) ++succeeded;
-    } else {
-      ++waiting;
-    }
+void PodWorkers::EvictPod(const std::string& uid, const std::string& message) {
+  PodRuntime* rt = Runtime(uid);
+  if (rt == nullptr) return;
+  rt->evicted_message = message;
+  for (auto& c : rt->containers) {
+    c.start_pending = false;
+    ++c.instance;
+    if (!c.running) continue;
+    c.Terminate(137, "Error", sim_.Now());
   }
-  if (waiting > 0) return api::kPodPending;
-  if (running > 0) return api::kPodRunning;
-  const std::string& policy = rt.pod->spec.restart_policy;
-  if (policy == "Always") return api::kPodRunning;
-  if (stopped == succeeded) return api::kPodSucceeded;
-  if (policy == "Never") return api::kPodFailed;
-  return api::kPodRunning;  // OnFailure: the failed ones restart
+  rt->terminal = true;
+  WriteStatus(*rt);
 }
 
-void Kubelet::WriteStatus(PodRuntime& rt) {
+void PodWorkers::WriteStatus(PodRuntime& rt) {
   auto current = CurrentPod(rt.key, rt.uid);
   if (!current) return;
   // After a restart the pod workers' fresh list may be newer than the informer's cache.
@@ -451,7 +497,7 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
   api::PodStatus& s = pod->status;
   // While the pod is being deleted its phase stays as it was (simplification: upstream ≥ 1.27
   // writes Failed/Succeeded just before the final delete).
-  if (!rt.terminating) s.phase = ComputePhase(rt);
+  if (!rt.terminating) s.phase = GetPhase(rt.containers, rt.pod->spec.restart_policy);
   if (!rt.evicted_message.empty()) {
     // Eviction manager evictPod: Failed with reason Evicted, and the DisruptionTarget condition
     // (TerminationByKubelet).
@@ -465,8 +511,9 @@ void Kubelet::WriteStatus(PodRuntime& rt) {
   if (rt.started && !s.start_time) s.start_time = sim_.Now();
   s.container_statuses.clear();
   std::string unready;
-  for (auto& c : rt.containers) {
-    c.status.ready = ContainerReady(c);
+  for (size_t i = 0; i < rt.containers.size(); ++i) {
+    ContainerRuntime& c = rt.containers[i];
+    c.status.ready = prober_.IsContainerReady(rt, i);
     s.container_statuses.push_back(c.status);
     if (!c.status.ready) unready += (unready.empty() ? "" : " ") + c.spec.name;
   }

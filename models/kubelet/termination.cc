@@ -1,19 +1,11 @@
-// Pod termination (upstream kuberuntime killPod / killContainer and the status manager's final
-// delete): when a pod gets a deletionTimestamp its kubelet stops every container in parallel with
-// the pod's grace period, then deletes the object with grace period 0.
-//
-// One container's stop (killContainer, also for a failed liveness or startup probe): Killing event
-// ("Stopping container <c>" on deletion); the preStop hook
-// runs (a `sleep` action for its seconds, exec/httpGet for annotation kubesim.io/prestop-duration,
-// default 0), cut off at the grace period; the grace left, at least 2 s
-// (minimumGracePeriodInSeconds), is the SIGTERM → SIGKILL timeout. The process exits
-// kubesim.io/sigterm-exit-after after SIGTERM (default at once, exit code 143 = 128 + SIGTERM),
-// or is killed at the deadline (137 = 128 + SIGKILL).
+// PodWorkers' termination methods (termination.h) and killContainer's timing.
+#include "models/kubelet/termination.h"
+
 #include <algorithm>
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
-#include "models/kubelet/kubelet.h"
+#include "models/kubelet/pod_workers.h"
 
 namespace kubesim::kubelet {
 namespace {
@@ -25,11 +17,25 @@ sim::Duration AnnotationDurationOr(const api::Pod& pod, const char* name, sim::D
   return d.ok() && *d >= sim::Duration::Zero() ? *d : fallback;  // validated at load
 }
 
-constexpr sim::Duration kMinimumGracePeriod = sim::Duration::Seconds(2);
-
 }  // namespace
 
-void Kubelet::TerminatePod(const api::Pod& pod) {
+ContainerStop PlanContainerStop(const api::Container& container, const api::Pod& pod, sim::Duration grace) {
+  sim::Duration hook = sim::Duration::Zero();
+  if (container.pre_stop_sleep_seconds) {
+    hook = sim::Duration::Seconds(*container.pre_stop_sleep_seconds);
+  } else if (container.has_pre_stop) {
+    hook = AnnotationDurationOr(pod, api::kPreStopDurationAnnotation, sim::Duration::Zero());
+  }
+  // executePreStopHook runs at most the grace period; what is left (at least 2 s) is the stop
+  // timeout.
+  sim::Duration hook_ran = std::min(hook, grace);
+  sim::Duration timeout = std::max(grace - hook_ran, kMinimumGracePeriod);
+  sim::Duration exit_after = AnnotationDurationOr(pod, api::kSigtermExitAfterAnnotation, sim::Duration::Zero());
+  bool exits = exit_after < timeout;
+  return ContainerStop{hook_ran + (exits ? exit_after : timeout), exits ? 143 : 137};
+}
+
+void PodWorkers::TerminatePod(const api::Pod& pod) {
   const std::string& uid = pod.metadata.uid;
   std::string key = api::NamespacedName(pod.metadata);
   PodRuntime* rt = Runtime(uid);
@@ -51,7 +57,7 @@ void Kubelet::TerminatePod(const api::Pod& pod) {
     for (size_t i = 0; i < rt->containers.size(); ++i) {
       if (!rt->containers[i].running) continue;
       uint64_t instance = rt->containers[i].instance;
-      AfterAlive(deadline - sim_.Now(), [this, uid, i, instance]() { ContainerExited(uid, i, instance, 137); });
+      owner_.After(deadline - sim_.Now(), [this, uid, i, instance]() { ContainerExited(uid, i, instance, 137); });
     }
     return;
   }
@@ -60,34 +66,22 @@ void Kubelet::TerminatePod(const api::Pod& pod) {
   for (size_t i = 0; i < rt->containers.size(); ++i) {
     ContainerRuntime& c = rt->containers[i];
     c.start_pending = false;  // a restart that has not happened yet will not
-    if (c.running) StopContainerGracefully(*rt, i, grace, "Stopping container " + c.spec.name);
+    if (c.running) KillContainer(*rt, i, grace, "Stopping container " + c.spec.name);
   }
   MaybeFinishTermination(*rt);
 }
 
-void Kubelet::StopContainerGracefully(PodRuntime& rt, size_t idx, sim::Duration grace, const std::string& message) {
+void PodWorkers::KillContainer(PodRuntime& rt, size_t idx, sim::Duration grace, const std::string& message) {
   ContainerRuntime& c = rt.containers[idx];
   recorder_.Event(sim_.Now(), *rt.pod, "Normal", "Killing", message);
-  sim::Duration hook = sim::Duration::Zero();
-  if (c.spec.pre_stop_sleep_seconds) {
-    hook = sim::Duration::Seconds(*c.spec.pre_stop_sleep_seconds);
-  } else if (c.spec.has_pre_stop) {
-    hook = AnnotationDurationOr(*rt.pod, api::kPreStopDurationAnnotation, sim::Duration::Zero());
-  }
-  // executePreStopHook runs at most the grace period; what is left (at least 2 s) is the stop
-  // timeout.
-  sim::Duration hook_ran = std::min(hook, grace);
-  sim::Duration timeout = std::max(grace - hook_ran, kMinimumGracePeriod);
-  sim::Duration exit_after = AnnotationDurationOr(*rt.pod, api::kSigtermExitAfterAnnotation, sim::Duration::Zero());
-  bool exits = exit_after < timeout;
-  sim::Duration at = hook_ran + (exits ? exit_after : timeout);
-  int32_t code = exits ? 143 : 137;
+  ContainerStop stop = PlanContainerStop(c.spec, *rt.pod, grace);
   std::string uid = rt.uid;
   uint64_t instance = c.instance;
-  AfterAlive(at, [this, uid, idx, instance, code]() { ContainerExited(uid, idx, instance, code); });
+  int32_t code = stop.exit_code;
+  owner_.After(stop.exit_after, [this, uid, idx, instance, code]() { ContainerExited(uid, idx, instance, code); });
 }
 
-void Kubelet::MaybeFinishTermination(PodRuntime& rt) {
+void PodWorkers::MaybeFinishTermination(PodRuntime& rt) {
   for (const auto& c : rt.containers) {
     if (c.running) return;
   }
@@ -96,7 +90,7 @@ void Kubelet::MaybeFinishTermination(PodRuntime& rt) {
   FinalDelete(rt.key, rt.uid);
 }
 
-void Kubelet::FinalDelete(const std::string& key, const std::string& uid) {
+void PodWorkers::FinalDelete(const std::string& key, const std::string& uid) {
   if (deleting_.count(uid)) return;
   auto current = CurrentPod(key, uid);
   if (!current) return;

@@ -1,6 +1,12 @@
 // Pod workers: container exits, restartPolicy, CrashLoopBackOff timing (kubernetes/kubernetes
 // pkg/kubelet/kubelet.go and pod_workers.go @ v1.32) and container statuses, through a whole
-// cluster run.
+// cluster run; getPhase and ShouldContainerBeRestarted alone.
+#include "models/kubelet/pod_workers.h"
+
+#include <string>
+#include <vector>
+
+#include "models/kubelet/pod_runtime.h"
 #include "tests/models/kubelet/kubelet_harness.h"
 
 namespace kubesim::kubelet {
@@ -121,6 +127,79 @@ TEST_CASE("CrashLoopBackOff resets after the container ran 10 minutes", "[kubele
     CHECK_FALSE((e.reason == "BackOff" && e.object == "Pod/default/long"));
   }
   CHECK(backoff_for_short >= 3);
+}
+
+// ---- Pure parts of the pod workers: getPhase (kubernetes/kubernetes pkg/kubelet/kubelet_pods_test.go
+// @ v1.32, TestPodPhaseWithRestartAlways / Never / OnFailure, regular containers) and
+// ShouldContainerBeRestarted (pkg/kubelet/container/helpers_test.go, TestShouldContainerBeRestarted).
+
+ContainerRuntime Waiting() { return ContainerRuntime{}; }  // never ran (upstream: no status, or waiting)
+ContainerRuntime Running() {
+  ContainerRuntime c;
+  c.running = true;
+  c.exited = true;  // a restarted one counts as running all the same
+  return c;
+}
+ContainerRuntime Exited(int32_t code) {
+  ContainerRuntime c;
+  c.exited = true;
+  c.status.state.kind = api::ContainerState::Kind::kTerminated;
+  c.status.state.terminated.exit_code = code;
+  return c;
+}
+// In CrashLoopBackOff: waiting, with the termination as lastState (waitingStateWithLastTermination).
+ContainerRuntime BackingOff(int32_t code) {
+  ContainerRuntime c = Exited(code);
+  c.status.last_state = c.status.state;
+  c.status.state = api::ContainerState{};
+  c.status.state.kind = api::ContainerState::Kind::kWaiting;
+  return c;
+}
+
+TEST_CASE("getPhase with restartPolicy Always, upstream TestPodPhaseWithRestartAlways", "[kubelet]") {
+  const std::string p = "Always";
+  CHECK(GetPhase({Waiting(), Waiting()}, p) == "Pending");      // waiting
+  CHECK(GetPhase({Running(), Running()}, p) == "Running");      // all running
+  CHECK(GetPhase({Exited(0), Exited(1)}, p) == "Running");      // all stopped with restart always
+  CHECK(GetPhase({Running(), Exited(0)}, p) == "Running");      // mixed state #1
+  CHECK(GetPhase({Running(), Waiting()}, p) == "Pending");      // mixed state #2 and #3
+  CHECK(GetPhase({Running(), BackingOff(0)}, p) == "Running");  // backoff crashloop container
+}
+
+TEST_CASE("getPhase with restartPolicy Never, upstream TestPodPhaseWithRestartNever", "[kubelet]") {
+  const std::string p = "Never";
+  CHECK(GetPhase({Waiting(), Waiting()}, p) == "Pending");    // waiting
+  CHECK(GetPhase({Running(), Running()}, p) == "Running");    // all running
+  CHECK(GetPhase({Exited(0), Exited(0)}, p) == "Succeeded");  // all succeeded
+  CHECK(GetPhase({Exited(-1), Exited(-1)}, p) == "Failed");   // all failed
+  CHECK(GetPhase({Running(), Exited(0)}, p) == "Running");    // mixed state #1
+  CHECK(GetPhase({Running(), Waiting()}, p) == "Pending");    // mixed state #2 and #3
+  CHECK(GetPhase({Exited(0), Exited(3)}, p) == "Failed");     // one failure fails the pod
+}
+
+TEST_CASE("getPhase with restartPolicy OnFailure, upstream TestPodPhaseWithRestartOnFailure", "[kubelet]") {
+  const std::string p = "OnFailure";
+  CHECK(GetPhase({Waiting(), Waiting()}, p) == "Pending");      // waiting
+  CHECK(GetPhase({Running(), Running()}, p) == "Running");      // all running
+  CHECK(GetPhase({Exited(0), Exited(0)}, p) == "Succeeded");    // all succeeded
+  CHECK(GetPhase({Exited(-1), Exited(-1)}, p) == "Running");    // all failed: they restart
+  CHECK(GetPhase({Running(), Exited(0)}, p) == "Running");      // mixed state #1
+  CHECK(GetPhase({Running(), Waiting()}, p) == "Pending");      // mixed state #2 and #3
+  CHECK(GetPhase({BackingOff(1), Exited(0)}, p) == "Running");  // backing off to restart
+}
+
+TEST_CASE("ShouldContainerBeRestarted by restartPolicy and exit code, upstream TestShouldContainerBeRestarted",
+          "[kubelet]") {
+  // {Never, OnFailure, Always} for a container that succeeded and one that failed.
+  const std::vector<std::string> policies = {"Never", "OnFailure", "Always"};
+  const std::vector<bool> succeed = {false, false, true};
+  const std::vector<bool> failed = {false, true, true};
+  for (size_t i = 0; i < policies.size(); ++i) {
+    INFO(policies[i]);
+    CHECK(ShouldContainerBeRestarted(policies[i], 0) == succeed[i]);
+    CHECK(ShouldContainerBeRestarted(policies[i], 1) == failed[i]);
+    CHECK(ShouldContainerBeRestarted(policies[i], 3) == failed[i]);
+  }
 }
 
 }  // namespace

@@ -1,4 +1,10 @@
-// Graceful termination: preStop hooks, SIGTERM exit time, SIGKILL at the grace deadline.
+// Pod termination: preStop hooks, SIGTERM exit time, SIGKILL at the grace deadline, through whole
+// runs and as killContainer's timing alone.
+#include "models/kubelet/termination.h"
+
+#include <map>
+#include <string>
+
 #include "tests/models/kubelet/kubelet_harness.h"
 
 namespace kubesim::kubelet {
@@ -67,6 +73,74 @@ TEST_CASE("A pod whose process ignores SIGTERM stays terminating until its grace
   REQUIRE(pod);
   CHECK(pod->metadata.deletion_timestamp);
   CHECK(pod->status.phase == "Running");
+}
+
+// ---- killContainer's timing alone (PlanContainerStop; kubernetes/kubernetes
+// pkg/kubelet/kuberuntime/kuberuntime_container_test.go @ v1.32, TestKillContainerGracePeriod for
+// the grace period and its 2 s minimum).
+
+api::Pod PodWith(std::map<std::string, std::string> annotations) {
+  api::Pod pod;
+  pod.metadata.annotations = std::move(annotations);
+  return pod;
+}
+
+TEST_CASE("PlanContainerStop: SIGTERM exit time, SIGKILL at the grace period and its 2 s minimum", "[kubelet]") {
+  api::Container c;
+  c.name = "c";
+  // Exits on SIGTERM at once.
+  ContainerStop quick = PlanContainerStop(c, PodWith({}), Duration::Seconds(30));
+  CHECK(quick.exit_after == Duration::Zero());
+  CHECK(quick.exit_code == 143);
+  // Exits 3 s after SIGTERM.
+  ContainerStop three = PlanContainerStop(c, PodWith({{"kubesim.io/sigterm-exit-after", "3s"}}), Duration::Seconds(30));
+  CHECK(three.exit_after == Duration::Seconds(3));
+  CHECK(three.exit_code == 143);
+  // Ignores SIGTERM: killed when the pod's grace period runs out (use pod termination grace period).
+  auto stubborn = PodWith({{"kubesim.io/sigterm-exit-after", "1h"}});
+  ContainerStop sixty = PlanContainerStop(c, stubborn, Duration::Seconds(60));
+  CHECK(sixty.exit_after == Duration::Seconds(60));
+  CHECK(sixty.exit_code == 137);
+  // No grace left: still minimumGracePeriodInSeconds (default termination grace period case).
+  ContainerStop none = PlanContainerStop(c, stubborn, Duration::Zero());
+  CHECK(none.exit_after == kMinimumGracePeriod);
+  CHECK(none.exit_after == Duration::Seconds(2));
+  CHECK(none.exit_code == 137);
+  // Exits exactly at the timeout: SIGKILL comes first.
+  ContainerStop tie = PlanContainerStop(c, PodWith({{"kubesim.io/sigterm-exit-after", "10s"}}), Duration::Seconds(10));
+  CHECK(tie.exit_after == Duration::Seconds(10));
+  CHECK(tie.exit_code == 137);
+}
+
+TEST_CASE("PlanContainerStop: the preStop hook runs first and is cut at the grace period", "[kubelet]") {
+  api::Container sleeper;
+  sleeper.name = "c";
+  sleeper.has_pre_stop = true;
+  sleeper.pre_stop_sleep_seconds = 5;
+  // sleep 5 s, then 3 s to exit.
+  ContainerStop hook =
+      PlanContainerStop(sleeper, PodWith({{"kubesim.io/sigterm-exit-after", "3s"}}), Duration::Seconds(30));
+  CHECK(hook.exit_after == Duration::Seconds(8));
+  CHECK(hook.exit_code == 143);
+  // An exec hook of 40 s is cut at the 30 s grace; 2 s more before SIGKILL.
+  api::Container exec;
+  exec.name = "c";
+  exec.has_pre_stop = true;
+  auto slow = PodWith({{"kubesim.io/prestop-duration", "40s"}, {"kubesim.io/sigterm-exit-after", "1h"}});
+  ContainerStop cut = PlanContainerStop(exec, slow, Duration::Seconds(30));
+  CHECK(cut.exit_after == Duration::Seconds(32));
+  CHECK(cut.exit_code == 137);
+  // A 25 s hook leaves 5 s of the 30 s grace; a 29 s one leaves the 2 s minimum.
+  auto mid = PodWith({{"kubesim.io/prestop-duration", "25s"}, {"kubesim.io/sigterm-exit-after", "1h"}});
+  CHECK(PlanContainerStop(exec, mid, Duration::Seconds(30)).exit_after == Duration::Seconds(30));
+  auto late = PodWith({{"kubesim.io/prestop-duration", "29s"}, {"kubesim.io/sigterm-exit-after", "1h"}});
+  CHECK(PlanContainerStop(exec, late, Duration::Seconds(30)).exit_after == Duration::Seconds(31));
+  // An exec hook without the annotation takes no time; the annotation without a hook is ignored.
+  CHECK(PlanContainerStop(exec, PodWith({}), Duration::Seconds(30)).exit_after == Duration::Zero());
+  api::Container plain;
+  plain.name = "c";
+  CHECK(PlanContainerStop(plain, PodWith({{"kubesim.io/prestop-duration", "40s"}}), Duration::Seconds(30)).exit_after ==
+        Duration::Zero());
 }
 
 }  // namespace
