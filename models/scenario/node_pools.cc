@@ -19,6 +19,15 @@ bool IsDnsLabelish(const std::string& s) {
   return s.front() != '-' && s.back() != '-';
 }
 
+// True when a scalar below `n` contains the pool's index placeholder {{i}}.
+bool MentionsIndex(const YAML::Node& n) {
+  if (n.IsScalar()) return n.Scalar().find("{{i}}") != std::string::npos;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (n.IsMap() ? MentionsIndex(it->first) || MentionsIndex(it->second) : MentionsIndex(*it)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
@@ -75,9 +84,16 @@ sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
   if (pool["taints"].Defined() && !pool["taints"].IsSequence())
     return pool["taints"].Error("expected a list of taints");
 
+  // The pool's capacity, allocatable and taints go into every node's document. The first node
+  // shares them by handle, so a decoding error in them points at the pool's lines; the others
+  // get copies, because sharing one subtree by handle merges every document's node memory into
+  // one set in yaml-cpp, which made expanding a pool quadratic in its size. YAML::Clone loses the
+  // marks, so a subtree that mentions {{i}} (and could fail for one node only) stays shared.
+  auto subtree = [&](const char* field, int64_t i) {
+    YAML::Node n = pool[field].node();
+    return i == 0 || MentionsIndex(n) ? n : YAML::Clone(n);
+  };
   for (int64_t i = 0; i < count; ++i) {
-    // A fresh document per node: the pool's own subtrees are shared by handle, so a decoding error
-    // in capacity or taints still points at the pool's lines.
     YAML::Node doc = tmpl.Defined() ? YAML::Clone(tmpl.node()) : YAML::Node(YAML::NodeType::Map);
     doc["apiVersion"] = "v1";
     doc["kind"] = "Node";
@@ -89,9 +105,9 @@ sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
     if (!zones.empty()) doc["metadata"]["labels"][kZoneLabel] = zones[static_cast<size_t>(i) % zones.size()];
     if (!region.empty()) doc["metadata"]["labels"][kRegionLabel] = region;
     if (!instance_type.empty()) doc["metadata"]["labels"][kInstanceTypeLabel] = instance_type;
-    if (pool["taints"].Defined()) doc["spec"]["taints"] = pool["taints"].node();
-    if (pool["capacity"].Defined()) doc["status"]["capacity"] = pool["capacity"].node();
-    if (pool["allocatable"].Defined()) doc["status"]["allocatable"] = pool["allocatable"].node();
+    if (pool["taints"].Defined()) doc["spec"]["taints"] = subtree("taints", i);
+    if (pool["capacity"].Defined()) doc["status"]["capacity"] = subtree("capacity", i);
+    if (pool["allocatable"].Defined()) doc["status"]["allocatable"] = subtree("allocatable", i);
     api::YamlNode node(doc, std::make_shared<const std::string>(pool.file()), pool.path(), pool.line(), pool.column());
     KUBESIM_RETURN_IF_ERROR(loader.AddDocument(node.WithSubstitution("{{i}}", std::to_string(i)), true, out));
   }
