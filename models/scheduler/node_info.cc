@@ -1,6 +1,7 @@
 #include "models/scheduler/node_info.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace kubesim::scheduler {
 
@@ -94,7 +95,14 @@ Resource ComputePodRequests(const api::Pod& pod, bool non_zero) {
 PodInfo::PodInfo(std::shared_ptr<const api::Pod> p)
     : pod(std::move(p)), requests(ComputePodRequests(*pod, false)), non_zero_requests(ComputePodRequests(*pod, true)) {}
 
+uint64_t NextNodeInfoGeneration() {
+  // Atomic because separate simulations may run on separate threads of one process (Python).
+  static std::atomic<uint64_t> generation{0};
+  return generation.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
+  generation_ = NextNodeInfoGeneration();
   node_ = std::move(node);
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
 }
@@ -119,6 +127,7 @@ bool RemoveByUid(std::vector<PodInfoPtr>& v, const std::string& uid) {
 }  // namespace
 
 void NodeInfo::AddPod(PodInfoPtr pod) {
+  generation_ = NextNodeInfoGeneration();
   requested_.Add(pod->requests);
   non_zero_requested_.Add(pod->non_zero_requests);
   if (HasPodAffinity(*pod->pod)) pods_with_affinity_.push_back(pod);
@@ -129,6 +138,7 @@ void NodeInfo::AddPod(PodInfoPtr pod) {
 bool NodeInfo::RemovePod(const std::string& uid) {
   for (size_t i = 0; i < pods_.size(); ++i) {
     if (pods_[i]->pod->metadata.uid != uid) continue;
+    generation_ = NextNodeInfoGeneration();
     requested_.Sub(pods_[i]->requests);
     non_zero_requested_.Sub(pods_[i]->non_zero_requests);
     RemoveByUid(pods_with_affinity_, uid);

@@ -50,10 +50,14 @@ struct PodInfo {
 };
 using PodInfoPtr = std::shared_ptr<const PodInfo>;
 
+// Upstream nextGeneration: a process-wide counter, so a generation names one state of one NodeInfo
+// (a copy shares its original's generation until either changes).
+uint64_t NextNodeInfoGeneration();
+
 class NodeInfo {
  public:
-  NodeInfo() = default;
-  explicit NodeInfo(std::shared_ptr<const api::Node> node) { SetNode(std::move(node)); }
+  NodeInfo() : generation_(NextNodeInfoGeneration()) {}
+  explicit NodeInfo(std::shared_ptr<const api::Node> node) : NodeInfo() { SetNode(std::move(node)); }
 
   void SetNode(std::shared_ptr<const api::Node> node);
   const api::Node* node() const { return node_.get(); }
@@ -68,6 +72,10 @@ class NodeInfo {
   const std::vector<PodInfoPtr>& pods_with_affinity() const { return pods_with_affinity_; }
   const std::vector<PodInfoPtr>& pods_with_required_anti_affinity() const { return pods_with_required_anti_affinity_; }
 
+  // Upstream NodeInfo.Generation: renewed by every change to the node or its pods, so what is
+  // computed from a NodeInfo may be kept until its generation changes (MatchingPodCounts).
+  uint64_t generation() const { return generation_; }
+
   const Resource& allocatable() const { return allocatable_; }
   const Resource& requested() const { return requested_; }
   const Resource& non_zero_requested() const { return non_zero_requested_; }
@@ -80,6 +88,7 @@ class NodeInfo {
   Resource allocatable_;
   Resource requested_;
   Resource non_zero_requested_;
+  uint64_t generation_;
 };
 
 }  // namespace kubesim::scheduler

@@ -34,6 +34,8 @@ struct PreScoreState : StateData {
   // Per constraint, pods per registered domain; hostname constraints count per node in Score.
   std::vector<std::unordered_map<std::string, int64_t>> topology_value_to_pod_counts;
   std::vector<double> topology_normalizing_weight;
+  // Per constraint, the matching-pod counts Score reads for hostname constraints.
+  std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts;
 };
 
 // Upstream topologyNormalizingWeight: ln(size + 2), so that 0 and 1 domains still weigh > 0.
@@ -137,6 +139,8 @@ Status PodTopologySpread::PreFilter(CycleState& state, const api::Pod& pod, cons
   s->tp_value_to_match_num.resize(n);
   const bool need_affinity = AnyHonors(s->constraints, true);
   const bool need_taints = AnyHonors(s->constraints, false);
+  std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts;
+  for (const auto& c : s->constraints) counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, nodes.size()));
   // Upstream calPreFilterState over all nodes: a node counts only if it has every constraint's
   // key, and per constraint only if it passes that constraint's inclusion policies.
   for (const NodeInfo* ni : nodes) {
@@ -147,8 +151,7 @@ Status PodTopologySpread::PreFilter(CycleState& state, const api::Pod& pod, cons
     for (size_t i = 0; i < n; ++i) {
       const SpreadConstraint& c = s->constraints[i];
       if (!MatchNodeInclusionPolicies(c, inclusion)) continue;
-      s->tp_value_to_match_num[i][labels.at(c.topology_key)] +=
-          CountPodsMatchSelector(ni->pods(), c.selector, pod.metadata.namespace_);
+      s->tp_value_to_match_num[i][labels.at(c.topology_key)] += counts[i]->Count(*ni);
     }
   }
   // Upstream criticalPaths start at MaxInt32: with no domain at all the minimum is never used,
@@ -223,6 +226,9 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
   // Counting over all nodes, into the registered domains only.
   const bool need_affinity = AnyHonors(s->constraints, true);
   const bool need_taints = AnyHonors(s->constraints, false);
+  for (const auto& c : s->constraints) {
+    s->counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, all_nodes.size()));
+  }
   for (const NodeInfo* ni : all_nodes) {
     const api::Node& node = *ni->node();
     const api::StringMap& labels = node.metadata.labels;
@@ -235,15 +241,14 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
       auto it = labels.find(c.topology_key);
       auto domain = s->topology_value_to_pod_counts[i].find(it == labels.end() ? std::string() : it->second);
       if (domain == s->topology_value_to_pod_counts[i].end()) continue;
-      domain->second += CountPodsMatchSelector(ni->pods(), c.selector, pod.metadata.namespace_);
+      domain->second += s->counts[i]->Count(*ni);
     }
   }
   state.Write(kPreScoreStateKey, std::move(s));
   return Status::Success();
 }
 
-Status PodTopologySpread::Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node,
-                                int64_t* score) const {
+Status PodTopologySpread::Score(const CycleState& state, const api::Pod&, const NodeInfo& node, int64_t* score) const {
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("reading \"PreScorePodTopologySpread\" from cycleState: not found");
   *score = 0;
@@ -257,7 +262,7 @@ Status PodTopologySpread::Score(const CycleState& state, const api::Pod& pod, co
     if (it == labels.end()) continue;
     int64_t cnt = 0;
     if (c.topology_key == api::kLabelHostname) {
-      cnt = CountPodsMatchSelector(node.pods(), c.selector, pod.metadata.namespace_);
+      cnt = s->counts[i]->Count(node);
     } else {
       auto d = s->topology_value_to_pod_counts[i].find(it->second);
       if (d != s->topology_value_to_pod_counts[i].end()) cnt = d->second;

@@ -20,6 +20,7 @@
 #include "models/api/pod.h"
 #include "models/api/yaml_node.h"
 #include "models/scheduler/framework.h"
+#include "models/scheduler/plugins/matching_pod_counts.h"
 #include "models/scheduler/plugins/topology_spread_common.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/shared_lister.h"
@@ -80,6 +81,8 @@ class PodTopologySpread : public PreFilterPlugin, public FilterPlugin, public Pr
   bool enable_match_label_keys_;
   bool system_defaulted_;
   std::vector<api::TopologySpreadConstraint> default_constraints_;
+  // Matching pods per node, kept across cycles: what PreFilter and PreScore count for every node.
+  MatchingPodCounts counts_;
 };
 
 // Registry factory: decodes PodTopologySpreadArgs when the profile gives args; reads ctx.lister.
