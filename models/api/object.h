@@ -3,7 +3,9 @@
 // Objects are plain structs. Once stored (etcd model) an object is immutable and shared as
 // `std::shared_ptr<const Object>`; an update clones it (`Clone()`), changes the copy and stores the
 // copy as a new version, so informer caches share one copy per version. Kinds kubesim does not
-// simulate are kept as `OpaqueObject` (type and metadata only), never dropped.
+// simulate are kept as `OpaqueObject` (type and metadata only), never dropped. Each typed kind
+// names itself with `kKind` and `kAPIVersion` (the one version kubesim serves it at), so code
+// spells a kind once.
 #pragma once
 
 #include <map>

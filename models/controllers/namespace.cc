@@ -13,7 +13,7 @@ NamespaceController::NamespaceController(sim::Simulation& sim, apiserver::ApiSer
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/namespace"),
       recorder_(std::move(recorder)),
-      namespaces_(informers.For("Namespace")),
+      namespaces_(informers.For(api::Namespace::kKind)),
       worker_(
           sim, [this]() { return namespaces_.HasSynced(); }, [this](const std::string& key) { Sync(key); }) {
   for (auto& k : kinds) {

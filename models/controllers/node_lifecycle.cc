@@ -27,9 +27,9 @@ NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver
       api_(sim, api, "kube-controller-manager/node-lifecycle"),
       recorder_(std::move(recorder)),
       config_(config),
-      nodes_(informers.For("Node")),
-      leases_(informers.For("Lease")),
-      pods_(informers.For("Pod")) {}
+      nodes_(informers.For(api::Node::kKind)),
+      leases_(informers.For(api::Lease::kKind)),
+      pods_(informers.For(api::Pod::kKind)) {}
 
 void NodeLifecycleController::Start() {
   nodes_.AddEventHandlers({nullptr,

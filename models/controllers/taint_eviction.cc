@@ -12,8 +12,8 @@ TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/taint-eviction"),
       recorder_(std::move(recorder)),
-      nodes_(informers.For("Node")),
-      pods_(informers.For("Pod")) {}
+      nodes_(informers.For(api::Node::kKind)),
+      pods_(informers.For(api::Pod::kKind)) {}
 
 TaintEvictionController::~TaintEvictionController() {
   for (auto& [uid, s] : scheduled_) owner_.Cancel(s.event);
@@ -119,7 +119,7 @@ void TaintEvictionController::Evict(const std::string& key, const std::string& u
                      "Taint manager: deleting due to NoExecute taint");
   api_.UpdateStatus(copy, nullptr);
   recorder_.Event(sim_.Now(), *pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod " + key);
-  api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {}, nullptr);
+  api_.Delete(api::Pod::kKind, pod->metadata.namespace_, pod->metadata.name, {}, nullptr);
 }
 
 }  // namespace kubesim::controllers

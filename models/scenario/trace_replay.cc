@@ -526,8 +526,8 @@ sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api:
   } else {
     // A pod that only holds resources: one pause container, which every node can run.
     auto pod = std::make_shared<api::Pod>();
-    pod->kind = "Pod";
-    pod->api_version = "v1";
+    pod->kind = api::Pod::kKind;
+    pod->api_version = api::Pod::kAPIVersion;
     pod->metadata.namespace_ = "default";
     api::Container c;
     c.name = "main";

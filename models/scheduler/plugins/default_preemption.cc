@@ -281,7 +281,7 @@ void DefaultPreemption::Prepare(const PostFilterHandle& handle, const api::Pod& 
     bool changed =
         had == nullptr || had->status != "True" || had->reason != "PreemptionByScheduler" || had->message != message;
     std::string ns = victim->metadata.namespace_, name = victim->metadata.name;
-    auto del = [client, ns, name]() { client->Delete("Pod", ns, name, apiserver::DeleteOptions{}, nullptr); };
+    auto del = [client, ns, name]() { client->Delete(api::Pod::kKind, ns, name, apiserver::DeleteOptions{}, nullptr); };
     if (changed) {
       copy->SetCondition("DisruptionTarget", "True", handle.now, "PreemptionByScheduler", message);
       // Upstream patches the status, then deletes (default grace period) once the patch succeeded.
