@@ -157,7 +157,7 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
     return ErrorResponse(Code::kForbidden, "Forbidden",
                          "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
   }
-  auto next = std::static_pointer_cast<api::PodDisruptionBudget>(pdb.Clone());
+  auto next = pdb.DeepCopy();
   next->status.disruptions_allowed--;
   next->status.disrupted_pods[name] = sim_.Now();
   etcd::WriteResult w =
@@ -238,7 +238,7 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
     return ErrorResponse(Code::kConflict, "Conflict",
                          "pod " + name + " is already assigned to node \"" + pod->spec.node_name + "\"");
   }
-  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  auto copy = pod->DeepCopy();
   copy->spec.node_name = node;
   copy->SetCondition("PodScheduled", "True", sim_.Now());
   return Written(store_.Update(key, copy, pod->metadata.resource_version), Code::kCreated);

@@ -331,7 +331,7 @@ void DaemonSetController::Sync(const std::string& key) {
               old.number_available == status.number_available && old.number_unavailable == status.number_unavailable &&
               old.observed_generation == status.observed_generation;
   if (!same) {
-    auto copy = std::static_pointer_cast<api::DaemonSet>(ds->Clone());
+    auto copy = ds->DeepCopy();
     copy->status = status;
     api_.UpdateStatus(copy, nullptr);
   }

@@ -172,7 +172,7 @@ bool DeploymentController::SyncRevision(const api::Deployment& d, Owned& owned, 
   const api::ReplicaSet& rs = *owned.new_rs;
   // SetNewReplicaSetAnnotations: a template rolled back to becomes the newest revision again.
   if (Revision(rs.metadata) < revision || rs.min_ready_seconds != d.min_ready_seconds) {
-    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs.Clone());
+    auto copy = rs.DeepCopy();
     if (Revision(rs.metadata) < revision) copy->metadata.annotations[kRevisionAnnotation] = std::to_string(revision);
     copy->min_ready_seconds = d.min_ready_seconds;
     api_.Update(copy, retry);
@@ -181,7 +181,7 @@ bool DeploymentController::SyncRevision(const api::Deployment& d, Owned& owned, 
   const std::string rs_revision = std::to_string(Revision(rs.metadata));
   auto it = d.metadata.annotations.find(kRevisionAnnotation);
   if (it == d.metadata.annotations.end() || it->second != rs_revision) {
-    auto copy = std::static_pointer_cast<api::Deployment>(d.Clone());
+    auto copy = d.DeepCopy();
     copy->metadata.annotations[kRevisionAnnotation] = rs_revision;
     api_.Update(copy, retry);
     return false;
@@ -399,7 +399,7 @@ void DeploymentController::Apply(const api::Deployment& d, const Owned& owned, c
   for (const auto& rs : owned.all()) {
     auto it = plan.scale.find(rs->metadata.name);
     if (it == plan.scale.end()) continue;
-    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs->Clone());
+    auto copy = rs->DeepCopy();
     copy->replicas = it->second;
     copy->metadata.annotations[kDesiredReplicasAnnotation] = std::to_string(d.replicas);
     copy->metadata.annotations[kMaxReplicasAnnotation] = std::to_string(d.replicas + MaxSurge(d));
@@ -477,7 +477,7 @@ void DeploymentController::SyncRolloutStatus(const api::Deployment& d, const Own
 
 void DeploymentController::WriteStatus(const api::Deployment& d, api::DeploymentStatus st) {
   if (st == d.status) return;
-  auto copy = std::static_pointer_cast<api::Deployment>(d.Clone());
+  auto copy = d.DeepCopy();
   copy->status = std::move(st);
   const std::string key = api::NamespacedName(d.metadata);
   api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {

@@ -177,7 +177,7 @@ void DisruptionController::Sync(const std::string& key) {
   st.disruption_allowed_reason = st.disruptions_allowed > 0 ? "SufficientPods" : "InsufficientPods";
   if (recheck) worker_.queue().AddAfter(key, *recheck - now + sim::Duration::Nanoseconds(1));
   if (SameStatus(st, pdb->status)) return;
-  auto copy = std::static_pointer_cast<api::PodDisruptionBudget>(pdb->Clone());
+  auto copy = pdb->DeepCopy();
   copy->status = std::move(st);
   api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
     if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);

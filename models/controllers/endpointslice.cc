@@ -186,7 +186,7 @@ void EndpointSliceController::Sync(const std::string& key) {
   });
   for (auto& p : to_update) {
     if (p.slice->endpoints == p.endpoints) continue;  // a placeholder that already is one
-    auto copy = std::static_pointer_cast<api::EndpointSlice>(p.slice->Clone());
+    auto copy = p.slice->DeepCopy();
     copy->endpoints = std::move(p.endpoints);
     api_.Update(copy, on_done);  // resourceVersion precondition: a stale cache gets 409 and retries
   }

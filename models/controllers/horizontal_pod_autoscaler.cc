@@ -426,7 +426,7 @@ void HorizontalPodAutoscalerController::StoreScaleEvent(const std::string& key, 
 
 void HorizontalPodAutoscalerController::WriteStatus(const api::HorizontalPodAutoscaler& hpa, api::HPAStatus st) {
   if (st == hpa.status) return;
-  auto copy = std::static_pointer_cast<api::HorizontalPodAutoscaler>(hpa.Clone());
+  auto copy = hpa.DeepCopy();
   copy->status = std::move(st);
   api_.UpdateStatus(copy, nullptr);
 }

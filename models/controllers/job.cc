@@ -343,7 +343,7 @@ void JobController::Sync(const std::string& key) {
                  status.terminating != old.terminating || status.succeeded != old.succeeded ||
                  status.failed != old.failed || status.completed_indexes != old.completed_indexes;
   if (!changed) return;
-  auto copy = std::static_pointer_cast<api::Job>(job->Clone());
+  auto copy = job->DeepCopy();
   copy->status = std::move(status);
   state.written = copy->status;
   api_.UpdateStatus(copy, nullptr);

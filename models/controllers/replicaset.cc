@@ -88,7 +88,7 @@ std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSe
       rs.metadata.deletion_timestamp) {
     return nullptr;
   }
-  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  auto copy = pod->DeepCopy();
   copy->metadata.owner_references.push_back(api::OwnerReference{api::ReplicaSet::kAPIVersion, api::ReplicaSet::kKind,
                                                                 rs.metadata.name, rs.metadata.uid, true, true});
   // The adoption is a write; like upstream (which counts a pod once its patch succeeded) this sync
@@ -118,7 +118,7 @@ void ReplicaSetController::UpdateStatus(const std::string& key, const api::Repli
   if (cur.replicas != st.replicas || cur.fully_labeled_replicas != st.fully_labeled_replicas ||
       cur.ready_replicas != st.ready_replicas || cur.available_replicas != st.available_replicas ||
       cur.observed_generation != st.observed_generation) {
-    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs.Clone());
+    auto copy = rs.DeepCopy();
     copy->status = st;
     api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
       // A conflict or a stale read: the informer's next event brings the RS back to the queue.

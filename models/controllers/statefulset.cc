@@ -201,7 +201,7 @@ void StatefulSetController::Sync(const std::string& key) {
               old.updated_replicas == status.updated_replicas && old.available_replicas == status.available_replicas &&
               old.current_revision == status.current_revision && old.update_revision == status.update_revision;
   if (!same) {
-    auto copy = std::static_pointer_cast<api::StatefulSet>(set->Clone());
+    auto copy = set->DeepCopy();
     copy->status = status;
     api_.UpdateStatus(copy, nullptr);
   }

@@ -114,7 +114,7 @@ void TaintEvictionController::Evict(const std::string& key, const std::string& u
   auto pod = api::As<api::Pod>(pods_.Get(key));
   if (!pod || pod->metadata.uid != uid || pod->metadata.deletion_timestamp) return;
   // Upstream (v1.26+): DisruptionTarget condition with reason DeletionByTaintManager, then delete.
-  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  auto copy = pod->DeepCopy();
   copy->SetCondition("DisruptionTarget", "True", sim_.Now(), "DeletionByTaintManager",
                      "Taint manager: deleting due to NoExecute taint");
   api_.UpdateStatus(copy, nullptr);

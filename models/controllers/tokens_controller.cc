@@ -155,7 +155,7 @@ void TokensController::GenerateTokenIfNeeded(const std::shared_ptr<const api::Ob
              auto live = AsTokenSecret(got.object);
              // Our view is behind: the update event will bring the secret back.
              if (!live || live->metadata.resource_version != cached_rv || !UpdateNeeded(*live)) return;
-             auto next = std::static_pointer_cast<api::Secret>(live->Clone());
+             auto next = live->DeepCopy();
              const std::string& ns = next->metadata.namespace_;
              next->data[api::kServiceAccountRootCAKey] = kFakeRootCA;
              if (next->data[api::kServiceAccountNamespaceKey].empty())

@@ -116,7 +116,7 @@ void Kubelet::Restart() {
 
 void Kubelet::Register() {
   // tryRegisterWithAPIServer: create the Node with Ready=True; an existing Node is kept.
-  auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
+  auto node = node_manifest_->DeepCopy();
   node->metadata.resource_version = 0;
   node->status.conditions = NodeConditions(sim_.Now(), false);
   api_.Create(node, owner_.Bind([this](const apiserver::Response&) {
@@ -174,7 +174,7 @@ void Kubelet::SyncNodeStatus() {
       images_->generation() != reported_images_ || memory_pressure != reported_memory_pressure_ || force_status_write_;
   force_status_write_ = false;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
-    auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
+    auto node = node_manifest_->DeepCopy();
     node->status.conditions = NodeConditions(sim_.Now(), memory_pressure);
     node->status.images = images_->NodeImages();
     api_.UpdateStatus(node, nullptr);

@@ -279,7 +279,7 @@ struct RowPod {
 };
 
 std::shared_ptr<api::Pod> NewPod(const TraceOptions& o, const std::string& name, int line) {
-  auto pod = std::static_pointer_cast<api::Pod>(o.tmpl->Clone());
+  auto pod = o.tmpl->DeepCopy();
   pod->metadata.name = name;
   if (!o.namespace_.empty()) pod->metadata.namespace_ = o.namespace_;
   pod->metadata.labels[kTraceLabel] = std::filesystem::path(o.file).stem().string();
