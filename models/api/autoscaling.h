@@ -70,6 +70,8 @@ struct HPAStatus {
 };
 
 struct HorizontalPodAutoscaler : ObjectOf<HorizontalPodAutoscaler> {
+  static constexpr const char* kKind = "HorizontalPodAutoscaler";
+  static constexpr const char* kAPIVersion = "autoscaling/v2";
   CrossVersionObjectReference scale_target_ref;
   int32_t min_replicas = 1;
   int32_t max_replicas = 0;

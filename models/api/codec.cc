@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "models/api/autoscaling.h"
 #include "models/api/codec_internal.h"
 #include "models/api/names.h"
 
@@ -29,23 +30,23 @@ struct KindInfo {
 
 // apiVersion each simulated kind is served at (v1.32), and the scope of common opaque kinds.
 constexpr KindInfo kKinds[] = {
-    {"Pod", "v1", "pods", false, true},
-    {"Node", "v1", "nodes", true, true},
-    {"Namespace", "v1", "namespaces", true, true},
-    {"PriorityClass", "scheduling.k8s.io/v1", "priorityclasses", true, true},
-    {"Lease", "coordination.k8s.io/v1", "leases", false, true},
-    {"ReplicaSet", "apps/v1", "replicasets", false, true},
-    {"Deployment", "apps/v1", "deployments", false, true},
-    {"Service", "v1", "services", false, true},
-    {"ServiceAccount", "v1", "serviceaccounts", false, true},
-    {"ConfigMap", "v1", "configmaps", false, true},
-    {"Secret", "v1", "secrets", false, true},
-    {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", false, true},
-    {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", false, true},
-    {"Job", "batch/v1", "jobs", false, true},
-    {"DaemonSet", "apps/v1", "daemonsets", false, true},
-    {"StatefulSet", "apps/v1", "statefulsets", false, true},
-    {"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", false, true},
+    {Pod::kKind, Pod::kAPIVersion, "pods", false, true},
+    {Node::kKind, Node::kAPIVersion, "nodes", true, true},
+    {Namespace::kKind, Namespace::kAPIVersion, "namespaces", true, true},
+    {PriorityClass::kKind, PriorityClass::kAPIVersion, "priorityclasses", true, true},
+    {Lease::kKind, Lease::kAPIVersion, "leases", false, true},
+    {ReplicaSet::kKind, ReplicaSet::kAPIVersion, "replicasets", false, true},
+    {Deployment::kKind, Deployment::kAPIVersion, "deployments", false, true},
+    {Service::kKind, Service::kAPIVersion, "services", false, true},
+    {ServiceAccount::kKind, ServiceAccount::kAPIVersion, "serviceaccounts", false, true},
+    {ConfigMap::kKind, ConfigMap::kAPIVersion, "configmaps", false, true},
+    {Secret::kKind, Secret::kAPIVersion, "secrets", false, true},
+    {PodDisruptionBudget::kKind, PodDisruptionBudget::kAPIVersion, "poddisruptionbudgets", false, true},
+    {HorizontalPodAutoscaler::kKind, HorizontalPodAutoscaler::kAPIVersion, "horizontalpodautoscalers", false, true},
+    {Job::kKind, Job::kAPIVersion, "jobs", false, true},
+    {DaemonSet::kKind, DaemonSet::kAPIVersion, "daemonsets", false, true},
+    {StatefulSet::kKind, StatefulSet::kAPIVersion, "statefulsets", false, true},
+    {EndpointSlice::kKind, EndpointSlice::kAPIVersion, "endpointslices", false, true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -495,14 +496,14 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
   DecodeResult result;
   std::shared_ptr<Object> obj;
   KUBESIM_RETURN_IF_ERROR(internal::CheckKubesimAnnotations(doc["metadata"], meta.annotations));
-  if (kind == "Pod") {
+  if (kind == Pod::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePod(doc, &result.warnings));
-  } else if (kind == "Node") {
+  } else if (kind == Node::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodeNode(doc));
     if (!meta.labels.count(kLabelHostname)) meta.labels[kLabelHostname] = meta.name;  // kubelet sets it
-  } else if (kind == "Namespace") {
+  } else if (kind == Namespace::kKind) {
     obj = std::make_shared<Namespace>();
-  } else if (kind == "PriorityClass") {
+  } else if (kind == PriorityClass::kKind) {
     auto pc = std::make_shared<PriorityClass>();
     if (!doc["value"].Defined()) return doc["value"].Error("Required value");
     KUBESIM_ASSIGN_OR_RETURN(int32_t v, doc["value"].Int32());
@@ -517,20 +518,20 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
       KUBESIM_ASSIGN_OR_RETURN(pc->preemption_policy, doc["preemptionPolicy"].String());
     }
     obj = pc;
-  } else if (kind == "Lease") {
+  } else if (kind == Lease::kKind) {
     auto lease = std::make_shared<Lease>();
     YamlNode spec = doc["spec"];
     if (spec["holderIdentity"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(lease->holder_identity, spec["holderIdentity"].String());
     }
     obj = lease;
-  } else if (kind == "ReplicaSet" || kind == "Deployment") {
+  } else if (kind == ReplicaSet::kKind || kind == Deployment::kKind) {
     YamlNode spec = doc["spec"];
     KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, DecodeReplicas(spec["replicas"]));
     KUBESIM_ASSIGN_OR_RETURN(LabelSelector sel, DecodeLabelSelector(spec["selector"]));
     KUBESIM_ASSIGN_OR_RETURN(PodTemplate tmpl, DecodePodTemplate(spec["template"], &result.warnings));
     KUBESIM_RETURN_IF_ERROR(CheckSelectorMatchesTemplate(spec, sel, tmpl));
-    if (kind == "ReplicaSet") {
+    if (kind == ReplicaSet::kKind) {
       auto rs = std::make_shared<ReplicaSet>();
       rs->replicas = replicas;
       rs->selector = std::move(sel);
@@ -545,7 +546,7 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
       KUBESIM_RETURN_IF_ERROR(DecodeDeploymentStrategy(spec, d.get()));
       obj = d;
     }
-  } else if (kind == "Service") {
+  } else if (kind == Service::kKind) {
     auto svc = std::make_shared<Service>();
     KUBESIM_ASSIGN_OR_RETURN(svc->selector, doc["spec"]["selector"].StringMap());
     if (doc["spec"]["type"].Defined()) {
@@ -555,23 +556,23 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
       KUBESIM_ASSIGN_OR_RETURN(svc->publish_not_ready_addresses, doc["spec"]["publishNotReadyAddresses"].Bool());
     }
     obj = svc;
-  } else if (kind == "HorizontalPodAutoscaler") {
+  } else if (kind == HorizontalPodAutoscaler::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeHorizontalPodAutoscaler(doc));
-  } else if (kind == "Job") {
+  } else if (kind == Job::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeJob(doc, &result.warnings));
-  } else if (kind == "DaemonSet") {
+  } else if (kind == DaemonSet::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeDaemonSet(doc, &result.warnings));
-  } else if (kind == "StatefulSet") {
+  } else if (kind == StatefulSet::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeStatefulSet(doc, &result.warnings));
-  } else if (kind == "PodDisruptionBudget") {
+  } else if (kind == PodDisruptionBudget::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodePodDisruptionBudget(doc));
-  } else if (kind == "EndpointSlice") {
+  } else if (kind == EndpointSlice::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, DecodeEndpointSlice(doc));
-  } else if (kind == "ServiceAccount") {
+  } else if (kind == ServiceAccount::kKind) {
     obj = std::make_shared<ServiceAccount>();
-  } else if (kind == "Secret") {
+  } else if (kind == Secret::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeSecret(doc, meta));
-  } else if (kind == "ConfigMap") {
+  } else if (kind == ConfigMap::kKind) {
     auto cm = std::make_shared<ConfigMap>();
     KUBESIM_ASSIGN_OR_RETURN(cm->data, doc["data"].StringMap());
     obj = cm;

@@ -23,11 +23,15 @@ namespace kubesim::api {
 inline constexpr const char* kFinalizerKubernetes = "kubernetes";
 
 struct Namespace : ObjectOf<Namespace> {
+  static constexpr const char* kKind = "Namespace";
+  static constexpr const char* kAPIVersion = "v1";
   std::string phase = "Active";              // status.phase: Active or Terminating
   std::vector<std::string> spec_finalizers;  // spec.finalizers
 };
 
 struct PriorityClass : ObjectOf<PriorityClass> {
+  static constexpr const char* kKind = "PriorityClass";
+  static constexpr const char* kAPIVersion = "scheduling.k8s.io/v1";
   int32_t value = 0;
   bool global_default = false;
   std::string preemption_policy = "PreemptLowerPriority";
@@ -36,6 +40,8 @@ struct PriorityClass : ObjectOf<PriorityClass> {
 
 // coordination.k8s.io/v1 Lease, as the kubelet renews it in kube-node-lease.
 struct Lease : ObjectOf<Lease> {
+  static constexpr const char* kKind = "Lease";
+  static constexpr const char* kAPIVersion = "coordination.k8s.io/v1";
   std::string holder_identity;
   int32_t lease_duration_seconds = 40;
   std::optional<sim::Time> renew_time;
@@ -67,6 +73,8 @@ struct ReplicaSetStatus {
 };
 
 struct ReplicaSet : ObjectOf<ReplicaSet> {
+  static constexpr const char* kKind = "ReplicaSet";
+  static constexpr const char* kAPIVersion = "apps/v1";
   int32_t replicas = 1;
   int32_t min_ready_seconds = 0;
   LabelSelector selector;
@@ -101,6 +109,8 @@ struct DeploymentStatus {
 };
 
 struct Deployment : ObjectOf<Deployment> {
+  static constexpr const char* kKind = "Deployment";
+  static constexpr const char* kAPIVersion = "apps/v1";
   int32_t replicas = 1;
   LabelSelector selector;
   PodTemplate pod_template;
@@ -145,6 +155,8 @@ struct JobStatus {
 };
 
 struct Job : ObjectOf<Job> {
+  static constexpr const char* kKind = "Job";
+  static constexpr const char* kAPIVersion = "batch/v1";
   // Defaults as upstream SetDefaults_Job: both unset → 1 and 1; only parallelism set → null
   // completions (work-queue mode: done when any pod succeeded and none is active).
   int32_t parallelism = 1;
@@ -180,6 +192,8 @@ struct DaemonSetStatus {
 };
 
 struct DaemonSet : ObjectOf<DaemonSet> {
+  static constexpr const char* kKind = "DaemonSet";
+  static constexpr const char* kAPIVersion = "apps/v1";
   LabelSelector selector;
   PodTemplate pod_template;
   std::string update_strategy_type = "RollingUpdate";  // or OnDelete
@@ -202,6 +216,8 @@ struct StatefulSetStatus {
 };
 
 struct StatefulSet : ObjectOf<StatefulSet> {
+  static constexpr const char* kKind = "StatefulSet";
+  static constexpr const char* kAPIVersion = "apps/v1";
   int32_t replicas = 1;
   LabelSelector selector;
   PodTemplate pod_template;
@@ -217,6 +233,8 @@ struct StatefulSet : ObjectOf<StatefulSet> {
 };
 
 struct Service : ObjectOf<Service> {
+  static constexpr const char* kKind = "Service";
+  static constexpr const char* kAPIVersion = "v1";
   StringMap selector;
   std::string type = "ClusterIP";
   bool publish_not_ready_addresses = false;
@@ -242,13 +260,18 @@ struct PodDisruptionBudgetStatus {
 
 // policy/v1 PodDisruptionBudget. minAvailable / maxUnavailable are IntOrString (an int or "N%").
 struct PodDisruptionBudget : ObjectOf<PodDisruptionBudget> {
+  static constexpr const char* kKind = "PodDisruptionBudget";
+  static constexpr const char* kAPIVersion = "policy/v1";
   std::optional<IntOrPercent> min_available;
   std::optional<IntOrPercent> max_unavailable;
   std::optional<LabelSelector> selector;  // absent or empty: selects no pod (see default_preemption)
   PodDisruptionBudgetStatus status;
 };
 
-struct ServiceAccount : ObjectOf<ServiceAccount> {};
+struct ServiceAccount : ObjectOf<ServiceAccount> {
+  static constexpr const char* kKind = "ServiceAccount";
+  static constexpr const char* kAPIVersion = "v1";
+};
 
 // core/v1 Secret. `data` holds the bytes themselves: a manifest's base64 `data` decoded, with
 // its plain-text `stringData` merged over it as the API server does on write.
@@ -262,6 +285,8 @@ inline constexpr const char* kServiceAccountRootCAKey = "ca.crt";
 inline constexpr const char* kServiceAccountNamespaceKey = "namespace";
 
 struct Secret : ObjectOf<Secret> {
+  static constexpr const char* kKind = "Secret";
+  static constexpr const char* kAPIVersion = "v1";
   std::string type = kSecretTypeOpaque;
   StringMap data;
   bool immutable = false;
@@ -296,11 +321,15 @@ struct Endpoint {
 };
 
 struct EndpointSlice : ObjectOf<EndpointSlice> {
+  static constexpr const char* kKind = "EndpointSlice";
+  static constexpr const char* kAPIVersion = "discovery.k8s.io/v1";
   std::string address_type = "IPv4";
   std::vector<Endpoint> endpoints;
 };
 
 struct ConfigMap : ObjectOf<ConfigMap> {
+  static constexpr const char* kKind = "ConfigMap";
+  static constexpr const char* kAPIVersion = "v1";
   StringMap data;
 };
 

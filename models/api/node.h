@@ -58,6 +58,8 @@ struct NodeStatus {
 };
 
 struct Node : ObjectOf<Node> {
+  static constexpr const char* kKind = "Node";
+  static constexpr const char* kAPIVersion = "v1";
   NodeSpec spec;
   NodeStatus status;
 

@@ -1,9 +1,11 @@
 // The Kubernetes object model's common part: TypeMeta + ObjectMeta, and the base every kind derives.
 //
 // Objects are plain structs. Once stored (etcd model) an object is immutable and shared as
-// `std::shared_ptr<const Object>`; an update clones it (`Clone()`), changes the copy and stores the
-// copy as a new version, so informer caches share one copy per version. Kinds kubesim does not
-// simulate are kept as `OpaqueObject` (type and metadata only), never dropped.
+// `std::shared_ptr<const Object>`; an update copies it (`DeepCopy()` when the kind is known, the
+// virtual `Clone()` on the generic path), changes the copy and stores the copy as a new version,
+// so informer caches share one copy per version. Kinds kubesim does not simulate are kept as
+// `OpaqueObject` (type and metadata only), never dropped. Each typed kind names itself with
+// `kKind` and `kAPIVersion` (the one version kubesim serves it at), so code spells a kind once.
 #pragma once
 
 #include <map>
@@ -86,13 +88,13 @@ struct Object {
 
 using ObjectPtr = std::shared_ptr<const Object>;
 
-// CRTP helper so each kind gets a Clone() that copies the derived struct, and a status
-// subresource when it has a `status` member.
+// CRTP helper so each kind gets a typed DeepCopy() (upstream's generated DeepCopy) and the
+// store's Clone() over it, and a status subresource when it has a `status` member.
 template <typename Derived>
 struct ObjectOf : Object {
-  std::shared_ptr<Object> Clone() const override {
-    return std::make_shared<Derived>(static_cast<const Derived&>(*this));
-  }
+  // Spares a caller holding a typed object the cast back from Clone()'s base pointer.
+  std::shared_ptr<Derived> DeepCopy() const { return std::make_shared<Derived>(static_cast<const Derived&>(*this)); }
+  std::shared_ptr<Object> Clone() const override { return DeepCopy(); }
   bool CopyStatusFrom(const Object& other) override {
     if constexpr (requires(Derived d) { d.status; }) {
       const auto* from = dynamic_cast<const Derived*>(&other);

@@ -161,6 +161,8 @@ struct PodStatus {
 };
 
 struct Pod : ObjectOf<Pod> {
+  static constexpr const char* kKind = "Pod";
+  static constexpr const char* kAPIVersion = "v1";
   PodSpec spec;
   PodStatus status;
 

@@ -119,13 +119,13 @@ void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCa
 }
 
 Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
-  auto pod = api::As<api::Pod>(store_.Get(Key("Pod", ns, name)));
-  if (!pod) return NotFound("Pod", name);
+  auto pod = api::As<api::Pod>(store_.Get(Key(api::Pod::kKind, ns, name)));
+  if (!pod) return NotFound(api::Pod::kKind, name);
   // canIgnorePDB: terminal, pending or already deleting pods go without a budget check.
   const std::string& phase = pod->status.phase;
   if (phase == api::kPodSucceeded || phase == api::kPodFailed || phase == api::kPodPending ||
       pod->metadata.deletion_timestamp) {
-    return registry_.Delete("Pod", ns, name, {});
+    return registry_.Delete(api::Pod::kKind, ns, name, {});
   }
   std::vector<std::shared_ptr<const api::PodDisruptionBudget>> budgets;
   for (const auto& obj : store_.Range(ResourceKeyPrefix("poddisruptionbudgets")).objects) {
@@ -139,14 +139,14 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
         Code::kInternal, "InternalError",
         "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
   }
-  if (budgets.empty()) return registry_.Delete("Pod", ns, name, {});
+  if (budgets.empty()) return registry_.Delete(api::Pod::kKind, ns, name, {});
   const api::PodDisruptionBudget& pdb = *budgets[0];
   const api::PodCondition* ready = pod->FindCondition("Ready");
   const bool healthy = ready != nullptr && ready->status == "True";
   // unhealthyPodEvictionPolicy IfHealthyBudget (the default): an unready pod may go while the
   // budget is met, without spending a disruption.
   if (!healthy && pdb.status.current_healthy >= pdb.status.desired_healthy && pdb.status.desired_healthy > 0) {
-    return registry_.Delete("Pod", ns, name, {});
+    return registry_.Delete(api::Pod::kKind, ns, name, {});
   }
   const std::string refused = "Cannot evict pod as it would violate the pod's disruption budget.";
   // checkAndDecrement: a budget the disruption controller has not processed yet refuses too.
@@ -157,13 +157,13 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
     return ErrorResponse(Code::kForbidden, "Forbidden",
                          "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
   }
-  auto next = std::static_pointer_cast<api::PodDisruptionBudget>(pdb.Clone());
+  auto next = pdb.DeepCopy();
   next->status.disruptions_allowed--;
   next->status.disrupted_pods[name] = sim_.Now();
   etcd::WriteResult w =
-      store_.Update(Key("PodDisruptionBudget", ns, pdb.metadata.name), next, pdb.metadata.resource_version);
-  if (w.error == etcd::StoreError::kConflict) return Conflict("PodDisruptionBudget", pdb.metadata.name);
-  Response r = registry_.Delete("Pod", ns, name, {});
+      store_.Update(Key(api::PodDisruptionBudget::kKind, ns, pdb.metadata.name), next, pdb.metadata.resource_version);
+  if (w.error == etcd::StoreError::kConflict) return Conflict(api::PodDisruptionBudget::kKind, pdb.metadata.name);
+  Response r = registry_.Delete(api::Pod::kKind, ns, name, {});
   if (r.ok()) r.code = Code::kCreated;  // the Eviction object was "created"
   return r;
 }
@@ -223,9 +223,9 @@ Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {
 
 Response ApiServer::DoBind(const std::string& ns, const std::string& name, const std::string& uid,
                            const std::string& node) {
-  std::string key = Key("Pod", ns, name);
+  std::string key = Key(api::Pod::kKind, ns, name);
   auto pod = api::As<api::Pod>(store_.Get(key));
-  if (!pod) return NotFound("Pod", name);
+  if (!pod) return NotFound(api::Pod::kKind, name);
   if (!uid.empty() && uid != pod->metadata.uid) {
     return UidConflict(uid, pod->metadata.uid);
   }
@@ -238,7 +238,7 @@ Response ApiServer::DoBind(const std::string& ns, const std::string& name, const
     return ErrorResponse(Code::kConflict, "Conflict",
                          "pod " + name + " is already assigned to node \"" + pod->spec.node_name + "\"");
   }
-  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  auto copy = pod->DeepCopy();
   copy->spec.node_name = node;
   copy->SetCondition("PodScheduled", "True", sim_.Now());
   return Written(store_.Update(key, copy, pod->metadata.resource_version), Code::kCreated);

@@ -36,12 +36,12 @@ void Components::DeleteObject(const std::string& kind, const std::string& ns, co
 }
 
 void Components::DrainNode(const std::string& node) {
-  UpdateObject("Node", "", node, [](api::Object& obj) {
+  UpdateObject(api::Node::kKind, "", node, [](api::Object& obj) {
     if (auto* n = dynamic_cast<api::Node*>(&obj)) n->spec.unschedulable = true;
     return sim::Status::Ok();
   });
   scenario_client_->List(
-      "Pod",
+      api::Pod::kKind,
       [this](const apiserver::Response& r) {
         for (const auto& obj : r.items) {
           auto pod = api::As<api::Pod>(obj);
@@ -49,7 +49,7 @@ void Components::DrainNode(const std::string& node) {
           // --ignore-daemonsets: the DaemonSet controller would put them back at once.
           bool daemon = false;
           for (const auto& ref : pod->metadata.owner_references)
-            daemon = daemon || (ref.controller && ref.kind == "DaemonSet");
+            daemon = daemon || (ref.controller && ref.kind == api::DaemonSet::kKind);
           if (!daemon) EvictUntilAllowed(pod->metadata.namespace_, pod->metadata.name);
         }
       },

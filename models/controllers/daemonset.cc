@@ -124,9 +124,9 @@ DaemonSetController::DaemonSetController(sim::Simulation& sim, apiserver::ApiSer
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/daemonset"),
       recorder_(std::move(recorder)),
-      daemonsets_(informers.For("DaemonSet")),
-      pods_(informers.For("Pod")),
-      nodes_(informers.For("Node")),
+      daemonsets_(informers.For(api::DaemonSet::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
+      nodes_(informers.For(api::Node::kKind)),
       worker_(
           sim, [this]() { return daemonsets_.HasSynced() && pods_.HasSynced() && nodes_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {
@@ -174,7 +174,7 @@ void DaemonSetController::OnNode(const api::ObjectPtr& old_obj, const api::Objec
 
 void DaemonSetController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& obj, bool deleted) {
   const api::OwnerReference* ref = ControllerRef(obj->metadata);
-  if (ref == nullptr || ref->kind != "DaemonSet") return;
+  if (ref == nullptr || ref->kind != api::DaemonSet::kKind) return;
   std::string key = obj->metadata.namespace_ + "/" + ref->name;
   bool added = old_obj == nullptr && !deleted;
   // Upstream updatePod hands a pod that got a deletionTimestamp to deletePod.
@@ -331,7 +331,7 @@ void DaemonSetController::Sync(const std::string& key) {
               old.number_available == status.number_available && old.number_unavailable == status.number_unavailable &&
               old.observed_generation == status.observed_generation;
   if (!same) {
-    auto copy = std::static_pointer_cast<api::DaemonSet>(ds->Clone());
+    auto copy = ds->DeepCopy();
     copy->status = status;
     api_.UpdateStatus(copy, nullptr);
   }
@@ -361,15 +361,15 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
   auto nodes = std::make_shared<std::vector<std::string>>(to_create.begin(), to_create.begin() + creates);
   auto create = [this, ds, nodes, hash, lower](int i, std::function<void(bool)> done) {
     auto pod = std::make_shared<api::Pod>();
-    pod->api_version = "v1";
-    pod->kind = "Pod";
+    pod->api_version = api::Pod::kAPIVersion;
+    pod->kind = api::Pod::kKind;
     pod->metadata.generate_name = ds->metadata.name + "-";
     pod->metadata.namespace_ = ds->metadata.namespace_;
     pod->metadata.labels = ds->pod_template.metadata.labels;
     pod->metadata.labels[kControllerRevisionHashLabel] = hash;
     pod->metadata.annotations = ds->pod_template.metadata.annotations;
-    pod->metadata.owner_references = {
-        api::OwnerReference{"apps/v1", "DaemonSet", ds->metadata.name, ds->metadata.uid, true, true}};
+    pod->metadata.owner_references = {api::OwnerReference{api::DaemonSet::kAPIVersion, api::DaemonSet::kKind,
+                                                          ds->metadata.name, ds->metadata.uid, true, true}};
     pod->spec = DaemonPodSpec(*ds, (*nodes)[static_cast<size_t>(i)]);
     api_.Create(pod, owner_.Bind([this, ds, lower, done](const apiserver::Response& r) {
       if (r.ok()) {
@@ -385,7 +385,7 @@ void DaemonSetController::SyncNodes(const std::string& key, const std::shared_pt
   for (int i = 0; i < deletes; ++i) {
     const auto& pod = to_delete[static_cast<size_t>(i)];
     std::string name = pod->metadata.name;
-    api_.Delete("Pod", pod->metadata.namespace_, name, {},
+    api_.Delete(api::Pod::kKind, pod->metadata.namespace_, name, {},
                 owner_.Bind([this, ds, name, lower](const apiserver::Response& r) {
                   if (r.ok()) {
                     recorder_.Event(sim_.Now(), *ds, "Normal", "SuccessfulDelete", "Deleted pod: " + name);

@@ -61,9 +61,9 @@ DeploymentController::DeploymentController(sim::Simulation& sim, apiserver::ApiS
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/deployment"),
       recorder_(std::move(recorder)),
-      deployments_(informers.For("Deployment")),
-      replicasets_(informers.For("ReplicaSet")),
-      pods_(informers.For("Pod")),
+      deployments_(informers.For(api::Deployment::kKind)),
+      replicasets_(informers.For(api::ReplicaSet::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
       rs_lister_(replicasets_.GetIndexer()),
       pod_lister_(pods_.GetIndexer()),
       worker_(
@@ -76,13 +76,14 @@ void DeploymentController::Start() {
       {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); }, nullptr});
   auto owner = [this](const api::ObjectPtr& o) {
     const api::OwnerReference* ref = ControllerRef(o->metadata);
-    if (ref != nullptr && ref->kind == "Deployment") worker_.queue().Add(o->metadata.namespace_ + "/" + ref->name);
+    if (ref != nullptr && ref->kind == api::Deployment::kKind)
+      worker_.queue().Add(o->metadata.namespace_ + "/" + ref->name);
   };
   replicasets_.AddEventHandlers({owner, [owner](const api::ObjectPtr&, const api::ObjectPtr& o) { owner(o); }, owner});
   // Upstream deletePod: a Recreate rollout waits for the old pods to be gone.
   pods_.AddEventHandlers({nullptr, nullptr, [this, owner](const api::ObjectPtr& o) {
                             const api::OwnerReference* ref = ControllerRef(o->metadata);
-                            if (ref == nullptr || ref->kind != "ReplicaSet") return;
+                            if (ref == nullptr || ref->kind != api::ReplicaSet::kKind) return;
                             if (auto rs = replicasets_.Get(o->metadata.namespace_ + "/" + ref->name)) owner(rs);
                           }});
   deployments_.Start();
@@ -171,7 +172,7 @@ bool DeploymentController::SyncRevision(const api::Deployment& d, Owned& owned, 
   const api::ReplicaSet& rs = *owned.new_rs;
   // SetNewReplicaSetAnnotations: a template rolled back to becomes the newest revision again.
   if (Revision(rs.metadata) < revision || rs.min_ready_seconds != d.min_ready_seconds) {
-    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs.Clone());
+    auto copy = rs.DeepCopy();
     if (Revision(rs.metadata) < revision) copy->metadata.annotations[kRevisionAnnotation] = std::to_string(revision);
     copy->min_ready_seconds = d.min_ready_seconds;
     api_.Update(copy, retry);
@@ -180,7 +181,7 @@ bool DeploymentController::SyncRevision(const api::Deployment& d, Owned& owned, 
   const std::string rs_revision = std::to_string(Revision(rs.metadata));
   auto it = d.metadata.annotations.find(kRevisionAnnotation);
   if (it == d.metadata.annotations.end() || it->second != rs_revision) {
-    auto copy = std::static_pointer_cast<api::Deployment>(d.Clone());
+    auto copy = d.DeepCopy();
     copy->metadata.annotations[kRevisionAnnotation] = rs_revision;
     api_.Update(copy, retry);
     return false;
@@ -191,8 +192,8 @@ bool DeploymentController::SyncRevision(const api::Deployment& d, Owned& owned, 
 void DeploymentController::CreateNewReplicaSet(const api::Deployment& d, const Owned& owned, int64_t revision) {
   const std::string hash = PodTemplateHash(d.pod_template);
   auto rs = std::make_shared<api::ReplicaSet>();
-  rs->api_version = "apps/v1";
-  rs->kind = "ReplicaSet";
+  rs->api_version = api::ReplicaSet::kAPIVersion;
+  rs->kind = api::ReplicaSet::kKind;
   rs->metadata.name = d.metadata.name + "-" + hash;
   rs->metadata.namespace_ = d.metadata.namespace_;
   rs->metadata.labels = d.pod_template.metadata.labels;
@@ -206,8 +207,8 @@ void DeploymentController::CreateNewReplicaSet(const api::Deployment& d, const O
   rs->metadata.annotations[kRevisionAnnotation] = std::to_string(revision);
   rs->metadata.annotations[kDesiredReplicasAnnotation] = std::to_string(d.replicas);
   rs->metadata.annotations[kMaxReplicasAnnotation] = std::to_string(d.replicas + MaxSurge(d));
-  rs->metadata.owner_references = {
-      api::OwnerReference{"apps/v1", "Deployment", d.metadata.name, d.metadata.uid, true, true}};
+  rs->metadata.owner_references = {api::OwnerReference{api::Deployment::kAPIVersion, api::Deployment::kKind,
+                                                       d.metadata.name, d.metadata.uid, true, true}};
   rs->replicas = NewRSNewReplicas(d, owned.old, nullptr);
   rs->min_ready_seconds = d.min_ready_seconds;
   rs->selector = d.selector;
@@ -398,7 +399,7 @@ void DeploymentController::Apply(const api::Deployment& d, const Owned& owned, c
   for (const auto& rs : owned.all()) {
     auto it = plan.scale.find(rs->metadata.name);
     if (it == plan.scale.end()) continue;
-    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs->Clone());
+    auto copy = rs->DeepCopy();
     copy->replicas = it->second;
     copy->metadata.annotations[kDesiredReplicasAnnotation] = std::to_string(d.replicas);
     copy->metadata.annotations[kMaxReplicasAnnotation] = std::to_string(d.replicas + MaxSurge(d));
@@ -435,7 +436,7 @@ void DeploymentController::Cleanup(const api::Deployment& d, const Owned& owned)
   for (int64_t i = 0; i < diff; ++i) {
     const api::ReplicaSet& rs = *cleanable[static_cast<size_t>(i)];
     if (rs.status.replicas != 0 || rs.replicas != 0 || rs.metadata.generation > rs.status.observed_generation) continue;
-    api_.Delete("ReplicaSet", rs.metadata.namespace_, rs.metadata.name, {}, nullptr);
+    api_.Delete(api::ReplicaSet::kKind, rs.metadata.namespace_, rs.metadata.name, {}, nullptr);
   }
 }
 
@@ -476,7 +477,7 @@ void DeploymentController::SyncRolloutStatus(const api::Deployment& d, const Own
 
 void DeploymentController::WriteStatus(const api::Deployment& d, api::DeploymentStatus st) {
   if (st == d.status) return;
-  auto copy = std::static_pointer_cast<api::Deployment>(d.Clone());
+  auto copy = d.DeepCopy();
   copy->status = std::move(st);
   const std::string key = api::NamespacedName(d.metadata);
   api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {

@@ -29,11 +29,11 @@ DisruptionController::DisruptionController(sim::Simulation& sim, apiserver::ApiS
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/disruption"),
       recorder_(std::move(recorder)),
-      pdbs_(informers.For("PodDisruptionBudget")),
-      pods_(informers.For("Pod")),
-      replicasets_(informers.For("ReplicaSet")),
-      deployments_(informers.For("Deployment")),
-      statefulsets_(informers.For("StatefulSet")),
+      pdbs_(informers.For(api::PodDisruptionBudget::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
+      replicasets_(informers.For(api::ReplicaSet::kKind)),
+      deployments_(informers.For(api::Deployment::kKind)),
+      statefulsets_(informers.For(api::StatefulSet::kKind)),
       pdb_lister_(pdbs_.GetIndexer()),
       pod_lister_(pods_.GetIndexer()),
       worker_(
@@ -70,14 +70,14 @@ bool DisruptionController::ControllerScale(const api::Pod& pod, std::string* uid
   // Upstream finders (getPodReplicaSet, getPodDeployment, getPodStatefulSet): a ReplicaSet's own
   // replicas unless a Deployment controls it, then the Deployment's; a StatefulSet's replicas.
   const api::OwnerReference* ref = ControllerRef(pod.metadata);
-  if (ref != nullptr && ref->kind == "StatefulSet") {
+  if (ref != nullptr && ref->kind == api::StatefulSet::kKind) {
     auto ss = api::As<api::StatefulSet>(statefulsets_.Get(pod.metadata.namespace_ + "/" + ref->name));
     if (!ss || ss->metadata.uid != ref->uid) return false;
     *uid = ss->metadata.uid;
     *scale = ss->replicas;
     return true;
   }
-  if (ref == nullptr || ref->kind != "ReplicaSet") return false;
+  if (ref == nullptr || ref->kind != api::ReplicaSet::kKind) return false;
   auto rs = api::As<api::ReplicaSet>(replicasets_.Get(pod.metadata.namespace_ + "/" + ref->name));
   if (!rs || rs->metadata.uid != ref->uid) return false;
   const api::OwnerReference* rs_ref = ControllerRef(rs->metadata);
@@ -86,7 +86,7 @@ bool DisruptionController::ControllerScale(const api::Pod& pod, std::string* uid
     *scale = rs->replicas;
     return true;
   }
-  if (rs_ref->kind != "Deployment") return false;
+  if (rs_ref->kind != api::Deployment::kKind) return false;
   auto d = api::As<api::Deployment>(deployments_.Get(rs->metadata.namespace_ + "/" + rs_ref->name));
   if (!d || d->metadata.uid != rs_ref->uid) return false;
   *uid = d->metadata.uid;
@@ -177,7 +177,7 @@ void DisruptionController::Sync(const std::string& key) {
   st.disruption_allowed_reason = st.disruptions_allowed > 0 ? "SufficientPods" : "InsufficientPods";
   if (recheck) worker_.queue().AddAfter(key, *recheck - now + sim::Duration::Nanoseconds(1));
   if (SameStatus(st, pdb->status)) return;
-  auto copy = std::static_pointer_cast<api::PodDisruptionBudget>(pdb->Clone());
+  auto copy = pdb->DeepCopy();
   copy->status = std::move(st);
   api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
     if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "models/api/node.h"
+
 namespace kubesim::controllers {
 namespace {
 
@@ -33,10 +35,10 @@ EndpointSliceController::EndpointSliceController(sim::Simulation& sim, apiserver
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/endpointslice"),
       recorder_(std::move(recorder)),
-      services_(informers.For("Service")),
-      pods_(informers.For("Pod")),
-      nodes_(informers.For("Node")),
-      slices_(informers.For("EndpointSlice")),
+      services_(informers.For(api::Service::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
+      nodes_(informers.For(api::Node::kKind)),
+      slices_(informers.For(api::EndpointSlice::kKind)),
       service_lister_(services_.GetIndexer()),
       pod_lister_(pods_.GetIndexer()),
       slice_lister_(slices_.GetIndexer()),
@@ -103,7 +105,7 @@ void EndpointSliceController::Sync(const std::string& key) {
       auto zone = node->metadata.labels.find(kLabelTopologyZone);
       if (zone != node->metadata.labels.end()) ep.zone = zone->second;
     }
-    ep.target_ref = api::EndpointTargetRef{"Pod", ns, pod->metadata.name, pod->metadata.uid};
+    ep.target_ref = api::EndpointTargetRef{api::Pod::kKind, ns, pod->metadata.name, pod->metadata.uid};
     desired.push_back(std::move(ep));
   }
 
@@ -184,26 +186,26 @@ void EndpointSliceController::Sync(const std::string& key) {
   });
   for (auto& p : to_update) {
     if (p.slice->endpoints == p.endpoints) continue;  // a placeholder that already is one
-    auto copy = std::static_pointer_cast<api::EndpointSlice>(p.slice->Clone());
+    auto copy = p.slice->DeepCopy();
     copy->endpoints = std::move(p.endpoints);
     api_.Update(copy, on_done);  // resourceVersion precondition: a stale cache gets 409 and retries
   }
   for (const auto& slice : to_delete) {
     apiserver::DeleteOptions opts;
     opts.precondition_uid = slice->metadata.uid;
-    api_.Delete("EndpointSlice", ns, slice->metadata.name, opts, on_done);
+    api_.Delete(api::EndpointSlice::kKind, ns, slice->metadata.name, opts, on_done);
   }
   // Slices being created are not in the cache yet: creating more now would duplicate them.
   if (pending_creates_.count(key) > 0) return;
   for (auto& p : to_create) {
     auto slice = std::make_shared<api::EndpointSlice>();
-    slice->api_version = "discovery.k8s.io/v1";
-    slice->kind = "EndpointSlice";
+    slice->api_version = api::EndpointSlice::kAPIVersion;
+    slice->kind = api::EndpointSlice::kKind;
     slice->metadata.generate_name = svc->metadata.name + "-";
     slice->metadata.namespace_ = ns;
     slice->metadata.labels = {{kLabelServiceName, svc->metadata.name}, {kLabelManagedBy, kEndpointSliceControllerName}};
-    slice->metadata.owner_references = {
-        api::OwnerReference{"v1", "Service", svc->metadata.name, svc->metadata.uid, true, true}};
+    slice->metadata.owner_references = {api::OwnerReference{api::Service::kAPIVersion, api::Service::kKind,
+                                                            svc->metadata.name, svc->metadata.uid, true, true}};
     slice->endpoints = std::move(p.endpoints);
     ++pending_creates_[key];
     api_.Create(slice, owner_.Bind([this, key, on_done](const apiserver::Response& r) {

@@ -70,11 +70,11 @@ HorizontalPodAutoscalerController::HorizontalPodAutoscalerController(sim::Simula
       recorder_(std::move(recorder)),
       metrics_(metrics),
       config_(config),
-      hpas_(informers.For("HorizontalPodAutoscaler")),
-      deployments_(informers.For("Deployment")),
-      replicasets_(informers.For("ReplicaSet")),
-      statefulsets_(informers.For("StatefulSet")),
-      pods_(informers.For("Pod")),
+      hpas_(informers.For(api::HorizontalPodAutoscaler::kKind)),
+      deployments_(informers.For(api::Deployment::kKind)),
+      replicasets_(informers.For(api::ReplicaSet::kKind)),
+      statefulsets_(informers.For(api::StatefulSet::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
       pod_lister_(pods_.GetIndexer()),
       worker_(
           sim,
@@ -99,19 +99,19 @@ std::optional<HorizontalPodAutoscalerController::Target> HorizontalPodAutoscaler
     const api::HorizontalPodAutoscaler& hpa) const {
   const std::string key = hpa.metadata.namespace_ + "/" + hpa.scale_target_ref.name;
   Target t;
-  if (hpa.scale_target_ref.kind == "Deployment") {
+  if (hpa.scale_target_ref.kind == api::Deployment::kKind) {
     auto d = api::As<api::Deployment>(deployments_.Get(key));
     if (!d) return std::nullopt;
     t.object = d;
     t.replicas = d->replicas;
     t.selector = &d->selector;
-  } else if (hpa.scale_target_ref.kind == "ReplicaSet") {
+  } else if (hpa.scale_target_ref.kind == api::ReplicaSet::kKind) {
     auto rs = api::As<api::ReplicaSet>(replicasets_.Get(key));
     if (!rs) return std::nullopt;
     t.object = rs;
     t.replicas = rs->replicas;
     t.selector = &rs->selector;
-  } else if (hpa.scale_target_ref.kind == "StatefulSet") {
+  } else if (hpa.scale_target_ref.kind == api::StatefulSet::kKind) {
     auto ss = api::As<api::StatefulSet>(statefulsets_.Get(key));
     if (!ss) return std::nullopt;
     t.object = ss;
@@ -426,7 +426,7 @@ void HorizontalPodAutoscalerController::StoreScaleEvent(const std::string& key, 
 
 void HorizontalPodAutoscalerController::WriteStatus(const api::HorizontalPodAutoscaler& hpa, api::HPAStatus st) {
   if (st == hpa.status) return;
-  auto copy = std::static_pointer_cast<api::HorizontalPodAutoscaler>(hpa.Clone());
+  auto copy = hpa.DeepCopy();
   copy->status = std::move(st);
   api_.UpdateStatus(copy, nullptr);
 }

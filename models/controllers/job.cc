@@ -103,8 +103,8 @@ JobController::JobController(sim::Simulation& sim, apiserver::ApiServer& api, cl
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/job"),
       recorder_(std::move(recorder)),
-      jobs_(informers.For("Job")),
-      pods_(informers.For("Pod")),
+      jobs_(informers.For(api::Job::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
       worker_(
           sim, [this]() { return jobs_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {
@@ -140,7 +140,7 @@ void JobController::ForgetJob(const std::string& key) {
 
 void JobController::OnPod(const api::ObjectPtr& old_obj, const api::ObjectPtr& obj, bool deleted) {
   const api::OwnerReference* ref = ControllerRef(obj->metadata);
-  if (ref == nullptr || ref->kind != "Job") return;
+  if (ref == nullptr || ref->kind != api::Job::kKind) return;
   std::string key = obj->metadata.namespace_ + "/" + ref->name;
   auto it = states_.find(key);
   if (it != states_.end() && it->second.uid == ref->uid) {
@@ -343,7 +343,7 @@ void JobController::Sync(const std::string& key) {
                  status.terminating != old.terminating || status.succeeded != old.succeeded ||
                  status.failed != old.failed || status.completed_indexes != old.completed_indexes;
   if (!changed) return;
-  auto copy = std::static_pointer_cast<api::Job>(job->Clone());
+  auto copy = job->DeepCopy();
   copy->status = std::move(status);
   state.written = copy->status;
   api_.UpdateStatus(copy, nullptr);
@@ -442,8 +442,8 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
   auto shared_indexes = std::make_shared<std::vector<int32_t>>(std::move(indexes));
   auto create = [this, job, lower_adds, shared_indexes](int i, std::function<void(bool)> done) {
     auto pod = std::make_shared<api::Pod>();
-    pod->api_version = "v1";
-    pod->kind = "Pod";
+    pod->api_version = api::Pod::kAPIVersion;
+    pod->kind = api::Pod::kKind;
     pod->metadata.generate_name = job->metadata.name + "-";
     pod->metadata.namespace_ = job->metadata.namespace_;
     pod->metadata.labels = job->pod_template.metadata.labels;
@@ -452,7 +452,7 @@ void JobController::CreatePods(const std::string& key, const std::shared_ptr<con
     for (const char* k : {kJobNameLabel, kLegacyJobNameLabel}) pod->metadata.labels[k] = job->metadata.name;
     pod->metadata.annotations = job->pod_template.metadata.annotations;
     pod->metadata.owner_references = {
-        api::OwnerReference{"batch/v1", "Job", job->metadata.name, job->metadata.uid, true, true}};
+        api::OwnerReference{api::Job::kAPIVersion, api::Job::kKind, job->metadata.name, job->metadata.uid, true, true}};
     pod->spec = job->pod_template.spec;
     if (!shared_indexes->empty()) {
       // Indexed: addCompletionIndexAnnotation / addCompletionIndexLabel, podGenerateNameWithIndex.
@@ -480,7 +480,7 @@ void JobController::DeletePod(const std::string& key, const std::shared_ptr<cons
   State& state = StateFor(key, uid);
   state.deleting.insert(pod_uid);
   if (expected) state.released.insert(pod_uid);
-  api_.Delete("Pod", pod.metadata.namespace_, name, {},
+  api_.Delete(api::Pod::kKind, pod.metadata.namespace_, name, {},
               owner_.Bind([this, key, uid, pod_uid, job, name, expected](const apiserver::Response& r) {
                 if (r.ok()) {
                   recorder_.Event(sim_.Now(), *job, "Normal", "SuccessfulDelete", "Deleted pod: " + name);

@@ -13,7 +13,7 @@ NamespaceController::NamespaceController(sim::Simulation& sim, apiserver::ApiSer
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/namespace"),
       recorder_(std::move(recorder)),
-      namespaces_(informers.For("Namespace")),
+      namespaces_(informers.For(api::Namespace::kKind)),
       worker_(
           sim, [this]() { return namespaces_.HasSynced(); }, [this](const std::string& key) { Sync(key); }) {
   for (auto& k : kinds) {
@@ -68,7 +68,7 @@ void NamespaceController::Sync(const std::string& name) {
     auto cur = api::As<api::Namespace>(namespaces_.Get(name));
     if (!cur) return;
     // namespaces/<name>/finalize: drop the `kubernetes` spec finalizer.
-    auto copy = std::static_pointer_cast<api::Namespace>(cur->Clone());
+    auto copy = cur->DeepCopy();
     std::erase(copy->spec_finalizers, std::string(api::kFinalizerKubernetes));
     api_.Update(copy, owner_.Bind([this, name](const apiserver::Response& r) {
       if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(name);

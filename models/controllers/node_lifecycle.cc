@@ -27,9 +27,9 @@ NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver
       api_(sim, api, "kube-controller-manager/node-lifecycle"),
       recorder_(std::move(recorder)),
       config_(config),
-      nodes_(informers.For("Node")),
-      leases_(informers.For("Lease")),
-      pods_(informers.For("Pod")) {}
+      nodes_(informers.For(api::Node::kKind)),
+      leases_(informers.For(api::Lease::kKind)),
+      pods_(informers.For(api::Pod::kKind)) {}
 
 void NodeLifecycleController::Start() {
   nodes_.AddEventHandlers({nullptr,
@@ -88,7 +88,7 @@ std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
   }
   sim::Duration grace = ready ? config_.node_monitor_grace_period : config_.node_startup_grace_period;
   if (sim_.Now() <= h.probe + grace || ReadyStatus(node) == "Unknown") return ReadyStatus(node);
-  auto copy = std::static_pointer_cast<api::Node>(node.Clone());
+  auto copy = node.DeepCopy();
   bool had_ready = false;
   for (auto& c : copy->status.conditions) {
     if (c.type == "NetworkUnavailable") continue;
@@ -114,7 +114,7 @@ void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
     if (pod->spec.node_name != node) continue;
     const api::PodCondition* ready = pod->FindCondition("Ready");
     if (ready == nullptr || ready->status != "True") continue;
-    auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+    auto copy = pod->DeepCopy();
     copy->SetCondition("Ready", "False", sim_.Now(), "NodeNotReady");
     api_.UpdateStatus(copy, nullptr);
   }
@@ -159,7 +159,7 @@ void NodeLifecycleController::SetTaints(const std::string& node_name, const std:
                                         const std::vector<std::string>& remove, const std::string& effect) {
   auto node = api::As<api::Node>(nodes_.Get(node_name));
   if (!node) return;
-  auto copy = std::static_pointer_cast<api::Node>(node->Clone());
+  auto copy = node->DeepCopy();
   auto& taints = copy->spec.taints;
   taints.erase(std::remove_if(taints.begin(), taints.end(),
                               [&](const api::Taint& t) {

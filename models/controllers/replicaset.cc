@@ -12,8 +12,8 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/replicaset"),
       recorder_(std::move(recorder)),
-      replicasets_(informers.For("ReplicaSet")),
-      pods_(informers.For("Pod")),
+      replicasets_(informers.For(api::ReplicaSet::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
       rs_lister_(replicasets_.GetIndexer()),
       pod_lister_(pods_.GetIndexer()),
       worker_(
@@ -46,7 +46,7 @@ void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool del
     }
     return;
   }
-  if (ref == nullptr || ref->kind != "ReplicaSet") return;
+  if (ref == nullptr || ref->kind != api::ReplicaSet::kKind) return;
   std::string key = obj->metadata.namespace_ + "/" + ref->name;
   // Upstream counts only the deletions it asked for (UIDTrackingControllerExpectations) and counts a
   // pod that got a deletionTimestamp as deleted; kubesim counts every delete event of a pod the
@@ -88,9 +88,9 @@ std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSe
       rs.metadata.deletion_timestamp) {
     return nullptr;
   }
-  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
-  copy->metadata.owner_references.push_back(
-      api::OwnerReference{"apps/v1", "ReplicaSet", rs.metadata.name, rs.metadata.uid, true, true});
+  auto copy = pod->DeepCopy();
+  copy->metadata.owner_references.push_back(api::OwnerReference{api::ReplicaSet::kAPIVersion, api::ReplicaSet::kKind,
+                                                                rs.metadata.name, rs.metadata.uid, true, true});
   // The adoption is a write; like upstream (which counts a pod once its patch succeeded) this sync
   // counts it at once. A failed write (a conflict) leaves an orphan the next sync adopts again.
   api_.Update(copy, nullptr);
@@ -118,7 +118,7 @@ void ReplicaSetController::UpdateStatus(const std::string& key, const api::Repli
   if (cur.replicas != st.replicas || cur.fully_labeled_replicas != st.fully_labeled_replicas ||
       cur.ready_replicas != st.ready_replicas || cur.available_replicas != st.available_replicas ||
       cur.observed_generation != st.observed_generation) {
-    auto copy = std::static_pointer_cast<api::ReplicaSet>(rs.Clone());
+    auto copy = rs.DeepCopy();
     copy->status = st;
     api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
       // A conflict or a stale read: the informer's next event brings the RS back to the queue.
@@ -148,7 +148,7 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
     expectations_.ExpectDeletions(key, n);
     for (int i = 0; i < n; ++i) {
       auto pod = active[static_cast<size_t>(i)];
-      api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {},
+      api_.Delete(api::Pod::kKind, pod->metadata.namespace_, pod->metadata.name, {},
                   owner_.Bind([this, key, pod, rs](const apiserver::Response& r) {
                     if (r.ok()) {
                       recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete",
@@ -177,7 +177,8 @@ std::map<std::string, int> ReplicaSetController::RelatedActivePodsPerNode(
   const std::string& ns = rs.metadata.namespace_;
   for (const auto& pod : pod_lister_.Pods(ns).List(client::Selector::Everything())) {
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
-    if (ref == nullptr || ref->kind != "ReplicaSet" || !IsPodActive(*pod) || pod->spec.node_name.empty()) continue;
+    if (ref == nullptr || ref->kind != api::ReplicaSet::kKind || !IsPodActive(*pod) || pod->spec.node_name.empty())
+      continue;
     auto sibling = rs_lister_.ReplicaSets(ns).Get(ref->name);
     const api::OwnerReference* sibling_owner = sibling ? ControllerRef(sibling->metadata) : nullptr;
     if (sibling_owner != nullptr && sibling_owner->uid == owner->uid) on_node[pod->spec.node_name]++;
@@ -193,14 +194,14 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
   auto outcome = std::make_shared<std::pair<int, int>>(0, 0);  // (answered, failed)
   for (int i = 0; i < size; ++i) {
     auto pod = std::make_shared<api::Pod>();
-    pod->api_version = "v1";
-    pod->kind = "Pod";
+    pod->api_version = api::Pod::kAPIVersion;
+    pod->kind = api::Pod::kKind;
     pod->metadata.generate_name = rs->metadata.name + "-";
     pod->metadata.namespace_ = rs->metadata.namespace_;
     pod->metadata.labels = rs->pod_template.metadata.labels;
     pod->metadata.annotations = rs->pod_template.metadata.annotations;
-    pod->metadata.owner_references = {
-        api::OwnerReference{"apps/v1", "ReplicaSet", rs->metadata.name, rs->metadata.uid, true, true}};
+    pod->metadata.owner_references = {api::OwnerReference{api::ReplicaSet::kAPIVersion, api::ReplicaSet::kKind,
+                                                          rs->metadata.name, rs->metadata.uid, true, true}};
     pod->spec = rs->pod_template.spec;
     api_.Create(pod, owner_.Bind([this, key, rs, outcome, size, remaining, batch](const apiserver::Response& r) {
       outcome->first++;

@@ -10,8 +10,8 @@ ServiceAccountsController::ServiceAccountsController(sim::Simulation& sim, apise
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/serviceaccount"),
       recorder_(std::move(recorder)),
-      namespaces_(informers.For("Namespace")),
-      service_accounts_(informers.For("ServiceAccount")),
+      namespaces_(informers.For(api::Namespace::kKind)),
+      service_accounts_(informers.For(api::ServiceAccount::kKind)),
       worker_(
           sim, [this]() { return namespaces_.HasSynced() && service_accounts_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {}
@@ -35,8 +35,8 @@ void ServiceAccountsController::Sync(const std::string& ns) {
   if (!namespace_obj || namespace_obj->metadata.deletion_timestamp || namespace_obj->phase != "Active") return;
   if (service_accounts_.Get(ns + "/" + kDefaultServiceAccountName)) return;
   auto sa = std::make_shared<api::ServiceAccount>();
-  sa->api_version = "v1";
-  sa->kind = "ServiceAccount";
+  sa->api_version = api::ServiceAccount::kAPIVersion;
+  sa->kind = api::ServiceAccount::kKind;
   sa->metadata.name = kDefaultServiceAccountName;
   sa->metadata.namespace_ = ns;
   api_.Create(sa, owner_.Bind([this, ns](const apiserver::Response& r) {

@@ -50,8 +50,8 @@ StatefulSetController::StatefulSetController(sim::Simulation& sim, apiserver::Ap
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/statefulset"),
       recorder_(std::move(recorder)),
-      sets_(informers.For("StatefulSet")),
-      pods_(informers.For("Pod")),
+      sets_(informers.For(api::StatefulSet::kKind)),
+      pods_(informers.For(api::Pod::kKind)),
       worker_(
           sim, [this]() { return sets_.HasSynced() && pods_.HasSynced(); },
           [this](const std::string& key) { Sync(key); }) {
@@ -80,7 +80,7 @@ void StatefulSetController::OnPod(const api::ObjectPtr&, const api::ObjectPtr& o
   creating_.erase(api::NamespacedName(obj->metadata));
   if (deleted || obj->metadata.deletion_timestamp) deleting_.erase(obj->metadata.uid);
   const api::OwnerReference* ref = ControllerRef(obj->metadata);
-  if (ref == nullptr || ref->kind != "StatefulSet") return;
+  if (ref == nullptr || ref->kind != api::StatefulSet::kKind) return;
   worker_.queue().Add(obj->metadata.namespace_ + "/" + ref->name);
 }
 
@@ -201,7 +201,7 @@ void StatefulSetController::Sync(const std::string& key) {
               old.updated_replicas == status.updated_replicas && old.available_replicas == status.available_replicas &&
               old.current_revision == status.current_revision && old.update_revision == status.update_revision;
   if (!same) {
-    auto copy = std::static_pointer_cast<api::StatefulSet>(set->Clone());
+    auto copy = set->DeepCopy();
     copy->status = status;
     api_.UpdateStatus(copy, nullptr);
   }
@@ -217,8 +217,8 @@ void StatefulSetController::CreatePod(const std::shared_ptr<const api::StatefulS
   auto rev = known.find(revision);
   const api::PodTemplate& tmpl = rev != known.end() ? rev->second : set->pod_template;
   auto pod = std::make_shared<api::Pod>();
-  pod->api_version = "v1";
-  pod->kind = "Pod";
+  pod->api_version = api::Pod::kAPIVersion;
+  pod->kind = api::Pod::kKind;
   pod->metadata.name = set->metadata.name + "-" + std::to_string(ordinal);
   pod->metadata.namespace_ = set->metadata.namespace_;
   pod->metadata.labels = tmpl.metadata.labels;
@@ -228,8 +228,8 @@ void StatefulSetController::CreatePod(const std::shared_ptr<const api::StatefulS
   pod->metadata.labels[kStatefulSetPodNameLabel] = pod->metadata.name;
   pod->metadata.labels[kPodIndexLabel] = std::to_string(ordinal);
   pod->metadata.annotations = tmpl.metadata.annotations;
-  pod->metadata.owner_references = {
-      api::OwnerReference{"apps/v1", "StatefulSet", set->metadata.name, set->metadata.uid, true, true}};
+  pod->metadata.owner_references = {api::OwnerReference{api::StatefulSet::kAPIVersion, api::StatefulSet::kKind,
+                                                        set->metadata.name, set->metadata.uid, true, true}};
   pod->spec = tmpl.spec;
   std::string pod_key = api::NamespacedName(pod->metadata), name = pod->metadata.name;
   creating_.insert(pod_key);
@@ -249,7 +249,7 @@ void StatefulSetController::CreatePod(const std::shared_ptr<const api::StatefulS
 void StatefulSetController::DeletePod(const std::shared_ptr<const api::StatefulSet>& set, const api::Pod& pod) {
   std::string name = pod.metadata.name, uid = pod.metadata.uid;
   deleting_.insert(uid);
-  api_.Delete("Pod", pod.metadata.namespace_, name, {},
+  api_.Delete(api::Pod::kKind, pod.metadata.namespace_, name, {},
               owner_.Bind([this, set, name, uid](const apiserver::Response& r) {
                 if (r.ok()) {
                   recorder_.Event(sim_.Now(), *set, "Normal", "SuccessfulDelete",

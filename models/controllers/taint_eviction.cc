@@ -12,8 +12,8 @@ TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver
     : sim_(sim),
       api_(sim, api, "kube-controller-manager/taint-eviction"),
       recorder_(std::move(recorder)),
-      nodes_(informers.For("Node")),
-      pods_(informers.For("Pod")) {}
+      nodes_(informers.For(api::Node::kKind)),
+      pods_(informers.For(api::Pod::kKind)) {}
 
 TaintEvictionController::~TaintEvictionController() {
   for (auto& [uid, s] : scheduled_) owner_.Cancel(s.event);
@@ -114,12 +114,12 @@ void TaintEvictionController::Evict(const std::string& key, const std::string& u
   auto pod = api::As<api::Pod>(pods_.Get(key));
   if (!pod || pod->metadata.uid != uid || pod->metadata.deletion_timestamp) return;
   // Upstream (v1.26+): DisruptionTarget condition with reason DeletionByTaintManager, then delete.
-  auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+  auto copy = pod->DeepCopy();
   copy->SetCondition("DisruptionTarget", "True", sim_.Now(), "DeletionByTaintManager",
                      "Taint manager: deleting due to NoExecute taint");
   api_.UpdateStatus(copy, nullptr);
   recorder_.Event(sim_.Now(), *pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod " + key);
-  api_.Delete("Pod", pod->metadata.namespace_, pod->metadata.name, {}, nullptr);
+  api_.Delete(api::Pod::kKind, pod->metadata.namespace_, pod->metadata.name, {}, nullptr);
 }
 
 }  // namespace kubesim::controllers

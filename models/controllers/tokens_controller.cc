@@ -51,8 +51,8 @@ bool UpdateNeeded(const api::Secret& s) {
 
 TokensController::TokensController(sim::Simulation& sim, apiserver::ApiServer& api)
     : api_(sim, api, "kube-controller-manager/serviceaccount-token"),
-      service_accounts_(sim, api_, "ServiceAccount"),
-      secrets_(sim, api_, "Secret"),
+      service_accounts_(sim, api_, api::ServiceAccount::kKind),
+      secrets_(sim, api_, api::Secret::kKind),
       service_account_worker_(
           sim, [this]() { return service_accounts_.HasSynced() && secrets_.HasSynced(); },
           [this](const std::string& key) { SyncServiceAccount(key); }),
@@ -114,22 +114,23 @@ void TokensController::SyncSecret(const std::string& key) {
     return;
   }
   // getServiceAccount(fetchOnCacheMiss=true): a live GET before concluding the account is gone.
-  api_.Get("ServiceAccount", k.ns, k.sa_name, owner_.Bind([this, k, key, matches](const apiserver::Response& r) {
-    if (r.ok() && matches(r.object)) {
-      GenerateTokenIfNeeded(r.object, k, key);
-    } else if (r.ok() || r.code == apiserver::Code::kNotFound) {
-      DeleteToken(k.ns, k.name, k.uid, key, secret_worker_.queue());
-    } else {
-      secret_worker_.queue().AddRateLimited(key);
-    }
-  }));
+  api_.Get(api::ServiceAccount::kKind, k.ns, k.sa_name,
+           owner_.Bind([this, k, key, matches](const apiserver::Response& r) {
+             if (r.ok() && matches(r.object)) {
+               GenerateTokenIfNeeded(r.object, k, key);
+             } else if (r.ok() || r.code == apiserver::Code::kNotFound) {
+               DeleteToken(k.ns, k.name, k.uid, key, secret_worker_.queue());
+             } else {
+               secret_worker_.queue().AddRateLimited(key);
+             }
+           }));
 }
 
 void TokensController::DeleteToken(const std::string& ns, const std::string& name, const std::string& uid,
                                    const std::string& retry_key, client::WorkQueue& queue) {
   apiserver::DeleteOptions opts;
   opts.precondition_uid = uid;
-  api_.Delete("Secret", ns, name, opts, owner_.Bind([retry_key, &queue](const apiserver::Response& r) {
+  api_.Delete(api::Secret::kKind, ns, name, opts, owner_.Bind([retry_key, &queue](const apiserver::Response& r) {
     // NotFound: already gone; Conflict: the UID precondition failed (another incarnation).
     if (!r.ok() && r.code != apiserver::Code::kNotFound && r.code != apiserver::Code::kConflict) {
       queue.AddRateLimited(retry_key);
@@ -145,30 +146,33 @@ void TokensController::GenerateTokenIfNeeded(const std::shared_ptr<const api::Ob
   std::string sa_name = sa->metadata.name;
   std::string sa_uid = sa->metadata.uid;
   // The token goes into a freshly read copy, never the cache's.
-  api_.Get("Secret", k.ns, k.name, owner_.Bind([this, cached_rv, sa_name, sa_uid, key](const apiserver::Response& got) {
-    if (!got.ok()) {
-      if (got.code != apiserver::Code::kNotFound) secret_worker_.queue().AddRateLimited(key);
-      return;
-    }
-    auto live = AsTokenSecret(got.object);
-    // Our view is behind: the update event will bring the secret back.
-    if (!live || live->metadata.resource_version != cached_rv || !UpdateNeeded(*live)) return;
-    auto next = std::static_pointer_cast<api::Secret>(live->Clone());
-    const std::string& ns = next->metadata.namespace_;
-    next->data[api::kServiceAccountRootCAKey] = kFakeRootCA;
-    if (next->data[api::kServiceAccountNamespaceKey].empty()) next->data[api::kServiceAccountNamespaceKey] = ns;
-    if (next->data[api::kServiceAccountTokenKey].empty()) {
-      next->data[api::kServiceAccountTokenKey] = LegacyServiceAccountToken(ns, sa_name, sa_uid, next->metadata.name);
-    }
-    next->metadata.annotations[api::kServiceAccountNameKey] = sa_name;
-    next->metadata.annotations[api::kServiceAccountUidKey] = sa_uid;
-    api_.Update(next, owner_.Bind([this, key](const apiserver::Response& r) {
-      // Conflict: someone else wrote it and we will hear of it; NotFound: it is gone.
-      if (!r.ok() && r.code != apiserver::Code::kConflict && r.code != apiserver::Code::kNotFound) {
-        secret_worker_.queue().AddRateLimited(key);
-      }
-    }));
-  }));
+  api_.Get(api::Secret::kKind, k.ns, k.name,
+           owner_.Bind([this, cached_rv, sa_name, sa_uid, key](const apiserver::Response& got) {
+             if (!got.ok()) {
+               if (got.code != apiserver::Code::kNotFound) secret_worker_.queue().AddRateLimited(key);
+               return;
+             }
+             auto live = AsTokenSecret(got.object);
+             // Our view is behind: the update event will bring the secret back.
+             if (!live || live->metadata.resource_version != cached_rv || !UpdateNeeded(*live)) return;
+             auto next = live->DeepCopy();
+             const std::string& ns = next->metadata.namespace_;
+             next->data[api::kServiceAccountRootCAKey] = kFakeRootCA;
+             if (next->data[api::kServiceAccountNamespaceKey].empty())
+               next->data[api::kServiceAccountNamespaceKey] = ns;
+             if (next->data[api::kServiceAccountTokenKey].empty()) {
+               next->data[api::kServiceAccountTokenKey] =
+                   LegacyServiceAccountToken(ns, sa_name, sa_uid, next->metadata.name);
+             }
+             next->metadata.annotations[api::kServiceAccountNameKey] = sa_name;
+             next->metadata.annotations[api::kServiceAccountUidKey] = sa_uid;
+             api_.Update(next, owner_.Bind([this, key](const apiserver::Response& r) {
+               // Conflict: someone else wrote it and we will hear of it; NotFound: it is gone.
+               if (!r.ok() && r.code != apiserver::Code::kConflict && r.code != apiserver::Code::kNotFound) {
+                 secret_worker_.queue().AddRateLimited(key);
+               }
+             }));
+           }));
 }
 
 }  // namespace kubesim::controllers

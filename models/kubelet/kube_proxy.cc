@@ -48,7 +48,7 @@ void EndpointProgrammingTracker::Programmed(sim::Time now, const std::string& no
   r.programmed_all = now;
   // The event's object is the pod; only its reference is known here.
   api::OpaqueObject ref;
-  ref.kind = "Pod";
+  ref.kind = api::Pod::kKind;
   size_t slash = ep.pod_ref.find('/', 4);
   ref.metadata.namespace_ = ep.pod_ref.substr(4, slash - 4);
   ref.metadata.name = ep.pod_ref.substr(slash + 1);
@@ -64,7 +64,7 @@ KubeProxy::KubeProxy(sim::Simulation& sim, apiserver::ApiServer& api, std::strin
       node_name_(std::move(node_name)),
       config_(config),
       tracker_(tracker),
-      slices_(sim, api_, "EndpointSlice") {}
+      slices_(sim, api_, api::EndpointSlice::kKind) {}
 
 void KubeProxy::Start() {
   if (tracker_ != nullptr) tracker_->ProxyStarted(node_name_);

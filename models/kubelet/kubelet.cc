@@ -39,7 +39,7 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       node_manifest_(std::move(node)),
       node_name_(node_manifest_->metadata.name),
       config_(config),
-      pods_(sim, api_, "Pod", apiserver::WatchOptions{0, node_name_}),
+      pods_(sim, api_, api::Pod::kKind, apiserver::WatchOptions{0, node_name_}),
       images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
                                              node_manifest_->status.images)),
       reported_images_(images_->generation()),
@@ -107,7 +107,7 @@ void Kubelet::Restart() {
   Start();
   // The pod workers resync from a fresh list of the node's pods (the informer relists too, but
   // only reports what changed).
-  api_.List("Pod", owner_.Bind([this](const apiserver::Response& r) {
+  api_.List(api::Pod::kKind, owner_.Bind([this](const apiserver::Response& r) {
     if (!running_ || !r.ok()) return;
     pod_workers_.Resync(r.items);
   }),
@@ -116,7 +116,7 @@ void Kubelet::Restart() {
 
 void Kubelet::Register() {
   // tryRegisterWithAPIServer: create the Node with Ready=True; an existing Node is kept.
-  auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
+  auto node = node_manifest_->DeepCopy();
   node->metadata.resource_version = 0;
   node->status.conditions = NodeConditions(sim_.Now(), false);
   api_.Create(node, owner_.Bind([this](const apiserver::Response&) {
@@ -134,8 +134,8 @@ void Kubelet::Register() {
 void Kubelet::RenewLease() {
   if (!running_) return;
   auto lease = lease_ ? std::static_pointer_cast<api::Lease>(lease_->Clone()) : std::make_shared<api::Lease>();
-  lease->api_version = "coordination.k8s.io/v1";
-  lease->kind = "Lease";
+  lease->api_version = api::Lease::kAPIVersion;
+  lease->kind = api::Lease::kKind;
   lease->metadata.name = node_name_;
   lease->metadata.namespace_ = "kube-node-lease";
   lease->holder_identity = node_name_;
@@ -174,7 +174,7 @@ void Kubelet::SyncNodeStatus() {
       images_->generation() != reported_images_ || memory_pressure != reported_memory_pressure_ || force_status_write_;
   force_status_write_ = false;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
-    auto node = std::static_pointer_cast<api::Node>(node_manifest_->Clone());
+    auto node = node_manifest_->DeepCopy();
     node->status.conditions = NodeConditions(sim_.Now(), memory_pressure);
     node->status.images = images_->NodeImages();
     api_.UpdateStatus(node, nullptr);

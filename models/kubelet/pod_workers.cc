@@ -493,7 +493,7 @@ void PodWorkers::WriteStatus(PodRuntime& rt) {
       rt.pod->metadata.resource_version > current->metadata.resource_version) {
     current = rt.pod;
   }
-  auto pod = std::static_pointer_cast<api::Pod>(current->Clone());
+  auto pod = current->DeepCopy();
   api::PodStatus& s = pod->status;
   // While the pod is being deleted its phase stays as it was (simplification: upstream ≥ 1.27
   // writes Failed/Succeeded just before the final delete).

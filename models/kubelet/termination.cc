@@ -98,7 +98,7 @@ void PodWorkers::FinalDelete(const std::string& key, const std::string& uid) {
   apiserver::DeleteOptions opts;
   opts.grace_period_seconds = 0;
   // A precondition on the uid would be upstream's; the uid check above stands in for it.
-  api_.Delete("Pod", current->metadata.namespace_, current->metadata.name, opts, nullptr);
+  api_.Delete(api::Pod::kKind, current->metadata.namespace_, current->metadata.name, opts, nullptr);
 }
 
 }  // namespace kubesim::kubelet

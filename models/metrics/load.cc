@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/api/kinds.h"
 #include "models/api/quantity.h"
 
 namespace kubesim::metrics {
@@ -125,7 +126,8 @@ sim::StatusOr<std::vector<WorkloadLoad>> ParseLoads(
     if (!target["kind"].Defined()) return target["kind"].Error("Required value");
     if (!target["name"].Defined()) return target["name"].Error("Required value");
     KUBESIM_ASSIGN_OR_RETURN(load.kind, target["kind"].String());
-    if (load.kind != "Deployment" && load.kind != "ReplicaSet" && load.kind != "StatefulSet") {
+    if (load.kind != api::Deployment::kKind && load.kind != api::ReplicaSet::kKind &&
+        load.kind != api::StatefulSet::kKind) {
       return target["kind"].Error("Unsupported value: \"" + load.kind +
                                   "\": supported values: \"Deployment\", \"ReplicaSet\", \"StatefulSet\"");
     }

@@ -10,10 +10,10 @@ MetricsServer::MetricsServer(sim::Simulation& sim, apiserver::ApiServer& api, st
     : sim_(sim),
       api_(sim, api, "metrics-server"),
       loads_(std::move(loads)),
-      pods_(sim, api_, "Pod"),
-      deployments_(sim, api_, "Deployment"),
-      replicasets_(sim, api_, "ReplicaSet"),
-      statefulsets_(sim, api_, "StatefulSet") {}
+      pods_(sim, api_, api::Pod::kKind),
+      deployments_(sim, api_, api::Deployment::kKind),
+      replicasets_(sim, api_, api::ReplicaSet::kKind),
+      statefulsets_(sim, api_, api::StatefulSet::kKind) {}
 
 void MetricsServer::Start() {
   started_ = sim_.Now();
@@ -63,10 +63,13 @@ std::vector<std::string> MetricsServer::ReadyPods(const WorkloadLoad& load) cons
   const api::LabelSelector* selector = nullptr;
   std::shared_ptr<const api::Deployment> d;
   std::shared_ptr<const api::ReplicaSet> rs;
-  if (load.kind == "Deployment" && (d = api::As<api::Deployment>(deployments_.Get(key)))) selector = &d->selector;
-  if (load.kind == "ReplicaSet" && (rs = api::As<api::ReplicaSet>(replicasets_.Get(key)))) selector = &rs->selector;
+  if (load.kind == api::Deployment::kKind && (d = api::As<api::Deployment>(deployments_.Get(key))))
+    selector = &d->selector;
+  if (load.kind == api::ReplicaSet::kKind && (rs = api::As<api::ReplicaSet>(replicasets_.Get(key))))
+    selector = &rs->selector;
   std::shared_ptr<const api::StatefulSet> ss;
-  if (load.kind == "StatefulSet" && (ss = api::As<api::StatefulSet>(statefulsets_.Get(key)))) selector = &ss->selector;
+  if (load.kind == api::StatefulSet::kKind && (ss = api::As<api::StatefulSet>(statefulsets_.Get(key))))
+    selector = &ss->selector;
   if (selector == nullptr) return out;
   const client::PodLister pods(pods_.GetIndexer());
   for (const auto& pod : pods.Pods(load.ns).List(client::Selector::FromLabelSelector(*selector))) {

@@ -214,7 +214,7 @@ sim::Status ParseCreateNodesOp(const YamlNode& n, const OpContext& ctx, Op* op) 
   KUBESIM_ASSIGN_OR_RETURN(op->count, Count(n, ctx.w, ctx.used));
   if (n["nodeTemplatePath"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(op->object_template,
-                             LoadTemplate(ctx.config, n["nodeTemplatePath"], "Node", ctx.warnings));
+                             LoadTemplate(ctx.config, n["nodeTemplatePath"], api::Node::kKind, ctx.warnings));
   }
   return sim::Status::Ok();
 }
@@ -227,7 +227,7 @@ sim::Status ParseCreateNamespacesOp(const YamlNode& n, const OpContext& ctx, Op*
   KUBESIM_ASSIGN_OR_RETURN(op->count, Count(n, ctx.w, ctx.used));
   if (n["namespaceTemplatePath"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(op->object_template,
-                             LoadTemplate(ctx.config, n["namespaceTemplatePath"], "Namespace", ctx.warnings));
+                             LoadTemplate(ctx.config, n["namespaceTemplatePath"], api::Namespace::kKind, ctx.warnings));
   }
   return sim::Status::Ok();
 }
@@ -259,10 +259,11 @@ sim::Status ParseCreatePodsOp(const YamlNode& n, const OpContext& ctx, Op* op) {
     KUBESIM_ASSIGN_OR_RETURN(op->ns, n["namespace"].String());
   }
   if (n["podTemplatePath"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(op->object_template, LoadTemplate(ctx.config, n["podTemplatePath"], "Pod", ctx.warnings));
+    KUBESIM_ASSIGN_OR_RETURN(op->object_template,
+                             LoadTemplate(ctx.config, n["podTemplatePath"], api::Pod::kKind, ctx.warnings));
   } else if (ctx.tc.default_pod_template) {
     KUBESIM_ASSIGN_OR_RETURN(op->object_template,
-                             LoadTemplate(ctx.config, *ctx.tc.default_pod_template, "Pod", ctx.warnings));
+                             LoadTemplate(ctx.config, *ctx.tc.default_pod_template, api::Pod::kKind, ctx.warnings));
   }
   return sim::Status::Ok();
 }
@@ -317,7 +318,7 @@ sim::Status ParseChurnOp(const YamlNode& n, const OpContext& ctx, Op* op) {
   if (paths.empty()) return n["templatePaths"].Error("Required value: at least one template");
   for (const YamlNode& p : paths) {
     KUBESIM_ASSIGN_OR_RETURN(auto t, LoadTemplate(ctx.config, p, "", ctx.warnings));
-    if (t->kind == "Namespace") return p.Error("churning Namespaces is not supported by kubesim perf");
+    if (t->kind == api::Namespace::kKind) return p.Error("churning Namespaces is not supported by kubesim perf");
     op->churn_templates.push_back(std::move(t));
   }
   return sim::Status::Ok();

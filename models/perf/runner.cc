@@ -142,7 +142,7 @@ class Runner {
     result_.pods_scheduled = CountPods({}, {}).second;
     for (const auto& obj : cluster_->store().Range("/registry/").objects) {
       ++result_.objects_by_kind[obj->kind];
-      if (obj->kind == "Pod") ++result_.pods_by_namespace[obj->metadata.namespace_];
+      if (obj->kind == api::Pod::kKind) ++result_.pods_by_namespace[obj->metadata.namespace_];
     }
     if (w_.threshold > 0) CheckThreshold();
     return std::move(result_);
@@ -179,9 +179,9 @@ class Runner {
                                         const std::map<std::string, std::string>& selector) {
     std::vector<std::string> prefixes;
     if (namespaces.empty()) {
-      prefixes.push_back(apiserver::ApiServer::Key("Pod", "", ""));
+      prefixes.push_back(apiserver::ApiServer::Key(api::Pod::kKind, "", ""));
     } else {
-      for (const auto& ns : namespaces) prefixes.push_back(apiserver::ApiServer::Key("Pod", ns, ""));
+      for (const auto& ns : namespaces) prefixes.push_back(apiserver::ApiServer::Key(api::Pod::kKind, ns, ""));
     }
     int64_t total = 0, bound = 0;
     for (const auto& p : prefixes) {
@@ -285,7 +285,7 @@ class Runner {
       } else if (!op.node_label_key.empty()) {
         labels[op.node_label_key] = op.node_label_values[static_cast<size_t>(i) % op.node_label_values.size()];
       }
-      keys.push_back(apiserver::ApiServer::Key("Node", "", objs.back()->metadata.name));
+      keys.push_back(apiserver::ApiServer::Key(api::Node::kKind, "", objs.back()->metadata.name));
     }
     CreateAll(std::move(objs), "createNodes: " + std::to_string(op.count) + " nodes");
     // A kubesim node registers itself through its kubelet; wait for the Node objects.
@@ -300,7 +300,7 @@ class Runner {
       std::shared_ptr<api::Object> obj = t.Clone();
       obj->metadata.name = op.prefix + "-" + std::to_string(i);  // upstream: "<prefix>-<number>"
       obj->metadata.generate_name.clear();
-      keys.push_back(apiserver::ApiServer::Key("Namespace", "", obj->metadata.name));
+      keys.push_back(apiserver::ApiServer::Key(api::Namespace::kKind, "", obj->metadata.name));
       objs.push_back(std::move(obj));
     }
     CreateAll(std::move(objs), "createNamespaces: " + std::to_string(op.count) + " namespaces");
@@ -323,7 +323,7 @@ class Runner {
     };
     if (!op.collect_metrics) {
       std::vector<std::string> keys;
-      for (const auto& o : objs) keys.push_back(apiserver::ApiServer::Key("Pod", op.ns, o->metadata.name));
+      for (const auto& o : objs) keys.push_back(apiserver::ApiServer::Key(api::Pod::kKind, op.ns, o->metadata.name));
       CreateAll(std::move(objs), "createPods: " + std::to_string(op.count) + " pods in " + op.ns);
       // Upstream's client returns once the API server stored each pod: a barrier after a
       // skipWaitToCompletion op sees them all.
@@ -427,7 +427,7 @@ class Runner {
 
   sim::Status DeletePods(const Op& op) {
     std::vector<std::shared_ptr<const api::Pod>> victims;
-    etcd::RangeResult r = cluster_->store().Range(apiserver::ApiServer::Key("Pod", op.ns, ""));
+    etcd::RangeResult r = cluster_->store().Range(apiserver::ApiServer::Key(api::Pod::kKind, op.ns, ""));
     for (const auto& obj : r.objects) {
       auto pod = api::As<api::Pod>(obj);
       if (pod && Selects(op.selector, pod->metadata.labels)) victims.push_back(pod);
@@ -437,7 +437,7 @@ class Runner {
       cluster_->Act("perf", "deletePods: " + std::to_string(victims.size()) + " pods in " + op.ns,
                     [victims](scenario::ActionContext& ctx) {
                       for (const auto& p : victims)
-                        ctx.DeleteObject("Pod", p->metadata.namespace_, p->metadata.name, {});
+                        ctx.DeleteObject(api::Pod::kKind, p->metadata.namespace_, p->metadata.name, {});
                     });
     } else {
       // Upstream: one deletion per tick of time.Second / deletePodsPerSecond.
@@ -447,13 +447,15 @@ class Runner {
         auto p = victims[i];
         cluster_->simulation().At(
             Now() + interval * static_cast<int64_t>(i + 1),
-            [c, p] { c->DeleteObject("Pod", p->metadata.namespace_, p->metadata.name, {}); }, sim::Phase::kInput);
+            [c, p] { c->DeleteObject(api::Pod::kKind, p->metadata.namespace_, p->metadata.name, {}); },
+            sim::Phase::kInput);
       }
     }
     if (op.skip_wait) return sim::Status::Ok();
     auto gone = [&] {
       for (const auto& p : victims) {
-        auto cur = cluster_->store().Get(apiserver::ApiServer::Key("Pod", p->metadata.namespace_, p->metadata.name));
+        auto cur =
+            cluster_->store().Get(apiserver::ApiServer::Key(api::Pod::kKind, p->metadata.namespace_, p->metadata.name));
         if (cur && cur->metadata.uid == p->metadata.uid) return false;
       }
       return true;

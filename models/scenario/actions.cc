@@ -64,7 +64,7 @@ sim::StatusOr<std::string> ParseNodeArg(const api::YamlNode& args, ObjectLoader&
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"node"}));
   if (!args["node"].Defined()) return args["node"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(std::string node, args["node"].String());
-  if (!loader.Defined("Node", "", node)) {
+  if (!loader.Defined(api::Node::kKind, "", node)) {
     return args["node"].Error("Not found: no Node \"" + node + "\" is defined in the scenario");
   }
   return node;
@@ -144,7 +144,8 @@ sim::StatusOr<Target> ParseTarget(const api::YamlNode& args, ObjectLoader& loade
 sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "replicas"}));
-  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader, {"Deployment", "ReplicaSet", "StatefulSet"}));
+  KUBESIM_ASSIGN_OR_RETURN(
+      Target t, ParseTarget(args, loader, {api::Deployment::kKind, api::ReplicaSet::kKind, api::StatefulSet::kKind}));
   if (!args["replicas"].Defined()) return args["replicas"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, args["replicas"].Int32());
   if (replicas < 0) return args["replicas"].Error("Invalid value: must be greater than or equal to 0");
@@ -166,8 +167,9 @@ sim::StatusOr<ParsedAction> ParseScale(const api::YamlNode& args, ObjectLoader& 
 sim::StatusOr<ParsedAction> ParseSetImage(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"kind", "namespace", "name", "images"}));
-  KUBESIM_ASSIGN_OR_RETURN(Target t,
-                           ParseTarget(args, loader, {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}));
+  KUBESIM_ASSIGN_OR_RETURN(Target t, ParseTarget(args, loader,
+                                                 {api::Deployment::kKind, api::ReplicaSet::kKind,
+                                                  api::StatefulSet::kKind, api::DaemonSet::kKind}));
   if (!args["images"].Defined()) return args["images"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(api::StringMap images, args["images"].StringMap());
   if (images.empty()) return args["images"].Error("Required value: at least one container: image");

@@ -69,7 +69,7 @@ sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
     KUBESIM_RETURN_IF_ERROR(tmpl.ExpectMap());
     if (tmpl["kind"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(std::string kind, tmpl["kind"].String());
-      if (kind != "Node")
+      if (kind != api::Node::kKind)
         return tmpl["kind"].Error("Invalid value: \"" + kind + "\": a node pool's template is a Node");
     }
   }
@@ -95,8 +95,8 @@ sim::Status LoadNodePool(const api::YamlNode& pool, ObjectLoader& loader,
   };
   for (int64_t i = 0; i < count; ++i) {
     YAML::Node doc = tmpl.Defined() ? YAML::Clone(tmpl.node()) : YAML::Node(YAML::NodeType::Map);
-    doc["apiVersion"] = "v1";
-    doc["kind"] = "Node";
+    doc["apiVersion"] = api::Node::kAPIVersion;
+    doc["kind"] = api::Node::kKind;
     if (!doc["metadata"].IsDefined() || doc["metadata"].IsNull()) doc["metadata"] = YAML::Node(YAML::NodeType::Map);
     if (!doc["metadata"]["name"].IsDefined()) doc["metadata"]["name"] = name + "-" + std::to_string(i);
     YAML::Node meta_labels = doc["metadata"]["labels"];

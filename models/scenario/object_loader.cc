@@ -37,7 +37,7 @@ sim::Status ObjectLoader::Add(const api::YamlNode& doc, bool register_names,
   for (auto& w : decoded.warnings) warnings_.push_back(std::move(w));
   const api::Object& obj = *decoded.object;
   if (!api::IsSimulatedKind(obj.kind)) not_simulated_[obj.kind]++;
-  if (obj.kind == "Node") node_labels_[obj.metadata.name] = obj.metadata.labels;
+  if (obj.kind == api::Node::kKind) node_labels_[obj.metadata.name] = obj.metadata.labels;
   if (!obj.metadata.name.empty()) {
     std::string key = obj.kind + "/" + obj.metadata.namespace_ + "/" + obj.metadata.name;
     std::string here = doc.file() + ":" + std::to_string(doc.line());

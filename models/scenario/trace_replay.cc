@@ -279,7 +279,7 @@ struct RowPod {
 };
 
 std::shared_ptr<api::Pod> NewPod(const TraceOptions& o, const std::string& name, int line) {
-  auto pod = std::static_pointer_cast<api::Pod>(o.tmpl->Clone());
+  auto pod = o.tmpl->DeepCopy();
   pod->metadata.name = name;
   if (!o.namespace_.empty()) pod->metadata.namespace_ = o.namespace_;
   pod->metadata.labels[kTraceLabel] = std::filesystem::path(o.file).stem().string();
@@ -526,8 +526,8 @@ sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api:
   } else {
     // A pod that only holds resources: one pause container, which every node can run.
     auto pod = std::make_shared<api::Pod>();
-    pod->kind = "Pod";
-    pod->api_version = "v1";
+    pod->kind = api::Pod::kKind;
+    pod->api_version = api::Pod::kAPIVersion;
     pod->metadata.namespace_ = "default";
     api::Container c;
     c.name = "main";

@@ -229,7 +229,7 @@ class Generator : public WorkloadSource {
     std::vector<GeneratedPod> out;
     out.reserve(times.size());
     for (size_t k = 0; k < times.size(); ++k) {
-      auto pod = std::static_pointer_cast<api::Pod>(template_->Clone());
+      auto pod = template_->DeepCopy();
       pod->metadata.name = name_ + "-" + std::to_string(k);
       pod->metadata.labels[kWorkloadLabel] = name_;
       for (size_t i = 0; i < n; ++i) z[i] = draws.Normal(0, 1);

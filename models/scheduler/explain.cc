@@ -58,7 +58,7 @@ void NewSnapshot(const std::vector<std::shared_ptr<const api::Object>>& cluster,
       snap->lister.replicasets.push_back(rs);
     } else if (auto pdb = api::As<api::PodDisruptionBudget>(obj)) {
       snap->lister.pdbs.push_back(pdb);
-    } else if (obj->kind == "PriorityClass") {
+    } else if (obj->kind == api::PriorityClass::kKind) {
       snap->store.Create("/registry/priorityclasses/" + obj->metadata.name, obj->Clone());
     }
   }

@@ -13,13 +13,13 @@ Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::Ev
       recorder_(std::move(recorder)),
       config_(std::move(config)),
       registry_(registry),
-      pod_informer_(sim, api_, "Pod"),
-      node_informer_(sim, api_, "Node"),
-      namespace_informer_(sim, api_, "Namespace"),
-      service_informer_(sim, api_, "Service"),
-      replicaset_informer_(sim, api_, "ReplicaSet"),
+      pod_informer_(sim, api_, api::Pod::kKind),
+      node_informer_(sim, api_, api::Node::kKind),
+      namespace_informer_(sim, api_, api::Namespace::kKind),
+      service_informer_(sim, api_, api::Service::kKind),
+      replicaset_informer_(sim, api_, api::ReplicaSet::kKind),
       pdb_api_(sim, api, "scheduler/pdb"),
-      pdb_informer_(sim, pdb_api_, "PodDisruptionBudget"),
+      pdb_informer_(sim, pdb_api_, api::PodDisruptionBudget::kKind),
       tiebreak_rng_(sim.Stream("scheduler/tiebreak")),
       latency_rng_(sim.Stream("scheduler/cycle-latency")) {}
 
@@ -278,7 +278,7 @@ sim::Duration Scheduler::SchedulingCycle(Profile& profile, QueuedPodInfo info, i
 }
 
 std::shared_ptr<const api::Pod> Scheduler::Assume(const api::Pod& pod, const std::string& host) {
-  auto assumed = std::static_pointer_cast<api::Pod>(pod.Clone());
+  auto assumed = pod.DeepCopy();
   assumed->spec.node_name = host;
   std::shared_ptr<const api::Pod> assumed_const = assumed;
   cache_.AssumePod(assumed_const);
@@ -329,7 +329,7 @@ void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::stri
   const api::PodCondition* c = pod.FindCondition("PodScheduled");
   bool nominated_changes = nominated && *nominated != pod.status.nominated_node_name;
   if (c && c->status == "False" && c->reason == reason && c->message == message && !nominated_changes) return;
-  auto copy = std::static_pointer_cast<api::Pod>(pod.Clone());
+  auto copy = pod.DeepCopy();
   copy->SetCondition("PodScheduled", "False", sim_.Now(), reason, message);
   if (nominated_changes) copy->status.nominated_node_name = *nominated;
   api_.UpdateStatus(copy, nullptr);

@@ -29,7 +29,7 @@ std::optional<Deletion> NamespaceStrategy::Delete(const api::Object& cur, const 
     d.outcome = Deletion::Outcome::kUnchanged;
     return d;
   }
-  auto copy = std::static_pointer_cast<api::Namespace>(namespace_obj.Clone());
+  auto copy = namespace_obj.DeepCopy();
   if (!copy->metadata.deletion_timestamp) {
     copy->metadata.deletion_timestamp = now;
     copy->metadata.deletion_grace_period_seconds = 0;

@@ -275,13 +275,13 @@ void DefaultPreemption::Prepare(const PostFilterHandle& handle, const api::Pod& 
   if (handle.api == nullptr) return;
   const apiserver::ApiClient* client = handle.api;
   for (const auto& victim : c.victims.pods) {
-    auto copy = std::static_pointer_cast<api::Pod>(victim->Clone());
+    auto copy = victim->DeepCopy();
     const api::PodCondition* had = victim->FindCondition("DisruptionTarget");
     const std::string message = pod.spec.scheduler_name + ": preempting to accommodate a higher priority pod";
     bool changed =
         had == nullptr || had->status != "True" || had->reason != "PreemptionByScheduler" || had->message != message;
     std::string ns = victim->metadata.namespace_, name = victim->metadata.name;
-    auto del = [client, ns, name]() { client->Delete("Pod", ns, name, apiserver::DeleteOptions{}, nullptr); };
+    auto del = [client, ns, name]() { client->Delete(api::Pod::kKind, ns, name, apiserver::DeleteOptions{}, nullptr); };
     if (changed) {
       copy->SetCondition("DisruptionTarget", "True", handle.now, "PreemptionByScheduler", message);
       // Upstream patches the status, then deletes (default grace period) once the patch succeeded.
@@ -300,7 +300,7 @@ void DefaultPreemption::Prepare(const PostFilterHandle& handle, const api::Pod& 
   if (handle.nominator != nullptr) {
     for (const auto& p : handle.nominator->PodsForNode(c.node)) {
       if (p->Priority() >= pod.Priority() || p->status.nominated_node_name.empty()) continue;
-      auto copy = std::static_pointer_cast<api::Pod>(p->Clone());
+      auto copy = p->DeepCopy();
       copy->status.nominated_node_name.clear();
       client->UpdateStatus(copy, nullptr);
     }

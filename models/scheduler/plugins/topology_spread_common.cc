@@ -110,7 +110,8 @@ api::LabelSelector DefaultSelector(const api::Pod& pod, SharedLister& lister) {
       break;
     }
   }
-  if (owner == nullptr || owner->kind != "ReplicaSet" || owner->api_version != "apps/v1") return selector;
+  if (owner == nullptr || owner->kind != api::ReplicaSet::kKind || owner->api_version != api::ReplicaSet::kAPIVersion)
+    return selector;
   for (const auto& rs : lister.ReplicaSets(pod.metadata.namespace_)) {
     if (rs->metadata.name != owner->name) continue;
     // selector.Add(requirements...): the ReplicaSet's matchLabels become In requirements so they

@@ -206,7 +206,7 @@ TEST_CASE("DaemonSet RollingUpdate replaces one pod at a time with maxUnavailabl
   auto ds = api::As<api::DaemonSet>(c.store().Get("/registry/daemonsets/default/agent"));
   REQUIRE(ds);
   const std::string old_hash = PodTemplateHash(ds->pod_template);
-  auto update = std::static_pointer_cast<api::DaemonSet>(ds->Clone());
+  auto update = ds->DeepCopy();
   update->pod_template.spec.containers[0].image = "agent:2";
   const std::string new_hash = PodTemplateHash(update->pod_template);
   c.components().api_server().Update(update, nullptr);

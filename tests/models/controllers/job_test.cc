@@ -220,7 +220,7 @@ TEST_CASE("Job with restartPolicy OnFailure fails once container restarts reach 
   auto write_restarts = [&](int32_t n) {
     auto pod = api::As<api::Pod>(c.store().Get("/registry/pods/default/" + early.pods[0].name));
     REQUIRE(pod);
-    auto copy = std::static_pointer_cast<api::Pod>(pod->Clone());
+    auto copy = pod->DeepCopy();
     api::ContainerStatus cs;
     cs.name = "c";
     cs.restart_count = n;
@@ -307,7 +307,7 @@ TEST_CASE("A suspended Job runs no pod, and resuming starts it and its deadline 
   cluster::Cluster c(*sc);
   REQUIRE(c.Start().ok());
   auto set_suspend = [&](bool suspend) {
-    auto copy = std::static_pointer_cast<api::Job>(StoredJob(c, "later")->Clone());
+    auto copy = StoredJob(c, "later")->DeepCopy();
     copy->suspend = suspend;
     c.components().api_server().Update(copy, nullptr);
   };

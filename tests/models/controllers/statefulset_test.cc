@@ -39,7 +39,7 @@ std::shared_ptr<const api::StatefulSet> StoredSet(cluster::Cluster& c) {
 
 // Sends a changed copy of the stored StatefulSet, as `kubectl apply` would.
 void UpdateSet(cluster::Cluster& c, const std::function<void(api::StatefulSet&)>& change) {
-  auto copy = std::static_pointer_cast<api::StatefulSet>(StoredSet(c)->Clone());
+  auto copy = StoredSet(c)->DeepCopy();
   change(*copy);
   c.components().api_server().Update(copy, nullptr);
 }

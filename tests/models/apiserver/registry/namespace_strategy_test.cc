@@ -38,9 +38,7 @@ struct Fixture {
   std::shared_ptr<const api::Namespace> Get(const std::string& name = "foo") {
     return api::As<api::Namespace>(etcd.Get(Store::Key("Namespace", "", name)));
   }
-  std::shared_ptr<api::Namespace> Edit(const std::string& name = "foo") {
-    return std::static_pointer_cast<api::Namespace>(Get(name)->Clone());
-  }
+  std::shared_ptr<api::Namespace> Edit(const std::string& name = "foo") { return Get(name)->DeepCopy(); }
 
   static std::shared_ptr<api::Namespace> MakeNamespace(const std::string& name) {
     auto ns = std::make_shared<api::Namespace>();

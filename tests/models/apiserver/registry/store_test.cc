@@ -313,7 +313,7 @@ TEST_CASE("PrepareForUpdate: status is kept and generation follows the spec", "[
   CHECK(stored->metadata.generation == 1);
   CHECK(stored->status.replicas == 0);
 
-  auto scaled = std::static_pointer_cast<api::ReplicaSet>(stored->Clone());
+  auto scaled = stored->DeepCopy();
   scaled->replicas = 3;
   REQUIRE(f.store.Update(scaled).code == Code::kOk);
   CHECK(f.Get("ReplicaSet", "web")->metadata.generation == 2);
