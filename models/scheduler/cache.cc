@@ -15,7 +15,11 @@ std::string Cache::ZoneKey(const api::Node& node) {
   return r + ":\x00:" + z;
 }
 
-NodeInfo& Cache::NodeInfoFor(const std::string& name) { return nodes_[name]; }
+NodeInfo& Cache::NodeInfoFor(const std::string& name) {
+  auto [it, inserted] = nodes_.try_emplace(name);
+  if (inserted) it->second.set_slot(next_slot_++);
+  return it->second;
+}
 
 void Cache::PodsChangedOn(const std::string& node) {
   auto it = nodes_.find(node);

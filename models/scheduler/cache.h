@@ -18,6 +18,7 @@
 // ForgetPod (binding failed) or its deletion.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
@@ -86,6 +87,7 @@ class Cache {
   static std::string ZoneKey(const api::Node& node);
 
   std::map<std::string, NodeInfo> nodes_;
+  uint32_t next_slot_ = 0;                // NodeInfo::slot() of the next node (never reused)
   std::map<std::string, PodState> pods_;  // uid → where it is counted
   // NodeTree: zone key → node names (insertion order); zones in first-seen order.
   std::map<std::string, std::vector<std::string>> tree_;

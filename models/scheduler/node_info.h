@@ -75,6 +75,10 @@ class NodeInfo {
   // Upstream NodeInfo.Generation: renewed by every change to the node or its pods, so what is
   // computed from a NodeInfo may be kept until its generation changes (MatchingPodCounts).
   uint64_t generation() const { return generation_; }
+  // A small number naming this node in its Cache (0 outside one), for tables indexed by node.
+  // Not unique across caches: what such a table keeps must be checked against generation().
+  uint32_t slot() const { return slot_; }
+  void set_slot(uint32_t slot) { slot_ = slot; }
 
   const Resource& allocatable() const { return allocatable_; }
   const Resource& requested() const { return requested_; }
@@ -89,6 +93,7 @@ class NodeInfo {
   Resource requested_;
   Resource non_zero_requested_;
   uint64_t generation_;
+  uint32_t slot_ = 0;
 };
 
 }  // namespace kubesim::scheduler

@@ -1,5 +1,6 @@
 #include "models/scheduler/plugins/matching_pod_counts.h"
 
+#include <algorithm>
 #include <string>
 
 #include "models/scheduler/plugins/topology_spread_common.h"
@@ -38,9 +39,16 @@ std::string TableKey(const std::string& ns, const std::optional<api::LabelSelect
 
 int64_t MatchingPodCounts::Table::Count(const NodeInfo& node) {
   if (!selector_.has_value() || selector_->Empty()) return 0;
-  auto [it, inserted] = by_generation_.try_emplace(node.generation(), 0);
-  if (inserted) it->second = CountPodsMatchSelector(node.pods(), selector_, ns_);
-  return it->second;
+  // A slot another cache also uses (a NodeInfo of `kubesim explain`, a test's) holds another
+  // generation, so it is recounted, never confused.
+  const size_t slot = node.slot();
+  if (slot >= by_slot_.size()) by_slot_.resize(slot + 1);
+  Entry& e = by_slot_[slot];
+  if (e.generation != node.generation()) {
+    e.generation = node.generation();
+    e.count = CountPodsMatchSelector(node.pods(), selector_, ns_);
+  }
+  return e.count;
 }
 
 std::shared_ptr<MatchingPodCounts::Table> MatchingPodCounts::For(const std::string& ns,
@@ -49,7 +57,8 @@ std::shared_ptr<MatchingPodCounts::Table> MatchingPodCounts::For(const std::stri
   std::string key = TableKey(ns, selector);
   auto it = tables_.find(key);
   if (it == tables_.end()) {
-    if (tables_.size() >= kMaxTables) {
+    const size_t max_tables = std::max(kMinTables, max_entries_ / std::max<size_t>(nodes, 1));
+    while (tables_.size() >= max_tables) {
       auto oldest = tables_.begin();
       for (auto t = tables_.begin(); t != tables_.end(); ++t) {
         if (t->second->last_used_ < oldest->second->last_used_) oldest = t;
@@ -58,9 +67,7 @@ std::shared_ptr<MatchingPodCounts::Table> MatchingPodCounts::For(const std::stri
     }
     it = tables_.emplace(std::move(key), std::make_shared<Table>(ns, selector)).first;
   }
-  Table& table = *it->second;
-  table.last_used_ = ++clock_;
-  if (table.by_generation_.size() > 2 * nodes + 1024) table.by_generation_.clear();
+  it->second->last_used_ = ++clock_;
   return it->second;
 }
 

@@ -5,14 +5,16 @@
 // for each pod they schedule (kubernetes/kubernetes pkg/scheduler/framework/plugins/
 // podtopologyspread/scoring.go @ v1.32, PreScore; filtering.go, calPreFilterState), which makes a
 // Deployment's rollout cost nodes × pods per node per pod. Between two cycles only the nodes that
-// received or lost a pod change, so a count is kept per NodeInfo generation (upstream
-// NodeInfo.Generation, renewed by every change to the node or its pods) and recomputed only for a
-// node whose generation moved. The result is the count CountPodsMatchSelector gives, exactly: the
-// memo never answers for a generation it did not count (tests/models/scheduler/plugins/
-// matching_pod_counts_test.cc compares both on random clusters under random changes).
+// received or lost a pod change, so a count is kept per node together with the NodeInfo
+// generation it was counted at (upstream NodeInfo.Generation, renewed by every change to the node
+// or its pods) and recomputed only when the node's generation moved. The result is the count
+// CountPodsMatchSelector gives, exactly: the memo never answers for a generation it did not count
+// (tests/models/scheduler/plugins/matching_pod_counts_test.cc compares both on random clusters
+// under random changes).
 //
-// Owns the tables; a Table handed out stays valid while the caller holds it, even if evicted.
-// Not thread-safe (a scheduler runs its cycles one at a time).
+// Memory: one 16-byte entry per node and selector; the least recently used selectors are
+// forgotten beyond `max_entries` (tables × nodes). A Table handed out stays valid while the caller
+// holds it, even once forgotten. Not thread-safe (a scheduler runs its cycles one at a time).
 #pragma once
 
 #include <cstdint>
@@ -20,7 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "models/api/labels.h"
 #include "models/scheduler/node_info.h"
@@ -29,6 +31,11 @@ namespace kubesim::scheduler {
 
 class MatchingPodCounts {
  public:
+  // 8 M entries (128 MiB): 1,600 selectors on 5,000 nodes, 120 on 65,000.
+  static constexpr size_t kDefaultMaxEntries = size_t{8} << 20;
+  // At least this many selectors are kept however large the cluster.
+  static constexpr size_t kMinTables = 16;
+
   // The counts for one namespace and selector.
   class Table {
    public:
@@ -40,24 +47,25 @@ class MatchingPodCounts {
 
    private:
     friend class MatchingPodCounts;
+    struct Entry {
+      uint64_t generation = 0;  // generations start at 1: 0 is "never counted"
+      int64_t count = 0;
+    };
     std::string ns_;
     std::optional<api::LabelSelector> selector_;
-    // generation → count. Lookups only; never iterated, so its order cannot leak into results.
-    std::unordered_map<uint64_t, int64_t> by_generation_;
+    std::vector<Entry> by_slot_;  // indexed by NodeInfo::slot()
     uint64_t last_used_ = 0;
   };
 
-  // The table of (`ns`, `selector`). `nodes` is the cluster's node count: a table holding many
-  // more generations than nodes is mostly stale entries and is emptied.
+  explicit MatchingPodCounts(size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
+
+  // The table of (`ns`, `selector`) in a cluster of `nodes` nodes.
   std::shared_ptr<Table> For(const std::string& ns, const std::optional<api::LabelSelector>& selector, size_t nodes);
 
   size_t tables() const { return tables_.size(); }
 
  private:
-  // At most this many selectors are remembered (the least recently used one goes first): pods of
-  // one Deployment arrive together, so a few tables serve nearly every cycle.
-  static constexpr size_t kMaxTables = 64;
-
+  size_t max_entries_;
   std::map<std::string, std::shared_ptr<Table>> tables_;
   uint64_t clock_ = 0;
 };

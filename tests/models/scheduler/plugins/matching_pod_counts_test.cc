@@ -135,14 +135,14 @@ TEST_CASE("MatchingPodCounts: a copied NodeInfo keeps its counts until either co
 }
 
 TEST_CASE("MatchingPodCounts evicts the least recently used selector beyond its limit", "[scheduler]") {
-  MatchingPodCounts memo;
+  MatchingPodCounts memo(/*max_entries=*/64 * 10);
   api::LabelSelector first;
   first.match_labels["app"] = "0";
-  auto held = memo.For("default", first, 1);
+  auto held = memo.For("default", first, 10);
   for (int i = 1; i < 100; ++i) {
     api::LabelSelector s;
     s.match_labels["app"] = std::to_string(i);
-    memo.For("default", s, 1);
+    memo.For("default", s, 10);
   }
   CHECK(memo.tables() == 64);
   // A table handed out stays usable after its eviction.
