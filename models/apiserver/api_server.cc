@@ -15,6 +15,8 @@ namespace {
 
 std::string ResourceKeyPrefix(const std::string& resource) { return registry::Store::ResourcePrefix(resource); }
 
+const std::string kNoNode;
+
 // The value of a pod's spec.nodeName field selector; empty for other kinds.
 const std::string& NodeNameOf(const api::ObjectPtr& obj) {
   static const std::string kEmpty;
@@ -183,16 +185,29 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
   After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
-    etcd::RangeResult range = store_.Range(ResourceKeyPrefix(api::ResourceOf(kind)));
+    const std::string resource = api::ResourceOf(kind);
     Response r;
-    if (node_name.empty()) {
-      r.items = std::move(range.objects);
-    } else {
-      for (auto& obj : range.objects) {
-        if (NodeNameOf(obj) == node_name) r.items.push_back(std::move(obj));
+    auto cache = caches_.find(resource);
+    if (!node_name.empty() && cache != caches_.end()) {
+      // The same pods, in the same key order, as the filtered range below, at the same revision.
+      auto keys = cache->second.keys_by_node.find(node_name);
+      if (keys != cache->second.keys_by_node.end()) {
+        for (const std::string& key : keys->second) {
+          if (api::ObjectPtr obj = store_.Get(key)) r.items.push_back(std::move(obj));
+        }
       }
+      r.resource_version = store_.revision();
+    } else {
+      etcd::RangeResult range = store_.Range(ResourceKeyPrefix(resource));
+      if (node_name.empty()) {
+        r.items = std::move(range.objects);
+      } else {
+        for (auto& obj : range.objects) {
+          if (NodeNameOf(obj) == node_name) r.items.push_back(std::move(obj));
+        }
+      }
+      r.resource_version = range.revision;
     }
-    r.resource_version = range.revision;
     sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
     owner_.After(extra, [cb = std::move(cb), r = std::move(r)]() {
       if (cb) cb(r);
@@ -257,6 +272,11 @@ ApiServer::ResourceCache& ApiServer::CacheFor(const std::string& resource) {
   ResourceCache& cache = caches_[resource];
   cache.store_watch =
       store_.Watch(ResourceKeyPrefix(resource), 0, [this, resource](const etcd::Event& e) { FanOut(resource, e); });
+  // The node index starts from what is stored now; the store watch keeps it current from here.
+  for (const api::ObjectPtr& obj : store_.Range(ResourceKeyPrefix(resource)).objects) {
+    const std::string& node = NodeNameOf(obj);
+    if (!node.empty()) cache.keys_by_node[node].insert(Key(obj->kind, obj->metadata.namespace_, obj->metadata.name));
+  }
   return cache;
 }
 
@@ -307,12 +327,24 @@ void ApiServer::StopWatch(int64_t id) {
 
 void ApiServer::FanOut(const std::string& resource, const etcd::Event& e) {
   ResourceCache& cache = caches_[resource];
-  for (int64_t id : cache.all) Deliver(id, e);
-  if (cache.by_node.empty()) return;
   // A pod moves into a node's stream when bound and out of it when its node changes (never in
   // practice) or it is deleted; both old and new node's watchers must hear of it.
   const std::string& now_node = e.type == etcd::EventType::kPut ? NodeNameOf(e.object) : NodeNameOf(e.prev);
   const std::string& was_node = NodeNameOf(e.prev);
+  // The node index: out of the node it was stored on, into the one it is stored on now.
+  const std::string& stored_on = e.type == etcd::EventType::kPut ? now_node : kNoNode;
+  if (was_node != stored_on || e.type != etcd::EventType::kPut) {
+    for (const std::string* node : {&was_node, &NodeNameOf(e.object)}) {
+      if (node->empty() || *node == stored_on) continue;
+      auto keys = cache.keys_by_node.find(*node);
+      if (keys == cache.keys_by_node.end()) continue;
+      keys->second.erase(e.key);
+      if (keys->second.empty()) cache.keys_by_node.erase(keys);
+    }
+    if (!stored_on.empty()) cache.keys_by_node[stored_on].insert(e.key);
+  }
+  for (int64_t id : cache.all) Deliver(id, e);
+  if (cache.by_node.empty()) return;
   std::set<int64_t> targets;
   for (const std::string* n : {&now_node, &was_node}) {
     if (n->empty()) continue;

@@ -111,6 +111,12 @@ class ApiServer {
     int64_t store_watch = 0;
     std::set<int64_t> all;                             // watches without a node selector
     std::map<std::string, std::set<int64_t>> by_node;  // pods: spec.nodeName → watches
+    // Pods: spec.nodeName → store keys of the pods bound there, kept current from the store watch,
+    // so a kubelet's LIST reads its own pods and not every pod of the cluster (upstream's watch
+    // cache indexes pods by spec.nodeName: kubernetes/kubernetes pkg/registry/core/pod/storage/
+    // storage.go @ v1.32, Indexers: pod.Indexers, and pkg/registry/core/pod/strategy.go,
+    // NodeNameIndexFunc).
+    std::map<std::string, std::set<std::string>> keys_by_node;
   };
 
   void After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/api/kinds.h"
@@ -446,6 +447,47 @@ TEST_CASE("ApiServer: Get and List read the store after their latency", "[apiser
   CHECK(list.items[0]->metadata.name == "a");
   CHECK(list.items[1]->metadata.name == "b");
   CHECK(list.resource_version == 3);
+}
+
+TEST_CASE("ApiServer: a LIST by spec.nodeName reads the node index, before and after the first watch", "[apiserver]") {
+  Fixture f;
+  for (const char* name : {"a", "b", "c", "d"}) f.Create(MakePod(name));
+  auto bind = [&](const char* pod, const char* node) {
+    f.Call([&](ResponseCallback cb) { f.api.Bind("default", pod, "", node, cb); });
+  };
+  auto names = [](const Response& r) {
+    std::vector<std::string> out;
+    for (const auto& obj : r.items) out.push_back(obj->metadata.name);
+    return out;
+  };
+  // The node's pods and the revision, through the LIST by node and through a full LIST filtered.
+  auto by_node = [&](const std::string& node) {
+    Response r = f.Call([&](ResponseCallback cb) { f.api.List("Pod", cb, node); }).first;
+    return std::make_pair(names(r), r.resource_version);
+  };
+  auto filtered = [&](const std::string& node) {
+    Response r = f.Call([&](ResponseCallback cb) { f.api.List("Pod", cb); }).first;
+    std::vector<std::string> out;
+    for (const auto& obj : r.items) {
+      if (std::static_pointer_cast<const api::Pod>(obj)->spec.node_name == node) out.push_back(obj->metadata.name);
+    }
+    return std::make_pair(out, r.resource_version);
+  };
+  bind("b", "n1");
+  bind("a", "n1");
+  bind("c", "n2");
+  CHECK(by_node("n1") == filtered("n1"));  // no pod watch yet: a scan of the pods
+  f.api.Watch("Pod", WatchOptions{}, [](const WatchEvent&) {});
+  CHECK(by_node("n1").first == std::vector<std::string>{"a", "b"});  // key order, from the index
+  CHECK(by_node("n1") == filtered("n1"));
+  bind("d", "n1");
+  f.Call([&](ResponseCallback cb) { f.api.Delete("Pod", "default", "a", DeleteOptions{0, 0}, cb); });
+  f.Create(MakePod("e"));
+  CHECK(by_node("n1").first == std::vector<std::string>{"b", "d"});
+  for (const char* node : {"n1", "n2", "n3"}) {
+    INFO(node);
+    CHECK(by_node(node) == filtered(node));
+  }
 }
 
 }  // namespace
