@@ -12,17 +12,17 @@ all, for `--duration` of simulated time, every component running.
     bench/scale/scale.py --nodes 100 --write-only build/scale   # just the scenario files
 
 Each point reports CPU seconds (user + system of the kubesim process), wall seconds, peak RSS,
-events and events per CPU second, from `/usr/bin/time -v` and summary.json. Cost should grow
+events and events per CPU second, from the process's rusage and summary.json. Cost should grow
 linearly with the cluster: the plot shows CPU seconds per node against nodes (flat is linear).
 """
 import argparse
 import csv
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -72,20 +72,19 @@ def scenario(nodes, pods_per_node, replicas, namespaces, duration, seed):
 
 
 def measure(binary, path, out_dir):
-    cmd = ["/usr/bin/time", "-v", binary, "run", path, "--out", out_dir, "--quiet"]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode not in (0, 1):  # 1: expectations failed, still a run
-        sys.exit(f"kubesim failed ({p.returncode}) on {path}:\n{p.stderr[-2000:]}")
-
-    def field(name):
-        m = re.search(rf"{re.escape(name)}: ([0-9.:]+)", p.stderr)
-        return m.group(1) if m else "0"
-
-    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
-    parts = [float(x) for x in wall.split(":")]
-    wall_s = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) == 3 else 0)
-    cpu_s = float(field("User time (seconds)")) + float(field("System time (seconds)"))
-    rss_mib = int(field("Maximum resident set size (kbytes)")) / 1024
+    # The child's own rusage (os.wait4), so no /usr/bin/time is needed: CPU = user + system
+    # seconds of the kubesim process, peak RSS its ru_maxrss (KiB on Linux).
+    cmd = [binary, "run", path, "--out", out_dir, "--quiet"]
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = p.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(p.pid, 0)
+    wall_s = time.monotonic() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: expectations failed, still a run
+        sys.exit(f"kubesim failed ({code}) on {path}:\n{stderr[-2000:]}")
+    cpu_s = usage.ru_utime + usage.ru_stime
+    rss_mib = usage.ru_maxrss / 1024
     with open(os.path.join(out_dir, "summary.json")) as f:
         summary = json.load(f)
     events = summary.get("events_processed", 0)
