@@ -19,10 +19,9 @@ const std::string kNoNode;
 
 // The value of a pod's spec.nodeName field selector; empty for other kinds.
 const std::string& NodeNameOf(const api::ObjectPtr& obj) {
-  static const std::string kEmpty;
-  if (!obj) return kEmpty;
+  if (!obj) return kNoNode;
   const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
-  return pod ? pod->spec.node_name : kEmpty;
+  return pod ? pod->spec.node_name : kNoNode;
 }
 
 }  // namespace
