@@ -26,13 +26,22 @@ std::optional<int32_t> OrdinalOf(const std::string& pod_name, const std::string&
   return v;
 }
 
-std::string RevisionOf(const api::Pod& pod) {
-  auto it = pod.metadata.labels.find(kControllerRevisionHashLabel);
-  return it == pod.metadata.labels.end() ? "" : it->second;
+// These run for every pod of the set in every sync, so the keys are built once and the label is
+// not copied.
+const std::string& RevisionOf(const api::Pod& pod) {
+  static const std::string kLabel = kControllerRevisionHashLabel;
+  static const std::string kNone;
+  auto it = pod.metadata.labels.find(kLabel);
+  return it == pod.metadata.labels.end() ? kNone : it->second;
+}
+
+const api::PodCondition* ReadyCondition(const api::Pod& pod) {
+  static const std::string kReady = "Ready";
+  return pod.FindCondition(kReady);
 }
 
 bool IsRunningAndReady(const api::Pod& pod) {
-  const api::PodCondition* c = pod.FindCondition("Ready");
+  const api::PodCondition* c = ReadyCondition(pod);
   return pod.status.phase == api::kPodRunning && c != nullptr && c->status == "True";
 }
 
@@ -40,7 +49,7 @@ bool IsRunningAndReady(const api::Pod& pod) {
 bool IsAvailable(const api::Pod& pod, int32_t min_ready_seconds, sim::Time now) {
   if (!IsRunningAndReady(pod)) return false;
   return min_ready_seconds == 0 ||
-         pod.FindCondition("Ready")->last_transition_time + sim::Duration::Seconds(min_ready_seconds) <= now;
+         ReadyCondition(pod)->last_transition_time + sim::Duration::Seconds(min_ready_seconds) <= now;
 }
 
 }  // namespace
@@ -112,8 +121,10 @@ void StatefulSetController::Sync(const std::string& key) {
   auto terminating = [this](const api::Pod& p) {
     return p.metadata.deletion_timestamp.has_value() || deleting_.count(p.metadata.uid) > 0;
   };
-  auto creating = [this, &set](int32_t ordinal) {
-    return creating_.count(set->metadata.namespace_ + "/" + set->metadata.name + "-" + std::to_string(ordinal)) > 0;
+  // Asked for every ordinal of every sync: most syncs have no create in flight at all.
+  const std::string creating_prefix = set->metadata.namespace_ + "/" + set->metadata.name + "-";
+  auto creating = [this, &creating_prefix](int32_t ordinal) {
+    return !creating_.empty() && creating_.count(creating_prefix + std::to_string(ordinal)) > 0;
   };
 
   bool stop = false;
@@ -186,8 +197,9 @@ void StatefulSetController::Sync(const std::string& key) {
       if (IsAvailable(*pod, set->min_ready_seconds, now)) status.available_replicas++;
     }
     if (!terminating(*pod)) {
-      if (RevisionOf(*pod) == current_revision) status.current_replicas++;
-      if (RevisionOf(*pod) == update_revision) status.updated_replicas++;
+      const std::string& revision = RevisionOf(*pod);
+      if (revision == current_revision) status.current_replicas++;
+      if (revision == update_revision) status.updated_replicas++;
     }
   }
   if (set->update_strategy_type == "RollingUpdate" && status.updated_replicas == status.replicas &&
