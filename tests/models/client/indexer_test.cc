@@ -11,6 +11,7 @@
 #include "models/client/informer.h"
 #include "models/client/listers.h"
 #include "tests/support/builders.h"
+#include "tests/support/fixed_api_server_config.h"
 
 namespace kubesim::client {
 namespace {
@@ -135,21 +136,6 @@ TEST_CASE("Indexer: several values per object, indexes added late, and name conf
   CHECK(idx.GetIndexers().size() == 2);
 }
 
-// An API server whose requests take fixed times, as in informer_test.cc.
-apiserver::ApiServerConfig FixedConfig() {
-  using apiserver::LatencyModel;
-  using sim::Duration;
-  apiserver::ApiServerConfig c;
-  c.create = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.bind = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.update = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.del = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.get = LatencyModel::Fixed(Duration::Milliseconds(3));
-  c.list_per_object = Duration::Milliseconds(1);
-  c.watch_delay = Duration::Milliseconds(2);
-  return c;
-}
-
 sim::Time Ms(int64_t ms) { return sim::Time() + sim::Duration::Milliseconds(ms); }
 
 std::shared_ptr<api::Pod> NewPod(const std::string& name, const std::string& app) {
@@ -162,7 +148,7 @@ std::shared_ptr<api::Pod> NewPod(const std::string& name, const std::string& app
 TEST_CASE("Informer: indexes follow watch events before the handlers run, and a relist", "[client]") {
   sim::Simulation sim(1);
   etcd::MvccStore store;
-  apiserver::ApiServer api(sim, store, FixedConfig());
+  apiserver::ApiServer api(sim, store, testing::FixedApiServerConfig());
   REQUIRE(api.Bootstrap(NewPod("a", "web")).ok());  // rv 2
   REQUIRE(api.Bootstrap(NewPod("b", "web")).ok());  // rv 3
   Informer inf(sim, api, "Pod");

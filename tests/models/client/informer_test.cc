@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/api/pod.h"
+#include "tests/support/fixed_api_server_config.h"
 
 namespace kubesim::client {
 namespace {
@@ -14,19 +15,6 @@ using sim::Duration;
 using sim::Time;
 
 Time Ms(int64_t ms) { return Time() + Duration::Milliseconds(ms); }
-
-apiserver::ApiServerConfig FixedConfig() {
-  using apiserver::LatencyModel;
-  apiserver::ApiServerConfig c;
-  c.create = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.bind = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.update = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.del = LatencyModel::Fixed(Duration::Milliseconds(10));
-  c.get = LatencyModel::Fixed(Duration::Milliseconds(3));
-  c.list_per_object = Duration::Milliseconds(1);
-  c.watch_delay = Duration::Milliseconds(2);
-  return c;
-}
 
 std::shared_ptr<api::Pod> MakePod(const std::string& name, const std::string& node = "") {
   auto p = std::make_shared<api::Pod>();
@@ -45,7 +33,7 @@ std::shared_ptr<api::Pod> MakePod(const std::string& name, const std::string& no
 struct Fixture {
   sim::Simulation sim{1};
   etcd::MvccStore store;
-  apiserver::ApiServer api{sim, store, FixedConfig()};
+  apiserver::ApiServer api{sim, store, testing::FixedApiServerConfig()};
   std::vector<std::string> log;  // "add default/a @5ms"
 
   void Watch(Informer& inf) {
