@@ -26,6 +26,16 @@ std::optional<Response> ValidateObjectMetaUpdate(const api::Object& obj, const a
   return std::nullopt;
 }
 
+// Update and UpdateStatus of `obj` against the stored `cur`: 404 when nothing is stored, 409 when
+// the request names a UID (a precondition, as upstream's) and the stored object has another.
+std::optional<Response> RefuseUpdate(const api::Object& obj, const api::ObjectPtr& cur) {
+  if (!cur) return NotFound(obj.kind, obj.metadata.name);
+  if (!obj.metadata.uid.empty() && obj.metadata.uid != cur->metadata.uid) {
+    return UidConflict(obj.metadata.uid, cur->metadata.uid);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string Store::ResourcePrefix(const std::string& resource) { return "/registry/" + resource + "/"; }
@@ -61,10 +71,7 @@ Response Store::Update(std::shared_ptr<api::Object> obj) {
   const api::ObjectMeta& meta = obj->metadata;
   std::string key = Key(obj->kind, meta.namespace_, meta.name);
   api::ObjectPtr cur = etcd_.Get(key);
-  if (!cur) return NotFound(obj->kind, meta.name);
-  if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
-    return UidConflict(meta.uid, cur->metadata.uid);
-  }
+  if (std::optional<Response> refused = RefuseUpdate(*obj, cur)) return *refused;
   // Fields the server owns are carried over from the stored object.
   obj->metadata.uid = cur->metadata.uid;
   obj->metadata.creation_timestamp = cur->metadata.creation_timestamp;
@@ -82,10 +89,7 @@ Response Store::UpdateStatus(const std::shared_ptr<api::Object>& obj) {
   const api::ObjectMeta& meta = obj->metadata;
   std::string key = Key(obj->kind, meta.namespace_, meta.name);
   api::ObjectPtr cur = etcd_.Get(key);
-  if (!cur) return NotFound(obj->kind, meta.name);
-  if (!meta.uid.empty() && meta.uid != cur->metadata.uid) {
-    return UidConflict(meta.uid, cur->metadata.uid);
-  }
+  if (std::optional<Response> refused = RefuseUpdate(*obj, cur)) return *refused;
   std::shared_ptr<api::Object> next = cur->Clone();
   if (!StrategyFor(*next).PrepareForStatusUpdate(*next, *obj)) {
     return ErrorResponse(Code::kNotFound, "NotFound",
