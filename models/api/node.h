@@ -30,6 +30,8 @@ struct Taint {
 
 inline constexpr const char* kTaintNodeNotReady = "node.kubernetes.io/not-ready";
 inline constexpr const char* kTaintNodeUnreachable = "node.kubernetes.io/unreachable";
+// Non-graceful node shutdown (KEP-2268): an operator's statement that the node is gone.
+inline constexpr const char* kTaintNodeOutOfService = "node.kubernetes.io/out-of-service";
 
 struct NodeCondition {
   std::string type;    // Ready, MemoryPressure, ...

@@ -89,7 +89,8 @@ sim::Status Components::Start() {
     for (const auto& c : controllers::KnownControllers()) enabled.push_back(c.name);
   }
   controllers_ = std::make_unique<controllers::ControllerManager>(sim_, *api_, sink, *metrics_server_,
-                                                                  std::move(stored_kinds), std::move(enabled));
+                                                                  std::move(stored_kinds), std::move(enabled),
+                                                                  scenario_.settings.terminated_pod_gc_threshold);
   controllers_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);

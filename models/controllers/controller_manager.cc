@@ -14,6 +14,7 @@
 #include "models/controllers/job.h"
 #include "models/controllers/namespace.h"
 #include "models/controllers/node_lifecycle.h"
+#include "models/controllers/pod_gc.h"
 #include "models/controllers/replicaset.h"
 #include "models/controllers/serviceaccount.h"
 #include "models/controllers/statefulset.h"
@@ -105,6 +106,10 @@ const std::map<std::string, InitFunc>& InitFuncs() {
        }},
       {"serviceaccount-token-controller",
        [](const ControllerContext& c) { return Hold(std::make_unique<TokensController>(c.sim, c.api)); }},
+      {"pod-garbage-collector-controller",
+       [](const ControllerContext& c) {
+         return Hold(std::make_unique<PodGCController>(c.sim, c.api, c.informers, c.terminated_pod_gc_threshold));
+       }},
   };
   return kInit;
 }
@@ -114,9 +119,9 @@ const std::map<std::string, InitFunc>& InitFuncs() {
 ControllerManager::ControllerManager(sim::Simulation& sim, apiserver::ApiServer& api,
                                      std::function<void(const client::RecordedEvent&)> events,
                                      const metrics::PodMetricsSource& metrics, std::vector<std::string> stored_kinds,
-                                     std::vector<std::string> enabled)
+                                     std::vector<std::string> enabled, int64_t terminated_pod_gc_threshold)
     : informers_(std::make_unique<client::SharedInformerFactory>(sim, api, "kube-controller-manager")),
-      ctx_{sim, api, *informers_, std::move(events), metrics, std::move(stored_kinds)},
+      ctx_{sim, api, *informers_, std::move(events), metrics, std::move(stored_kinds), terminated_pod_gc_threshold},
       enabled_(std::move(enabled)) {}
 
 ControllerManager::~ControllerManager() {

@@ -11,6 +11,7 @@
 // the events they schedule at start take (so it is part of every run's fingerprint).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,8 @@ struct ControllerContext {
   // Every kind the store can hold in this run (what discovery would list), for the garbage
   // collector and namespace deletion.
   std::vector<std::string> stored_kinds;
+  // --terminated-pod-gc-threshold (PodGCControllerConfiguration.TerminatedPodGCThreshold).
+  int64_t terminated_pod_gc_threshold;
 };
 
 // A running controller, as the manager holds it (upstream controller.Interface).
@@ -64,7 +67,8 @@ class ControllerManager {
   // `metrics` outlive the manager.
   ControllerManager(sim::Simulation& sim, apiserver::ApiServer& api,
                     std::function<void(const client::RecordedEvent&)> events, const metrics::PodMetricsSource& metrics,
-                    std::vector<std::string> stored_kinds, std::vector<std::string> enabled);
+                    std::vector<std::string> stored_kinds, std::vector<std::string> enabled,
+                    int64_t terminated_pod_gc_threshold);
   ~ControllerManager();
   ControllerManager(const ControllerManager&) = delete;
   ControllerManager& operator=(const ControllerManager&) = delete;

@@ -22,6 +22,7 @@ const std::vector<ControllerName>& KnownControllers() {
       {"namespace-controller", {"namespace"}},
       {"serviceaccount-controller", {"serviceaccount"}},
       {"serviceaccount-token-controller", {"serviceaccount-token"}},
+      {"pod-garbage-collector-controller", {"podgc"}},
   };
   return kNames;
 }

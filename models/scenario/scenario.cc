@@ -168,7 +168,17 @@ sim::Status ParseControllerManagerSettings(const YamlNode& spec, ControlPlaneSet
   YamlNode kcm = spec["controllerManager"];
   if (!kcm.Defined()) return sim::Status::Ok();
   KUBESIM_RETURN_IF_ERROR(kcm.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys({"controllers"}));
+  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys({"controllers", "terminatedPodGCThreshold"}));
+  if (kcm["terminatedPodGCThreshold"].Defined()) {
+    // Upstream validation (pkg/controller/podgc/config/validation): a negative value is invalid;
+    // 0 turns the terminated-pod pass off.
+    KUBESIM_ASSIGN_OR_RETURN(int64_t t, kcm["terminatedPodGCThreshold"].Int());
+    if (t < 0) {
+      return kcm["terminatedPodGCThreshold"].Error("Invalid value: " + std::to_string(t) +
+                                                   ": must be greater than or equal to 0");
+    }
+    s->terminated_pod_gc_threshold = t;
+  }
   if (!kcm["controllers"].Defined()) return sim::Status::Ok();
   KUBESIM_ASSIGN_OR_RETURN(auto items, kcm["controllers"].Items());
   std::vector<std::string> list;

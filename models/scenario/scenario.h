@@ -18,6 +18,7 @@
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_types.h"
 #include "models/apiserver/config.h"
+#include "models/controllers/pod_gc_config.h"
 #include "models/kubelet/config.h"
 #include "models/metrics/load.h"
 #include "models/report/expectations.h"
@@ -77,6 +78,9 @@ struct ControlPlaneSettings {
   // run, in start order (models/controllers/controller_names.h); unset: every controller, as
   // upstream's default `--controllers=*`.
   std::optional<std::vector<std::string>> controllers;
+  // spec.controllerManager.terminatedPodGCThreshold (--terminated-pod-gc-threshold): terminated
+  // pods the pod garbage collector keeps; 0 keeps them all.
+  int64_t terminated_pod_gc_threshold = controllers::kDefaultTerminatedPodGCThreshold;
   OutputSettings output;  // spec.output: metrics sampling
 };
 

@@ -144,9 +144,14 @@ TEST_CASE("Timeline: delete of a bound pod is graceful, and a stopped kubelet ne
   // process ignores SIGTERM and is killed at the deadline.
   CHECK(*by_name["a"].deleted - sim::Time::Zero() >= sim::Duration::Seconds(150));
   CHECK(*by_name["a"].deleted - sim::Time::Zero() < sim::Duration::Seconds(151));
-  CHECK_FALSE(by_name["b"].deleted);             // n1's kubelet is gone: b stays terminating
-  CHECK(by_name["pending"].phase == "Pending");  // bound to a node that has no kubelet
+  CHECK_FALSE(by_name["b"].deleted);  // n1's kubelet is gone: b stays terminating
+  // Bound to a node that does not exist: it never runs, and the pod garbage collector deletes it
+  // as an orphan once the node has been missing for its 40 s quarantine (gc runs every 20 s).
   CHECK_FALSE(by_name["pending"].running);
+  CHECK(by_name["pending"].phase == "Failed");
+  REQUIRE(by_name["pending"].deleted);
+  CHECK(*by_name["pending"].deleted - sim::Time::Zero() >= sim::Duration::Seconds(60));
+  CHECK(*by_name["pending"].deleted - sim::Time::Zero() < sim::Duration::Seconds(61));
   // n1's lease stopped being renewed at 1 m; n0's was renewed every 10 s to the end.
   auto n0 = api::As<api::Lease>(c.store().Get("/registry/leases/kube-node-lease/n0"));
   auto n1 = api::As<api::Lease>(c.store().Get("/registry/leases/kube-node-lease/n1"));
