@@ -18,6 +18,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "models/report/writers.h"
 
@@ -55,10 +56,32 @@ ordered_json Instant(const std::string& name, const char* cat, int64_t ts, int p
                       {"ts", ts},     {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
 }
 
+// The traceEvents array, written element by element as the whole document's dump() would write
+// it (compact, in order), so that a long run's trace never exists as one JSON tree in memory.
+class EventArray {
+ public:
+  explicit EventArray(std::ostream& out) : out_(out) {}
+  void push_back(const ordered_json& e) {
+    if (count_++ > 0) out_ << ',';
+    out_ << e.dump();
+  }
+
+ private:
+  std::ostream& out_;
+  size_t count_ = 0;
+};
+
 }  // namespace
 
 std::string TraceJson(const RunResults& r) {
-  ordered_json events = ordered_json::array();
+  std::ostringstream out;
+  WriteTraceJson(r, out);
+  return out.str();
+}
+
+void WriteTraceJson(const RunResults& r, std::ostream& out) {
+  out << "{\"traceEvents\":[";
+  EventArray events(out);
   const int64_t end = static_cast<int64_t>(r.simulated_seconds * 1e6 + 0.5);
 
   events.push_back(Meta("process_name", kControlPlanePid, 0, {{"name", "control plane"}}));
@@ -173,12 +196,9 @@ std::string TraceJson(const RunResults& r) {
     }
   }
 
-  ordered_json doc = {
-      {"traceEvents", events},
-      {"displayTimeUnit", "ms"},
-      {"otherData",
-       {{"scenario", r.scenario}, {"seed", r.seed}, {"fingerprint", r.fingerprint}, {"time", "simulated"}}}};
-  return doc.dump() + "\n";
+  const ordered_json other = {
+      {"scenario", r.scenario}, {"seed", r.seed}, {"fingerprint", r.fingerprint}, {"time", "simulated"}};
+  out << "],\"displayTimeUnit\":\"ms\",\"otherData\":" << other.dump() << "}\n";
 }
 
 }  // namespace kubesim::report

@@ -34,14 +34,21 @@ std::string Csv(const std::string& s) {
 
 std::string Opt(const std::optional<sim::Time>& t) { return t ? FormatSeconds(*t) : ""; }
 
-sim::Status WriteFile(const std::string& dir, const std::string& name, const std::string& content) {
+// Writes a file through `write(stream)`: the large files go to disk as they are formatted, so a
+// long run's results never exist a second time as one string in memory.
+template <typename F>
+sim::Status WriteStream(const std::string& dir, const std::string& name, F write) {
   std::string path = (std::filesystem::path(dir) / name).string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return sim::InvalidArgument(path + ": cannot open for writing");
-  out << content;
+  write(out);
   out.close();
   if (!out) return sim::InvalidArgument(path + ": write failed");
   return sim::Status::Ok();
+}
+
+sim::Status WriteFile(const std::string& dir, const std::string& name, const std::string& content) {
+  return WriteStream(dir, name, [&](std::ostream& out) { out << content; });
 }
 
 // A simulated time as seconds, or null when it never happened.
@@ -192,32 +199,36 @@ std::string SummaryJson(const RunResults& r) {
 }
 
 std::string PodsCsv(const RunResults& r) {
-  std::string out;
+  std::ostringstream out;
+  WritePodsCsv(r, out);
+  return out.str();
+}
+
+void WritePodsCsv(const RunResults& r, std::ostream& out) {
   for (const PodColumn& c : kPodColumns) {
-    if (&c != &kPodColumns.front()) out += ',';
-    out += c.name;
+    if (&c != &kPodColumns.front()) out << ',';
+    out << c.name;
   }
-  out += '\n';
+  out << '\n';
   for (const PodRecord& p : r.pods) {
     for (const PodColumn& c : kPodColumns) {
-      if (&c != &kPodColumns.front()) out += ',';
+      if (&c != &kPodColumns.front()) out << ',';
       std::visit(
           [&](auto field) {
             const auto& v = p.*field;
             using T = std::remove_cvref_t<decltype(v)>;
             if constexpr (std::is_same_v<T, std::string>) {
-              out += Csv(v);
+              out << Csv(v);
             } else if constexpr (std::is_same_v<T, std::optional<sim::Time>>) {
-              out += Opt(v);
+              out << Opt(v);
             } else {
-              out += std::to_string(v);
+              out << std::to_string(v);
             }
           },
           c.field);
     }
-    out += '\n';
+    out << '\n';
   }
-  return out;
 }
 
 std::string FormatNumber(double v) {
@@ -248,29 +259,38 @@ std::string MetricsCsv(const RunResults& r) {
 }
 
 std::string NodesCsv(const RunResults& r) {
+  std::ostringstream out;
+  WriteNodesCsv(r, out);
+  return out.str();
+}
+
+void WriteNodesCsv(const RunResults& r, std::ostream& out) {
   const NodeSeries& s = r.node_series;
-  std::string out = "time,node,zone,ready";
-  for (const auto& res : s.resources) out += "," + Csv(res + "_allocatable") + "," + Csv(res + "_requested");
-  out += "\n";
+  out << "time,node,zone,ready";
+  for (const auto& res : s.resources) out << ',' << Csv(res + "_allocatable") << ',' << Csv(res + "_requested");
+  out << '\n';
   for (size_t row = 0; row < s.time.size(); ++row) {
-    out +=
-        FormatNumber(s.time[row]) + "," + Csv(s.node[row]) + "," + Csv(s.zone[row]) + "," + (s.ready[row] ? "1" : "0");
+    out << FormatNumber(s.time[row]) << ',' << Csv(s.node[row]) << ',' << Csv(s.zone[row]) << ','
+        << (s.ready[row] ? '1' : '0');
     for (size_t i = 0; i < s.resources.size(); ++i) {
-      out += "," + FormatNumber(s.allocatable[i][row]) + "," + FormatNumber(s.requested[i][row]);
+      out << ',' << FormatNumber(s.allocatable[i][row]) << ',' << FormatNumber(s.requested[i][row]);
     }
-    out += '\n';
+    out << '\n';
   }
-  return out;
 }
 
 std::string EventsJsonl(const RunResults& r) {
-  std::string out;
+  std::ostringstream out;
+  WriteEventsJsonl(r, out);
+  return out.str();
+}
+
+void WriteEventsJsonl(const RunResults& r, std::ostream& out) {
   for (const auto& e : r.events) {
     ordered_json j = {{"time", e.time.ToSeconds()}, {"type", e.type},       {"reason", e.reason},
                       {"object", e.object},         {"message", e.message}, {"source", e.source}};
-    out += j.dump() + "\n";
+    out << j.dump() << '\n';
   }
-  return out;
 }
 
 std::string HumanSummary(const RunResults& r) {
@@ -348,11 +368,11 @@ sim::Status WriteResults(const RunResults& r, const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return sim::InvalidArgument(dir + ": cannot create output directory: " + ec.message());
   KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "summary.json", SummaryJson(r)));
-  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "pods.csv", PodsCsv(r)));
-  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "events.jsonl", EventsJsonl(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteStream(dir, "pods.csv", [&](std::ostream& out) { WritePodsCsv(r, out); }));
+  KUBESIM_RETURN_IF_ERROR(WriteStream(dir, "events.jsonl", [&](std::ostream& out) { WriteEventsJsonl(r, out); }));
   KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "metrics.csv", MetricsCsv(r)));
-  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "nodes.csv", NodesCsv(r)));
-  KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "trace.json", TraceJson(r)));
+  KUBESIM_RETURN_IF_ERROR(WriteStream(dir, "nodes.csv", [&](std::ostream& out) { WriteNodesCsv(r, out); }));
+  KUBESIM_RETURN_IF_ERROR(WriteStream(dir, "trace.json", [&](std::ostream& out) { WriteTraceJson(r, out); }));
   KUBESIM_RETURN_IF_ERROR(WriteFile(dir, "report.html", ReportHtml(r)));
   return sim::Status::Ok();
 }
