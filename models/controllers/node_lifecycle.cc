@@ -194,7 +194,8 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
   std::map<std::string, std::pair<int, int>> counts;  // zone → (ready, not ready)
   for (size_t i = 0; i < nodes.size(); ++i) {
     const auto& n = nodes[i];
-    auto [q, created] = zone_queues_.try_emplace(ZoneKey(*n));
+    std::string zone = ZoneKey(*n);
+    auto [q, created] = zone_queues_.try_emplace(zone);
     if (created) {
       // addPodEvictorForNewZone: a full bucket at the normal rate.
       q->second.rate = config_.node_eviction_rate;
@@ -202,7 +203,7 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
       q->second.last_refill = sim_.Now();
     }
     if (n->metadata.labels.count("node.kubernetes.io/exclude-disruption")) continue;
-    auto& c = counts[ZoneKey(*n)];
+    auto& c = counts[zone];
     (current[i] == "True" ? c.first : c.second)++;
   }
   bool all_down = !counts.empty();
