@@ -1,7 +1,8 @@
 #include "models/controllers/pod_gc.h"
 
 #include <algorithm>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "models/api/node.h"
 
@@ -15,6 +16,18 @@ bool PodIsEvicted(const api::Pod& p) { return p.status.phase == api::kPodFailed 
 bool PodIsTerminated(const api::Pod& p) {
   const std::string& phase = p.status.phase;
   return phase != api::kPodPending && phase != api::kPodRunning && phase != "Unknown";
+}
+
+// byEvictionAndCreationTimestamp: evicted pods first (they spare the terminated pods of
+// controllers), then the oldest, then by name (and namespace, so that the order is total).
+bool EvictedThenOldest(const api::Pod* a, const api::Pod* b) {
+  const bool ea = PodIsEvicted(*a), eb = PodIsEvicted(*b);
+  if (ea != eb) return ea;
+  if (a->metadata.creation_timestamp != b->metadata.creation_timestamp) {
+    return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
+  }
+  if (a->metadata.name != b->metadata.name) return a->metadata.name < b->metadata.name;
+  return a->metadata.namespace_ < b->metadata.namespace_;
 }
 
 bool NodeIsReady(const api::Node& n) {
@@ -43,9 +56,8 @@ void PodGCController::GC() {
   if (!pods_.HasSynced() || !nodes_.HasSynced()) return;
   std::vector<PodPtr> pods;
   pods.reserve(pods_.items().size());
-  for (const auto& [key, obj] : pods_.items()) {
-    if (auto pod = api::As<api::Pod>(obj)) pods.push_back(std::move(pod));
-  }
+  // The pods informer holds only Pods.
+  for (const auto& [key, obj] : pods_.items()) pods.push_back(static_cast<const api::Pod*>(obj.get()));
   if (terminated_pod_threshold_ > 0) GCTerminated(pods);
   GCTerminating(pods);
   GCOrphaned(pods);
@@ -59,16 +71,8 @@ void PodGCController::GCTerminated(const std::vector<PodPtr>& pods) {
   }
   const int64_t delete_count = static_cast<int64_t>(terminated.size()) - terminated_pod_threshold_;
   if (delete_count <= 0) return;
-  // byEvictionAndCreationTimestamp: evicted pods first (they spare the terminated pods of
-  // controllers), then the oldest, then by name.
-  std::sort(terminated.begin(), terminated.end(), [](const PodPtr& a, const PodPtr& b) {
-    const bool ea = PodIsEvicted(*a), eb = PodIsEvicted(*b);
-    if (ea != eb) return ea;
-    if (a->metadata.creation_timestamp != b->metadata.creation_timestamp) {
-      return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
-    }
-    return a->metadata.name < b->metadata.name;
-  });
+  // Upstream sorts them all; only the first delete_count are used, in that order.
+  std::partial_sort(terminated.begin(), terminated.begin() + delete_count, terminated.end(), EvictedThenOldest);
   for (int64_t i = 0; i < delete_count; ++i) MarkFailedAndDelete(*terminated[static_cast<size_t>(i)], "", "");
 }
 
@@ -82,23 +86,20 @@ void PodGCController::GCTerminating(const std::vector<PodPtr>& pods) {
                                             [](const api::Taint& t) { return t.key == api::kTaintNodeOutOfService; });
     if (out_of_service) terminating.push_back(p);
   }
-  std::sort(terminating.begin(), terminating.end(), [](const PodPtr& a, const PodPtr& b) {
-    const bool ea = PodIsEvicted(*a), eb = PodIsEvicted(*b);
-    if (ea != eb) return ea;
-    if (a->metadata.creation_timestamp != b->metadata.creation_timestamp) {
-      return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
-    }
-    return a->metadata.name < b->metadata.name;
-  });
+  std::sort(terminating.begin(), terminating.end(), EvictedThenOldest);
   for (const auto& p : terminating) MarkFailedAndDelete(*p, "", "");
 }
 
 void PodGCController::GCOrphaned(const std::vector<PodPtr>& pods) {
   const sim::Time now = sim_.Now();
+  // Upstream's existingNodeNames, as a hash set: only membership is asked, never an order.
+  std::unordered_set<std::string_view> existing;
+  existing.reserve(nodes_.items().size());
+  for (const auto& [key, obj] : nodes_.items()) existing.insert(obj->metadata.name);
   // Newly seen missing nodes enter the quarantine.
   for (const auto& p : pods) {
     const std::string& node = p->spec.node_name;
-    if (node.empty() || nodes_.Get(node)) continue;
+    if (node.empty() || existing.count(node)) continue;
     quarantine_.emplace(node, now + kQuarantineTime);  // an entry already waiting keeps its time
   }
   // discoverDeletedNodes: nodes whose quarantine is over and that are still missing are checked
@@ -108,7 +109,7 @@ void PodGCController::GCOrphaned(const std::vector<PodPtr>& pods) {
       ++it;
       continue;
     }
-    if (!nodes_.Get(it->first)) DeleteOrphansIfNodeGone(it->first);
+    if (!existing.count(it->first)) DeleteOrphansIfNodeGone(it->first);
     it = quarantine_.erase(it);
   }
 }

@@ -42,7 +42,9 @@ class PodGCController {
   static constexpr sim::Duration kQuarantineTime = sim::Duration::Seconds(40);
 
  private:
-  using PodPtr = std::shared_ptr<const api::Pod>;
+  // One gc pass runs to completion within one event (every API call answers later), so the
+  // informer's objects outlive the pass and plain pointers to them do.
+  using PodPtr = const api::Pod*;
 
   void GC();
   void GCTerminated(const std::vector<PodPtr>& pods);
