@@ -120,6 +120,7 @@ void NodeFailureTracker::OnPod(sim::Time now, const etcd::Event& e) {
     auto w = waiting_.find(p.owner_uid);
     if (!p.owner_uid.empty() && w != waiting_.end() && !w->second.empty()) {
       replacement_uid_[w->second.front()] = pod->metadata.uid;
+      replacements_.insert(pod->metadata.uid);
       w->second.pop_front();
     }
   }
@@ -131,10 +132,16 @@ void NodeFailureTracker::OnPod(sim::Time now, const etcd::Event& e) {
   if (ready != nullptr && ready->status == "True" && !p.ready) p.ready = now;
 
   bool deleting = e.type == etcd::EventType::kDelete || pod->metadata.deletion_timestamp.has_value();
-  if (!deleting || p.deleting) return;
+  if (!deleting || p.deleting) {
+    ForgetIfGone(e, it);
+    return;
+  }
   p.deleting = true;
   auto n = nodes_.find(p.node);
-  if (p.node.empty() || n == nodes_.end() || !n->second.open) return;
+  if (p.node.empty() || n == nodes_.end() || !n->second.open) {
+    ForgetIfGone(e, it);
+    return;
+  }
   // Deleted while its node is down: an eviction of this failure.
   size_t fi = *n->second.open;
   NodeFailure& f = failures_[fi];
@@ -146,6 +153,13 @@ void NodeFailureTracker::OnPod(sim::Time now, const etcd::Event& e) {
   ev.owner = p.owner;
   f.evictions.push_back(ev);
   if (!p.owner_uid.empty()) waiting_[p.owner_uid].emplace_back(fi, f.evictions.size() - 1);
+  ForgetIfGone(e, it);
+}
+
+void NodeFailureTracker::ForgetIfGone(const etcd::Event& e, std::map<std::string, PodState>::iterator it) {
+  // A pod that left the store is never seen again; only a replacement is read at the end. Without
+  // this a day of churn would keep a state per pod that ever existed.
+  if (e.type == etcd::EventType::kDelete && !replacements_.count(it->first)) pods_.erase(it);
 }
 
 std::vector<NodeFailure> NodeFailureTracker::Failures() const {

@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +81,7 @@ class NodeFailureTracker {
   size_t Open(const std::string& node);
   void OnNode(sim::Time now, const etcd::Event& e);
   void OnPod(sim::Time now, const etcd::Event& e);
+  void ForgetIfGone(const etcd::Event& e, std::map<std::string, PodState>::iterator it);
 
   std::map<std::string, NodeState> nodes_;
   std::map<std::string, PodState> pods_;  // by uid
@@ -89,6 +91,7 @@ class NodeFailureTracker {
   // oldest first: the controller's next new pod replaces the oldest.
   std::map<std::string, std::deque<std::pair<size_t, size_t>>> waiting_;
   std::map<std::pair<size_t, size_t>, std::string> replacement_uid_;
+  std::set<std::string> replacements_;  // the uids in replacement_uid_, kept in pods_ once deleted
 };
 
 }  // namespace kubesim::report

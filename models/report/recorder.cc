@@ -21,6 +21,8 @@ void Recorder::OnCommit(sim::Time now, const etcd::Event& e) {
   if (e.type == etcd::EventType::kDelete) {
     if (!r.deleted) r.deleted = now;
     uid_by_ref_.erase(api::ObjectRef(*pod));
+    // Nothing is committed for this uid again: its row stays, its index entry goes.
+    by_uid_.erase(pod->metadata.uid);
     return;
   }
   if (!r.created) {
