@@ -149,6 +149,7 @@ void PodGCController::MarkFailedAndDelete(const api::Pod& pod, const std::string
   if (!condition_reason.empty()) {
     copy->SetCondition("DisruptionTarget", "True", sim_.Now(), condition_reason, condition_message);
   }
+  copy->metadata.resource_version = 0;  // a status patch (utilpod.PatchPodStatus): no precondition
   api_.UpdateStatus(copy, owner_.Bind([this, ns, name, opts](const apiserver::Response& r) {
     if (r.ok()) api_.Delete(api::Pod::kKind, ns, name, opts, nullptr);
   }));

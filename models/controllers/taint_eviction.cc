@@ -117,6 +117,7 @@ void TaintEvictionController::Evict(const std::string& key, const std::string& u
   auto copy = pod->DeepCopy();
   copy->SetCondition("DisruptionTarget", "True", sim_.Now(), "DeletionByTaintManager",
                      "Taint manager: deleting due to NoExecute taint");
+  copy->metadata.resource_version = 0;  // a status patch (utilpod.PatchPodStatus): no precondition
   api_.UpdateStatus(copy, nullptr);
   recorder_.Event(sim_.Now(), *pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod " + key);
   api_.Delete(api::Pod::kKind, pod->metadata.namespace_, pod->metadata.name, {}, nullptr);

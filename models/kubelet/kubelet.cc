@@ -177,6 +177,7 @@ void Kubelet::SyncNodeStatus() {
     auto node = node_manifest_->DeepCopy();
     node->status.conditions = NodeConditions(sim_.Now(), memory_pressure);
     node->status.images = images_->NodeImages();
+    node->metadata.resource_version = 0;  // a status patch (nodeutil.PatchNodeStatus): no precondition
     api_.UpdateStatus(node, nullptr);
     last_status_report_ = sim_.Now();
     reported_images_ = images_->generation();

@@ -538,6 +538,8 @@ void PodWorkers::WriteStatus(PodRuntime& rt) {
   rt.sent_phase = s.phase;
   rt.sent_ready = ready;
   rt.sent_containers = s.container_statuses;
+  // The status manager patches (statusutil.PatchPodStatus): no resourceVersion precondition.
+  pod->metadata.resource_version = 0;
   api_.UpdateStatus(pod, nullptr);
 }
 

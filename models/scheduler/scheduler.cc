@@ -332,6 +332,7 @@ void Scheduler::UpdatePodScheduledCondition(const api::Pod& pod, const std::stri
   auto copy = pod.DeepCopy();
   copy->SetCondition("PodScheduled", "False", sim_.Now(), reason, message);
   if (nominated_changes) copy->status.nominated_node_name = *nominated;
+  copy->metadata.resource_version = 0;  // a status patch (util.PatchPodStatus): no precondition
   api_.UpdateStatus(copy, nullptr);
 }
 

@@ -90,6 +90,11 @@ Response Store::UpdateStatus(const std::shared_ptr<api::Object>& obj) {
   std::string key = Key(obj->kind, meta.namespace_, meta.name);
   api::ObjectPtr cur = etcd_.Get(key);
   if (std::optional<Response> refused = RefuseUpdate(*obj, cur)) return *refused;
+  // A resourceVersion is a precondition, as for any update (upstream GuaranteedUpdate): a status
+  // written from an out-of-date copy gets 409 Conflict and the writer retries from a fresh one.
+  // Status patches (the kubelet's, the scheduler's) send none.
+  const int64_t expected = meta.resource_version;
+  if (expected > 0 && expected != cur->metadata.resource_version) return Conflict(cur->kind, cur->metadata.name);
   std::shared_ptr<api::Object> next = cur->Clone();
   if (!StrategyFor(*next).PrepareForStatusUpdate(*next, *obj)) {
     return ErrorResponse(Code::kNotFound, "NotFound",

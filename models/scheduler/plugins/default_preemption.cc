@@ -285,6 +285,7 @@ void DefaultPreemption::Prepare(const PostFilterHandle& handle, const api::Pod& 
     if (changed) {
       copy->SetCondition("DisruptionTarget", "True", handle.now, "PreemptionByScheduler", message);
       // Upstream patches the status, then deletes (default grace period) once the patch succeeded.
+      copy->metadata.resource_version = 0;  // a patch carries no resourceVersion precondition
       client->UpdateStatus(copy, [del](const apiserver::Response& r) {
         if (r.ok()) del();
       });
@@ -302,6 +303,7 @@ void DefaultPreemption::Prepare(const PostFilterHandle& handle, const api::Pod& 
       if (p->Priority() >= pod.Priority() || p->status.nominated_node_name.empty()) continue;
       auto copy = p->DeepCopy();
       copy->status.nominated_node_name.clear();
+      copy->metadata.resource_version = 0;  // ClearNominatedNodeName patches the status
       client->UpdateStatus(copy, nullptr);
     }
   }

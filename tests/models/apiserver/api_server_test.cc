@@ -210,7 +210,7 @@ TEST_CASE("ApiServer: UpdateStatus changes only the status", "[apiserver]") {
   auto edit = std::static_pointer_cast<api::Pod>(created.object->Clone());
   edit->metadata.labels["sneaky"] = "yes";
   edit->spec.node_name = "n9";
-  edit->metadata.resource_version = 1;  // no precondition on status writes
+  edit->metadata.resource_version = 0;  // a status patch: no precondition
   edit->status.phase = api::kPodRunning;
   edit->status.message = "started";
   auto [r, at] = f.Call([&](ResponseCallback cb) { f.api.UpdateStatus(edit, cb); });
@@ -223,6 +223,29 @@ TEST_CASE("ApiServer: UpdateStatus changes only the status", "[apiserver]") {
   CHECK(pod->spec.node_name.empty());
   CHECK(pod->metadata.labels.count("sneaky") == 0);
   CHECK(pod->metadata.resource_version == 3);
+}
+
+TEST_CASE("ApiServer: UpdateStatus from an out-of-date copy is a conflict", "[apiserver]") {
+  // Upstream GuaranteedUpdate: a resourceVersion is a precondition on the status subresource too,
+  // so a controller writing status from a stale informer copy cannot undo a newer status.
+  Fixture f;
+  Response created = f.Create(MakePod("web"));
+  auto first = std::static_pointer_cast<api::Pod>(created.object->Clone());
+  first->status.message = "first";
+  auto [ok, at1] = f.Call([&](ResponseCallback cb) { f.api.UpdateStatus(first, cb); });
+  REQUIRE(ok.code == Code::kOk);
+  auto stale = std::static_pointer_cast<api::Pod>(created.object->Clone());
+  stale->status.message = "stale";
+  auto [r, at2] = f.Call([&](ResponseCallback cb) { f.api.UpdateStatus(stale, cb); });
+  CHECK(r.code == Code::kConflict);
+  CHECK(r.reason == "Conflict");
+  CHECK(f.StoredPod("web")->status.message == "first");
+  // From the current copy it goes through.
+  auto fresh = std::static_pointer_cast<api::Pod>(f.StoredPod("web")->Clone());
+  fresh->status.message = "fresh";
+  auto [r2, at3] = f.Call([&](ResponseCallback cb) { f.api.UpdateStatus(fresh, cb); });
+  CHECK(r2.code == Code::kOk);
+  CHECK(f.StoredPod("web")->status.message == "fresh");
 }
 
 TEST_CASE("ApiServer: Create runs admission", "[apiserver]") {
