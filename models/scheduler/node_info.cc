@@ -126,8 +126,20 @@ bool RemoveByUid(std::vector<PodInfoPtr>& v, const std::string& uid) {
 }
 }  // namespace
 
+void NodeInfo::LogPodChange(PodInfoPtr pod, int sign) {
+  // Bounded: once the log is longer than twice the pods (plus slack), replaying it would cost more
+  // than a recount, so it starts over and readers recount once.
+  if (pod_changes_.size() >= 2 * pods_.size() + 16) {
+    pod_changes_.clear();
+    pod_changes_epoch_ = generation_;
+    return;
+  }
+  pod_changes_.push_back(PodChange{std::move(pod), sign, generation_});
+}
+
 void NodeInfo::AddPod(PodInfoPtr pod) {
   generation_ = NextNodeInfoGeneration();
+  LogPodChange(pod, +1);
   requested_.Add(pod->requests);
   non_zero_requested_.Add(pod->non_zero_requests);
   if (HasPodAffinity(*pod->pod)) pods_with_affinity_.push_back(pod);
@@ -139,6 +151,7 @@ bool NodeInfo::RemovePod(const std::string& uid) {
   for (size_t i = 0; i < pods_.size(); ++i) {
     if (pods_[i]->pod->metadata.uid != uid) continue;
     generation_ = NextNodeInfoGeneration();
+    LogPodChange(pods_[i], -1);
     requested_.Sub(pods_[i]->requests);
     non_zero_requested_.Sub(pods_[i]->non_zero_requests);
     RemoveByUid(pods_with_affinity_, uid);

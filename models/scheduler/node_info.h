@@ -56,7 +56,16 @@ uint64_t NextNodeInfoGeneration();
 
 class NodeInfo {
  public:
-  NodeInfo() : generation_(NextNodeInfoGeneration()) {}
+  // One change of pods_, as what is counted over pods' namespaces and labels sees it: `pod` added
+  // (sign +1) or removed (-1); `id` is the generation the change gave the NodeInfo, unique across
+  // every NodeInfo and copy, so a reader can tell whether a history it saw is still this one's.
+  struct PodChange {
+    PodInfoPtr pod;
+    int sign;
+    uint64_t id;
+  };
+
+  NodeInfo() : generation_(NextNodeInfoGeneration()), pod_changes_epoch_(generation_) {}
   explicit NodeInfo(std::shared_ptr<const api::Node> node) : NodeInfo() { SetNode(std::move(node)); }
 
   void SetNode(std::shared_ptr<const api::Node> node);
@@ -80,6 +89,13 @@ class NodeInfo {
   uint32_t slot() const { return slot_; }
   void set_slot(uint32_t slot) { slot_ = slot; }
 
+  // The pod changes since pod_changes_epoch() began, oldest first (kubesim's own: upstream
+  // recounts). A count kept over this node's pods can apply the changes after the ones it has seen
+  // instead of recounting (MatchingPodCounts). The log starts again, under a new epoch, when it
+  // outgrows twice the pods; a copy shares its original's history up to the copy.
+  const std::vector<PodChange>& pod_changes() const { return pod_changes_; }
+  uint64_t pod_changes_epoch() const { return pod_changes_epoch_; }
+
   const Resource& allocatable() const { return allocatable_; }
   const Resource& requested() const { return requested_; }
   const Resource& non_zero_requested() const { return non_zero_requested_; }
@@ -92,8 +108,12 @@ class NodeInfo {
   Resource allocatable_;
   Resource requested_;
   Resource non_zero_requested_;
+  void LogPodChange(PodInfoPtr pod, int sign);
+
   uint64_t generation_;
   uint32_t slot_ = 0;
+  std::vector<PodChange> pod_changes_;
+  uint64_t pod_changes_epoch_;
 };
 
 }  // namespace kubesim::scheduler

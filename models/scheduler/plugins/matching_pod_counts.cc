@@ -44,10 +44,21 @@ int64_t MatchingPodCounts::Table::Count(const NodeInfo& node) {
   const size_t slot = node.slot();
   if (slot >= by_slot_.size()) by_slot_.resize(slot + 1);
   Entry& e = by_slot_[slot];
-  if (e.generation != node.generation()) {
-    e.generation = node.generation();
-    e.count = CountPodsMatchSelector(node.pods(), selector_, ns_);
+  const std::vector<NodeInfo::PodChange>& log = node.pod_changes();
+  // The entry continues this node's history if it was taken in the same epoch, at a position the
+  // log has reached, after the very change now at that position (a diverged copy has other ids).
+  const bool continues =
+      e.epoch == node.pod_changes_epoch() && e.pos <= log.size() && (e.pos == 0 || log[e.pos - 1].id == e.last_id);
+  if (continues) {
+    for (size_t i = e.pos; i < log.size(); ++i) {
+      if (PodCountsForSelector(*log[i].pod->pod, *selector_, ns_)) e.count += log[i].sign;
+    }
+  } else {
+    e.count = static_cast<int32_t>(CountPodsMatchSelector(node.pods(), selector_, ns_));
   }
+  e.epoch = node.pod_changes_epoch();
+  e.pos = static_cast<uint32_t>(log.size());
+  e.last_id = log.empty() ? 0 : log.back().id;
   return e.count;
 }
 

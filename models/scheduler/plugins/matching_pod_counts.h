@@ -4,15 +4,17 @@
 // PodTopologySpread's PreFilter and PreScore count the matching pods of every node in the cluster
 // for each pod they schedule (kubernetes/kubernetes pkg/scheduler/framework/plugins/
 // podtopologyspread/scoring.go @ v1.32, PreScore; filtering.go, calPreFilterState), which makes a
-// Deployment's rollout cost nodes × pods per node per pod. Between two cycles only the nodes that
-// received or lost a pod change, so a count is kept per node together with the NodeInfo
-// generation it was counted at (upstream NodeInfo.Generation, renewed by every change to the node
-// or its pods) and recomputed only when the node's generation moved. The result is the count
-// CountPodsMatchSelector gives, exactly: the memo never answers for a generation it did not count
+// Deployment's rollout cost nodes × pods per node per pod. Between two cycles a node changes only
+// by the pods it received or lost, so a count is kept per node together with the position in the
+// node's pod change log (NodeInfo::pod_changes) it was counted at, and brought up to date by
+// testing only the pods added or removed since: a status update of a pod (a remove and an add of
+// the same labels) costs two label matches, a new pod one, instead of a recount of every pod on
+// the node. A history the entry cannot continue (another epoch, a diverged copy) is recounted. The
+// result is the count CountPodsMatchSelector gives, exactly
 // (tests/models/scheduler/plugins/matching_pod_counts_test.cc compares both on random clusters
-// under random changes).
+// under random changes, and on copies that diverge).
 //
-// Memory: one 16-byte entry per node and selector; the least recently used selectors are
+// Memory: one 24-byte entry per node and selector; the least recently used selectors are
 // forgotten beyond `max_entries` (tables × nodes). A Table handed out stays valid while the caller
 // holds it, even once forgotten. Not thread-safe (a scheduler runs its cycles one at a time).
 #pragma once
@@ -31,7 +33,7 @@ namespace kubesim::scheduler {
 
 class MatchingPodCounts {
  public:
-  // 8 M entries (128 MiB): 1,600 selectors on 5,000 nodes, 120 on 65,000.
+  // 8 M entries (192 MiB): 1,600 selectors on 5,000 nodes, 120 on 65,000.
   static constexpr size_t kDefaultMaxEntries = size_t{8} << 20;
   // At least this many selectors are kept however large the cluster.
   static constexpr size_t kMinTables = 16;
@@ -47,9 +49,13 @@ class MatchingPodCounts {
 
    private:
     friend class MatchingPodCounts;
+    // The count after the first `pos` changes of the node's pod log of epoch `epoch` (epochs
+    // start at 1: 0 is "never counted"); `last_id` names the change at pos - 1.
     struct Entry {
-      uint64_t generation = 0;  // generations start at 1: 0 is "never counted"
-      int64_t count = 0;
+      uint64_t epoch = 0;
+      uint64_t last_id = 0;
+      uint32_t pos = 0;
+      int32_t count = 0;  // at most the node's pods
     };
     std::string ns_;
     std::optional<api::LabelSelector> selector_;

@@ -46,12 +46,7 @@ int64_t CountPodsMatchSelector(const std::vector<PodInfoPtr>& pods, const std::o
   // labels.Everything().Empty() is true and upstream returns 0 for it; Nothing matches nothing.
   if (!selector.has_value() || selector->Empty()) return 0;
   int64_t count = 0;
-  for (const auto& p : pods) {
-    const api::Pod& pod = *p->pod;
-    // Terminating pods are bypassed (upstream #87621).
-    if (pod.metadata.deletion_timestamp.has_value() || pod.metadata.namespace_ != ns) continue;
-    if (selector->Matches(pod.metadata.labels)) ++count;
-  }
+  for (const auto& p : pods) count += PodCountsForSelector(*p->pod, *selector, ns) ? 1 : 0;
   return count;
 }
 

@@ -42,6 +42,13 @@ std::vector<SpreadConstraint> FilterSpreadConstraints(const std::vector<api::Top
 bool NodeLabelsMatchSpreadConstraints(const api::StringMap& node_labels,
                                       const std::vector<SpreadConstraint>& constraints);
 
+// Whether countPodsMatchSelector counts `pod`: in namespace `ns`, not terminating (upstream
+// #87621), matching a non-empty `selector`.
+inline bool PodCountsForSelector(const api::Pod& pod, const api::LabelSelector& selector, const std::string& ns) {
+  return !pod.metadata.deletion_timestamp.has_value() && pod.metadata.namespace_ == ns &&
+         selector.Matches(pod.metadata.labels);
+}
+
 // Upstream countPodsMatchSelector: pods in namespace `ns`, not terminating, matching `selector`.
 // An empty (Everything) or null (Nothing) selector counts 0.
 int64_t CountPodsMatchSelector(const std::vector<PodInfoPtr>& pods, const std::optional<api::LabelSelector>& selector,

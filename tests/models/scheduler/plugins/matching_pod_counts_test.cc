@@ -134,6 +134,40 @@ TEST_CASE("MatchingPodCounts: a copied NodeInfo keeps its counts until either co
   CHECK(table->Count(a) == 1);
 }
 
+TEST_CASE("MatchingPodCounts: copies that diverge after sharing a history are each counted right", "[scheduler]") {
+  // A snapshot's NodeInfo is a copy of the cache's, and preemption edits copies of its own: the
+  // same slot then sees two histories with a common start. Counts must follow each.
+  api::LabelSelector sel;
+  sel.match_labels["app"] = "a";
+  MatchingPodCounts memo;
+  auto table = memo.For("default", sel, 1);
+  auto pod = [](const std::string& name, const std::string& app) {
+    return std::make_shared<const PodInfo>(PodBuilder(name).Label("app", app).Build());
+  };
+  NodeInfo a(NodeBuilder("n").Build());
+  a.AddPod(pod("p1", "a"));
+  a.AddPod(pod("p2", "b"));
+  REQUIRE(table->Count(a) == 1);
+  NodeInfo b = a;
+  CHECK(table->Count(b) == 1);
+  a.AddPod(pod("p3", "a"));  // a: p1 p2 p3 → 2
+  b.AddPod(pod("q3", "b"));  // b: p1 p2 q3 → 1, the same number of changes as a
+  b.RemovePod("uid-p1");     // b: → 0
+  a.AddPod(pod("p4", "b"));  // a: → 2
+  for (int round = 0; round < 3; ++round) {
+    CHECK(table->Count(a) == 2);
+    CHECK(table->Count(b) == 0);
+  }
+  // Long histories start over (a new epoch) and are still counted right.
+  for (int i = 0; i < 100; ++i) {
+    a.AddPod(pod("x" + std::to_string(i), i % 3 == 0 ? "a" : "c"));
+    if (i % 7 == 0) CHECK(table->Count(a) == CountPodsMatchSelector(a.pods(), sel, "default"));
+    if (i % 2 == 0) a.RemovePod("uid-x" + std::to_string(i));
+  }
+  CHECK(table->Count(a) == CountPodsMatchSelector(a.pods(), sel, "default"));
+  CHECK(table->Count(b) == 0);
+}
+
 TEST_CASE("MatchingPodCounts evicts the least recently used selector beyond its limit", "[scheduler]") {
   MatchingPodCounts memo(/*max_entries=*/64 * 10);
   api::LabelSelector first;
