@@ -172,7 +172,7 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     return kExitFailure;
   }
 #endif
-  report::RunResults results = c.Results();
+  report::RunResults results = c.TakeResults();
   std::string dir = out_dir.empty() ? "out/" + std::filesystem::path(path).stem().string() : out_dir;
   if (auto st = report::WriteResults(results, dir); !st.ok()) {
     std::cerr << st.message() << "\n";

@@ -14,6 +14,7 @@ void Cluster::Run() { c_->Run(); }
 void Cluster::RunUntil(sim::Time t) { c_->RunUntil(t); }
 sim::Time Cluster::end() const { return c_->end(); }
 report::RunResults Cluster::Results() { return c_->Results(); }
+report::RunResults Cluster::TakeResults() { return c_->TakeResults(); }
 std::vector<std::string> Cluster::CheckInvariants() { return c_->CheckInvariants(); }
 sim::Simulation& Cluster::simulation() { return c_->simulation(); }
 const etcd::MvccStore& Cluster::store() const { return c_->store(); }

@@ -58,6 +58,9 @@ class Cluster {
   sim::Time end() const;
 
   report::RunResults Results();
+  // Results() for the last time, moving the recorded rows and events out instead of copying them
+  // (Components::TakeResults).
+  report::RunResults TakeResults();
 
   // The end-of-run invariants (docs/architecture.md) over the stored state: no node holds more
   // than its allocatable, every stored pod is accounted for in the results, every revision was

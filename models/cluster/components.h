@@ -51,6 +51,9 @@ class Components : public scenario::ActionContext {
   sim::Time end() const { return end_; }
 
   report::RunResults Results();
+  // Results() for the last time: the recorded pod rows and events are moved out, not copied (the
+  // CLI's end of run). Later calls see no rows or events.
+  report::RunResults TakeResults();
 
   // The end-of-run invariants (docs/architecture.md) over the stored state: no node holds more
   // than its allocatable, every stored pod is accounted for in the results, every revision was
@@ -97,6 +100,8 @@ class Components : public scenario::ActionContext {
   void DrainNode(const std::string& node) override;
 
  private:
+  // Results() (take = false) or TakeResults() (take = true).
+  report::RunResults Collect(bool take);
   void OnCommit(const etcd::Event& e);
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);

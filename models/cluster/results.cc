@@ -48,7 +48,11 @@ std::vector<std::string> Components::CheckInvariants() {
   return violations;
 }
 
-report::RunResults Components::Results() {
+report::RunResults Components::Results() { return Collect(/*take=*/false); }
+
+report::RunResults Components::TakeResults() { return Collect(/*take=*/true); }
+
+report::RunResults Components::Collect(bool take) {
   report::RunResults r;
   r.scenario = scenario_.name;
   r.scenario_file = scenario_.file;
@@ -97,7 +101,11 @@ report::RunResults Components::Results() {
     row.requested_memory += req.memory;
     ++row.pods;
   }
-  recorder_.Fill(&r);
+  if (take) {
+    recorder_.Take(&r);
+  } else {
+    recorder_.Fill(&r);
+  }
   if (sampler_) sampler_->Fill(&r);
   if (!sample_warning_.empty()) r.warnings.push_back(sample_warning_);
   r.Finalize();

@@ -58,4 +58,13 @@ void Recorder::Fill(RunResults* out) {
   out->node_failures = failures_.Failures();
 }
 
+void Recorder::Take(RunResults* out) {
+  out->pods = std::move(rows_);
+  out->events = std::move(events_);
+  out->node_failures = failures_.Failures();
+  rows_.clear();
+  events_.clear();
+  by_uid_.clear();
+}
+
 }  // namespace kubesim::report

@@ -16,8 +16,11 @@ class Recorder {
  public:
   void OnCommit(sim::Time now, const etcd::Event& e);
   void OnEvent(const client::RecordedEvent& e);
-  // Moves the rows into `out` (pods in creation order).
+  // Copies the rows into `out` (pods in creation order).
   void Fill(RunResults* out);
+  // Moves them instead: for the last look at a run, so that a long run's rows and events are not
+  // held twice. The recorder keeps nothing of them afterwards.
+  void Take(RunResults* out);
 
  private:
   PodRecord& Row(const std::string& uid);

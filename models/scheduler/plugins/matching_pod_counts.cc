@@ -49,7 +49,8 @@ int64_t MatchingPodCounts::Table::Count(const NodeInfo& node) {
   // log has reached, after the very change now at that position (a diverged copy has other ids).
   const bool continues =
       e.epoch == node.pod_changes_epoch() && e.pos <= log.size() && (e.pos == 0 || log[e.pos - 1].id == e.last_id);
-  if (continues) {
+  // Replaying is never dearer than a recount.
+  if (continues && log.size() - e.pos <= node.pods().size()) {
     for (size_t i = e.pos; i < log.size(); ++i) {
       if (PodCountsForSelector(*log[i].pod->pod, *selector_, ns_)) e.count += log[i].sign;
     }
