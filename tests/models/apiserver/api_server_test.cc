@@ -10,6 +10,7 @@
 #include "models/api/kinds.h"
 #include "models/api/names.h"
 #include "models/api/pod.h"
+#include "tests/support/fixed_api_server_config.h"
 
 namespace kubesim::apiserver {
 namespace {
@@ -19,15 +20,13 @@ using sim::Time;
 
 Time Ms(int64_t ms) { return Time() + Duration::Milliseconds(ms); }
 
+// The client tests' fixed latencies, with a different one per writing verb so that a test can tell
+// which verb answered.
 ApiServerConfig FixedConfig() {
-  ApiServerConfig c;
-  c.create = LatencyModel::Fixed(Duration::Milliseconds(10));
+  ApiServerConfig c = testing::FixedApiServerConfig();
   c.bind = LatencyModel::Fixed(Duration::Milliseconds(20));
   c.update = LatencyModel::Fixed(Duration::Milliseconds(5));
   c.del = LatencyModel::Fixed(Duration::Milliseconds(7));
-  c.get = LatencyModel::Fixed(Duration::Milliseconds(3));
-  c.list_per_object = Duration::Milliseconds(1);
-  c.watch_delay = Duration::Milliseconds(2);
   return c;
 }
 

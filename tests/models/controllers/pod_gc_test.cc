@@ -20,6 +20,20 @@ sim::Time At(double seconds) {
   return sim::Time::Zero() + sim::Duration::Milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
+// An `objects:` entry: a pod named `name` bound to `node` from the start (spec.nodeName), with
+// `spec_extra` (whole YAML lines) added to its spec.
+std::string BoundPod(const std::string& name, const std::string& node, const std::string& spec_extra = "") {
+  return "    - inline:\n"
+         "        apiVersion: v1\n"
+         "        kind: Pod\n"
+         "        metadata: {name: " +
+         name +
+         ", namespace: default}\n"
+         "        spec:\n"
+         "          nodeName: " +
+         node + "\n" + spec_extra + "          containers: [{name: c, image: busybox}]\n";
+}
+
 // `count` pods p0… that run for 1 s and succeed.
 std::string FinishingPods(int count) {
   return R"(    - count: )" + std::to_string(count) + R"(
@@ -95,21 +109,8 @@ TEST_CASE("Pod GC keeps every terminated pod when the threshold is 0", "[control
 }
 
 TEST_CASE("Pod GC deletes the pods of a deleted node after the quarantine", "[controller][podgc]") {
-  std::string yaml = testing::ScenarioHead().Duration("2m").Nodes(2).Yaml() + R"(    - inline:
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: bound, namespace: default}
-        spec:
-          nodeName: n0
-          containers: [{name: c, image: busybox}]
-    - inline:
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: elsewhere, namespace: default}
-        spec:
-          nodeName: n1
-          containers: [{name: c, image: busybox}]
-  timeline:
+  std::string yaml = testing::ScenarioHead().Duration("2m").Nodes(2).Yaml() + BoundPod("bound", "n0") +
+                     BoundPod("elsewhere", "n1") + R"(  timeline:
     - at: 10s
       delete: {kind: Node, name: n0}
 )";
@@ -141,14 +142,7 @@ TEST_CASE("Pod GC deletes the pods of a deleted node after the quarantine", "[co
 TEST_CASE("Pod GC does not delete pods of a node that comes back within the quarantine", "[controller][podgc]") {
   // The kubelet registers its Node again when it restarts (upstream registerWithAPIServer), 20 s
   // after the Node was deleted: within the 40 s quarantine, so its pod stays.
-  std::string yaml = testing::ScenarioHead().Duration("2m").Nodes(1).Yaml() + R"(    - inline:
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: bound, namespace: default}
-        spec:
-          nodeName: n0
-          containers: [{name: c, image: busybox}]
-  timeline:
+  std::string yaml = testing::ScenarioHead().Duration("2m").Nodes(1).Yaml() + BoundPod("bound", "n0") + R"(  timeline:
     - at: 5s
       stopKubelet: {node: n0}
     - at: 10s
@@ -165,15 +159,8 @@ TEST_CASE("Pod GC forces out terminating pods of a not-Ready node tainted out-of
   // The kubelet of n0 stops, so the pod's graceful deletion never completes; once the node is
   // NotReady and an operator adds node.kubernetes.io/out-of-service (non-graceful node shutdown,
   // KEP-2268), gcTerminating deletes it with grace period 0.
-  std::string yaml = testing::ScenarioHead().Duration("10m").Nodes(2).Yaml() + R"(    - inline:
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: stuck, namespace: default}
-        spec:
-          nodeName: n0
-          tolerations: [{operator: Exists}]
-          containers: [{name: c, image: busybox}]
-  timeline:
+  std::string yaml = testing::ScenarioHead().Duration("10m").Nodes(2).Yaml() +
+                     BoundPod("stuck", "n0", "          tolerations: [{operator: Exists}]\n") + R"(  timeline:
     - at: 10s
       stopKubelet: {node: n0}
     - at: 20s
