@@ -1,8 +1,6 @@
 #include "models/controllers/pod_gc.h"
 
 #include <algorithm>
-#include <string_view>
-#include <unordered_set>
 
 #include "models/api/node.h"
 
@@ -46,60 +44,81 @@ PodGCController::PodGCController(sim::Simulation& sim, apiserver::ApiServer& api
       terminated_pod_threshold_(terminated_pod_threshold) {}
 
 void PodGCController::Start() {
+  pods_.AddEventHandlers({[this](const api::ObjectPtr& p) { Track(*api::As<api::Pod>(p)); },
+                          [this](const api::ObjectPtr& old, const api::ObjectPtr& p) {
+                            Untrack(*api::As<api::Pod>(old));
+                            Track(*api::As<api::Pod>(p));
+                          },
+                          [this](const api::ObjectPtr& p) { Untrack(*api::As<api::Pod>(p)); }});
+  // A shared informer another controller started may already hold pods; handlers see only later
+  // events, so what is there now is taken as added.
+  for (const auto& [key, obj] : pods_.items()) Track(*api::As<api::Pod>(obj));
   pods_.Start();
   nodes_.Start();
   owner_.Every(kGCCheckPeriod, [this]() { GC(); });
 }
 
+void PodGCController::Track(const api::Pod& pod) {
+  if (PodIsTerminated(pod)) {
+    terminated_.insert(
+        {!PodIsEvicted(pod), pod.metadata.creation_timestamp, pod.metadata.name, pod.metadata.namespace_});
+  }
+  if (pod.metadata.deletion_timestamp) terminating_.insert(api::NamespacedName(pod.metadata));
+  if (!pod.spec.node_name.empty()) ++bound_[pod.spec.node_name];
+}
+
+void PodGCController::Untrack(const api::Pod& pod) {
+  if (PodIsTerminated(pod)) {
+    terminated_.erase(
+        {!PodIsEvicted(pod), pod.metadata.creation_timestamp, pod.metadata.name, pod.metadata.namespace_});
+  }
+  if (pod.metadata.deletion_timestamp) terminating_.erase(api::NamespacedName(pod.metadata));
+  if (!pod.spec.node_name.empty()) {
+    auto it = bound_.find(pod.spec.node_name);
+    if (it != bound_.end() && --it->second == 0) bound_.erase(it);
+  }
+}
+
 void PodGCController::GC() {
   // Upstream Run waits for the caches to sync before its first gc.
   if (!pods_.HasSynced() || !nodes_.HasSynced()) return;
-  std::vector<PodPtr> pods;
-  pods.reserve(pods_.items().size());
-  // The pods informer holds only Pods.
-  for (const auto& [key, obj] : pods_.items()) pods.push_back(static_cast<const api::Pod*>(obj.get()));
-  if (terminated_pod_threshold_ > 0) GCTerminated(pods);
-  GCTerminating(pods);
-  GCOrphaned(pods);
-  GCUnscheduledTerminating(pods);
+  if (terminated_pod_threshold_ > 0) GCTerminated();
+  GCTerminating();
+  GCOrphaned();
+  GCUnscheduledTerminating();
 }
 
-void PodGCController::GCTerminated(const std::vector<PodPtr>& pods) {
-  std::vector<PodPtr> terminated;
-  for (const auto& p : pods) {
-    if (PodIsTerminated(*p)) terminated.push_back(p);
-  }
-  const int64_t delete_count = static_cast<int64_t>(terminated.size()) - terminated_pod_threshold_;
+void PodGCController::GCTerminated() {
+  const int64_t delete_count = static_cast<int64_t>(terminated_.size()) - terminated_pod_threshold_;
   if (delete_count <= 0) return;
-  // Upstream sorts them all; only the first delete_count are used, in that order.
-  std::partial_sort(terminated.begin(), terminated.begin() + delete_count, terminated.end(), EvictedThenOldest);
-  for (int64_t i = 0; i < delete_count; ++i) MarkFailedAndDelete(*terminated[static_cast<size_t>(i)], "", "");
+  // The deletes answer later, so the set does not change while it is walked.
+  auto it = terminated_.begin();
+  for (int64_t i = 0; i < delete_count; ++i, ++it) {
+    auto pod = api::As<api::Pod>(pods_.Get(it->namespace_ + "/" + it->name));
+    if (pod) MarkFailedAndDelete(*pod, "", "");
+  }
 }
 
-void PodGCController::GCTerminating(const std::vector<PodPtr>& pods) {
+void PodGCController::GCTerminating() {
   std::vector<PodPtr> terminating;
-  for (const auto& p : pods) {
-    if (!p->metadata.deletion_timestamp) continue;
-    auto node = api::As<api::Node>(nodes_.Get(p->spec.node_name));
+  for (const auto& key : terminating_) {
+    auto pod = static_cast<PodPtr>(pods_.Get(key).get());
+    if (pod == nullptr) continue;
+    auto node = api::As<api::Node>(nodes_.Get(pod->spec.node_name));
     if (!node || NodeIsReady(*node)) continue;
     const bool out_of_service = std::any_of(node->spec.taints.begin(), node->spec.taints.end(),
                                             [](const api::Taint& t) { return t.key == api::kTaintNodeOutOfService; });
-    if (out_of_service) terminating.push_back(p);
+    if (out_of_service) terminating.push_back(pod);
   }
   std::sort(terminating.begin(), terminating.end(), EvictedThenOldest);
-  for (const auto& p : terminating) MarkFailedAndDelete(*p, "", "");
+  for (const PodPtr p : terminating) MarkFailedAndDelete(*p, "", "");
 }
 
-void PodGCController::GCOrphaned(const std::vector<PodPtr>& pods) {
+void PodGCController::GCOrphaned() {
   const sim::Time now = sim_.Now();
-  // Upstream's existingNodeNames, as a hash set: only membership is asked, never an order.
-  std::unordered_set<std::string_view> existing;
-  existing.reserve(nodes_.items().size());
-  for (const auto& [key, obj] : nodes_.items()) existing.insert(obj->metadata.name);
-  // Newly seen missing nodes enter the quarantine.
-  for (const auto& p : pods) {
-    const std::string& node = p->spec.node_name;
-    if (node.empty() || existing.count(node)) continue;
+  // Newly seen missing nodes (that have pods bound to them) enter the quarantine.
+  for (const auto& [node, count] : bound_) {
+    if (nodes_.Get(node)) continue;
     quarantine_.emplace(node, now + kQuarantineTime);  // an entry already waiting keeps its time
   }
   // discoverDeletedNodes: nodes whose quarantine is over and that are still missing are checked
@@ -109,7 +128,7 @@ void PodGCController::GCOrphaned(const std::vector<PodPtr>& pods) {
       ++it;
       continue;
     }
-    if (!existing.count(it->first)) DeleteOrphansIfNodeGone(it->first);
+    if (!nodes_.Get(it->first)) DeleteOrphansIfNodeGone(it->first);
     it = quarantine_.erase(it);
   }
 }
@@ -127,11 +146,13 @@ void PodGCController::DeleteOrphansIfNodeGone(const std::string& node) {
   }));
 }
 
-void PodGCController::GCUnscheduledTerminating(const std::vector<PodPtr>& pods) {
-  for (const auto& p : pods) {
-    if (!p->metadata.deletion_timestamp || !p->spec.node_name.empty()) continue;
-    MarkFailedAndDelete(*p, "", "");
+void PodGCController::GCUnscheduledTerminating() {
+  std::vector<PodPtr> unscheduled;
+  for (const auto& key : terminating_) {
+    auto pod = static_cast<PodPtr>(pods_.Get(key).get());
+    if (pod != nullptr && pod->spec.node_name.empty()) unscheduled.push_back(pod);
   }
+  for (const PodPtr p : unscheduled) MarkFailedAndDelete(*p, "", "");
 }
 
 void PodGCController::MarkFailedAndDelete(const api::Pod& pod, const std::string& condition_reason,

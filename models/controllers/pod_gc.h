@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,26 @@ class PodGCController {
   // informer's objects outlive the pass and plain pointers to them do.
   using PodPtr = const api::Pod*;
 
+  // Upstream's byEvictionAndCreationTimestamp order as a key: evicted first, then the oldest, then
+  // by name (and namespace, so that the order is total).
+  struct TerminatedKey {
+    bool not_evicted;
+    sim::Time created;
+    std::string name;
+    std::string namespace_;
+    auto operator<=>(const TerminatedKey&) const = default;
+  };
+
+  // What gc reads of the pods, kept from the informer's events instead of listing every pod each
+  // pass (upstream lists them all; the sets are what that list would give at the same instant).
+  void Track(const api::Pod& pod);
+  void Untrack(const api::Pod& pod);
+
   void GC();
-  void GCTerminated(const std::vector<PodPtr>& pods);
-  void GCTerminating(const std::vector<PodPtr>& pods);
-  void GCOrphaned(const std::vector<PodPtr>& pods);
-  void GCUnscheduledTerminating(const std::vector<PodPtr>& pods);
+  void GCTerminated();
+  void GCTerminating();
+  void GCOrphaned();
+  void GCUnscheduledTerminating();
   // Confirms with the API server that `node` is gone, then deletes the pods still bound to it.
   void DeleteOrphansIfNodeGone(const std::string& node);
   // Upstream markFailedAndDeletePodWithCondition: phase Failed (with `condition_reason` as a
@@ -66,6 +82,9 @@ class PodGCController {
   // The delaying node queue of gcOrphaned: node name → when its quarantine ends (an entry already
   // waiting keeps its earlier time, as a delaying queue's AddAfter does).
   std::map<std::string, sim::Time> quarantine_;
+  std::set<TerminatedKey> terminated_;  // terminated pods in deletion order
+  std::set<std::string> terminating_;   // informer keys of pods with a deletionTimestamp
+  std::map<std::string, int> bound_;    // node name → pods bound to it
   sim::Owner owner_{sim_};
 };
 
