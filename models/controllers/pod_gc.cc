@@ -16,18 +16,6 @@ bool PodIsTerminated(const api::Pod& p) {
   return phase != api::kPodPending && phase != api::kPodRunning && phase != "Unknown";
 }
 
-// byEvictionAndCreationTimestamp: evicted pods first (they spare the terminated pods of
-// controllers), then the oldest, then by name (and namespace, so that the order is total).
-bool EvictedThenOldest(const api::Pod* a, const api::Pod* b) {
-  const bool ea = PodIsEvicted(*a), eb = PodIsEvicted(*b);
-  if (ea != eb) return ea;
-  if (a->metadata.creation_timestamp != b->metadata.creation_timestamp) {
-    return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
-  }
-  if (a->metadata.name != b->metadata.name) return a->metadata.name < b->metadata.name;
-  return a->metadata.namespace_ < b->metadata.namespace_;
-}
-
 bool NodeIsReady(const api::Node& n) {
   const api::NodeCondition* c = n.FindCondition("Ready");
   return c != nullptr && c->status == "True";
@@ -58,20 +46,18 @@ void PodGCController::Start() {
   owner_.Every(kGCCheckPeriod, [this]() { GC(); });
 }
 
+PodGCController::DeletionOrder PodGCController::DeletionOrderOf(const api::Pod& pod) {
+  return {!PodIsEvicted(pod), pod.metadata.creation_timestamp, pod.metadata.name, pod.metadata.namespace_};
+}
+
 void PodGCController::Track(const api::Pod& pod) {
-  if (PodIsTerminated(pod)) {
-    terminated_.insert(
-        {!PodIsEvicted(pod), pod.metadata.creation_timestamp, pod.metadata.name, pod.metadata.namespace_});
-  }
+  if (PodIsTerminated(pod)) terminated_.insert(DeletionOrderOf(pod));
   if (pod.metadata.deletion_timestamp) terminating_.insert(api::NamespacedName(pod.metadata));
   if (!pod.spec.node_name.empty()) ++bound_[pod.spec.node_name];
 }
 
 void PodGCController::Untrack(const api::Pod& pod) {
-  if (PodIsTerminated(pod)) {
-    terminated_.erase(
-        {!PodIsEvicted(pod), pod.metadata.creation_timestamp, pod.metadata.name, pod.metadata.namespace_});
-  }
+  if (PodIsTerminated(pod)) terminated_.erase(DeletionOrderOf(pod));
   if (pod.metadata.deletion_timestamp) terminating_.erase(api::NamespacedName(pod.metadata));
   if (!pod.spec.node_name.empty()) {
     auto it = bound_.find(pod.spec.node_name);
@@ -110,7 +96,8 @@ void PodGCController::GCTerminating() {
                                             [](const api::Taint& t) { return t.key == api::kTaintNodeOutOfService; });
     if (out_of_service) terminating.push_back(pod);
   }
-  std::sort(terminating.begin(), terminating.end(), EvictedThenOldest);
+  std::sort(terminating.begin(), terminating.end(),
+            [](PodPtr a, PodPtr b) { return DeletionOrderOf(*a) < DeletionOrderOf(*b); });
   for (const PodPtr p : terminating) MarkFailedAndDelete(*p, "", "");
 }
 

@@ -47,15 +47,17 @@ class PodGCController {
   // informer's objects outlive the pass and plain pointers to them do.
   using PodPtr = const api::Pod*;
 
-  // Upstream's byEvictionAndCreationTimestamp order as a key: evicted first, then the oldest, then
-  // by name (and namespace, so that the order is total).
-  struct TerminatedKey {
+  // Upstream's byEvictionAndCreationTimestamp order as a key: evicted first (they spare the
+  // terminated pods of controllers), then the oldest, then by name (and namespace, so that the
+  // order is total).
+  struct DeletionOrder {
     bool not_evicted;
     sim::Time created;
     std::string name;
     std::string namespace_;
-    auto operator<=>(const TerminatedKey&) const = default;
+    auto operator<=>(const DeletionOrder&) const = default;
   };
+  static DeletionOrder DeletionOrderOf(const api::Pod& pod);
 
   // What gc reads of the pods, kept from the informer's events instead of listing every pod each
   // pass (upstream lists them all; the sets are what that list would give at the same instant).
@@ -82,7 +84,7 @@ class PodGCController {
   // The delaying node queue of gcOrphaned: node name → when its quarantine ends (an entry already
   // waiting keeps its earlier time, as a delaying queue's AddAfter does).
   std::map<std::string, sim::Time> quarantine_;
-  std::set<TerminatedKey> terminated_;  // terminated pods in deletion order
+  std::set<DeletionOrder> terminated_;  // terminated pods in deletion order
   std::set<std::string> terminating_;   // informer keys of pods with a deletionTimestamp
   std::map<std::string, int> bound_;    // node name → pods bound to it
   sim::Owner owner_{sim_};
