@@ -1,6 +1,6 @@
 // The pod garbage collector (kube-controller-manager `pod-garbage-collector-controller`;
 // kubernetes/kubernetes pkg/controller/podgc/gc_controller.go @ v1.32). Every gcCheckPeriod (20 s)
-// it lists every pod and node and force-deletes (grace period 0):
+// it force-deletes (grace period 0), from what upstream's list of every pod and node would show:
 //   - terminated pods (phase Succeeded or Failed) above --terminated-pod-gc-threshold (default
 //     12,500; 0 turns this pass off), evicted pods first, then oldest first (gcTerminated);
 //   - terminating pods on a node that is not Ready and has the node.kubernetes.io/out-of-service

@@ -67,7 +67,14 @@ void NodeFailureTracker::OnCommit(sim::Time now, const etcd::Event& e) {
     return;
   }
   if (api::As<api::Node>(e.object)) return OnNode(now, e);
-  if (api::As<api::Pod>(e.object)) return OnPod(now, e);
+  if (auto pod = api::As<api::Pod>(e.object)) {
+    OnPod(now, e);
+    // A pod that left the store is never seen again; only a replacement is read at the end.
+    // Without this a day of churn would keep a state per pod that ever existed.
+    if (e.type == etcd::EventType::kDelete && !replacements_.count(pod->metadata.uid)) {
+      pods_.erase(pod->metadata.uid);
+    }
+  }
 }
 
 void NodeFailureTracker::OnNode(sim::Time now, const etcd::Event& e) {
@@ -132,16 +139,10 @@ void NodeFailureTracker::OnPod(sim::Time now, const etcd::Event& e) {
   if (ready != nullptr && ready->status == "True" && !p.ready) p.ready = now;
 
   bool deleting = e.type == etcd::EventType::kDelete || pod->metadata.deletion_timestamp.has_value();
-  if (!deleting || p.deleting) {
-    ForgetIfGone(e, it);
-    return;
-  }
+  if (!deleting || p.deleting) return;
   p.deleting = true;
   auto n = nodes_.find(p.node);
-  if (p.node.empty() || n == nodes_.end() || !n->second.open) {
-    ForgetIfGone(e, it);
-    return;
-  }
+  if (p.node.empty() || n == nodes_.end() || !n->second.open) return;
   // Deleted while its node is down: an eviction of this failure.
   size_t fi = *n->second.open;
   NodeFailure& f = failures_[fi];
@@ -153,13 +154,6 @@ void NodeFailureTracker::OnPod(sim::Time now, const etcd::Event& e) {
   ev.owner = p.owner;
   f.evictions.push_back(ev);
   if (!p.owner_uid.empty()) waiting_[p.owner_uid].emplace_back(fi, f.evictions.size() - 1);
-  ForgetIfGone(e, it);
-}
-
-void NodeFailureTracker::ForgetIfGone(const etcd::Event& e, std::map<std::string, PodState>::iterator it) {
-  // A pod that left the store is never seen again; only a replacement is read at the end. Without
-  // this a day of churn would keep a state per pod that ever existed.
-  if (e.type == etcd::EventType::kDelete && !replacements_.count(it->first)) pods_.erase(it);
 }
 
 std::vector<NodeFailure> NodeFailureTracker::Failures() const {

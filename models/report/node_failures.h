@@ -81,7 +81,6 @@ class NodeFailureTracker {
   size_t Open(const std::string& node);
   void OnNode(sim::Time now, const etcd::Event& e);
   void OnPod(sim::Time now, const etcd::Event& e);
-  void ForgetIfGone(const etcd::Event& e, std::map<std::string, PodState>::iterator it);
 
   std::map<std::string, NodeState> nodes_;
   std::map<std::string, PodState> pods_;  // by uid

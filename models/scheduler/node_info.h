@@ -81,11 +81,12 @@ class NodeInfo {
   const std::vector<PodInfoPtr>& pods_with_affinity() const { return pods_with_affinity_; }
   const std::vector<PodInfoPtr>& pods_with_required_anti_affinity() const { return pods_with_required_anti_affinity_; }
 
-  // Upstream NodeInfo.Generation: renewed by every change to the node or its pods, so what is
-  // computed from a NodeInfo may be kept until its generation changes (MatchingPodCounts).
+  // Upstream NodeInfo.Generation: renewed by every change to the node or its pods; a copy shares
+  // it until either changes. Each pod change's id (pod_changes()) is the generation it gave.
   uint64_t generation() const { return generation_; }
   // A small number naming this node in its Cache (0 outside one), for tables indexed by node.
-  // Not unique across caches: what such a table keeps must be checked against generation().
+  // Not unique across caches: what such a table keeps must be checked against the node's history
+  // (pod_changes_epoch() and the change ids), as MatchingPodCounts does.
   uint32_t slot() const { return slot_; }
   void set_slot(uint32_t slot) { slot_ = slot; }
 
