@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include "sim/hash.h"
+
 namespace kubesim::scheduler {
 
 void Resource::Add(const Resource& o) {
@@ -93,7 +95,10 @@ Resource ComputePodRequests(const api::Pod& pod, bool non_zero) {
 }
 
 PodInfo::PodInfo(std::shared_ptr<const api::Pod> p)
-    : pod(std::move(p)), requests(ComputePodRequests(*pod, false)), non_zero_requests(ComputePodRequests(*pod, true)) {}
+    : pod(std::move(p)),
+      requests(ComputePodRequests(*pod, false)),
+      non_zero_requests(ComputePodRequests(*pod, true)),
+      namespace_hash(sim::Fnv1a64().Add(pod->metadata.namespace_).value()) {}
 
 uint64_t NextNodeInfoGeneration() {
   // Atomic because separate simulations may run on separate threads of one process (Python).
@@ -105,6 +110,27 @@ void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
   generation_ = NextNodeInfoGeneration();
   node_ = std::move(node);
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
+  image_sizes_.clear();
+  if (node_ == nullptr) return;
+  for (const auto& image : node_->status.images) {
+    for (const auto& name : image.names) image_sizes_.emplace_back(name, image.size_bytes);
+  }
+  // Upstream addNodeImageStates assigns each name in list order, so the last entry wins.
+  std::stable_sort(image_sizes_.begin(), image_sizes_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t out = 0;
+  for (size_t i = 0; i < image_sizes_.size(); ++i) {
+    if (i + 1 < image_sizes_.size() && image_sizes_[i + 1].first == image_sizes_[i].first) continue;
+    image_sizes_[out++] = image_sizes_[i];
+  }
+  image_sizes_.resize(out);
+}
+
+std::optional<int64_t> NodeInfo::ImageSize(std::string_view name) const {
+  auto it = std::lower_bound(image_sizes_.begin(), image_sizes_.end(), name,
+                             [](const auto& entry, std::string_view n) { return entry.first < n; });
+  if (it == image_sizes_.end() || it->first != name) return std::nullopt;
+  return it->second;
 }
 
 namespace {
@@ -134,7 +160,8 @@ void NodeInfo::LogPodChange(PodInfoPtr pod, int sign) {
     pod_changes_epoch_ = generation_;
     return;
   }
-  pod_changes_.push_back(PodChange{std::move(pod), sign, generation_});
+  const uint64_t namespace_hash = pod->namespace_hash;
+  pod_changes_.push_back(PodChange{std::move(pod), sign, generation_, namespace_hash});
 }
 
 void NodeInfo::AddPod(PodInfoPtr pod) {

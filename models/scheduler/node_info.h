@@ -11,7 +11,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/api/node.h"
@@ -46,6 +49,9 @@ struct PodInfo {
   std::shared_ptr<const api::Pod> pod;
   Resource requests;           // real
   Resource non_zero_requests;  // defaulted cpu/memory
+  // FNV-1a of metadata.namespace: counts over many pods per namespace (MatchingPodCounts) pass
+  // other namespaces' pods by one integer compare, and compare strings only on a match.
+  uint64_t namespace_hash;
   explicit PodInfo(std::shared_ptr<const api::Pod> p);
 };
 using PodInfoPtr = std::shared_ptr<const PodInfo>;
@@ -63,6 +69,7 @@ class NodeInfo {
     PodInfoPtr pod;
     int sign;
     uint64_t id;
+    uint64_t namespace_hash;  // the pod's PodInfo::namespace_hash, read without touching the pod
   };
 
   NodeInfo() : generation_(NextNodeInfoGeneration()), pod_changes_epoch_(generation_) {}
@@ -97,6 +104,12 @@ class NodeInfo {
   const std::vector<PodChange>& pod_changes() const { return pod_changes_; }
   uint64_t pod_changes_epoch() const { return pod_changes_epoch_; }
 
+  // Upstream NodeInfo.ImageStates, the size part: the size of image `name` on this node (of the
+  // last status.images entry listing the name, as upstream's cache builds it), none when the node
+  // does not list it. A sorted index built with the Node, so ImageLocality's per-node lookup does
+  // not scan every image name of the node.
+  std::optional<int64_t> ImageSize(std::string_view name) const;
+
   const Resource& allocatable() const { return allocatable_; }
   const Resource& requested() const { return requested_; }
   const Resource& non_zero_requested() const { return non_zero_requested_; }
@@ -107,6 +120,7 @@ class NodeInfo {
   std::vector<PodInfoPtr> pods_with_affinity_;
   std::vector<PodInfoPtr> pods_with_required_anti_affinity_;
   Resource allocatable_;
+  std::vector<std::pair<std::string_view, int64_t>> image_sizes_;  // by name; views into node_
   Resource requested_;
   Resource non_zero_requested_;
   void LogPodChange(PodInfoPtr pod, int sign);

@@ -80,6 +80,10 @@ std::vector<std::shared_ptr<const api::ReplicaSet>> Scheduler::ReplicaSets(const
   return InNamespace<api::ReplicaSet>(replicaset_informer_, ns);
 }
 
+std::shared_ptr<const api::ReplicaSet> Scheduler::GetReplicaSet(const std::string& ns, const std::string& name) {
+  return api::As<api::ReplicaSet>(replicaset_informer_.Get(ns + "/" + name));
+}
+
 std::vector<std::shared_ptr<const api::PodDisruptionBudget>> Scheduler::PodDisruptionBudgets() {
   std::vector<std::shared_ptr<const api::PodDisruptionBudget>> out;
   for (const auto& [key, obj] : pdb_informer_.items()) {

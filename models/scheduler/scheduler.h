@@ -85,6 +85,7 @@ class Scheduler : public SharedLister {
   std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) override;
   std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) override;
   std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) override;
+  std::shared_ptr<const api::ReplicaSet> GetReplicaSet(const std::string& ns, const std::string& name) override;
   std::vector<std::shared_ptr<const api::PodDisruptionBudget>> PodDisruptionBudgets() override;
   size_t pending_pods() const;
   const Nominator& nominator() const { return nominator_; }

@@ -4,6 +4,13 @@
 
 namespace kubesim::scheduler {
 
+std::shared_ptr<const api::ReplicaSet> SharedLister::GetReplicaSet(const std::string& ns, const std::string& name) {
+  for (auto& rs : ReplicaSets(ns)) {
+    if (rs->metadata.name == name) return rs;
+  }
+  return nullptr;
+}
+
 const std::vector<const NodeInfo*>& SharedLister::NodesWithAffinityPods() {
   scratch_affinity_.clear();
   for (const NodeInfo* n : Nodes()) {

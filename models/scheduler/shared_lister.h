@@ -24,6 +24,9 @@ class SharedLister {
   virtual std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) = 0;
   virtual std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) = 0;
   virtual std::vector<std::shared_ptr<const api::ReplicaSet>> ReplicaSets(const std::string& ns) = 0;
+  // ReplicaSet `name` of namespace `ns` (upstream ReplicaSetLister.ReplicaSets(ns).Get(name)), null
+  // when absent. The default looks through ReplicaSets(ns); a lister over an informer indexes it.
+  virtual std::shared_ptr<const api::ReplicaSet> GetReplicaSet(const std::string& ns, const std::string& name);
   // Every PodDisruptionBudget, ordered by namespace/name (DefaultPreemption). A lister without a
   // PDB informer has none.
   virtual std::vector<std::shared_ptr<const api::PodDisruptionBudget>> PodDisruptionBudgets() { return {}; }

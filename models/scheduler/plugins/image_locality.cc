@@ -58,23 +58,15 @@ int64_t CalculatePriority(int64_t sum, int64_t num_containers) {
 }
 
 int64_t Compute(const ImageSummary& summary, const std::vector<std::string>& pod_images, const NodeInfo& node) {
-  const auto& images = node.node()->status.images;
   // Upstream sumImageScores (v1.26+): init containers, then app containers; a repeated image
   // counts again. A node's size for a name is its last entry listing it (upstream ImageStates).
   int64_t sum = 0;
-  if (!images.empty()) {
-    for (const auto& want : pod_images) {
-      const api::ContainerImage* found = nullptr;
-      for (const auto& image : images) {
-        for (const auto& name : image.names) {
-          if (name == want) found = &image;
-        }
-      }
-      if (found == nullptr) continue;
-      auto n = summary.num_nodes.find(want);
-      int64_t num_nodes = n == summary.num_nodes.end() ? 0 : n->second;
-      sum += ScaledImageScore(found->size_bytes, num_nodes, summary.total_nodes);
-    }
+  for (const auto& want : pod_images) {
+    const std::optional<int64_t> size = node.ImageSize(want);
+    if (!size.has_value()) continue;
+    auto n = summary.num_nodes.find(want);
+    int64_t num_nodes = n == summary.num_nodes.end() ? 0 : n->second;
+    sum += ScaledImageScore(*size, num_nodes, summary.total_nodes);
   }
   return CalculatePriority(sum, static_cast<int64_t>(pod_images.size()));
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/scheduler/plugins/topology_spread_common.h"
+#include "sim/hash.h"
 
 namespace kubesim::scheduler {
 namespace {
@@ -37,6 +38,9 @@ std::string TableKey(const std::string& ns, const std::optional<api::LabelSelect
 
 }  // namespace
 
+MatchingPodCounts::Table::Table(std::string ns, std::optional<api::LabelSelector> selector)
+    : ns_(std::move(ns)), ns_hash_(sim::Fnv1a64().Add(ns_).value()), selector_(std::move(selector)) {}
+
 int64_t MatchingPodCounts::Table::Count(const NodeInfo& node) {
   if (!selector_.has_value() || selector_->Empty()) return 0;
   // A slot another cache also uses (a NodeInfo of `kubesim explain`, a test's) holds another
@@ -52,15 +56,92 @@ int64_t MatchingPodCounts::Table::Count(const NodeInfo& node) {
   // Replaying is never dearer than a recount.
   if (continues && log.size() - e.pos <= node.pods().size()) {
     for (size_t i = e.pos; i < log.size(); ++i) {
-      if (PodCountsForSelector(*log[i].pod->pod, *selector_, ns_)) e.count += log[i].sign;
+      // Another namespace's pod (most changes, with a namespace per workload) is passed by hash.
+      if (log[i].namespace_hash == ns_hash_ && PodCountsForSelector(*log[i].pod->pod, *selector_, ns_)) {
+        e.count += log[i].sign;
+      }
     }
   } else {
-    e.count = static_cast<int32_t>(CountPodsMatchSelector(node.pods(), selector_, ns_));
+    // CountPodsMatchSelector, passing other namespaces' pods by hash.
+    int32_t count = 0;
+    for (const auto& p : node.pods()) {
+      count += p->namespace_hash == ns_hash_ && PodCountsForSelector(*p->pod, *selector_, ns_) ? 1 : 0;
+    }
+    e.count = count;
   }
   e.epoch = node.pod_changes_epoch();
   e.pos = static_cast<uint32_t>(log.size());
   e.last_id = log.empty() ? 0 : log.back().id;
   return e.count;
+}
+
+const MatchingPodCounts::DomainCounts* MatchingPodCounts::Table::ByDomain(
+    const std::vector<const NodeInfo*>& nodes, const std::string& topology_key,
+    const std::vector<std::string>& required_keys) {
+  std::string key;
+  Append(key, topology_key);
+  for (const auto& k : required_keys) Append(key, k);
+  auto& d = domains_[key];
+  if (d == nullptr) d = std::make_unique<DomainCounts>(topology_key, required_keys);
+  return d->Update(*this, nodes) ? d.get() : nullptr;
+}
+
+bool MatchingPodCounts::DomainCounts::Update(Table& table, const std::vector<const NodeInfo*>& nodes) {
+  if (Pass(table, nodes)) return true;
+  // A node counted before is gone from the list (removed, or a list of other nodes): its slot
+  // still holds a contribution nobody visits, so the totals start over.
+  Reset();
+  return Pass(table, nodes);
+}
+
+bool MatchingPodCounts::DomainCounts::Pass(Table& table, const std::vector<const NodeInfo*>& nodes) {
+  if (++pass_ == 0) {
+    Reset();
+    pass_ = 1;
+  }
+  static const std::string kNoDomain;
+  size_t counted_seen = 0;
+  for (const NodeInfo* ni : nodes) {
+    const uint32_t slot = ni->slot();
+    if (slot >= by_slot_.size()) by_slot_.resize(slot + 1);
+    Slot& s = by_slot_[slot];
+    if (s.pass == pass_) {
+      // Two nodes of one list in one slot: nothing kept by slot can follow them.
+      Reset();
+      return false;
+    }
+    s.pass = pass_;
+    if (s.generation != ni->generation()) {
+      // Generations are unique per state of a NodeInfo (and shared by a copy until either
+      // changes), so an equal one means the same node, labels and pods as counted.
+      if (s.domain != nullptr) {
+        --s.domain->second.nodes;
+        s.domain->second.pods -= s.count;
+        s.domain = nullptr;
+        --counted_;
+      }
+      const api::StringMap& labels = ni->node()->metadata.labels;
+      bool counts = true;
+      for (const auto& k : required_keys_) counts = counts && labels.count(k) > 0;
+      if (counts) {
+        auto it = labels.find(topology_key_);
+        s.domain = &*totals_.try_emplace(it == labels.end() ? kNoDomain : it->second).first;
+        s.count = static_cast<int32_t>(table.Count(*ni));
+        ++s.domain->second.nodes;
+        s.domain->second.pods += s.count;
+        ++counted_;
+      }
+      s.generation = ni->generation();
+    }
+    if (s.domain != nullptr) ++counted_seen;
+  }
+  return counted_seen == counted_;
+}
+
+void MatchingPodCounts::DomainCounts::Reset() {
+  totals_.clear();
+  by_slot_.clear();
+  counted_ = 0;
 }
 
 std::shared_ptr<MatchingPodCounts::Table> MatchingPodCounts::For(const std::string& ns,

@@ -1,5 +1,6 @@
 #include "models/scheduler/plugins/pod_topology_spread.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <memory>
@@ -52,6 +53,23 @@ std::vector<api::TopologySpreadConstraint> SystemDefaultConstraints() {
   zone.topology_key = api::kLabelZone;
   zone.when_unsatisfiable = kScheduleAnyway;
   return {host, zone};
+}
+
+// Whether constraint `c` includes every node for `pod`: the node inclusion policies it honours
+// exclude none (no nodeSelector and no required node affinity when it honours affinity; taints
+// not honoured). Only then are its sums the same for every pod of its selector, so that
+// MatchingPodCounts::DomainCounts can keep them.
+bool IncludesEveryNode(const SpreadConstraint& c, const api::Pod& pod) {
+  if (c.honor_node_taints) return false;
+  if (!c.honor_node_affinity) return true;
+  const auto& na = pod.spec.affinity.node_affinity;
+  return pod.spec.node_selector.empty() && !(na.has_value() && na->required.has_value());
+}
+
+std::vector<std::string> TopologyKeys(const std::vector<SpreadConstraint>& cs) {
+  std::vector<std::string> keys;
+  for (const auto& c : cs) keys.push_back(c.topology_key);
+  return keys;
 }
 
 bool AnyHonors(const std::vector<SpreadConstraint>& cs, bool affinity) {
@@ -142,16 +160,30 @@ Status PodTopologySpread::PreFilter(CycleState& state, const api::Pod& pod, cons
   std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts;
   for (const auto& c : s->constraints) counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, nodes.size()));
   // Upstream calPreFilterState over all nodes: a node counts only if it has every constraint's
-  // key, and per constraint only if it passes that constraint's inclusion policies.
-  for (const NodeInfo* ni : nodes) {
-    const api::Node& node = *ni->node();
-    const api::StringMap& labels = node.metadata.labels;
-    if (!NodeLabelsMatchSpreadConstraints(labels, s->constraints)) continue;
-    NodeInclusion inclusion = ComputeNodeInclusion(pod, node, need_affinity, need_taints);
-    for (size_t i = 0; i < n; ++i) {
-      const SpreadConstraint& c = s->constraints[i];
-      if (!MatchNodeInclusionPolicies(c, inclusion)) continue;
-      s->tp_value_to_match_num[i][labels.at(c.topology_key)] += counts[i]->Count(*ni);
+  // key, and per constraint only if it passes that constraint's inclusion policies. A constraint
+  // that includes every node reads the totals kept by domain instead.
+  std::vector<bool> summed(n, false);
+  const std::vector<std::string> keys = TopologyKeys(s->constraints);
+  for (size_t i = 0; i < n && keep_domain_counts_; ++i) {
+    if (!IncludesEveryNode(s->constraints[i], pod)) continue;
+    const MatchingPodCounts::DomainCounts* d = counts[i]->ByDomain(nodes, s->constraints[i].topology_key, keys);
+    if (d == nullptr) continue;
+    for (const auto& [value, total] : d->totals()) {
+      if (total.nodes > 0) s->tp_value_to_match_num[i][value] = total.pods;
+    }
+    summed[i] = true;
+  }
+  if (std::find(summed.begin(), summed.end(), false) != summed.end()) {
+    for (const NodeInfo* ni : nodes) {
+      const api::Node& node = *ni->node();
+      const api::StringMap& labels = node.metadata.labels;
+      if (!NodeLabelsMatchSpreadConstraints(labels, s->constraints)) continue;
+      NodeInclusion inclusion = ComputeNodeInclusion(pod, node, need_affinity, need_taints);
+      for (size_t i = 0; i < n; ++i) {
+        const SpreadConstraint& c = s->constraints[i];
+        if (summed[i] || !MatchNodeInclusionPolicies(c, inclusion)) continue;
+        s->tp_value_to_match_num[i][labels.at(c.topology_key)] += counts[i]->Count(*ni);
+      }
     }
   }
   // Upstream criticalPaths start at MaxInt32: with no domain at all the minimum is never used,
@@ -198,21 +230,55 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
   const bool require_all_topologies = !pod.spec.topology_spread_constraints.empty() || !system_defaulted_;
   const size_t n = s->constraints.size();
   s->topology_value_to_pod_counts.resize(n);
-  // Upstream initPreScoreState: domains are registered from the filtered nodes only.
+  for (const auto& c : s->constraints) {
+    s->counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, all_nodes.size()));
+  }
+  // A constraint that includes every node reads the totals kept by domain (the same sums as the
+  // loop over all nodes below) and the domain each node was counted in; hostname constraints are
+  // counted per node in Score.
+  const std::vector<std::string> required =
+      require_all_topologies ? TopologyKeys(s->constraints) : std::vector<std::string>();
+  std::vector<const MatchingPodCounts::DomainCounts*> kept(n, nullptr);
+  const MatchingPodCounts::DomainCounts* any_kept = nullptr;
+  for (size_t i = 0; i < n && keep_domain_counts_; ++i) {
+    const SpreadConstraint& c = s->constraints[i];
+    if (c.topology_key == api::kLabelHostname || !IncludesEveryNode(c, pod)) continue;
+    kept[i] = s->counts[i]->ByDomain(all_nodes, c.topology_key, required);
+    if (kept[i] != nullptr) any_kept = kept[i];
+  }
+  // Upstream initPreScoreState: domains are registered from the filtered nodes only, with a node
+  // lacking any topology key ignored when all are required.
   std::vector<int64_t> topo_size(n, 0);
+  std::vector<std::unordered_set<const MatchingPodCounts::DomainCounts::Domain*>> seen(n);
   for (const NodeInfo* ni : nodes) {
-    const api::StringMap& labels = ni->node()->metadata.labels;
-    if (require_all_topologies && !NodeLabelsMatchSpreadConstraints(labels, s->constraints)) {
+    const MatchingPodCounts::DomainCounts::Domain* domain = nullptr;
+    // Kept totals count exactly the nodes with every required key.
+    const bool known = any_kept != nullptr && any_kept->DomainOf(*ni, &domain);
+    if (require_all_topologies &&
+        (known ? domain == nullptr : !NodeLabelsMatchSpreadConstraints(ni->node()->metadata.labels, s->constraints))) {
       s->ignored_nodes.insert(ni->name());
       continue;
     }
+    const api::StringMap& labels = ni->node()->metadata.labels;
     for (size_t i = 0; i < n; ++i) {
       const SpreadConstraint& c = s->constraints[i];
       if (c.topology_key == api::kLabelHostname) continue;
+      if (kept[i] != nullptr && kept[i]->DomainOf(*ni, &domain) && domain != nullptr) {
+        if (seen[i].insert(domain).second) {
+          s->topology_value_to_pod_counts[i].emplace(domain->first, domain->second.pods);
+          ++topo_size[i];
+        }
+        continue;
+      }
       auto it = labels.find(c.topology_key);
       // A node without the key registers the "" domain (only reachable with System defaulting).
       const std::string value = it == labels.end() ? std::string() : it->second;
-      if (s->topology_value_to_pod_counts[i].emplace(value, 0).second) ++topo_size[i];
+      int64_t count = 0;
+      if (kept[i] != nullptr) {
+        auto t = kept[i]->totals().find(value);
+        if (t != kept[i]->totals().end()) count = t->second.pods;
+      }
+      if (s->topology_value_to_pod_counts[i].emplace(value, count).second) ++topo_size[i];
     }
   }
   s->topology_normalizing_weight.resize(n);
@@ -223,12 +289,17 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
     }
     s->topology_normalizing_weight[i] = TopologyNormalizingWeight(size);
   }
+  std::vector<bool> summed(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    summed[i] = kept[i] != nullptr || s->constraints[i].topology_key == api::kLabelHostname;
+  }
+  if (std::find(summed.begin(), summed.end(), false) == summed.end()) {
+    state.Write(kPreScoreStateKey, std::move(s));
+    return Status::Success();
+  }
   // Counting over all nodes, into the registered domains only.
   const bool need_affinity = AnyHonors(s->constraints, true);
   const bool need_taints = AnyHonors(s->constraints, false);
-  for (const auto& c : s->constraints) {
-    s->counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, all_nodes.size()));
-  }
   for (const NodeInfo* ni : all_nodes) {
     const api::Node& node = *ni->node();
     const api::StringMap& labels = node.metadata.labels;
@@ -236,8 +307,7 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
     NodeInclusion inclusion = ComputeNodeInclusion(pod, node, need_affinity, need_taints);
     for (size_t i = 0; i < n; ++i) {
       const SpreadConstraint& c = s->constraints[i];
-      if (!MatchNodeInclusionPolicies(c, inclusion)) continue;
-      if (c.topology_key == api::kLabelHostname) continue;
+      if (summed[i] || !MatchNodeInclusionPolicies(c, inclusion)) continue;
       auto it = labels.find(c.topology_key);
       auto domain = s->topology_value_to_pod_counts[i].find(it == labels.end() ? std::string() : it->second);
       if (domain == s->topology_value_to_pod_counts[i].end()) continue;

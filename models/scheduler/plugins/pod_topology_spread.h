@@ -70,6 +70,10 @@ class PodTopologySpread : public PreFilterPlugin, public FilterPlugin, public Pr
   Status NormalizeScore(const CycleState& state, const api::Pod& pod, NodeScoreList& scores) const override;
 
   const PodTopologySpreadArgs& args() const { return args_; }
+  // With false, every cycle sums matching pods over all nodes as upstream's loops do, instead of
+  // reading the totals kept by domain (MatchingPodCounts::DomainCounts); the results are the same,
+  // which is what tests compare.
+  void set_keep_domain_counts(bool keep) { keep_domain_counts_ = keep; }
 
  private:
   // Upstream getConstraints / buildDefaultConstraints for one action (DoNotSchedule or
@@ -83,6 +87,7 @@ class PodTopologySpread : public PreFilterPlugin, public FilterPlugin, public Pr
   std::vector<api::TopologySpreadConstraint> default_constraints_;
   // Matching pods per node, kept across cycles: what PreFilter and PreScore count for every node.
   MatchingPodCounts counts_;
+  bool keep_domain_counts_ = true;
 };
 
 // Registry factory: decodes PodTopologySpreadArgs when the profile gives args; reads ctx.lister.

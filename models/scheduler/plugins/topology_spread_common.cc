@@ -107,15 +107,14 @@ api::LabelSelector DefaultSelector(const api::Pod& pod, SharedLister& lister) {
   }
   if (owner == nullptr || owner->kind != api::ReplicaSet::kKind || owner->api_version != api::ReplicaSet::kAPIVersion)
     return selector;
-  for (const auto& rs : lister.ReplicaSets(pod.metadata.namespace_)) {
-    if (rs->metadata.name != owner->name) continue;
+  // rsl.ReplicaSets(pod.Namespace).Get(controllerRef.Name): by name, not a scan of the namespace.
+  if (auto rs = lister.GetReplicaSet(pod.metadata.namespace_, owner->name)) {
     // selector.Add(requirements...): the ReplicaSet's matchLabels become In requirements so they
     // AND with (never overwrite) the Services' labels.
     for (const auto& [k, v] : rs->selector.match_labels) {
       selector.match_expressions.push_back(api::LabelSelectorRequirement{k, api::SelectorOp::kIn, {v}});
     }
     for (const auto& r : rs->selector.match_expressions) selector.match_expressions.push_back(r);
-    break;
   }
   return selector;
 }

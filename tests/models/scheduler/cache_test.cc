@@ -171,5 +171,21 @@ TEST_CASE("TestForgetPod", "[scheduler]") {
   CHECK(cache.GetNode("node")->requested().milli_cpu == 0);
 }
 
+// Upstream addNodeImageStates assigns each name of status.images in order, so a name listed twice
+// takes the size of its last entry; ImageLocality reads these sizes per node.
+TEST_CASE("NodeInfo image sizes: the last entry listing a name wins", "[scheduler]") {
+  auto node = NodeBuilder("node").Image("registry.k8s.io/pause:3.10", 100).Image("nginx:1.27", 300).Build();
+  auto copy = std::make_shared<api::Node>(*node);
+  copy->status.images.push_back(api::ContainerImage{{"nginx:latest", "registry.k8s.io/pause:3.10"}, 700});
+  NodeInfo info(copy);
+  CHECK(info.ImageSize("registry.k8s.io/pause:3.10") == 700);
+  CHECK(info.ImageSize("nginx:1.27") == 300);
+  CHECK(info.ImageSize("nginx:latest") == 700);
+  CHECK_FALSE(info.ImageSize("nginx").has_value());
+  info.SetNode(node);
+  CHECK(info.ImageSize("registry.k8s.io/pause:3.10") == 100);
+  CHECK_FALSE(info.ImageSize("nginx:latest").has_value());
+}
+
 }  // namespace
 }  // namespace kubesim::scheduler

@@ -4,8 +4,10 @@
 #include "models/scheduler/plugins/matching_pod_counts.h"
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/api/node.h"
@@ -54,8 +56,10 @@ std::vector<std::optional<api::LabelSelector>> Selectors() {
 std::shared_ptr<const api::Node> RandomNode(sim::Rng& rng, int i) {
   NodeBuilder b("node-" + std::to_string(i));
   b.Cap({{"cpu", "64"}, {"memory", "256Gi"}});
-  // One node in eight lacks the zone label (the "" domain of System defaulting).
+  // One node in eight lacks the zone label (the "" domain of System defaulting); one in six is
+  // tainted (nodeTaintsPolicy Honor).
   if (rng.UniformInt(8) != 0) b.Label(api::kLabelZone, "zone-" + std::to_string(rng.UniformInt(3)));
+  if (rng.UniformInt(6) == 0) b.Taint("dedicated", "x", api::kTaintNoSchedule);
   return b.Build();
 }
 
@@ -68,9 +72,19 @@ std::shared_ptr<const api::Pod> RandomPod(sim::Rng& rng, const std::string& uid,
   return b.Build();
 }
 
-// A random change to the cluster: add, replace or remove a pod, or relabel a node.
+// A random change to the cluster: add, replace or remove a pod, relabel a node, or remove a node
+// (its pods stay counted in the cache) and add it back later.
 void Mutate(sim::Rng& rng, Cache& cache, std::vector<std::shared_ptr<const api::Pod>>& pods, int nodes, int& next_uid) {
-  const uint64_t op = rng.UniformInt(10);
+  const uint64_t op = rng.UniformInt(12);
+  if (op >= 10) {
+    const int i = static_cast<int>(rng.UniformInt(static_cast<uint64_t>(nodes)));
+    if (op == 10) {
+      cache.RemoveNode("node-" + std::to_string(i));
+    } else {
+      cache.AddNode(RandomNode(rng, i));
+    }
+    return;
+  }
   const std::string node = "node-" + std::to_string(rng.UniformInt(static_cast<uint64_t>(nodes)));
   if (op < 5 || pods.empty()) {
     pods.push_back(RandomPod(rng, "pod-" + std::to_string(next_uid++), node));
@@ -113,7 +127,7 @@ TEST_CASE("MatchingPodCounts equals CountPodsMatchSelector on random clusters un
         }
       }
     }
-    CHECK(compared > 10000);
+    CHECK(compared > 5000);
   }
 }
 
@@ -185,33 +199,107 @@ TEST_CASE("MatchingPodCounts evicts the least recently used selector beyond its 
   CHECK(held->Count(n) == 1);
 }
 
+// The sums a direct pass over `nodes` gives: per zone value ("" without one), nodes and matching pods.
+std::map<std::string, std::pair<int64_t, int64_t>> DirectZoneSums(const std::vector<const NodeInfo*>& nodes,
+                                                                  const api::LabelSelector& sel) {
+  std::map<std::string, std::pair<int64_t, int64_t>> out;
+  for (const NodeInfo* ni : nodes) {
+    auto it = ni->node()->metadata.labels.find(api::kLabelZone);
+    auto& [n, pods] = out[it == ni->node()->metadata.labels.end() ? "" : it->second];
+    ++n;
+    pods += CountPodsMatchSelector(ni->pods(), sel, "default");
+  }
+  return out;
+}
+
+TEST_CASE("MatchingPodCounts::DomainCounts follows pod and node changes, and refuses lists it cannot follow",
+          "[scheduler]") {
+  sim::Rng rng(7);
+  Cache cache;
+  const int nodes = 30;
+  for (int i = 0; i < nodes; ++i) cache.AddNode(RandomNode(rng, i));
+  std::vector<std::shared_ptr<const api::Pod>> pods;
+  int next_uid = 0;
+  api::LabelSelector sel;
+  sel.match_labels["app"] = "a";
+  MatchingPodCounts memo;
+  auto table = memo.For("default", sel, nodes);
+  for (int step = 0; step < 400; ++step) {
+    Mutate(rng, cache, pods, nodes, next_uid);
+    const auto* d = table->ByDomain(cache.NodeList(), api::kLabelZone, {});
+    REQUIRE(d != nullptr);
+    std::map<std::string, std::pair<int64_t, int64_t>> kept;
+    for (const auto& [zone, total] : d->totals()) {
+      if (total.nodes > 0) kept[zone] = {total.nodes, total.pods};
+    }
+    INFO("step " << step);
+    REQUIRE(kept == DirectZoneSums(cache.NodeList(), sel));
+  }
+  // NodeInfos outside a Cache all have slot 0: nothing can be kept by slot for them.
+  NodeInfo a(NodeBuilder("a").Label(api::kLabelZone, "z").Build());
+  NodeInfo b(NodeBuilder("b").Label(api::kLabelZone, "z").Build());
+  CHECK(table->ByDomain({&a, &b}, api::kLabelZone, {}) == nullptr);
+  // Only nodes with every required key count.
+  const auto* d = table->ByDomain({&a}, api::kLabelZone, {api::kLabelZone, "missing"});
+  REQUIRE(d != nullptr);
+  for (const auto& [zone, total] : d->totals()) CHECK(total.nodes == 0);
+}
+
 // PodTopologySpread's filter codes and scores with counts kept across cycles (one plugin for the
-// whole run) equal those of a plugin that counts from scratch (a new plugin per cycle).
+// whole run: per node, and per domain where a constraint includes every node) equal those of a
+// plugin that counts from scratch over every node as upstream does (a new plugin per cycle).
+// Incoming pods have their own constraints or System defaults (from an owning ReplicaSet), with
+// or without a nodeSelector and either inclusion policy, so both ways of summing are compared.
 TEST_CASE("PodTopologySpread with counts kept across cycles scores as one counting from scratch", "[scheduler]") {
-  for (uint64_t seed = 11; seed <= 14; ++seed) {
+  for (uint64_t seed = 11; seed <= 16; ++seed) {
     sim::Rng rng(seed);
     Cache cache;
     SnapshotLister lister(cache);
+    for (const auto& app : kApps) {
+      for (const auto& ns : kNamespaces) {
+        auto rs = std::make_shared<api::ReplicaSet>();
+        rs->metadata.name = "rs-" + app;
+        rs->metadata.namespace_ = ns;
+        rs->selector.match_labels["app"] = app;
+        lister.replicasets.push_back(rs);
+      }
+    }
     const int nodes = 20 + static_cast<int>(rng.UniformInt(20));
     for (int i = 0; i < nodes; ++i) cache.AddNode(RandomNode(rng, i));
     std::vector<std::shared_ptr<const api::Pod>> pods;
     int next_uid = 0;
     PodTopologySpread kept(&lister);
-    for (int step = 0; step < 200; ++step) {
+    int64_t scored = 0;
+    for (int step = 0; step < 300; ++step) {
       Mutate(rng, cache, pods, nodes, next_uid);
       PodBuilder in("incoming");
-      in.Namespace(Pick(rng, kNamespaces)).Label("app", Pick(rng, kApps));
-      for (const char* key : {api::kLabelHostname, api::kLabelZone}) {
-        api::TopologySpreadConstraint c;
-        c.max_skew = 1 + static_cast<int32_t>(rng.UniformInt(3));
-        c.topology_key = key;
-        c.label_selector = Selectors()[rng.UniformInt(Selectors().size())];
-        c.when_unsatisfiable = rng.UniformInt(3) == 0 ? "DoNotSchedule" : "ScheduleAnyway";
-        in.mutable_pod().spec.topology_spread_constraints.push_back(c);
+      const std::string app = Pick(rng, kApps);
+      in.Namespace(Pick(rng, kNamespaces)).Label("app", app);
+      if (rng.UniformInt(4) == 0) in.NodeSelector(api::kLabelZone, "zone-" + std::to_string(rng.UniformInt(3)));
+      if (rng.UniformInt(3) == 0) {
+        // System defaults: the owning ReplicaSet's selector.
+        api::OwnerReference ref;
+        ref.api_version = api::ReplicaSet::kAPIVersion;
+        ref.kind = api::ReplicaSet::kKind;
+        ref.name = "rs-" + app;
+        ref.controller = true;
+        in.mutable_pod().metadata.owner_references.push_back(ref);
+      } else {
+        for (const char* key : {api::kLabelHostname, api::kLabelZone}) {
+          api::TopologySpreadConstraint c;
+          c.max_skew = 1 + static_cast<int32_t>(rng.UniformInt(3));
+          c.topology_key = key;
+          c.label_selector = Selectors()[rng.UniformInt(Selectors().size())];
+          c.when_unsatisfiable = rng.UniformInt(3) == 0 ? "DoNotSchedule" : "ScheduleAnyway";
+          if (rng.UniformInt(4) == 0) c.node_affinity_policy = "Ignore";
+          if (rng.UniformInt(4) == 0) c.node_taints_policy = "Honor";
+          in.mutable_pod().spec.topology_spread_constraints.push_back(c);
+        }
       }
       const api::Pod& pod = in.pod();
       const std::vector<const NodeInfo*>& all = cache.NodeList();
       PodTopologySpread fresh(&lister);
+      fresh.set_keep_domain_counts(false);
       CycleState kept_state, fresh_state;
       Status a = kept.PreFilter(kept_state, pod, all);
       Status b = fresh.PreFilter(fresh_state, pod, all);
@@ -242,8 +330,10 @@ TEST_CASE("PodTopologySpread with counts kept across cycles scores as one counti
       for (size_t i = 0; i < la.size(); ++i) {
         INFO("seed " << seed << " step " << step << " node " << la[i].name);
         REQUIRE(la[i].score == lb[i].score);
+        ++scored;
       }
     }
+    CHECK(scored > 1000);
   }
 }
 
