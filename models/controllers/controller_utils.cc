@@ -45,6 +45,25 @@ void AddPodControllerUIDIndexer(client::Informer& pods) {
   KUBESIM_CHECK(s.ok(), s.message());
 }
 
+void AddPodNodeNameIndexer(client::Informer& pods) {
+  if (pods.GetIndexer().GetIndexers().count(kNodeNameKeyIndex) > 0) return;
+  client::IndexFunc by_node = [](const api::Object& obj) -> std::vector<std::string> {
+    const auto* pod = dynamic_cast<const api::Pod*>(&obj);
+    if (pod == nullptr || pod->spec.node_name.empty()) return {};
+    return {pod->spec.node_name};
+  };
+  sim::Status s = pods.AddIndexers({{kNodeNameKeyIndex, std::move(by_node)}});
+  KUBESIM_CHECK(s.ok(), s.message());
+}
+
+std::vector<std::shared_ptr<const api::Pod>> PodsAssignedToNode(const client::Indexer& pods, const std::string& node) {
+  std::vector<std::shared_ptr<const api::Pod>> out;
+  for (const auto& [key, obj] : pods.IndexedItems(kNodeNameKeyIndex, node)) {
+    if (auto pod = api::As<api::Pod>(obj)) out.push_back(std::move(pod));
+  }
+  return out;
+}
+
 std::vector<std::shared_ptr<const api::Pod>> FilterPodsByOwner(const client::Indexer& pods,
                                                                const api::ObjectMeta& owner, bool include_orphans) {
   static const client::Indexer::Bucket kNone;

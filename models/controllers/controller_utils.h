@@ -40,6 +40,16 @@ void AddPodControllerUIDIndexer(client::Informer& pods);
 std::vector<std::shared_ptr<const api::Pod>> FilterPodsByOwner(const client::Indexer& pods,
                                                                const api::ObjectMeta& owner, bool include_orphans);
 
+// The pod index by node (kubernetes/kubernetes pkg/controller/nodelifecycle/
+// node_lifecycle_controller.go and pkg/controller/tainteviction/taint_eviction.go @ v1.32,
+// nodeNameKeyIndex): a pod is filed under spec.nodeName, an unbound pod under nothing.
+inline constexpr const char* kNodeNameKeyIndex = "spec.nodeName";
+// Adds the index to the (shared) pod informer unless another controller already did.
+void AddPodNodeNameIndexer(client::Informer& pods);
+// Upstream getPodsAssignedToNode: the pods bound to `node`, in key order (the order a scan of every
+// pod filtered by node visits). Needs AddPodNodeNameIndexer.
+std::vector<std::shared_ptr<const api::Pod>> PodsAssignedToNode(const client::Indexer& pods, const std::string& node);
+
 // Upstream ActivePodsWithRanks ordering for scale-down (kubernetes/kubernetes
 // pkg/controller/controller_utils.go @ v1.32, ActivePodsWithRanks.Less): true when `a` should be
 // deleted before `b`. `rank_*` = related active pods on the same node. Times use

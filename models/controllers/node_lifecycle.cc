@@ -5,6 +5,7 @@
 
 #include "models/api/kinds.h"
 #include "models/api/pod.h"
+#include "models/controllers/controller_utils.h"
 
 namespace kubesim::controllers {
 
@@ -32,6 +33,7 @@ NodeLifecycleController::NodeLifecycleController(sim::Simulation& sim, apiserver
       pods_(informers.For(api::Pod::kKind)) {}
 
 void NodeLifecycleController::Start() {
+  AddPodNodeNameIndexer(pods_);
   nodes_.AddEventHandlers({nullptr,
                            [this](const api::ObjectPtr&, const api::ObjectPtr& n) {
                              // Upstream doNoScheduleTaintingPass runs on every node update.
@@ -53,27 +55,41 @@ std::string NodeLifecycleController::ZoneKey(const api::Node& node) {
   return (region == l.end() ? "" : region->second) + ":\x00:" + (zone == l.end() ? "" : zone->second);
 }
 
-std::string NodeLifecycleController::ReadyStatus(const api::Node& node) {
+const std::string& NodeLifecycleController::ReadyStatus(const api::Node& node) {
+  static const std::string kUnknown = "Unknown";
   const api::NodeCondition* ready = node.FindCondition("Ready");
-  return ready == nullptr ? "Unknown" : ready->status;
+  return ready == nullptr ? kUnknown : ready->status;
 }
 
 void NodeLifecycleController::Monitor() {
   if (!nodes_.HasSynced() || !leases_.HasSynced()) return;
-  std::vector<std::shared_ptr<const api::Node>> nodes;
-  for (const auto& [key, obj] : nodes_.items()) nodes.push_back(api::As<api::Node>(obj));
+  // Every node each pass, as upstream's monitorNodeHealth; what a pass needs of a node's name and
+  // labels is kept in its Health, so the pass reads the strings only of nodes that changed.
+  std::vector<std::pair<std::shared_ptr<const api::Node>, Health*>> nodes;
+  for (const auto& [key, obj] : nodes_.items()) {
+    auto node = api::As<api::Node>(obj);
+    auto [it, inserted] = health_.try_emplace(node->metadata.name);
+    Health& h = it->second;
+    if (inserted) {
+      h.probe = sim_.Now();
+      h.lease_key = "kube-node-lease/" + node->metadata.name;
+    }
+    if (h.labels_of != node && (h.labels_of == nullptr || h.labels_of->metadata.labels != node->metadata.labels)) {
+      h.zone = ZoneKey(*node);
+      h.exclude_disruption = node->metadata.labels.count("node.kubernetes.io/exclude-disruption") > 0;
+    }
+    h.labels_of = node;
+    nodes.emplace_back(std::move(node), &h);
+  }
   std::vector<std::string> current;
-  for (const auto& node : nodes) current.push_back(TryUpdateHealth(*node));
+  for (const auto& [node, h] : nodes) current.push_back(TryUpdateHealth(*node, *h));
   HandleDisruption(nodes, current);
 }
 
-std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
+std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node, Health& h) {
   const std::string& name = node.metadata.name;
   const api::NodeCondition* ready = node.FindCondition("Ready");
-  auto lease = api::As<api::Lease>(leases_.Get("kube-node-lease/" + name));
-  auto [it, inserted] = health_.try_emplace(name);
-  Health& h = it->second;
-  if (inserted) h.probe = sim_.Now();
+  auto lease = api::As<api::Lease>(leases_.Get(h.lease_key));
   // Upstream tryUpdateNodeHealth: the probe timestamp moves (on the controller's clock) whenever
   // the Ready heartbeat or the Lease renewal changes.
   std::optional<sim::Time> heartbeat = ready ? std::optional<sim::Time>(ready->last_heartbeat_time) : std::nullopt;
@@ -109,9 +125,7 @@ std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node) {
 
 void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
   // Upstream MarkPodsNotReady: the node's pods stop being Ready (endpoints drop them).
-  for (const auto& [key, obj] : pods_.items()) {
-    auto pod = api::As<api::Pod>(obj);
-    if (pod->spec.node_name != node) continue;
+  for (const auto& pod : PodsAssignedToNode(pods_.GetIndexer(), node)) {
     const api::PodCondition* ready = pod->FindCondition("Ready");
     if (ready == nullptr || ready->status != "True") continue;
     auto copy = pod->DeepCopy();
@@ -189,12 +203,13 @@ void NodeLifecycleController::Refill(ZoneQueue& q) {
   q.last_refill = sim_.Now();
 }
 
-void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes,
-                                               const std::vector<std::string>& current) {
+void NodeLifecycleController::HandleDisruption(
+    const std::vector<std::pair<std::shared_ptr<const api::Node>, Health*>>& nodes,
+    const std::vector<std::string>& current) {
   std::map<std::string, std::pair<int, int>> counts;  // zone → (ready, not ready)
   for (size_t i = 0; i < nodes.size(); ++i) {
-    const auto& n = nodes[i];
-    std::string zone = ZoneKey(*n);
+    const Health& h = *nodes[i].second;
+    const std::string& zone = h.zone;
     auto [q, created] = zone_queues_.try_emplace(zone);
     if (created) {
       // addPodEvictorForNewZone: a full bucket at the normal rate.
@@ -202,7 +217,7 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
       q->second.tokens = 1;
       q->second.last_refill = sim_.Now();
     }
-    if (n->metadata.labels.count("node.kubernetes.io/exclude-disruption")) continue;
+    if (h.exclude_disruption) continue;
     auto& c = counts[zone];
     (current[i] == "True" ? c.first : c.second)++;
   }
@@ -259,7 +274,7 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
       queued_.clear();
     }
     all_zones_down_ = true;
-    for (const auto& n : nodes) {
+    for (const auto& [n, h] : nodes) {
       for (const auto& t : n->spec.taints) {
         if (t.effect == api::kTaintNoExecute &&
             (t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable)) {
@@ -275,22 +290,31 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
     for (auto& [name, h] : health_) h.probe = sim_.Now();
     all_zones_down_ = false;
   }
-  for (const auto& n : nodes) {
+  for (const auto& [n, h] : nodes) {
     const std::string& name = n->metadata.name;
-    std::string status = ReadyStatus(*n);
-    std::string want = status == "False"     ? api::kTaintNodeNotReady
+    const std::string& status = ReadyStatus(*n);
+    const char* want = status == "False"     ? api::kTaintNodeNotReady
                        : status == "Unknown" ? api::kTaintNodeUnreachable
                                              : "";
+    if (*want == '\0' && queued_.empty()) {
+      // The common case of a Ready node: no NoExecute taint of these keys to add, and none queued.
+      bool tainted = false;
+      for (const auto& t : n->spec.taints) {
+        tainted = tainted || (t.effect == api::kTaintNoExecute &&
+                              (t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable));
+      }
+      if (!tainted) continue;
+    }
     bool has_want = false, has_other = false;
     for (const auto& t : n->spec.taints) {
       if (t.effect != api::kTaintNoExecute) continue;
-      if (!want.empty() && t.key == want) has_want = true;
+      if (*want != '\0' && t.key == want) has_want = true;
       if ((t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable) && t.key != want) has_other = true;
     }
-    if (want.empty()) {
+    if (*want == '\0') {
       if (has_other) SetTaints(name, {}, {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
       if (queued_.erase(name)) {
-        auto& q = zone_queues_[ZoneKey(*n)].nodes;
+        auto& q = zone_queues_[h->zone].nodes;
         q.erase(std::remove(q.begin(), q.end(), name), q.end());
       }
       continue;
@@ -302,7 +326,7 @@ void NodeLifecycleController::HandleDisruption(const std::vector<std::shared_ptr
                 {api::kTaintNodeNotReady, api::kTaintNodeUnreachable}, api::kTaintNoExecute);
       continue;
     }
-    if (queued_.insert(name).second) zone_queues_[ZoneKey(*n)].nodes.push_back(name);
+    if (queued_.insert(name).second) zone_queues_[h->zone].nodes.push_back(name);
   }
 }
 
@@ -320,7 +344,7 @@ void NodeLifecycleController::ProcessTaintQueues() {
       queued_.erase(name);
       auto node = api::As<api::Node>(nodes_.Get(name));
       if (!node) continue;
-      std::string status = ReadyStatus(*node);
+      const std::string& status = ReadyStatus(*node);
       if (status == "True") continue;
       std::string key = status == "False" ? api::kTaintNodeNotReady : api::kTaintNodeUnreachable;
       SetTaints(name, {api::Taint{key, "", api::kTaintNoExecute, sim_.Now()}},

@@ -58,6 +58,12 @@ class NodeLifecycleController {
     sim::Time probe;                           // controller clock of the last heartbeat seen
     std::optional<sim::Time> ready_heartbeat;  // last Ready lastHeartbeatTime seen
     std::optional<sim::Time> lease_renew;      // last Lease renewTime seen
+    std::string lease_key;                     // the node's Lease, kube-node-lease/<name>
+    // What each pass needs of the Node's labels, read again only when the informer holds another
+    // object (held here, so the pointer cannot name a newer one).
+    std::shared_ptr<const api::Node> labels_of;
+    std::string zone;                 // ZoneKey
+    bool exclude_disruption = false;  // node.kubernetes.io/exclude-disruption
   };
   // Upstream RateLimitedTimedQueue of one zone: a token bucket (burst 1) and FIFO of nodes.
   struct ZoneQueue {
@@ -69,13 +75,13 @@ class NodeLifecycleController {
 
   void Monitor();
   // Returns the node's Ready status after this pass (upstream's currentReadyCondition).
-  std::string TryUpdateHealth(const api::Node& node);
+  std::string TryUpdateHealth(const api::Node& node, Health& h);
   void MarkPodsNotReady(const std::string& node);
   void SyncNoScheduleTaints(const api::Node& node);
   // `current`: each node's Ready status after this pass's health updates, for the zone states;
   // the NoExecute queueing uses the status observed before them, as upstream's
   // processTaintBaseEviction does with observedReadyCondition.
-  void HandleDisruption(const std::vector<std::shared_ptr<const api::Node>>& nodes,
+  void HandleDisruption(const std::vector<std::pair<std::shared_ptr<const api::Node>, Health*>>& nodes,
                         const std::vector<std::string>& current);
   void ProcessTaintQueues();
   // Upstream RateLimitedTimedQueue.SwapLimiter: a new bucket at `rate` (0: never accepts), drained
@@ -85,7 +91,7 @@ class NodeLifecycleController {
   void SetTaints(const std::string& node_name, const std::vector<api::Taint>& add,
                  const std::vector<std::string>& remove, const std::string& effect);
   static std::string ZoneKey(const api::Node& node);
-  static std::string ReadyStatus(const api::Node& node);
+  static const std::string& ReadyStatus(const api::Node& node);
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/api/node.h"
+#include "models/controllers/controller_utils.h"
 
 namespace kubesim::controllers {
 namespace {
@@ -32,6 +33,7 @@ PodGCController::PodGCController(sim::Simulation& sim, apiserver::ApiServer& api
       terminated_pod_threshold_(terminated_pod_threshold) {}
 
 void PodGCController::Start() {
+  AddPodNodeNameIndexer(pods_);
   pods_.AddEventHandlers({[this](const api::ObjectPtr& p) { Track(*api::As<api::Pod>(p)); },
                           [this](const api::ObjectPtr& old, const api::ObjectPtr& p) {
                             Untrack(*api::As<api::Pod>(old));
@@ -125,9 +127,7 @@ void PodGCController::DeleteOrphansIfNodeGone(const std::string& node) {
   // round trip later, and the pods still bound to the node then are the orphans.
   api_.Get(api::Node::kKind, "", node, owner_.Bind([this, node](const apiserver::Response& r) {
     if (r.code != apiserver::Code::kNotFound) return;
-    for (const auto& [key, obj] : pods_.items()) {
-      auto pod = api::As<api::Pod>(obj);
-      if (!pod || pod->spec.node_name != node) continue;
+    for (const auto& pod : PodsAssignedToNode(pods_.GetIndexer(), node)) {
       MarkFailedAndDelete(*pod, "DeletionByPodGC", "PodGC: node no longer exists");
     }
   }));

@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "models/controllers/controller_utils.h"
+
 namespace kubesim::controllers {
 
 TaintEvictionController::TaintEvictionController(sim::Simulation& sim, apiserver::ApiServer& api,
@@ -20,6 +22,7 @@ TaintEvictionController::~TaintEvictionController() {
 }
 
 void TaintEvictionController::Start() {
+  AddPodNodeNameIndexer(pods_);
   // Upstream NodeUpdated: only a change of the node's NoExecute taints concerns its pods.
   auto no_execute = [](const api::ObjectPtr& n) {
     std::vector<api::Taint> taints;
@@ -45,10 +48,7 @@ void TaintEvictionController::Start() {
 }
 
 void TaintEvictionController::SyncNode(const std::string& node) {
-  for (const auto& [key, obj] : pods_.items()) {
-    auto pod = api::As<api::Pod>(obj);
-    if (pod->spec.node_name == node) SyncPod(*pod);
-  }
+  for (const auto& pod : PodsAssignedToNode(pods_.GetIndexer(), node)) SyncPod(*pod);
 }
 
 void TaintEvictionController::Cancel(const std::string& uid) {

@@ -1,5 +1,6 @@
 // The pod controller-UID index and FilterPodsByOwner: a controller's pods and its namespace's
-// orphans, merged in key order so a controller visits them as a scan of the namespace would.
+// orphans, merged in key order so a controller visits them as a scan of the namespace would; and
+// the spec.nodeName index behind PodsAssignedToNode.
 #include "models/controllers/controller_utils.h"
 
 #include <catch2/catch.hpp>
@@ -73,6 +74,36 @@ TEST_CASE("FilterPodsByOwner: owned pods and orphans of the namespace, in key or
   api::ObjectMeta rs2 = rs1;
   rs2.uid = "rs-2";
   CHECK(Keys(FilterPodsByOwner(idx, rs2, false)) == Strings{"shop/b", "shop/c"});
+}
+
+TEST_CASE("PodsAssignedToNode: the pods bound to a node, in key order, through the spec.nodeName index",
+          "[controller]") {
+  sim::Simulation sim(1);
+  etcd::MvccStore store;
+  apiserver::ApiServer api(sim, store, {});
+  client::Informer pods(sim, api, "Pod");
+  AddPodNodeNameIndexer(pods);
+  AddPodNodeNameIndexer(pods);  // node lifecycle, taint eviction and pod GC share the informer
+  CHECK(pods.GetIndexer().GetIndexers().count(kNodeNameKeyIndex) == 1);
+
+  client::Indexer idx;
+  REQUIRE(idx.AddIndexers({{kNodeNameKeyIndex, pods.GetIndexer().GetIndexers().at(kNodeNameKeyIndex)}}).ok());
+  auto bound = [](const std::string& ns, const std::string& name, const std::string& node) {
+    return api::ObjectPtr(PodBuilder(name).Namespace(ns).Node(node).Build());
+  };
+  for (const auto& p : {bound("shop", "b", "n1"), bound("blog", "a", "n1"), bound("shop", "a", "n2"),
+                        api::ObjectPtr(PodBuilder("pending").Namespace("shop").Build())}) {
+    idx.Upsert(api::NamespacedName(p->metadata), p);
+  }
+  CHECK(Keys(PodsAssignedToNode(idx, "n1")) == Strings{"blog/a", "shop/b"});
+  CHECK(Keys(PodsAssignedToNode(idx, "n2")) == Strings{"shop/a"});
+  CHECK(PodsAssignedToNode(idx, "n3").empty());
+  // An unbound pod is under no node, not under "".
+  CHECK(PodsAssignedToNode(idx, "").empty());
+  // A pod that moves (deleted and recreated with the same name elsewhere) is filed anew.
+  idx.Upsert("shop/b", bound("shop", "b", "n2"));
+  CHECK(Keys(PodsAssignedToNode(idx, "n1")) == Strings{"blog/a"});
+  CHECK(Keys(PodsAssignedToNode(idx, "n2")) == Strings{"shop/a", "shop/b"});
 }
 
 }  // namespace
