@@ -108,6 +108,7 @@ uint64_t NextNodeInfoGeneration() {
 
 void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
   generation_ = NextNodeInfoGeneration();
+  node_generation_ = generation_;
   node_ = std::move(node);
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
   image_sizes_.clear();

@@ -91,6 +91,9 @@ class NodeInfo {
   // Upstream NodeInfo.Generation: renewed by every change to the node or its pods; a copy shares
   // it until either changes. Each pod change's id (pod_changes()) is the generation it gave.
   uint64_t generation() const { return generation_; }
+  // The generation SetNode last gave: unchanged while only pods change, so what is derived from
+  // the Node alone (its labels' topology domain) need not be read again (MatchingPodCounts).
+  uint64_t node_generation() const { return node_generation_; }
   // A small number naming this node in its Cache (0 outside one), for tables indexed by node.
   // Not unique across caches: what such a table keeps must be checked against the node's history
   // (pod_changes_epoch() and the change ids), as MatchingPodCounts does.
@@ -126,6 +129,7 @@ class NodeInfo {
   void LogPodChange(PodInfoPtr pod, int sign);
 
   uint64_t generation_;
+  uint64_t node_generation_ = 0;
   uint32_t slot_ = 0;
   std::vector<PodChange> pod_changes_;
   uint64_t pod_changes_epoch_;

@@ -113,22 +113,30 @@ bool MatchingPodCounts::DomainCounts::Pass(Table& table, const std::vector<const
     s.pass = pass_;
     if (s.generation != ni->generation()) {
       // Generations are unique per state of a NodeInfo (and shared by a copy until either
-      // changes), so an equal one means the same node, labels and pods as counted.
+      // changes), so an equal one means the same node, labels and pods as counted; an equal
+      // node generation, the same Node object (labels) with other pods: only the count is redone.
+      Domain* domain = s.domain;
+      if (s.node_generation == 0 || s.node_generation != ni->node_generation()) {
+        const api::StringMap& labels = ni->node()->metadata.labels;
+        bool counts = true;
+        for (const auto& k : required_keys_) counts = counts && labels.count(k) > 0;
+        domain = nullptr;
+        if (counts) {
+          auto it = labels.find(topology_key_);
+          domain = &*totals_.try_emplace(it == labels.end() ? kNoDomain : it->second).first;
+        }
+        s.node_generation = ni->node_generation();
+      }
       if (s.domain != nullptr) {
         --s.domain->second.nodes;
         s.domain->second.pods -= s.count;
-        s.domain = nullptr;
         --counted_;
       }
-      const api::StringMap& labels = ni->node()->metadata.labels;
-      bool counts = true;
-      for (const auto& k : required_keys_) counts = counts && labels.count(k) > 0;
-      if (counts) {
-        auto it = labels.find(topology_key_);
-        s.domain = &*totals_.try_emplace(it == labels.end() ? kNoDomain : it->second).first;
+      s.domain = domain;
+      if (domain != nullptr) {
         s.count = static_cast<int32_t>(table.Count(*ni));
-        ++s.domain->second.nodes;
-        s.domain->second.pods += s.count;
+        ++domain->second.nodes;
+        domain->second.pods += s.count;
         ++counted_;
       }
       s.generation = ni->generation();

@@ -14,7 +14,7 @@
 // (tests/models/scheduler/plugins/matching_pod_counts_test.cc compares both on random clusters
 // under random changes, and on copies that diverge).
 //
-// Memory: one 24-byte entry per node and selector, and one more per node for each topology key
+// Memory: one 24-byte entry per node and selector, and one of 32 bytes per node for each topology key
 // summed by domain (DomainCounts); the least recently used selectors are
 // forgotten beyond `max_entries` (tables × nodes). A Table handed out stays valid while the caller
 // holds it, even once forgotten. Not thread-safe (a scheduler runs its cycles one at a time).
@@ -76,8 +76,9 @@ class MatchingPodCounts {
 
    private:
     struct Slot {
-      uint64_t generation = 0;   // NodeInfo::generation() counted; 0: never
-      Domain* domain = nullptr;  // null: the node is not counted
+      uint64_t generation = 0;       // NodeInfo::generation() counted; 0: never
+      uint64_t node_generation = 0;  // NodeInfo::node_generation() the domain was read at
+      Domain* domain = nullptr;      // null: the node is not counted
       int32_t count = 0;
       uint32_t pass = 0;  // the Update that last saw this slot
     };
