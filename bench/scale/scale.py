@@ -9,6 +9,7 @@ all, for `--duration` of simulated time, every component running.
     bench/scale/scale.py --nodes 100 300 1000 --csv build/scale/curve.csv --plot docs/scale-curve.svg
     bench/scale/scale.py --nodes 5000 --pods-per-node 30 --replicas 100 --duration 1h   # the limit
     bench/scale/scale.py --nodes 1000 --namespaces 4 ...   # few large namespaces instead of one each
+    bench/scale/scale.py --nodes 5000 --zone-outage 10m   # a zone of three lost at 10 min
     bench/scale/scale.py --nodes 100 --write-only build/scale   # just the scenario files
 
 Each point reports CPU seconds (user + system of the kubesim process), wall seconds, peak RSS,
@@ -27,7 +28,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def scenario(nodes, pods_per_node, replicas, namespaces, duration, seed):
+def scenario(nodes, pods_per_node, replicas, namespaces, duration, seed, zone_outage=None):
     pods = nodes * pods_per_node
     deployments = max(1, pods // replicas)
     # One namespace per Deployment (namespaces == 0), or that many namespaces shared round robin.
@@ -68,6 +69,10 @@ def scenario(nodes, pods_per_node, replicas, namespaces, duration, seed):
             '                - {name: c, image: "registry.k8s.io/pause:3.10",',
             '                   resources: {requests: {cpu: 100m, memory: 128Mi}}}',
         ]
+    if zone_outage:
+        # Every kubelet of one zone of three stops: the node lifecycle controller's zone states,
+        # NoExecute taints, evictions and replacements in the two zones left, at full scale.
+        lines += ["  timeline:", f"    - at: {zone_outage}", "      stopKubelet: {zone: zone-a}"]
     return "\n".join(lines) + "\n"
 
 
@@ -123,6 +128,7 @@ def main():
     ap.add_argument("--namespaces", type=int, default=0, help="0: one namespace per Deployment")
     ap.add_argument("--duration", default="30m")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--zone-outage", metavar="AT", help="stop every kubelet of zone-a at this time (e.g. 10m)")
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "kubesim"))
     ap.add_argument("--csv", help="write the table here")
     ap.add_argument("--plot", help="write the plot here (.svg or .png)")
@@ -136,7 +142,8 @@ def main():
     for n in args.nodes:
         path = os.path.join(work, f"scale-{n}.yaml")
         with open(path, "w") as f:
-            f.write(scenario(n, args.pods_per_node, args.replicas, args.namespaces, args.duration, args.seed))
+            f.write(scenario(n, args.pods_per_node, args.replicas, args.namespaces, args.duration, args.seed,
+                             args.zone_outage))
         if args.write_only:
             print(path)
             continue
