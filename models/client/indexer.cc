@@ -15,22 +15,18 @@ Indexer::Indexer() {
 }
 
 void Indexer::Upsert(const std::string& key, api::ObjectPtr obj) {
-  auto it = items_.find(key);
-  api::ObjectPtr old = it == items_.end() ? nullptr : it->second;
+  auto [it, inserted] = items_.try_emplace(key);
+  // The previous object stays alive until its index values have been read.
+  api::ObjectPtr old = std::exchange(it->second, std::move(obj));
   auto index = indices_.begin();  // indices_ has indexers_' names, in the same order
-  for (const auto& [name, fn] : indexers_) Refile((index++)->second, fn, key, old.get(), obj);
-  if (it == items_.end()) {
-    items_.emplace(key, std::move(obj));
-  } else {
-    it->second = std::move(obj);
-  }
+  for (const auto& [name, fn] : indexers_) Refile((index++)->second, fn, key, old.get(), it->second.get(), &it->second);
 }
 
 void Indexer::Delete(const std::string& key) {
   auto it = items_.find(key);
   if (it == items_.end()) return;
   auto index = indices_.begin();
-  for (const auto& [name, fn] : indexers_) Refile((index++)->second, fn, key, it->second.get(), nullptr);
+  for (const auto& [name, fn] : indexers_) Refile((index++)->second, fn, key, it->second.get(), nullptr, nullptr);
   items_.erase(it);
 }
 
@@ -48,15 +44,17 @@ sim::Status Indexer::AddIndexers(const Indexers& indexers) {
   for (const auto& [name, fn] : indexers) {
     indexers_.emplace(name, fn);
     Index& index = indices_[name];
-    for (const auto& [key, obj] : items_) Refile(index, fn, key, nullptr, obj);
+    for (auto& [key, obj] : items_) Refile(index, fn, key, nullptr, obj.get(), &obj);
   }
   return sim::Status::Ok();
 }
 
 void Indexer::Refile(Index& index, const IndexFunc& fn, const std::string& key, const api::Object* old_obj,
-                     const api::ObjectPtr& new_obj) {
+                     const api::Object* new_obj, const api::ObjectPtr* entry) {
   std::vector<std::string> old_values = old_obj ? fn(*old_obj) : std::vector<std::string>{};
   std::vector<std::string> new_values = new_obj ? fn(*new_obj) : std::vector<std::string>{};
+  // Filed under the same values already, pointing at the same store entry (entries never move).
+  if (old_values == new_values) return;
   for (const auto& value : old_values) {
     if (std::find(new_values.begin(), new_values.end(), value) != new_values.end()) continue;
     auto bucket = index.find(value);
@@ -64,7 +62,7 @@ void Indexer::Refile(Index& index, const IndexFunc& fn, const std::string& key, 
     bucket->second.erase(key);
     if (bucket->second.empty()) index.erase(bucket);  // as upstream, no empty sets stay behind
   }
-  for (const auto& value : new_values) index[value].insert_or_assign(key, new_obj);
+  for (const auto& value : new_values) index[value].insert_or_assign(key, entry);
 }
 
 const Indexer::Index& Indexer::IndexNamed(const std::string& name) const {
@@ -84,7 +82,7 @@ std::vector<api::ObjectPtr> Indexer::ByIndex(const std::string& name, const std:
   const Bucket& bucket = IndexedItems(name, value);
   std::vector<api::ObjectPtr> out;
   out.reserve(bucket.size());
-  for (const auto& [key, obj] : bucket) out.push_back(obj);
+  for (const auto& [key, entry] : bucket) out.push_back(*entry);
   return out;
 }
 

@@ -35,11 +35,17 @@ std::vector<std::string> MetaNamespaceIndexFunc(const api::Object& obj);
 
 class Indexer {
  public:
-  // Objects filed under one index value, by key.
-  using Bucket = std::map<std::string, api::ObjectPtr>;
+  // Objects filed under one index value, by key: each entry points at the store's entry for the
+  // key (items()), so an update that leaves an object's index values as they were touches no
+  // index at all, as upstream updateSingleIndex skips an unchanged value (client-go
+  // tools/cache/thread_safe_store.go @ v1.32).
+  using Bucket = std::map<std::string, const api::ObjectPtr*>;
 
   // Starts with the namespace index.
   Indexer();
+  // Buckets point into this indexer's own store.
+  Indexer(const Indexer&) = delete;
+  Indexer& operator=(const Indexer&) = delete;
 
   // Adds `obj` under `key` or replaces what is there, refiling it in every index (upstream
   // Add/Update).
@@ -73,10 +79,10 @@ class Indexer {
   // value → objects, for one index.
   using Index = std::map<std::string, Bucket>;
 
-  // Files `key` under the values `fn` gives `new_obj` (none when null) and takes it out of those
-  // only `old_obj` had.
+  // Files `key` (whose store entry is `entry`) under the values `fn` gives `new_obj` (none when
+  // null) and takes it out of those only `old_obj` had; nothing when the values are the same.
   static void Refile(Index& index, const IndexFunc& fn, const std::string& key, const api::Object* old_obj,
-                     const api::ObjectPtr& new_obj);
+                     const api::Object* new_obj, const api::ObjectPtr* entry);
   const Index& IndexNamed(const std::string& name) const;
 
   std::map<std::string, api::ObjectPtr> items_;

@@ -56,7 +56,8 @@ class NamespaceLister {
 
   std::vector<std::shared_ptr<const T>> List(const Selector& selector) const {
     std::vector<std::shared_ptr<const T>> out;
-    for (const auto& [key, obj] : indexer_->IndexedItems(kNamespaceIndex, ns_)) {
+    for (const auto& [key, entry] : indexer_->IndexedItems(kNamespaceIndex, ns_)) {
+      const api::ObjectPtr& obj = *entry;
       if (!selector.Matches(obj->metadata.labels)) continue;
       if (auto typed = api::As<T>(obj)) out.push_back(std::move(typed));
     }

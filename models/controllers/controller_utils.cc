@@ -58,8 +58,8 @@ void AddPodNodeNameIndexer(client::Informer& pods) {
 
 std::vector<std::shared_ptr<const api::Pod>> PodsAssignedToNode(const client::Indexer& pods, const std::string& node) {
   std::vector<std::shared_ptr<const api::Pod>> out;
-  for (const auto& [key, obj] : pods.IndexedItems(kNodeNameKeyIndex, node)) {
-    if (auto pod = api::As<api::Pod>(obj)) out.push_back(std::move(pod));
+  for (const auto& [key, entry] : pods.IndexedItems(kNodeNameKeyIndex, node)) {
+    if (auto pod = api::As<api::Pod>(*entry)) out.push_back(std::move(pod));
   }
   return out;
 }
@@ -76,7 +76,7 @@ std::vector<std::shared_ptr<const api::Pod>> FilterPodsByOwner(const client::Ind
   auto a = owned.begin(), b = orphans.begin();
   while (a != owned.end() || b != orphans.end()) {
     const bool take_owned = b == orphans.end() || (a != owned.end() && a->first < b->first);
-    const api::ObjectPtr& obj = take_owned ? (a++)->second : (b++)->second;
+    const api::ObjectPtr& obj = *(take_owned ? (a++)->second : (b++)->second);
     if (obj->metadata.namespace_ != owner.namespace_) continue;
     if (auto pod = api::As<api::Pod>(obj)) out.push_back(std::move(pod));
   }
