@@ -15,7 +15,7 @@ Indexer::Indexer() {
 }
 
 void Indexer::Upsert(const std::string& key, api::ObjectPtr obj) {
-  auto [it, inserted] = items_.try_emplace(key);
+  auto it = items_.try_emplace(key).first;
   // The previous object stays alive until its index values have been read.
   api::ObjectPtr old = std::exchange(it->second, std::move(obj));
   auto index = indices_.begin();  // indices_ has indexers_' names, in the same order

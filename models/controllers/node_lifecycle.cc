@@ -296,15 +296,6 @@ void NodeLifecycleController::HandleDisruption(
     const char* want = status == "False"     ? api::kTaintNodeNotReady
                        : status == "Unknown" ? api::kTaintNodeUnreachable
                                              : "";
-    if (*want == '\0' && queued_.empty()) {
-      // The common case of a Ready node: no NoExecute taint of these keys to add, and none queued.
-      bool tainted = false;
-      for (const auto& t : n->spec.taints) {
-        tainted = tainted || (t.effect == api::kTaintNoExecute &&
-                              (t.key == api::kTaintNodeNotReady || t.key == api::kTaintNodeUnreachable));
-      }
-      if (!tainted) continue;
-    }
     bool has_want = false, has_other = false;
     for (const auto& t : n->spec.taints) {
       if (t.effect != api::kTaintNoExecute) continue;
