@@ -30,7 +30,7 @@ void Indexer::Delete(const std::string& key) {
   items_.erase(it);
 }
 
-api::ObjectPtr Indexer::Get(const std::string& key) const {
+api::ObjectPtr Indexer::Get(std::string_view key) const {
   auto it = items_.find(key);
   return it == items_.end() ? nullptr : it->second;
 }

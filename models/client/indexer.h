@@ -16,9 +16,11 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/api/object.h"
+#include "sim/hashed_map.h"
 #include "sim/status.h"
 
 namespace kubesim::client {
@@ -40,6 +42,8 @@ class Indexer {
   // index at all, as upstream updateSingleIndex skips an unchanged value (client-go
   // tools/cache/thread_safe_store.go @ v1.32).
   using Bucket = std::map<std::string, const api::ObjectPtr*>;
+  // The store: objects by key, in key order.
+  using Items = sim::HashedMap<api::ObjectPtr>::Map;
 
   // Starts with the namespace index.
   Indexer();
@@ -53,10 +57,10 @@ class Indexer {
   // Removes `key` from the store and every index; a missing key is a no-op (upstream Delete).
   void Delete(const std::string& key);
 
-  // Upstream GetByKey: the object, or null.
-  api::ObjectPtr Get(const std::string& key) const;
+  // Upstream GetByKey: the object, or null (a hash lookup, as upstream's map).
+  api::ObjectPtr Get(std::string_view key) const;
   // The whole store, by key; valid until the next change.
-  const std::map<std::string, api::ObjectPtr>& items() const { return items_; }
+  const Items& items() const { return items_.ordered(); }
 
   // Upstream AddIndexers: adds indexes and files every stored object under them. Fails, adding
   // none, when a name is already taken.
@@ -85,7 +89,7 @@ class Indexer {
                      const api::Object* new_obj, const api::ObjectPtr* entry);
   const Index& IndexNamed(const std::string& name) const;
 
-  std::map<std::string, api::ObjectPtr> items_;
+  sim::HashedMap<api::ObjectPtr> items_;
   Indexers indexers_;
   std::map<std::string, Index> indices_;  // index name → its values
 };

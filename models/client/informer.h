@@ -69,9 +69,9 @@ class Informer {
   const Indexer& GetIndexer() const { return indexer_; }
   // "namespace/name" (or "name") → object. A missing key (or a call before sync) gives null, not
   // an error.
-  api::ObjectPtr Get(const std::string& key) const { return indexer_.Get(key); }
+  api::ObjectPtr Get(std::string_view key) const { return indexer_.Get(key); }
   // The whole cache, ordered by key; valid until the next event the informer handles.
-  const std::map<std::string, api::ObjectPtr>& items() const { return indexer_.items(); }
+  const Indexer::Items& items() const { return indexer_.items(); }
 
  private:
   void List();

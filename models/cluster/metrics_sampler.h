@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/etcd/mvcc_store.h"
@@ -58,11 +59,12 @@ class MetricsSampler {
   double interval_seconds_;
   std::vector<std::string> resources_ = {"cpu", "memory", "pods"};  // then extended, as first seen
   std::map<std::string, size_t> resource_index_;
-  std::map<std::string, NodeState> nodes_;                 // by name (the sample's row order)
-  std::map<std::string, std::vector<int64_t>> requested_;  // node → Σ requests of its pods
-  std::map<std::string, int64_t> pods_on_;                 // node → bound, non-terminal pods
-  std::map<std::string, PodState> pods_;                   // by uid
-  std::vector<int64_t> bound_requests_;                    // Σ over all bound, non-terminal pods
+  std::map<std::string, NodeState> nodes_;  // by name (the sample's row order)
+  // Only looked up (hash order is never observable):
+  std::unordered_map<std::string, std::vector<int64_t>> requested_;  // node → Σ requests of its pods
+  std::unordered_map<std::string, int64_t> pods_on_;                 // node → bound, non-terminal pods
+  std::unordered_map<std::string, PodState> pods_;                   // by uid
+  std::vector<int64_t> bound_requests_;                              // Σ over all bound, non-terminal pods
   int64_t bound_pods_ = 0;
   int64_t running_pods_ = 0;
   size_t sli_seen_ = 0;  // scheduler SLI observations already attributed to a sample

@@ -33,6 +33,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/api/object.h"
@@ -125,8 +126,10 @@ class GarbageCollector {
   client::EventRecorder recorder_;
   std::vector<client::Informer*> informers_;  // the process's shared informers, one per kind
   Graph graph_;
-  std::vector<Vertex> free_vertices_;    // cleared vertices reused in LIFO order (deterministic)
-  std::map<std::string, Node> nodes_;    // uid → node
+  std::vector<Vertex> free_vertices_;  // cleared vertices reused in LIFO order (deterministic)
+  // uid → node, as upstream's uidToNode map; only looked up, never iterated, so hash order is
+  // never observable.
+  std::unordered_map<std::string, Node> nodes_;
   std::set<std::string> absent_owners_;  // UIDs verified absent (upstream absentOwnerCache)
   std::set<std::string> cycles_reported_;
   Queue attempt_to_delete_;

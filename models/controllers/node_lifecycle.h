@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/api/node.h"
@@ -100,7 +101,9 @@ class NodeLifecycleController {
   client::Informer& nodes_;
   client::Informer& leases_;
   client::Informer& pods_;
-  std::map<std::string, Health> health_;
+  // By node name; looked up by each pass over the nodes (in the informer's key order) and only
+  // iterated to reset every probe, so hash order is never observable.
+  std::unordered_map<std::string, Health> health_;
   std::map<std::string, ZoneState> zone_states_;
   std::map<std::string, ZoneQueue> zone_queues_;
   std::set<std::string> queued_;  // nodes waiting for the NoExecute taint

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "models/api/object.h"
+#include "sim/hashed_map.h"
 
 namespace kubesim::etcd {
 
@@ -98,7 +99,7 @@ class MvccStore {
   int64_t revision_ = 1;  // etcd starts at 1 with an empty store
   int64_t compacted_ = 0;
   size_t live_keys_ = 0;
-  std::map<std::string, std::vector<Version>, std::less<>> keys_;
+  sim::HashedMap<std::vector<Version>> keys_;
   std::deque<Event> log_;  // every event after compacted_, in revision order
   std::map<int64_t, Watcher> watchers_;
   int64_t next_watch_id_ = 1;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -82,8 +83,9 @@ class NodeFailureTracker {
   void OnNode(sim::Time now, const etcd::Event& e);
   void OnPod(sim::Time now, const etcd::Event& e);
 
-  std::map<std::string, NodeState> nodes_;
-  std::map<std::string, PodState> pods_;  // by uid
+  // Looked up on every commit, never iterated (hash order is never observable).
+  std::unordered_map<std::string, NodeState> nodes_;
+  std::unordered_map<std::string, PodState> pods_;  // by uid
   std::vector<NodeFailure> failures_;
   std::map<std::string, std::string> eviction_reason_;  // "Pod/ns/name" → reason of the last event
   // Controller uid → evictions (failure index, eviction index) still waiting for a replacement,

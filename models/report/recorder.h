@@ -2,8 +2,9 @@
 // into RunResults rows. It observes; it never writes to the cluster.
 #pragma once
 
-#include <map>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "models/client/event_recorder.h"
 #include "models/etcd/mvcc_store.h"
@@ -25,8 +26,10 @@ class Recorder {
  private:
   PodRecord& Row(const std::string& uid);
   std::vector<PodRecord> rows_;
-  std::map<std::string, size_t> by_uid_;
-  std::map<std::string, std::string> uid_by_ref_;  // "Pod/ns/name" → uid of the current pod
+  // Looked up on every pod commit and event, never iterated (hash order is never observable):
+  // rows_ keeps the creation order.
+  std::unordered_map<std::string, size_t> by_uid_;
+  std::unordered_map<std::string, std::string> uid_by_ref_;  // "Pod/ns/name" → uid of the current pod
   std::vector<client::RecordedEvent> events_;
   NodeFailureTracker failures_;
 };
