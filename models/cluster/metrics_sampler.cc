@@ -92,9 +92,12 @@ void MetricsSampler::OnCommit(const etcd::Event& e) {
       nodes_.erase(name);
       return;
     }
-    NodeState& s = nodes_[name];
+    auto [it, added] = nodes_.try_emplace(name);
+    NodeState& s = it->second;
+    if (added) s.name_id = Intern(name, series_.names, name_ids_);
     auto zone = node->metadata.labels.find("topology.kubernetes.io/zone");
-    s.zone = zone == node->metadata.labels.end() ? "" : zone->second;
+    static const std::string kNoZone;
+    s.zone_id = Intern(zone == node->metadata.labels.end() ? kNoZone : zone->second, series_.zones, zone_ids_);
     s.ready = IsReady(*node);
     s.unschedulable = node->spec.unschedulable;
     scheduler::Resource alloc = scheduler::Resource::FromList(node->status.allocatable);
@@ -169,8 +172,8 @@ void MetricsSampler::Sample(sim::Time now, const scheduler::Scheduler& scheduler
     auto pods_it = pods_on_.find(name);
     if (pods_it != pods_on_.end() && pods_it->second > 0) ++used;
     series_.time.push_back(row.time);
-    series_.node.push_back(name);
-    series_.zone.push_back(node.zone);
+    series_.node.push_back(node.name_id);
+    series_.zone.push_back(node.zone_id);
     series_.ready.push_back(node.ready ? 1 : 0);
     if (series_.allocatable.size() < nres) {
       // A resource first seen now: earlier rows had none of it.
@@ -220,14 +223,17 @@ void MetricsSampler::Sample(sim::Time now, const scheduler::Scheduler& scheduler
   rows_.push_back(std::move(row));
 }
 
-void MetricsSampler::Fill(report::RunResults* out) const {
+std::vector<size_t> MetricsSampler::ResourceOrder() const {
   // Output order of resources: cpu, memory, pods, then extended resources by name.
   std::vector<size_t> order = {0, 1, 2};
   std::vector<size_t> extended;
   for (size_t i = 3; i < resources_.size(); ++i) extended.push_back(i);
   std::sort(extended.begin(), extended.end(), [&](size_t a, size_t b) { return resources_[a] < resources_[b]; });
   order.insert(order.end(), extended.begin(), extended.end());
+  return order;
+}
 
+void MetricsSampler::FillMetrics(report::RunResults* out, const std::vector<size_t>& order) const {
   report::MetricsTable& t = out->metrics;
   t = report::MetricsTable{};
   t.interval_seconds = interval_seconds_;
@@ -248,10 +254,16 @@ void MetricsSampler::Fill(report::RunResults* out) const {
       for (size_t r : order) t.columns[col++].push_back(get(*values, r));
     }
   }
+}
 
+void MetricsSampler::Fill(report::RunResults* out) const {
+  const std::vector<size_t> order = ResourceOrder();
+  FillMetrics(out, order);
   report::NodeSeries& s = out->node_series;
   s = report::NodeSeries{};
   s.time = series_.time;
+  s.names = series_.names;
+  s.zones = series_.zones;
   s.node = series_.node;
   s.zone = series_.zone;
   s.ready = series_.ready;
@@ -263,6 +275,33 @@ void MetricsSampler::Fill(report::RunResults* out) const {
     s.requested.push_back(r < series_.requested.size() ? series_.requested[r]
                                                        : std::vector<double>(s.time.size(), 0.0));
   }
+}
+
+void MetricsSampler::Take(report::RunResults* out) {
+  const std::vector<size_t> order = ResourceOrder();
+  FillMetrics(out, order);
+  const size_t rows = series_.time.size();
+  std::vector<std::vector<double>> allocatable = std::move(series_.allocatable);
+  std::vector<std::vector<double>> requested = std::move(series_.requested);
+  report::NodeSeries& s = out->node_series;
+  s = std::move(series_);
+  series_ = report::NodeSeries{};
+  s.allocatable.clear();
+  s.requested.clear();
+  for (size_t r : order) {
+    s.resources.push_back(resources_[r]);
+    s.allocatable.push_back(r < allocatable.size() ? std::move(allocatable[r]) : std::vector<double>(rows, 0.0));
+    s.requested.push_back(r < requested.size() ? std::move(requested[r]) : std::vector<double>(rows, 0.0));
+  }
+  name_ids_.clear();
+  zone_ids_.clear();
+}
+
+uint32_t MetricsSampler::Intern(const std::string& value, std::vector<std::string>& table,
+                                std::unordered_map<std::string, uint32_t>& ids) {
+  auto [it, added] = ids.try_emplace(value, static_cast<uint32_t>(table.size()));
+  if (added) table.push_back(value);
+  return it->second;
 }
 
 }  // namespace kubesim::cluster

@@ -32,10 +32,13 @@ class MetricsSampler {
   void Sample(sim::Time now, const scheduler::Scheduler& scheduler);
   // Copies the series into `out` (metrics and node_series).
   void Fill(report::RunResults* out) const;
+  // Moves them instead, for the last look at a run: the sampler keeps no series afterwards.
+  void Take(report::RunResults* out);
 
  private:
   struct NodeState {
-    std::string zone;
+    uint32_t name_id = 0;  // in series_.names
+    uint32_t zone_id = 0;  // in series_.zones
     bool ready = false;
     bool unschedulable = false;
     std::vector<int64_t> allocatable;  // by resource index
@@ -53,6 +56,12 @@ class MetricsSampler {
   };
 
   size_t ResourceIndex(const std::string& name);
+  // The id of `value` in `table`, added when new.
+  static uint32_t Intern(const std::string& value, std::vector<std::string>& table,
+                         std::unordered_map<std::string, uint32_t>& ids);
+  // Fill and Take: the metrics table, and the node series' resource columns in output order.
+  void FillMetrics(report::RunResults* out, const std::vector<size_t>& order) const;
+  std::vector<size_t> ResourceOrder() const;
   std::vector<int64_t> Requests(const api::Pod& pod);
   void Account(const PodState& pod, int sign);
 
@@ -71,6 +80,7 @@ class MetricsSampler {
 
   std::vector<Row> rows_;
   report::NodeSeries series_;  // allocatable/requested indexed by resource index, padded in Fill
+  std::unordered_map<std::string, uint32_t> name_ids_, zone_ids_;  // of series_.names and .zones
 };
 
 }  // namespace kubesim::cluster

@@ -103,10 +103,11 @@ report::RunResults Components::Collect(bool take) {
   }
   if (take) {
     recorder_.Take(&r);
+    if (sampler_) sampler_->Take(&r);
   } else {
     recorder_.Fill(&r);
+    if (sampler_) sampler_->Fill(&r);
   }
-  if (sampler_) sampler_->Fill(&r);
   if (!sample_warning_.empty()) r.warnings.push_back(sample_warning_);
   r.Finalize();
   // Last: expectations read the totals, the pods and the sampled series.

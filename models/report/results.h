@@ -61,17 +61,24 @@ struct MetricsTable {
 };
 
 // Per-node samples at the same times as MetricsTable (nodes.csv), columnar: row r is node
-// node[r] at time[r]. Resources are "cpu" (cores), "memory" (bytes), "pods", then extended
+// NodeName(r) at time[r]. Resources are "cpu" (cores), "memory" (bytes), "pods", then extended
 // resources by name (e.g. "nvidia.com/gpu"); requested counts bound, non-terminal pods as
 // NodeResourcesFit does.
 struct NodeSeries {
   std::vector<std::string> resources;
   std::vector<double> time;
-  std::vector<std::string> node;
-  std::vector<std::string> zone;
+  // A row names its node and zone by index into `names` and `zones`: a large cluster samples
+  // millions of rows, and two strings per row were half of the series' memory.
+  std::vector<std::string> names;
+  std::vector<std::string> zones;
+  std::vector<uint32_t> node;
+  std::vector<uint32_t> zone;
   std::vector<uint8_t> ready;
   std::vector<std::vector<double>> allocatable;  // [resource][row]
   std::vector<std::vector<double>> requested;    // [resource][row]
+
+  const std::string& NodeName(size_t row) const { return names[node[row]]; }
+  const std::string& ZoneName(size_t row) const { return zones[zone[row]]; }
 };
 
 // The outcome of one `expect:` assertion of the scenario.

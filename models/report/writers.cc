@@ -270,7 +270,7 @@ void WriteNodesCsv(const RunResults& r, std::ostream& out) {
   for (const auto& res : s.resources) out << ',' << Csv(res + "_allocatable") << ',' << Csv(res + "_requested");
   out << '\n';
   for (size_t row = 0; row < s.time.size(); ++row) {
-    out << FormatNumber(s.time[row]) << ',' << Csv(s.node[row]) << ',' << Csv(s.zone[row]) << ','
+    out << FormatNumber(s.time[row]) << ',' << Csv(s.NodeName(row)) << ',' << Csv(s.ZoneName(row)) << ','
         << (s.ready[row] ? '1' : '0');
     for (size_t i = 0; i < s.resources.size(); ++i) {
       out << ',' << FormatNumber(s.allocatable[i][row]) << ',' << FormatNumber(s.requested[i][row]);

@@ -188,8 +188,8 @@ py::dict ResultColumns(const report::RunResults& r) {
   const report::NodeSeries& ns = r.node_series;
   py::dict series;
   series["time"] = py::array_t<double>(static_cast<py::ssize_t>(ns.time.size()), ns.time.data());
-  series["node"] = StringColumn(ns.node, [](const std::string& v) { return v; });
-  series["zone"] = StringColumn(ns.zone, [](const std::string& v) { return v; });
+  series["node"] = StringColumn(ns.node, [&](uint32_t id) { return ns.names[id]; });
+  series["zone"] = StringColumn(ns.zone, [&](uint32_t id) { return ns.zones[id]; });
   series["ready"] = NumberColumn<bool>(ns.ready, [](uint8_t v) { return v != 0; });
   for (size_t i = 0; i < ns.resources.size(); ++i) {
     const std::string& res = ns.resources[i];

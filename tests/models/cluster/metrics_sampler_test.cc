@@ -120,9 +120,9 @@ TEST_CASE("Sampler: columns agree with the run's results", "[metrics]") {
   const report::NodeSeries& s = r.node_series;
   CHECK(s.resources == std::vector<std::string>{"cpu", "memory", "pods"});
   REQUIRE(s.time.size() == 3 * m.time.size());
-  CHECK(s.node[0] == "n0");
-  CHECK(s.zone[0] == "zone-0");
-  CHECK(s.node[1] == "n1");
+  CHECK(s.NodeName(0) == "n0");
+  CHECK(s.ZoneName(0) == "zone-0");
+  CHECK(s.NodeName(1) == "n1");
   CHECK(s.ready[1] == 1);
   CHECK(s.ready[s.ready.size() - 2] == 0);  // n1 at the end
   CHECK(s.allocatable[0][0] == 4);
