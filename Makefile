@@ -8,7 +8,7 @@ PYTHON ?= /usr/bin/python3
 DEBIAN_PACKAGES := build-essential cmake ninja-build libboost-graph-dev libyaml-cpp-dev libeigen3-dev \
   libcli11-dev catch2 pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas \
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel python3-distributed \
-  nlohmann-json3-dev libbenchmark-dev python3-jsonschema python3-yaml chromium clang-format
+  nlohmann-json3-dev libbenchmark-dev libjemalloc-dev python3-jsonschema python3-yaml chromium clang-format
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build deps demo test test-cpp test-python regression install asan bench format clean
