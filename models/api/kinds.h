@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/api/labels.h"
@@ -171,7 +172,7 @@ struct Job : ObjectOf<Job> {
   PodTemplate pod_template;
   JobStatus status;
 
-  const JobCondition* FindCondition(const std::string& type) const {
+  const JobCondition* FindCondition(std::string_view type) const {
     for (const auto& c : status.conditions) {
       if (c.type == type) return &c;
     }

@@ -2,7 +2,7 @@
 
 namespace kubesim::api {
 
-const NodeCondition* Node::FindCondition(const std::string& type) const {
+const NodeCondition* Node::FindCondition(std::string_view type) const {
   for (const auto& c : status.conditions) {
     if (c.type == type) return &c;
   }

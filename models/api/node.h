@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/api/object.h"
@@ -65,7 +66,7 @@ struct Node : ObjectOf<Node> {
   NodeSpec spec;
   NodeStatus status;
 
-  const NodeCondition* FindCondition(const std::string& type) const;
+  const NodeCondition* FindCondition(std::string_view type) const;
 };
 
 }  // namespace kubesim::api

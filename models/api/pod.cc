@@ -2,7 +2,7 @@
 
 namespace kubesim::api {
 
-const PodCondition* Pod::FindCondition(const std::string& type) const {
+const PodCondition* Pod::FindCondition(std::string_view type) const {
   for (const auto& c : status.conditions) {
     if (c.type == type) return &c;
   }

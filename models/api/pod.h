@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/api/affinity.h"
@@ -167,8 +168,13 @@ struct Pod : ObjectOf<Pod> {
   PodStatus status;
 
   int32_t Priority() const { return spec.priority.value_or(0); }
-  bool IsTerminal() const { return status.phase == kPodSucceeded || status.phase == kPodFailed; }
-  const PodCondition* FindCondition(const std::string& type) const;
+  // Compared as views: lengths first, so most mismatches cost no memcmp (these run per pod in
+  // every controller's and the scheduler's loops).
+  bool IsTerminal() const {
+    const std::string_view phase = status.phase;
+    return phase == kPodSucceeded || phase == kPodFailed;
+  }
+  const PodCondition* FindCondition(std::string_view type) const;
   // Sets (or adds) a condition; the transition time changes only when the status does.
   void SetCondition(const std::string& type, const std::string& status, sim::Time now, const std::string& reason = "",
                     const std::string& message = "");
