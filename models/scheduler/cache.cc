@@ -76,6 +76,7 @@ void Cache::AddToTree(const api::Node& node) {
   zone_of_[node.metadata.name] = zone;
   ++node_names_in_tree_;
   list_dirty_ = true;
+  changes_.ListChanged();
 }
 
 void Cache::RemoveFromTree(const std::string& name) {
@@ -90,6 +91,7 @@ void Cache::RemoveFromTree(const std::string& name) {
   zone_of_.erase(z);
   --node_names_in_tree_;
   list_dirty_ = true;
+  changes_.ListChanged();
 }
 
 void Cache::AddNode(std::shared_ptr<const api::Node> node) {
@@ -100,7 +102,7 @@ void Cache::AddNode(std::shared_ptr<const api::Node> node) {
   }
   AddToTree(*node);
   CountImages(*node, +1);
-  NodeInfoFor(name).SetNode(std::move(node));
+  Touch(NodeInfoFor(name)).SetNode(std::move(node));
 }
 
 void Cache::UpdateNode(std::shared_ptr<const api::Node> node) {
@@ -117,7 +119,7 @@ void Cache::UpdateNode(std::shared_ptr<const api::Node> node) {
   NodeInfo& info = NodeInfoFor(name);
   if (info.node() != nullptr) CountImages(*info.node(), -1);
   CountImages(*node, +1);
-  info.SetNode(std::move(node));
+  Touch(info).SetNode(std::move(node));
 }
 
 void Cache::RemoveNode(const std::string& name) {
@@ -130,7 +132,7 @@ void Cache::RemoveNode(const std::string& name) {
   if (it->second.pods().empty()) {
     nodes_.erase(it);
   } else {
-    it->second.SetNode(nullptr);
+    Touch(it->second).SetNode(nullptr);
   }
 }
 
@@ -139,12 +141,12 @@ void Cache::AddPod(std::shared_ptr<const api::Pod> pod) {
   auto it = pods_.find(uid);
   if (it != pods_.end()) {
     // Confirms an assumed pod (or re-adds a known one): replace its entry with the stored object.
-    NodeInfoFor(it->second.node).RemovePod(uid);
+    Touch(NodeInfoFor(it->second.node)).RemovePod(uid);
   }
   std::string old_node = it != pods_.end() ? it->second.node : "";
   std::string node = pod->spec.node_name;
   pods_[uid] = PodState{node, false};
-  NodeInfoFor(node).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  Touch(NodeInfoFor(node)).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
   if (!old_node.empty() && old_node != node) PodsChangedOn(old_node);
   PodsChangedOn(node);
 }
@@ -157,7 +159,7 @@ void Cache::RemovePod(const api::Pod& pod) {
   auto n = nodes_.find(it->second.node);
   std::string node = it->second.node;
   if (n != nodes_.end()) {
-    n->second.RemovePod(pod.metadata.uid);
+    Touch(n->second).RemovePod(pod.metadata.uid);
     if (n->second.node() == nullptr && n->second.pods().empty()) nodes_.erase(n);
   }
   pods_.erase(it);
@@ -167,7 +169,7 @@ void Cache::RemovePod(const api::Pod& pod) {
 void Cache::AssumePod(std::shared_ptr<const api::Pod> pod) {
   std::string node = pod->spec.node_name;
   pods_[pod->metadata.uid] = PodState{node, true};
-  NodeInfoFor(node).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  Touch(NodeInfoFor(node)).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
   PodsChangedOn(node);
 }
 
@@ -175,7 +177,7 @@ void Cache::ForgetPod(const std::string& uid) {
   auto it = pods_.find(uid);
   if (it == pods_.end() || !it->second.assumed) return;
   std::string node = it->second.node;
-  NodeInfoFor(node).RemovePod(uid);
+  Touch(NodeInfoFor(node)).RemovePod(uid);
   pods_.erase(it);
   PodsChangedOn(node);
 }

@@ -72,6 +72,8 @@ class Cache {
   const std::vector<const NodeInfo*>& NodesWithAffinityPods();
   const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods();
   int64_t ImageNodeCount(const std::string& name) const;
+  // Every NodeInfo change, in order (see NodeChangeLog).
+  const NodeChangeLog& changes() const { return changes_; }
 
  private:
   struct PodState {
@@ -79,6 +81,11 @@ class Cache {
     bool assumed = false;
   };
   NodeInfo& NodeInfoFor(const std::string& name);
+  // Logs `info` as changed; every change to a NodeInfo goes through here.
+  NodeInfo& Touch(NodeInfo& info) {
+    changes_.Append(info.slot(), nodes_.size());
+    return info;
+  }
   void PodsChangedOn(const std::string& node);
   void CountImages(const api::Node& node, int64_t delta);
   const std::vector<const NodeInfo*>& Filtered(const std::set<std::string>& names, std::vector<const NodeInfo*>* out);
@@ -102,6 +109,7 @@ class Cache {
   std::vector<const NodeInfo*> anti_affinity_list_;
   bool affinity_dirty_ = true;
   std::map<std::string, int64_t> image_nodes_;
+  NodeChangeLog changes_;
 };
 
 }  // namespace kubesim::scheduler

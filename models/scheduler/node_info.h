@@ -60,6 +60,37 @@ using PodInfoPtr = std::shared_ptr<const PodInfo>;
 // (a copy shares its original's generation until either changes).
 uint64_t NextNodeInfoGeneration();
 
+// The NodeInfos a Cache changed, in order: the slot of each one a change touched (node set or
+// updated, pod added or removed), so what is kept per node can visit only those instead of every
+// node. Upstream's cache keeps its NodeInfos in a list ordered by generation for the same reason
+// (UpdateSnapshot walks only the nodes changed since the snapshot's generation; kubernetes/
+// kubernetes pkg/scheduler/backend/cache/cache.go @ v1.32, moveNodeInfoToHead). Entries before
+// base() are dropped once the log outgrows the cluster; a reader that far behind visits every node.
+class NodeChangeLog {
+ public:
+  uint64_t base() const { return base_; }
+  uint64_t end() const { return base_ + slots_.size(); }
+  // REQUIRES: base() <= pos < end().
+  uint32_t at(uint64_t pos) const { return slots_[pos - base_]; }
+  // Changes whenever a node joins or leaves the node list (or moves in it): positions in the log
+  // say nothing about the nodes of another list.
+  uint64_t list_epoch() const { return list_epoch_; }
+
+  void Append(uint32_t slot, size_t nodes) {
+    if (slots_.size() >= 4 * nodes + 4096) {
+      base_ += slots_.size();
+      slots_.clear();
+    }
+    slots_.push_back(slot);
+  }
+  void ListChanged() { ++list_epoch_; }
+
+ private:
+  uint64_t base_ = 0;
+  std::vector<uint32_t> slots_;
+  uint64_t list_epoch_ = 0;
+};
+
 class NodeInfo {
  public:
   // One change of pods_, as what is counted over pods' namespaces and labels sees it: `pod` added

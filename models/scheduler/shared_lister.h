@@ -20,6 +20,9 @@ class SharedLister {
   // Every node of the snapshot, in NodeTree order.
   virtual const std::vector<const NodeInfo*>& Nodes() = 0;
   virtual const NodeInfo* GetNode(const std::string& name) = 0;
+  // The snapshot's NodeInfo changes in order, for what is kept per node between cycles; null when
+  // the lister keeps none (readers then visit every node).
+  virtual const NodeChangeLog* NodeChanges() { return nullptr; }
   // Informer caches; null / empty when absent.
   virtual std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) = 0;
   virtual std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) = 0;

@@ -75,23 +75,47 @@ int64_t MatchingPodCounts::Table::Count(const NodeInfo& node) {
   return e.count;
 }
 
-const MatchingPodCounts::DomainCounts* MatchingPodCounts::Table::ByDomain(
-    const std::vector<const NodeInfo*>& nodes, const std::string& topology_key,
-    const std::vector<std::string>& required_keys) {
+const MatchingPodCounts::DomainCounts* MatchingPodCounts::Table::ByDomain(const std::vector<const NodeInfo*>& nodes,
+                                                                          const std::string& topology_key,
+                                                                          const std::vector<std::string>& required_keys,
+                                                                          const NodeChangeLog* changes) {
   std::string key;
   Append(key, topology_key);
   for (const auto& k : required_keys) Append(key, k);
   auto& d = domains_[key];
   if (d == nullptr) d = std::make_unique<DomainCounts>(topology_key, required_keys);
-  return d->Update(*this, nodes) ? d.get() : nullptr;
+  return d->Update(*this, nodes, changes) ? d.get() : nullptr;
 }
 
-bool MatchingPodCounts::DomainCounts::Update(Table& table, const std::vector<const NodeInfo*>& nodes) {
-  if (Pass(table, nodes)) return true;
-  // A node counted before is gone from the list (removed, or a list of other nodes): its slot
-  // still holds a contribution nobody visits, so the totals start over.
-  Reset();
-  return Pass(table, nodes);
+bool MatchingPodCounts::DomainCounts::Update(Table& table, const std::vector<const NodeInfo*>& nodes,
+                                             const NodeChangeLog* changes) {
+  if (changes != nullptr && changes == log_ && changes->list_epoch() == log_list_epoch_ &&
+      nodes.size() == log_list_size_ && log_pos_ >= changes->base()) {
+    // The same node list as the last full pass: only the nodes changed since need a look. A slot
+    // that pass did not see is not in the list (a node-less NodeInfo).
+    for (uint64_t pos = log_pos_; pos < changes->end(); ++pos) {
+      const uint32_t slot = changes->at(pos);
+      if (slot >= by_slot_.size() || by_slot_[slot].pass != pass_) continue;
+      Slot& s = by_slot_[slot];
+      Recount(table, s, *s.info);
+    }
+    log_pos_ = changes->end();
+    return true;
+  }
+  log_ = nullptr;
+  if (!Pass(table, nodes)) {
+    // A node counted before is gone from the list (removed, or a list of other nodes): its slot
+    // still holds a contribution nobody visits, so the totals start over.
+    Reset();
+    if (!Pass(table, nodes)) return false;
+  }
+  if (changes != nullptr) {
+    log_ = changes;
+    log_list_epoch_ = changes->list_epoch();
+    log_pos_ = changes->end();
+    log_list_size_ = nodes.size();
+  }
+  return true;
 }
 
 bool MatchingPodCounts::DomainCounts::Pass(Table& table, const std::vector<const NodeInfo*>& nodes) {
@@ -99,7 +123,6 @@ bool MatchingPodCounts::DomainCounts::Pass(Table& table, const std::vector<const
     Reset();
     pass_ = 1;
   }
-  static const std::string kNoDomain;
   size_t counted_seen = 0;
   for (const NodeInfo* ni : nodes) {
     const uint32_t slot = ni->slot();
@@ -111,45 +134,51 @@ bool MatchingPodCounts::DomainCounts::Pass(Table& table, const std::vector<const
       return false;
     }
     s.pass = pass_;
-    if (s.generation != ni->generation()) {
-      // Generations are unique per state of a NodeInfo (and shared by a copy until either
-      // changes), so an equal one means the same node, labels and pods as counted; an equal
-      // node generation, the same Node object (labels) with other pods: only the count is redone.
-      Domain* domain = s.domain;
-      if (s.node_generation == 0 || s.node_generation != ni->node_generation()) {
-        const api::StringMap& labels = ni->node()->metadata.labels;
-        bool counts = true;
-        for (const auto& k : required_keys_) counts = counts && labels.count(k) > 0;
-        domain = nullptr;
-        if (counts) {
-          auto it = labels.find(topology_key_);
-          domain = &*totals_.try_emplace(it == labels.end() ? kNoDomain : it->second).first;
-        }
-        s.node_generation = ni->node_generation();
-      }
-      if (s.domain != nullptr) {
-        --s.domain->second.nodes;
-        s.domain->second.pods -= s.count;
-        --counted_;
-      }
-      s.domain = domain;
-      if (domain != nullptr) {
-        s.count = static_cast<int32_t>(table.Count(*ni));
-        ++domain->second.nodes;
-        domain->second.pods += s.count;
-        ++counted_;
-      }
-      s.generation = ni->generation();
-    }
+    s.info = ni;
+    Recount(table, s, *ni);
     if (s.domain != nullptr) ++counted_seen;
   }
   return counted_seen == counted_;
+}
+
+void MatchingPodCounts::DomainCounts::Recount(Table& table, Slot& s, const NodeInfo& ni) {
+  if (s.generation == ni.generation()) return;
+  // Generations are unique per state of a NodeInfo (and shared by a copy until either changes), so
+  // an equal one means the same node, labels and pods as counted; an equal node generation, the
+  // same Node object (labels) with other pods: only the count is redone.
+  static const std::string kNoDomain;
+  Domain* domain = s.domain;
+  if (s.node_generation == 0 || s.node_generation != ni.node_generation()) {
+    const api::StringMap& labels = ni.node()->metadata.labels;
+    bool counts = true;
+    for (const auto& k : required_keys_) counts = counts && labels.count(k) > 0;
+    domain = nullptr;
+    if (counts) {
+      auto it = labels.find(topology_key_);
+      domain = &*totals_.try_emplace(it == labels.end() ? kNoDomain : it->second).first;
+    }
+    s.node_generation = ni.node_generation();
+  }
+  if (s.domain != nullptr) {
+    --s.domain->second.nodes;
+    s.domain->second.pods -= s.count;
+    --counted_;
+  }
+  s.domain = domain;
+  if (domain != nullptr) {
+    s.count = static_cast<int32_t>(table.Count(ni));
+    ++domain->second.nodes;
+    domain->second.pods += s.count;
+    ++counted_;
+  }
+  s.generation = ni.generation();
 }
 
 void MatchingPodCounts::DomainCounts::Reset() {
   totals_.clear();
   by_slot_.clear();
   counted_ = 0;
+  log_ = nullptr;
 }
 
 std::shared_ptr<MatchingPodCounts::Table> MatchingPodCounts::For(const std::string& ns,

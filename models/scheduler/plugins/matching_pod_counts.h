@@ -60,9 +60,11 @@ class MatchingPodCounts {
     DomainCounts(std::string topology_key, std::vector<std::string> required_keys)
         : topology_key_(std::move(topology_key)), required_keys_(std::move(required_keys)) {}
     // Brings the totals up to `nodes` (every node of the snapshot, as the lister lists them).
+    // With the cache's change log (`changes`, may be null), only the nodes changed since the last
+    // Update are visited while the list stays the same; otherwise every node's generation is.
     // False when the list cannot be followed by slot (two nodes share a slot: NodeInfos from
     // outside one Cache); the caller then sums itself.
-    bool Update(Table& table, const std::vector<const NodeInfo*>& nodes);
+    bool Update(Table& table, const std::vector<const NodeInfo*>& nodes, const NodeChangeLog* changes);
     using Domain = std::map<std::string, Total>::value_type;
     // Every domain seen, by name; those with nodes == 0 have no node counted now.
     const std::map<std::string, Total>& totals() const { return totals_; }
@@ -76,13 +78,16 @@ class MatchingPodCounts {
 
    private:
     struct Slot {
-      uint64_t generation = 0;       // NodeInfo::generation() counted; 0: never
-      uint64_t node_generation = 0;  // NodeInfo::node_generation() the domain was read at
-      Domain* domain = nullptr;      // null: the node is not counted
+      uint64_t generation = 0;         // NodeInfo::generation() counted; 0: never
+      uint64_t node_generation = 0;    // NodeInfo::node_generation() the domain was read at
+      Domain* domain = nullptr;        // null: the node is not counted
+      const NodeInfo* info = nullptr;  // the node the last full pass saw in this slot
       int32_t count = 0;
-      uint32_t pass = 0;  // the Update that last saw this slot
+      uint32_t pass = 0;  // the full pass that last saw this slot
     };
     bool Pass(Table& table, const std::vector<const NodeInfo*>& nodes);
+    // Brings one slot up to its node's generation.
+    void Recount(Table& table, Slot& s, const NodeInfo& ni);
     void Reset();
 
     std::string topology_key_;
@@ -91,6 +96,11 @@ class MatchingPodCounts {
     std::vector<Slot> by_slot_;
     size_t counted_ = 0;  // slots whose domain is set
     uint32_t pass_ = 0;
+    // Where the totals stand in the cache's change log: which log, which node list, how far.
+    const NodeChangeLog* log_ = nullptr;
+    uint64_t log_list_epoch_ = 0;
+    uint64_t log_pos_ = 0;
+    size_t log_list_size_ = 0;
   };
 
   // 8 M entries (192 MiB): 1,600 selectors on 5,000 nodes, 120 on 65,000.
@@ -108,7 +118,7 @@ class MatchingPodCounts {
     // The domain totals of this selector for (`topology_key`, `required_keys`), brought up to
     // `nodes`; null when `nodes` cannot be followed (see DomainCounts::Update).
     const DomainCounts* ByDomain(const std::vector<const NodeInfo*>& nodes, const std::string& topology_key,
-                                 const std::vector<std::string>& required_keys);
+                                 const std::vector<std::string>& required_keys, const NodeChangeLog* changes = nullptr);
 
    private:
     friend class MatchingPodCounts;

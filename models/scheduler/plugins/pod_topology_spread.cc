@@ -37,6 +37,10 @@ struct PreScoreState : StateData {
   std::vector<double> topology_normalizing_weight;
   // Per constraint, the matching-pod counts Score reads for hostname constraints.
   std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts;
+  // Per constraint, the kept domain totals PreScore read (null: summed over the nodes), and
+  // whether its key is the hostname.
+  std::vector<const MatchingPodCounts::DomainCounts*> kept;
+  std::vector<bool> hostname;
 };
 
 // Upstream topologyNormalizingWeight: ln(size + 2), so that 0 and 1 domains still weigh > 0.
@@ -166,7 +170,8 @@ Status PodTopologySpread::PreFilter(CycleState& state, const api::Pod& pod, cons
   const std::vector<std::string> keys = TopologyKeys(s->constraints);
   for (size_t i = 0; i < n && keep_domain_counts_; ++i) {
     if (!IncludesEveryNode(s->constraints[i], pod)) continue;
-    const MatchingPodCounts::DomainCounts* d = counts[i]->ByDomain(nodes, s->constraints[i].topology_key, keys);
+    const MatchingPodCounts::DomainCounts* d =
+        counts[i]->ByDomain(nodes, s->constraints[i].topology_key, keys, lister_->NodeChanges());
     if (d == nullptr) continue;
     for (const auto& [value, total] : d->totals()) {
       if (total.nodes > 0) s->tp_value_to_match_num[i][value] = total.pods;
@@ -243,7 +248,7 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
   for (size_t i = 0; i < n && keep_domain_counts_; ++i) {
     const SpreadConstraint& c = s->constraints[i];
     if (c.topology_key == api::kLabelHostname || !IncludesEveryNode(c, pod)) continue;
-    kept[i] = s->counts[i]->ByDomain(all_nodes, c.topology_key, required);
+    kept[i] = s->counts[i]->ByDomain(all_nodes, c.topology_key, required, lister_->NodeChanges());
     if (kept[i] != nullptr) any_kept = kept[i];
   }
   // Upstream initPreScoreState: domains are registered from the filtered nodes only, with a node
@@ -291,8 +296,10 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
   }
   std::vector<bool> summed(n, false);
   for (size_t i = 0; i < n; ++i) {
-    summed[i] = kept[i] != nullptr || s->constraints[i].topology_key == api::kLabelHostname;
+    s->hostname.push_back(s->constraints[i].topology_key == api::kLabelHostname);
+    summed[i] = kept[i] != nullptr || s->hostname[i];
   }
+  s->kept = std::move(kept);
   if (std::find(summed.begin(), summed.end(), false) == summed.end()) {
     state.Write(kPreScoreStateKey, std::move(s));
     return Status::Success();
@@ -322,20 +329,27 @@ Status PodTopologySpread::Score(const CycleState& state, const api::Pod&, const 
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("reading \"PreScorePodTopologySpread\" from cycleState: not found");
   *score = 0;
-  if (s->ignored_nodes.count(node.name())) return Status::Success();
+  if (!s->ignored_nodes.empty() && s->ignored_nodes.count(node.name())) return Status::Success();
   const api::StringMap& labels = node.node()->metadata.labels;
   // Upstream scoreForCount summed in constraint order in float64, then math.Round.
   double raw = 0;
   for (size_t i = 0; i < s->constraints.size(); ++i) {
     const SpreadConstraint& c = s->constraints[i];
-    auto it = labels.find(c.topology_key);
-    if (it == labels.end()) continue;
     int64_t cnt = 0;
-    if (c.topology_key == api::kLabelHostname) {
-      cnt = s->counts[i]->Count(node);
+    const MatchingPodCounts::DomainCounts::Domain* domain = nullptr;
+    if (s->kept[i] != nullptr && s->kept[i]->DomainOf(node, &domain) && domain != nullptr && !domain->first.empty()) {
+      // Counted in a named domain, so the node has the key, and PreScore registered the domain with
+      // these very totals: the label and map lookups below would find the same count.
+      cnt = domain->second.pods;
     } else {
-      auto d = s->topology_value_to_pod_counts[i].find(it->second);
-      if (d != s->topology_value_to_pod_counts[i].end()) cnt = d->second;
+      auto it = labels.find(c.topology_key);
+      if (it == labels.end()) continue;
+      if (s->hostname[i]) {
+        cnt = s->counts[i]->Count(node);
+      } else {
+        auto d = s->topology_value_to_pod_counts[i].find(it->second);
+        if (d != s->topology_value_to_pod_counts[i].end()) cnt = d->second;
+      }
     }
     raw += static_cast<double>(cnt) * s->topology_normalizing_weight[i] + static_cast<double>(c.max_skew - 1);
   }
