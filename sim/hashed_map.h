@@ -1,10 +1,10 @@
 // HashedMap: a string-keyed ordered map whose point lookups go through a hash table.
 //
-// The stores that every write touches (etcd's keyspace, every informer's cache) need their keys in
-// order, for prefix ranges and for lists whose order must not depend on a hash, yet nearly all of
-// their traffic is point lookups by a long key that shares its first 20–40 bytes with every other
-// key ("/registry/leases/kube-node-lease/node-1234"). In a red-black tree each of those lookups
-// compares the long prefix at every one of ~log2(n) levels; a hash table reads the key once.
+// For stores that need their keys in order, for prefix ranges and for lists whose order must not
+// depend on a hash, yet whose traffic is mostly point lookups by long keys that share their first
+// tens of bytes with every other key (path-like keys such as "/a/b/c/item-1234"). In a red-black
+// tree each of those lookups compares the shared prefix at every one of ~log2(n) levels; a hash
+// table reads the key once. (Users: the etcd model's keyspace and the informer caches.)
 //
 // So both are kept: a std::map owns the entries and gives every iteration and range in key order,
 // and a hash table from a view of each map key to its map entry answers find by key. The hash table
