@@ -256,45 +256,36 @@ void MetricsSampler::FillMetrics(report::RunResults* out, const std::vector<size
   }
 }
 
-void MetricsSampler::Fill(report::RunResults* out) const {
-  const std::vector<size_t> order = ResourceOrder();
-  FillMetrics(out, order);
-  report::NodeSeries& s = out->node_series;
-  s = report::NodeSeries{};
-  s.time = series_.time;
-  s.names = series_.names;
-  s.zones = series_.zones;
-  s.node = series_.node;
-  s.zone = series_.zone;
-  s.ready = series_.ready;
+report::NodeSeries MetricsSampler::Ordered(report::NodeSeries s, const std::vector<size_t>& order) const {
+  const size_t rows = s.time.size();
+  std::vector<std::vector<double>> allocatable = std::move(s.allocatable);
+  std::vector<std::vector<double>> requested = std::move(s.requested);
+  s.resources.clear();
+  s.allocatable.clear();
+  s.requested.clear();
   for (size_t r : order) {
     s.resources.push_back(resources_[r]);
     // A resource first seen after the last sample has no column yet.
-    s.allocatable.push_back(r < series_.allocatable.size() ? series_.allocatable[r]
-                                                           : std::vector<double>(s.time.size(), 0.0));
-    s.requested.push_back(r < series_.requested.size() ? series_.requested[r]
-                                                       : std::vector<double>(s.time.size(), 0.0));
+    s.allocatable.push_back(r < allocatable.size() ? std::move(allocatable[r]) : std::vector<double>(rows, 0.0));
+    s.requested.push_back(r < requested.size() ? std::move(requested[r]) : std::vector<double>(rows, 0.0));
   }
+  return s;
+}
+
+void MetricsSampler::Fill(report::RunResults* out) const {
+  const std::vector<size_t> order = ResourceOrder();
+  FillMetrics(out, order);
+  out->node_series = Ordered(series_, order);
 }
 
 void MetricsSampler::Take(report::RunResults* out) {
   const std::vector<size_t> order = ResourceOrder();
   FillMetrics(out, order);
-  const size_t rows = series_.time.size();
-  std::vector<std::vector<double>> allocatable = std::move(series_.allocatable);
-  std::vector<std::vector<double>> requested = std::move(series_.requested);
-  report::NodeSeries& s = out->node_series;
-  s = std::move(series_);
+  out->node_series = Ordered(std::move(series_), order);
+  // The rows are gone; the name tables stay, so that a later sample's ids still name its nodes.
   series_ = report::NodeSeries{};
-  s.allocatable.clear();
-  s.requested.clear();
-  for (size_t r : order) {
-    s.resources.push_back(resources_[r]);
-    s.allocatable.push_back(r < allocatable.size() ? std::move(allocatable[r]) : std::vector<double>(rows, 0.0));
-    s.requested.push_back(r < requested.size() ? std::move(requested[r]) : std::vector<double>(rows, 0.0));
-  }
-  name_ids_.clear();
-  zone_ids_.clear();
+  series_.names = out->node_series.names;
+  series_.zones = out->node_series.zones;
 }
 
 uint32_t MetricsSampler::Intern(const std::string& value, std::vector<std::string>& table,

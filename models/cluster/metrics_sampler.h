@@ -32,7 +32,7 @@ class MetricsSampler {
   void Sample(sim::Time now, const scheduler::Scheduler& scheduler);
   // Copies the series into `out` (metrics and node_series).
   void Fill(report::RunResults* out) const;
-  // Moves them instead, for the last look at a run: the sampler keeps no series afterwards.
+  // Moves them instead, for the last look at a run: the sampler keeps no rows afterwards.
   void Take(report::RunResults* out);
 
  private:
@@ -62,6 +62,9 @@ class MetricsSampler {
   // Fill and Take: the metrics table, and the node series' resource columns in output order.
   void FillMetrics(report::RunResults* out, const std::vector<size_t>& order) const;
   std::vector<size_t> ResourceOrder() const;
+  // `s` with its resource columns in output order, padded for resources first seen after the last
+  // sample.
+  report::NodeSeries Ordered(report::NodeSeries s, const std::vector<size_t>& order) const;
   std::vector<int64_t> Requests(const api::Pod& pod);
   void Account(const PodState& pod, int sign);
 
