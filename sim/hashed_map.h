@@ -40,8 +40,6 @@ class HashedMap {
   iterator end() { return map_.end(); }
   const_iterator begin() const { return map_.begin(); }
   const_iterator end() const { return map_.end(); }
-  size_t size() const { return map_.size(); }
-  bool empty() const { return map_.empty(); }
 
   iterator find(std::string_view key) {
     auto it = index_.find(key);
@@ -51,9 +49,7 @@ class HashedMap {
     auto it = index_.find(key);
     return it == index_.end() ? map_.end() : const_iterator(it->second);
   }
-  size_t count(std::string_view key) const { return index_.count(key); }
   const_iterator lower_bound(std::string_view key) const { return map_.lower_bound(key); }
-  iterator lower_bound(std::string_view key) { return map_.lower_bound(key); }
 
   // The entry for `key`, value-constructed from `args` when it is new; the key is copied only then.
   template <typename... Args>
@@ -70,14 +66,6 @@ class HashedMap {
   iterator erase(iterator it) {
     index_.erase(std::string_view(it->first));
     return map_.erase(it);
-  }
-  size_t erase(std::string_view key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return 0;
-    auto entry = it->second;
-    index_.erase(it);
-    map_.erase(entry);
-    return 1;
   }
 
  private:
