@@ -21,6 +21,21 @@ NodeInfo& Cache::NodeInfoFor(const std::string& name) {
   return it->second;
 }
 
+void Cache::SetNode(NodeInfo& info, std::shared_ptr<const api::Node> node) {
+  info.SetNode(std::move(node));
+  matching_pods_.NodeChanged(info.slot(), info.node(), !info.pods().empty());
+}
+
+void Cache::PutPod(NodeInfo& info, std::shared_ptr<const api::Pod> pod) {
+  auto pi = std::make_shared<const PodInfo>(std::move(pod));
+  matching_pods_.PodChanged(info.slot(), *pi, +1);
+  info.AddPod(std::move(pi));
+}
+
+void Cache::TakePod(NodeInfo& info, const std::string& uid) {
+  if (PodInfoPtr pi = info.RemovePod(uid)) matching_pods_.PodChanged(info.slot(), *pi, -1);
+}
+
 void Cache::PodsChangedOn(const std::string& node) {
   auto it = nodes_.find(node);
   bool affinity = it != nodes_.end() && !it->second.pods_with_affinity().empty();
@@ -76,7 +91,6 @@ void Cache::AddToTree(const api::Node& node) {
   zone_of_[node.metadata.name] = zone;
   ++node_names_in_tree_;
   list_dirty_ = true;
-  changes_.ListChanged();
 }
 
 void Cache::RemoveFromTree(const std::string& name) {
@@ -91,7 +105,6 @@ void Cache::RemoveFromTree(const std::string& name) {
   zone_of_.erase(z);
   --node_names_in_tree_;
   list_dirty_ = true;
-  changes_.ListChanged();
 }
 
 void Cache::AddNode(std::shared_ptr<const api::Node> node) {
@@ -102,7 +115,7 @@ void Cache::AddNode(std::shared_ptr<const api::Node> node) {
   }
   AddToTree(*node);
   CountImages(*node, +1);
-  Touch(NodeInfoFor(name)).SetNode(std::move(node));
+  SetNode(NodeInfoFor(name), std::move(node));
 }
 
 void Cache::UpdateNode(std::shared_ptr<const api::Node> node) {
@@ -119,7 +132,7 @@ void Cache::UpdateNode(std::shared_ptr<const api::Node> node) {
   NodeInfo& info = NodeInfoFor(name);
   if (info.node() != nullptr) CountImages(*info.node(), -1);
   CountImages(*node, +1);
-  Touch(info).SetNode(std::move(node));
+  SetNode(info, std::move(node));
 }
 
 void Cache::RemoveNode(const std::string& name) {
@@ -129,11 +142,9 @@ void Cache::RemoveNode(const std::string& name) {
   if (it->second.node() != nullptr) CountImages(*it->second.node(), -1);
   // Pods still bound to a deleted node stay counted until they are deleted, as upstream keeps a
   // node-less NodeInfo for them.
-  if (it->second.pods().empty()) {
-    nodes_.erase(it);
-  } else {
-    Touch(it->second).SetNode(nullptr);
-  }
+  const bool empty = it->second.pods().empty();
+  SetNode(it->second, nullptr);
+  if (empty) nodes_.erase(it);
 }
 
 void Cache::AddPod(std::shared_ptr<const api::Pod> pod) {
@@ -141,12 +152,12 @@ void Cache::AddPod(std::shared_ptr<const api::Pod> pod) {
   auto it = pods_.find(uid);
   if (it != pods_.end()) {
     // Confirms an assumed pod (or re-adds a known one): replace its entry with the stored object.
-    Touch(NodeInfoFor(it->second.node)).RemovePod(uid);
+    TakePod(NodeInfoFor(it->second.node), uid);
   }
   std::string old_node = it != pods_.end() ? it->second.node : "";
   std::string node = pod->spec.node_name;
   pods_[uid] = PodState{node, false};
-  Touch(NodeInfoFor(node)).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  PutPod(NodeInfoFor(node), std::move(pod));
   if (!old_node.empty() && old_node != node) PodsChangedOn(old_node);
   PodsChangedOn(node);
 }
@@ -159,7 +170,7 @@ void Cache::RemovePod(const api::Pod& pod) {
   auto n = nodes_.find(it->second.node);
   std::string node = it->second.node;
   if (n != nodes_.end()) {
-    Touch(n->second).RemovePod(pod.metadata.uid);
+    TakePod(n->second, pod.metadata.uid);
     if (n->second.node() == nullptr && n->second.pods().empty()) nodes_.erase(n);
   }
   pods_.erase(it);
@@ -169,7 +180,7 @@ void Cache::RemovePod(const api::Pod& pod) {
 void Cache::AssumePod(std::shared_ptr<const api::Pod> pod) {
   std::string node = pod->spec.node_name;
   pods_[pod->metadata.uid] = PodState{node, true};
-  Touch(NodeInfoFor(node)).AddPod(std::make_shared<const PodInfo>(std::move(pod)));
+  PutPod(NodeInfoFor(node), std::move(pod));
   PodsChangedOn(node);
 }
 
@@ -177,7 +188,7 @@ void Cache::ForgetPod(const std::string& uid) {
   auto it = pods_.find(uid);
   if (it == pods_.end() || !it->second.assumed) return;
   std::string node = it->second.node;
-  Touch(NodeInfoFor(node)).RemovePod(uid);
+  TakePod(NodeInfoFor(node), uid);
   pods_.erase(it);
   PodsChangedOn(node);
 }

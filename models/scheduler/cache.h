@@ -25,12 +25,17 @@
 #include <string>
 #include <vector>
 
+#include "models/scheduler/matching_pod_counts.h"
 #include "models/scheduler/node_info.h"
 
 namespace kubesim::scheduler {
 
 class Cache {
  public:
+  Cache() = default;
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+
   // Adds a node, or updates it when one of that name is known (upstream AddNode does the same).
   // A node whose region/zone labels change moves to its new zone at the end of that zone's list.
   void AddNode(std::shared_ptr<const api::Node> node);
@@ -72,8 +77,9 @@ class Cache {
   const std::vector<const NodeInfo*>& NodesWithAffinityPods();
   const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods();
   int64_t ImageNodeCount(const std::string& name) const;
-  // Every NodeInfo change, in order (see NodeChangeLog).
-  const NodeChangeLog& changes() const { return changes_; }
+  // Matching pods per selector, node and topology domain, kept from this cache's changes for
+  // PodTopologySpread (see MatchingPodCounts).
+  MatchingPodCounts& matching_pods() { return matching_pods_; }
 
  private:
   struct PodState {
@@ -81,11 +87,10 @@ class Cache {
     bool assumed = false;
   };
   NodeInfo& NodeInfoFor(const std::string& name);
-  // Logs `info` as changed; every change to a NodeInfo goes through here.
-  NodeInfo& Touch(NodeInfo& info) {
-    changes_.Append(info.slot(), nodes_.size());
-    return info;
-  }
+  // Every change of a NodeInfo's Node or pods goes through these, so that MatchingPodCounts sees it.
+  void SetNode(NodeInfo& info, std::shared_ptr<const api::Node> node);
+  void PutPod(NodeInfo& info, std::shared_ptr<const api::Pod> pod);
+  void TakePod(NodeInfo& info, const std::string& uid);
   void PodsChangedOn(const std::string& node);
   void CountImages(const api::Node& node, int64_t delta);
   const std::vector<const NodeInfo*>& Filtered(const std::set<std::string>& names, std::vector<const NodeInfo*>* out);
@@ -109,7 +114,7 @@ class Cache {
   std::vector<const NodeInfo*> anti_affinity_list_;
   bool affinity_dirty_ = true;
   std::map<std::string, int64_t> image_nodes_;
-  NodeChangeLog changes_;
+  MatchingPodCounts matching_pods_{nodes_};  // after nodes_, which it reads
 };
 
 }  // namespace kubesim::scheduler

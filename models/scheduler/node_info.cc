@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <tuple>
 
 #include "sim/hash.h"
 
@@ -108,30 +109,33 @@ uint64_t NextNodeInfoGeneration() {
 
 void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
   generation_ = NextNodeInfoGeneration();
-  node_generation_ = generation_;
   node_ = std::move(node);
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
   image_sizes_.clear();
   if (node_ == nullptr) return;
   for (const auto& image : node_->status.images) {
-    for (const auto& name : image.names) image_sizes_.emplace_back(name, image.size_bytes);
+    for (const auto& name : image.names) image_sizes_.push_back({ImageNameHash(name), image.size_bytes, name});
   }
   // Upstream addNodeImageStates assigns each name in list order, so the last entry wins.
   std::stable_sort(image_sizes_.begin(), image_sizes_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                   [](const auto& a, const auto& b) { return std::tie(a.hash, a.name) < std::tie(b.hash, b.name); });
   size_t out = 0;
   for (size_t i = 0; i < image_sizes_.size(); ++i) {
-    if (i + 1 < image_sizes_.size() && image_sizes_[i + 1].first == image_sizes_[i].first) continue;
+    if (i + 1 < image_sizes_.size() && image_sizes_[i + 1].name == image_sizes_[i].name) continue;
     image_sizes_[out++] = image_sizes_[i];
   }
   image_sizes_.resize(out);
 }
 
-std::optional<int64_t> NodeInfo::ImageSize(std::string_view name) const {
-  auto it = std::lower_bound(image_sizes_.begin(), image_sizes_.end(), name,
-                             [](const auto& entry, std::string_view n) { return entry.first < n; });
-  if (it == image_sizes_.end() || it->first != name) return std::nullopt;
-  return it->second;
+uint64_t NodeInfo::ImageNameHash(std::string_view name) { return sim::Fnv1a64().Add(name).value(); }
+
+std::optional<int64_t> NodeInfo::ImageSize(std::string_view name, uint64_t hash) const {
+  auto it = std::lower_bound(image_sizes_.begin(), image_sizes_.end(), hash,
+                             [](const ImageEntry& entry, uint64_t h) { return entry.hash < h; });
+  for (; it != image_sizes_.end() && it->hash == hash; ++it) {
+    if (it->name == name) return it->size;
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -153,21 +157,8 @@ bool RemoveByUid(std::vector<PodInfoPtr>& v, const std::string& uid) {
 }
 }  // namespace
 
-void NodeInfo::LogPodChange(PodInfoPtr pod, int sign) {
-  // Bounded: once the log is longer than twice the pods (plus slack), replaying it would cost more
-  // than a recount, so it starts over and readers recount once.
-  if (pod_changes_.size() >= 2 * pods_.size() + 16) {
-    pod_changes_.clear();
-    pod_changes_epoch_ = generation_;
-    return;
-  }
-  const uint64_t namespace_hash = pod->namespace_hash;
-  pod_changes_.push_back(PodChange{std::move(pod), sign, generation_, namespace_hash});
-}
-
 void NodeInfo::AddPod(PodInfoPtr pod) {
   generation_ = NextNodeInfoGeneration();
-  LogPodChange(pod, +1);
   requested_.Add(pod->requests);
   non_zero_requested_.Add(pod->non_zero_requests);
   if (HasPodAffinity(*pod->pod)) pods_with_affinity_.push_back(pod);
@@ -175,20 +166,20 @@ void NodeInfo::AddPod(PodInfoPtr pod) {
   pods_.push_back(std::move(pod));
 }
 
-bool NodeInfo::RemovePod(const std::string& uid) {
+PodInfoPtr NodeInfo::RemovePod(const std::string& uid) {
   for (size_t i = 0; i < pods_.size(); ++i) {
     if (pods_[i]->pod->metadata.uid != uid) continue;
     generation_ = NextNodeInfoGeneration();
-    LogPodChange(pods_[i], -1);
-    requested_.Sub(pods_[i]->requests);
-    non_zero_requested_.Sub(pods_[i]->non_zero_requests);
+    PodInfoPtr removed = std::move(pods_[i]);
+    requested_.Sub(removed->requests);
+    non_zero_requested_.Sub(removed->non_zero_requests);
     RemoveByUid(pods_with_affinity_, uid);
     RemoveByUid(pods_with_required_anti_affinity_, uid);
     pods_[i] = std::move(pods_.back());
     pods_.pop_back();
-    return true;
+    return removed;
   }
-  return false;
+  return nullptr;
 }
 
 }  // namespace kubesim::scheduler

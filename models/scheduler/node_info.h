@@ -60,50 +60,9 @@ using PodInfoPtr = std::shared_ptr<const PodInfo>;
 // (a copy shares its original's generation until either changes).
 uint64_t NextNodeInfoGeneration();
 
-// The NodeInfos a Cache changed, in order: the slot of each one a change touched (node set or
-// updated, pod added or removed), so what is kept per node can visit only those instead of every
-// node. Upstream's cache keeps its NodeInfos in a list ordered by generation for the same reason
-// (UpdateSnapshot walks only the nodes changed since the snapshot's generation; kubernetes/
-// kubernetes pkg/scheduler/backend/cache/cache.go @ v1.32, moveNodeInfoToHead). Entries before
-// base() are dropped once the log outgrows the cluster; a reader that far behind visits every node.
-class NodeChangeLog {
- public:
-  uint64_t base() const { return base_; }
-  uint64_t end() const { return base_ + slots_.size(); }
-  // REQUIRES: base() <= pos < end().
-  uint32_t at(uint64_t pos) const { return slots_[pos - base_]; }
-  // Changes whenever a node joins or leaves the node list (or moves in it): positions in the log
-  // say nothing about the nodes of another list.
-  uint64_t list_epoch() const { return list_epoch_; }
-
-  void Append(uint32_t slot, size_t nodes) {
-    if (slots_.size() >= 4 * nodes + 4096) {
-      base_ += slots_.size();
-      slots_.clear();
-    }
-    slots_.push_back(slot);
-  }
-  void ListChanged() { ++list_epoch_; }
-
- private:
-  uint64_t base_ = 0;
-  std::vector<uint32_t> slots_;
-  uint64_t list_epoch_ = 0;
-};
-
 class NodeInfo {
  public:
-  // One change of pods_, as what is counted over pods' namespaces and labels sees it: `pod` added
-  // (sign +1) or removed (-1); `id` is the generation the change gave the NodeInfo, unique across
-  // every NodeInfo and copy, so a reader can tell whether a history it saw is still this one's.
-  struct PodChange {
-    PodInfoPtr pod;
-    int sign;
-    uint64_t id;
-    uint64_t namespace_hash;  // the pod's PodInfo::namespace_hash, read without touching the pod
-  };
-
-  NodeInfo() : generation_(NextNodeInfoGeneration()), pod_changes_epoch_(generation_) {}
+  NodeInfo() : generation_(NextNodeInfoGeneration()) {}
   explicit NodeInfo(std::shared_ptr<const api::Node> node) : NodeInfo() { SetNode(std::move(node)); }
 
   void SetNode(std::shared_ptr<const api::Node> node);
@@ -112,7 +71,8 @@ class NodeInfo {
   const std::string& name() const { return node_->metadata.name; }
 
   void AddPod(PodInfoPtr pod);
-  bool RemovePod(const std::string& uid);
+  // The pod removed, null when the NodeInfo does not hold `uid`.
+  PodInfoPtr RemovePod(const std::string& uid);
   const std::vector<PodInfoPtr>& pods() const { return pods_; }
   // Upstream NodeInfo.PodsWithAffinity / PodsWithRequiredAntiAffinity: the few pods that
   // InterPodAffinity must look at for every incoming pod, kept apart so it need not scan all.
@@ -120,29 +80,21 @@ class NodeInfo {
   const std::vector<PodInfoPtr>& pods_with_required_anti_affinity() const { return pods_with_required_anti_affinity_; }
 
   // Upstream NodeInfo.Generation: renewed by every change to the node or its pods; a copy shares
-  // it until either changes. Each pod change's id (pod_changes()) is the generation it gave.
+  // it until either changes.
   uint64_t generation() const { return generation_; }
-  // The generation SetNode last gave: unchanged while only pods change, so what is derived from
-  // the Node alone (its labels' topology domain) need not be read again (MatchingPodCounts).
-  uint64_t node_generation() const { return node_generation_; }
-  // A small number naming this node in its Cache (0 outside one), for tables indexed by node.
-  // Not unique across caches: what such a table keeps must be checked against the node's history
-  // (pod_changes_epoch() and the change ids), as MatchingPodCounts does.
+  // A small number naming this node in its Cache (0 outside one), never reused there, so that
+  // what is kept per node of one cache (MatchingPodCounts) can be indexed by it.
   uint32_t slot() const { return slot_; }
   void set_slot(uint32_t slot) { slot_ = slot; }
-
-  // The pod changes since pod_changes_epoch() began, oldest first (kubesim's own: upstream
-  // recounts). A count kept over this node's pods can apply the changes after the ones it has seen
-  // instead of recounting (MatchingPodCounts). The log starts again, under a new epoch, when it
-  // outgrows twice the pods; a copy shares its original's history up to the copy.
-  const std::vector<PodChange>& pod_changes() const { return pod_changes_; }
-  uint64_t pod_changes_epoch() const { return pod_changes_epoch_; }
 
   // Upstream NodeInfo.ImageStates, the size part: the size of image `name` on this node (of the
   // last status.images entry listing the name, as upstream's cache builds it), none when the node
   // does not list it. A sorted index built with the Node, so ImageLocality's per-node lookup does
   // not scan every image name of the node.
-  std::optional<int64_t> ImageSize(std::string_view name) const;
+  std::optional<int64_t> ImageSize(std::string_view name) const { return ImageSize(name, ImageNameHash(name)); }
+  // The same with `hash` = ImageNameHash(name), for a caller that looks one name up on many nodes.
+  std::optional<int64_t> ImageSize(std::string_view name, uint64_t hash) const;
+  static uint64_t ImageNameHash(std::string_view name);
 
   const Resource& allocatable() const { return allocatable_; }
   const Resource& requested() const { return requested_; }
@@ -154,16 +106,18 @@ class NodeInfo {
   std::vector<PodInfoPtr> pods_with_affinity_;
   std::vector<PodInfoPtr> pods_with_required_anti_affinity_;
   Resource allocatable_;
-  std::vector<std::pair<std::string_view, int64_t>> image_sizes_;  // by name; views into node_
+  // By name hash then name, so a lookup compares integers and reads one name; views into node_.
+  struct ImageEntry {
+    uint64_t hash;
+    int64_t size;
+    std::string_view name;
+  };
+  std::vector<ImageEntry> image_sizes_;
   Resource requested_;
   Resource non_zero_requested_;
-  void LogPodChange(PodInfoPtr pod, int sign);
 
   uint64_t generation_;
-  uint64_t node_generation_ = 0;
   uint32_t slot_ = 0;
-  std::vector<PodChange> pod_changes_;
-  uint64_t pod_changes_epoch_;
 };
 
 }  // namespace kubesim::scheduler

@@ -76,7 +76,7 @@ class Scheduler : public SharedLister {
 
   // SharedLister, for plugins.
   const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
-  const NodeChangeLog* NodeChanges() override { return &cache_.changes(); }
+  MatchingPodCounts* MatchingPods() override { return &cache_.matching_pods(); }
   const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
   const std::vector<const NodeInfo*>& NodesWithAffinityPods() override { return cache_.NodesWithAffinityPods(); }
   const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods() override {

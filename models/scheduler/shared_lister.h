@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/api/kinds.h"
+#include "models/scheduler/matching_pod_counts.h"
 #include "models/scheduler/node_info.h"
 
 namespace kubesim::scheduler {
@@ -20,9 +21,9 @@ class SharedLister {
   // Every node of the snapshot, in NodeTree order.
   virtual const std::vector<const NodeInfo*>& Nodes() = 0;
   virtual const NodeInfo* GetNode(const std::string& name) = 0;
-  // The snapshot's NodeInfo changes in order, for what is kept per node between cycles; null when
-  // the lister keeps none (readers then visit every node).
-  virtual const NodeChangeLog* NodeChanges() { return nullptr; }
+  // Matching pods per selector kept from the snapshot's cache (PodTopologySpread); null when the
+  // lister keeps none (readers then count over every node, as upstream does).
+  virtual MatchingPodCounts* MatchingPods() { return nullptr; }
   // Informer caches; null / empty when absent.
   virtual std::shared_ptr<const api::Namespace> GetNamespace(const std::string& name) = 0;
   virtual std::vector<std::shared_ptr<const api::Service>> Services(const std::string& ns) = 0;

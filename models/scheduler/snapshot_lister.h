@@ -16,7 +16,7 @@ class SnapshotLister : public SharedLister {
  public:
   explicit SnapshotLister(Cache& cache) : cache_(cache) {}
   const std::vector<const NodeInfo*>& Nodes() override { return cache_.NodeList(); }
-  const NodeChangeLog* NodeChanges() override { return &cache_.changes(); }
+  MatchingPodCounts* MatchingPods() override { return &cache_.matching_pods(); }
   const NodeInfo* GetNode(const std::string& name) override { return cache_.GetNode(name); }
   const std::vector<const NodeInfo*>& NodesWithAffinityPods() override { return cache_.NodesWithAffinityPods(); }
   const std::vector<const NodeInfo*>& NodesWithRequiredAntiAffinityPods() override {

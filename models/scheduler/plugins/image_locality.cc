@@ -1,7 +1,6 @@
 #include "models/scheduler/plugins/image_locality.h"
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <set>
 
@@ -14,7 +13,8 @@ constexpr const char* kPreScoreStateKey = "PreScoreImageLocality";
 // list each image name, and the snapshot's node count.
 struct ImageSummary : StateData {
   std::vector<std::string> pod_images;  // normalised, init then app containers
-  std::map<std::string, int64_t> num_nodes;
+  std::vector<uint64_t> hashes;         // NodeInfo::ImageNameHash of each, for the per-node lookups
+  std::vector<int64_t> num_nodes;       // nodes listing each
   int64_t total_nodes = 0;
 };
 
@@ -28,12 +28,14 @@ std::vector<std::string> PodImages(const api::Pod& pod) {
 
 // Only the pod's own images can contribute, so only their node counts are looked up (the
 // lister keeps upstream's imageStates counts).
-ImageSummary Summarize(SharedLister& lister, const std::vector<std::string>& pod_images) {
+ImageSummary Summarize(SharedLister& lister, std::vector<std::string> pod_images) {
   ImageSummary s;
   s.total_nodes = static_cast<int64_t>(lister.Nodes().size());
   for (const auto& name : pod_images) {
-    if (!s.num_nodes.count(name)) s.num_nodes[name] = lister.ImageNodeCount(name);
+    s.hashes.push_back(NodeInfo::ImageNameHash(name));
+    s.num_nodes.push_back(lister.ImageNodeCount(name));
   }
+  s.pod_images = std::move(pod_images);
   return s;
 }
 
@@ -57,18 +59,16 @@ int64_t CalculatePriority(int64_t sum, int64_t num_containers) {
   return kMaxNodeScore * (sum - ImageLocality::kMinThreshold) / (max_threshold - ImageLocality::kMinThreshold);
 }
 
-int64_t Compute(const ImageSummary& summary, const std::vector<std::string>& pod_images, const NodeInfo& node) {
+int64_t Compute(const ImageSummary& summary, const NodeInfo& node) {
   // Upstream sumImageScores (v1.26+): init containers, then app containers; a repeated image
   // counts again. A node's size for a name is its last entry listing it (upstream ImageStates).
   int64_t sum = 0;
-  for (const auto& want : pod_images) {
-    const std::optional<int64_t> size = node.ImageSize(want);
+  for (size_t i = 0; i < summary.pod_images.size(); ++i) {
+    const std::optional<int64_t> size = node.ImageSize(summary.pod_images[i], summary.hashes[i]);
     if (!size.has_value()) continue;
-    auto n = summary.num_nodes.find(want);
-    int64_t num_nodes = n == summary.num_nodes.end() ? 0 : n->second;
-    sum += ScaledImageScore(*size, num_nodes, summary.total_nodes);
+    sum += ScaledImageScore(*size, summary.num_nodes[i], summary.total_nodes);
   }
-  return CalculatePriority(sum, static_cast<int64_t>(pod_images.size()));
+  return CalculatePriority(sum, static_cast<int64_t>(summary.pod_images.size()));
 }
 
 }  // namespace
@@ -83,21 +83,17 @@ std::string NormalizedImageName(const std::string& name) {
 Status ImageLocality::PreScore(CycleState& state, const api::Pod& pod, const std::vector<const NodeInfo*>&) {
   if (lister_ == nullptr) return Status::Error("ImageLocality needs a SharedLister");
   // All nodes of the snapshot, not only the feasible ones, as upstream's imageStates.
-  std::vector<std::string> images = PodImages(pod);
-  auto summary = std::make_unique<ImageSummary>(Summarize(*lister_, images));
-  summary->pod_images = std::move(images);
-  state.Write(kPreScoreStateKey, std::move(summary));
+  state.Write(kPreScoreStateKey, std::make_unique<ImageSummary>(Summarize(*lister_, PodImages(pod))));
   return Status::Success();
 }
 
 Status ImageLocality::Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node, int64_t* score) const {
   if (const auto* s = state.Read<ImageSummary>(kPreScoreStateKey)) {
-    *score = Compute(*s, s->pod_images, node);
+    *score = Compute(*s, node);
     return Status::Success();
   }
   if (lister_ == nullptr) return Status::Error("ImageLocality needs a SharedLister");
-  std::vector<std::string> images = PodImages(pod);
-  *score = Compute(Summarize(*lister_, images), images, node);
+  *score = Compute(Summarize(*lister_, PodImages(pod)), node);
   return Status::Success();
 }
 

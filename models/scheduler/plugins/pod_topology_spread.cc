@@ -35,12 +35,16 @@ struct PreScoreState : StateData {
   // Per constraint, pods per registered domain; hostname constraints count per node in Score.
   std::vector<std::unordered_map<std::string, int64_t>> topology_value_to_pod_counts;
   std::vector<double> topology_normalizing_weight;
-  // Per constraint, the matching-pod counts Score reads for hostname constraints.
+  // Per constraint, the kept matching-pod counts Score reads for hostname constraints (null: none
+  // kept, Score counts the node's pods).
   std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts;
   // Per constraint, the kept domain totals PreScore read (null: summed over the nodes), and
   // whether its key is the hostname.
   std::vector<const MatchingPodCounts::DomainCounts*> kept;
   std::vector<bool> hostname;
+  // Per hostname constraint with kept counts, which nodes carry the hostname label (invalid: Score
+  // reads the node's labels).
+  std::vector<MatchingPodCounts::Domains> host_domains;
 };
 
 // Upstream topologyNormalizingWeight: ln(size + 2), so that 0 and 1 domains still weigh > 0.
@@ -68,6 +72,13 @@ bool IncludesEveryNode(const SpreadConstraint& c, const api::Pod& pod) {
   if (!c.honor_node_affinity) return true;
   const auto& na = pod.spec.affinity.node_affinity;
   return pod.spec.node_selector.empty() && !(na.has_value() && na->required.has_value());
+}
+
+// Upstream countPodsMatchSelector over `node`'s pods for constraint `c`, from the kept `table`
+// when there is one.
+int64_t CountOn(const MatchingPodCounts::Table* table, const NodeInfo& node, const SpreadConstraint& c,
+                const std::string& ns) {
+  return table != nullptr ? table->Count(node) : CountPodsMatchSelector(node.pods(), c.selector, ns);
 }
 
 std::vector<std::string> TopologyKeys(const std::vector<SpreadConstraint>& cs) {
@@ -161,21 +172,23 @@ Status PodTopologySpread::PreFilter(CycleState& state, const api::Pod& pod, cons
   s->tp_value_to_match_num.resize(n);
   const bool need_affinity = AnyHonors(s->constraints, true);
   const bool need_taints = AnyHonors(s->constraints, false);
-  std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts;
-  for (const auto& c : s->constraints) counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, nodes.size()));
+  const std::string& ns = pod.metadata.namespace_;
+  MatchingPodCounts* kept = use_kept_counts_ && lister_ != nullptr ? lister_->MatchingPods() : nullptr;
+  std::vector<std::shared_ptr<MatchingPodCounts::Table>> counts(n);
+  if (kept != nullptr) {
+    for (size_t i = 0; i < n; ++i) counts[i] = kept->For(ns, s->constraints[i].selector);
+  }
   // Upstream calPreFilterState over all nodes: a node counts only if it has every constraint's
   // key, and per constraint only if it passes that constraint's inclusion policies. A constraint
   // that includes every node reads the totals kept by domain instead.
   std::vector<bool> summed(n, false);
   const std::vector<std::string> keys = TopologyKeys(s->constraints);
-  for (size_t i = 0; i < n && keep_domain_counts_; ++i) {
+  for (size_t i = 0; i < n && kept != nullptr; ++i) {
     if (!IncludesEveryNode(s->constraints[i], pod)) continue;
-    const MatchingPodCounts::DomainCounts* d =
-        counts[i]->ByDomain(nodes, s->constraints[i].topology_key, keys, lister_->NodeChanges());
-    if (d == nullptr) continue;
-    for (const auto& [value, total] : d->totals()) {
-      if (total.nodes > 0) s->tp_value_to_match_num[i][value] = total.pods;
-    }
+    auto& match_num = s->tp_value_to_match_num[i];
+    counts[i]
+        ->ByDomain(s->constraints[i].topology_key, keys)
+        .ForEachDomain([&](const std::string& value, int64_t pods) { match_num[value] = pods; });
     summed[i] = true;
   }
   if (std::find(summed.begin(), summed.end(), false) != summed.end()) {
@@ -187,7 +200,7 @@ Status PodTopologySpread::PreFilter(CycleState& state, const api::Pod& pod, cons
       for (size_t i = 0; i < n; ++i) {
         const SpreadConstraint& c = s->constraints[i];
         if (summed[i] || !MatchNodeInclusionPolicies(c, inclusion)) continue;
-        s->tp_value_to_match_num[i][labels.at(c.topology_key)] += counts[i]->Count(*ni);
+        s->tp_value_to_match_num[i][labels.at(c.topology_key)] += CountOn(counts[i].get(), *ni, c, ns);
       }
     }
   }
@@ -235,8 +248,17 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
   const bool require_all_topologies = !pod.spec.topology_spread_constraints.empty() || !system_defaulted_;
   const size_t n = s->constraints.size();
   s->topology_value_to_pod_counts.resize(n);
-  for (const auto& c : s->constraints) {
-    s->counts.push_back(counts_.For(pod.metadata.namespace_, c.selector, all_nodes.size()));
+  const std::string& ns = pod.metadata.namespace_;
+  MatchingPodCounts* kept_counts = use_kept_counts_ ? lister_->MatchingPods() : nullptr;
+  s->counts.resize(n);
+  s->host_domains.resize(n);
+  if (kept_counts != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      s->counts[i] = kept_counts->For(ns, s->constraints[i].selector);
+      if (s->constraints[i].topology_key == api::kLabelHostname) {
+        s->host_domains[i] = kept_counts->DomainsOf(api::kLabelHostname, {});
+      }
+    }
   }
   // A constraint that includes every node reads the totals kept by domain (the same sums as the
   // loop over all nodes below) and the domain each node was counted in; hostname constraints are
@@ -245,22 +267,21 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
       require_all_topologies ? TopologyKeys(s->constraints) : std::vector<std::string>();
   std::vector<const MatchingPodCounts::DomainCounts*> kept(n, nullptr);
   const MatchingPodCounts::DomainCounts* any_kept = nullptr;
-  for (size_t i = 0; i < n && keep_domain_counts_; ++i) {
+  for (size_t i = 0; i < n && kept_counts != nullptr; ++i) {
     const SpreadConstraint& c = s->constraints[i];
     if (c.topology_key == api::kLabelHostname || !IncludesEveryNode(c, pod)) continue;
-    kept[i] = s->counts[i]->ByDomain(all_nodes, c.topology_key, required, lister_->NodeChanges());
-    if (kept[i] != nullptr) any_kept = kept[i];
+    kept[i] = &s->counts[i]->ByDomain(c.topology_key, required);
+    any_kept = kept[i];
   }
   // Upstream initPreScoreState: domains are registered from the filtered nodes only, with a node
   // lacking any topology key ignored when all are required.
   std::vector<int64_t> topo_size(n, 0);
-  std::vector<std::unordered_set<const MatchingPodCounts::DomainCounts::Domain*>> seen(n);
+  std::vector<std::unordered_set<int32_t>> seen(n);
   for (const NodeInfo* ni : nodes) {
-    const MatchingPodCounts::DomainCounts::Domain* domain = nullptr;
     // Kept totals count exactly the nodes with every required key.
-    const bool known = any_kept != nullptr && any_kept->DomainOf(*ni, &domain);
     if (require_all_topologies &&
-        (known ? domain == nullptr : !NodeLabelsMatchSpreadConstraints(ni->node()->metadata.labels, s->constraints))) {
+        (any_kept != nullptr ? any_kept->DomainOf(*ni) < 0
+                             : !NodeLabelsMatchSpreadConstraints(ni->node()->metadata.labels, s->constraints))) {
       s->ignored_nodes.insert(ni->name());
       continue;
     }
@@ -268,9 +289,10 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
     for (size_t i = 0; i < n; ++i) {
       const SpreadConstraint& c = s->constraints[i];
       if (c.topology_key == api::kLabelHostname) continue;
-      if (kept[i] != nullptr && kept[i]->DomainOf(*ni, &domain) && domain != nullptr) {
+      const int32_t domain = kept[i] != nullptr ? kept[i]->DomainOf(*ni) : -1;
+      if (domain >= 0) {
         if (seen[i].insert(domain).second) {
-          s->topology_value_to_pod_counts[i].emplace(domain->first, domain->second.pods);
+          s->topology_value_to_pod_counts[i].emplace(kept[i]->Name(domain), kept[i]->Pods(domain));
           ++topo_size[i];
         }
         continue;
@@ -278,11 +300,7 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
       auto it = labels.find(c.topology_key);
       // A node without the key registers the "" domain (only reachable with System defaulting).
       const std::string value = it == labels.end() ? std::string() : it->second;
-      int64_t count = 0;
-      if (kept[i] != nullptr) {
-        auto t = kept[i]->totals().find(value);
-        if (t != kept[i]->totals().end()) count = t->second.pods;
-      }
+      const int64_t count = kept[i] != nullptr ? kept[i]->PodsIn(value) : 0;
       if (s->topology_value_to_pod_counts[i].emplace(value, count).second) ++topo_size[i];
     }
   }
@@ -318,14 +336,15 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
       auto it = labels.find(c.topology_key);
       auto domain = s->topology_value_to_pod_counts[i].find(it == labels.end() ? std::string() : it->second);
       if (domain == s->topology_value_to_pod_counts[i].end()) continue;
-      domain->second += s->counts[i]->Count(*ni);
+      domain->second += CountOn(s->counts[i].get(), *ni, c, ns);
     }
   }
   state.Write(kPreScoreStateKey, std::move(s));
   return Status::Success();
 }
 
-Status PodTopologySpread::Score(const CycleState& state, const api::Pod&, const NodeInfo& node, int64_t* score) const {
+Status PodTopologySpread::Score(const CycleState& state, const api::Pod& pod, const NodeInfo& node,
+                                int64_t* score) const {
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("reading \"PreScorePodTopologySpread\" from cycleState: not found");
   *score = 0;
@@ -336,16 +355,20 @@ Status PodTopologySpread::Score(const CycleState& state, const api::Pod&, const 
   for (size_t i = 0; i < s->constraints.size(); ++i) {
     const SpreadConstraint& c = s->constraints[i];
     int64_t cnt = 0;
-    const MatchingPodCounts::DomainCounts::Domain* domain = nullptr;
-    if (s->kept[i] != nullptr && s->kept[i]->DomainOf(node, &domain) && domain != nullptr && !domain->first.empty()) {
+    const int32_t domain = s->kept[i] != nullptr ? s->kept[i]->DomainOf(node) : -1;
+    if (domain >= 0 && !s->kept[i]->Name(domain).empty()) {
       // Counted in a named domain, so the node has the key, and PreScore registered the domain with
       // these very totals: the label and map lookups below would find the same count.
-      cnt = domain->second.pods;
+      cnt = s->kept[i]->Pods(domain);
+    } else if (s->host_domains[i].valid()) {
+      // The node's own domain: skipped without the hostname label, else its kept count.
+      if (s->host_domains[i].DomainOf(node) < 0) continue;
+      cnt = s->counts[i]->Count(node);
     } else {
       auto it = labels.find(c.topology_key);
       if (it == labels.end()) continue;
       if (s->hostname[i]) {
-        cnt = s->counts[i]->Count(node);
+        cnt = CountOn(s->counts[i].get(), node, c, pod.metadata.namespace_);
       } else {
         auto d = s->topology_value_to_pod_counts[i].find(it->second);
         if (d != s->topology_value_to_pod_counts[i].end()) cnt = d->second;

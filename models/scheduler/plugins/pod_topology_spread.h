@@ -9,9 +9,11 @@
 // (System: hostname maxSkew 3 and zone maxSkew 5, ScheduleAnyway) over the selector of its
 // Services and controlling ReplicaSet.
 //
-// The plugin holds its immutable args and the SharedLister (all snapshot nodes and the informer
-// caches); everything per pod lives in CycleState, computed once in PreFilter/PreScore so that
-// Filter and Score per node are map lookups (plus one pod scan of the node for hostname scoring).
+// The plugin holds its immutable args and the SharedLister (all snapshot nodes, the informer
+// caches and, over a scheduler cache, the matching pods it keeps per selector: MatchingPodCounts);
+// everything per pod lives in CycleState, computed once in PreFilter/PreScore so that Filter and
+// Score per node are lookups. With kept counts, the domain sums of a constraint that includes every
+// node are read instead of added up over all nodes; the results are the same.
 #pragma once
 
 #include <string>
@@ -20,7 +22,7 @@
 #include "models/api/pod.h"
 #include "models/api/yaml_node.h"
 #include "models/scheduler/framework.h"
-#include "models/scheduler/plugins/matching_pod_counts.h"
+#include "models/scheduler/matching_pod_counts.h"
 #include "models/scheduler/plugins/topology_spread_common.h"
 #include "models/scheduler/registry.h"
 #include "models/scheduler/shared_lister.h"
@@ -70,10 +72,10 @@ class PodTopologySpread : public PreFilterPlugin, public FilterPlugin, public Pr
   Status NormalizeScore(const CycleState& state, const api::Pod& pod, NodeScoreList& scores) const override;
 
   const PodTopologySpreadArgs& args() const { return args_; }
-  // With false, every cycle sums matching pods over all nodes as upstream's loops do, instead of
-  // reading the totals kept by domain (MatchingPodCounts::DomainCounts); the results are the same,
+  // With false, every cycle counts matching pods over all nodes as upstream's loops do, instead of
+  // reading the counts the lister keeps (SharedLister::MatchingPods); the results are the same,
   // which is what tests compare.
-  void set_keep_domain_counts(bool keep) { keep_domain_counts_ = keep; }
+  void set_use_kept_counts(bool use) { use_kept_counts_ = use; }
 
  private:
   // Upstream getConstraints / buildDefaultConstraints for one action (DoNotSchedule or
@@ -85,9 +87,7 @@ class PodTopologySpread : public PreFilterPlugin, public FilterPlugin, public Pr
   bool enable_match_label_keys_;
   bool system_defaulted_;
   std::vector<api::TopologySpreadConstraint> default_constraints_;
-  // Matching pods per node, kept across cycles: what PreFilter and PreScore count for every node.
-  MatchingPodCounts counts_;
-  bool keep_domain_counts_ = true;
+  bool use_kept_counts_ = true;
 };
 
 // Registry factory: decodes PodTopologySpreadArgs when the profile gives args; reads ctx.lister.

@@ -14,6 +14,7 @@
 #include "models/api/labels.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
+#include "models/scheduler/matching_pod_counts.h"
 #include "models/scheduler/node_info.h"
 #include "models/scheduler/shared_lister.h"
 
@@ -41,13 +42,6 @@ std::vector<SpreadConstraint> FilterSpreadConstraints(const std::vector<api::Top
 // Upstream nodeLabelsMatchSpreadConstraints: the node carries every constraint's topology key.
 bool NodeLabelsMatchSpreadConstraints(const api::StringMap& node_labels,
                                       const std::vector<SpreadConstraint>& constraints);
-
-// Whether countPodsMatchSelector counts `pod`: in namespace `ns`, not terminating (upstream
-// #87621), matching a non-empty `selector`.
-inline bool PodCountsForSelector(const api::Pod& pod, const api::LabelSelector& selector, const std::string& ns) {
-  return !pod.metadata.deletion_timestamp.has_value() && pod.metadata.namespace_ == ns &&
-         selector.Matches(pod.metadata.labels);
-}
 
 // Upstream countPodsMatchSelector: pods in namespace `ns`, not terminating, matching `selector`.
 // An empty (Everything) or null (Nothing) selector counts 0.

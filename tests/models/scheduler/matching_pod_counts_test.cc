@@ -1,7 +1,8 @@
-// MatchingPodCounts keeps CountPodsMatchSelector's answers across scheduling cycles; these tests
-// prove it gives the same counts, and PodTopologySpread the same filter codes and scores, as a
-// count from scratch, on random clusters under random pod and node changes.
-#include "models/scheduler/plugins/matching_pod_counts.h"
+// MatchingPodCounts keeps CountPodsMatchSelector's answers and their sums per topology domain from
+// the scheduler cache's changes; these tests prove it gives the same counts, and PodTopologySpread
+// the same filter codes and scores, as counting from scratch over every node as upstream does, on
+// random clusters under random pod and node changes.
+#include "models/scheduler/matching_pod_counts.h"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -102,7 +103,49 @@ void Mutate(sim::Rng& rng, Cache& cache, std::vector<std::shared_ptr<const api::
   }
 }
 
+// What upstream's loops give over the cache's node list for (`topology_key`, `required`): per
+// domain, nodes and matching pods; and each listed node's domain ("-" when it does not count).
+struct DirectSums {
+  std::map<std::string, std::pair<int64_t, int64_t>> domains;
+  std::map<std::string, std::string> domain_of;
+};
+DirectSums Direct(Cache& cache, const std::string& topology_key, const std::vector<std::string>& required,
+                  const std::optional<api::LabelSelector>& sel, const std::string& ns) {
+  DirectSums out;
+  for (const NodeInfo* ni : cache.NodeList()) {
+    const api::StringMap& labels = ni->node()->metadata.labels;
+    bool counts = true;
+    for (const auto& k : required) counts = counts && labels.count(k) > 0;
+    out.domain_of[ni->name()] = "-";
+    if (!counts) continue;
+    auto it = labels.find(topology_key);
+    const std::string domain = it == labels.end() ? "" : it->second;
+    out.domain_of[ni->name()] = domain;
+    auto& [n, pods] = out.domains[domain];
+    ++n;
+    pods += CountPodsMatchSelector(ni->pods(), sel, ns);
+  }
+  return out;
+}
+
+DirectSums Kept(Cache& cache, const MatchingPodCounts::DomainCounts& d) {
+  DirectSums out;
+  d.ForEachDomain([&](const std::string& name, int64_t pods) { out.domains[name].second = pods; });
+  for (const NodeInfo* ni : cache.NodeList()) {
+    const int32_t id = d.DomainOf(*ni);
+    out.domain_of[ni->name()] = id < 0 ? "-" : d.Name(id);
+    if (id >= 0) ++out.domains[d.Name(id)].first;
+    if (id >= 0) REQUIRE(d.Pods(id) == d.PodsIn(d.Name(id)));
+  }
+  return out;
+}
+
 TEST_CASE("MatchingPodCounts equals CountPodsMatchSelector on random clusters under random changes", "[scheduler]") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> key_sets = {
+      {api::kLabelZone, {}},
+      {api::kLabelZone, {api::kLabelZone}},
+      {api::kLabelHostname, {api::kLabelHostname, api::kLabelZone}},
+  };
   for (uint64_t seed = 1; seed <= 5; ++seed) {
     sim::Rng rng(seed);
     Cache cache;
@@ -110,153 +153,58 @@ TEST_CASE("MatchingPodCounts equals CountPodsMatchSelector on random clusters un
     for (int i = 0; i < nodes; ++i) cache.AddNode(RandomNode(rng, i));
     std::vector<std::shared_ptr<const api::Pod>> pods;
     int next_uid = 0;
-    MatchingPodCounts memo;
     const auto selectors = Selectors();
     int64_t compared = 0;
     for (int step = 0; step < 300; ++step) {
-      Mutate(rng, cache, pods, nodes, next_uid);
-      // A few selectors per step, so that tables go stale over several changes before being read.
+      // Several changes between reads, and tables asked for the first time at any point.
+      const uint64_t changes = 1 + rng.UniformInt(4);
+      for (uint64_t c = 0; c < changes; ++c) Mutate(rng, cache, pods, nodes, next_uid);
       for (int k = 0; k < 3; ++k) {
         const auto& sel = Pick(rng, selectors);
         const std::string& ns = Pick(rng, kNamespaces);
-        auto table = memo.For(ns, sel, cache.NodeList().size());
-        for (const NodeInfo* ni : cache.NodeList()) {
-          INFO("seed " << seed << " step " << step << " node " << ni->name());
+        auto table = cache.matching_pods().For(ns, sel);
+        INFO("seed " << seed << " step " << step);
+        // Every NodeInfo, also those of removed nodes that still hold pods.
+        for (int i = 0; i < nodes; ++i) {
+          const NodeInfo* ni = cache.GetNode("node-" + std::to_string(i));
+          if (ni == nullptr) continue;
           REQUIRE(table->Count(*ni) == CountPodsMatchSelector(ni->pods(), sel, ns));
           ++compared;
         }
+        const auto& [key, required] = Pick(rng, key_sets);
+        const DirectSums direct = Direct(cache, key, required, sel, ns);
+        const DirectSums kept = Kept(cache, table->ByDomain(key, required));
+        REQUIRE(kept.domain_of == direct.domain_of);
+        REQUIRE(kept.domains == direct.domains);
       }
     }
     CHECK(compared > 5000);
+    CHECK(cache.matching_pods().tables() > 10);
   }
 }
 
-TEST_CASE("MatchingPodCounts: a copied NodeInfo keeps its counts until either copy changes", "[scheduler]") {
-  NodeInfo a(NodeBuilder("n").Build());
-  a.AddPod(std::make_shared<const PodInfo>(PodBuilder("p1").Label("app", "a").Build()));
-  api::LabelSelector sel;
-  sel.match_labels["app"] = "a";
-  MatchingPodCounts memo;
-  auto table = memo.For("default", sel, 1);
-  REQUIRE(table->Count(a) == 1);
-  NodeInfo b = a;
-  REQUIRE(b.generation() == a.generation());
-  REQUIRE(table->Count(b) == 1);
-  b.RemovePod("uid-p1");
-  REQUIRE(b.generation() != a.generation());
-  CHECK(table->Count(b) == 0);
-  CHECK(table->Count(a) == 1);
-}
-
-TEST_CASE("MatchingPodCounts: copies that diverge after sharing a history are each counted right", "[scheduler]") {
-  // A snapshot's NodeInfo is a copy of the cache's, and preemption edits copies of its own: the
-  // same slot then sees two histories with a common start. Counts must follow each.
-  api::LabelSelector sel;
-  sel.match_labels["app"] = "a";
-  MatchingPodCounts memo;
-  auto table = memo.For("default", sel, 1);
-  auto pod = [](const std::string& name, const std::string& app) {
-    return std::make_shared<const PodInfo>(PodBuilder(name).Label("app", app).Build());
-  };
-  NodeInfo a(NodeBuilder("n").Build());
-  a.AddPod(pod("p1", "a"));
-  a.AddPod(pod("p2", "b"));
-  REQUIRE(table->Count(a) == 1);
-  NodeInfo b = a;
-  CHECK(table->Count(b) == 1);
-  a.AddPod(pod("p3", "a"));  // a: p1 p2 p3 → 2
-  b.AddPod(pod("q3", "b"));  // b: p1 p2 q3 → 1, the same number of changes as a
-  b.RemovePod("uid-p1");     // b: → 0
-  a.AddPod(pod("p4", "b"));  // a: → 2
-  for (int round = 0; round < 3; ++round) {
-    CHECK(table->Count(a) == 2);
-    CHECK(table->Count(b) == 0);
-  }
-  // Long histories start over (a new epoch) and are still counted right.
-  for (int i = 0; i < 100; ++i) {
-    a.AddPod(pod("x" + std::to_string(i), i % 3 == 0 ? "a" : "c"));
-    if (i % 7 == 0) CHECK(table->Count(a) == CountPodsMatchSelector(a.pods(), sel, "default"));
-    if (i % 2 == 0) a.RemovePod("uid-x" + std::to_string(i));
-  }
-  CHECK(table->Count(a) == CountPodsMatchSelector(a.pods(), sel, "default"));
-  CHECK(table->Count(b) == 0);
-}
-
-TEST_CASE("MatchingPodCounts evicts the least recently used selector beyond its limit", "[scheduler]") {
-  MatchingPodCounts memo(/*max_entries=*/64 * 10);
+TEST_CASE("MatchingPodCounts forgets the least recently used selector beyond its limit", "[scheduler]") {
+  // Counts over a cache with no NodeInfo yet, keeping 64 selectors.
+  const std::map<std::string, NodeInfo> no_nodes;
+  MatchingPodCounts counts(no_nodes, /*max_tables=*/64);
   api::LabelSelector first;
   first.match_labels["app"] = "0";
-  auto held = memo.For("default", first, 10);
+  auto held = counts.For("default", first);
   for (int i = 1; i < 100; ++i) {
     api::LabelSelector s;
     s.match_labels["app"] = std::to_string(i);
-    memo.For("default", s, 10);
+    counts.For("default", s);
   }
-  CHECK(memo.tables() == 64);
-  // A table handed out stays usable after its eviction.
-  NodeInfo n(NodeBuilder("n").Build());
-  n.AddPod(std::make_shared<const PodInfo>(PodBuilder("p").Label("app", "0").Build()));
-  CHECK(held->Count(n) == 1);
-}
-
-// The sums a direct pass over `nodes` gives: per zone value ("" without one), nodes and matching pods.
-std::map<std::string, std::pair<int64_t, int64_t>> DirectZoneSums(const std::vector<const NodeInfo*>& nodes,
-                                                                  const api::LabelSelector& sel) {
-  std::map<std::string, std::pair<int64_t, int64_t>> out;
-  for (const NodeInfo* ni : nodes) {
-    auto it = ni->node()->metadata.labels.find(api::kLabelZone);
-    auto& [n, pods] = out[it == ni->node()->metadata.labels.end() ? "" : it->second];
-    ++n;
-    pods += CountPodsMatchSelector(ni->pods(), sel, "default");
-  }
-  return out;
-}
-
-TEST_CASE("MatchingPodCounts::DomainCounts follows pod and node changes, and refuses lists it cannot follow",
-          "[scheduler]") {
-  sim::Rng rng(7);
-  Cache cache;
-  const int nodes = 30;
-  for (int i = 0; i < nodes; ++i) cache.AddNode(RandomNode(rng, i));
-  std::vector<std::shared_ptr<const api::Pod>> pods;
-  int next_uid = 0;
-  api::LabelSelector sel;
-  sel.match_labels["app"] = "a";
-  MatchingPodCounts memo;
-  auto table = memo.For("default", sel, nodes);
-  // The same sums following the cache's change log (visiting only changed nodes), with bursts of
-  // changes long enough for the log to drop its oldest entries.
-  MatchingPodCounts logged_memo;
-  auto logged = logged_memo.For("default", sel, nodes);
-  auto sums = [](const MatchingPodCounts::DomainCounts* d) {
-    std::map<std::string, std::pair<int64_t, int64_t>> out;
-    for (const auto& [zone, total] : d->totals()) {
-      if (total.nodes > 0) out[zone] = {total.nodes, total.pods};
-    }
-    return out;
-  };
-  for (int step = 0; step < 400; ++step) {
-    const uint64_t burst = rng.UniformInt(50) == 0 ? 3000 : 1 + rng.UniformInt(3);
-    for (uint64_t i = 0; i < burst; ++i) Mutate(rng, cache, pods, nodes, next_uid);
-    INFO("step " << step);
-    const auto direct = DirectZoneSums(cache.NodeList(), sel);
-    const auto* d = table->ByDomain(cache.NodeList(), api::kLabelZone, {});
-    REQUIRE(d != nullptr);
-    REQUIRE(sums(d) == direct);
-    if (step % 3 == 0) continue;  // the logged sums fall behind by several changes at times
-    const auto* l = logged->ByDomain(cache.NodeList(), api::kLabelZone, {}, &cache.changes());
-    REQUIRE(l != nullptr);
-    REQUIRE(sums(l) == direct);
-  }
-  CHECK(cache.changes().base() > 0);
-  // NodeInfos outside a Cache all have slot 0: nothing can be kept by slot for them.
-  NodeInfo a(NodeBuilder("a").Label(api::kLabelZone, "z").Build());
-  NodeInfo b(NodeBuilder("b").Label(api::kLabelZone, "z").Build());
-  CHECK(table->ByDomain({&a, &b}, api::kLabelZone, {}) == nullptr);
-  // Only nodes with every required key count.
-  const auto* d = table->ByDomain({&a}, api::kLabelZone, {api::kLabelZone, "missing"});
-  REQUIRE(d != nullptr);
-  for (const auto& [zone, total] : d->totals()) CHECK(total.nodes == 0);
+  CHECK(counts.tables() == 64);
+  // A forgotten table stays readable and no longer follows; asked for again, it starts afresh.
+  counts.PodChanged(0, PodInfo(PodBuilder("p").Label("app", "0").Build()), +1);
+  NodeInfo n(NodeBuilder("n").Build());  // slot 0
+  CHECK(held->Count(n) == 0);
+  auto again = counts.For("default", first);
+  CHECK(again != held);
+  counts.PodChanged(0, PodInfo(PodBuilder("q").Label("app", "0").Build()), +1);
+  CHECK(again->Count(n) == 1);
+  CHECK(held->Count(n) == 0);
 }
 
 // PodTopologySpread's filter codes and scores with counts kept across cycles (one plugin for the
@@ -313,7 +261,7 @@ TEST_CASE("PodTopologySpread with counts kept across cycles scores as one counti
       const api::Pod& pod = in.pod();
       const std::vector<const NodeInfo*>& all = cache.NodeList();
       PodTopologySpread fresh(&lister);
-      fresh.set_keep_domain_counts(false);
+      fresh.set_use_kept_counts(false);
       CycleState kept_state, fresh_state;
       Status a = kept.PreFilter(kept_state, pod, all);
       Status b = fresh.PreFilter(fresh_state, pod, all);
