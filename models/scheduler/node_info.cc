@@ -112,6 +112,8 @@ void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
   node_ = std::move(node);
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
   image_sizes_.clear();
+  unschedulable_ = node_ != nullptr && node_->spec.unschedulable;
+  taints_ = node_ != nullptr ? node_->spec.taints : std::vector<api::Taint>{};
   if (node_ == nullptr) return;
   for (const auto& image : node_->status.images) {
     for (const auto& name : image.names) image_sizes_.push_back({ImageNameHash(name), image.size_bytes, name});

@@ -69,6 +69,11 @@ class NodeInfo {
   const api::Node* node() const { return node_.get(); }
   const std::shared_ptr<const api::Node>& node_ptr() const { return node_; }
   const std::string& name() const { return node_->metadata.name; }
+  // The Node's spec.unschedulable and spec.taints, copied at SetNode: the Filter plugins that read
+  // them for every node of every cycle then need not reach the Node object (a cache miss per node
+  // at tens of thousands of nodes). REQUIRES: node() is set.
+  bool unschedulable() const { return unschedulable_; }
+  const std::vector<api::Taint>& taints() const { return taints_; }
 
   void AddPod(PodInfoPtr pod);
   // The pod removed, null when the NodeInfo does not hold `uid`.
@@ -106,6 +111,8 @@ class NodeInfo {
   std::vector<PodInfoPtr> pods_with_affinity_;
   std::vector<PodInfoPtr> pods_with_required_anti_affinity_;
   Resource allocatable_;
+  bool unschedulable_ = false;
+  std::vector<api::Taint> taints_;
   // By name hash then name, so a lookup compares integers and reads one name; views into node_.
   struct ImageEntry {
     uint64_t hash;

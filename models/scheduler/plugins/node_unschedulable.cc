@@ -3,7 +3,7 @@
 namespace kubesim::scheduler {
 
 Status NodeUnschedulable::Filter(const CycleState&, const api::Pod& pod, const NodeInfo& node) const {
-  if (!node.node()->spec.unschedulable) return Status::Success();
+  if (!node.unschedulable()) return Status::Success();
   for (const auto& t : pod.spec.tolerations) {
     if (api::ToleratesTaint(t, api::kTaintNodeUnschedulable, "", api::kTaintNoSchedule)) return Status::Success();
   }

@@ -19,7 +19,7 @@ bool Tolerated(const std::vector<api::Toleration>& tolerations, const api::Taint
 }  // namespace
 
 Status TaintToleration::Filter(const CycleState&, const api::Pod& pod, const NodeInfo& node) const {
-  for (const auto& taint : node.node()->spec.taints) {
+  for (const auto& taint : node.taints()) {
     if (taint.effect != api::kTaintNoSchedule && taint.effect != api::kTaintNoExecute) continue;
     if (!Tolerated(pod.spec.tolerations, taint)) {
       return Status::Unresolvable("node(s) had untolerated taint {" + taint.key + ": " + taint.value + "}");
@@ -41,7 +41,7 @@ Status TaintToleration::Score(const CycleState& state, const api::Pod&, const No
   const auto* s = state.Read<PreScoreState>(kPreScoreStateKey);
   if (s == nullptr) return Status::Error("reading \"PreScoreTaintToleration\" from cycleState: not found");
   int64_t count = 0;
-  for (const auto& taint : node.node()->spec.taints) {
+  for (const auto& taint : node.taints()) {
     if (taint.effect == api::kTaintPreferNoSchedule && !Tolerated(s->tolerations_prefer_no_schedule, taint)) ++count;
   }
   *score = count;
