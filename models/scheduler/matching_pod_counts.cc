@@ -45,14 +45,6 @@ void EraseValue(std::vector<T>& v, const T& x) {
 
 // ---- DomainCounts
 
-int32_t MatchingPodCounts::DomainCounts::DomainOf(const NodeInfo& node) const {
-  return keys_.DomainOfSlot(node.slot());
-}
-
-const std::string& MatchingPodCounts::DomainCounts::Name(int32_t domain) const {
-  return *keys_.names[static_cast<size_t>(domain)];
-}
-
 int64_t MatchingPodCounts::DomainCounts::PodsIn(const std::string& name) const {
   auto it = keys_.ids.find(name);
   return it == keys_.ids.end() ? 0 : Pods(it->second);

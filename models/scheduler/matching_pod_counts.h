@@ -63,21 +63,20 @@ class MatchingPodCounts {
     int32_t DomainOf(const NodeInfo& node) const { return keys_->DomainOfSlot(node.slot()); }
     const std::string& Name(int32_t domain) const { return *keys_->names[static_cast<size_t>(domain)]; }
 
-   private:
+   protected:
     friend class MatchingPodCounts;
     explicit Domains(const Keys* keys) : keys_(keys) {}
+
+   private:
     const Keys* keys_ = nullptr;
   };
 
   // The sums of one Table per domain of one (topology key, required keys).
-  class DomainCounts {
+  class DomainCounts : public Domains {
    public:
     // Calls f(name, matching pods) for every domain with a counted node, in name order.
     template <typename F>
     void ForEachDomain(F f) const;
-    // The domain `node` (a NodeInfo of the cache) counts in; -1 when it does not count.
-    int32_t DomainOf(const NodeInfo& node) const;
-    const std::string& Name(int32_t domain) const;
     int64_t Pods(int32_t domain) const {
       return static_cast<size_t>(domain) < pods_.size() ? pods_[static_cast<size_t>(domain)] : 0;
     }
@@ -86,10 +85,10 @@ class MatchingPodCounts {
 
    private:
     friend class MatchingPodCounts;
-    DomainCounts(Keys& keys, Table& table) : keys_(keys), table_(table) {}
+    DomainCounts(Keys& keys, Table& table) : Domains(&keys), keys_(keys), table_(table) {}
     void Add(int32_t domain, int64_t pods);
 
-    Keys& keys_;
+    Keys& keys_;  // the same as Domains', which this registers with
     Table& table_;
     std::vector<int64_t> pods_;  // by domain id
   };

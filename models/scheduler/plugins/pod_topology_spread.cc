@@ -256,7 +256,7 @@ Status PodTopologySpread::PreScore(CycleState& state, const api::Pod& pod, const
     for (size_t i = 0; i < n; ++i) {
       s->counts[i] = kept_counts->For(ns, s->constraints[i].selector);
       if (s->constraints[i].topology_key == api::kLabelHostname) {
-        s->host_domains[i] = kept_counts->DomainsOf(api::kLabelHostname, {});
+        s->host_domains[i] = kept_counts->DomainsOf(api::kLabelHostname, {api::kLabelHostname});
       }
     }
   }

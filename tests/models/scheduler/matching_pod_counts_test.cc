@@ -57,11 +57,13 @@ std::vector<std::optional<api::LabelSelector>> Selectors() {
 std::shared_ptr<const api::Node> RandomNode(sim::Rng& rng, int i) {
   NodeBuilder b("node-" + std::to_string(i));
   b.Cap({{"cpu", "64"}, {"memory", "256Gi"}});
-  // One node in eight lacks the zone label (the "" domain of System defaulting); one in six is
-  // tainted (nodeTaintsPolicy Honor).
+  // One node in eight lacks the zone label (the "" domain of System defaulting), one in ten the
+  // hostname label; one in six is tainted (nodeTaintsPolicy Honor).
   if (rng.UniformInt(8) != 0) b.Label(api::kLabelZone, "zone-" + std::to_string(rng.UniformInt(3)));
   if (rng.UniformInt(6) == 0) b.Taint("dedicated", "x", api::kTaintNoSchedule);
-  return b.Build();
+  auto node = std::make_shared<api::Node>(*b.Build());
+  if (rng.UniformInt(10) == 0) node->metadata.labels.erase(api::kLabelHostname);
+  return node;
 }
 
 std::shared_ptr<const api::Pod> RandomPod(sim::Rng& rng, const std::string& uid, const std::string& node) {
