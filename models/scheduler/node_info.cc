@@ -1,7 +1,6 @@
 #include "models/scheduler/node_info.h"
 
 #include <algorithm>
-#include <atomic>
 #include <tuple>
 
 #include "sim/hash.h"
@@ -101,14 +100,7 @@ PodInfo::PodInfo(std::shared_ptr<const api::Pod> p)
       non_zero_requests(ComputePodRequests(*pod, true)),
       namespace_hash(sim::Fnv1a64().Add(pod->metadata.namespace_).value()) {}
 
-uint64_t NextNodeInfoGeneration() {
-  // Atomic because separate simulations may run on separate threads of one process (Python).
-  static std::atomic<uint64_t> generation{0};
-  return generation.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
 void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
-  generation_ = NextNodeInfoGeneration();
   node_ = std::move(node);
   allocatable_ = node_ ? Resource::FromList(node_->status.allocatable) : Resource{};
   image_sizes_.clear();
@@ -160,7 +152,6 @@ bool RemoveByUid(std::vector<PodInfoPtr>& v, const std::string& uid) {
 }  // namespace
 
 void NodeInfo::AddPod(PodInfoPtr pod) {
-  generation_ = NextNodeInfoGeneration();
   requested_.Add(pod->requests);
   non_zero_requested_.Add(pod->non_zero_requests);
   if (HasPodAffinity(*pod->pod)) pods_with_affinity_.push_back(pod);
@@ -171,7 +162,6 @@ void NodeInfo::AddPod(PodInfoPtr pod) {
 PodInfoPtr NodeInfo::RemovePod(const std::string& uid) {
   for (size_t i = 0; i < pods_.size(); ++i) {
     if (pods_[i]->pod->metadata.uid != uid) continue;
-    generation_ = NextNodeInfoGeneration();
     PodInfoPtr removed = std::move(pods_[i]);
     requested_.Sub(removed->requests);
     non_zero_requested_.Sub(removed->non_zero_requests);

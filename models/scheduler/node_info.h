@@ -56,13 +56,9 @@ struct PodInfo {
 };
 using PodInfoPtr = std::shared_ptr<const PodInfo>;
 
-// Upstream nextGeneration: a process-wide counter, so a generation names one state of one NodeInfo
-// (a copy shares its original's generation until either changes).
-uint64_t NextNodeInfoGeneration();
-
 class NodeInfo {
  public:
-  NodeInfo() : generation_(NextNodeInfoGeneration()) {}
+  NodeInfo() = default;
   explicit NodeInfo(std::shared_ptr<const api::Node> node) : NodeInfo() { SetNode(std::move(node)); }
 
   void SetNode(std::shared_ptr<const api::Node> node);
@@ -84,9 +80,6 @@ class NodeInfo {
   const std::vector<PodInfoPtr>& pods_with_affinity() const { return pods_with_affinity_; }
   const std::vector<PodInfoPtr>& pods_with_required_anti_affinity() const { return pods_with_required_anti_affinity_; }
 
-  // Upstream NodeInfo.Generation: renewed by every change to the node or its pods; a copy shares
-  // it until either changes.
-  uint64_t generation() const { return generation_; }
   // A small number naming this node in its Cache (0 outside one), never reused there, so that
   // what is kept per node of one cache (MatchingPodCounts) can be indexed by it.
   uint32_t slot() const { return slot_; }
@@ -123,7 +116,6 @@ class NodeInfo {
   Resource requested_;
   Resource non_zero_requested_;
 
-  uint64_t generation_;
   uint32_t slot_ = 0;
 };
 
