@@ -34,14 +34,15 @@ const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta) {
 
 std::string OrphanPodIndexKeyForNamespace(const std::string& ns) { return std::string(kOrphanPodIndexKey) + "/" + ns; }
 
+std::vector<std::string> PodControllerUIDIndexFunc(const api::Object& obj) {
+  if (dynamic_cast<const api::Pod*>(&obj) == nullptr) return {};
+  if (const api::OwnerReference* ref = ControllerRef(obj.metadata)) return {ref->uid};
+  return {OrphanPodIndexKeyForNamespace(obj.metadata.namespace_)};
+}
+
 void AddPodControllerUIDIndexer(client::Informer& pods) {
   if (pods.GetIndexer().GetIndexers().count(kPodControllerUIDIndex) > 0) return;
-  client::IndexFunc by_controller = [](const api::Object& obj) -> std::vector<std::string> {
-    if (dynamic_cast<const api::Pod*>(&obj) == nullptr) return {};
-    if (const api::OwnerReference* ref = ControllerRef(obj.metadata)) return {ref->uid};
-    return {OrphanPodIndexKeyForNamespace(obj.metadata.namespace_)};
-  };
-  sim::Status s = pods.AddIndexers({{kPodControllerUIDIndex, std::move(by_controller)}});
+  sim::Status s = pods.AddIndexers({{kPodControllerUIDIndex, PodControllerUIDIndexFunc}});
   KUBESIM_CHECK(s.ok(), s.message());
 }
 

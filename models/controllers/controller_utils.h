@@ -30,6 +30,8 @@ const api::OwnerReference* ControllerRef(const api::ObjectMeta& meta);
 inline constexpr const char* kPodControllerUIDIndex = "podControllerUID";
 inline constexpr const char* kOrphanPodIndexKey = "_ORPHAN_POD";
 std::string OrphanPodIndexKeyForNamespace(const std::string& ns);
+// The index function: a pod's controller UID, or its namespace's orphan key; nothing for others.
+std::vector<std::string> PodControllerUIDIndexFunc(const api::Object& obj);
 // Upstream AddPodControllerUIDIndexer: adds the index to the (shared) pod informer unless another
 // controller already did.
 void AddPodControllerUIDIndexer(client::Informer& pods);

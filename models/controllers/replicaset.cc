@@ -7,6 +7,12 @@
 
 namespace kubesim::controllers {
 
+namespace {
+
+const api::Pod* PodOf(const api::ObjectPtr& obj) { return dynamic_cast<const api::Pod*>(obj.get()); }
+
+}  // namespace
+
 ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiServer& api,
                                            client::SharedInformerFactory& informers, client::EventRecorder recorder)
     : sim_(sim),
@@ -24,12 +30,23 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
 
 void ReplicaSetController::Start() {
   auto enqueue = [this](const api::ObjectPtr& o) { worker_.queue().Add(api::NamespacedName(o->metadata)); };
-  replicasets_.AddEventHandlers(
-      {enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
-       [this](const api::ObjectPtr& o) { expectations_.DeleteExpectations(api::NamespacedName(o->metadata)); }});
-  pods_.AddEventHandlers({[this](const api::ObjectPtr& o) { OnPod(o, true, false); },
-                          [this](const api::ObjectPtr&, const api::ObjectPtr& o) { OnPod(o, false, false); },
-                          [this](const api::ObjectPtr& o) { OnPod(o, false, true); }});
+  replicasets_.AddEventHandlers({enqueue, [enqueue](const api::ObjectPtr&, const api::ObjectPtr& o) { enqueue(o); },
+                                 [this](const api::ObjectPtr& o) {
+                                   expectations_.DeleteExpectations(api::NamespacedName(o->metadata));
+                                   pod_counts_.Forget(o->metadata.uid);
+                                 }});
+  pods_.AddEventHandlers({[this](const api::ObjectPtr& o) {
+                            pod_counts_.PodChanged(nullptr, PodOf(o));
+                            OnPod(o, true, false);
+                          },
+                          [this](const api::ObjectPtr& old, const api::ObjectPtr& o) {
+                            pod_counts_.PodChanged(PodOf(old), PodOf(o));
+                            OnPod(o, false, false);
+                          },
+                          [this](const api::ObjectPtr& o) {
+                            pod_counts_.PodChanged(PodOf(o), nullptr);
+                            OnPod(o, false, true);
+                          }});
   replicasets_.Start();
   pods_.Start();
 }
@@ -62,22 +79,45 @@ void ReplicaSetController::Sync(const std::string& key) {
     expectations_.DeleteExpectations(key);
     return;
   }
+  const bool manage = expectations_.SatisfiedExpectations(key) && !rs->metadata.deletion_timestamp;
+  // Without orphans to adopt and without minReadySeconds (availability then needs the clock), the
+  // kept counts are what the walk below would count; the pods are listed only when replicas must
+  // be created or deleted.
+  const bool orphans =
+      !pods_.GetIndexer()
+           .IndexedItems(kPodControllerUIDIndex, OrphanPodIndexKeyForNamespace(rs->metadata.namespace_))
+           .empty();
+  if (!orphans && rs->min_ready_seconds == 0) {
+    const ReplicaSetPodCountsValue counts = pod_counts_.For(*rs, pods_.GetIndexer());
+    if (manage && counts.active != rs->replicas) ManageReplicas(key, rs, ActivePods(*rs));
+    UpdateStatus(key, *rs, counts, counts.ready);
+    return;
+  }
+  std::vector<std::shared_ptr<const api::Pod>> active = ActivePods(*rs);
+  // Upstream calculateStatus over the active pods.
+  const ReplicaSetPodCountsValue counts = ReplicaSetPodCounts::Count(*rs, active);
+  int32_t available = 0;
+  for (const auto& p : active) available += IsPodAvailable(*p, rs->min_ready_seconds, sim_.Now()) ? 1 : 0;
+  // Upstream syncReplicaSet: replicas are managed only when expectations are met, but the status
+  // is recomputed on every sync.
+  if (manage) ManageReplicas(key, rs, std::move(active));
+  UpdateStatus(key, *rs, counts, available);
+}
+
+std::vector<std::shared_ptr<const api::Pod>> ReplicaSetController::ActivePods(const api::ReplicaSet& rs) {
   // Active pods this ReplicaSet controls, in key order (deterministic). Upstream v1.32 lists the
   // whole namespace; the pods of other controllers play no part, so the controller-UID index
   // (upstream's later getRSPods) gives the same pods: its own and the orphans it may adopt.
   std::vector<std::shared_ptr<const api::Pod>> active;
-  for (auto pod : FilterPodsByOwner(pods_.GetIndexer(), rs->metadata, /*include_orphans=*/true)) {
+  for (auto pod : FilterPodsByOwner(pods_.GetIndexer(), rs.metadata, /*include_orphans=*/true)) {
     const api::OwnerReference* ref = ControllerRef(pod->metadata);
-    if (ref == nullptr) pod = Adopt(*rs, pod);
+    if (ref == nullptr) pod = Adopt(rs, pod);
     if (!pod) continue;
     ref = ControllerRef(pod->metadata);
-    if (ref == nullptr || ref->uid != rs->metadata.uid || !IsPodActive(*pod)) continue;
+    if (ref == nullptr || ref->uid != rs.metadata.uid || !IsPodActive(*pod)) continue;
     active.push_back(pod);
   }
-  // Upstream syncReplicaSet: replicas are managed only when expectations are met, but the status
-  // is recomputed on every sync.
-  if (expectations_.SatisfiedExpectations(key) && !rs->metadata.deletion_timestamp) ManageReplicas(key, rs, active);
-  UpdateStatus(key, *rs, active);
+  return active;
 }
 
 std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSet& rs,
@@ -98,22 +138,13 @@ std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSe
 }
 
 void ReplicaSetController::UpdateStatus(const std::string& key, const api::ReplicaSet& rs,
-                                        const std::vector<std::shared_ptr<const api::Pod>>& active) {
-  // Upstream calculateStatus over the active pods.
+                                        const ReplicaSetPodCountsValue& counts, int32_t available) {
   api::ReplicaSetStatus st;
   st.observed_generation = rs.metadata.generation;
-  st.replicas = static_cast<int32_t>(active.size());
-  const sim::Time now = sim_.Now();
-  for (const auto& p : active) {
-    bool labeled = true;
-    for (const auto& [k, v] : rs.pod_template.metadata.labels) {
-      auto it = p->metadata.labels.find(k);
-      if (it == p->metadata.labels.end() || it->second != v) labeled = false;
-    }
-    st.fully_labeled_replicas += labeled ? 1 : 0;
-    st.ready_replicas += IsPodReady(*p) ? 1 : 0;
-    st.available_replicas += IsPodAvailable(*p, rs.min_ready_seconds, now) ? 1 : 0;
-  }
+  st.replicas = counts.active;
+  st.fully_labeled_replicas = counts.fully_labeled;
+  st.ready_replicas = counts.ready;
+  st.available_replicas = available;
   const api::ReplicaSetStatus& cur = rs.status;
   if (cur.replicas != st.replicas || cur.fully_labeled_replicas != st.fully_labeled_replicas ||
       cur.ready_replicas != st.ready_replicas || cur.available_replicas != st.available_replicas ||

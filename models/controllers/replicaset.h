@@ -6,7 +6,9 @@
 // last creations and deletions have been observed (or 5 minutes passed).
 //
 // Status (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas with minReadySeconds,
-// observedGeneration) is written through the status subresource when it changes.
+// observedGeneration) is written through the status subresource when it changes. Its counts are
+// kept from pod events (ReplicaSetPodCounts) rather than recounted over every pod on each sync,
+// except while orphans wait for adoption or minReadySeconds makes availability a matter of time.
 //
 // Orphaned pods (no controller ownerReference) that match a ReplicaSet's selector are adopted
 // (upstream PodControllerRefManager.ClaimPods): the controller sets itself as their controller
@@ -26,6 +28,7 @@
 #include "models/client/shared_informer_factory.h"
 #include "models/client/worker.h"
 #include "models/controllers/controller_expectations.h"
+#include "models/controllers/replicaset_pod_counts.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -49,8 +52,10 @@ class ReplicaSetController {
   std::shared_ptr<const api::Pod> Adopt(const api::ReplicaSet& rs, std::shared_ptr<const api::Pod> pod);
   void ManageReplicas(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
                       std::vector<std::shared_ptr<const api::Pod>> active);
-  void UpdateStatus(const std::string& key, const api::ReplicaSet& rs,
-                    const std::vector<std::shared_ptr<const api::Pod>>& active);
+  // The active pods `rs` controls, adopting the orphans it may adopt (upstream ClaimPods).
+  std::vector<std::shared_ptr<const api::Pod>> ActivePods(const api::ReplicaSet& rs);
+  void UpdateStatus(const std::string& key, const api::ReplicaSet& rs, const ReplicaSetPodCountsValue& counts,
+                    int32_t available);
   void CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining, int batch);
   std::map<std::string, int> RelatedActivePodsPerNode(const api::ReplicaSet& rs,
                                                       const std::vector<std::shared_ptr<const api::Pod>>& own) const;
@@ -64,6 +69,7 @@ class ReplicaSetController {
   client::PodLister pod_lister_;
   client::Worker worker_;
   ControllerExpectations expectations_{sim_};  // by ReplicaSet key
+  ReplicaSetPodCounts pod_counts_;
   sim::Owner owner_{sim_};
 };
 
