@@ -108,11 +108,14 @@ void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
   taints_ = node_ != nullptr ? node_->spec.taints : std::vector<api::Taint>{};
   if (node_ == nullptr) return;
   for (const auto& image : node_->status.images) {
-    for (const auto& name : image.names) image_sizes_.push_back({ImageNameHash(name), image.size_bytes, name});
+    for (const auto& name : image.names) {
+      image_sizes_.push_back({ImageNameHash(name), image.size_bytes, ImageNames::Intern(name)});
+    }
   }
-  // Upstream addNodeImageStates assigns each name in list order, so the last entry wins.
+  // Upstream addNodeImageStates assigns each name in list order, so the last entry wins. Ordered
+  // by the names themselves, never by the interned pointers.
   std::stable_sort(image_sizes_.begin(), image_sizes_.end(),
-                   [](const auto& a, const auto& b) { return std::tie(a.hash, a.name) < std::tie(b.hash, b.name); });
+                   [](const auto& a, const auto& b) { return a.hash != b.hash ? a.hash < b.hash : *a.name < *b.name; });
   size_t out = 0;
   for (size_t i = 0; i < image_sizes_.size(); ++i) {
     if (i + 1 < image_sizes_.size() && image_sizes_[i + 1].name == image_sizes_[i].name) continue;
@@ -123,11 +126,12 @@ void NodeInfo::SetNode(std::shared_ptr<const api::Node> node) {
 
 uint64_t NodeInfo::ImageNameHash(std::string_view name) { return sim::Fnv1a64().Add(name).value(); }
 
-std::optional<int64_t> NodeInfo::ImageSize(std::string_view name, uint64_t hash) const {
+std::optional<int64_t> NodeInfo::ImageSize(const std::string* interned, uint64_t hash) const {
+  if (interned == nullptr) return std::nullopt;
   auto it = std::lower_bound(image_sizes_.begin(), image_sizes_.end(), hash,
                              [](const ImageEntry& entry, uint64_t h) { return entry.hash < h; });
   for (; it != image_sizes_.end() && it->hash == hash; ++it) {
-    if (it->name == name) return it->size;
+    if (it->name == interned) return it->size;
   }
   return std::nullopt;
 }

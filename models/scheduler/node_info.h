@@ -19,6 +19,7 @@
 
 #include "models/api/node.h"
 #include "models/api/pod.h"
+#include "models/scheduler/image_names.h"
 
 namespace kubesim::scheduler {
 
@@ -89,9 +90,12 @@ class NodeInfo {
   // last status.images entry listing the name, as upstream's cache builds it), none when the node
   // does not list it. A sorted index built with the Node, so ImageLocality's per-node lookup does
   // not scan every image name of the node.
-  std::optional<int64_t> ImageSize(std::string_view name) const { return ImageSize(name, ImageNameHash(name)); }
-  // The same with `hash` = ImageNameHash(name), for a caller that looks one name up on many nodes.
-  std::optional<int64_t> ImageSize(std::string_view name, uint64_t hash) const;
+  std::optional<int64_t> ImageSize(std::string_view name) const {
+    return ImageSize(ImageNames::Find(name), ImageNameHash(name));
+  }
+  // The same for a caller that looks one name up on many nodes: `interned` =
+  // ImageNames::Find(name) (null: no node lists it), `hash` = ImageNameHash(name).
+  std::optional<int64_t> ImageSize(const std::string* interned, uint64_t hash) const;
   static uint64_t ImageNameHash(std::string_view name);
 
   const Resource& allocatable() const { return allocatable_; }
@@ -106,11 +110,12 @@ class NodeInfo {
   Resource allocatable_;
   bool unschedulable_ = false;
   std::vector<api::Taint> taints_;
-  // By name hash then name, so a lookup compares integers and reads one name; views into node_.
+  // By name hash then name, so a lookup compares integers; the name is interned (ImageNames), so
+  // confirming a hash match compares pointers instead of reading the name.
   struct ImageEntry {
     uint64_t hash;
     int64_t size;
-    std::string_view name;
+    const std::string* name;
   };
   std::vector<ImageEntry> image_sizes_;
   Resource requested_;

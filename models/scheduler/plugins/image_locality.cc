@@ -12,9 +12,10 @@ constexpr const char* kPreScoreStateKey = "PreScoreImageLocality";
 // Upstream's snapshot imageStates reduced to what Score needs: how many of the snapshot's nodes
 // list each image name, and the snapshot's node count.
 struct ImageSummary : StateData {
-  std::vector<std::string> pod_images;  // normalised, init then app containers
-  std::vector<uint64_t> hashes;         // NodeInfo::ImageNameHash of each, for the per-node lookups
-  std::vector<int64_t> num_nodes;       // nodes listing each
+  std::vector<std::string> pod_images;       // normalised, init then app containers
+  std::vector<uint64_t> hashes;              // NodeInfo::ImageNameHash of each, for the per-node lookups
+  std::vector<const std::string*> interned;  // ImageNames::Find of each (null: on no node)
+  std::vector<int64_t> num_nodes;            // nodes listing each
   int64_t total_nodes = 0;
 };
 
@@ -33,6 +34,7 @@ ImageSummary Summarize(SharedLister& lister, std::vector<std::string> pod_images
   s.total_nodes = static_cast<int64_t>(lister.Nodes().size());
   for (const auto& name : pod_images) {
     s.hashes.push_back(NodeInfo::ImageNameHash(name));
+    s.interned.push_back(ImageNames::Find(name));
     s.num_nodes.push_back(lister.ImageNodeCount(name));
   }
   s.pod_images = std::move(pod_images);
@@ -64,7 +66,7 @@ int64_t Compute(const ImageSummary& summary, const NodeInfo& node) {
   // counts again. A node's size for a name is its last entry listing it (upstream ImageStates).
   int64_t sum = 0;
   for (size_t i = 0; i < summary.pod_images.size(); ++i) {
-    const std::optional<int64_t> size = node.ImageSize(summary.pod_images[i], summary.hashes[i]);
+    const std::optional<int64_t> size = node.ImageSize(summary.interned[i], summary.hashes[i]);
     if (!size.has_value()) continue;
     sum += ScaledImageScore(*size, summary.num_nodes[i], summary.total_nodes);
   }

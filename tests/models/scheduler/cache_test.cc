@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/scheduler/image_names.h"
+#include "models/scheduler/node_info.h"
 #include "tests/support/builders.h"
 
 namespace kubesim::scheduler {
@@ -185,6 +187,25 @@ TEST_CASE("NodeInfo image sizes: the last entry listing a name wins", "[schedule
   info.SetNode(node);
   CHECK(info.ImageSize("registry.k8s.io/pause:3.10") == 100);
   CHECK_FALSE(info.ImageSize("nginx:latest").has_value());
+}
+
+// Names are compared by their interned copy: one per distinct name, whatever string it came from,
+// and none for a name no Node has listed (no NodeInfo can hold it).
+TEST_CASE("ImageNames: one interned copy per name; a name never listed has none", "[scheduler]") {
+  const std::string name = "example.com/image-names-test:1";
+  CHECK(ImageNames::Find(name) == nullptr);
+  const std::string* interned = ImageNames::Intern(name);
+  REQUIRE(interned != nullptr);
+  CHECK(*interned == name);
+  CHECK(ImageNames::Intern(std::string("example.com/image-names-test:") + "1") == interned);
+  CHECK(ImageNames::Find(name) == interned);
+  CHECK(ImageNames::Find("example.com/image-names-test:2") == nullptr);
+  NodeInfo info(NodeBuilder("node").Image(name, 42).Build());
+  CHECK(info.ImageSize(interned, NodeInfo::ImageNameHash(name)) == 42);
+  // The right hash with another name's copy, and a null copy, find nothing.
+  const std::string* other = ImageNames::Intern("example.com/image-names-test:3");
+  CHECK_FALSE(info.ImageSize(other, NodeInfo::ImageNameHash(name)).has_value());
+  CHECK_FALSE(info.ImageSize(nullptr, NodeInfo::ImageNameHash(name)).has_value());
 }
 
 }  // namespace
