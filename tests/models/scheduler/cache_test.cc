@@ -191,7 +191,7 @@ TEST_CASE("NodeInfo image sizes: the last entry listing a name wins", "[schedule
 
 // Names are compared by their interned copy: one per distinct name, whatever string it came from,
 // and none for a name no Node has listed (no NodeInfo can hold it).
-TEST_CASE("ImageNames: one interned copy per name; a name never listed has none", "[scheduler]") {
+TEST_CASE("ImageNames: one interned copy per name, none for a name never listed", "[scheduler]") {
   const std::string name = "example.com/image-names-test:1";
   CHECK(ImageNames::Find(name) == nullptr);
   const std::string* interned = ImageNames::Intern(name);
