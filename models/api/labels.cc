@@ -29,11 +29,16 @@ bool RequirementMatches(const LabelSelectorRequirement& r, const StringMap& labe
   return false;
 }
 
-bool LabelSelector::Matches(const StringMap& labels) const {
-  for (const auto& [k, v] : match_labels) {
+bool SetMatches(const StringMap& set, const StringMap& labels) {
+  for (const auto& [k, v] : set) {
     auto it = labels.find(k);
     if (it == labels.end() || it->second != v) return false;
   }
+  return true;
+}
+
+bool LabelSelector::Matches(const StringMap& labels) const {
+  if (!SetMatches(match_labels, labels)) return false;
   for (const auto& r : match_expressions) {
     if (!RequirementMatches(r, labels)) return false;
   }

@@ -36,6 +36,9 @@ struct LabelSelector {
 };
 
 bool RequirementMatches(const LabelSelectorRequirement& r, const StringMap& labels);
+// labels.SelectorFromSet(set).Matches(labels) (k8s.io/apimachinery pkg/labels/selector.go @ v1.32):
+// every key of `set` is in `labels` with an equal value; an empty set matches everything.
+bool SetMatches(const StringMap& set, const StringMap& labels);
 
 // A label selector in its string form (`kubectl get -l`, `?labelSelector=`), parsed with the grammar,
 // validation and error messages of upstream labels.Parse (kubernetes/apimachinery

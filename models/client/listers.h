@@ -32,12 +32,7 @@ class Selector {
 
   bool Matches(const api::StringMap& labels) const {
     if (const auto* s = std::get_if<api::LabelSelector>(&s_)) return s->Matches(labels);
-    if (const auto* set = std::get_if<api::StringMap>(&s_)) {
-      for (const auto& [k, v] : *set) {
-        auto it = labels.find(k);
-        if (it == labels.end() || it->second != v) return false;
-      }
-    }
+    if (const auto* set = std::get_if<api::StringMap>(&s_)) return api::SetMatches(*set, labels);
     return true;
   }
 

@@ -5,18 +5,14 @@
 #include <map>
 #include <set>
 
+#include "models/api/labels.h"
 #include "models/api/node.h"
 
 namespace kubesim::controllers {
 namespace {
 
 bool ServiceSelects(const api::Service& svc, const api::Pod& pod) {
-  if (svc.selector.empty()) return false;
-  for (const auto& [k, v] : svc.selector) {
-    auto it = pod.metadata.labels.find(k);
-    if (it == pod.metadata.labels.end() || it->second != v) return false;
-  }
-  return true;
+  return !svc.selector.empty() && api::SetMatches(svc.selector, pod.metadata.labels);
 }
 
 }  // namespace

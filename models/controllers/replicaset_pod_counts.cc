@@ -1,25 +1,14 @@
 #include "models/controllers/replicaset_pod_counts.h"
 
+#include "models/api/labels.h"
 #include "models/controllers/controller_utils.h"
 
 namespace kubesim::controllers {
 
-namespace {
-
-bool HasLabels(const std::map<std::string, std::string>& labels, const std::map<std::string, std::string>& want) {
-  for (const auto& [k, v] : want) {
-    auto it = labels.find(k);
-    if (it == labels.end() || it->second != v) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 void ReplicaSetPodCounts::Apply(const Kept& kept, const api::Pod& pod, int sign, ReplicaSetPodCountsValue& counts) {
   if (pod.metadata.namespace_ != kept.namespace_ || !IsPodActive(pod)) return;
   counts.active += sign;
-  if (HasLabels(pod.metadata.labels, kept.template_labels)) counts.fully_labeled += sign;
+  if (api::SetMatches(kept.template_labels, pod.metadata.labels)) counts.fully_labeled += sign;
   if (IsPodReady(pod)) counts.ready += sign;
 }
 

@@ -34,7 +34,6 @@ struct ReplicaSetPodCountsValue {
   int32_t active = 0;
   int32_t fully_labeled = 0;  // active pods whose labels include every template label
   int32_t ready = 0;          // active pods with condition Ready=True
-  friend bool operator==(const ReplicaSetPodCountsValue&, const ReplicaSetPodCountsValue&) = default;
 };
 
 class ReplicaSetPodCounts {

@@ -188,21 +188,12 @@ class Runner {
       etcd::RangeResult r = cluster_->store().Range(p);
       for (const auto& obj : r.objects) {
         auto pod = api::As<api::Pod>(obj);
-        if (!pod || !Selects(selector, pod->metadata.labels)) continue;
+        if (!pod || !api::SetMatches(selector, pod->metadata.labels)) continue;
         ++total;
         if (!pod->spec.node_name.empty()) ++bound;
       }
     }
     return {total, bound};
-  }
-
-  static bool Selects(const std::map<std::string, std::string>& selector,
-                      const std::map<std::string, std::string>& labels) {
-    for (const auto& [k, v] : selector) {
-      auto it = labels.find(k);
-      if (it == labels.end() || it->second != v) return false;
-    }
-    return true;
   }
 
   sim::Status Timeout(const Op& op, const std::string& what) {
@@ -430,7 +421,7 @@ class Runner {
     etcd::RangeResult r = cluster_->store().Range(apiserver::ApiServer::Key(api::Pod::kKind, op.ns, ""));
     for (const auto& obj : r.objects) {
       auto pod = api::As<api::Pod>(obj);
-      if (pod && Selects(op.selector, pod->metadata.labels)) victims.push_back(pod);
+      if (pod && api::SetMatches(op.selector, pod->metadata.labels)) victims.push_back(pod);
     }
     result_.pods_deleted += static_cast<int64_t>(victims.size());
     if (op.delete_per_second == 0) {

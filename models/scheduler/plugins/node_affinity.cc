@@ -6,6 +6,7 @@
 #include <set>
 
 #include "models/api/codec.h"
+#include "models/api/labels.h"
 
 namespace kubesim::scheduler {
 namespace {
@@ -24,10 +25,7 @@ const api::NodeSelector* PodRequired(const api::Pod& pod) {
 // set selector: every key present with an equal value) AND the required terms (ORed).
 bool MatchesPodRequired(const api::Pod& pod, const api::Node& node) {
   const auto& labels = node.metadata.labels;
-  for (const auto& [k, v] : pod.spec.node_selector) {
-    auto it = labels.find(k);
-    if (it == labels.end() || it->second != v) return false;
-  }
+  if (!api::SetMatches(pod.spec.node_selector, labels)) return false;
   const api::NodeSelector* required = PodRequired(pod);
   return required == nullptr || api::NodeSelectorMatches(*required, labels, node.metadata.name);
 }

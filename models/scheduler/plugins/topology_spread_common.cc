@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "models/api/affinity.h"
+#include "models/api/labels.h"
 
 namespace kubesim::scheduler {
 
@@ -52,10 +53,7 @@ int64_t CountPodsMatchSelector(const std::vector<PodInfoPtr>& pods, const std::o
 
 bool MatchesRequiredNodeAffinity(const api::Pod& pod, const api::Node& node) {
   const api::StringMap& labels = node.metadata.labels;
-  for (const auto& [k, v] : pod.spec.node_selector) {
-    auto it = labels.find(k);
-    if (it == labels.end() || it->second != v) return false;
-  }
+  if (!api::SetMatches(pod.spec.node_selector, labels)) return false;
   const auto& na = pod.spec.affinity.node_affinity;
   if (na.has_value() && na->required.has_value()) {
     return api::NodeSelectorMatches(*na->required, labels, node.metadata.name);

@@ -80,6 +80,19 @@ TEST_CASE("An empty selector is Empty and matches objects without labels", "[api
   CHECK(negative.Matches({}));
 }
 
+// labels.SelectorFromSet: every pair of the set, with an equal value; the empty set selects all.
+TEST_CASE("SetMatches needs every key of the set with an equal value", "[api]") {
+  const StringMap labels = {{"app", "web"}, {"tier", "front"}};
+  CHECK(SetMatches({}, labels));
+  CHECK(SetMatches({}, {}));
+  CHECK(SetMatches({{"app", "web"}}, labels));
+  CHECK(SetMatches({{"app", "web"}, {"tier", "front"}}, labels));
+  CHECK_FALSE(SetMatches({{"app", "db"}}, labels));
+  CHECK_FALSE(SetMatches({{"app", "web"}, {"zone", "a"}}, labels));
+  CHECK_FALSE(SetMatches({{"app", ""}}, labels));
+  CHECK_FALSE(SetMatches({{"app", "web"}}, {}));
+}
+
 // Upstream pkg/labels selector_test.go style (TestSelectorParse, TestSelectorMatches), on the
 // metav1 form ParseLabelSelector returns.
 TEST_CASE("ParseLabelSelector accepts upstream's syntax", "[api]") {
