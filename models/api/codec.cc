@@ -229,6 +229,14 @@ StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc) {
   }
   if (node->status.allocatable.empty()) node->status.allocatable = node->status.capacity;
   if (node->status.capacity.empty()) node->status.capacity = node->status.allocatable;
+  KUBESIM_ASSIGN_OR_RETURN(auto addresses, status["addresses"].Items());
+  for (const auto& a : addresses) {
+    KUBESIM_RETURN_IF_ERROR(a.CheckKeys({"type", "address"}));
+    NodeAddress na;
+    KUBESIM_ASSIGN_OR_RETURN(na.type, a["type"].String());
+    KUBESIM_ASSIGN_OR_RETURN(na.address, a["address"].String());
+    node->status.addresses.push_back(std::move(na));
+  }
   KUBESIM_ASSIGN_OR_RETURN(auto images, status["images"].Items());
   for (const auto& img : images) {
     ContainerImage ci;

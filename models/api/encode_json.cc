@@ -219,6 +219,11 @@ void EncodeNode(const Node& n, ordered_json& j) {
                  {"allocatable", Resources(n.status.allocatable)},
                  {"conditions", conds},
                  {"images", images}};
+  if (!n.status.addresses.empty()) {
+    ordered_json addresses = ordered_json::array();
+    for (const auto& a : n.status.addresses) addresses.push_back({{"type", a.type}, {"address", a.address}});
+    j["status"]["addresses"] = addresses;
+  }
 }
 
 }  // namespace

@@ -42,6 +42,14 @@ struct NodeCondition {
   sim::Time last_transition_time;
 };
 
+// core/v1 NodeAddress: InternalIP, ExternalIP, Hostname, ... (set by the cloud node controller
+// when the kubelet runs with an external cloud provider).
+struct NodeAddress {
+  std::string type;
+  std::string address;
+  friend bool operator==(const NodeAddress&, const NodeAddress&) = default;
+};
+
 struct ContainerImage {
   std::vector<std::string> names;
   int64_t size_bytes = 0;
@@ -57,6 +65,7 @@ struct NodeStatus {
   ResourceList capacity;
   ResourceList allocatable;  // defaults to capacity when a manifest gives none (as the kubelet does)
   std::vector<NodeCondition> conditions;
+  std::vector<NodeAddress> addresses;
   std::vector<ContainerImage> images;
 };
 

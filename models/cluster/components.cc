@@ -3,6 +3,7 @@
 #include "models/api/codec.h"
 #include "models/api/node.h"
 #include "models/api/pod.h"
+#include "models/cloud/node_bootstrap.h"
 #include "models/report/expectations.h"
 #include "models/scenario/workloads.h"
 
@@ -19,7 +20,10 @@ Components::~Components() {
   // Components hold callbacks into each other through the simulation and watches on the API
   // server; they go before it, the HPA (in the controller manager) before the metrics server it
   // reads.
+  autoscaler_.reset();
+  cloud_controllers_.reset();
   kubelets_.clear();
+  cloud_.reset();
   controllers_.reset();
   metrics_server_.reset();
   kube_proxies_.clear();
@@ -73,6 +77,7 @@ sim::Status Components::Start() {
                                   ": rejected by the API server: " + r.message);
     }
   }
+  KUBESIM_RETURN_IF_ERROR(StartCloud());
   scheduler_->Start();
   // metrics-server (an add-on, metrics.k8s.io), then kube-controller-manager, whose HPA controller
   // reads it.
@@ -94,6 +99,18 @@ sim::Status Components::Start() {
   controllers_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
+  }
+  if (cloud_) {
+    for (const auto& inst_node : initial_cloud_nodes_) StartKubelet(inst_node);
+    initial_cloud_nodes_.clear();
+    cloud_controllers_ = std::make_unique<cloudcontrollers::CloudControllerManager>(sim_, *api_, *cloud_, sink);
+    cloud_controllers_->Start();
+  }
+  if (scenario_.cluster_autoscaler && cloud_) {
+    autoscaler_ = std::make_unique<autoscaler::ClusterAutoscaler>(sim_, *api_, *cloud_, *scenario_.cluster_autoscaler,
+                                                                  scenario_.settings.scheduler, registry_, sink);
+    KUBESIM_RETURN_IF_ERROR(autoscaler_->Init());
+    autoscaler_->Start();
   }
   for (const auto& step : scenario_.timeline) {
     sim::Time at = sim::Time::Zero() + step.at;
@@ -120,6 +137,35 @@ sim::Status Components::Start() {
           },
           sim::Phase::kInput);
     }
+  }
+  return sim::Status::Ok();
+}
+
+sim::Status Components::StartCloud() {
+  if (!scenario_.cloud) return sim::Status::Ok();
+  cloud::CloudHooks hooks;
+  hooks.booted = [this](const cloud::Instance&, std::shared_ptr<const api::Node> node) { StartKubelet(node); };
+  hooks.stopped = [this](const cloud::Instance& inst) {
+    auto it = kubelets_.find(inst.node_name);
+    if (it != kubelets_.end()) it->second->Crash();
+  };
+  hooks.event = [this](const std::string& type, const std::string& reason, const std::string& object,
+                       const std::string& message) {
+    recorder_.OnEvent(client::RecordedEvent{sim_.Now(), type, reason, object, message, "cloud-provider"});
+  };
+  cloud_ = std::make_unique<cloud::CloudProvider>(sim_, *scenario_.cloud, std::move(hooks));
+  // The groups' initial instances are part of the initial state, initialised, like nodePools.
+  for (auto& node_obj : cloud_->BootInitialInstances()) {
+    auto node = node_obj->DeepCopy();
+    node->status.conditions = kubelet::Kubelet::NodeConditions(sim_.Now(), false);
+    apiserver::Response r = api_->Bootstrap(node);
+    if (!r.ok()) {
+      const auto& src = scenario_.cloud->FindNodeGroup(node->metadata.labels.at(cloud::kLabelNodeGroup))->source;
+      return sim::InvalidArgument(src.file + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) +
+                                  ": node group's Node " + node->metadata.name +
+                                  ": rejected by the API server: " + r.message);
+    }
+    initial_cloud_nodes_.push_back(node_obj);
   }
   return sim::Status::Ok();
 }
@@ -154,6 +200,7 @@ void Components::RunUntil(sim::Time t) {
       sim_.RunUntil(next_sample_);
       if (sim_.Now() < next_sample_) return;  // Stop() was called: resume from here next time
       sampler_->Sample(next_sample_, *scheduler_);
+      SampleCloud();
       last_sample_ = next_sample_;
       next_sample_ += sample_interval_;
     }
@@ -162,8 +209,34 @@ void Components::RunUntil(sim::Time t) {
   // The last sample is the end of the run, also when the duration is not a multiple of the interval.
   if (sampler_ && t == end_ && sim_.Now() == end_ && last_sample_ != end_) {
     sampler_->Sample(end_, *scheduler_);
+    SampleCloud();
     last_sample_ = end_;
   }
+}
+
+void Components::SampleCloud() {
+  if (!cloud_) return;
+  // Upstream's metric names where they exist (cluster-autoscaler metrics/metrics.go), then the
+  // cloud's own: the cost so far and the instances running.
+  std::vector<double> row;
+  if (autoscaler_) {
+    const autoscaler::AutoscalerStatus& st = autoscaler_->status();
+    row = {static_cast<double>(st.nodes_ready),
+           static_cast<double>(st.unschedulable_pods),
+           static_cast<double>(st.scaled_up_nodes_total),
+           static_cast<double>(st.scaled_down_nodes_total),
+           static_cast<double>(st.failed_scale_ups_total),
+           static_cast<double>(st.unneeded_nodes)};
+  }
+  cloud::CloudSummary c = cloud_->Summary(sim_.Now());
+  int64_t running = 0;
+  for (const auto& g : scenario_.cloud->node_groups) {
+    for (const cloud::Instance* inst : cloud_->Instances(g.name))
+      running += inst->state == cloud::InstanceState::kRunning;
+  }
+  row.push_back(c.cost_usd);
+  row.push_back(static_cast<double>(running));
+  cloud_samples_.push_back(std::move(row));
 }
 
 void Components::OnCommit(const etcd::Event& e) {

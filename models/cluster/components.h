@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "models/apiserver/api_server.h"
+#include "models/autoscaler/cluster_autoscaler.h"
+#include "models/cloud/cloud_provider.h"
+#include "models/cloudcontrollers/cloud_controller_manager.h"
 #include "models/cluster/cluster.h"
 #include "models/cluster/metrics_sampler.h"
 #include "models/controllers/controller_manager.h"
@@ -79,6 +82,9 @@ class Components : public scenario::ActionContext {
   }
   // Null before Start().
   const controllers::ControllerManager* controller_manager() const { return controllers_.get(); }
+  // Null without spec.cloud / spec.clusterAutoscaler.
+  const cloud::CloudProvider* cloud() const { return cloud_.get(); }
+  const autoscaler::ClusterAutoscaler* cluster_autoscaler() const { return autoscaler_.get(); }
 
   // Live use from Python (python/): runs `run` as a timeline action named `action` at Now(), in the
   // input phase, with the same TimelineAction event the timeline records; it runs when the
@@ -98,6 +104,7 @@ class Components : public scenario::ActionContext {
   void CrashNode(const std::string& node) override;
   void RestartKubelet(const std::string& node) override;
   void DrainNode(const std::string& node) override;
+  cloud::CloudProvider* Cloud() override { return cloud_.get(); }
 
  private:
   // Results() (take = false) or TakeResults() (take = true).
@@ -105,6 +112,8 @@ class Components : public scenario::ActionContext {
   void OnCommit(const etcd::Event& e);
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);
+  // spec.cloud: the provider, its initial instances' Nodes (bootstrapped like the scenario's own).
+  sim::Status StartCloud();
   void EvictUntilAllowed(const std::string& ns, const std::string& name);
   void TryUpdate(const std::string& kind, const std::string& ns, const std::string& name, Mutation mutate,
                  int attempts_left);
@@ -130,6 +139,15 @@ class Components : public scenario::ActionContext {
   // kube-proxy of each node, and what they programmed when.
   std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
   std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;
+  // spec.cloud: the provider and the cloud-controller-manager; null without a cloud.
+  std::unique_ptr<cloud::CloudProvider> cloud_;
+  std::unique_ptr<cloudcontrollers::CloudControllerManager> cloud_controllers_;
+  std::vector<std::shared_ptr<const api::Node>> initial_cloud_nodes_;  // until their kubelets start
+  std::unique_ptr<autoscaler::ClusterAutoscaler> autoscaler_;          // spec.clusterAutoscaler; else null
+  // The cloud's and the autoscaler's gauges at each metrics sample (SampleCloud), appended to
+  // metrics.csv as columns.
+  std::vector<std::vector<double>> cloud_samples_;
+  void SampleCloud();
   // spec.output sampling (metrics_sampler.h); null when it is off.
   std::unique_ptr<MetricsSampler> sampler_;
   sim::Duration sample_interval_;

@@ -57,6 +57,25 @@ report::RunResults Components::Collect(bool take) {
   r.scenario = scenario_.name;
   r.scenario_file = scenario_.file;
   r.seed = seed_;
+  if (cloud_) {
+    cloud::CloudSummary c = cloud_->Summary(sim_.Now());
+    report::CloudResults& out = r.cloud.emplace();
+    out.instances_launched = c.instances_launched;
+    out.instances_terminated = c.instances_terminated;
+    out.instances_failed = c.instances_failed;
+    out.spot_interruptions = c.spot_interruptions;
+    out.cost_usd = c.cost_usd;
+    for (const auto& [g, gc] : c.by_node_group) out.cost_usd_by_node_group[g] = gc.cost_usd;
+  }
+  if (autoscaler_) {
+    const autoscaler::AutoscalerStatus& st = autoscaler_->status();
+    report::AutoscalerResults& out = r.cluster_autoscaler.emplace();
+    for (const auto& u : st.scale_ups) out.scale_ups.push_back({u.at.ToSeconds(), u.node_group, u.delta});
+    for (const auto& d : st.scale_downs) out.scale_downs.push_back({d.at.ToSeconds(), d.node, d.node_group, d.reason});
+    for (const auto& f : st.failed_scale_ups)
+      out.failed_scale_ups.push_back({f.at.ToSeconds(), f.node_group, f.reason});
+    out.evicted_pods = st.evicted_pods_total;
+  }
   r.simulated_seconds = sim_.Now().ToSeconds();
   r.events_processed = sim_.events_processed();
   r.fingerprint = sim_.fingerprint().ToHex();
@@ -107,6 +126,22 @@ report::RunResults Components::Collect(bool take) {
   } else {
     recorder_.Fill(&r);
     if (sampler_) sampler_->Fill(&r);
+  }
+  if (cloud_ && cloud_samples_.size() == r.metrics.time.size() && !cloud_samples_.empty()) {
+    std::vector<std::string> names;
+    if (autoscaler_) {
+      names = {"cluster_autoscaler_nodes_count{state=\"ready\"}", "cluster_autoscaler_unschedulable_pods_count",
+               "cluster_autoscaler_scaled_up_nodes_total",        "cluster_autoscaler_scaled_down_nodes_total",
+               "cluster_autoscaler_failed_scale_ups_total",       "cluster_autoscaler_unneeded_nodes_count"};
+    }
+    names.push_back("cloud_cost_usd_total");
+    names.push_back("cloud_instances_running");
+    for (size_t i = 0; i < names.size(); ++i) {
+      r.metrics.names.push_back(names[i]);
+      std::vector<double> column;
+      for (const auto& row : cloud_samples_) column.push_back(row[i]);
+      r.metrics.columns.push_back(std::move(column));
+    }
   }
   if (!sample_warning_.empty()) r.warnings.push_back(sample_warning_);
   r.Finalize();

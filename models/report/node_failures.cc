@@ -46,8 +46,11 @@ size_t NodeFailureTracker::Open(const std::string& node) {
 void NodeFailureTracker::OnEvent(const client::RecordedEvent& e) {
   // The scenario records when it stopped a kubelet or crashed a node: the failure's start; and
   // when it restarted the kubelet, after which the node's next Ready=True ends the failure even if
-  // it never went Unknown.
-  if (e.object.rfind("Node/", 0) == 0 && (e.reason == "KubeletStopped" || e.reason == "NodeCrashed")) {
+  // it never went Unknown. The cloud records when it stopped an instance (terminated, reclaimed
+  // after a spot notice, or removed by a node group shrinking): the machine is gone, as a crash.
+  if (e.object.rfind("Node/", 0) == 0 &&
+      (e.reason == "KubeletStopped" || e.reason == "NodeCrashed" || e.reason == "InstanceTerminated" ||
+       e.reason == "SpotInstanceTerminated" || e.reason == "InstanceRemoved")) {
     NodeFailure& f = failures_[Open(e.object.substr(5))];
     if (!f.failed) f.failed = e.time;
   }

@@ -91,6 +91,40 @@ struct Verdict {
   std::string source;   // FILE:LINE:COL of the expectation
 };
 
+// spec.cloud: what the cloud did and what it cost (summary.json `cloud`).
+struct CloudResults {
+  int64_t instances_launched = 0;    // during the run; the node groups' initial instances are not counted
+  int64_t instances_terminated = 0;  // stopped for any reason (scale-down, spot, the scenario)
+  int64_t instances_failed = 0;      // launches that failed (stockout, quota)
+  int64_t spot_interruptions = 0;
+  double cost_usd = 0;  // running time × hourly price, billed per second
+  std::map<std::string, double> cost_usd_by_node_group;
+};
+
+// spec.clusterAutoscaler: its decisions (summary.json `cluster_autoscaler`).
+struct AutoscalerResults {
+  struct ScaleUp {
+    double at;
+    std::string node_group;
+    int32_t delta;
+  };
+  struct ScaleDown {
+    double at;
+    std::string node;
+    std::string node_group;
+    std::string reason;  // empty (an empty node) or underutilized
+  };
+  struct FailedScaleUp {
+    double at;
+    std::string node_group;
+    std::string reason;
+  };
+  std::vector<ScaleUp> scale_ups;
+  std::vector<ScaleDown> scale_downs;
+  std::vector<FailedScaleUp> failed_scale_ups;
+  int64_t evicted_pods = 0;
+};
+
 struct RunResults {
   std::string scenario;
   std::string scenario_file;
@@ -111,6 +145,8 @@ struct RunResults {
   std::vector<std::string> warnings;
   int nodes_total = 0;
   int nodes_ready = 0;
+  std::optional<CloudResults> cloud;
+  std::optional<AutoscalerResults> cluster_autoscaler;
 
   // Derived figures, computed by Finalize().
   int64_t pods_scheduled = 0;

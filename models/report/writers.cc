@@ -195,6 +195,32 @@ std::string SummaryJson(const RunResults& r) {
       {"not_simulated_kinds", not_simulated},
       {"warnings", r.warnings},
   };
+  if (r.cloud) {
+    ordered_json by_group = ordered_json::object();
+    for (const auto& [g, c] : r.cloud->cost_usd_by_node_group) by_group[g] = c;
+    j["cloud"] = {{"instances_launched", r.cloud->instances_launched},
+                  {"instances_terminated", r.cloud->instances_terminated},
+                  {"instances_failed", r.cloud->instances_failed},
+                  {"spot_interruptions", r.cloud->spot_interruptions},
+                  {"cost_usd", r.cloud->cost_usd},
+                  {"cost_usd_by_node_group", by_group}};
+  }
+  if (r.cluster_autoscaler) {
+    ordered_json ups = ordered_json::array(), downs = ordered_json::array(), failed = ordered_json::array();
+    for (const auto& u : r.cluster_autoscaler->scale_ups) {
+      ups.push_back({{"at", u.at}, {"node_group", u.node_group}, {"delta", u.delta}});
+    }
+    for (const auto& d : r.cluster_autoscaler->scale_downs) {
+      downs.push_back({{"at", d.at}, {"node", d.node}, {"node_group", d.node_group}, {"reason", d.reason}});
+    }
+    for (const auto& f : r.cluster_autoscaler->failed_scale_ups) {
+      failed.push_back({{"at", f.at}, {"node_group", f.node_group}, {"reason", f.reason}});
+    }
+    j["cluster_autoscaler"] = {{"scale_ups", ups},
+                               {"scale_downs", downs},
+                               {"failed_scale_ups", failed},
+                               {"evicted_pods", r.cluster_autoscaler->evicted_pods}};
+  }
   return j.dump(2) + "\n";
 }
 

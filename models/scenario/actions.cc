@@ -2,6 +2,7 @@
 
 #include "models/api/kinds.h"
 #include "models/api/node.h"
+#include "models/scenario/cloud_actions.h"
 
 namespace kubesim::scenario {
 namespace {
@@ -229,16 +230,20 @@ sim::StatusOr<ParsedAction> ParseDrain(const api::YamlNode& args, ObjectLoader& 
 }  // namespace
 
 const std::map<std::string, ActionParser>& ActionRegistry() {
-  static const std::map<std::string, ActionParser> kActions = {
-      {"create", ParseCreate},
-      {"delete", ParseDelete},
-      {"stopKubelet", ParseStopKubelet},
-      {"scale", ParseScale},
-      {"setImage", ParseSetImage},
-      {"crashNode", ParseCrashNode},
-      {"restartKubelet", ParseRestartKubelet},
-      {"drain", ParseDrain},
-  };
+  static const std::map<std::string, ActionParser> kActions = [] {
+    std::map<std::string, ActionParser> actions = {
+        {"create", ParseCreate},
+        {"delete", ParseDelete},
+        {"stopKubelet", ParseStopKubelet},
+        {"scale", ParseScale},
+        {"setImage", ParseSetImage},
+        {"crashNode", ParseCrashNode},
+        {"restartKubelet", ParseRestartKubelet},
+        {"drain", ParseDrain},
+    };
+    AddCloudActions(actions);
+    return actions;
+  }();
   return kActions;
 }
 

@@ -15,6 +15,7 @@
 
 #include "models/api/codec.h"
 #include "models/api/yaml_node.h"
+#include "models/cloud/cloud_config.h"
 
 namespace kubesim::scenario {
 
@@ -45,6 +46,10 @@ class ObjectLoader {
   // actions parsed after the run started).
   using DefinedFn = std::function<bool(const std::string& kind, const std::string& ns, const std::string& name)>;
   void SetDefinedFallback(DefinedFn fallback) { fallback_ = std::move(fallback); }
+  // The scenario's cloud (spec.cloud), for actions that name node groups, zones and instance
+  // types; null without one.
+  void SetCloud(const cloud::CloudConfig* cloud) { cloud_ = cloud; }
+  const cloud::CloudConfig* cloud() const { return cloud_; }
   std::vector<std::string>& warnings() { return warnings_; }
   std::map<std::string, int>& not_simulated() { return not_simulated_; }
 
@@ -59,6 +64,7 @@ class ObjectLoader {
   std::map<std::string, api::StringMap> node_labels_;  // Node name → labels
   int64_t total_ = 0;
   DefinedFn fallback_;
+  const cloud::CloudConfig* cloud_ = nullptr;
 };
 
 }  // namespace kubesim::scenario

@@ -7,7 +7,10 @@
 
 #include "models/controllers/controller_names.h"
 #include "models/scenario/actions.h"
+#include "models/scenario/autoscaler_settings.h"
+#include "models/scenario/cloud_settings.h"
 #include "models/scenario/expect.h"
+#include "models/scenario/latency_settings.h"
 #include "models/scenario/node_pools.h"
 #include "models/scenario/object_loader.h"
 #include "models/scenario/parameters.h"
@@ -18,26 +21,6 @@ namespace kubesim::scenario {
 namespace {
 
 using api::YamlNode;
-
-sim::StatusOr<apiserver::LatencyModel> ParseLatency(const YamlNode& node) {
-  // Either a single duration (fixed) or {median, p99} (lognormal).
-  if (node.IsScalar()) {
-    KUBESIM_ASSIGN_OR_RETURN(sim::Duration d, node.ToDuration());
-    if (d < sim::Duration::Zero()) return node.Error("Invalid value: must not be negative");
-    return apiserver::LatencyModel::Fixed(d);
-  }
-  KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"median", "p99"}));
-  if (!node["median"].Defined()) return node["median"].Error("Required value");
-  KUBESIM_ASSIGN_OR_RETURN(sim::Duration median, node["median"].ToDuration());
-  sim::Duration p99 = median;
-  if (node["p99"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(p99, node["p99"].ToDuration());
-  }
-  if (median < sim::Duration::Zero()) return node["median"].Error("Invalid value: must not be negative");
-  if (p99 < median) return node["p99"].Error("Invalid value: p99 must be at least the median");
-  return apiserver::LatencyModel{median, p99};
-}
 
 // Every problem of a scenario is reported at once (`kubesim validate`): each independent part (a
 // settings section, an object entry, a timeline step, an expectation) is checked on its own and its
@@ -295,7 +278,8 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   }
   CheckAllKeys(spec,
                {"parameters", "seed", "duration", "nodePools", "objects", "workloads", "timeline", "loads", "expect",
-                "apiServer", "kubelet", "kubeProxy", "scheduler", "controllerManager", "output", "compare"},
+                "apiServer", "kubelet", "kubeProxy", "scheduler", "controllerManager", "output", "compare", "cloud",
+                "clusterAutoscaler"},
                problems);
   if (spec["seed"].Defined()) {
     auto seed = spec["seed"].Int();
@@ -323,7 +307,18 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   problems.Check(ParseControllerManagerSettings(spec, &sc.settings));
   problems.Check(ParseOutputSettings(spec["output"], &sc.settings.output));
 
+  {
+    auto cloud = ParseCloudSettings(spec["cloud"]);
+    if (problems.Check(cloud.status())) {
+      sc.cloud = std::move(cloud).value();
+      if (spec.Has("clusterAutoscaler")) {
+        auto ca = ParseAutoscalerSettings(spec["clusterAutoscaler"], sc.cloud ? &*sc.cloud : nullptr);
+        if (problems.Check(ca.status())) sc.cluster_autoscaler = std::move(ca).value();
+      }
+    }
+  }
   ObjectLoader loader(base_dir);
+  if (sc.cloud) loader.SetCloud(&*sc.cloud);
   auto each = [&](const YamlNode& list, const std::function<sim::Status(const YamlNode&)>& fn) {
     auto items = list.Items();
     if (!problems.Check(items.status())) return;

@@ -18,6 +18,8 @@
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_types.h"
 #include "models/apiserver/config.h"
+#include "models/autoscaler/options.h"
+#include "models/cloud/cloud_config.h"
 #include "models/controllers/pod_gc_config.h"
 #include "models/kubelet/config.h"
 #include "models/metrics/load.h"
@@ -31,6 +33,9 @@
 
 namespace kubesim::scheduler {
 class Registry;  // models/scheduler/registry.h
+}
+namespace kubesim::cloud {
+class CloudProvider;  // models/cloud/cloud_provider.h
 }
 
 namespace kubesim::scenario {
@@ -57,6 +62,8 @@ class ActionContext {
   // `kubectl drain --ignore-daemonsets`: cordons the node and evicts its pods through the Eviction
   // API, retrying an eviction a PodDisruptionBudget refuses every 5 s, as kubectl does.
   virtual void DrainNode(const std::string& node) = 0;
+  // The cloud (spec.cloud), for the cloud's faults; null when the scenario has none.
+  virtual cloud::CloudProvider* Cloud() = 0;
 };
 
 using ActionFn = std::function<void(ActionContext&)>;
@@ -101,7 +108,9 @@ struct Scenario {
   std::vector<report::Expectation> expectations;   // `expect:`, in order
   // Generators and traces (spec.workloads); the Cluster expands them at Start() with the run's seed.
   std::vector<std::shared_ptr<const WorkloadSource>> workloads;
-  CompareSettings compare;  // `spec.compare`, read by `kubesim compare`
+  CompareSettings compare;                                           // `spec.compare`, read by `kubesim compare`
+  std::optional<cloud::CloudConfig> cloud;                           // `spec.cloud`
+  std::optional<autoscaler::AutoscalingOptions> cluster_autoscaler;  // `spec.clusterAutoscaler`
 };
 
 // `registry` resolves the plugin names of a KubeSchedulerConfiguration; the Cluster that runs the

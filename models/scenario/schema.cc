@@ -101,6 +101,21 @@ ordered_json Actions() {
       {"create", ObjectEntry()}, {"delete", del},         {"stopKubelet", node_target}, {"scale", scale},
       {"setImage", set_image},   {"crashNode", one_node}, {"restartKubelet", one_node}, {"drain", one_node},
   };
+  // The cloud's faults (docs/cloud.md).
+  all["spotInterruption"] = Object({{"nodeGroup", Str("a Spot node group")},
+                                    {"count", {{"type", {"integer", "string"}}, {"minimum", 1}}},
+                                    {"node", Str("one node of a node group")}});
+  all["stockout"] = Object({{"zone", Str("zone")},
+                            {"instanceType", Str("instance type")},
+                            {"duration", Duration("how long nothing is in stock")}},
+                           {"zone", "instanceType", "duration"});
+  all["terminateInstance"] = one_node;
+  all["cloudApiErrors"] =
+      Object({{"rate", {{"type", {"number", "string"}}, {"minimum", 0}, {"maximum", 1}}}, {"duration", Duration("")}},
+             {"rate", "duration"});
+  all["scaleNodeGroup"] =
+      Object({{"nodeGroup", Str("node group")}, {"size", {{"type", {"integer", "string"}}, {"minimum", 0}}}},
+             {"nodeGroup", "size"});
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();
   for (const auto& [name, parser] : ActionRegistry()) {
@@ -217,6 +232,86 @@ ordered_json Workload() {
   return {{"oneOf", {generator, trace}}};
 }
 
+ordered_json Cloud() {
+  ordered_json number = {{"type", {"number", "string"}}, {"minimum", 0}};
+  ordered_json instance_type = Object({{"name", Str("e.g. m5.xlarge")},
+                                       {"capacity", {{"type", "object"}, {"additionalProperties", Quantity("")}}},
+                                       {"price", number},
+                                       {"spotPrice", number},
+                                       {"family", Str("quota family (default: the name up to its first '.')")}},
+                                      {"name", "capacity", "price"});
+  ordered_json strings = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  ordered_json size = {{"type", {"integer", "string"}}, {"minimum", 0}};
+  ordered_json taint = Object(
+      {{"key", Str("")}, {"value", Str("")}, {"effect", {{"enum", {"NoSchedule", "PreferNoSchedule", "NoExecute"}}}}},
+      {"key", "effect"});
+  ordered_json group = Object({{"name", Str("node group; its nodes are NAME-N")},
+                               {"instanceType", Str("")},
+                               {"instanceTypes", strings},
+                               {"zones", strings},
+                               {"minSize", size},
+                               {"maxSize", size},
+                               {"size", size},
+                               {"capacityType", {{"enum", {"OnDemand", "Spot"}}}},
+                               {"labels", StringMap()},
+                               {"taints", {{"type", "array"}, {"items", taint}}}},
+                              {"name", "zones", "minSize", "maxSize"});
+  return Object(
+      {{"region", Str("")},
+       {"zones", strings},
+       {"instanceTypes", {{"type", "array"}, {"items", instance_type}}},
+       {"nodeGroups", {{"type", "array"}, {"items", group}}},
+       {"provisioningLatency", Latency("instance request -> Node registered (default median 100s, p99 261s)")},
+       {"terminationLatency", Duration("terminate -> instance gone (default 0s)")},
+       {"spotInterruptionNotice", Duration("default 2m")},
+       {"apiRateLimit", Object({{"launchesPerSecond", number}, {"burst", size}})},
+       {"quotas", Object({{"vcpu", size}, {"vcpuPerFamily", {{"type", "object"}, {"additionalProperties", size}}}})}},
+      {"region", "zones", "instanceTypes", "nodeGroups"},
+      "the cloud: region, instance types, node groups (docs/cloud.md)");
+}
+
+ordered_json ClusterAutoscaler() {
+  ordered_json d = {{"type", "string"}, {"pattern", "^[0-9]"}};
+  ordered_json i = {{"type", {"integer", "string"}}};
+  ordered_json b = {{"type", "boolean"}};
+  ordered_json props = {
+      {"scanInterval", d},
+      {"maxNodesTotal", i},
+      {"coresTotal", Str("MIN:MAX cores")},
+      {"memoryTotal", Str("MIN:MAX GiB")},
+      {"expander", Str("comma-separated: random, most-pods, least-waste, least-nodes, price, priority")},
+      {"scaleDownEnabled", b},
+      {"scaleDownDelayAfterAdd", d},
+      {"scaleDownDelayAfterDelete", d},
+      {"scaleDownDelayAfterFailure", d},
+      {"scaleDownUnneededTime", d},
+      {"scaleDownUnreadyTime", d},
+      {"scaleDownUtilizationThreshold", {{"type", {"number", "string"}}}},
+      {"maxNodeProvisionTime", d},
+      {"maxGracefulTerminationSec", i},
+      {"maxScaleDownParallelism", i},
+      {"maxDrainParallelism", i},
+      {"expendablePodsPriorityCutoff", i},
+      {"initialNodeGroupBackoffDuration", d},
+      {"maxNodeGroupBackoffDuration", d},
+      {"nodeGroupBackoffResetTimeout", d},
+      {"newPodScaleUpDelay", d},
+      {"skipNodesWithSystemPods", b},
+      {"skipNodesWithLocalStorage", b},
+      {"maxNodesPerScaleup", i},
+      {"maxPodEvictionTime", d},
+      {"ignoreDaemonsetsUtilization", b},
+      {"maxTotalUnreadyPercentage", i},
+      {"okTotalUnreadyCount", i},
+      {"nodeDeleteDelayAfterTaint", d},
+      {"cordonNodeBeforeTerminating", b},
+      {"priorities",
+       {{"type", "object"}, {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
+  ordered_json o = Object(props, {}, "the cluster-autoscaler; keys are its flags in camelCase (docs/cloud.md)");
+  o["type"] = {"object", "null"};
+  return o;
+}
+
 ordered_json Compare() {
   ordered_json tolerance = Object({{"relative", {{"type", {"number", "string"}}, {"minimum", 0}}},
                                    {"absolute", {{"type", {"number", "string"}}, {"minimum", 0}}}});
@@ -260,7 +355,9 @@ std::string ScenarioJsonSchema() {
        {"loads", Loads()},
        {"expect", {{"type", "array"}, {"items", Expect()}}},
        {"output", Object({{"interval", Duration("metrics.csv / nodes.csv sampling interval; 0s turns sampling off")}})},
-       {"compare", Compare()}});
+       {"compare", Compare()},
+       {"cloud", Cloud()},
+       {"clusterAutoscaler", ClusterAutoscaler()}});
   ordered_json root = {
       {"$schema", "https://json-schema.org/draft/2020-12/schema"},
       {"$id", "https://kubesim.io/schemas/scenario-v1alpha1.json"},

@@ -1,0 +1,16 @@
+#include "models/cloudcontrollers/cloud_controller_manager.h"
+
+namespace kubesim::cloudcontrollers {
+
+CloudControllerManager::CloudControllerManager(sim::Simulation& sim, apiserver::ApiServer& api,
+                                               const cloud::CloudProvider& cloud, client::EventSink sink)
+    : informers_(sim, api, "cloud-controller-manager"),
+      node_(sim, api, informers_, cloud, client::EventRecorder(sink, "cloud-node-controller")),
+      node_lifecycle_(sim, api, informers_, cloud, client::EventRecorder(sink, "cloud-node-lifecycle-controller")) {}
+
+void CloudControllerManager::Start() {
+  node_.Start();
+  node_lifecycle_.Start();
+}
+
+}  // namespace kubesim::cloudcontrollers

@@ -1,0 +1,185 @@
+// The cloud and the cluster-autoscaler end to end: the golden scenarios of docs/cloud.md
+// (scenarios/cloud/), bad cloud configuration, and determinism.
+#include <catch2/catch.hpp>
+
+#include "models/cluster/components.h"
+#include "models/report/writers.h"
+#include "models/scenario/scenario.h"
+
+namespace kubesim::cluster {
+namespace {
+
+std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
+
+report::RunResults Run(const std::string& rel) {
+  auto sc = scenario::LoadScenario(Src(rel));
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  Cluster c(*sc, {});
+  REQUIRE(c.Start().ok());
+  c.Run();
+  CHECK(c.CheckInvariants() == std::vector<std::string>{});
+  return c.Results();
+}
+
+std::vector<const client::RecordedEvent*> Events(const report::RunResults& r, const std::string& reason) {
+  std::vector<const client::RecordedEvent*> out;
+  for (const auto& e : r.events) {
+    if (e.reason == reason) out.push_back(&e);
+  }
+  return out;
+}
+
+TEST_CASE("Cloud (a): a burst that needs exactly 3 new nodes gets exactly 3, running after scan + boot + start",
+          "[cloud]") {
+  report::RunResults r = Run("scenarios/cloud/burst-and-idle.yaml");
+  REQUIRE(r.cluster_autoscaler);
+  REQUIRE(r.cluster_autoscaler->scale_ups.size() == 1);
+  CHECK(r.cluster_autoscaler->scale_ups[0].node_group == "general");
+  CHECK(r.cluster_autoscaler->scale_ups[0].delta == 3);
+  CHECK(r.cloud->instances_launched == 3);
+  // First FailedScheduling → every pod running: one scan interval (10 s) at most before the
+  // scale-up, the fixed 60 s boot, the cloud node controller's initialisation, the pod start (2 s).
+  double first_failed = 1e9;
+  for (const auto* e : Events(r, "FailedScheduling")) first_failed = std::min(first_failed, e->time.ToSeconds());
+  double last_running = 0;
+  for (const auto& p : r.pods) {
+    REQUIRE(p.running);
+    last_running = std::max(last_running, p.running->ToSeconds());
+  }
+  double span = last_running - first_failed;
+  INFO("first FailedScheduling " << first_failed << " s, last Running " << last_running << " s");
+  CHECK(span >= 60 + 2);
+  CHECK(span <= 10 + 60 + 2 + 5);
+  // TriggeredScaleUp names the group and the resize, as upstream's ScaleUpInfo prints it.
+  auto triggered = Events(r, "TriggeredScaleUp");
+  REQUIRE(!triggered.empty());
+  CHECK(triggered[0]->message == "pod triggered scale-up: [{general 1->4 (max: 10)}]");
+  // New Nodes registered with the uninitialized taint and were initialised by the cloud node controller.
+  CHECK(Events(r, "Synced").size() == 3);
+}
+
+TEST_CASE("Cloud (b): empty nodes go about 10 minutes after they became unneeded, not before", "[cloud]") {
+  report::RunResults r = Run("scenarios/cloud/burst-and-idle.yaml");
+  REQUIRE(r.cluster_autoscaler);
+  // The load goes at 600 s; the next loop finds the nodes unneeded; 10 minutes later they are
+  // tainted, and deleted after the 5 s node-delete-delay-after-taint. minSize 1 keeps one.
+  REQUIRE(r.cluster_autoscaler->scale_downs.size() == 3);
+  for (const auto& d : r.cluster_autoscaler->scale_downs) {
+    CHECK(d.at >= 600 + 600);
+    CHECK(d.at <= 600 + 600 + 10 + 5 + 1);
+    CHECK(d.reason == "empty");
+  }
+  CHECK(r.cloud->instances_terminated == 3);
+  CHECK(r.cloud->cost_usd > 0);
+  CHECK(r.cloud->cost_usd == Approx(r.cloud->cost_usd_by_node_group.at("general")));
+  // Their Nodes were deleted by the cloud node lifecycle controller once NotReady.
+  CHECK(Events(r, "DeletingNode").size() == 3);
+}
+
+TEST_CASE("Cloud (c): a spot wave is replaced by the group and every pod runs again", "[cloud]") {
+  report::RunResults r = Run("scenarios/cloud/spot-wave.yaml");
+  REQUIRE(r.cloud);
+  CHECK(r.cloud->spot_interruptions == 3);
+  CHECK(r.cloud->instances_launched == 3);  // the replacements
+  CHECK(r.pods_running == 8);
+  CHECK(r.cloud->cost_usd_by_node_group.at("spot") > 0);
+  for (const auto* e : Events(r, "SpotInterruption")) CHECK(e->time.ToSeconds() == 300);
+  for (const auto* e : Events(r, "SpotInstanceTerminated")) CHECK(e->time.ToSeconds() == 420);
+}
+
+TEST_CASE("Cloud (d): a stockout backs the preferred group off and the autoscaler grows another", "[cloud]") {
+  report::RunResults r = Run("scenarios/cloud/zone-stockout.yaml");
+  REQUIRE(r.cluster_autoscaler);
+  REQUIRE(r.cluster_autoscaler->failed_scale_ups.size() == 1);
+  CHECK(r.cluster_autoscaler->failed_scale_ups[0].node_group == "zone-a");
+  CHECK(r.cluster_autoscaler->failed_scale_ups[0].reason == "InsufficientInstanceCapacity");
+  REQUIRE(r.cluster_autoscaler->scale_ups.size() == 2);
+  CHECK(r.cluster_autoscaler->scale_ups[1].node_group == "fallback");
+  CHECK(r.pods_running == 4);
+  CHECK(r.cloud->instances_failed == 4);
+  // A group spanning two zones launches where there is stock.
+  int spread_launches = 0;
+  for (const auto* e : Events(r, "InstanceLaunched")) {
+    if (e->object.rfind("Node/spread-", 0) != 0) continue;
+    ++spread_launches;
+    CHECK(e->message.find("in region-1b") != std::string::npos);
+  }
+  CHECK(spread_launches == 2);
+}
+
+TEST_CASE("Cloud (f): a pod no node group can fit triggers no scale-up, and says why", "[cloud]") {
+  report::RunResults r = Run("scenarios/cloud/unfittable-pod.yaml");
+  REQUIRE(r.cluster_autoscaler);
+  CHECK(r.cluster_autoscaler->scale_ups.empty());
+  CHECK(r.cloud->instances_launched == 0);
+  auto not_triggered = Events(r, "NotTriggerScaleUp");
+  REQUIRE(not_triggered.size() == 1);  // once per pod and reason
+  CHECK(not_triggered[0]->message == "pod didn't trigger scale-up: 1 Insufficient cpu");
+}
+
+TEST_CASE("Cloud: the same scenario and seed give byte-identical results", "[cloud]") {
+  for (const char* s : {"scenarios/cloud/burst-and-idle.yaml", "scenarios/cloud/spot-wave.yaml",
+                        "scenarios/cloud/zone-stockout.yaml"}) {
+    report::RunResults a = Run(s), b = Run(s);
+    CHECK(a.fingerprint == b.fingerprint);
+    CHECK(report::SummaryJson(a) == report::SummaryJson(b));
+    CHECK(report::EventsJsonl(a) == report::EventsJsonl(b));
+  }
+}
+
+std::string LoadError(const std::string& cloud, const std::string& extra = "") {
+  std::string text =
+      "apiVersion: kubesim.io/v1alpha1\n"
+      "kind: Scenario\n"
+      "spec:\n"
+      "  cloud:\n" +
+      cloud + extra;
+  auto sc = scenario::LoadScenarioFromString(text, "bad.yaml");
+  return sc.ok() ? "" : sc.status().message();
+}
+
+TEST_CASE("Cloud: bad configuration is a located error", "[cloud]") {
+  const std::string head =
+      "    region: r1\n"
+      "    zones: [r1a, r1b]\n"
+      "    instanceTypes:\n"
+      "      - {name: m.large, capacity: {cpu: \"2\", memory: 8Gi}, price: 0.1}\n";
+  CHECK(
+      LoadError(head +
+                "    nodeGroups:\n      - {name: g, instanceType: x.large, zones: [r1a], minSize: 0, maxSize: 2}\n") ==
+      "bad.yaml:10:33: spec.cloud.nodeGroups[0].instanceType: Not found: instance type \"x.large\" is not in "
+      "cloud.instanceTypes (\"m.large\")");
+  CHECK(
+      LoadError(head +
+                "    nodeGroups:\n      - {name: g, instanceType: m.large, zones: [r1a], minSize: 3, maxSize: 2}\n") ==
+      "bad.yaml:10:65: spec.cloud.nodeGroups[0].minSize: Invalid value: minSize 3 is above maxSize 2");
+  CHECK(
+      LoadError(head +
+                "    nodeGroups:\n      - {name: g, instanceType: m.large, zones: [r2a], minSize: 0, maxSize: 2}\n") ==
+      "bad.yaml:10:49: spec.cloud.nodeGroups[0].zones: Invalid value: \"r2a\": not a zone of region r1 (cloud.zones)");
+  CHECK(LoadError(head +
+                  "    nodeGroups:\n      - {name: g, instanceType: m.large, zones: [], minSize: 0, maxSize: 2}\n") ==
+        "bad.yaml:10:49: spec.cloud.nodeGroups[0].zones: Required value: a node group needs at least one zone");
+  CHECK(LoadError("    region: r1\n    zones: [eu-1a]\n") ==
+        "bad.yaml:6:12: spec.cloud.zones: Invalid value: \"eu-1a\": zone is outside region \"r1\" (a zone's name "
+        "starts with its region's)");
+  CHECK(LoadError("    region: r1\n    zones: [r1a]\n    instanceTypes:\n"
+                  "      - {name: m.large, capacity: {cpu: \"2\", memory: 8Gi}, price: -0.1}\n") ==
+        "bad.yaml:8:67: spec.cloud.instanceTypes[0].price: Invalid value: -0.1: a price must not be negative");
+  // The autoscaler's options are checked as upstream's flags.
+  const std::string ok =
+      head + "    nodeGroups:\n      - {name: g, instanceType: m.large, zones: [r1a], minSize: 0, maxSize: 2}\n";
+  CHECK(LoadError(ok, "  clusterAutoscaler: {expander: cheapest}\n") ==
+        "bad.yaml:11:33: spec.clusterAutoscaler.expander: Unsupported value: \"cheapest\": supported values: "
+        "\"random\", \"most-pods\", \"least-waste\", \"least-nodes\", \"price\", \"priority\"");
+  CHECK(LoadError(ok, "  clusterAutoscaler: {scaleDownUtilizationThreshold: 1.5}\n") ==
+        "bad.yaml:11:54: spec.clusterAutoscaler.scaleDownUtilizationThreshold: Invalid value: 1.5: must be between 0 "
+        "and 1");
+  CHECK(LoadError(ok, "  timeline:\n    - {at: 1m, spotInterruption: {nodeGroup: g}}\n") ==
+        "bad.yaml:12:46: spec.timeline[0].spotInterruption.nodeGroup: Invalid value: node group \"g\" is OnDemand, "
+        "not Spot");
+}
+
+}  // namespace
+}  // namespace kubesim::cluster
