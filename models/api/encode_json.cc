@@ -235,6 +235,17 @@ nlohmann::ordered_json EncodeJson(const Object& obj) {
     j["status"] = PodStatusJson(pod->status);
   } else if (const auto* node = dynamic_cast<const Node*>(&obj)) {
     EncodeNode(*node, j);
+  } else if (const auto* svc = dynamic_cast<const Service*>(&obj)) {
+    j["spec"] = {{"type", svc->type}, {"selector", svc->selector}};
+    if (svc->publish_not_ready_addresses) j["spec"]["publishNotReadyAddresses"] = true;
+    ordered_json ingress = ordered_json::array();
+    for (const auto& i : svc->status.load_balancer_ingress) {
+      ordered_json e = ordered_json::object();
+      if (!i.ip.empty()) e["ip"] = i.ip;
+      if (!i.hostname.empty()) e["hostname"] = i.hostname;
+      ingress.push_back(e);
+    }
+    j["status"] = {{"loadBalancer", {{"ingress", ingress}}}};
   } else if (const auto* rs = dynamic_cast<const ReplicaSet*>(&obj)) {
     j["spec"] = {{"replicas", rs->replicas},
                  {"minReadySeconds", rs->min_ready_seconds},

@@ -233,12 +233,26 @@ struct StatefulSet : ObjectOf<StatefulSet> {
   StatefulSetStatus status;
 };
 
+// core/v1 LoadBalancerIngress: the address of a Service's cloud load balancer.
+struct LoadBalancerIngress {
+  std::string ip;
+  std::string hostname;
+  friend bool operator==(const LoadBalancerIngress&, const LoadBalancerIngress&) = default;
+};
+
+// core/v1 ServiceStatus: status.loadBalancer.ingress, written by the cloud-controller-manager's
+// service controller.
+struct ServiceStatus {
+  std::vector<LoadBalancerIngress> load_balancer_ingress;
+};
+
 struct Service : ObjectOf<Service> {
   static constexpr const char* kKind = "Service";
   static constexpr const char* kAPIVersion = "v1";
   StringMap selector;
   std::string type = "ClusterIP";
   bool publish_not_ready_addresses = false;
+  ServiceStatus status;
 };
 
 // policy/v1 PodDisruptionBudgetStatus, written by the disruption controller through the status

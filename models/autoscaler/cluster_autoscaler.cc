@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/autoscaler/node_group_set.h"
 #include "models/cloud/node_bootstrap.h"
 
 namespace kubesim::autoscaler {
@@ -492,27 +493,48 @@ bool ClusterAutoscaler::ScaleUp(ClusterSnapshot& snap, const std::vector<const a
     report_no_scale_up("max cluster cpu, memory limit reached");
     return false;
   }
-  const cloud::NodeGroupConfig& g = *cloud_.config().FindNodeGroup(best.node_group);
-  int32_t target = cloud_.TargetSize(g.name);
-  int32_t delta = static_cast<int32_t>(count);
-  Record("Normal", "ScaledUpGroup", kStatusConfigMap,
-         "Scale-up: setting group " + g.name + " size to " + std::to_string(target + delta) + " instead of " +
-             std::to_string(target) + " (max: " + std::to_string(g.max_size) + ")");
-  sim::Status st = cloud_.IncreaseSize(g.name, delta);
-  if (!st.ok()) {
-    FailedScaleUp(g.name, "cloudProviderError", "Scale-up failed for group " + g.name + ": " + st.message());
-    return false;
+  // The groups that grow: the chosen one, and with balanceSimilarNodeGroups the similar groups
+  // that could take the same pods, evened out by size.
+  std::vector<GroupSize> targets;
+  auto add_target = [&](const std::string& name) {
+    const cloud::NodeGroupConfig& g = *cloud_.config().FindNodeGroup(name);
+    targets.push_back({name, cloud_.TargetSize(name), g.max_size, 0});
+  };
+  add_target(best.node_group);
+  if (options_.balance_similar_node_groups) {
+    size_t best_index = static_cast<size_t>(&best - options.data());
+    for (size_t i = 0; i < options.size(); ++i) {
+      if (i == best_index || option_groups[i] != option_groups[best_index]) continue;
+      if (IsSimilar(*options[i].template_node, *best.template_node)) add_target(options[i].node_group);
+    }
   }
-  Record("Normal", "ScaledUpGroup", kStatusConfigMap,
-         "Scale-up: group " + g.name + " size set to " + std::to_string(target + delta) + " instead of " +
-             std::to_string(target) + " (max: " + std::to_string(g.max_size) + ")");
-  status_.scale_ups.push_back({now, g.name, delta});
-  status_.scaled_up_nodes_total += delta;
+  BalanceScaleUp(targets, static_cast<int32_t>(count));
+  std::string info;
+  bool any = false;
+  for (const GroupSize& t : targets) {
+    if (t.delta == 0) continue;
+    Record("Normal", "ScaledUpGroup", kStatusConfigMap,
+           "Scale-up: setting group " + t.name + " size to " + std::to_string(t.target + t.delta) + " instead of " +
+               std::to_string(t.target) + " (max: " + std::to_string(t.max_size) + ")");
+    sim::Status st = cloud_.IncreaseSize(t.name, t.delta);
+    if (!st.ok()) {
+      FailedScaleUp(t.name, "cloudProviderError", "Scale-up failed for group " + t.name + ": " + st.message());
+      continue;
+    }
+    Record("Normal", "ScaledUpGroup", kStatusConfigMap,
+           "Scale-up: group " + t.name + " size set to " + std::to_string(t.target + t.delta) + " instead of " +
+               std::to_string(t.target) + " (max: " + std::to_string(t.max_size) + ")");
+    status_.scale_ups.push_back({now, t.name, t.delta});
+    status_.scaled_up_nodes_total += t.delta;
+    // nodegroupset.ScaleUpInfo.String, in a Go slice: "[{g 1->4 (max: 10)} {h 0->1 (max: 5)}]".
+    info += std::string(any ? " " : "") + "{" + t.name + " " + std::to_string(t.target) + "->" +
+            std::to_string(t.target + t.delta) + " (max: " + std::to_string(t.max_size) + ")}";
+    any = true;
+  }
+  if (!any) return false;
   last_scale_up_ = now;
-  const std::string info = "[{" + g.name + " " + std::to_string(target) + "->" + std::to_string(target + delta) +
-                           " (max: " + std::to_string(g.max_size) + ")}]";
   for (const api::Pod* p : best.pods) {
-    Record("Normal", "TriggeredScaleUp", api::ObjectRef(*p), "pod triggered scale-up: " + info);
+    Record("Normal", "TriggeredScaleUp", api::ObjectRef(*p), "pod triggered scale-up: [" + info + "]");
     not_triggered_.erase(p->metadata.uid);
   }
   return true;

@@ -50,6 +50,9 @@ struct AutoscalingOptions {
   int32_t ok_total_unready_count = 3;
   sim::Duration node_delete_delay_after_taint = sim::Duration::Seconds(5);
   bool cordon_node_before_terminating = false;
+  // --balance-similar-node-groups: a scale-up is spread over node groups whose template nodes are
+  // alike (processors/nodegroupset).
+  bool balance_similar_node_groups = false;
   // The priority expander's configuration: the `priorities` data of the ConfigMap
   // kube-system/cluster-autoscaler-priority-expander, priority → node group name regexes.
   std::map<int64_t, std::vector<std::string>> priorities;

@@ -67,6 +67,8 @@ struct CloudConfig {
   sim::Duration termination_latency;
   // Spot interruption notice → termination.
   sim::Duration spot_interruption_notice;
+  // A LoadBalancer Service's load balancer: create call → it serves (its ingress address).
+  apiserver::LatencyModel load_balancer_provisioning_latency;
   ApiRateLimit api_rate_limit;
   // vCPU quotas: per family (absent: unlimited) and over every instance (0: unlimited).
   std::map<std::string, int64_t> family_vcpu_quota;

@@ -428,6 +428,69 @@ void CloudProvider::Event(const std::string& type, const std::string& reason, co
   if (hooks_.event) hooks_.event(type, reason, "Node/" + inst.node_name, message);
 }
 
+void CloudProvider::EnsureLoadBalancer(const std::string& service, std::vector<std::string> backends,
+                                       LoadBalancerDone done) {
+  std::sort(backends.begin(), backends.end());
+  sim::Status st = ApiCall("ensure the load balancer of " + service);
+  if (!st.ok()) {
+    done(st, "");
+    return;
+  }
+  auto it = load_balancers_.find(service);
+  if (it != load_balancers_.end() && it->second.ready_at) {
+    if (it->second.backends != backends) {
+      it->second.backends = std::move(backends);
+      ++it->second.backend_updates;
+    }
+    done(sim::Status::Ok(), it->second.ingress_ip);
+    return;
+  }
+  if (it == load_balancers_.end()) {
+    LoadBalancer& lb = load_balancers_[service];
+    lb.service = service;
+    int64_t n = next_lb_++;
+    // Public addresses from 203.0.113.0/24 (TEST-NET-3, RFC 5737).
+    lb.ingress_ip = "203.0.113." + std::to_string(n % 254 + 1);
+    lb.requested_at = sim_.Now();
+  }
+  sim::Duration d = config_.load_balancer_provisioning_latency.Sample(sim_.Stream("cloud/load-balancer"));
+  owner_.After(d, [this, service, backends = std::move(backends), done = std::move(done)]() {
+    auto lb = load_balancers_.find(service);
+    if (lb == load_balancers_.end()) {
+      done(sim::Status(sim::StatusCode::kNotFound, "the load balancer was deleted while it was created"), "");
+      return;
+    }
+    if (!lb->second.ready_at) lb->second.ready_at = sim_.Now();
+    lb->second.backends = backends;
+    done(sim::Status::Ok(), lb->second.ingress_ip);
+  });
+}
+
+sim::Status CloudProvider::UpdateLoadBalancerHosts(const std::string& service, std::vector<std::string> backends) {
+  auto it = load_balancers_.find(service);
+  if (it == load_balancers_.end() || !it->second.ready_at) {
+    return sim::Status(sim::StatusCode::kNotFound, "no load balancer for " + service);
+  }
+  KUBESIM_RETURN_IF_ERROR(ApiCall("update the hosts of the load balancer of " + service));
+  std::sort(backends.begin(), backends.end());
+  if (it->second.backends != backends) {
+    it->second.backends = std::move(backends);
+    ++it->second.backend_updates;
+  }
+  return sim::Status::Ok();
+}
+
+sim::Status CloudProvider::EnsureLoadBalancerDeleted(const std::string& service) {
+  KUBESIM_RETURN_IF_ERROR(ApiCall("delete the load balancer of " + service));
+  load_balancers_.erase(service);
+  return sim::Status::Ok();
+}
+
+const LoadBalancer* CloudProvider::FindLoadBalancer(const std::string& service) const {
+  auto it = load_balancers_.find(service);
+  return it == load_balancers_.end() ? nullptr : &it->second;
+}
+
 CloudSummary CloudProvider::Summary(sim::Time now) const {
   CloudSummary s;
   for (const auto& g : config_.node_groups) s.by_node_group[g.name];

@@ -82,6 +82,16 @@ struct CloudHooks {
       event;
 };
 
+// A cloud load balancer for a LoadBalancer Service (cloudprovider.LoadBalancer).
+struct LoadBalancer {
+  std::string service;  // namespace/name
+  std::string ingress_ip;
+  std::vector<std::string> backends;  // node names, sorted
+  sim::Time requested_at;
+  std::optional<sim::Time> ready_at;
+  int64_t backend_updates = 0;
+};
+
 struct NodeGroupCost {
   double cost_usd = 0;
   int64_t instances_launched = 0;
@@ -139,6 +149,16 @@ class CloudProvider {
   // outside [minSize, maxSize] is an error).
   sim::Status SetTargetSize(const std::string& group, int32_t size);
 
+  // --- LoadBalancer, for the service controller. ---
+  using LoadBalancerDone = std::function<void(const sim::Status&, const std::string& ingress_ip)>;
+  // Creates the service's load balancer (answered after the provisioning latency) or updates the
+  // backends of the one it has (answered at once). Injected API errors fail it at once.
+  void EnsureLoadBalancer(const std::string& service, std::vector<std::string> backends, LoadBalancerDone done);
+  sim::Status UpdateLoadBalancerHosts(const std::string& service, std::vector<std::string> backends);
+  sim::Status EnsureLoadBalancerDeleted(const std::string& service);
+  const LoadBalancer* FindLoadBalancer(const std::string& service) const;
+  const std::map<std::string, LoadBalancer>& load_balancers() const { return load_balancers_; }
+
   // Cost so far; cost accrues while an instance runs, billed per second.
   CloudSummary Summary(sim::Time now) const;
   double CostUsd(sim::Time now) const { return Summary(now).cost_usd; }
@@ -179,6 +199,8 @@ class CloudProvider {
   bool launch_scheduled_ = false;
   int64_t next_seq_ = 1;
   int64_t spot_interruptions_ = 0;
+  std::map<std::string, LoadBalancer> load_balancers_;  // by service
+  int64_t next_lb_ = 1;
   sim::Owner owner_{sim_};
 };
 

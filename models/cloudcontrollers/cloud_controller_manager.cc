@@ -3,14 +3,16 @@
 namespace kubesim::cloudcontrollers {
 
 CloudControllerManager::CloudControllerManager(sim::Simulation& sim, apiserver::ApiServer& api,
-                                               const cloud::CloudProvider& cloud, client::EventSink sink)
+                                               cloud::CloudProvider& cloud, client::EventSink sink)
     : informers_(sim, api, "cloud-controller-manager"),
       node_(sim, api, informers_, cloud, client::EventRecorder(sink, "cloud-node-controller")),
-      node_lifecycle_(sim, api, informers_, cloud, client::EventRecorder(sink, "cloud-node-lifecycle-controller")) {}
+      node_lifecycle_(sim, api, informers_, cloud, client::EventRecorder(sink, "cloud-node-lifecycle-controller")),
+      service_(sim, api, informers_, cloud, client::EventRecorder(sink, "service-controller")) {}
 
 void CloudControllerManager::Start() {
   node_.Start();
   node_lifecycle_.Start();
+  service_.Start();
 }
 
 }  // namespace kubesim::cloudcontrollers

@@ -1,6 +1,7 @@
 // cloud-controller-manager: the cloud's controllers on one process's shared informers
 // (k8s.io/cloud-provider app/controllermanager.go @ v0.32), run when the scenario has a `cloud`.
-// kubesim runs the cloud node controller and the cloud node lifecycle controller.
+// kubesim runs the cloud node controller, the cloud node lifecycle controller and the service
+// controller (no route controller yet: docs/cloud.md).
 #pragma once
 
 #include <memory>
@@ -10,12 +11,13 @@
 #include "models/cloud/cloud_provider.h"
 #include "models/cloudcontrollers/cloud_node_controller.h"
 #include "models/cloudcontrollers/cloud_node_lifecycle_controller.h"
+#include "models/cloudcontrollers/service_controller.h"
 
 namespace kubesim::cloudcontrollers {
 
 class CloudControllerManager {
  public:
-  CloudControllerManager(sim::Simulation& sim, apiserver::ApiServer& api, const cloud::CloudProvider& cloud,
+  CloudControllerManager(sim::Simulation& sim, apiserver::ApiServer& api, cloud::CloudProvider& cloud,
                          client::EventSink sink);
   void Start();
 
@@ -23,6 +25,7 @@ class CloudControllerManager {
   client::SharedInformerFactory informers_;
   CloudNodeController node_;
   CloudNodeLifecycleController node_lifecycle_;
+  ServiceController service_;
 };
 
 }  // namespace kubesim::cloudcontrollers

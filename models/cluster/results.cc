@@ -66,6 +66,12 @@ report::RunResults Components::Collect(bool take) {
     out.spot_interruptions = c.spot_interruptions;
     out.cost_usd = c.cost_usd;
     for (const auto& [g, gc] : c.by_node_group) out.cost_usd_by_node_group[g] = gc.cost_usd;
+    for (const auto& [svc, lb] : cloud_->load_balancers()) {
+      std::optional<double> ready;
+      if (lb.ready_at) ready = lb.ready_at->ToSeconds();
+      out.load_balancers.push_back(
+          {svc, lb.ingress_ip, lb.requested_at.ToSeconds(), ready, lb.backends, lb.backend_updates});
+    }
   }
   if (autoscaler_) {
     const autoscaler::AutoscalerStatus& st = autoscaler_->status();

@@ -138,6 +138,35 @@ const std::vector<MetricDef> kMetrics = {
      {0.10, 1},
      "peak of the sampled scheduler_pending_pods series",
      PendingPodsPeak},
+    // The cloud's (spec.cloud; not applicable without one): what an expander or node-group layout
+    // costs, so it can be gated in CI.
+    {"cloud_cost_usd",
+     "USD",
+     kLower,
+     {0.05, 0.01},
+     "what the node groups' instances cost over the run (running time x hourly price)",
+     [](const RunResults& r) -> std::optional<double> {
+       if (!r.cloud) return std::nullopt;
+       return r.cloud->cost_usd;
+     }},
+    {"cloud_instances_launched",
+     "instances",
+     kLower,
+     {0.05, 1},
+     "instances launched during the run",
+     [](const RunResults& r) -> std::optional<double> {
+       if (!r.cloud) return std::nullopt;
+       return static_cast<double>(r.cloud->instances_launched);
+     }},
+    {"cluster_autoscaler_failed_scale_ups",
+     "scale-ups",
+     kLower,
+     {0, 0},
+     "scale-ups that failed (cloud errors, stockouts, quotas, provision timeouts)",
+     [](const RunResults& r) -> std::optional<double> {
+       if (!r.cluster_autoscaler) return std::nullopt;
+       return static_cast<double>(r.cluster_autoscaler->failed_scale_ups.size());
+     }},
 };
 
 }  // namespace

@@ -99,6 +99,15 @@ struct CloudResults {
   int64_t spot_interruptions = 0;
   double cost_usd = 0;  // running time × hourly price, billed per second
   std::map<std::string, double> cost_usd_by_node_group;
+  struct LoadBalancer {
+    std::string service;  // namespace/name
+    std::string ingress;
+    double requested_at;
+    std::optional<double> ready_at;
+    std::vector<std::string> backends;  // at the end
+    int64_t backend_updates;
+  };
+  std::vector<LoadBalancer> load_balancers;  // by service
 };
 
 // spec.clusterAutoscaler: its decisions (summary.json `cluster_autoscaler`).

@@ -198,12 +198,22 @@ std::string SummaryJson(const RunResults& r) {
   if (r.cloud) {
     ordered_json by_group = ordered_json::object();
     for (const auto& [g, c] : r.cloud->cost_usd_by_node_group) by_group[g] = c;
+    ordered_json lbs = ordered_json::array();
+    for (const auto& lb : r.cloud->load_balancers) {
+      lbs.push_back({{"service", lb.service},
+                     {"ingress", lb.ingress},
+                     {"requested_at", lb.requested_at},
+                     {"ready_at", lb.ready_at ? ordered_json(*lb.ready_at) : ordered_json(nullptr)},
+                     {"backends", lb.backends},
+                     {"backend_updates", lb.backend_updates}});
+    }
     j["cloud"] = {{"instances_launched", r.cloud->instances_launched},
                   {"instances_terminated", r.cloud->instances_terminated},
                   {"instances_failed", r.cloud->instances_failed},
                   {"spot_interruptions", r.cloud->spot_interruptions},
                   {"cost_usd", r.cloud->cost_usd},
-                  {"cost_usd_by_node_group", by_group}};
+                  {"cost_usd_by_node_group", by_group},
+                  {"load_balancers", lbs}};
   }
   if (r.cluster_autoscaler) {
     ordered_json ups = ordered_json::array(), downs = ordered_json::array(), failed = ordered_json::array();

@@ -142,6 +142,7 @@ const std::map<std::string, Setter>& Setters() {
       {"okTotalUnreadyCount", Int(&AutoscalingOptions::ok_total_unready_count, 0)},
       {"nodeDeleteDelayAfterTaint", Duration(&AutoscalingOptions::node_delete_delay_after_taint)},
       {"cordonNodeBeforeTerminating", Bool(&AutoscalingOptions::cordon_node_before_terminating)},
+      {"balanceSimilarNodeGroups", Bool(&AutoscalingOptions::balance_similar_node_groups)},
       {"priorities",
        [](const YamlNode& n, AutoscalingOptions& o) -> sim::Status {
          KUBESIM_ASSIGN_OR_RETURN(auto entries, n.Entries());

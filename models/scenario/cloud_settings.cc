@@ -169,11 +169,13 @@ sim::StatusOr<cloud::NodeGroupConfig> ParseNodeGroup(const YamlNode& node, const
 sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNode& node) {
   if (!node.Defined()) return std::optional<cloud::CloudConfig>();
   KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"region", "zones", "instanceTypes", "nodeGroups", "provisioningLatency",
-                                          "terminationLatency", "spotInterruptionNotice", "apiRateLimit", "quotas"}));
+  KUBESIM_RETURN_IF_ERROR(
+      node.CheckKeys({"region", "zones", "instanceTypes", "nodeGroups", "provisioningLatency", "terminationLatency",
+                      "spotInterruptionNotice", "apiRateLimit", "quotas", "loadBalancerProvisioningLatency"}));
   cloud::CloudConfig c;
   c.provisioning_latency = apiserver::LatencyModel{kDefaultProvisioningMedian, kDefaultProvisioningP99};
   c.spot_interruption_notice = kDefaultSpotInterruptionNotice;
+  c.load_balancer_provisioning_latency = apiserver::LatencyModel{kDefaultLoadBalancerMedian, kDefaultLoadBalancerP99};
   c.api_rate_limit = cloud::ApiRateLimit{kDefaultLaunchRefillPerSecond, kDefaultLaunchBucket};
   if (!node["region"].Defined()) return node["region"].Error("Required value: the cloud region, e.g. us-east-1");
   KUBESIM_ASSIGN_OR_RETURN(c.region, node["region"].String());
@@ -201,6 +203,10 @@ sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNo
   }
   if (node["provisioningLatency"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(c.provisioning_latency, ParseLatency(node["provisioningLatency"]));
+  }
+  if (node["loadBalancerProvisioningLatency"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(c.load_balancer_provisioning_latency,
+                             ParseLatency(node["loadBalancerProvisioningLatency"]));
   }
   for (auto [field, out] : {std::pair{"terminationLatency", &c.termination_latency},
                             std::pair{"spotInterruptionNotice", &c.spot_interruption_notice}}) {

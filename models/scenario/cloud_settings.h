@@ -23,6 +23,11 @@ inline constexpr sim::Duration kDefaultProvisioningP99 = sim::Duration::Seconds(
 // AWS EC2 Spot's two-minute interruption notice (docs.aws.amazon.com, "Spot Instance interruption
 // notices").
 inline constexpr sim::Duration kDefaultSpotInterruptionNotice = sim::Duration::Minutes(2);
+// A LoadBalancer Service's ingress: GKE "about a minute or less" (jupyterhub/zero-to-jupyterhub-k8s
+// #880), AKS about 2 minutes (MicrosoftDocs/azure-docs #10465): median 60 s, p99 120 s (the p99 is
+// kubesim's reading of the AKS figure; no distribution is published).
+inline constexpr sim::Duration kDefaultLoadBalancerMedian = sim::Duration::Seconds(60);
+inline constexpr sim::Duration kDefaultLoadBalancerP99 = sim::Duration::Seconds(120);
 // EC2's RunInstances resource token bucket: 1,000 instances, refilled at 2 per second (AWS EC2
 // API reference, "Request throttling for the Amazon EC2 API").
 inline constexpr double kDefaultLaunchRefillPerSecond = 2;

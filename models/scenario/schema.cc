@@ -305,6 +305,7 @@ ordered_json ClusterAutoscaler() {
       {"okTotalUnreadyCount", i},
       {"nodeDeleteDelayAfterTaint", d},
       {"cordonNodeBeforeTerminating", b},
+      {"balanceSimilarNodeGroups", b},
       {"priorities",
        {{"type", "object"}, {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
   ordered_json o = Object(props, {}, "the cluster-autoscaler; keys are its flags in camelCase (docs/cloud.md)");

@@ -2,6 +2,7 @@
 // (scenarios/cloud/), bad cloud configuration, and determinism.
 #include <catch2/catch.hpp>
 
+#include "models/api/kinds.h"
 #include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
@@ -106,6 +107,50 @@ TEST_CASE("Cloud (d): a stockout backs the preferred group off and the autoscale
     CHECK(e->message.find("in region-1b") != std::string::npos);
   }
   CHECK(spread_launches == 2);
+}
+
+TEST_CASE("Cloud (e): a LoadBalancer Service gets its ingress after the modelled delay, and loses a gone node",
+          "[cloud]") {
+  auto sc = scenario::LoadScenario(Src("scenarios/cloud/load-balancer.yaml"));
+  REQUIRE(sc.ok());
+  Cluster c(*sc, {});
+  REQUIRE(c.Start().ok());
+  c.Run();
+  report::RunResults r = c.Results();
+  REQUIRE(r.cloud);
+  REQUIRE(r.cloud->load_balancers.size() == 1);
+  const auto& lb = r.cloud->load_balancers[0];
+  CHECK(lb.service == "default/frontend");
+  REQUIRE(lb.ready_at);
+  // Requested once the controller's caches synced, served the fixed 60 s later.
+  CHECK(*lb.ready_at - lb.requested_at == Approx(60));
+  CHECK(lb.requested_at < 1);
+  auto stored = api::As<api::Service>(
+      c.components().store().Get(apiserver::ApiServer::Key(api::Service::kKind, "default", "frontend")));
+  REQUIRE(stored);
+  REQUIRE(stored->status.load_balancer_ingress.size() == 1);
+  CHECK(stored->status.load_balancer_ingress[0].ip == lb.ingress);
+  // web-1 is terminated at 300 s, NotReady at 340 s, deleted at the next 5 s lifecycle pass, and
+  // dropped from the backends then; its replacement web-3 joins when it registers.
+  CHECK(lb.backends == std::vector<std::string>{"web-0", "web-2", "web-3"});
+  auto updated = Events(r, "UpdatedLoadBalancer");
+  REQUIRE(updated.size() == 2);
+  CHECK(updated[0]->time.ToSeconds() > 340);
+  CHECK(updated[0]->time.ToSeconds() < 350 + 6);
+  CHECK(Events(r, "EnsuredLoadBalancer").size() == 1);
+}
+
+TEST_CASE("Cloud: balanceSimilarNodeGroups grows alike groups evenly", "[cloud]") {
+  report::RunResults r = Run("scenarios/cloud/balanced-zones.yaml");
+  REQUIRE(r.cluster_autoscaler);
+  REQUIRE(r.cluster_autoscaler->scale_ups.size() == 2);
+  int32_t total = 0;
+  for (const auto& u : r.cluster_autoscaler->scale_ups) {
+    CHECK(u.delta == 2);
+    total += u.delta;
+  }
+  CHECK(total == 4);
+  CHECK(r.pods_running == 8);
 }
 
 TEST_CASE("Cloud (f): a pod no node group can fit triggers no scale-up, and says why", "[cloud]") {
