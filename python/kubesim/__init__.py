@@ -68,6 +68,12 @@ class Result:
     node_series  DataFrame, per-node samples (nodes.csv), one row per node and sample time
     node_failures   DataFrame, one row per node failure (summary.json's node_failures)
     node_evictions  DataFrame, one row per pod evicted from a failed node, with its replacement
+    cloud        dict, summary.json's `cloud` (spec.cloud: instances, cost), or None without a cloud
+    scale_ups         DataFrame, the cluster-autoscaler's scale-ups: at, node_group, delta
+    scale_downs       DataFrame, its scale-downs: at, node, node_group, reason
+    failed_scale_ups  DataFrame, its failed scale-ups: at, node_group, reason
+    load_balancers    DataFrame, the cloud's load balancers: service, ingress, requested_at, ready_at, ...
+    cost_by_node_group  DataFrame, node_group and cost_usd
     """
 
     def __init__(self, columns):
@@ -82,6 +88,19 @@ class Result:
         self.node_evictions = _frame(columns["node_evictions"])
         self.verdict = self.summary.get("verdict", "none")
         self.verdicts = self.summary.get("verdicts", [])
+        # docs/cloud.md: empty tables (with their columns) for a scenario without a cloud or an
+        # autoscaler, so analysis code needs no special case.
+        self.cloud = self.summary.get("cloud")
+        ca = self.summary.get("cluster_autoscaler") or {}
+        self.scale_ups = pd.DataFrame(ca.get("scale_ups", []), columns=["at", "node_group", "delta"])
+        self.scale_downs = pd.DataFrame(ca.get("scale_downs", []), columns=["at", "node", "node_group", "reason"])
+        self.failed_scale_ups = pd.DataFrame(ca.get("failed_scale_ups", []), columns=["at", "node_group", "reason"])
+        cloud = self.cloud or {}
+        self.load_balancers = pd.DataFrame(
+            cloud.get("load_balancers", []),
+            columns=["service", "ingress", "requested_at", "ready_at", "backends", "backend_updates"])
+        self.cost_by_node_group = pd.DataFrame(
+            sorted(cloud.get("cost_usd_by_node_group", {}).items()), columns=["node_group", "cost_usd"])
 
     def __repr__(self):
         s = self.summary

@@ -16,6 +16,7 @@ EXPECTED = {
     "policy_comparison": ["gcda-policy-outcome", "gcda-policy-pending", "gcda-policy-node-load",
                           "gcda-utilisation-LeastAllocated", "gcda-utilisation-MostAllocated"],
     "failure_recovery": ["failure-taint-rate", "failure-timeline", "failure-pending", "failure-utilisation"],
+    "autoscaling_expanders": ["expanders-cost-vs-pending", "expanders-cost-by-group", "expanders-instances"],
 }
 
 
