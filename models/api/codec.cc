@@ -204,6 +204,12 @@ StatusOr<std::shared_ptr<Object>> DecodeNode(const YamlNode& doc) {
   if (spec["providerID"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(node->spec.provider_id, spec["providerID"].String());
   }
+  if (spec["podCIDR"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(node->spec.pod_cidr, spec["podCIDR"].String());
+  } else if (spec["podCIDRs"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(auto cidrs, spec["podCIDRs"].StringList());
+    if (!cidrs.empty()) node->spec.pod_cidr = cidrs.front();
+  }
   KUBESIM_ASSIGN_OR_RETURN(auto taints, spec["taints"].Items());
   for (const auto& t : taints) {
     Taint taint;

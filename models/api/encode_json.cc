@@ -193,6 +193,10 @@ void EncodeNode(const Node& n, ordered_json& j) {
   ordered_json spec = ordered_json::object();
   if (n.spec.unschedulable) spec["unschedulable"] = true;
   if (!n.spec.provider_id.empty()) spec["providerID"] = n.spec.provider_id;
+  if (!n.spec.pod_cidr.empty()) {
+    spec["podCIDR"] = n.spec.pod_cidr;
+    spec["podCIDRs"] = {n.spec.pod_cidr};
+  }
   if (!n.spec.taints.empty()) {
     ordered_json taints = ordered_json::array();
     for (const auto& t : n.spec.taints) {

@@ -59,6 +59,7 @@ struct NodeSpec {
   bool unschedulable = false;
   std::vector<Taint> taints;
   std::string provider_id;
+  std::string pod_cidr;  // spec.podCIDR (and the first of spec.podCIDRs), from node IPAM
 };
 
 struct NodeStatus {

@@ -55,6 +55,14 @@ struct ApiRateLimit {
   int32_t burst = 0;
 };
 
+// spec.cloud.routes: the cloud routes pod traffic to each node's podCIDR (a routes-based network,
+// as GKE's and kOps' clusters without an overlay); the cloud-controller-manager's route controller
+// runs. The route table holds `table_limit` routes: AWS's default quota is 50 routes per VPC route
+// table (docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+struct RoutesConfig {
+  int32_t table_limit = 50;
+};
+
 struct CloudConfig {
   std::string region;
   std::vector<std::string> zones;
@@ -70,6 +78,7 @@ struct CloudConfig {
   // A LoadBalancer Service's load balancer: create call → it serves (its ingress address).
   apiserver::LatencyModel load_balancer_provisioning_latency;
   ApiRateLimit api_rate_limit;
+  std::optional<RoutesConfig> routes;
   // vCPU quotas: per family (absent: unlimited) and over every instance (0: unlimited).
   std::map<std::string, int64_t> family_vcpu_quota;
   int64_t total_vcpu_quota = 0;

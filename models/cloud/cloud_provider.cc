@@ -491,6 +491,23 @@ const LoadBalancer* CloudProvider::FindLoadBalancer(const std::string& service) 
   return it == load_balancers_.end() ? nullptr : &it->second;
 }
 
+sim::Status CloudProvider::CreateRoute(const std::string& node, const std::string& cidr) {
+  KUBESIM_RETURN_IF_ERROR(ApiCall("create a route for " + node));
+  int32_t limit = config_.routes ? config_.routes->table_limit : 0;
+  if (!routes_.count(node) && static_cast<int32_t>(routes_.size()) >= limit) {
+    return sim::Status(sim::StatusCode::kOutOfRange,
+                       "RouteLimitExceeded: the route table holds at most " + std::to_string(limit) + " routes");
+  }
+  routes_[node] = cidr;
+  return sim::Status::Ok();
+}
+
+sim::Status CloudProvider::DeleteRoute(const std::string& node) {
+  KUBESIM_RETURN_IF_ERROR(ApiCall("delete the route of " + node));
+  routes_.erase(node);
+  return sim::Status::Ok();
+}
+
 CloudSummary CloudProvider::Summary(sim::Time now) const {
   CloudSummary s;
   for (const auto& g : config_.node_groups) s.by_node_group[g.name];

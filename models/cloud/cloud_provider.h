@@ -159,6 +159,13 @@ class CloudProvider {
   const LoadBalancer* FindLoadBalancer(const std::string& service) const;
   const std::map<std::string, LoadBalancer>& load_balancers() const { return load_balancers_; }
 
+  // --- Routes, for the route controller (cloudprovider.Routes). ---
+  // node → destination CIDR.
+  const std::map<std::string, std::string>& routes() const { return routes_; }
+  // Fails when the route table is full (RouteLimitExceeded) or on an injected API error.
+  sim::Status CreateRoute(const std::string& node, const std::string& cidr);
+  sim::Status DeleteRoute(const std::string& node);
+
   // Cost so far; cost accrues while an instance runs, billed per second.
   CloudSummary Summary(sim::Time now) const;
   double CostUsd(sim::Time now) const { return Summary(now).cost_usd; }
@@ -200,6 +207,7 @@ class CloudProvider {
   int64_t next_seq_ = 1;
   int64_t spot_interruptions_ = 0;
   std::map<std::string, LoadBalancer> load_balancers_;  // by service
+  std::map<std::string, std::string> routes_;           // node → CIDR
   int64_t next_lb_ = 1;
   sim::Owner owner_{sim_};
 };

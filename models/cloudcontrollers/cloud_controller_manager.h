@@ -1,7 +1,7 @@
 // cloud-controller-manager: the cloud's controllers on one process's shared informers
 // (k8s.io/cloud-provider app/controllermanager.go @ v0.32), run when the scenario has a `cloud`.
-// kubesim runs the cloud node controller, the cloud node lifecycle controller and the service
-// controller (no route controller yet: docs/cloud.md).
+// kubesim runs the cloud node controller, the cloud node lifecycle controller, the service
+// controller and, when the cloud routes pod traffic (spec.cloud.routes), the route controller.
 #pragma once
 
 #include <memory>
@@ -11,6 +11,7 @@
 #include "models/cloud/cloud_provider.h"
 #include "models/cloudcontrollers/cloud_node_controller.h"
 #include "models/cloudcontrollers/cloud_node_lifecycle_controller.h"
+#include "models/cloudcontrollers/route_controller.h"
 #include "models/cloudcontrollers/service_controller.h"
 
 namespace kubesim::cloudcontrollers {
@@ -26,6 +27,7 @@ class CloudControllerManager {
   CloudNodeController node_;
   CloudNodeLifecycleController node_lifecycle_;
   ServiceController service_;
+  std::unique_ptr<RouteController> route_;  // null without spec.cloud.routes
 };
 
 }  // namespace kubesim::cloudcontrollers

@@ -93,9 +93,9 @@ sim::Status Components::Start() {
   } else {
     for (const auto& c : controllers::KnownControllers()) enabled.push_back(c.name);
   }
-  controllers_ = std::make_unique<controllers::ControllerManager>(sim_, *api_, sink, *metrics_server_,
-                                                                  std::move(stored_kinds), std::move(enabled),
-                                                                  scenario_.settings.terminated_pod_gc_threshold);
+  controllers_ = std::make_unique<controllers::ControllerManager>(
+      sim_, *api_, sink, *metrics_server_, std::move(stored_kinds), std::move(enabled),
+      scenario_.settings.terminated_pod_gc_threshold, scenario_.settings.node_ipam);
   controllers_->Start();
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);

@@ -13,6 +13,7 @@
 #include "models/controllers/horizontal_pod_autoscaler.h"
 #include "models/controllers/job.h"
 #include "models/controllers/namespace.h"
+#include "models/controllers/node_ipam.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/controllers/pod_gc.h"
 #include "models/controllers/replicaset.h"
@@ -110,6 +111,12 @@ const std::map<std::string, InitFunc>& InitFuncs() {
        [](const ControllerContext& c) {
          return Hold(std::make_unique<PodGCController>(c.sim, c.api, c.informers, c.terminated_pod_gc_threshold));
        }},
+      {"node-ipam-controller",
+       [](const ControllerContext& c) -> std::unique_ptr<Controller> {
+         if (!c.node_ipam) return nullptr;
+         return Hold(std::make_unique<NodeIpamController>(c.sim, c.api, c.informers, Recorder(c, "cidrAllocator"),
+                                                          *c.node_ipam));
+       }},
   };
   return kInit;
 }
@@ -119,9 +126,11 @@ const std::map<std::string, InitFunc>& InitFuncs() {
 ControllerManager::ControllerManager(sim::Simulation& sim, apiserver::ApiServer& api,
                                      std::function<void(const client::RecordedEvent&)> events,
                                      const metrics::PodMetricsSource& metrics, std::vector<std::string> stored_kinds,
-                                     std::vector<std::string> enabled, int64_t terminated_pod_gc_threshold)
+                                     std::vector<std::string> enabled, int64_t terminated_pod_gc_threshold,
+                                     std::optional<NodeIpamConfig> node_ipam)
     : informers_(std::make_unique<client::SharedInformerFactory>(sim, api, "kube-controller-manager")),
-      ctx_{sim, api, *informers_, std::move(events), metrics, std::move(stored_kinds), terminated_pod_gc_threshold},
+      ctx_{sim,      api, *informers_, std::move(events), metrics, std::move(stored_kinds), terminated_pod_gc_threshold,
+           node_ipam},
       enabled_(std::move(enabled)) {}
 
 ControllerManager::~ControllerManager() {
@@ -135,7 +144,9 @@ void ControllerManager::Start() {
   // runs each init function in turn.
   for (const auto& known : KnownControllers()) {
     if (std::find(enabled_.begin(), enabled_.end(), known.name) == enabled_.end()) continue;
-    controllers_.emplace_back(known.name, InitFuncs().at(known.name)(ctx_));
+    std::unique_ptr<Controller> c = InitFuncs().at(known.name)(ctx_);
+    if (!c) continue;  // enabled by name, but its own settings turn it off (node IPAM without CIDRs)
+    controllers_.emplace_back(known.name, std::move(c));
     controllers_.back().second->Start();
   }
 }

@@ -14,11 +14,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "models/controllers/controller_names.h"
+#include "models/controllers/node_ipam_config.h"
 #include "sim/status.h"
 
 namespace kubesim::sim {
@@ -52,6 +54,9 @@ struct ControllerContext {
   std::vector<std::string> stored_kinds;
   // --terminated-pod-gc-threshold (PodGCControllerConfiguration.TerminatedPodGCThreshold).
   int64_t terminated_pod_gc_threshold;
+  // --allocate-node-cidrs with its --cluster-cidr and --node-cidr-mask-size; unset: the node IPAM
+  // controller does not start (upstream's init reports it disabled).
+  std::optional<NodeIpamConfig> node_ipam;
 };
 
 // A running controller, as the manager holds it (upstream controller.Interface).
@@ -68,7 +73,7 @@ class ControllerManager {
   ControllerManager(sim::Simulation& sim, apiserver::ApiServer& api,
                     std::function<void(const client::RecordedEvent&)> events, const metrics::PodMetricsSource& metrics,
                     std::vector<std::string> stored_kinds, std::vector<std::string> enabled,
-                    int64_t terminated_pod_gc_threshold);
+                    int64_t terminated_pod_gc_threshold, std::optional<NodeIpamConfig> node_ipam = std::nullopt);
   ~ControllerManager();
   ControllerManager(const ControllerManager&) = delete;
   ControllerManager& operator=(const ControllerManager&) = delete;

@@ -23,6 +23,7 @@ const std::vector<ControllerName>& KnownControllers() {
       {"serviceaccount-controller", {"serviceaccount"}},
       {"serviceaccount-token-controller", {"serviceaccount-token"}},
       {"pod-garbage-collector-controller", {"podgc"}},
+      {"node-ipam-controller", {"nodeipam"}},
   };
   return kNames;
 }

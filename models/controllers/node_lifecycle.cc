@@ -137,11 +137,13 @@ void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
 void NodeLifecycleController::SyncNoScheduleTaints(const api::Node& node) {
   // Upstream doNoScheduleTaintingPass (nodeConditionToTaintKeyStatusMap): Ready False →
   // not-ready, Ready Unknown → unreachable, MemoryPressure/DiskPressure/PIDPressure True → the
-  // matching pressure taint. Taints of these keys the conditions no longer call for are removed.
+  // matching pressure taint, NetworkUnavailable True → network-unavailable (the cloud route
+  // controller's condition). Taints of these keys the conditions no longer call for are removed.
   static const std::vector<std::pair<std::string, std::string>> kPressure = {
       {"MemoryPressure", "node.kubernetes.io/memory-pressure"},
       {"DiskPressure", "node.kubernetes.io/disk-pressure"},
       {"PIDPressure", "node.kubernetes.io/pid-pressure"},
+      {"NetworkUnavailable", "node.kubernetes.io/network-unavailable"},
   };
   std::string status = ReadyStatus(node);
   std::vector<std::string> want;

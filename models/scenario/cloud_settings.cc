@@ -169,9 +169,9 @@ sim::StatusOr<cloud::NodeGroupConfig> ParseNodeGroup(const YamlNode& node, const
 sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNode& node) {
   if (!node.Defined()) return std::optional<cloud::CloudConfig>();
   KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(
-      node.CheckKeys({"region", "zones", "instanceTypes", "nodeGroups", "provisioningLatency", "terminationLatency",
-                      "spotInterruptionNotice", "apiRateLimit", "quotas", "loadBalancerProvisioningLatency"}));
+  KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"region", "zones", "instanceTypes", "nodeGroups", "provisioningLatency",
+                                          "terminationLatency", "spotInterruptionNotice", "apiRateLimit", "quotas",
+                                          "loadBalancerProvisioningLatency", "routes"}));
   cloud::CloudConfig c;
   c.provisioning_latency = apiserver::LatencyModel{kDefaultProvisioningMedian, kDefaultProvisioningP99};
   c.spot_interruption_notice = kDefaultSpotInterruptionNotice;
@@ -225,6 +225,19 @@ sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNo
     if (rl["burst"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(c.api_rate_limit.burst, rl["burst"].Int32());
       if (c.api_rate_limit.burst < 1) return rl["burst"].Error("Invalid value: must be at least 1");
+    }
+  }
+  if (node.Has("routes")) {
+    // Present (even bare): a routes-based network, the route controller runs.
+    c.routes.emplace();
+    YamlNode r = node["routes"];
+    if (r.Defined()) {
+      KUBESIM_RETURN_IF_ERROR(r.ExpectMap());
+      KUBESIM_RETURN_IF_ERROR(r.CheckKeys({"tableLimit"}));
+      if (r["tableLimit"].Defined()) {
+        KUBESIM_ASSIGN_OR_RETURN(c.routes->table_limit, r["tableLimit"].Int32());
+        if (c.routes->table_limit < 1) return r["tableLimit"].Error("Invalid value: must be at least 1");
+      }
     }
   }
   if (node["quotas"].Defined()) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "models/controllers/controller_names.h"
+#include "models/controllers/node_ipam_config.h"
 #include "models/scenario/actions.h"
 #include "models/scenario/autoscaler_settings.h"
 #include "models/scenario/cloud_settings.h"
@@ -151,7 +152,36 @@ sim::Status ParseControllerManagerSettings(const YamlNode& spec, ControlPlaneSet
   YamlNode kcm = spec["controllerManager"];
   if (!kcm.Defined()) return sim::Status::Ok();
   KUBESIM_RETURN_IF_ERROR(kcm.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys({"controllers", "terminatedPodGCThreshold"}));
+  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys(
+      {"controllers", "terminatedPodGCThreshold", "allocateNodeCIDRs", "clusterCIDR", "nodeCIDRMaskSize"}));
+  // Node IPAM (--allocate-node-cidrs, --cluster-cidr, --node-cidr-mask-size).
+  bool allocate = false;
+  if (kcm["allocateNodeCIDRs"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(allocate, kcm["allocateNodeCIDRs"].Bool());
+  }
+  if (allocate) {
+    if (!kcm["clusterCIDR"].Defined()) {
+      return kcm["clusterCIDR"].Error(
+          "Required value: allocateNodeCIDRs needs the range to allocate from, e.g. 10.244.0.0/16");
+    }
+    KUBESIM_ASSIGN_OR_RETURN(std::string cidr, kcm["clusterCIDR"].String());
+    auto parsed = controllers::ParseClusterCIDR(cidr);
+    if (!parsed)
+      return kcm["clusterCIDR"].Error("Invalid value: \"" + cidr + "\": not an IPv4 CIDR such as 10.244.0.0/16");
+    if (kcm["nodeCIDRMaskSize"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(parsed->node_mask_size, kcm["nodeCIDRMaskSize"].Int32());
+    }
+    if (parsed->node_mask_size <= parsed->cluster_prefix || parsed->node_mask_size > 30 ||
+        parsed->node_mask_size - parsed->cluster_prefix > 20) {
+      return kcm["nodeCIDRMaskSize"].Error(
+          "Invalid value: " + std::to_string(parsed->node_mask_size) + ": must be longer than the cluster CIDR's /" +
+          std::to_string(parsed->cluster_prefix) + ", at most 30, and give at most 2^20 node ranges");
+    }
+    s->node_ipam = parsed;
+  } else if (kcm["clusterCIDR"].Defined() || kcm["nodeCIDRMaskSize"].Defined()) {
+    return kcm["allocateNodeCIDRs"].Error(
+        "Required value: clusterCIDR and nodeCIDRMaskSize take effect with allocateNodeCIDRs: true");
+  }
   if (kcm["terminatedPodGCThreshold"].Defined()) {
     // Upstream validation (pkg/controller/podgc/config/validation): a negative value is invalid;
     // 0 turns the terminated-pod pass off.

@@ -20,6 +20,7 @@
 #include "models/apiserver/config.h"
 #include "models/autoscaler/options.h"
 #include "models/cloud/cloud_config.h"
+#include "models/controllers/node_ipam_config.h"
 #include "models/controllers/pod_gc_config.h"
 #include "models/kubelet/config.h"
 #include "models/metrics/load.h"
@@ -88,6 +89,8 @@ struct ControlPlaneSettings {
   // spec.controllerManager.terminatedPodGCThreshold (--terminated-pod-gc-threshold): terminated
   // pods the pod garbage collector keeps; 0 keeps them all.
   int64_t terminated_pod_gc_threshold = controllers::kDefaultTerminatedPodGCThreshold;
+  // spec.controllerManager.allocateNodeCIDRs / clusterCIDR / nodeCIDRMaskSize; unset: no node IPAM.
+  std::optional<controllers::NodeIpamConfig> node_ipam;
   OutputSettings output;  // spec.output: metrics sampling
 };
 

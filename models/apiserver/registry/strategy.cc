@@ -1,8 +1,10 @@
 #include "models/apiserver/registry/strategy.h"
 
 #include "models/api/kinds.h"
+#include "models/api/node.h"
 #include "models/api/pod.h"
 #include "models/apiserver/registry/namespace_strategy.h"
+#include "models/apiserver/registry/node_strategy.h"
 #include "models/apiserver/registry/pod_strategy.h"
 
 namespace kubesim::apiserver::registry {
@@ -35,7 +37,9 @@ const Strategy& StrategyFor(const api::Object& obj) {
   static const Strategy kDefault;
   static const PodStrategy kPod;
   static const NamespaceStrategy kNamespace;
+  static const NodeStrategy kNode;
   if (dynamic_cast<const api::Pod*>(&obj) != nullptr) return kPod;
+  if (dynamic_cast<const api::Node*>(&obj) != nullptr) return kNode;
   if (dynamic_cast<const api::Namespace*>(&obj) != nullptr) return kNamespace;
   return kDefault;
 }

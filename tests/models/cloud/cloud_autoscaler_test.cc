@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/api/kinds.h"
+#include "models/api/node.h"
 #include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
@@ -161,6 +162,44 @@ TEST_CASE("Cloud (f): a pod no node group can fit triggers no scale-up, and says
   auto not_triggered = Events(r, "NotTriggerScaleUp");
   REQUIRE(not_triggered.size() == 1);  // once per pod and reason
   CHECK(not_triggered[0]->message == "pod didn't trigger scale-up: 1 Insufficient cpu");
+}
+
+TEST_CASE("Cloud: a full route table leaves new nodes NetworkUnavailable and tainted, their pods pending", "[cloud]") {
+  auto sc = scenario::LoadScenario(Src("scenarios/cloud/route-table-limit.yaml"));
+  REQUIRE(sc.ok());
+  Cluster c(*sc, {});
+  REQUIRE(c.Start().ok());
+  c.Run();
+  report::RunResults r = c.Results();
+  const auto& store = c.components().store();
+  int unavailable = 0;
+  for (int i = 0; i < 5; ++i) {
+    std::string name = "general-" + std::to_string(i);
+    auto node = api::As<api::Node>(store.Get(apiserver::ApiServer::Key(api::Node::kKind, "", name)));
+    REQUIRE(node);
+    // Node IPAM gave each the i-th /24 of the cluster CIDR.
+    CHECK(node->spec.pod_cidr == "10.244." + std::to_string(i) + ".0/24");
+    const api::NodeCondition* cond = node->FindCondition("NetworkUnavailable");
+    REQUIRE(cond != nullptr);
+    bool tainted = false;
+    for (const auto& t : node->spec.taints) tainted = tainted || t.key == "node.kubernetes.io/network-unavailable";
+    if (cond->status == "True") {
+      ++unavailable;
+      CHECK(cond->reason == "NoRouteCreated");
+      CHECK(tainted);
+    } else {
+      CHECK(cond->reason == "RouteCreated");
+      CHECK_FALSE(tainted);
+    }
+  }
+  CHECK(unavailable == 2);  // the route table holds 3
+  CHECK(c.components().cloud()->routes().size() == 3);
+  CHECK(r.pods_scheduled == 6);
+  CHECK(r.pods_unscheduled == 4);
+  auto not_triggered = Events(r, "NotTriggerScaleUp");
+  REQUIRE(!not_triggered.empty());
+  CHECK(not_triggered[0]->message == "pod didn't trigger scale-up: 1 max node group size reached");
+  CHECK(!Events(r, "FailedToCreateRoute").empty());
 }
 
 TEST_CASE("Cloud: the same scenario and seed give byte-identical results", "[cloud]") {
