@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "models/compare/compare.h"
 #include "models/compare/writers.h"
@@ -33,10 +35,19 @@ bool WriteFile(const std::string& path, const std::string& text) {
 
 CLI::App* AddCompareCommand(CLI::App& app, CompareArgs* args) {
   CLI::App* cmd = app.add_subcommand(
-      "compare", "Compare a candidate scheduler configuration with a baseline over scenarios and seeds");
+      "compare",
+      "Compare a candidate scheduler configuration or scenario parameters with a baseline over scenarios and seeds");
   cmd->add_option("scenarios", args->scenarios, "Scenario YAML files")->required();
-  cmd->add_option("--baseline", args->baseline, "The baseline KubeSchedulerConfiguration file")->required();
-  cmd->add_option("--candidate", args->candidate, "The candidate KubeSchedulerConfiguration file")->required();
+  cmd->add_option("--baseline", args->baseline,
+                  "The baseline KubeSchedulerConfiguration file (default: the scenario's own scheduler settings)");
+  cmd->add_option("--candidate", args->candidate,
+                  "The candidate KubeSchedulerConfiguration file (default: the scenario's own scheduler settings)");
+  cmd->add_option("--baseline-set", args->baseline_sets,
+                  "A scenario parameter for the baseline runs, NAME=VALUE (e.g. expander=least-waste); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--candidate-set", args->candidate_sets,
+                  "A scenario parameter for the candidate runs, NAME=VALUE; repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--seeds", args->seeds, "Runs per policy and scenario, seeds spec.seed .. spec.seed+N-1 (default 5)")
       ->check(CLI::Range(1, kMaxSeeds));
   cmd->add_option("--jobs,-j", args->jobs, "Runs at once on separate threads (default 1); results do not depend on it")
@@ -47,12 +58,45 @@ CLI::App* AddCompareCommand(CLI::App& app, CompareArgs* args) {
   return cmd;
 }
 
+// NAME=VALUE pairs (as `kubesim run --set`); nullopt after printing why when one is malformed.
+std::optional<std::map<std::string, std::string>> ParsePairs(const char* flag, const std::vector<std::string>& sets) {
+  std::map<std::string, std::string> out;
+  for (const auto& s : sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << flag << " " << s << ": expected NAME=VALUE, e.g. " << flag << " expander=price\n";
+      return std::nullopt;
+    }
+    if (!out.emplace(s.substr(0, eq), s.substr(eq + 1)).second) {
+      std::cerr << flag << " " << s << ": parameter \"" << s.substr(0, eq) << "\" is set twice\n";
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::string Describe(const std::string& config, const std::map<std::string, std::string>& sets) {
+  std::string out = config;
+  for (const auto& [k, v] : sets) out += (out.empty() ? "" : " ") + k + "=" + v;
+  return out.empty() ? "the scenario's own settings" : out;
+}
+
 int RunCompare(const CompareArgs& args, const scheduler::Registry& registry) {
+  auto baseline_sets = ParsePairs("--baseline-set", args.baseline_sets);
+  auto candidate_sets = ParsePairs("--candidate-set", args.candidate_sets);
+  if (!baseline_sets || !candidate_sets) return kExitBadInput;
+  // A policy compared with itself is allowed (a noise check); comparing nothing at all is not.
+  if (args.baseline.empty() && args.candidate.empty() && baseline_sets->empty() && candidate_sets->empty()) {
+    std::cerr << "compare: nothing to compare: give --baseline and --candidate (KubeSchedulerConfiguration "
+                 "files) or --baseline-set and --candidate-set (scenario parameters)\n";
+    return kExitBadInput;
+  }
+  compare::ComparisonInputs inputs{args.baseline, args.candidate, *baseline_sets, *candidate_sets};
   // Everything is loaded and checked before the first run: bad input fails in seconds, not after
   // minutes of simulation.
   std::vector<compare::PreparedScenario> prepared;
   for (const auto& path : args.scenarios) {
-    auto p = compare::Prepare(path, args.baseline, args.candidate, registry);
+    auto p = compare::Prepare(path, inputs, registry);
     if (!p.ok()) {
       std::cerr << p.status().message() << "\n";
       return kExitBadInput;
@@ -61,8 +105,8 @@ int RunCompare(const CompareArgs& args, const scheduler::Registry& registry) {
     prepared.push_back(std::move(p).value());
   }
   compare::ComparisonReport report;
-  report.baseline_config = args.baseline;
-  report.candidate_config = args.candidate;
+  report.baseline_config = Describe(args.baseline, *baseline_sets);
+  report.candidate_config = Describe(args.candidate, *candidate_sets);
   report.seeds = args.seeds;
   for (const auto& p : prepared) {
     if (!args.quiet) std::cerr << "comparing " << p.scenario.name << ": " << 2 * args.seeds << " runs\n";

@@ -13,6 +13,8 @@ namespace kubesim::cli {
 struct CompareArgs {
   std::string baseline;
   std::string candidate;
+  std::vector<std::string> baseline_sets;   // --baseline-set NAME=VALUE
+  std::vector<std::string> candidate_sets;  // --candidate-set NAME=VALUE
   std::vector<std::string> scenarios;
   int seeds = 5;
   int jobs = 1;

@@ -64,11 +64,25 @@ sim::StatusOr<std::vector<MetricPlan>> PlanMetrics(const scenario::CompareSettin
 
 sim::StatusOr<PreparedScenario> Prepare(const std::string& scenario_path, const std::string& baseline_config,
                                         const std::string& candidate_config, const scheduler::Registry& registry) {
+  return Prepare(scenario_path, ComparisonInputs{baseline_config, candidate_config, {}, {}}, registry);
+}
+
+sim::StatusOr<PreparedScenario> Prepare(const std::string& scenario_path, const ComparisonInputs& inputs,
+                                        const scheduler::Registry& registry) {
   PreparedScenario p;
-  KUBESIM_ASSIGN_OR_RETURN(p.scenario, scenario::LoadScenario(scenario_path, registry));
+  scenario::LoadOptions base{&registry, nullptr, inputs.baseline_parameters};
+  scenario::LoadOptions cand{&registry, nullptr, inputs.candidate_parameters};
+  KUBESIM_ASSIGN_OR_RETURN(p.scenario, scenario::LoadScenario(scenario_path, base));
+  KUBESIM_ASSIGN_OR_RETURN(p.candidate_scenario, scenario::LoadScenario(scenario_path, cand));
   if (p.scenario.name.empty()) p.scenario.name = std::filesystem::path(scenario_path).stem().string();
-  KUBESIM_ASSIGN_OR_RETURN(p.baseline, LoadPolicy(baseline_config, p.scenario, registry));
-  KUBESIM_ASSIGN_OR_RETURN(p.candidate, LoadPolicy(candidate_config, p.scenario, registry));
+  p.baseline = p.scenario.settings.scheduler;
+  p.candidate = p.candidate_scenario.settings.scheduler;
+  if (!inputs.baseline_config.empty()) {
+    KUBESIM_ASSIGN_OR_RETURN(p.baseline, LoadPolicy(inputs.baseline_config, p.scenario, registry));
+  }
+  if (!inputs.candidate_config.empty()) {
+    KUBESIM_ASSIGN_OR_RETURN(p.candidate, LoadPolicy(inputs.candidate_config, p.candidate_scenario, registry));
+  }
   KUBESIM_ASSIGN_OR_RETURN(p.metrics, PlanMetrics(p.scenario.compare));
   return p;
 }
@@ -153,7 +167,7 @@ sim::StatusOr<ScenarioComparison> RunComparison(const PreparedScenario& p, int s
   auto worker = [&] {
     for (size_t t = next++; t < tasks; t = next++) {
       const scheduler::SchedulerConfig& config = t % 2 == 0 ? p.baseline : p.candidate;
-      auto r = RunOnce(p.scenario, config, seed_list[t / 2], registry);
+      auto r = RunOnce(t % 2 == 0 ? p.scenario : p.candidate_scenario, config, seed_list[t / 2], registry);
       if (!r.ok()) {
         errors[t] = r.status();
         continue;

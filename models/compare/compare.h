@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,11 +34,24 @@ struct MetricPlan {
 
 // One scenario, loaded and checked, with both configurations decoded against it.
 struct PreparedScenario {
-  scenario::Scenario scenario;
+  scenario::Scenario scenario;            // as the baseline runs it
+  scenario::Scenario candidate_scenario;  // as the candidate runs it (other parameter values)
   scheduler::SchedulerConfig baseline;
   scheduler::SchedulerConfig candidate;
   std::vector<MetricPlan> metrics;
 };
+
+// What differs between the two sides: a KubeSchedulerConfiguration file each (empty: the
+// scenario's own scheduler settings), and scenario parameter values each (`--set` NAME=VALUE,
+// e.g. the cluster-autoscaler's expander or a node group's instance type).
+struct ComparisonInputs {
+  std::string baseline_config;
+  std::string candidate_config;
+  std::map<std::string, std::string> baseline_parameters;
+  std::map<std::string, std::string> candidate_parameters;
+};
+sim::StatusOr<PreparedScenario> Prepare(const std::string& scenario_path, const ComparisonInputs& inputs,
+                                        const scheduler::Registry& registry);
 
 // Loads the scenario and both configurations; every error is the FILE:LINE:COL message `kubesim
 // run` would give, including unknown metric names in spec.compare.

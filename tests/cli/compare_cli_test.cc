@@ -119,7 +119,11 @@ TEST_CASE("CLI compare: bad input exits 2 with an editor-style location", "[comp
   CHECK(
       Kubesim("compare --baseline " + good_policy + " --candidate " + good_policy + " --seeds 0 " + good_scenario, dir)
           .exit_code == 2);
-  CHECK(Kubesim("compare --candidate " + good_policy + " " + good_scenario, dir).exit_code == 2);
+  // Nothing to compare, or a malformed parameter pair; a lone --candidate is compared with the
+  // scenario's own settings (not bad input).
+  CHECK(Kubesim("compare " + good_scenario, dir).exit_code == 2);
+  CHECK(Kubesim("compare --baseline-set expander " + good_scenario, dir).exit_code == 2);
+  CHECK(Kubesim("compare --baseline-set a=1 --baseline-set a=2 " + good_scenario, dir).exit_code == 2);
   CHECK(Kubesim("compare --baseline " + good_policy + " --candidate " + good_policy, dir).exit_code == 2);
 }
 

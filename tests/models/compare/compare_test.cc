@@ -35,6 +35,31 @@ ComparisonReport CompareOne(const std::string& scenario, const std::string& base
   return r;
 }
 
+TEST_CASE("compare: scenario parameters on each side gate an expander change by its cost", "[compare][cloud]") {
+  const auto& registry = scheduler::Registry::Default();
+  ComparisonInputs inputs;
+  inputs.baseline_parameters = {{"expander", "least-waste"}};
+  inputs.candidate_parameters = {{"expander", "price"}};
+  auto p = Prepare(Src("scenarios/cloud/expanders.yaml"), inputs, registry);
+  REQUIRE(p.ok());
+  auto s = RunComparison(*p, 2, registry, 1);
+  REQUIRE(s.ok());
+  const MetricResult& cost = Metric(*s, "cloud_cost_usd");
+  REQUIRE(cost.available);
+  // The price expander buys the cheapest instances per hour, which on this workload means more of
+  // the small memory-optimised ones: more instances, more dollars.
+  CHECK(cost.verdict == Verdict::kRegressed);
+  CHECK(Metric(*s, "cloud_instances_launched").verdict == Verdict::kRegressed);
+  CHECK(Metric(*s, "cluster_autoscaler_failed_scale_ups").available);
+  // A scenario without a cloud has no cloud metrics: n/a, never a regression.
+  auto q = Prepare(Src("scenarios/regression/bin-packing.yaml"), Src("scenarios/policies/least-allocated.yaml"),
+                   Src("scenarios/policies/most-allocated.yaml"), registry);
+  REQUIRE(q.ok());
+  auto t = RunComparison(*q, 1, registry, 1);
+  REQUIRE(t.ok());
+  CHECK_FALSE(Metric(*t, "cloud_cost_usd").available);
+}
+
 TEST_CASE("compare: MostAllocated packs the bin-packing scenario, LeastAllocated spreads it", "[compare]") {
   ComparisonReport r = CompareOne("scenarios/regression/bin-packing.yaml", "scenarios/policies/least-allocated.yaml",
                                   "scenarios/policies/most-allocated.yaml", 3);
