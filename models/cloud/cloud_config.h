@@ -63,6 +63,14 @@ struct RoutesConfig {
   int32_t table_limit = 50;
 };
 
+// The cloud's block storage (spec.cloud.disks), for the volume work that uses it (docs/cloud.md).
+struct DiskConfig {
+  apiserver::LatencyModel create_latency;  // CreateDisk → available
+  apiserver::LatencyModel attach_latency;  // AttachDisk → in use on the instance
+  apiserver::LatencyModel detach_latency;  // DetachDisk → available again
+  int32_t max_volumes_per_instance = 39;   // attach limit per instance
+};
+
 struct CloudConfig {
   std::string region;
   std::vector<std::string> zones;
@@ -79,6 +87,7 @@ struct CloudConfig {
   apiserver::LatencyModel load_balancer_provisioning_latency;
   ApiRateLimit api_rate_limit;
   std::optional<RoutesConfig> routes;
+  DiskConfig disks;
   // vCPU quotas: per family (absent: unlimited) and over every instance (0: unlimited).
   std::map<std::string, int64_t> family_vcpu_quota;
   int64_t total_vcpu_quota = 0;

@@ -491,6 +491,131 @@ const LoadBalancer* CloudProvider::FindLoadBalancer(const std::string& service) 
   return it == load_balancers_.end() ? nullptr : &it->second;
 }
 
+const char* DiskStateName(DiskState s) {
+  switch (s) {
+    case DiskState::kCreating:
+      return "creating";
+    case DiskState::kAvailable:
+      return "available";
+    case DiskState::kAttaching:
+      return "attaching";
+    case DiskState::kInUse:
+      return "in-use";
+    case DiskState::kDetaching:
+      return "detaching";
+    case DiskState::kDeleted:
+      return "deleted";
+  }
+  return "unknown";
+}
+
+void CloudProvider::CreateDisk(const std::string& zone, int64_t size_bytes, const std::string& type, DiskDone done) {
+  sim::Status st = ApiCall("create a disk in " + zone);
+  if (st.ok() && std::find(config_.zones.begin(), config_.zones.end(), zone) == config_.zones.end()) {
+    st = sim::InvalidArgument("zone " + zone + " is not in region " + config_.region);
+  }
+  if (!st.ok()) {
+    done(st, nullptr);
+    return;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "vol-%016llx", static_cast<unsigned long long>(next_disk_++));
+  Disk& d = disks_[buf];
+  d.id = buf;
+  d.zone = zone;
+  d.size_bytes = size_bytes;
+  d.type = type;
+  std::string id = d.id;
+  owner_.After(config_.disks.create_latency.Sample(sim_.Stream("cloud/disk")), [this, id, done = std::move(done)]() {
+    Disk& disk = disks_.at(id);
+    if (disk.state == DiskState::kCreating) disk.state = DiskState::kAvailable;
+    done(sim::Status::Ok(), &disk);
+  });
+}
+
+int32_t CloudProvider::DisksOn(const std::string& node) const {
+  int32_t n = 0;
+  for (const auto& [id, d] : disks_) {
+    n += d.node == node && (d.state == DiskState::kAttaching || d.state == DiskState::kInUse);
+  }
+  return n;
+}
+
+void CloudProvider::AttachDisk(const std::string& disk_id, const std::string& node, DiskDone done) {
+  sim::Status st = ApiCall("attach " + disk_id + " to " + node);
+  auto it = disks_.find(disk_id);
+  const Instance* inst = InstanceByNode(node);
+  if (st.ok() && (it == disks_.end() || it->second.state == DiskState::kDeleted)) {
+    st = sim::Status(sim::StatusCode::kNotFound, "InvalidVolume.NotFound: no disk " + disk_id);
+  } else if (st.ok() && (inst == nullptr || inst->state != InstanceState::kRunning)) {
+    st = sim::Status(sim::StatusCode::kFailedPrecondition, "IncorrectInstanceState: " + node + " is not running");
+  } else if (st.ok() && it->second.zone != inst->zone) {
+    st = sim::InvalidArgument("InvalidVolume.ZoneMismatch: " + disk_id + " is in " + it->second.zone + ", " + node +
+                              " in " + inst->zone);
+  } else if (st.ok() && it->second.state != DiskState::kAvailable) {
+    st = sim::Status(sim::StatusCode::kFailedPrecondition,
+                     "VolumeInUse: " + disk_id + " is " + DiskStateName(it->second.state) +
+                         (it->second.node.empty() ? "" : " on " + it->second.node));
+  } else if (st.ok() && DisksOn(node) >= config_.disks.max_volumes_per_instance) {
+    st = sim::Status(sim::StatusCode::kOutOfRange, "AttachmentLimitExceeded: " + node + " has " +
+                                                       std::to_string(config_.disks.max_volumes_per_instance) +
+                                                       " disks attached");
+  }
+  if (!st.ok()) {
+    done(st, nullptr);
+    return;
+  }
+  it->second.state = DiskState::kAttaching;
+  it->second.node = node;
+  owner_.After(config_.disks.attach_latency.Sample(sim_.Stream("cloud/disk")),
+               [this, disk_id, done = std::move(done)]() {
+                 Disk& disk = disks_.at(disk_id);
+                 if (disk.state == DiskState::kAttaching) disk.state = DiskState::kInUse;
+                 done(sim::Status::Ok(), &disk);
+               });
+}
+
+void CloudProvider::DetachDisk(const std::string& disk_id, DiskDone done) {
+  sim::Status st = ApiCall("detach " + disk_id);
+  auto it = disks_.find(disk_id);
+  if (st.ok() && (it == disks_.end() || it->second.state != DiskState::kInUse)) {
+    st = sim::Status(sim::StatusCode::kFailedPrecondition, "IncorrectState: " + disk_id + " is not attached");
+  }
+  if (!st.ok()) {
+    done(st, nullptr);
+    return;
+  }
+  it->second.state = DiskState::kDetaching;
+  owner_.After(config_.disks.detach_latency.Sample(sim_.Stream("cloud/disk")),
+               [this, disk_id, done = std::move(done)]() {
+                 Disk& disk = disks_.at(disk_id);
+                 if (disk.state == DiskState::kDetaching) {
+                   disk.state = DiskState::kAvailable;
+                   disk.node.clear();
+                 }
+                 done(sim::Status::Ok(), &disk);
+               });
+}
+
+sim::Status CloudProvider::DeleteDisk(const std::string& disk_id) {
+  KUBESIM_RETURN_IF_ERROR(ApiCall("delete " + disk_id));
+  auto it = disks_.find(disk_id);
+  if (it == disks_.end() || it->second.state == DiskState::kDeleted) {
+    return sim::Status(sim::StatusCode::kNotFound, "InvalidVolume.NotFound: no disk " + disk_id);
+  }
+  if (it->second.state != DiskState::kAvailable) {
+    return sim::Status(sim::StatusCode::kFailedPrecondition,
+                       "VolumeInUse: " + disk_id + " is " + DiskStateName(it->second.state));
+  }
+  it->second.state = DiskState::kDeleted;
+  return sim::Status::Ok();
+}
+
+const Disk* CloudProvider::FindDisk(const std::string& disk_id) const {
+  auto it = disks_.find(disk_id);
+  return it == disks_.end() ? nullptr : &it->second;
+}
+
 sim::Status CloudProvider::CreateRoute(const std::string& node, const std::string& cidr) {
   KUBESIM_RETURN_IF_ERROR(ApiCall("create a route for " + node));
   int32_t limit = config_.routes ? config_.routes->table_limit : 0;

@@ -92,6 +92,19 @@ struct LoadBalancer {
   int64_t backend_updates = 0;
 };
 
+// A block storage volume (an EBS volume, a GCE persistent disk): zonal, attached to at most one
+// instance at a time.
+enum class DiskState { kCreating, kAvailable, kAttaching, kInUse, kDetaching, kDeleted };
+const char* DiskStateName(DiskState s);
+struct Disk {
+  std::string id;  // vol-0000000000000001
+  std::string zone;
+  int64_t size_bytes = 0;
+  std::string type;
+  DiskState state = DiskState::kCreating;
+  std::string node;  // the instance (by Node name) it is attached or attaching to
+};
+
 struct NodeGroupCost {
   double cost_usd = 0;
   int64_t instances_launched = 0;
@@ -159,6 +172,21 @@ class CloudProvider {
   const LoadBalancer* FindLoadBalancer(const std::string& service) const;
   const std::map<std::string, LoadBalancer>& load_balancers() const { return load_balancers_; }
 
+  // --- Disks, for volume provisioning and attach/detach (the storage controllers). ---
+  using DiskDone = std::function<void(const sim::Status&, const Disk*)>;
+  // Creates a disk in `zone`; `done` once it is available (after the create latency).
+  void CreateDisk(const std::string& zone, int64_t size_bytes, const std::string& type, DiskDone done);
+  // Attaches an available disk to the running instance behind `node`, in the same zone, within the
+  // instance's attach limit; `done` once in use. A disk in use elsewhere fails (VolumeInUse: the
+  // cloud's side of a Multi-Attach error).
+  void AttachDisk(const std::string& disk_id, const std::string& node, DiskDone done);
+  void DetachDisk(const std::string& disk_id, DiskDone done);
+  // Deletes an available disk.
+  sim::Status DeleteDisk(const std::string& disk_id);
+  const Disk* FindDisk(const std::string& disk_id) const;
+  // Disks attached or attaching to `node`.
+  int32_t DisksOn(const std::string& node) const;
+
   // --- Routes, for the route controller (cloudprovider.Routes). ---
   // node → destination CIDR.
   const std::map<std::string, std::string>& routes() const { return routes_; }
@@ -208,6 +236,8 @@ class CloudProvider {
   int64_t spot_interruptions_ = 0;
   std::map<std::string, LoadBalancer> load_balancers_;  // by service
   std::map<std::string, std::string> routes_;           // node → CIDR
+  std::map<std::string, Disk> disks_;                   // by id
+  int64_t next_disk_ = 1;
   int64_t next_lb_ = 1;
   sim::Owner owner_{sim_};
 };

@@ -171,11 +171,14 @@ sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNo
   KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(node.CheckKeys({"region", "zones", "instanceTypes", "nodeGroups", "provisioningLatency",
                                           "terminationLatency", "spotInterruptionNotice", "apiRateLimit", "quotas",
-                                          "loadBalancerProvisioningLatency", "routes"}));
+                                          "loadBalancerProvisioningLatency", "routes", "disks"}));
   cloud::CloudConfig c;
   c.provisioning_latency = apiserver::LatencyModel{kDefaultProvisioningMedian, kDefaultProvisioningP99};
   c.spot_interruption_notice = kDefaultSpotInterruptionNotice;
   c.load_balancer_provisioning_latency = apiserver::LatencyModel{kDefaultLoadBalancerMedian, kDefaultLoadBalancerP99};
+  c.disks.create_latency = apiserver::LatencyModel::Fixed(kDefaultDiskCreate);
+  c.disks.attach_latency = apiserver::LatencyModel::Fixed(kDefaultDiskAttach);
+  c.disks.detach_latency = apiserver::LatencyModel::Fixed(kDefaultDiskAttach);
   c.api_rate_limit = cloud::ApiRateLimit{kDefaultLaunchRefillPerSecond, kDefaultLaunchBucket};
   if (!node["region"].Defined()) return node["region"].Error("Required value: the cloud region, e.g. us-east-1");
   KUBESIM_ASSIGN_OR_RETURN(c.region, node["region"].String());
@@ -225,6 +228,22 @@ sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNo
     if (rl["burst"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(c.api_rate_limit.burst, rl["burst"].Int32());
       if (c.api_rate_limit.burst < 1) return rl["burst"].Error("Invalid value: must be at least 1");
+    }
+  }
+  if (node["disks"].Defined()) {
+    YamlNode d = node["disks"];
+    KUBESIM_RETURN_IF_ERROR(d.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(d.CheckKeys({"createLatency", "attachLatency", "detachLatency", "maxVolumesPerInstance"}));
+    for (auto [field, out] :
+         {std::pair{"createLatency", &c.disks.create_latency}, std::pair{"attachLatency", &c.disks.attach_latency},
+          std::pair{"detachLatency", &c.disks.detach_latency}}) {
+      if (!d[field].Defined()) continue;
+      KUBESIM_ASSIGN_OR_RETURN(*out, ParseLatency(d[field]));
+    }
+    if (d["maxVolumesPerInstance"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(c.disks.max_volumes_per_instance, d["maxVolumesPerInstance"].Int32());
+      if (c.disks.max_volumes_per_instance < 1)
+        return d["maxVolumesPerInstance"].Error("Invalid value: must be at least 1");
     }
   }
   if (node.Has("routes")) {

@@ -28,6 +28,12 @@ inline constexpr sim::Duration kDefaultSpotInterruptionNotice = sim::Duration::M
 // kubesim's reading of the AKS figure; no distribution is published).
 inline constexpr sim::Duration kDefaultLoadBalancerMedian = sim::Duration::Seconds(60);
 inline constexpr sim::Duration kDefaultLoadBalancerP99 = sim::Duration::Seconds(120);
+// Disks. Attach: EBS attach and mount took about 15-17 s (kubernetes/kubernetes #62119, 2018);
+// kubesim uses 15 s for attach and for detach (the detach figure is kubesim's assumption, as is
+// 10 s to create a disk: no published measurement). The attach limit is 39 volumes, the in-tree
+// EBS default (kubernetes.io, "Node-specific Volume Limits").
+inline constexpr sim::Duration kDefaultDiskCreate = sim::Duration::Seconds(10);
+inline constexpr sim::Duration kDefaultDiskAttach = sim::Duration::Seconds(15);
 // EC2's RunInstances resource token bucket: 1,000 instances, refilled at 2 per second (AWS EC2
 // API reference, "Request throttling for the Amazon EC2 API").
 inline constexpr double kDefaultLaunchRefillPerSecond = 2;
