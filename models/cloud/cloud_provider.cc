@@ -63,6 +63,7 @@ Instance& CloudProvider::NewInstance(Group& g) {
   inst.internal_ip = InternalIp(seq);
   by_node_[inst.node_name] = seq;
   g.instances.push_back(seq);
+  targets_dirty_ = true;
   return inst;
 }
 
@@ -91,11 +92,18 @@ std::vector<std::shared_ptr<const api::Node>> CloudProvider::BootInitialInstance
 }
 
 int32_t CloudProvider::TargetSize(const std::string& group) const {
-  auto it = groups_.find(group);
-  if (it == groups_.end()) return 0;
-  int32_t n = 0;
-  for (int64_t seq : it->second.instances) n += instances_.at(seq).Active();
-  return n;
+  // Recounted after any instance changed state: the autoscaler asks per node and per loop.
+  if (targets_dirty_) {
+    targets_.clear();
+    for (const auto& [name, g] : groups_) {
+      int32_t n = 0;
+      for (int64_t seq : g.instances) n += instances_.at(seq).Active();
+      targets_[name] = n;
+    }
+    targets_dirty_ = false;
+  }
+  auto it = targets_.find(group);
+  return it == targets_.end() ? 0 : it->second;
 }
 
 sim::Status CloudProvider::ApiCall(const std::string& what) {
@@ -170,6 +178,7 @@ sim::Status CloudProvider::DeleteNodes(const std::string& group, const std::vect
     if (inst.state == InstanceState::kRequested) {
       launch_queue_.erase(std::remove(launch_queue_.begin(), launch_queue_.end(), inst.seq), launch_queue_.end());
       inst.state = InstanceState::kGone;
+      targets_dirty_ = true;
       inst.stopped_at = sim_.Now();
       continue;
     }
@@ -334,6 +343,7 @@ void CloudProvider::Launch(int64_t seq) {
 void CloudProvider::Fail(Instance& inst, const std::string& error_class, const std::string& code,
                          const std::string& message) {
   inst.state = InstanceState::kFailed;
+  targets_dirty_ = true;
   inst.error_class = error_class;
   inst.error_code = code;
   inst.error_message = message;
@@ -357,6 +367,7 @@ void CloudProvider::Stop(int64_t seq, const std::string& reason, const std::stri
   if (!inst.Active()) return;
   bool was_running = inst.state == InstanceState::kRunning;
   inst.state = InstanceState::kStopped;
+  targets_dirty_ = true;
   inst.stopped_at = sim_.Now();
   Event("Normal", reason, inst, message);
   if (was_running && hooks_.stopped) hooks_.stopped(inst);

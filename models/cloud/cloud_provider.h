@@ -222,7 +222,9 @@ class CloudProvider {
   const CloudConfig& config_;
   CloudHooks hooks_;
   std::map<std::string, Group> groups_;
-  std::map<int64_t, Instance> instances_;                               // by seq
+  std::map<int64_t, Instance> instances_;           // by seq
+  mutable std::map<std::string, int32_t> targets_;  // TargetSize per group, while clean
+  mutable bool targets_dirty_ = true;
   std::map<std::string, int64_t> by_node_;                              // node name → seq
   std::map<std::pair<std::string, std::string>, sim::Time> stockouts_;  // (zone, type) → until
   double api_error_rate_ = 0;
