@@ -182,11 +182,13 @@ std::unique_ptr<ClusterSnapshot> ClusterAutoscaler::BuildSnapshot(std::map<std::
   return snap;
 }
 
-void ClusterAutoscaler::FailedScaleUp(const std::string& group, const std::string& reason, const std::string& message) {
+void ClusterAutoscaler::FailedScaleUp(const std::string& group, const std::string& reason,
+                                      const std::string& event_reason, const std::string& message) {
+  // clusterstate RegisterFailedScaleUp: the metric, the group's backoff, and the caller's event.
   status_.failed_scale_ups.push_back({sim_.Now(), group, reason});
   ++status_.failed_scale_ups_total;
   backoff_.Backoff(group, sim_.Now());
-  Record("Warning", "FailedToScaleUpGroup", kStatusConfigMap, message);
+  Record("Warning", event_reason, kStatusConfigMap, message);
 }
 
 void ClusterAutoscaler::HandleFailedInstances() {
@@ -201,11 +203,9 @@ void ClusterAutoscaler::HandleFailedInstances() {
     }
     if (by_code.empty()) continue;
     for (const auto& [code, e] : by_code) {
-      FailedScaleUp(g.name, code,
+      FailedScaleUp(g.name, code, "ScaleUpFailed",
                     "Failed adding " + std::to_string(e.first) + " nodes to group " + g.name + " due to " + code +
                         "; source errors: " + e.second);
-      Record("Warning", "ScaleUpFailed", kStatusConfigMap,
-             "Failed adding " + std::to_string(e.first) + " nodes to group " + g.name + " due to " + code);
     }
     (void)cloud_.DeleteFailedInstances(g.name);
   }
@@ -219,11 +219,9 @@ void ClusterAutoscaler::HandleProvisionTimeouts() {
       if (inst->requested_at + options_.max_node_provision_time <= sim_.Now()) late.push_back(inst->node_name);
     }
     if (late.empty()) continue;
-    Record(
-        "Warning", "ScaleUpTimedOut", kStatusConfigMap,
+    FailedScaleUp(
+        g.name, "timeout", "ScaleUpTimedOut",
         "Nodes added to group " + g.name + " failed to register within " + options_.max_node_provision_time.ToString());
-    FailedScaleUp(g.name, "timeout",
-                  std::to_string(late.size()) + " node(s) of group " + g.name + " failed to register in time");
     // removeOldUnregisteredNodes: the long-unregistered instances are deleted.
     if (cloud_.DeleteNodes(g.name, late).ok()) {
       for (const auto& n : late) Record("Normal", "DeleteUnregistered", "Node/" + n, "Removed unregistered node " + n);
@@ -274,6 +272,12 @@ void ClusterAutoscaler::RunOnce() {
     pending.push_back(pod.get());
   }
   status_.unschedulable_pods = unschedulable;
+  // NotTriggerScaleUp's memory is only for pods still waiting.
+  std::set<std::string> waiting;
+  for (const api::Pod* p : pending) waiting.insert(p->metadata.uid);
+  for (auto it = not_triggered_.begin(); it != not_triggered_.end();) {
+    it = waiting.count(it->first) ? std::next(it) : not_triggered_.erase(it);
+  }
   // FilterOutSchedulable: highest priority first, each pod that fits an existing or upcoming node
   // takes its place there and needs no new node.
   std::stable_sort(pending.begin(), pending.end(),
@@ -518,7 +522,8 @@ bool ClusterAutoscaler::ScaleUp(ClusterSnapshot& snap, const std::vector<const a
                std::to_string(t.target) + " (max: " + std::to_string(t.max_size) + ")");
     sim::Status st = cloud_.IncreaseSize(t.name, t.delta);
     if (!st.ok()) {
-      FailedScaleUp(t.name, "cloudProviderError", "Scale-up failed for group " + t.name + ": " + st.message());
+      FailedScaleUp(t.name, "cloudProviderError", "FailedToScaleUpGroup",
+                    "Scale-up failed for group " + t.name + ": " + st.message());
       continue;
     }
     Record("Normal", "ScaledUpGroup", kStatusConfigMap,

@@ -118,7 +118,10 @@ class ClusterAutoscaler {
   // Adds `node` to the snapshot with the pods its DaemonSets would run there; returns them.
   std::vector<std::shared_ptr<api::Pod>> AddNodeWithDaemonSets(ClusterSnapshot& snap,
                                                                std::shared_ptr<const api::Node> node);
-  void FailedScaleUp(const std::string& group, const std::string& reason, const std::string& message);
+  // A failed scale-up of `group`: counted under `reason` (the metric's label), the group backed off,
+  // and `event_reason` recorded on the status ConfigMap with `message`.
+  void FailedScaleUp(const std::string& group, const std::string& reason, const std::string& event_reason,
+                     const std::string& message);
   void HandleFailedInstances();
   void HandleProvisionTimeouts();
   // Returns true when a group was resized.

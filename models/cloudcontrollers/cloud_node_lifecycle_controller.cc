@@ -27,8 +27,9 @@ void CloudNodeLifecycleController::MonitorNodes() {
   for (const auto& [key, obj] : nodes_.items()) {
     auto node = api::As<api::Node>(obj);
     if (!node || node->metadata.deletion_timestamp) continue;
-    // Not a node of the cloud's (see the header).
-    if (node->spec.provider_id.empty() && cloud_.InstanceByNode(node->metadata.name) == nullptr &&
+    // Not a node of the cloud's (see the header): the scenario's own Nodes, whatever providerID
+    // their manifests carry.
+    if (node->spec.provider_id.rfind("kubesim://", 0) != 0 &&
         node->metadata.labels.count(cloud::kLabelNodeGroup) == 0) {
       continue;
     }

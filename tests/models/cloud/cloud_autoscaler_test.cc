@@ -202,6 +202,45 @@ TEST_CASE("Cloud: a full route table leaves new nodes NetworkUnavailable and tai
   CHECK(!Events(r, "FailedToCreateRoute").empty());
 }
 
+TEST_CASE("Cloud: instances that never register within maxNodeProvisionTime are deleted and back the group off",
+          "[cloud]") {
+  auto sc = scenario::LoadScenarioFromString(
+      "apiVersion: kubesim.io/v1alpha1\n"
+      "kind: Scenario\n"
+      "spec:\n"
+      "  duration: 40m\n"
+      "  cloud:\n"
+      "    region: r1\n"
+      "    zones: [r1a]\n"
+      "    instanceTypes: [{name: m.large, capacity: {cpu: \"2\", memory: 8Gi}, price: 0.1}]\n"
+      "    provisioningLatency: 20m\n"
+      "    nodeGroups: [{name: slow, instanceType: m.large, zones: [r1a], minSize: 0, maxSize: 5}]\n"
+      "  clusterAutoscaler: {maxNodeProvisionTime: 15m}\n"
+      "  objects:\n"
+      "    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: i, "
+      "resources: {requests: {cpu: \"1\"}}}]}}\n",
+      "timeout.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  Cluster c(*sc, {});
+  REQUIRE(c.Start().ok());
+  c.Run();
+  report::RunResults r = c.Results();
+  REQUIRE(r.cluster_autoscaler);
+  // Scale-up at 10 s; the instance would boot at 20m10s, but at 15m10s it is late: deleted, the
+  // group backed off for 5 minutes; the next scale-up comes after the backoff (20m20s at the
+  // earliest), whose instance boots 20 minutes later, after the run.
+  REQUIRE(r.cluster_autoscaler->failed_scale_ups.size() >= 1);
+  CHECK(r.cluster_autoscaler->failed_scale_ups[0].reason == "timeout");
+  CHECK(r.cluster_autoscaler->failed_scale_ups[0].at == Approx(15 * 60 + 10));
+  REQUIRE(r.cluster_autoscaler->scale_ups.size() >= 2);
+  CHECK(r.cluster_autoscaler->scale_ups[0].at == Approx(10));
+  CHECK(r.cluster_autoscaler->scale_ups[1].at >= 15 * 60 + 10 + 5 * 60);
+  CHECK(Events(r, "ScaleUpTimedOut").size() == r.cluster_autoscaler->failed_scale_ups.size());
+  CHECK(Events(r, "DeleteUnregistered").size() >= 1);
+  CHECK(r.pods_unscheduled == 1);
+}
+
 TEST_CASE("Cloud: the same scenario and seed give byte-identical results", "[cloud]") {
   for (const char* s : {"scenarios/cloud/burst-and-idle.yaml", "scenarios/cloud/spot-wave.yaml",
                         "scenarios/cloud/zone-stockout.yaml"}) {
