@@ -23,4 +23,15 @@ const NodeGroupConfig* CloudConfig::FindNodeGroup(const std::string& name) const
   return nullptr;
 }
 
+bool CloudConfig::IsNodeGroupNodeName(const std::string& node) const {
+  for (const auto& g : node_groups) {
+    const std::string prefix = g.name + "-";
+    if (node.size() > prefix.size() && node.compare(0, prefix.size(), prefix) == 0 &&
+        node.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace kubesim::cloud

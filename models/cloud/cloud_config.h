@@ -94,6 +94,8 @@ struct CloudConfig {
 
   const InstanceType* FindInstanceType(const std::string& name) const;
   const NodeGroupConfig* FindNodeGroup(const std::string& name) const;
+  // A name of the form GROUP-N for one of the node groups: a Node one of their instances may have.
+  bool IsNodeGroupNodeName(const std::string& node) const;
 };
 
 }  // namespace kubesim::cloud

@@ -59,13 +59,15 @@ sim::StatusOr<ParsedAction> ParseDelete(const api::YamlNode& args, ObjectLoader&
   return a;
 }
 
-// The node actions: {node: NAME}, a Node the scenario defines.
+// The node actions: {node: NAME}, a Node the scenario defines or one a node group's instance may
+// have (GROUP-N; if no such instance runs then, the action's Warning event says so).
 sim::StatusOr<std::string> ParseNodeArg(const api::YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"node"}));
   if (!args["node"].Defined()) return args["node"].Error("Required value");
   KUBESIM_ASSIGN_OR_RETURN(std::string node, args["node"].String());
-  if (!loader.Defined(api::Node::kKind, "", node)) {
+  bool group_node = loader.cloud() != nullptr && loader.cloud()->IsNodeGroupNodeName(node);
+  if (!loader.Defined(api::Node::kKind, "", node) && !group_node) {
     return args["node"].Error("Not found: no Node \"" + node + "\" is defined in the scenario");
   }
   return node;

@@ -28,13 +28,7 @@ sim::StatusOr<std::string> NodeGroupArg(const YamlNode& field, const cloud::Clou
 // A Node of a node group: GROUP-N.
 sim::StatusOr<std::string> GroupNodeArg(const YamlNode& field, const cloud::CloudConfig& cloud) {
   KUBESIM_ASSIGN_OR_RETURN(std::string node, field.String());
-  for (const auto& g : cloud.node_groups) {
-    const std::string prefix = g.name + "-";
-    if (node.size() > prefix.size() && node.compare(0, prefix.size(), prefix) == 0 &&
-        node.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
-      return node;
-    }
-  }
+  if (cloud.IsNodeGroupNodeName(node)) return node;
   return field.Error("Not found: \"" + node + "\" is not a node of any node group (their names are GROUP-N)");
 }
 

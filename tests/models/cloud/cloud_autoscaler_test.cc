@@ -241,6 +241,37 @@ TEST_CASE("Cloud: instances that never register within maxNodeProvisionTime are 
   CHECK(r.pods_unscheduled == 1);
 }
 
+TEST_CASE("Cloud: the node actions reach node-group Nodes, and a crashed instance keeps its Node", "[cloud]") {
+  const std::string head =
+      "apiVersion: kubesim.io/v1alpha1\n"
+      "kind: Scenario\n"
+      "spec:\n"
+      "  duration: 5m\n"
+      "  cloud:\n"
+      "    region: r1\n"
+      "    zones: [r1a]\n"
+      "    instanceTypes: [{name: m.large, capacity: {cpu: \"2\", memory: 8Gi}, price: 0.1}]\n"
+      "    nodeGroups: [{name: g, instanceType: m.large, zones: [r1a], minSize: 0, maxSize: 5, size: 2}]\n"
+      "  timeline:\n";
+  auto bad = scenario::LoadScenarioFromString(head + "    - {at: 1m, crashNode: {node: h-1}}\n", "crash.yaml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() ==
+        "crash.yaml:11:34: spec.timeline[0].crashNode.node: Not found: no Node \"h-1\" is defined in the scenario");
+  auto sc = scenario::LoadScenarioFromString(head + "    - {at: 1m, crashNode: {node: g-1}}\n", "crash.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  Cluster c(*sc, {});
+  REQUIRE(c.Start().ok());
+  c.Run();
+  report::RunResults r = c.Results();
+  // The machine's kubelet is gone but the instance runs: the Node goes NotReady and stays (the
+  // cloud node lifecycle controller deletes only Nodes whose instance is gone).
+  CHECK(Events(r, "NodeCrashed").size() == 1);
+  CHECK(Events(r, "NodeNotReady").size() == 1);
+  CHECK(Events(r, "DeletingNode").empty());
+  CHECK(r.nodes_total == 2);
+}
+
 TEST_CASE("Cloud: the same scenario and seed give byte-identical results", "[cloud]") {
   for (const char* s : {"scenarios/cloud/burst-and-idle.yaml", "scenarios/cloud/spot-wave.yaml",
                         "scenarios/cloud/zone-stockout.yaml"}) {
