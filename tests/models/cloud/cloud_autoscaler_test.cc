@@ -13,16 +13,28 @@ namespace {
 
 std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
 
-report::RunResults Run(const std::string& rel) {
-  auto sc = scenario::LoadScenario(Src(rel));
+// A finished run that can still be looked into (the store, the cloud); the scenario lives as long
+// as the cluster that refers to it.
+struct Finished {
+  std::unique_ptr<scenario::Scenario> sc;
+  std::unique_ptr<Cluster> cluster;
+  report::RunResults r;
+};
+
+Finished RunLoaded(sim::StatusOr<scenario::Scenario> sc) {
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());
-  Cluster c(*sc, {});
-  REQUIRE(c.Start().ok());
-  c.Run();
-  CHECK(c.CheckInvariants() == std::vector<std::string>{});
-  return c.Results();
+  Finished f;
+  f.sc = std::make_unique<scenario::Scenario>(std::move(sc).value());
+  f.cluster = std::make_unique<Cluster>(*f.sc, RunOptions{});
+  REQUIRE(f.cluster->Start().ok());
+  f.cluster->Run();
+  CHECK(f.cluster->CheckInvariants() == std::vector<std::string>{});
+  f.r = f.cluster->Results();
+  return f;
 }
+
+report::RunResults Run(const std::string& rel) { return RunLoaded(scenario::LoadScenario(Src(rel))).r; }
 
 std::vector<const client::RecordedEvent*> Events(const report::RunResults& r, const std::string& reason) {
   std::vector<const client::RecordedEvent*> out;
@@ -112,12 +124,9 @@ TEST_CASE("Cloud (d): a stockout backs the preferred group off and the autoscale
 
 TEST_CASE("Cloud (e): a LoadBalancer Service gets its ingress after the modelled delay, and loses a gone node",
           "[cloud]") {
-  auto sc = scenario::LoadScenario(Src("scenarios/cloud/load-balancer.yaml"));
-  REQUIRE(sc.ok());
-  Cluster c(*sc, {});
-  REQUIRE(c.Start().ok());
-  c.Run();
-  report::RunResults r = c.Results();
+  Finished f = RunLoaded(scenario::LoadScenario(Src("scenarios/cloud/load-balancer.yaml")));
+  const report::RunResults& r = f.r;
+  Cluster& c = *f.cluster;
   REQUIRE(r.cloud);
   REQUIRE(r.cloud->load_balancers.size() == 1);
   const auto& lb = r.cloud->load_balancers[0];
@@ -165,12 +174,9 @@ TEST_CASE("Cloud (f): a pod no node group can fit triggers no scale-up, and says
 }
 
 TEST_CASE("Cloud: a full route table leaves new nodes NetworkUnavailable and tainted, their pods pending", "[cloud]") {
-  auto sc = scenario::LoadScenario(Src("scenarios/cloud/route-table-limit.yaml"));
-  REQUIRE(sc.ok());
-  Cluster c(*sc, {});
-  REQUIRE(c.Start().ok());
-  c.Run();
-  report::RunResults r = c.Results();
+  Finished f = RunLoaded(scenario::LoadScenario(Src("scenarios/cloud/route-table-limit.yaml")));
+  const report::RunResults& r = f.r;
+  Cluster& c = *f.cluster;
   const auto& store = c.components().store();
   int unavailable = 0;
   for (int i = 0; i < 5; ++i) {
@@ -204,7 +210,7 @@ TEST_CASE("Cloud: a full route table leaves new nodes NetworkUnavailable and tai
 
 TEST_CASE("Cloud: instances that never register within maxNodeProvisionTime are deleted and back the group off",
           "[cloud]") {
-  auto sc = scenario::LoadScenarioFromString(
+  Finished f = RunLoaded(scenario::LoadScenarioFromString(
       "apiVersion: kubesim.io/v1alpha1\n"
       "kind: Scenario\n"
       "spec:\n"
@@ -219,13 +225,8 @@ TEST_CASE("Cloud: instances that never register within maxNodeProvisionTime are 
       "  objects:\n"
       "    - inline: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: i, "
       "resources: {requests: {cpu: \"1\"}}}]}}\n",
-      "timeout.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  Cluster c(*sc, {});
-  REQUIRE(c.Start().ok());
-  c.Run();
-  report::RunResults r = c.Results();
+      "timeout.yaml"));
+  const report::RunResults& r = f.r;
   REQUIRE(r.cluster_autoscaler);
   // Scale-up at 10 s; the instance would boot at 20m10s, but at 15m10s it is late: deleted, the
   // group backed off for 5 minutes; the next scale-up comes after the backoff (20m20s at the
@@ -257,13 +258,9 @@ TEST_CASE("Cloud: the node actions reach node-group Nodes, and a crashed instanc
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message() ==
         "crash.yaml:11:34: spec.timeline[0].crashNode.node: Not found: no Node \"h-1\" is defined in the scenario");
-  auto sc = scenario::LoadScenarioFromString(head + "    - {at: 1m, crashNode: {node: g-1}}\n", "crash.yaml");
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  Cluster c(*sc, {});
-  REQUIRE(c.Start().ok());
-  c.Run();
-  report::RunResults r = c.Results();
+  Finished f =
+      RunLoaded(scenario::LoadScenarioFromString(head + "    - {at: 1m, crashNode: {node: g-1}}\n", "crash.yaml"));
+  const report::RunResults& r = f.r;
   // The machine's kubelet is gone but the instance runs: the Node goes NotReady and stays (the
   // cloud node lifecycle controller deletes only Nodes whose instance is gone).
   CHECK(Events(r, "NodeCrashed").size() == 1);
