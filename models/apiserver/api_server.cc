@@ -33,9 +33,10 @@ std::optional<PropagationPolicy> ParsePropagationPolicy(const std::string& s) {
   return std::nullopt;
 }
 
-ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config)
+ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config, etcd::RaftCluster* raft)
     : sim_(sim),
       store_(store),
+      raft_(raft),
       config_(std::move(config)),
       latency_rng_(sim.Stream("apiserver/latency")),
       name_rng_(sim.Stream("apiserver/generate-name")),
@@ -61,6 +62,32 @@ void ApiServer::Respond(ResponseCallback cb, Response r) {
   if (cb) cb(r);
 }
 
+template <typename Write>
+void ApiServer::CommitThenRespond(ResponseCallback cb, Write write) {
+  if (raft_ == nullptr || raft_->CommitsNow()) {
+    Respond(std::move(cb), write());
+    return;
+  }
+  auto shared_cb = std::make_shared<ResponseCallback>(std::move(cb));
+  raft_->Propose([this, shared_cb, write = std::move(write)]() mutable { Respond(std::move(*shared_cb), write()); },
+                 [this, shared_cb](const std::string& message) {
+                   Respond(std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
+                 });
+}
+
+template <typename Read>
+void ApiServer::ReadThenRespond(ResponseCallback cb, Read read) {
+  if (raft_ == nullptr || raft_->CommitsNow()) {
+    Respond(std::move(cb), read());
+    return;
+  }
+  auto shared_cb = std::make_shared<ResponseCallback>(std::move(cb));
+  raft_->ReadIndex([this, shared_cb, read = std::move(read)]() mutable { Respond(std::move(*shared_cb), read()); },
+                   [this, shared_cb](const std::string& message) {
+                     Respond(std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
+                   });
+}
+
 void ApiServer::ScheduleCompaction() {
   // As kube-apiserver's compactor: every interval, compact to the revision seen one interval ago,
   // so clients always have at least one interval of history to resume watches from.
@@ -68,7 +95,9 @@ void ApiServer::ScheduleCompaction() {
   owner_.After(
       config_.compaction_interval,
       [this, seen]() {
-        store_.Compact(seen);
+        // The compactor's Txn needs etcd's leader; without one it tries again next interval
+        // (apiserver pkg/storage/etcd3/compact.go @ v0.32).
+        if (raft_ == nullptr || (raft_->leader() >= 0 && raft_->has_quorum())) store_.Compact(seen);
         ScheduleCompaction();
       },
       sim::Phase::kObserve);
@@ -94,29 +123,33 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCal
     });
     return;
   }
-  Respond(std::move(cb), DoCreate(std::move(obj)));
+  CommitThenRespond(std::move(cb), [this, obj = std::move(obj)]() mutable { return DoCreate(std::move(obj)); });
 }
 
 void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
   After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), registry_.Update(std::move(obj)));
+    CommitThenRespond(std::move(cb),
+                      [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
   });
 }
 
 void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
   After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    Respond(std::move(cb), registry_.UpdateStatus(obj));
+    CommitThenRespond(std::move(cb), [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
   });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
                        ResponseCallback cb, sim::Rng* caller) {
-  After(config_.del, caller,
-        [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), registry_.Delete(kind, ns, name, opts)); });
+  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
+    CommitThenRespond(std::move(cb), [=, this]() { return registry_.Delete(kind, ns, name, opts); });
+  });
 }
 
 void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), DoEvict(ns, name)); });
+  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
+    CommitThenRespond(std::move(cb), [=, this]() { return DoEvict(ns, name); });
+  });
 }
 
 Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
@@ -172,11 +205,13 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
 void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
                     sim::Rng* caller) {
   After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
-    api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
-    Response r = obj ? Response{} : NotFound(kind, name);
-    r.object = obj;
-    if (obj) r.resource_version = obj->metadata.resource_version;
-    Respond(std::move(cb), std::move(r));
+    ReadThenRespond(std::move(cb), [=, this]() {
+      api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
+      Response r = obj ? Response{} : NotFound(kind, name);
+      r.object = obj;
+      if (obj) r.resource_version = obj->metadata.resource_version;
+      return r;
+    });
   });
 }
 
@@ -216,8 +251,9 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
 
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
                      ResponseCallback cb, sim::Rng* caller) {
-  After(config_.bind, caller,
-        [=, this, cb = std::move(cb)]() mutable { Respond(std::move(cb), DoBind(ns, name, uid, node)); });
+  After(config_.bind, caller, [=, this, cb = std::move(cb)]() mutable {
+    CommitThenRespond(std::move(cb), [=, this]() { return DoBind(ns, name, uid, node); });
+  });
 }
 
 Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {

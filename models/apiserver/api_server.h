@@ -41,6 +41,7 @@
 #include "models/apiserver/config.h"
 #include "models/apiserver/registry/store.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/etcd/raft_cluster.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -50,7 +51,9 @@ struct AdmissionOptions;  // admission.h
 
 class ApiServer {
  public:
-  ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config);
+  // `raft`: the etcd cluster that decides when writes commit and whether linearizable reads are
+  // served (raft_cluster.h); null: an always-healthy etcd that commits at once.
+  ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConfig config, etcd::RaftCluster* raft = nullptr);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -120,6 +123,14 @@ class ApiServer {
   };
 
   void After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn);
+  // A write whose request latency has passed goes to etcd: `write` runs (and its Response goes to
+  // `cb`) when the proposal commits; if etcd fails it, `cb` gets 500 with etcd's message, as
+  // upstream's ErrorToAPIStatus reports a storage error that is not a Kubernetes status.
+  template <typename Write>
+  void CommitThenRespond(ResponseCallback cb, Write write);
+  // A linearizable read (GET without resourceVersion): served once etcd's leader confirms it.
+  template <typename Read>
+  void ReadThenRespond(ResponseCallback cb, Read read);
   void Respond(ResponseCallback cb, Response r);
   // A create whose request latency has passed: waits while ServiceAccount admission retries its
   // lookup of a pod's `default` account (`lookup` counts them), then stores or refuses.
@@ -135,6 +146,7 @@ class ApiServer {
 
   sim::Simulation& sim_;
   etcd::MvccStore& store_;
+  etcd::RaftCluster* raft_;
   ApiServerConfig config_;
   sim::Rng& latency_rng_;
   sim::Rng& name_rng_;

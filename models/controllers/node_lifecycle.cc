@@ -102,6 +102,7 @@ std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node, Heal
     h.lease_renew = renew;
     h.probe = sim_.Now();
   }
+  if (h.probe == sim_.Now()) h.not_ready_recorded = false;
   sim::Duration grace = ready ? config_.node_monitor_grace_period : config_.node_startup_grace_period;
   if (sim_.Now() <= h.probe + grace || ReadyStatus(node) == "Unknown") return ReadyStatus(node);
   auto copy = node.DeepCopy();
@@ -118,8 +119,11 @@ std::string NodeLifecycleController::TryUpdateHealth(const api::Node& node, Heal
         api::NodeCondition{"Ready", "Unknown", "NodeStatusNeverUpdated", sim_.Now(), sim_.Now()});
   }
   api_.UpdateStatus(copy, nullptr);
-  recorder_.Event(sim_.Now(), node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
-  MarkPodsNotReady(name);
+  if (!h.not_ready_recorded) {
+    h.not_ready_recorded = true;
+    recorder_.Event(sim_.Now(), node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
+    MarkPodsNotReady(name);
+  }
   return "Unknown";
 }
 

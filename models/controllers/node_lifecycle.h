@@ -65,6 +65,9 @@ class NodeLifecycleController {
     std::shared_ptr<const api::Node> labels_of;
     std::string zone;                 // ZoneKey
     bool exclude_disruption = false;  // node.kubernetes.io/exclude-disruption
+    // NodeNotReady was recorded (and the pods marked) for the current silence; a write of Unknown
+    // the API server failed is retried each pass without repeating them.
+    bool not_ready_recorded = false;
   };
   // Upstream RateLimitedTimedQueue of one zone: a token bucket (burst 1) and FIFO of nodes.
   struct ZoneQueue {

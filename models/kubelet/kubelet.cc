@@ -178,7 +178,11 @@ void Kubelet::SyncNodeStatus() {
     node->status.conditions = NodeConditions(sim_.Now(), memory_pressure);
     node->status.images = images_->NodeImages();
     node->metadata.resource_version = 0;  // a status patch (nodeutil.PatchNodeStatus): no precondition
-    api_.UpdateStatus(node, nullptr);
+    // A write that fails is made again at the next update period, whatever changed (upstream
+    // updates lastStatusReportTime only after a successful update).
+    api_.UpdateStatus(node, owner_.Bind([this](const apiserver::Response& r) {
+      if (!r.ok()) force_status_write_ = true;
+    }));
     last_status_report_ = sim_.Now();
     reported_images_ = images_->generation();
     reported_memory_pressure_ = memory_pressure;

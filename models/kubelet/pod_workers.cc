@@ -540,7 +540,19 @@ void PodWorkers::WriteStatus(PodRuntime& rt) {
   rt.sent_containers = s.container_statuses;
   // The status manager patches (statusutil.PatchPodStatus): no resourceVersion precondition.
   pod->metadata.resource_version = 0;
-  api_.UpdateStatus(pod, nullptr);
+  // A status the API server did not take is sent again at the status manager's next batch sync
+  // (pkg/kubelet/status/status_manager.go @ v1.32: syncBatch every 10 s re-sends every status
+  // that differs from the server's).
+  api_.UpdateStatus(pod, owner_.Bind([this, uid = rt.uid](const apiserver::Response& r) {
+    if (r.ok() || r.code == apiserver::Code::kNotFound) return;
+    auto it = runtimes_.find(uid);
+    if (it == runtimes_.end()) return;
+    it->second->sent = false;
+    owner_.After(kStatusSyncPeriod, [this, uid]() {
+      auto again = runtimes_.find(uid);
+      if (again != runtimes_.end() && !again->second->sent) WriteStatus(*again->second);
+    });
+  }));
 }
 
 }  // namespace kubesim::kubelet

@@ -65,6 +65,10 @@ bool ShouldContainerBeRestarted(const std::string& restart_policy, int32_t exit_
 // Running while one runs or will restart, else Succeeded when all exited 0, else Failed.
 std::string GetPhase(const std::vector<ContainerRuntime>& containers, const std::string& restart_policy);
 
+// The status manager's batch sync period: statuses the API server did not take are sent again
+// (kubernetes/kubernetes pkg/kubelet/status/status_manager.go @ v1.32, syncPeriod).
+inline constexpr sim::Duration kStatusSyncPeriod = sim::Duration::Seconds(10);
+
 class PodWorkers {
  public:
   // Every reference must outlive the pod workers. `api` is the kubelet's own client (its

@@ -98,7 +98,14 @@ void PodWorkers::FinalDelete(const std::string& key, const std::string& uid) {
   apiserver::DeleteOptions opts;
   opts.grace_period_seconds = 0;
   // A precondition on the uid would be upstream's; the uid check above stands in for it.
-  api_.Delete(api::Pod::kKind, current->metadata.namespace_, current->metadata.name, opts, nullptr);
+  // A delete that fails is tried again at the status manager's next sync, as its syncPod retries
+  // the final delete of a pod that canBeDeleted.
+  api_.Delete(api::Pod::kKind, current->metadata.namespace_, current->metadata.name, opts,
+              owner_.Bind([this, key, uid](const apiserver::Response& r) {
+                if (r.ok() || r.code == apiserver::Code::kNotFound) return;
+                deleting_.erase(uid);
+                owner_.After(kStatusSyncPeriod, [this, key, uid]() { FinalDelete(key, uid); });
+              }));
 }
 
 }  // namespace kubesim::kubelet
