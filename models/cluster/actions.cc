@@ -111,6 +111,16 @@ void Components::Act(const std::string& action, const std::string& description, 
       sim::Phase::kInput);
 }
 
+void Components::After(sim::Duration d, const std::string& description, scenario::ActionFn fn) {
+  sim_.At(
+      sim_.Now() + d,
+      [this, description, fn = std::move(fn)]() {
+        ScenarioEvent("Normal", "TimelineAction", "undo", description);
+        fn(*this);
+      },
+      sim::Phase::kInput);
+}
+
 void Components::ApplyObject(std::shared_ptr<const api::Object> obj) {
   // client-go retry.DefaultRetry, as for updates.
   TryApply(std::move(obj), 5);

@@ -35,6 +35,10 @@ Components::~Components() {
 void Components::ScenarioEvent(const std::string& type, const std::string& reason, const std::string& object,
                                const std::string& message) {
   recorder_.OnEvent(client::RecordedEvent{sim_.Now(), type, reason, object, message, "scenario"});
+  // An action the API server refused (the run goes on, as after a failed kubectl command).
+  if (type == "Warning" && reason.rfind("Failed", 0) == 0) {
+    failed_actions_.push_back({(sim_.Now() - sim::Time::Zero()).ToSeconds(), object, reason, message});
+  }
 }
 
 sim::Status Components::Start() {
@@ -54,7 +58,8 @@ sim::Status Components::Start() {
     sampler_ = std::make_unique<MetricsSampler>(sample_interval_);
   }
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
-  api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server);
+  etcd_ = std::make_unique<etcd::RaftCluster>(sim_, scenario_.settings.etcd);
+  api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server, etcd_.get());
   endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
       client::EventRecorder([this](const client::RecordedEvent& e) { RecordEvent(e); }, "kube-proxy"));
   scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");

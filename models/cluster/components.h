@@ -26,6 +26,7 @@
 #include "models/controllers/garbage_collector.h"
 #include "models/controllers/node_lifecycle.h"
 #include "models/etcd/mvcc_store.h"
+#include "models/etcd/raft_cluster.h"
 #include "models/kubelet/kube_proxy.h"
 #include "models/kubelet/kubelet.h"
 #include "models/metrics/metrics_server.h"
@@ -105,6 +106,9 @@ class Components : public scenario::ActionContext {
   void RestartKubelet(const std::string& node) override;
   void DrainNode(const std::string& node) override;
   cloud::CloudProvider* Cloud() override { return cloud_.get(); }
+  etcd::RaftCluster& Etcd() override { return *etcd_; }
+  void After(sim::Duration d, const std::string& description, scenario::ActionFn fn) override;
+  const etcd::RaftCluster& etcd() const { return *etcd_; }
 
  private:
   // Results() (take = false) or TakeResults() (take = true).
@@ -127,6 +131,7 @@ class Components : public scenario::ActionContext {
   sim::Time end_;
   sim::Simulation sim_;
   etcd::MvccStore store_;
+  std::unique_ptr<etcd::RaftCluster> etcd_;  // decides when the store's writes commit
   std::unique_ptr<apiserver::ApiServer> api_;
   std::unique_ptr<apiserver::ApiClient> scenario_client_;  // timeline actions, as a user's kubectl
   report::Recorder recorder_;
@@ -154,6 +159,7 @@ class Components : public scenario::ActionContext {
   sim::Time next_sample_ = sim::Time::Zero();
   std::optional<sim::Time> last_sample_;
   std::string sample_warning_;
+  std::vector<report::FailedAction> failed_actions_;
   int64_t commit_watch_ = 0;
   int64_t commits_seen_ = 0;
   int64_t last_revision_seen_ = 0;

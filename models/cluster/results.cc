@@ -86,6 +86,10 @@ report::RunResults Components::Collect(bool take) {
   r.events_processed = sim_.events_processed();
   r.fingerprint = sim_.fingerprint().ToHex();
   r.store_revision = store_.revision();
+  r.failed_actions = failed_actions_;
+  const etcd::RaftCluster::Stats es = etcd_->stats();
+  r.etcd = {scenario_.settings.etcd.members, es.leader_changes,   es.seconds_without_leader,
+            es.seconds_without_quorum,       es.failed_proposals, es.failed_reads};
   r.warnings = scenario_.warnings;
   r.not_simulated_kinds = scenario_.not_simulated_kinds;
   std::map<std::string, size_t> node_row;

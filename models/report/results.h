@@ -110,6 +110,25 @@ struct CloudResults {
   std::vector<LoadBalancer> load_balancers;  // by service
 };
 
+// A timeline action whose API call failed, as kubectl would report it (summary.json
+// `failed_actions`): the run goes on.
+struct FailedAction {
+  double at;
+  std::string object;  // Kind/namespace/name, or Node/name
+  std::string reason;  // FailedCreate, FailedUpdate, FailedDelete, FailedEviction, ...
+  std::string message;
+};
+
+// The etcd cluster (summary.json `etcd`).
+struct EtcdResults {
+  int members = 0;
+  int64_t leader_changes = 0;  // elections after the start
+  double seconds_without_leader = 0;
+  double seconds_without_quorum = 0;
+  int64_t failed_writes = 0;  // proposals etcd dropped or timed out (the API server answered 500)
+  int64_t failed_reads = 0;   // linearizable reads that failed (leader changed, timed out)
+};
+
 // spec.clusterAutoscaler: its decisions (summary.json `cluster_autoscaler`).
 struct AutoscalerResults {
   struct ScaleUp {
@@ -154,6 +173,8 @@ struct RunResults {
   std::vector<std::string> warnings;
   int nodes_total = 0;
   int nodes_ready = 0;
+  EtcdResults etcd;
+  std::vector<FailedAction> failed_actions;  // in the order they failed
   std::optional<CloudResults> cloud;
   std::optional<AutoscalerResults> cluster_autoscaler;
 

@@ -166,6 +166,10 @@ std::string SummaryJson(const RunResults& r) {
   }
   ordered_json objects = ordered_json::object();
   for (const auto& [kind, n] : r.objects_by_kind) objects[kind] = n;
+  ordered_json failed_actions = ordered_json::array();
+  for (const auto& f : r.failed_actions) {
+    failed_actions.push_back({{"at", f.at}, {"object", f.object}, {"reason", f.reason}, {"message", f.message}});
+  }
   ordered_json not_simulated = ordered_json::object();
   for (const auto& [kind, n] : r.not_simulated_kinds) not_simulated[kind] = n;
   ordered_json j = {
@@ -194,6 +198,14 @@ std::string SummaryJson(const RunResults& r) {
       {"objects", objects},
       {"not_simulated_kinds", not_simulated},
       {"warnings", r.warnings},
+      {"failed_actions", failed_actions},
+      {"etcd",
+       {{"members", r.etcd.members},
+        {"leader_changes", r.etcd.leader_changes},
+        {"seconds_without_leader", r.etcd.seconds_without_leader},
+        {"seconds_without_quorum", r.etcd.seconds_without_quorum},
+        {"failed_writes", r.etcd.failed_writes},
+        {"failed_reads", r.etcd.failed_reads}}},
   };
   if (r.cloud) {
     ordered_json by_group = ordered_json::object();

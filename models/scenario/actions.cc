@@ -3,6 +3,7 @@
 #include "models/api/kinds.h"
 #include "models/api/node.h"
 #include "models/scenario/cloud_actions.h"
+#include "models/scenario/control_plane_actions.h"
 
 namespace kubesim::scenario {
 namespace {
@@ -244,6 +245,7 @@ const std::map<std::string, ActionParser>& ActionRegistry() {
         {"drain", ParseDrain},
     };
     AddCloudActions(actions);
+    AddControlPlaneActions(actions);
     return actions;
   }();
   return kActions;

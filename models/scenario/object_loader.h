@@ -16,6 +16,7 @@
 #include "models/api/codec.h"
 #include "models/api/yaml_node.h"
 #include "models/cloud/cloud_config.h"
+#include "models/etcd/config.h"
 
 namespace kubesim::scenario {
 
@@ -50,6 +51,9 @@ class ObjectLoader {
   // types; null without one.
   void SetCloud(const cloud::CloudConfig* cloud) { cloud_ = cloud; }
   const cloud::CloudConfig* cloud() const { return cloud_; }
+  // The scenario's etcd (spec.etcd, or its defaults), for actions that name members.
+  void SetEtcd(const etcd::EtcdConfig* etcd) { etcd_ = etcd; }
+  const etcd::EtcdConfig* etcd() const { return etcd_; }
   std::vector<std::string>& warnings() { return warnings_; }
   std::map<std::string, int>& not_simulated() { return not_simulated_; }
 
@@ -65,6 +69,7 @@ class ObjectLoader {
   int64_t total_ = 0;
   DefinedFn fallback_;
   const cloud::CloudConfig* cloud_ = nullptr;
+  const etcd::EtcdConfig* etcd_ = nullptr;
 };
 
 }  // namespace kubesim::scenario

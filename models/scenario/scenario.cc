@@ -10,6 +10,7 @@
 #include "models/scenario/actions.h"
 #include "models/scenario/autoscaler_settings.h"
 #include "models/scenario/cloud_settings.h"
+#include "models/scenario/etcd_settings.h"
 #include "models/scenario/expect.h"
 #include "models/scenario/latency_settings.h"
 #include "models/scenario/node_pools.h"
@@ -309,7 +310,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   CheckAllKeys(spec,
                {"parameters", "seed", "duration", "nodePools", "objects", "workloads", "timeline", "loads", "expect",
                 "apiServer", "kubelet", "kubeProxy", "scheduler", "controllerManager", "output", "compare", "cloud",
-                "clusterAutoscaler"},
+                "clusterAutoscaler", "etcd"},
                problems);
   if (spec["seed"].Defined()) {
     auto seed = spec["seed"].Int();
@@ -331,6 +332,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   }
   const std::string base_dir = std::filesystem::path(file).parent_path().string();
   problems.Check(ParseApiServerSettings(spec, &sc.settings));
+  problems.Check(ParseEtcdSettings(spec["etcd"], &sc.settings.etcd));
   problems.Check(ParseKubeletSettings(spec, &sc.settings));
   problems.Check(ParseKubeProxySettings(spec, &sc.settings));
   problems.Check(ParseSchedulerSettings(spec, base_dir, registry, &sc.settings));
@@ -349,6 +351,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   }
   ObjectLoader loader(base_dir);
   if (sc.cloud) loader.SetCloud(&*sc.cloud);
+  loader.SetEtcd(&sc.settings.etcd);
   auto each = [&](const YamlNode& list, const std::function<sim::Status(const YamlNode&)>& fn) {
     auto items = list.Items();
     if (!problems.Check(items.status())) return;

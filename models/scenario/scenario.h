@@ -22,6 +22,7 @@
 #include "models/cloud/cloud_config.h"
 #include "models/controllers/node_ipam_config.h"
 #include "models/controllers/pod_gc_config.h"
+#include "models/etcd/config.h"
 #include "models/kubelet/config.h"
 #include "models/metrics/load.h"
 #include "models/report/expectations.h"
@@ -37,6 +38,9 @@ class Registry;  // models/scheduler/registry.h
 }
 namespace kubesim::cloud {
 class CloudProvider;  // models/cloud/cloud_provider.h
+}
+namespace kubesim::etcd {
+class RaftCluster;  // models/etcd/raft_cluster.h
 }
 
 namespace kubesim::scenario {
@@ -65,6 +69,10 @@ class ActionContext {
   virtual void DrainNode(const std::string& node) = 0;
   // The cloud (spec.cloud), for the cloud's faults; null when the scenario has none.
   virtual cloud::CloudProvider* Cloud() = 0;
+  // The etcd cluster, for control-plane faults.
+  virtual etcd::RaftCluster& Etcd() = 0;
+  // Runs `fn` `d` from now, as a timeline action (an action's `duration:` undoes it this way).
+  virtual void After(sim::Duration d, const std::string& description, std::function<void(ActionContext&)> fn) = 0;
 };
 
 using ActionFn = std::function<void(ActionContext&)>;
@@ -79,6 +87,7 @@ struct TimelineEntry {
 
 struct ControlPlaneSettings {
   apiserver::ApiServerConfig api_server;
+  etcd::EtcdConfig etcd;  // spec.etcd
   kubelet::KubeletConfig kubelet;
   kubelet::KubeProxyConfig kube_proxy;
   scheduler::SchedulerConfig scheduler;

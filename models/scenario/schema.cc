@@ -116,6 +116,14 @@ ordered_json Actions() {
   all["scaleNodeGroup"] =
       Object({{"nodeGroup", Str("node group")}, {"size", {{"type", {"integer", "string"}}, {"minimum", 0}}}},
              {"nodeGroup", "size"});
+  // The control plane's faults (docs/control-plane.md); `duration` undoes them.
+  ordered_json member = {{"type", {"integer", "string"}}, {"minimum", 0}, {"description", "0 to members-1"}};
+  all["etcdMemberDown"] = Object({{"member", member}, {"duration", Duration("then the member restarts")}}, {"member"});
+  all["etcdMemberUp"] = Object({{"member", member}}, {"member"});
+  all["etcdLeaderDown"] = Object({{"duration", Duration("then the member restarts")}});
+  all["etcdDiskSlow"] = Object({{"factor", {{"type", {"number", "string"}}, {"minimum", 1}}},
+                                {"duration", Duration("then fsync is nominal again")}},
+                               {"factor"});
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();
   for (const auto& [name, parser] : ActionRegistry()) {
@@ -370,6 +378,11 @@ std::string ScenarioJsonSchema() {
        {"expect", {{"type", "array"}, {"items", Expect()}}},
        {"output", Object({{"interval", Duration("metrics.csv / nodes.csv sampling interval; 0s turns sampling off")}})},
        {"compare", Compare()},
+       {"etcd", Object({{"members", {{"type", {"integer", "string"}}, {"minimum", 1}, {"maximum", 7}}},
+                        {"heartbeatInterval", Duration("raft heartbeat (default 100ms)")},
+                        {"electionTimeout", Duration("raft election timeout (default 1s)")},
+                        {"fsyncLatency", Latency("WAL fsync")},
+                        {"peerLatency", Latency("round trip between members")}})},
        {"cloud", Cloud()},
        {"clusterAutoscaler", ClusterAutoscaler()}});
   ordered_json root = {

@@ -74,6 +74,9 @@ class Result:
     failed_scale_ups  DataFrame, its failed scale-ups: at, node_group, reason
     load_balancers    DataFrame, the cloud's load balancers: service, ingress, requested_at, ready_at, ...
     cost_by_node_group  DataFrame, node_group and cost_usd
+    etcd         dict, summary.json's `etcd`: members, leader_changes, seconds_without_leader,
+                 seconds_without_quorum, failed_writes, failed_reads (docs/control-plane.md)
+    failed_actions  DataFrame, timeline actions the API server refused: at, object, reason, message
     """
 
     def __init__(self, columns):
@@ -101,6 +104,9 @@ class Result:
             columns=["service", "ingress", "requested_at", "ready_at", "backends", "backend_updates"])
         self.cost_by_node_group = pd.DataFrame(
             sorted(cloud.get("cost_usd_by_node_group", {}).items()), columns=["node_group", "cost_usd"])
+        self.etcd = self.summary.get("etcd", {})
+        self.failed_actions = pd.DataFrame(
+            self.summary.get("failed_actions", []), columns=["at", "object", "reason", "message"])
 
     def __repr__(self):
         s = self.summary

@@ -139,7 +139,7 @@ TEST_CASE("Validation reports every problem at once, in document order", "[scena
         "lang.yaml:6:3: spec.bogus: unknown field \"bogus\" (known fields: parameters, seed, duration, nodePools, "
         "objects, "
         "workloads, timeline, loads, expect, apiServer, kubelet, kubeProxy, scheduler, controllerManager, output, "
-        "compare, cloud, clusterAutoscaler)\n"
+        "compare, cloud, clusterAutoscaler, etcd)\n"
         "lang.yaml:8:7: spec.nodePools[0].capacity: Required value: the nodes' capacity, e.g. {cpu: \"4\", memory: "
         "16Gi, pods: \"110\"}\n"
         "lang.yaml:10:7: spec.expect[0].threshold: Required value: the number to compare with");
@@ -274,14 +274,14 @@ TEST_CASE("The JSON Schema is valid JSON and lists every section and action", "[
   const auto& spec = schema["properties"]["spec"]["properties"];
   for (const char* key : {"parameters", "seed", "duration", "nodePools", "objects", "workloads", "timeline", "loads",
                           "expect", "apiServer", "kubelet", "kubeProxy", "scheduler", "controllerManager", "output",
-                          "compare", "cloud", "clusterAutoscaler"}) {
+                          "compare", "cloud", "clusterAutoscaler", "etcd"}) {
     CHECK(spec.contains(key));
   }
-  CHECK(spec.size() == 18);
+  CHECK(spec.size() == 19);
   const auto& step = spec["timeline"]["items"]["properties"];
-  for (const char* action :
-       {"create", "delete", "stopKubelet", "scale", "setImage", "crashNode", "restartKubelet", "drain",
-        "spotInterruption", "stockout", "terminateInstance", "cloudApiErrors", "scaleNodeGroup"}) {
+  for (const char* action : {"create", "delete", "stopKubelet", "scale", "setImage", "crashNode", "restartKubelet",
+                             "drain", "spotInterruption", "stockout", "terminateInstance", "cloudApiErrors",
+                             "scaleNodeGroup", "etcdMemberDown", "etcdMemberUp", "etcdLeaderDown", "etcdDiskSlow"}) {
     CHECK(step.contains(action));
   }
 }

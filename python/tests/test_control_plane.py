@@ -1,0 +1,47 @@
+"""etcd's failures from Python (docs/control-plane.md): Result.etcd and Result.failed_actions, and
+overrides of spec.etcd."""
+import pathlib
+
+import pytest
+
+import kubesim
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+QUORUM_LOSS = ROOT / "scenarios" / "control-plane" / "quorum-loss.yaml"
+
+
+def test_quorum_loss_tables():
+    r = kubesim.run(QUORUM_LOSS)
+    assert r.etcd["members"] == 3
+    assert r.etcd["seconds_without_quorum"] == pytest.approx(120)
+    assert r.etcd["leader_changes"] == 1
+    assert r.etcd["failed_writes"] > 0
+    assert list(r.failed_actions.columns) == ["at", "object", "reason", "message"]
+    assert r.failed_actions.to_dict("records") == [{
+        "at": pytest.approx(97.0, abs=0.1), "object": "Deployment/default/api", "reason": "FailedUpdate",
+        "message": "etcdserver: request timed out"}]
+    assert (r.pods["phase"] == "Running").sum() == 16
+
+
+def test_a_healthy_etcd_reports_no_failures():
+    r = kubesim.run(ROOT / "scenarios" / "quickstart.yaml")
+    assert r.etcd["leader_changes"] == 0 and r.etcd["failed_writes"] == 0
+    # The quickstart's delete of web-0 at 15m fails when preemption took the pod first (the file
+    # says so): a failed action, as `kubectl delete` of a missing pod.
+    assert r.failed_actions.to_dict("records") == [
+        {"at": pytest.approx(900.01, abs=0.01), "object": "Pod/default/web-0", "reason": "FailedDelete",
+         "message": 'pods "web-0" not found'}]
+
+
+def test_overrides_reach_etcd():
+    # Five members: two down still leave a quorum, so nothing fails and no leader is lost.
+    r = kubesim.run(QUORUM_LOSS, overrides={"etcd.members": 5})
+    assert r.etcd["members"] == 5
+    assert r.etcd["seconds_without_quorum"] == 0
+    assert r.etcd["leader_changes"] == 0
+    assert r.failed_actions.empty
+
+
+def test_bad_etcd_setting_is_a_located_error():
+    with pytest.raises(kubesim.ScenarioError, match=r"spec\.etcd\.members: Invalid value: must be between 1 and 7"):
+        kubesim.run(QUORUM_LOSS, overrides={"etcd.members": 9})
