@@ -62,30 +62,24 @@ void ApiServer::Respond(ResponseCallback cb, Response r) {
   if (cb) cb(r);
 }
 
-template <typename Write>
-void ApiServer::CommitThenRespond(ResponseCallback cb, Write write) {
+template <typename Work>
+void ApiServer::ThroughEtcd(EtcdStep step, ResponseCallback cb, Work work) {
   if (raft_ == nullptr || raft_->CommitsNow()) {
-    Respond(std::move(cb), write());
+    Respond(std::move(cb), work());
     return;
   }
   auto shared_cb = std::make_shared<ResponseCallback>(std::move(cb));
-  raft_->Propose([this, shared_cb, write = std::move(write)]() mutable { Respond(std::move(*shared_cb), write()); },
-                 [this, shared_cb](const std::string& message) {
-                   Respond(std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
-                 });
-}
-
-template <typename Read>
-void ApiServer::ReadThenRespond(ResponseCallback cb, Read read) {
-  if (raft_ == nullptr || raft_->CommitsNow()) {
-    Respond(std::move(cb), read());
-    return;
+  etcd::RaftCluster::Commit done = [this, shared_cb, work = std::move(work)]() mutable {
+    Respond(std::move(*shared_cb), work());
+  };
+  etcd::RaftCluster::Fail fail = [this, shared_cb](const std::string& message) {
+    Respond(std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
+  };
+  if (step == EtcdStep::kPropose) {
+    raft_->Propose(std::move(done), std::move(fail));
+  } else {
+    raft_->ReadIndex(std::move(done), std::move(fail));
   }
-  auto shared_cb = std::make_shared<ResponseCallback>(std::move(cb));
-  raft_->ReadIndex([this, shared_cb, read = std::move(read)]() mutable { Respond(std::move(*shared_cb), read()); },
-                   [this, shared_cb](const std::string& message) {
-                     Respond(std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
-                   });
 }
 
 void ApiServer::ScheduleCompaction() {
@@ -123,32 +117,34 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCal
     });
     return;
   }
-  CommitThenRespond(std::move(cb), [this, obj = std::move(obj)]() mutable { return DoCreate(std::move(obj)); });
+  ThroughEtcd(EtcdStep::kPropose, std::move(cb),
+              [this, obj = std::move(obj)]() mutable { return DoCreate(std::move(obj)); });
 }
 
 void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
   After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    CommitThenRespond(std::move(cb),
-                      [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
+    ThroughEtcd(EtcdStep::kPropose, std::move(cb),
+                [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
   });
 }
 
 void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
   After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    CommitThenRespond(std::move(cb), [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
+    ThroughEtcd(EtcdStep::kPropose, std::move(cb),
+                [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
   });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
                        ResponseCallback cb, sim::Rng* caller) {
   After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
-    CommitThenRespond(std::move(cb), [=, this]() { return registry_.Delete(kind, ns, name, opts); });
+    ThroughEtcd(EtcdStep::kPropose, std::move(cb), [=, this]() { return registry_.Delete(kind, ns, name, opts); });
   });
 }
 
 void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller) {
   After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
-    CommitThenRespond(std::move(cb), [=, this]() { return DoEvict(ns, name); });
+    ThroughEtcd(EtcdStep::kPropose, std::move(cb), [=, this]() { return DoEvict(ns, name); });
   });
 }
 
@@ -205,7 +201,7 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
 void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
                     sim::Rng* caller) {
   After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
-    ReadThenRespond(std::move(cb), [=, this]() {
+    ThroughEtcd(EtcdStep::kReadIndex, std::move(cb), [=, this]() {
       api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
       Response r = obj ? Response{} : NotFound(kind, name);
       r.object = obj;
@@ -252,7 +248,7 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
                      ResponseCallback cb, sim::Rng* caller) {
   After(config_.bind, caller, [=, this, cb = std::move(cb)]() mutable {
-    CommitThenRespond(std::move(cb), [=, this]() { return DoBind(ns, name, uid, node); });
+    ThroughEtcd(EtcdStep::kPropose, std::move(cb), [=, this]() { return DoBind(ns, name, uid, node); });
   });
 }
 

@@ -123,14 +123,13 @@ class ApiServer {
   };
 
   void After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn);
-  // A write whose request latency has passed goes to etcd: `write` runs (and its Response goes to
-  // `cb`) when the proposal commits; if etcd fails it, `cb` gets 500 with etcd's message, as
+  // A request whose latency has passed goes to etcd: a write as a proposal, a linearizable read
+  // (GET without resourceVersion) as a ReadIndex. `work` runs (and its Response goes to `cb`)
+  // once etcd commits or confirms it; if etcd fails it, `cb` gets 500 with etcd's message, as
   // upstream's ErrorToAPIStatus reports a storage error that is not a Kubernetes status.
-  template <typename Write>
-  void CommitThenRespond(ResponseCallback cb, Write write);
-  // A linearizable read (GET without resourceVersion): served once etcd's leader confirms it.
-  template <typename Read>
-  void ReadThenRespond(ResponseCallback cb, Read read);
+  enum class EtcdStep { kPropose, kReadIndex };
+  template <typename Work>
+  void ThroughEtcd(EtcdStep step, ResponseCallback cb, Work work);
   void Respond(ResponseCallback cb, Response r);
   // A create whose request latency has passed: waits while ServiceAccount admission retries its
   // lookup of a pod's `default` account (`lookup` counts them), then stores or refuses.

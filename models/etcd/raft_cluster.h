@@ -15,8 +15,9 @@
 //
 // Failures, as the v3.5 code decides them:
 //  - The leader's member stops: followers notice after their randomised election timeout
-//    (electionTimeout + rand(electionTimeout), raft.go resetRandomizedElectionTimeout); a
-//    pre-vote and a vote round (two round trips) later the first of them leads, if a quorum is up.
+//    (electionTimeout plus a uniform draw below electionTimeout, in ticks: raft.go
+//    resetRandomizedElectionTimeout); a pre-vote and a vote round (two round trips) later the
+//    first of them leads, if a quorum is up.
 //    Until they notice, proposals go to the dead leader and fail after the request timeout
 //    (7 s): "etcdserver: request timed out, possibly due to previous leader failure".
 //  - While members know there is no leader (election in progress, or no quorum), raft drops a
