@@ -13,47 +13,61 @@ namespace kubesim::apiserver {
 
 class ApiClient {
  public:
-  ApiClient(sim::Simulation& sim, ApiServer& server, std::string name)
-      : server_(&server), rng_(&sim.Stream("apiserver/latency/" + name)), name_(std::move(name)) {}
+  // `host`: where the component runs (models/network); a request from a host cut off from the
+  // control plane times out instead of reaching the server.
+  ApiClient(sim::Simulation& sim, ApiServer& server, std::string name, network::HostId host = network::kControlPlane)
+      : server_(&server), rng_(&sim.Stream("apiserver/latency/" + name)), name_(std::move(name)), host_(host) {}
 
   const std::string& name() const { return name_; }
   ApiServer& server() const { return *server_; }
 
   void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->Create(std::move(obj), std::move(cb), rng_);
   }
   void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->Update(std::move(obj), std::move(cb), rng_);
   }
   void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->UpdateStatus(std::move(obj), std::move(cb), rng_);
   }
   void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
               ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->Delete(kind, ns, name, opts, std::move(cb), rng_);
   }
   void Evict(const std::string& ns, const std::string& name, ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->Evict(ns, name, std::move(cb), rng_);
   }
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->Get(kind, ns, name, std::move(cb), rng_);
   }
   void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "") const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->List(kind, std::move(cb), node_name, rng_);
   }
   void Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
             ResponseCallback cb) const {
+    if (Cut()) return server_->FailUnreachable(std::move(cb));
     server_->Bind(ns, name, uid, node, std::move(cb), rng_);
   }
   int64_t Watch(const std::string& kind, WatchOptions opts, WatchHandler handler) const {
+    opts.host = host_;
     return server_->Watch(kind, std::move(opts), std::move(handler));
   }
   void StopWatch(int64_t id) const { server_->StopWatch(id); }
 
  private:
   ApiServer* server_;
+  bool Cut() const { return host_ != network::kControlPlane && !server_->Reachable(host_); }
+
   sim::Rng* rng_;
   std::string name_;
+  network::HostId host_;
 };
 
 }  // namespace kubesim::apiserver

@@ -315,7 +315,8 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
   std::string resource = api::ResourceOf(kind);
   ResourceCache& cache = CacheFor(resource);
   int64_t id = next_watch_id_++;
-  watches_[id] = ClientWatch{resource, opts.node_name, std::make_shared<WatchHandler>(std::move(handler))};
+  watches_[id] = ClientWatch{resource, opts.node_name,   std::make_shared<WatchHandler>(std::move(handler)), opts.host,
+                             {},       sim::Time::Zero()};
   if (opts.resource_version > 0) {
     bool ok = store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
                             [this, id](const etcd::Event& e) { Deliver(id, e); });
@@ -406,6 +407,16 @@ void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e) {
     if (matches_now && !matched_before) ev.type = WatchEventType::kAdded;
     if (!matches_now && matched_before) ev.type = WatchEventType::kDeleted;
   }
+  if (w.host != network::kControlPlane && !Reachable(w.host)) {
+    ClientWatch& held = it->second;
+    if (held.held.empty()) held.held_since = sim_.Now();
+    held.held.push_back(std::move(ev));
+    return;
+  }
+  Send(watch_id, std::move(ev));
+}
+
+void ApiServer::Send(int64_t watch_id, WatchEvent ev) {
   owner_.After(
       config_.watch_delay,
       [this, watch_id, ev = std::move(ev)]() {
@@ -416,6 +427,46 @@ void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e) {
         (*h)(ev);
       },
       sim::Phase::kDelivery);
+}
+
+void ApiServer::SetNetwork(network::Topology* network) {
+  network_ = network;
+  if (network_ != nullptr) network_->SetOnChange([this]() { OnNetworkChange(); });
+}
+
+void ApiServer::FailUnreachable(ResponseCallback cb) {
+  owner_.After(kUnreachableTimeout, [cb = std::move(cb)]() {
+    if (cb) {
+      cb(ErrorResponse(Code::kUnavailable, "ServiceUnavailable",
+                       "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"));
+    }
+  });
+}
+
+void ApiServer::OnNetworkChange() {
+  // A watcher whose link returns gets what it missed: in order if the outage was shorter than
+  // the watch cache's history (its re-watch from the last resourceVersion resumes), else 410
+  // Expired, and client-go relists (docs/control-plane.md, Partitions).
+  std::vector<int64_t> expired;
+  for (auto& [id, w] : watches_) {
+    if (w.held.empty() || !Reachable(w.host)) continue;
+    std::vector<WatchEvent> held;
+    held.swap(w.held);
+    if (sim_.Now() - w.held_since > kWatchCacheHistory) {
+      expired.push_back(id);
+      continue;
+    }
+    for (auto& ev : held) Send(id, std::move(ev));
+  }
+  for (int64_t id : expired) {
+    WatchEvent ev;
+    ev.type = WatchEventType::kError;
+    ev.error = ErrorResponse(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
+    std::shared_ptr<WatchHandler> h = watches_[id].handler;
+    StopWatch(id);
+    owner_.After(
+        config_.watch_delay, [h, ev]() { (*h)(ev); }, sim::Phase::kDelivery);
+  }
 }
 
 }  // namespace kubesim::apiserver

@@ -42,12 +42,21 @@
 #include "models/apiserver/registry/store.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/etcd/raft_cluster.h"
+#include "models/network/topology.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
 namespace kubesim::apiserver {
 
 struct AdmissionOptions;  // admission.h
+
+// A request from a host cut off from the control plane fails after this long: the kubelet's
+// heartbeat client timeout, min(nodeStatusUpdateFrequency, nodeLeaseDuration) = 10 s
+// (kubernetes/kubernetes cmd/kubelet/app/server.go @ v1.32), used for every client.
+inline constexpr sim::Duration kUnreachableTimeout = sim::Duration::Seconds(10);
+// The watch cache keeps about 75 s of events (kubernetes/apiserver pkg/storage/cacher/
+// watch_cache.go @ v0.32, eventFreshDuration); a watcher away longer must relist.
+inline constexpr sim::Duration kWatchCacheHistory = sim::Duration::Seconds(75);
 
 class ApiServer {
  public:
@@ -104,11 +113,23 @@ class ApiServer {
 
   const ApiServerConfig& config() const { return config_; }
 
+  // The network (models/network): requests from a host cut off from the control plane fail, and
+  // watch events for it are held until the link returns. Null: every host is reachable.
+  void SetNetwork(network::Topology* network);
+  bool Reachable(network::HostId host) const { return network_ == nullptr || network_->Reachable(host); }
+  // What a client cut off from the control plane gets: its request times out after
+  // kUnreachableTimeout with client-go's message. `cb` may be null.
+  void FailUnreachable(ResponseCallback cb);
+
  private:
   struct ClientWatch {
     std::string resource;
     std::string node_name;
     std::shared_ptr<WatchHandler> handler;
+    network::HostId host = network::kControlPlane;
+    // Events for a watcher cut off from the control plane, in commit order, from `held_since`.
+    std::vector<WatchEvent> held;
+    sim::Time held_since;
   };
   struct ResourceCache {
     int64_t store_watch = 0;
@@ -142,10 +163,13 @@ class ApiServer {
   void FanOut(const std::string& resource, const etcd::Event& e);
   void Deliver(int64_t watch_id, const etcd::Event& e);
   void ScheduleCompaction();
+  void OnNetworkChange();
+  void Send(int64_t watch_id, WatchEvent ev);
 
   sim::Simulation& sim_;
   etcd::MvccStore& store_;
   etcd::RaftCluster* raft_;
+  network::Topology* network_ = nullptr;
   ApiServerConfig config_;
   sim::Rng& latency_rng_;
   sim::Rng& name_rng_;

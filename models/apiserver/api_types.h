@@ -25,6 +25,7 @@ enum class Code {
   kGone = 410,
   kUnprocessable = 422,
   kInternal = 500,
+  kUnavailable = 503,  // no answer: the client's host is cut off from the control plane
 };
 
 struct Response {
@@ -52,6 +53,7 @@ using WatchHandler = std::function<void(const WatchEvent&)>;
 struct WatchOptions {
   int64_t resource_version = 0;  // events after this RV; 0: from now
   std::string node_name;         // pods only: field selector spec.nodeName=<node>
+  int32_t host = 0;              // the watcher's network::HostId (ApiClient sets it); 0: control plane
 };
 
 // metav1.DeletionPropagation. Background: the object goes now, the garbage collector deletes its

@@ -1,5 +1,6 @@
 #include "models/client/informer.h"
 
+#include <algorithm>
 #include <set>
 
 namespace kubesim::client {
@@ -34,7 +35,23 @@ void Informer::List() {
             selector_.node_name);
 }
 
+void Informer::RelistAfterBackoff() {
+  sim::Rng& rng = sim_.Stream("client-go/reflector/" + api_.name() + "/" + kind_);
+  sim::Duration wait =
+      sim::Duration::Nanoseconds(static_cast<int64_t>(static_cast<double>(backoff_.nanos()) * (1.0 + rng.Uniform01())));
+  backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+  owner_.After(wait, [this]() {
+    if (!stopped_) List();
+  });
+}
+
 void Informer::OnList(const apiserver::Response& r) {
+  if (!r.ok()) {
+    // The list failed (etcd or the network): keep the cache as it is and try again.
+    RelistAfterBackoff();
+    return;
+  }
+  backoff_ = kInitialBackoff;
   // Replace: the list is the truth; what the cache has beyond it was deleted meanwhile.
   std::set<std::string> listed;
   for (const auto& obj : r.items) {
@@ -64,12 +81,10 @@ void Informer::OnWatchEvent(const apiserver::WatchEvent& e) {
       Remove(api::NamespacedName(e.object->metadata));
       break;
     case apiserver::WatchEventType::kError: {
-      // Reflector: the watch ended with an error (410 Expired); relist after the initial backoff.
+      // Reflector: the watch ended with an error (410 Expired); relist after the backoff.
       api_.StopWatch(watch_id_);
       watch_id_ = 0;
-      owner_.After(sim::Duration::Milliseconds(800), [this]() {
-        if (!stopped_) List();
-      });
+      RelistAfterBackoff();
       break;
     }
   }

@@ -42,6 +42,9 @@ struct EventHandlers {
 
 class Informer {
  public:
+  static constexpr sim::Duration kInitialBackoff = sim::Duration::Milliseconds(800);
+  static constexpr sim::Duration kMaxBackoff = sim::Duration::Seconds(30);
+
   // `client`: the component's connection (its latency stream); the ApiServer form makes one
   // named "informer/<kind>".
   Informer(sim::Simulation& sim, apiserver::ApiClient client, std::string kind, apiserver::WatchOptions selector = {});
@@ -79,6 +82,10 @@ class Informer {
   void OnWatchEvent(const apiserver::WatchEvent& e);
   void Upsert(const api::ObjectPtr& obj);
   void Remove(const std::string& key);
+  // The reflector's backoff before the next list: 800 ms doubling to 30 s, each wait × [1, 2)
+  // (client-go tools/cache/reflector.go @ v0.32: NewExponentialBackoffManager(800ms, 30s, 2min,
+  // 2.0, 1.0)), drawn from the stream client-go/reflector/<client>/<kind>; reset by a good list.
+  void RelistAfterBackoff();
 
   sim::Simulation& sim_;
   apiserver::ApiClient api_;
@@ -87,6 +94,7 @@ class Informer {
   std::vector<EventHandlers> handlers_;
   Indexer indexer_;
   int64_t watch_id_ = 0;
+  sim::Duration backoff_ = kInitialBackoff;
   bool synced_ = false;
   bool stopped_ = true;
   sim::Owner owner_{sim_};

@@ -60,6 +60,7 @@ sim::Status Components::Start() {
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
   etcd_ = std::make_unique<etcd::RaftCluster>(sim_, scenario_.settings.etcd);
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server, etcd_.get());
+  api_->SetNetwork(&network_);
   endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
       client::EventRecorder([this](const client::RecordedEvent& e) { RecordEvent(e); }, "kube-proxy"));
   scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");
@@ -180,13 +181,16 @@ void Components::StartKubelet(std::shared_ptr<const api::Node> node) {
   auto it = kubelets_.find(name);
   if (it != kubelets_.end() && it->second->running()) return;
   client::EventSink sink = [this](const client::RecordedEvent& e) { RecordEvent(e); };
+  auto zone = node->metadata.labels.find(api::kLabelZone);
+  const network::HostId host =
+      network_.AddNode(name, zone == node->metadata.labels.end() ? "" : zone->second, node->metadata.labels);
   auto k = std::make_unique<kubelet::Kubelet>(sim_, *api_, client::EventRecorder(sink, "kubelet/" + name), node,
-                                              scenario_.settings.kubelet);
+                                              scenario_.settings.kubelet, host);
   k->Start();
   kubelets_[name] = std::move(k);
   if (!kube_proxies_.count(name)) {
-    auto proxy =
-        std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy, endpoint_tracker_.get());
+    auto proxy = std::make_unique<kubelet::KubeProxy>(sim_, *api_, name, scenario_.settings.kube_proxy,
+                                                      endpoint_tracker_.get(), host);
     proxy->Start();
     kube_proxies_[name] = std::move(proxy);
   }

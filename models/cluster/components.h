@@ -107,6 +107,8 @@ class Components : public scenario::ActionContext {
   void DrainNode(const std::string& node) override;
   cloud::CloudProvider* Cloud() override { return cloud_.get(); }
   etcd::RaftCluster& Etcd() override { return *etcd_; }
+  network::Topology& Network() override { return network_; }
+  const network::Topology& network() const { return network_; }
   void After(sim::Duration d, const std::string& description, scenario::ActionFn fn) override;
   const etcd::RaftCluster& etcd() const { return *etcd_; }
 
@@ -131,6 +133,7 @@ class Components : public scenario::ActionContext {
   sim::Time end_;
   sim::Simulation sim_;
   etcd::MvccStore store_;
+  network::Topology network_;                // which hosts reach the control plane
   std::unique_ptr<etcd::RaftCluster> etcd_;  // decides when the store's writes commit
   std::unique_ptr<apiserver::ApiServer> api_;
   std::unique_ptr<apiserver::ApiClient> scenario_client_;  // timeline actions, as a user's kubectl

@@ -58,9 +58,9 @@ void EndpointProgrammingTracker::Programmed(sim::Time now, const std::string& no
 }
 
 KubeProxy::KubeProxy(sim::Simulation& sim, apiserver::ApiServer& api, std::string node_name, KubeProxyConfig config,
-                     EndpointProgrammingTracker* tracker)
+                     EndpointProgrammingTracker* tracker, network::HostId host)
     : sim_(sim),
-      api_(sim, api, "kube-proxy/" + node_name),
+      api_(sim, api, "kube-proxy/" + node_name, host),
       node_name_(std::move(node_name)),
       config_(config),
       tracker_(tracker),

@@ -67,7 +67,7 @@ class EndpointProgrammingTracker {
 class KubeProxy {
  public:
   KubeProxy(sim::Simulation& sim, apiserver::ApiServer& api, std::string node_name, KubeProxyConfig config,
-            EndpointProgrammingTracker* tracker);
+            EndpointProgrammingTracker* tracker, network::HostId host = network::kControlPlane);
   KubeProxy(const KubeProxy&) = delete;
   KubeProxy& operator=(const KubeProxy&) = delete;
 

@@ -32,9 +32,9 @@ std::optional<int64_t> MemoryCapacity(const api::Node& node) {
 }  // namespace
 
 Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
-                 std::shared_ptr<const api::Node> node, KubeletConfig config)
+                 std::shared_ptr<const api::Node> node, KubeletConfig config, network::HostId host)
     : sim_(sim),
-      api_(sim, api, "kubelet/" + node->metadata.name),
+      api_(sim, api, "kubelet/" + node->metadata.name, host),
       recorder_(std::move(recorder)),
       node_manifest_(std::move(node)),
       node_name_(node_manifest_->metadata.name),

@@ -49,8 +49,9 @@ namespace kubesim::kubelet {
 
 class Kubelet : private ProbeManager::Host, private EvictionManager::Host {
  public:
+  // `host`: the node's place in the network (models/network); requests and watches go through it.
   Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventRecorder recorder,
-          std::shared_ptr<const api::Node> node, KubeletConfig config);
+          std::shared_ptr<const api::Node> node, KubeletConfig config, network::HostId host = network::kControlPlane);
   Kubelet(const Kubelet&) = delete;
   Kubelet& operator=(const Kubelet&) = delete;
 

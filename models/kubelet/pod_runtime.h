@@ -64,6 +64,7 @@ struct PodRuntime {
   // What the status manager last sent, so an unchanged status is not written again.
   bool sent = false;
   std::string sent_phase, sent_ready;
+  int64_t sent_rv = 0;  // resourceVersion of the last status the API server took
   std::vector<api::ContainerStatus> sent_containers;
 };
 

@@ -98,6 +98,18 @@ bool PodWorkers::UpdatePodObject(const std::shared_ptr<const api::Pod>& pod) {
   PodRuntime* rt = Runtime(pod->metadata.uid);
   if (rt == nullptr) return false;
   rt->pod = pod;
+  // The status manager's needsReconcile: someone else wrote a Ready the kubelet did not (the node
+  // lifecycle controller's MarkPodsNotReady while the node was cut off), so the kubelet's status
+  // goes out again at the next batch sync.
+  const api::PodCondition* ready = pod->FindCondition("Ready");
+  if (rt->sent && !rt->terminating && !rt->terminal && pod->metadata.resource_version > rt->sent_rv &&
+      ready != nullptr && ready->status != rt->sent_ready) {
+    rt->sent = false;
+    owner_.After(kStatusSyncPeriod, [this, uid = rt->uid]() {
+      auto it = runtimes_.find(uid);
+      if (it != runtimes_.end() && !it->second->sent && !it->second->terminating) WriteStatus(*it->second);
+    });
+  }
   return true;
 }
 
@@ -544,8 +556,9 @@ void PodWorkers::WriteStatus(PodRuntime& rt) {
   // (pkg/kubelet/status/status_manager.go @ v1.32: syncBatch every 10 s re-sends every status
   // that differs from the server's).
   api_.UpdateStatus(pod, owner_.Bind([this, uid = rt.uid](const apiserver::Response& r) {
-    if (r.ok() || r.code == apiserver::Code::kNotFound) return;
     auto it = runtimes_.find(uid);
+    if (r.ok() && it != runtimes_.end()) it->second->sent_rv = std::max(it->second->sent_rv, r.resource_version);
+    if (r.ok() || r.code == apiserver::Code::kNotFound) return;
     if (it == runtimes_.end()) return;
     it->second->sent = false;
     owner_.After(kStatusSyncPeriod, [this, uid]() {

@@ -1,6 +1,10 @@
 #include "models/scenario/control_plane_actions.h"
 
+#include <algorithm>
+
+#include "models/api/node.h"
 #include "models/etcd/raft_cluster.h"
+#include "models/network/topology.h"
 #include "models/scenario/arrivals.h"
 
 namespace kubesim::scenario {
@@ -96,6 +100,72 @@ sim::StatusOr<ParsedAction> ParseDiskSlow(const YamlNode& args, ObjectLoader&) {
   return a;
 }
 
+// {zone: Z} | {nodes: [..]} | {selector: {..}} | {controlPlane: true}, and `duration`: those
+// nodes lose their link to the control plane (and get it back after D).
+sim::StatusOr<ParsedAction> ParsePartition(const YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"zone", "nodes", "selector", "controlPlane", "duration"}));
+  int given = args.Has("zone") + args.Has("nodes") + args.Has("selector") + args.Has("controlPlane");
+  if (given != 1) return args.Error("Invalid value: give exactly one of zone, nodes, selector or controlPlane");
+  network::PartitionSpec spec;
+  std::string what;
+  if (args.Has("zone")) {
+    KUBESIM_ASSIGN_OR_RETURN(std::string zone, args["zone"].String());
+    const auto* cloud = loader.cloud();
+    bool cloud_zone =
+        cloud != nullptr && std::find(cloud->zones.begin(), cloud->zones.end(), zone) != cloud->zones.end();
+    if (!cloud_zone && loader.NodesLabelled({{api::kLabelZone, zone}}).empty()) {
+      return args["zone"].Error("Not found: no Node labelled " + std::string(api::kLabelZone) + "=" + zone +
+                                " is defined in the scenario");
+    }
+    spec.zones = {zone};
+    what = "zone " + zone;
+  } else if (args.Has("nodes")) {
+    KUBESIM_ASSIGN_OR_RETURN(auto items, args["nodes"].Items());
+    if (items.empty()) return args["nodes"].Error("Required value: at least one node");
+    for (const auto& item : items) {
+      KUBESIM_ASSIGN_OR_RETURN(std::string node, item.String());
+      bool group_node = loader.cloud() != nullptr && loader.cloud()->IsNodeGroupNodeName(node);
+      if (!loader.Defined(api::Node::kKind, "", node) && !group_node) {
+        return item.Error("Not found: no Node \"" + node + "\" is defined in the scenario");
+      }
+      spec.nodes.push_back(node);
+    }
+    what = std::to_string(spec.nodes.size()) + " node(s)";
+  } else if (args.Has("selector")) {
+    KUBESIM_ASSIGN_OR_RETURN(api::StringMap selector, args["selector"].StringMap());
+    if (selector.empty()) return args["selector"].Error("Required value: at least one label: value");
+    spec.selector = {selector.begin(), selector.end()};
+    for (const auto& [k, v] : selector) what += (what.empty() ? "nodes labelled " : ",") + k + "=" + v;
+  } else {
+    KUBESIM_ASSIGN_OR_RETURN(spec.control_plane, args["controlPlane"].Bool());
+    if (!spec.control_plane) return args["controlPlane"].Error("Invalid value: only true is meaningful");
+    what = "every node";
+  }
+  KUBESIM_ASSIGN_OR_RETURN(std::optional<sim::Duration> duration, UndoAfter(args));
+  ParsedAction a;
+  a.description = "partition " + what + " from the control plane" + For(duration);
+  a.run = [spec, duration, what](ActionContext& ctx) {
+    int id = ctx.Network().Partition(spec);
+    if (duration) {
+      ctx.After(*duration, "heal the partition of " + what, [id](ActionContext& c) { c.Network().Heal(id); });
+    }
+  };
+  return a;
+}
+
+// {}: every partition ends.
+sim::StatusOr<ParsedAction> ParseHeal(const YamlNode& args, ObjectLoader&) {
+  if (args.Defined()) {
+    KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+    KUBESIM_RETURN_IF_ERROR(args.CheckKeys({}));
+  }
+  ParsedAction a;
+  a.description = "heal every partition";
+  a.run = [](ActionContext& ctx) { ctx.Network().HealAll(); };
+  return a;
+}
+
 }  // namespace
 
 void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
@@ -103,6 +173,8 @@ void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
   actions["etcdMemberUp"] = ParseMemberUp;
   actions["etcdLeaderDown"] = ParseLeaderDown;
   actions["etcdDiskSlow"] = ParseDiskSlow;
+  actions["partition"] = ParsePartition;
+  actions["heal"] = ParseHeal;
 }
 
 }  // namespace kubesim::scenario

@@ -42,6 +42,9 @@ class CloudProvider;  // models/cloud/cloud_provider.h
 namespace kubesim::etcd {
 class RaftCluster;  // models/etcd/raft_cluster.h
 }
+namespace kubesim::network {
+class Topology;  // models/network/topology.h
+}
 
 namespace kubesim::scenario {
 
@@ -71,6 +74,8 @@ class ActionContext {
   virtual cloud::CloudProvider* Cloud() = 0;
   // The etcd cluster, for control-plane faults.
   virtual etcd::RaftCluster& Etcd() = 0;
+  // The network, for partitions.
+  virtual network::Topology& Network() = 0;
   // Runs `fn` `d` from now, as a timeline action (an action's `duration:` undoes it this way).
   virtual void After(sim::Duration d, const std::string& description, std::function<void(ActionContext&)> fn) = 0;
 };

@@ -124,6 +124,12 @@ ordered_json Actions() {
   all["etcdDiskSlow"] = Object({{"factor", {{"type", {"number", "string"}}, {"minimum", 1}}},
                                 {"duration", Duration("then fsync is nominal again")}},
                                {"factor"});
+  all["partition"] = Object({{"zone", Str("every node of this zone")},
+                             {"nodes", {{"type", "array"}, {"items", Str("node name")}}},
+                             {"selector", StringMap()},
+                             {"controlPlane", {{"type", "boolean"}, {"description", "every node"}}},
+                             {"duration", Duration("then the link returns")}});
+  all["heal"] = {{"type", "object"}, {"properties", ordered_json::object()}, {"additionalProperties", false}};
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();
   for (const auto& [name, parser] : ActionRegistry()) {

@@ -2,6 +2,9 @@
 // (scenarios/control-plane/), bad etcd configuration, and determinism.
 #include <catch2/catch.hpp>
 
+#include "models/api/codec.h"
+#include "models/api/node.h"
+#include "models/api/pod.h"
 #include "models/cluster/components.h"
 #include "models/report/writers.h"
 #include "models/scenario/scenario.h"
@@ -97,9 +100,52 @@ TEST_CASE("Control plane (b): quorum loss for 2 minutes keeps pods running, new 
   CHECK(not_ready_events == 4);
 }
 
+TEST_CASE(
+    "Control plane (d): a zone cut off for 30 s changes nothing, for 2 minutes its nodes go NotReady and "
+    "come back with their pods",
+    "[network][control-plane]") {
+  auto sc = scenario::LoadScenario(Src("scenarios/control-plane/zone-partition.yaml"));
+  REQUIRE(sc.ok());
+  Cluster cluster(*sc, RunOptions{});
+  REQUIRE(cluster.Start().ok());
+  cluster.Run();
+  CHECK(cluster.CheckInvariants() == std::vector<std::string>{});
+  report::RunResults r = cluster.Results();
+  std::vector<std::pair<double, std::string>> not_ready;
+  for (const auto& e : r.events) {
+    if (e.reason == "NodeNotReady") not_ready.emplace_back(e.time.ToSeconds(), e.object);
+  }
+  // Only the 2-minute cut (from 180 s) outlasts the 50 s node monitor grace period, and only
+  // zone-b's nodes go: within grace + one 5 s monitor period + one 10 s lease renewal.
+  REQUIRE(not_ready.size() == 3);
+  for (const auto& [t, node] : not_ready) {
+    CHECK(node.rfind("Node/b-", 0) == 0);
+    CHECK(t > 180 + 40);
+    CHECK(t <= 180 + 50 + 5 + 10);
+  }
+  // After the heal at 300 s: every node Ready, the same 12 pods bound and Ready, none evicted.
+  CHECK(r.nodes_ready == 6);
+  CHECK(r.pods.size() == 12);
+  CHECK(r.pods_deleted == 0);
+  CHECK(r.pods_running == 12);
+  int ready = 0;
+  for (const auto& obj : cluster.components().store().Range("/registry/pods/").objects) {
+    const api::PodCondition* c = api::As<api::Pod>(obj)->FindCondition("Ready");
+    ready += c != nullptr && c->status == "True";
+  }
+  CHECK(ready == 12);
+  // The nodes' unreachable taints are gone again.
+  int nodes = 0;
+  for (const auto& obj : cluster.components().store().Range("/registry/" + api::ResourceOf("Node") + "/").objects) {
+    nodes++;
+    CHECK(api::As<api::Node>(obj)->spec.taints.empty());
+  }
+  CHECK(nodes == 6);
+}
+
 TEST_CASE("Control plane: the same scenario and seed give byte-identical results", "[etcd][control-plane]") {
-  for (const char* s :
-       {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml"}) {
+  for (const char* s : {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
+                        "scenarios/control-plane/zone-partition.yaml"}) {
     report::RunResults a = Run(s), b = Run(s);
     CHECK(a.fingerprint == b.fingerprint);
     CHECK(report::SummaryJson(a) == report::SummaryJson(b));
@@ -133,6 +179,15 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
         "bad.yaml:5:32: spec.timeline[0].etcdMemberDown.member: Required value: the member's index, 0 to members-1");
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdDiskSlow: {factor: 0.5}}\n") ==
         "bad.yaml:5:39: spec.timeline[0].etcdDiskSlow.factor: Invalid value: must be between 1 and 1000000");
+  CHECK(
+      LoadError("  timeline:\n    - {at: 1m, partition: {zone: nowhere}}\n") ==
+      "bad.yaml:5:34: spec.timeline[0].partition.zone: Not found: no Node labelled topology.kubernetes.io/zone=nowhere "
+      "is defined in the scenario");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, partition: {zone: a, nodes: [b]}}\n") ==
+        "bad.yaml:5:27: spec.timeline[0].partition: Invalid value: give exactly one of zone, nodes, selector or "
+        "controlPlane");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, partition: {nodes: [ghost]}}\n") ==
+        "bad.yaml:5:36: spec.timeline[0].partition.nodes[0]: Not found: no Node \"ghost\" is defined in the scenario");
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdLeaderDown: {duration: -1s}}\n") ==
         "bad.yaml:5:43: spec.timeline[0].etcdLeaderDown.duration: Invalid value: must be positive");
 }
