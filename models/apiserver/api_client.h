@@ -22,37 +22,37 @@ class ApiClient {
   ApiServer& server() const { return *server_; }
 
   void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->Create(std::move(obj), std::move(cb), rng_);
   }
   void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->Update(std::move(obj), std::move(cb), rng_);
   }
   void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->UpdateStatus(std::move(obj), std::move(cb), rng_);
   }
   void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
               ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->Delete(kind, ns, name, opts, std::move(cb), rng_);
   }
   void Evict(const std::string& ns, const std::string& name, ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->Evict(ns, name, std::move(cb), rng_);
   }
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->Get(kind, ns, name, std::move(cb), rng_);
   }
   void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "") const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->List(kind, std::move(cb), node_name, rng_);
   }
   void Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
             ResponseCallback cb) const {
-    if (Cut()) return server_->FailUnreachable(std::move(cb));
+    if (Unanswered(cb)) return;
     server_->Bind(ns, name, uid, node, std::move(cb), rng_);
   }
   int64_t Watch(const std::string& kind, WatchOptions opts, WatchHandler handler) const {
@@ -63,7 +63,18 @@ class ApiClient {
 
  private:
   ApiServer* server_;
-  bool Cut() const { return host_ != network::kControlPlane && !server_->Reachable(host_); }
+  // A stopped server refuses the connection; a host cut off from it waits out its timeout.
+  bool Unanswered(ResponseCallback& cb) const {
+    if (!server_->serving()) {
+      server_->FailRefused(std::move(cb));
+      return true;
+    }
+    if (host_ != network::kControlPlane && !server_->Reachable(host_)) {
+      server_->FailUnreachable(std::move(cb));
+      return true;
+    }
+    return false;
+  }
 
   sim::Rng* rng_;
   std::string name_;

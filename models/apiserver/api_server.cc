@@ -64,6 +64,11 @@ void ApiServer::Respond(ResponseCallback cb, Response r) {
 
 template <typename Work>
 void ApiServer::ThroughEtcd(EtcdStep step, ResponseCallback cb, Work work) {
+  if (!serving_) {
+    // The process went away with the request: the client's connection breaks.
+    Respond(std::move(cb), ConnectionRefused());
+    return;
+  }
   if (raft_ == nullptr || raft_->CommitsNow()) {
     Respond(std::move(cb), work());
     return;
@@ -91,7 +96,7 @@ void ApiServer::ScheduleCompaction() {
       [this, seen]() {
         // The compactor's Txn needs etcd's leader; without one it tries again next interval
         // (apiserver pkg/storage/etcd3/compact.go @ v0.32).
-        if (raft_ == nullptr || (raft_->leader() >= 0 && raft_->has_quorum())) store_.Compact(seen);
+        if (serving_ && (raft_ == nullptr || (raft_->leader() >= 0 && raft_->has_quorum()))) store_.Compact(seen);
         ScheduleCompaction();
       },
       sim::Phase::kObserve);
@@ -215,6 +220,10 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
   After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
+    if (!serving_) {
+      Respond(std::move(cb), ConnectionRefused());
+      return;
+    }
     const std::string resource = api::ResourceOf(kind);
     Response r;
     auto cache = caches_.find(resource);
@@ -317,19 +326,20 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
   int64_t id = next_watch_id_++;
   watches_[id] = ClientWatch{resource, opts.node_name,   std::make_shared<WatchHandler>(std::move(handler)), opts.host,
                              {},       sim::Time::Zero()};
+  if (!serving_) {
+    EndWatch(id, ConnectionRefused());
+    return id;
+  }
   if (opts.resource_version > 0) {
-    bool ok = store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
+    // A restarted server's watch cache starts at the revision it listed then: an older
+    // resourceVersion is too old for it (kubernetes/apiserver pkg/storage/cacher/watch_cache.go
+    // @ v0.32, "too old resource version"), as one compacted away in etcd is (pkg/storage/etcd3/
+    // errors.go, interpretWatchError).
+    bool ok = opts.resource_version >= cache_start_revision_ &&
+              store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
                             [this, id](const etcd::Event& e) { Deliver(id, e); });
     if (!ok) {
-      // A watch from a compacted RV ends with 410 Expired (kubernetes/apiserver
-      // pkg/storage/etcd3/errors.go @ v0.32, interpretWatchError).
-      WatchEvent ev;
-      ev.type = WatchEventType::kError;
-      ev.error = ErrorResponse(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
-      std::shared_ptr<WatchHandler> h = watches_[id].handler;
-      watches_.erase(id);
-      owner_.After(
-          config_.watch_delay, [h, ev]() { (*h)(ev); }, sim::Phase::kDelivery);
+      EndWatch(id, ErrorResponse(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old."));
       return id;
     }
   }
@@ -459,14 +469,48 @@ void ApiServer::OnNetworkChange() {
     for (auto& ev : held) Send(id, std::move(ev));
   }
   for (int64_t id : expired) {
-    WatchEvent ev;
-    ev.type = WatchEventType::kError;
-    ev.error = ErrorResponse(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old.");
-    std::shared_ptr<WatchHandler> h = watches_[id].handler;
-    StopWatch(id);
-    owner_.After(
-        config_.watch_delay, [h, ev]() { (*h)(ev); }, sim::Phase::kDelivery);
+    EndWatch(id, ErrorResponse(Code::kGone, "Expired", "The resourceVersion for the provided watch is too old."));
   }
+}
+
+void ApiServer::EndWatch(int64_t id, Response error) {
+  WatchEvent ev;
+  ev.type = WatchEventType::kError;
+  ev.error = std::move(error);
+  std::shared_ptr<WatchHandler> h = watches_[id].handler;
+  StopWatch(id);
+  watch_errors_++;
+  owner_.After(
+      config_.watch_delay, [h, ev]() { (*h)(ev); }, sim::Phase::kDelivery);
+}
+
+Response ApiServer::ConnectionRefused() {
+  return ErrorResponse(Code::kUnavailable, "ServiceUnavailable", "dial tcp 10.0.0.1:6443: connect: connection refused");
+}
+
+void ApiServer::FailRefused(ResponseCallback cb) {
+  owner_.After(sim::Duration::Zero(), [cb = std::move(cb)]() {
+    if (cb) cb(ConnectionRefused());
+  });
+}
+
+void ApiServer::Stop() {
+  if (!serving_) return;
+  serving_ = false;
+  // Every watch stream breaks (--shutdown-watch-termination-grace-period is 0 by default,
+  // kubernetes/apiserver pkg/server/options/server_run_options.go @ v0.32); the reflectors
+  // relist once the server answers again.
+  std::vector<int64_t> ids;
+  for (const auto& [id, w] : watches_) ids.push_back(id);
+  for (int64_t id : ids) {
+    EndWatch(id, ErrorResponse(Code::kUnavailable, "ServiceUnavailable", "http2: client connection lost"));
+  }
+}
+
+void ApiServer::Start() {
+  if (serving_) return;
+  serving_ = true;
+  cache_start_revision_ = store_.revision();
 }
 
 }  // namespace kubesim::apiserver

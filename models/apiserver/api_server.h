@@ -121,6 +121,18 @@ class ApiServer {
   // kUnreachableTimeout with client-go's message. `cb` may be null.
   void FailUnreachable(ResponseCallback cb);
 
+  // The process stops (apiserverDown): every watch breaks, requests are refused, and requests it
+  // was serving fail. Start (the restart) serves again with a fresh watch cache, which knows no
+  // revision older than the one it starts at: watchers resuming from before get 410 and relist.
+  void Stop();
+  void Start();
+  bool serving() const { return serving_; }
+  // What a client gets from a stopped server: the connection is refused at once. `cb` may be null.
+  void FailRefused(ResponseCallback cb);
+  // Watches that ended with an error (410 Expired, a broken connection); each makes its
+  // reflector relist (summary.json watch_relists_total).
+  int64_t watch_errors() const { return watch_errors_; }
+
  private:
   struct ClientWatch {
     std::string resource;
@@ -164,12 +176,18 @@ class ApiServer {
   void Deliver(int64_t watch_id, const etcd::Event& e);
   void ScheduleCompaction();
   void OnNetworkChange();
+  // Ends watch `id` with an ERROR event carrying `error`.
+  void EndWatch(int64_t id, Response error);
+  static Response ConnectionRefused();
   void Send(int64_t watch_id, WatchEvent ev);
 
   sim::Simulation& sim_;
   etcd::MvccStore& store_;
   etcd::RaftCluster* raft_;
   network::Topology* network_ = nullptr;
+  bool serving_ = true;
+  int64_t cache_start_revision_ = 0;
+  int64_t watch_errors_ = 0;
   ApiServerConfig config_;
   sim::Rng& latency_rng_;
   sim::Rng& name_rng_;

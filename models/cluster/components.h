@@ -108,6 +108,7 @@ class Components : public scenario::ActionContext {
   cloud::CloudProvider* Cloud() override { return cloud_.get(); }
   etcd::RaftCluster& Etcd() override { return *etcd_; }
   network::Topology& Network() override { return network_; }
+  apiserver::ApiServer& KubeApiServer() override { return *api_; }
   const network::Topology& network() const { return network_; }
   void After(sim::Duration d, const std::string& description, scenario::ActionFn fn) override;
   const etcd::RaftCluster& etcd() const { return *etcd_; }

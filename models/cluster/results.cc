@@ -87,6 +87,7 @@ report::RunResults Components::Collect(bool take) {
   r.fingerprint = sim_.fingerprint().ToHex();
   r.store_revision = store_.revision();
   r.failed_actions = failed_actions_;
+  r.watch_relists_total = api_->watch_errors();
   const etcd::RaftCluster::Stats es = etcd_->stats();
   r.etcd = {scenario_.settings.etcd.members, es.leader_changes,   es.seconds_without_leader,
             es.seconds_without_quorum,       es.failed_proposals, es.failed_reads};

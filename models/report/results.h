@@ -175,6 +175,7 @@ struct RunResults {
   int nodes_ready = 0;
   EtcdResults etcd;
   std::vector<FailedAction> failed_actions;  // in the order they failed
+  int64_t watch_relists_total = 0;           // watches ended by an error (410, a broken connection): each relists
   std::optional<CloudResults> cloud;
   std::optional<AutoscalerResults> cluster_autoscaler;
 

@@ -199,6 +199,7 @@ std::string SummaryJson(const RunResults& r) {
       {"not_simulated_kinds", not_simulated},
       {"warnings", r.warnings},
       {"failed_actions", failed_actions},
+      {"watch_relists_total", r.watch_relists_total},
       {"etcd",
        {{"members", r.etcd.members},
         {"leader_changes", r.etcd.leader_changes},

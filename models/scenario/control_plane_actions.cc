@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/api/node.h"
+#include "models/apiserver/api_server.h"
 #include "models/etcd/raft_cluster.h"
 #include "models/network/topology.h"
 #include "models/scenario/arrivals.h"
@@ -154,6 +155,52 @@ sim::StatusOr<ParsedAction> ParsePartition(const YamlNode& args, ObjectLoader& l
   return a;
 }
 
+// {replica: 0, duration: D}: kubesim runs one API server; it stops (and restarts after D).
+sim::StatusOr<ParsedAction> ParseApiServerDown(const YamlNode& args, ObjectLoader&, bool restart) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  if (restart) {
+    KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica"}));
+  } else {
+    KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica", "duration"}));
+  }
+  if (args.Has("replica")) {
+    KUBESIM_ASSIGN_OR_RETURN(int32_t replica, args["replica"].Int32());
+    if (replica != 0) {
+      return args["replica"].Error("Invalid value: " + std::to_string(replica) +
+                                   ": kubesim runs one API server replica, numbered 0");
+    }
+  }
+  ParsedAction a;
+  if (restart) {
+    a.description = "restart API server replica 0";
+    a.run = [](ActionContext& ctx) {
+      ctx.KubeApiServer().Stop();
+      ctx.KubeApiServer().Start();
+    };
+    return a;
+  }
+  KUBESIM_ASSIGN_OR_RETURN(std::optional<sim::Duration> duration, UndoAfter(args));
+  a.description = "API server replica 0 down" + For(duration);
+  a.run = [duration](ActionContext& ctx) {
+    ctx.KubeApiServer().Stop();
+    if (duration) {
+      ctx.After(*duration, "API server replica 0 up", [](ActionContext& c) { c.KubeApiServer().Start(); });
+    }
+  };
+  return a;
+}
+
+// {replica: 0}: a stopped API server starts again.
+sim::StatusOr<ParsedAction> ParseApiServerUp(const YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica"}));
+  KUBESIM_RETURN_IF_ERROR(ParseApiServerDown(args, loader, /*restart=*/true).status());  // the replica check
+  ParsedAction a;
+  a.description = "API server replica 0 up";
+  a.run = [](ActionContext& ctx) { ctx.KubeApiServer().Start(); };
+  return a;
+}
+
 // {}: every partition ends.
 sim::StatusOr<ParsedAction> ParseHeal(const YamlNode& args, ObjectLoader&) {
   if (args.Defined()) {
@@ -175,6 +222,13 @@ void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
   actions["etcdDiskSlow"] = ParseDiskSlow;
   actions["partition"] = ParsePartition;
   actions["heal"] = ParseHeal;
+  actions["apiserverDown"] = [](const YamlNode& args, ObjectLoader& loader) {
+    return ParseApiServerDown(args, loader, /*restart=*/false);
+  };
+  actions["apiserverRestart"] = [](const YamlNode& args, ObjectLoader& loader) {
+    return ParseApiServerDown(args, loader, /*restart=*/true);
+  };
+  actions["apiserverUp"] = ParseApiServerUp;
 }
 
 }  // namespace kubesim::scenario

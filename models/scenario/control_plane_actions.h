@@ -1,5 +1,6 @@
 // The control plane's timeline actions (docs/control-plane.md): etcdMemberDown, etcdMemberUp,
-// etcdLeaderDown, etcdDiskSlow, partition, heal. An optional `duration:` undoes the fault after that long.
+// etcdLeaderDown, etcdDiskSlow, partition, heal, apiserverDown, apiserverUp, apiserverRestart. An optional `duration:`
+// undoes the fault after that long.
 #pragma once
 
 #include <map>

@@ -45,6 +45,9 @@ class RaftCluster;  // models/etcd/raft_cluster.h
 namespace kubesim::network {
 class Topology;  // models/network/topology.h
 }
+namespace kubesim::apiserver {
+class ApiServer;  // models/apiserver/api_server.h
+}
 
 namespace kubesim::scenario {
 
@@ -76,6 +79,8 @@ class ActionContext {
   virtual etcd::RaftCluster& Etcd() = 0;
   // The network, for partitions.
   virtual network::Topology& Network() = 0;
+  // The API server, for apiserverDown / apiserverRestart.
+  virtual apiserver::ApiServer& KubeApiServer() = 0;
   // Runs `fn` `d` from now, as a timeline action (an action's `duration:` undoes it this way).
   virtual void After(sim::Duration d, const std::string& description, std::function<void(ActionContext&)> fn) = 0;
 };

@@ -129,6 +129,10 @@ ordered_json Actions() {
                              {"selector", StringMap()},
                              {"controlPlane", {{"type", "boolean"}, {"description", "every node"}}},
                              {"duration", Duration("then the link returns")}});
+  ordered_json replica = {{"type", {"integer", "string"}}, {"enum", {0, "0"}}, {"description", "one replica: 0"}};
+  all["apiserverDown"] = Object({{"replica", replica}, {"duration", Duration("then it starts again")}});
+  all["apiserverUp"] = Object({{"replica", replica}});
+  all["apiserverRestart"] = Object({{"replica", replica}});
   all["heal"] = {{"type", "object"}, {"properties", ordered_json::object()}, {"additionalProperties", false}};
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();

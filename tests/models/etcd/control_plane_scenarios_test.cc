@@ -100,6 +100,27 @@ TEST_CASE("Control plane (b): quorum loss for 2 minutes keeps pods running, new 
   CHECK(not_ready_events == 4);
 }
 
+TEST_CASE("Control plane (c): the API server goes away, every informer relists, the controllers converge",
+          "[apiserver][control-plane]") {
+  report::RunResults r = Run("scenarios/control-plane/apiserver-outage.yaml");
+  // The scale sent while the server was down was refused at once, as kubectl's would be.
+  REQUIRE(r.failed_actions.size() == 1);
+  CHECK(r.failed_actions[0].at == 65);
+  CHECK(r.failed_actions[0].message == "dial tcp 10.0.0.1:6443: connect: connection refused");
+  // Every watch broke twice (the outage at 60 s, the restart at 150 s): each relisted.
+  CHECK(r.watch_relists_total >= 2 * 10);
+  // Nothing committed while the server was down.
+  for (double t : PodCommits(r)) CHECK_FALSE((t > 60 && t < 80));
+  // The scale at 90 s and the rollout at 160 s both completed: 12 pods of the new template run.
+  int new_running = 0;
+  for (const auto& p : r.pods) {
+    if (S(p.created) >= 160 && p.running && !p.deleted) new_running++;
+  }
+  CHECK(new_running == 12);
+  CHECK(r.pods_running == 12);
+  CHECK(r.nodes_ready == 4);
+}
+
 TEST_CASE(
     "Control plane (d): a zone cut off for 30 s changes nothing, for 2 minutes its nodes go NotReady and "
     "come back with their pods",
@@ -144,8 +165,9 @@ TEST_CASE(
 }
 
 TEST_CASE("Control plane: the same scenario and seed give byte-identical results", "[etcd][control-plane]") {
-  for (const char* s : {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
-                        "scenarios/control-plane/zone-partition.yaml"}) {
+  for (const char* s :
+       {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
+        "scenarios/control-plane/zone-partition.yaml", "scenarios/control-plane/apiserver-outage.yaml"}) {
     report::RunResults a = Run(s), b = Run(s);
     CHECK(a.fingerprint == b.fingerprint);
     CHECK(report::SummaryJson(a) == report::SummaryJson(b));
@@ -179,6 +201,9 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
         "bad.yaml:5:32: spec.timeline[0].etcdMemberDown.member: Required value: the member's index, 0 to members-1");
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdDiskSlow: {factor: 0.5}}\n") ==
         "bad.yaml:5:39: spec.timeline[0].etcdDiskSlow.factor: Invalid value: must be between 1 and 1000000");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverDown: {replica: 1}}\n") ==
+        "bad.yaml:5:41: spec.timeline[0].apiserverDown.replica: Invalid value: 1: kubesim runs one API server "
+        "replica, numbered 0");
   CHECK(
       LoadError("  timeline:\n    - {at: 1m, partition: {zone: nowhere}}\n") ==
       "bad.yaml:5:34: spec.timeline[0].partition.zone: Not found: no Node labelled topology.kubernetes.io/zone=nowhere "

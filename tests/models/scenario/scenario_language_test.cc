@@ -279,9 +279,28 @@ TEST_CASE("The JSON Schema is valid JSON and lists every section and action", "[
   }
   CHECK(spec.size() == 19);
   const auto& step = spec["timeline"]["items"]["properties"];
-  for (const char* action : {"create", "delete", "stopKubelet", "scale", "setImage", "crashNode", "restartKubelet",
-                             "drain", "spotInterruption", "stockout", "terminateInstance", "cloudApiErrors",
-                             "scaleNodeGroup", "etcdMemberDown", "etcdMemberUp", "etcdLeaderDown", "etcdDiskSlow"}) {
+  for (const char* action : {"create",
+                             "delete",
+                             "stopKubelet",
+                             "scale",
+                             "setImage",
+                             "crashNode",
+                             "restartKubelet",
+                             "drain",
+                             "spotInterruption",
+                             "stockout",
+                             "terminateInstance",
+                             "cloudApiErrors",
+                             "scaleNodeGroup",
+                             "etcdMemberDown",
+                             "etcdMemberUp",
+                             "etcdLeaderDown",
+                             "etcdDiskSlow",
+                             "partition",
+                             "heal",
+                             "apiserverDown",
+                             "apiserverUp",
+                             "apiserverRestart"}) {
     CHECK(step.contains(action));
   }
 }
