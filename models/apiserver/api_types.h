@@ -25,7 +25,7 @@ enum class Code {
   kGone = 410,
   kUnprocessable = 422,
   kInternal = 500,
-  kUnavailable = 503,  // no answer: the client's host is cut off from the control plane
+  kUnavailable = 503,  // no answer: the server is down, or the client's host is cut off from it
 };
 
 struct Response {

@@ -37,8 +37,7 @@ void Informer::List() {
 
 void Informer::RelistAfterBackoff() {
   sim::Rng& rng = sim_.Stream("client-go/reflector/" + api_.name() + "/" + kind_);
-  sim::Duration wait =
-      sim::Duration::Nanoseconds(static_cast<int64_t>(static_cast<double>(backoff_.nanos()) * (1.0 + rng.Uniform01())));
+  sim::Duration wait = sim::Duration::FromNanosRounded(static_cast<double>(backoff_.nanos()) * (1.0 + rng.Uniform01()));
   backoff_ = std::min(backoff_ * 2, kMaxBackoff);
   owner_.After(wait, [this]() {
     if (!stopped_) List();

@@ -101,9 +101,10 @@ void Components::TryUpdate(const std::string& kind, const std::string& ns, const
   });
 }
 
-void Components::Act(const std::string& action, const std::string& description, scenario::ActionFn run) {
+void Components::ScheduleAction(sim::Time at, const std::string& action, const std::string& description,
+                                scenario::ActionFn run) {
   sim_.At(
-      sim_.Now(),
+      at,
       [this, action, description, run = std::move(run)]() {
         ScenarioEvent("Normal", "TimelineAction", action, description);
         run(*this);
@@ -111,14 +112,12 @@ void Components::Act(const std::string& action, const std::string& description, 
       sim::Phase::kInput);
 }
 
+void Components::Act(const std::string& action, const std::string& description, scenario::ActionFn run) {
+  ScheduleAction(sim_.Now(), action, description, std::move(run));
+}
+
 void Components::After(sim::Duration d, const std::string& description, scenario::ActionFn fn) {
-  sim_.At(
-      sim_.Now() + d,
-      [this, description, fn = std::move(fn)]() {
-        ScenarioEvent("Normal", "TimelineAction", "undo", description);
-        fn(*this);
-      },
-      sim::Phase::kInput);
+  ScheduleAction(sim_.Now() + d, "undo", description, std::move(fn));
 }
 
 void Components::ApplyObject(std::shared_ptr<const api::Object> obj) {

@@ -119,6 +119,8 @@ class Components : public scenario::ActionContext {
   void OnCommit(const etcd::Event& e);
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);
+  // Runs `run` at `at` in the input phase, recorded as the TimelineAction event `action`.
+  void ScheduleAction(sim::Time at, const std::string& action, const std::string& description, scenario::ActionFn run);
   // spec.cloud: the provider, its initial instances' Nodes (bootstrapped like the scenario's own).
   sim::Status StartCloud();
   void EvictUntilAllowed(const std::string& ns, const std::string& name);

@@ -1,13 +1,12 @@
 #include "models/etcd/raft_cluster.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace kubesim::etcd {
 namespace {
 
 sim::Duration Scale(sim::Duration d, double factor) {
-  return sim::Duration::Nanoseconds(static_cast<int64_t>(std::llround(static_cast<double>(d.nanos()) * factor)));
+  return sim::Duration::FromNanosRounded(static_cast<double>(d.nanos()) * factor);
 }
 
 // etcd's error strings (etcd-io/etcd server/etcdserver/errors.go @ v3.5.16). A dropped proposal
