@@ -17,11 +17,14 @@ std::string ResourceKeyPrefix(const std::string& resource) { return registry::St
 
 const std::string kNoNode;
 
-// The value of a pod's spec.nodeName field selector; empty for other kinds.
+// What a watch or list with WatchOptions.node_name selects on: a pod's spec.nodeName (the
+// kubelet's pod field selector), a Node's metadata.name (the kubelet's own-node field selector);
+// empty for other kinds.
 const std::string& NodeNameOf(const api::ObjectPtr& obj) {
   if (!obj) return kNoNode;
-  const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
-  return pod ? pod->spec.node_name : kNoNode;
+  if (const auto* pod = dynamic_cast<const api::Pod*>(obj.get())) return pod->spec.node_name;
+  if (obj->kind == api::Node::kKind) return obj->metadata.name;
+  return kNoNode;
 }
 
 }  // namespace

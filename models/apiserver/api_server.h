@@ -85,7 +85,8 @@ class ApiServer {
   void Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller = nullptr);
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
            sim::Rng* caller = nullptr);
-  // `node_name`: pods only, the field selector spec.nodeName=<node> (the kubelet's list).
+  // `node_name`: the kubelet's field selectors, spec.nodeName=<node> for pods and
+  // metadata.name=<node> for nodes; ignored for other kinds.
   void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "",
             sim::Rng* caller = nullptr);
   // POST pods/<name>/binding.

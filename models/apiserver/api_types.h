@@ -52,7 +52,7 @@ using WatchHandler = std::function<void(const WatchEvent&)>;
 
 struct WatchOptions {
   int64_t resource_version = 0;  // events after this RV; 0: from now
-  std::string node_name;         // pods only: field selector spec.nodeName=<node>
+  std::string node_name;         // pods: field selector spec.nodeName=<node>; nodes: metadata.name=<node>
   int32_t host = 0;              // the watcher's network::HostId (ApiClient sets it); 0: control plane
 };
 

@@ -40,6 +40,8 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
       node_name_(node_manifest_->metadata.name),
       config_(config),
       pods_(sim, api_, api::Pod::kKind, apiserver::WatchOptions{0, node_name_}),
+      node_(sim, apiserver::ApiClient(sim, api, "kubelet/" + node_name_ + "/node", host), api::Node::kKind,
+            apiserver::WatchOptions{0, node_name_}),
       images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
                                              node_manifest_->status.images)),
       reported_images_(images_->generation()),
@@ -70,6 +72,7 @@ void Kubelet::Start() {
                             [this](const api::ObjectPtr& o) { OnPodGone(o); }});
   }
   pods_.Start();
+  node_.Start();
   // The eviction manager's loop keeps the phase of the process's start.
   eviction_.Start(pod_workers_.Pods());
 }
@@ -78,6 +81,7 @@ void Kubelet::Stop() {
   if (!running_) return;
   running_ = false;
   pods_.Stop();
+  node_.Stop();
   // Every pending timer and callback of this kubelet process (lease, status, probes, exits,
   // back-off requeues, image pull callbacks, the eviction loop) dies with it; Restart() re-arms
   // what the container runtime still has.
@@ -165,17 +169,19 @@ void Kubelet::RenewLease() {
 void Kubelet::SyncNodeStatus() {
   if (!running_) return;
   // Status is recomputed every update period but written only when it changed or the report
-  // period passed (nodeStatusReportFrequency). What changes here is the image list after pulls.
-  // (Simplification: upstream compares with the Node the API server has, so it also repairs a
-  // Ready=Unknown written by the node lifecycle controller; kubesim forces a write after a
-  // restart instead.)
+  // period passed (nodeStatusReportFrequency). "Changed" is judged against the Node the API
+  // server has, conditions without their heartbeat times (kubelet_node_status.go @ v1.32,
+  // tryUpdateNodeStatus and nodeStatusHasChanged), so a Ready=Unknown written by the node
+  // lifecycle controller while the kubelet could not reach it is repaired at the next period.
+  // The image list after pulls and a write that failed count as changes too.
   bool memory_pressure = eviction_.IsUnderMemoryPressure();
-  bool changed =
-      images_->generation() != reported_images_ || memory_pressure != reported_memory_pressure_ || force_status_write_;
+  std::vector<api::NodeCondition> conditions = NodeConditions(sim_.Now(), memory_pressure);
+  bool changed = images_->generation() != reported_images_ || memory_pressure != reported_memory_pressure_ ||
+                 force_status_write_ || StoredConditionsDiffer(conditions);
   force_status_write_ = false;
   if (changed || sim_.Now() - last_status_report_ >= config_.node_status_report_frequency) {
     auto node = node_manifest_->DeepCopy();
-    node->status.conditions = NodeConditions(sim_.Now(), memory_pressure);
+    node->status.conditions = std::move(conditions);
     node->status.images = images_->NodeImages();
     node->metadata.resource_version = 0;  // a status patch (nodeutil.PatchNodeStatus): no precondition
     // A write that fails is made again at the next update period, whatever changed (upstream
@@ -188,6 +194,16 @@ void Kubelet::SyncNodeStatus() {
     reported_memory_pressure_ = memory_pressure;
   }
   owner_.After(config_.node_status_update_frequency, [this]() { SyncNodeStatus(); });
+}
+
+bool Kubelet::StoredConditionsDiffer(const std::vector<api::NodeCondition>& conditions) const {
+  auto stored = api::As<api::Node>(node_.Get(node_name_));
+  if (!stored) return false;  // not listed yet, or not registered: nothing to compare with
+  for (const api::NodeCondition& c : conditions) {
+    const api::NodeCondition* s = stored->FindCondition(c.type);
+    if (s == nullptr || s->status != c.status) return true;
+  }
+  return false;
 }
 
 void Kubelet::OnPod(const api::ObjectPtr& obj) {

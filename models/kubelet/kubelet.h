@@ -72,6 +72,9 @@ class Kubelet : private ProbeManager::Host, private EvictionManager::Host {
   void Register();
   void RenewLease();
   void SyncNodeStatus();
+  // True when the Node the API server has (the node informer's copy) reports a condition
+  // `conditions` does not, or with another status.
+  bool StoredConditionsDiffer(const std::vector<api::NodeCondition>& conditions) const;
   void OnPod(const api::ObjectPtr& obj);
   void OnPodGone(const api::ObjectPtr& obj);
 
@@ -90,6 +93,10 @@ class Kubelet : private ProbeManager::Host, private EvictionManager::Host {
   std::string node_name_;
   KubeletConfig config_;
   client::Informer pods_;
+  // Its own Node (field selector metadata.name), as upstream's kubelet keeps it (kubelet.go,
+  // nodeLister): node status updates compare against it. Own client and latency stream, so this
+  // watch never shifts the draws of the kubelet's other requests.
+  client::Informer node_;
   bool running_ = false;
   bool handlers_added_ = false;
   bool force_status_write_ = false;
