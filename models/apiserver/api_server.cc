@@ -201,6 +201,7 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
   etcd::WriteResult w =
       store_.Update(Key(api::PodDisruptionBudget::kKind, ns, pdb.metadata.name), next, pdb.metadata.resource_version);
   if (w.error == etcd::StoreError::kConflict) return Conflict(api::PodDisruptionBudget::kKind, pdb.metadata.name);
+  if (w.error == etcd::StoreError::kNoSpace) return NoSpace();
   Response r = registry_.Delete(api::Pod::kKind, ns, name, {});
   if (r.ok()) r.code = Code::kCreated;  // the Eviction object was "created"
   return r;

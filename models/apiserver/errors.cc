@@ -28,7 +28,16 @@ Response UidConflict(const std::string& precondition, const std::string& actual)
                        "Precondition failed: UID in precondition: " + precondition + ", UID in object meta: " + actual);
 }
 
+Response NoSpace() {
+  // etcd's ErrGRPCNoSpace, which the API server passes on as a storage error that is not a
+  // Kubernetes status: 500 with etcd's text (apiserver pkg/endpoints/handlers/responsewriters
+  // @ v0.32, ErrorToAPIStatus); kubectl prints "Error from server: etcdserver: mvcc: database
+  // space exceeded".
+  return ErrorResponse(Code::kInternal, "", "etcdserver: mvcc: database space exceeded");
+}
+
 Response Written(const etcd::WriteResult& w, Code code) {
+  if (w.error == etcd::StoreError::kNoSpace) return NoSpace();
   Response r;
   r.code = code;
   r.object = w.object;

@@ -22,7 +22,10 @@ Response Conflict(const std::string& kind, const std::string& name);
 // 409 for a write whose uid precondition names another incarnation of the object.
 Response UidConflict(const std::string& precondition, const std::string& actual);
 
-// The response to a successful write: the stored object at its new revision.
+// 500 "etcdserver: mvcc: database space exceeded": etcd's NOSPACE alarm refused a put.
+Response NoSpace();
+
+// The response to a write: the stored object at its new revision, or NoSpace when etcd refused it.
 Response Written(const etcd::WriteResult& w, Code code = Code::kOk);
 
 }  // namespace kubesim::apiserver

@@ -116,6 +116,11 @@ void Components::Act(const std::string& action, const std::string& description, 
   ScheduleAction(sim_.Now(), action, description, std::move(run));
 }
 
+client::LoadGenerator& Components::ApiServerLoad() {
+  if (!load_) load_ = std::make_unique<client::LoadGenerator>(sim_, *api_);
+  return *load_;
+}
+
 void Components::After(sim::Duration d, const std::string& description, scenario::ActionFn fn) {
   ScheduleAction(sim_.Now() + d, "undo", description, std::move(fn));
 }

@@ -59,6 +59,7 @@ sim::Status Components::Start() {
   }
   commit_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { OnCommit(e); });
   etcd_ = std::make_unique<etcd::RaftCluster>(sim_, scenario_.settings.etcd);
+  store_.SetQuota(scenario_.settings.etcd.quota_backend_bytes);
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server, etcd_.get());
   api_->SetNetwork(&network_);
   endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
@@ -209,6 +210,7 @@ void Components::RunUntil(sim::Time t) {
       sim_.RunUntil(next_sample_);
       if (sim_.Now() < next_sample_) return;  // Stop() was called: resume from here next time
       sampler_->Sample(next_sample_, *scheduler_);
+      SampleControlPlane();
       SampleCloud();
       last_sample_ = next_sample_;
       next_sample_ += sample_interval_;
@@ -218,9 +220,19 @@ void Components::RunUntil(sim::Time t) {
   // The last sample is the end of the run, also when the duration is not a multiple of the interval.
   if (sampler_ && t == end_ && sim_.Now() == end_ && last_sample_ != end_) {
     sampler_->Sample(end_, *scheduler_);
+    SampleControlPlane();
     SampleCloud();
     last_sample_ = end_;
   }
+}
+
+void Components::SampleControlPlane() {
+  // etcd's own gauges and counters (etcd-io/etcd server/storage/mvcc/metrics.go and
+  // server/etcdserver/metrics.go @ v3.5.16), in ControlPlaneSeriesNames() order.
+  const etcd::RaftCluster::Stats es = etcd_->stats();
+  control_plane_samples_.push_back({static_cast<double>(store_.db_size()), static_cast<double>(store_.db_size_in_use()),
+                                    static_cast<double>(store_.quota()), etcd_->leader() >= 0 ? 1.0 : 0.0,
+                                    static_cast<double>(es.leader_changes), static_cast<double>(es.failed_proposals)});
 }
 
 void Components::SampleCloud() {

@@ -18,6 +18,7 @@
 
 #include "models/apiserver/api_server.h"
 #include "models/autoscaler/cluster_autoscaler.h"
+#include "models/client/load_generator.h"
 #include "models/cloud/cloud_provider.h"
 #include "models/cloudcontrollers/cloud_controller_manager.h"
 #include "models/cluster/cluster.h"
@@ -109,6 +110,11 @@ class Components : public scenario::ActionContext {
   etcd::RaftCluster& Etcd() override { return *etcd_; }
   network::Topology& Network() override { return network_; }
   apiserver::ApiServer& KubeApiServer() override { return *api_; }
+  etcd::MvccStore& EtcdStore() override { return store_; }
+  client::LoadGenerator& ApiServerLoad() override;
+  void ReportFailure(const std::string& reason, const std::string& object, const std::string& message) override {
+    ScenarioEvent("Warning", reason, object, message);
+  }
   const network::Topology& network() const { return network_; }
   void After(sim::Duration d, const std::string& description, scenario::ActionFn fn) override;
   const etcd::RaftCluster& etcd() const { return *etcd_; }
@@ -117,6 +123,7 @@ class Components : public scenario::ActionContext {
   // Results() (take = false) or TakeResults() (take = true).
   report::RunResults Collect(bool take);
   void OnCommit(const etcd::Event& e);
+  void SampleControlPlane();
   void RecordEvent(const client::RecordedEvent& e) { recorder_.OnEvent(e); }
   void StartKubelet(std::shared_ptr<const api::Node> node);
   // Runs `run` at `at` in the input phase, recorded as the TimelineAction event `action`.
@@ -140,6 +147,7 @@ class Components : public scenario::ActionContext {
   std::unique_ptr<etcd::RaftCluster> etcd_;  // decides when the store's writes commit
   std::unique_ptr<apiserver::ApiServer> api_;
   std::unique_ptr<apiserver::ApiClient> scenario_client_;  // timeline actions, as a user's kubectl
+  std::unique_ptr<client::LoadGenerator> load_;            // apiserverLoad, made by the first one
   report::Recorder recorder_;
   const scheduler::Registry& registry_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
@@ -161,6 +169,7 @@ class Components : public scenario::ActionContext {
   void SampleCloud();
   // spec.output sampling (metrics_sampler.h); null when it is off.
   std::unique_ptr<MetricsSampler> sampler_;
+  std::vector<std::vector<double>> control_plane_samples_;  // one row per sample: etcd's metrics
   sim::Duration sample_interval_;
   sim::Time next_sample_ = sim::Time::Zero();
   std::optional<sim::Time> last_sample_;

@@ -89,8 +89,24 @@ report::RunResults Components::Collect(bool take) {
   r.failed_actions = failed_actions_;
   r.watch_relists_total = api_->watch_errors();
   const etcd::RaftCluster::Stats es = etcd_->stats();
-  r.etcd = {scenario_.settings.etcd.members, es.leader_changes,   es.seconds_without_leader,
-            es.seconds_without_quorum,       es.failed_proposals, es.failed_reads};
+  r.etcd.members = scenario_.settings.etcd.members;
+  r.etcd.leader_changes = es.leader_changes;
+  r.etcd.seconds_without_leader = es.seconds_without_leader;
+  r.etcd.seconds_without_quorum = es.seconds_without_quorum;
+  r.etcd.failed_writes = es.failed_proposals + store_.nospace_rejected();
+  r.etcd.failed_reads = es.failed_reads;
+  r.etcd.quota_backend_bytes = store_.quota();
+  r.etcd.db_size_bytes = store_.db_size();
+  r.etcd.db_size_in_use_bytes = store_.db_size_in_use();
+  r.etcd.db_size_bytes_max = store_.db_size_max();
+  r.etcd.nospace_alarms = store_.nospace_alarms();
+  r.etcd.nospace_rejected_writes = store_.nospace_rejected();
+  r.etcd.nospace_alarm_active = store_.nospace_alarm();
+  if (load_) {
+    for (const auto& t : load_->totals()) {
+      r.apiserver_load.push_back({t.started.ToSeconds(), t.verb, t.resource, t.sent, t.responses_by_code});
+    }
+  }
   r.warnings = scenario_.warnings;
   r.not_simulated_kinds = scenario_.not_simulated_kinds;
   std::map<std::string, size_t> node_row;
@@ -137,6 +153,16 @@ report::RunResults Components::Collect(bool take) {
   } else {
     recorder_.Fill(&r);
     if (sampler_) sampler_->Fill(&r);
+  }
+  if (control_plane_samples_.size() == r.metrics.time.size() && !control_plane_samples_.empty()) {
+    const std::vector<std::string>& names = report::ControlPlaneSeriesNames();
+    for (size_t i = 0; i < names.size(); ++i) {
+      r.metrics.names.push_back(names[i]);
+      std::vector<double> column;
+      column.reserve(control_plane_samples_.size());
+      for (const auto& row : control_plane_samples_) column.push_back(row[i]);
+      r.metrics.columns.push_back(std::move(column));
+    }
   }
   if (cloud_ && cloud_samples_.size() == r.metrics.time.size() && !cloud_samples_.empty()) {
     std::vector<std::string> names;

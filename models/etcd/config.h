@@ -2,10 +2,15 @@
 // docs/control-plane.md and docs/calibration.md list them.
 #pragma once
 
+#include <cstdint>
+
 #include "models/apiserver/latency.h"
 #include "sim/time.h"
 
 namespace kubesim::etcd {
+
+// etcd's default --quota-backend-bytes, 2 GiB (server/storage/quota.go @ v3.5.16, DefaultQuotaBytes).
+inline constexpr int64_t kDefaultQuotaBackendBytes = int64_t{2} * 1024 * 1024 * 1024;
 
 struct EtcdConfig {
   // Members of the raft group; a quorum is members / 2 + 1. Three is what kubeadm's stacked HA
@@ -23,6 +28,10 @@ struct EtcdConfig {
   // (etcd.io/docs/v3.5/op-guide/performance) → median 0.5 ms; p99 5 ms is an ASSUMPTION (the
   // etcd alert fires at a peer RTT p99 above 150 ms).
   apiserver::LatencyModel peer_round_trip{sim::Duration::Microseconds(500), sim::Duration::Milliseconds(5)};
+
+  // --quota-backend-bytes: 2 GiB (etcd-io/etcd server/storage/quota.go @ v3.5.16,
+  // DefaultQuotaBytes); 0 disables the quota.
+  int64_t quota_backend_bytes = kDefaultQuotaBackendBytes;
 
   int Quorum() const { return members / 2 + 1; }
   // How long a proposal or a linearizable read waits before "etcdserver: request timed out":

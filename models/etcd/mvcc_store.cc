@@ -2,18 +2,27 @@
 
 #include <algorithm>
 
+#include "models/api/stored_size.h"
+
 namespace kubesim::etcd {
 
+int64_t MvccStore::PutBytes(const std::string& key, const api::Object& obj) {
+  return kKvOverheadBytes + static_cast<int64_t>(key.size()) + api::StoredSize(obj);
+}
+
 WriteResult MvccStore::Commit(const std::string& key, std::shared_ptr<api::Object> obj, EventType type,
-                              api::ObjectPtr prev) {
+                              api::ObjectPtr prev, int64_t bytes) {
   ++revision_;
   api::ObjectPtr stored;
   if (type == EventType::kPut) {
     obj->metadata.resource_version = revision_;
     stored = std::move(obj);
   }
+  in_use_ += bytes;
+  db_size_ = std::max(db_size_, in_use_);
+  db_size_max_ = std::max(db_size_max_, db_size_);
   auto& versions = keys_[key];
-  versions.push_back(Version{revision_, stored});
+  versions.push_back(Version{revision_, stored, bytes});
   api::ObjectPtr event_object = stored;
   if (type == EventType::kDelete) {
     // The API server decodes a delete's previous value but stamps it with the deletion revision
@@ -47,10 +56,24 @@ api::ObjectPtr MvccStore::Get(const std::string& key) const {
   return it->second.back().object;
 }
 
+bool MvccStore::Fits(int64_t bytes) {
+  if (quota_bytes_ <= 0) return true;
+  // backendQuota.Available: be.Size() + cost < quota; otherwise the alarm goes up cluster-wide.
+  if (!nospace_alarm_ && db_size_ + bytes < quota_bytes_) return true;
+  if (!nospace_alarm_) {
+    nospace_alarm_ = true;
+    ++nospace_alarms_;
+  }
+  ++nospace_rejected_;
+  return false;
+}
+
 WriteResult MvccStore::Create(const std::string& key, std::shared_ptr<api::Object> obj) {
   if (api::ObjectPtr cur = Get(key)) return WriteResult{StoreError::kAlreadyExists, revision_, nullptr, cur};
+  const int64_t bytes = PutBytes(key, *obj);
+  if (!Fits(bytes)) return WriteResult{StoreError::kNoSpace, revision_, nullptr, nullptr};
   ++live_keys_;
-  return Commit(key, std::move(obj), EventType::kPut, nullptr);
+  return Commit(key, std::move(obj), EventType::kPut, nullptr, bytes);
 }
 
 WriteResult MvccStore::Update(const std::string& key, std::shared_ptr<api::Object> obj, int64_t expected_revision) {
@@ -59,7 +82,9 @@ WriteResult MvccStore::Update(const std::string& key, std::shared_ptr<api::Objec
   if (expected_revision > 0 && cur->metadata.resource_version != expected_revision) {
     return WriteResult{StoreError::kConflict, revision_, nullptr, cur};
   }
-  return Commit(key, std::move(obj), EventType::kPut, cur);
+  const int64_t bytes = PutBytes(key, *obj);
+  if (!Fits(bytes)) return WriteResult{StoreError::kNoSpace, revision_, nullptr, nullptr};
+  return Commit(key, std::move(obj), EventType::kPut, cur, bytes);
 }
 
 WriteResult MvccStore::Delete(const std::string& key, int64_t expected_revision) {
@@ -69,7 +94,8 @@ WriteResult MvccStore::Delete(const std::string& key, int64_t expected_revision)
     return WriteResult{StoreError::kConflict, revision_, nullptr, cur};
   }
   --live_keys_;
-  return Commit(key, nullptr, EventType::kDelete, cur);
+  // A tombstone stores the key alone; deletes are never refused for space.
+  return Commit(key, nullptr, EventType::kDelete, cur, kKvOverheadBytes + static_cast<int64_t>(key.size()));
 }
 
 RangeResult MvccStore::Range(const std::string& prefix, int64_t revision) const {
@@ -134,6 +160,7 @@ void MvccStore::Compact(int64_t revision) {
     if (keep != versions.begin()) {
       auto newest_old = std::prev(keep);
       if (newest_old->object) keep = newest_old;
+      for (auto v = versions.begin(); v != keep; ++v) in_use_ -= v->bytes;
       versions.erase(versions.begin(), keep);
     }
     if (versions.empty()) {

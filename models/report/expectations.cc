@@ -111,7 +111,21 @@ const std::vector<std::string>& SeriesBaseNames() {
                                                   "cluster_allocatable",
                                                   "cluster_requested",
                                                   "cluster_utilisation",
-                                                  "cluster_fragmentation"};
+                                                  "cluster_fragmentation",
+                                                  "etcd_mvcc_db_total_size_in_bytes",
+                                                  "etcd_mvcc_db_total_size_in_use_in_bytes",
+                                                  "etcd_server_quota_backend_bytes",
+                                                  "etcd_server_has_leader",
+                                                  "etcd_server_leader_changes_seen_total",
+                                                  "etcd_server_proposals_failed_total"};
+  return kNames;
+}
+
+const std::vector<std::string>& ControlPlaneSeriesNames() {
+  static const std::vector<std::string> kNames = {
+      "etcd_mvcc_db_total_size_in_bytes",      "etcd_mvcc_db_total_size_in_use_in_bytes",
+      "etcd_server_quota_backend_bytes",       "etcd_server_has_leader",
+      "etcd_server_leader_changes_seen_total", "etcd_server_proposals_failed_total"};
   return kNames;
 }
 

@@ -48,6 +48,9 @@ const std::vector<std::string>& TotalMetricNames();
 // The names (without labels) of the series the sampler writes to metrics.csv
 // (models/cluster/metrics_sampler.cc; a test keeps the two in step).
 const std::vector<std::string>& SeriesBaseNames();
+// The etcd series every run samples after the scheduler's and the cluster's (models/cluster/
+// components.cc, SampleControlPlane), in column order.
+const std::vector<std::string>& ControlPlaneSeriesNames();
 // "scheduler_pending_pods" of `scheduler_pending_pods{queue="active"}`.
 std::string BaseName(const std::string& metric);
 // "max(scheduler_pending_pods) over [5m, 30m] <= 5".

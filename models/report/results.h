@@ -125,8 +125,26 @@ struct EtcdResults {
   int64_t leader_changes = 0;  // elections after the start
   double seconds_without_leader = 0;
   double seconds_without_quorum = 0;
-  int64_t failed_writes = 0;  // proposals etcd dropped or timed out (the API server answered 500)
+  int64_t failed_writes = 0;  // writes etcd dropped, timed out or refused for space (the API server answered 500)
   int64_t failed_reads = 0;   // linearizable reads that failed (leader changed, timed out)
+  // The backend (etcd_mvcc_db_total_size_in_bytes and _in_use_in_bytes at the end, the file's
+  // largest size) against --quota-backend-bytes; NOSPACE alarms raised and the puts they refused.
+  int64_t quota_backend_bytes = 0;
+  int64_t db_size_bytes = 0;
+  int64_t db_size_in_use_bytes = 0;
+  int64_t db_size_bytes_max = 0;
+  int64_t nospace_alarms = 0;
+  int64_t nospace_rejected_writes = 0;
+  bool nospace_alarm_active = false;
+};
+
+// One apiserverLoad of the timeline (summary.json `apiserver_load`): what it sent and the answers.
+struct ApiServerLoadResults {
+  double at = 0;
+  std::string verb;
+  std::string resource;
+  int64_t sent = 0;
+  std::map<int, int64_t> responses_by_code;
 };
 
 // spec.clusterAutoscaler: its decisions (summary.json `cluster_autoscaler`).
@@ -174,6 +192,7 @@ struct RunResults {
   int nodes_total = 0;
   int nodes_ready = 0;
   EtcdResults etcd;
+  std::vector<ApiServerLoadResults> apiserver_load;
   std::vector<FailedAction> failed_actions;  // in the order they failed
   int64_t watch_relists_total = 0;           // watches ended by an error (410, a broken connection): each relists
   std::optional<CloudResults> cloud;

@@ -206,8 +206,22 @@ std::string SummaryJson(const RunResults& r) {
         {"seconds_without_leader", r.etcd.seconds_without_leader},
         {"seconds_without_quorum", r.etcd.seconds_without_quorum},
         {"failed_writes", r.etcd.failed_writes},
-        {"failed_reads", r.etcd.failed_reads}}},
+        {"failed_reads", r.etcd.failed_reads},
+        {"quota_backend_bytes", r.etcd.quota_backend_bytes},
+        {"db_size_bytes", r.etcd.db_size_bytes},
+        {"db_size_in_use_bytes", r.etcd.db_size_in_use_bytes},
+        {"db_size_bytes_max", r.etcd.db_size_bytes_max},
+        {"nospace_alarms", r.etcd.nospace_alarms},
+        {"nospace_rejected_writes", r.etcd.nospace_rejected_writes},
+        {"nospace_alarm_active", r.etcd.nospace_alarm_active}}},
   };
+  ordered_json loads = ordered_json::array();
+  for (const auto& l : r.apiserver_load) {
+    ordered_json codes = ordered_json::object();
+    for (const auto& [code, n] : l.responses_by_code) codes[std::to_string(code)] = n;
+    loads.push_back({{"at", l.at}, {"verb", l.verb}, {"resource", l.resource}, {"sent", l.sent}, {"responses", codes}});
+  }
+  j["apiserver_load"] = loads;
   if (r.cloud) {
     ordered_json by_group = ordered_json::object();
     for (const auto& [g, c] : r.cloud->cost_usd_by_node_group) by_group[g] = c;

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "models/api/node.h"
+#include "models/api/quantity.h"
 #include "models/apiserver/api_server.h"
+#include "models/client/load_generator.h"
 #include "models/etcd/raft_cluster.h"
 #include "models/network/topology.h"
 #include "models/scenario/arrivals.h"
@@ -213,6 +215,128 @@ sim::StatusOr<ParsedAction> ParseHeal(const YamlNode& args, ObjectLoader&) {
   return a;
 }
 
+// {}: an action without arguments (an empty map or nothing).
+sim::Status NoArguments(const YamlNode& args) {
+  if (!args.Defined()) return sim::Status::Ok();
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  return args.CheckKeys({});
+}
+
+// `etcdctl compact <current revision>`: history up to now goes. A compaction is a raft proposal,
+// so without a leader with a quorum it fails as etcdctl would.
+sim::StatusOr<ParsedAction> ParseCompact(const YamlNode& args, ObjectLoader&) {
+  KUBESIM_RETURN_IF_ERROR(NoArguments(args));
+  ParsedAction a;
+  a.description = "etcdctl compact (to the current revision)";
+  a.run = [](ActionContext& ctx) {
+    if (ctx.Etcd().leader() < 0 || !ctx.Etcd().has_quorum()) {
+      ctx.ReportFailure("FailedCompact", "etcd", "etcdserver: request timed out");
+      return;
+    }
+    ctx.EtcdStore().Compact(ctx.EtcdStore().revision());
+  };
+  return a;
+}
+
+// `etcdctl defrag` on every member: each file shrinks to the bytes in use.
+sim::StatusOr<ParsedAction> ParseDefrag(const YamlNode& args, ObjectLoader&) {
+  KUBESIM_RETURN_IF_ERROR(NoArguments(args));
+  ParsedAction a;
+  a.description = "etcdctl defrag (every member)";
+  a.run = [](ActionContext& ctx) { ctx.EtcdStore().Defragment(); };
+  return a;
+}
+
+// `etcdctl alarm disarm`: the NOSPACE alarm goes; the next put that does not fit raises it again.
+sim::StatusOr<ParsedAction> ParseAlarmDisarm(const YamlNode& args, ObjectLoader&) {
+  KUBESIM_RETURN_IF_ERROR(NoArguments(args));
+  ParsedAction a;
+  a.description = "etcdctl alarm disarm";
+  a.run = [](ActionContext& ctx) { ctx.EtcdStore().DisarmAlarms(); };
+  return a;
+}
+
+// The kinds a load may list, by resource; create, update and delete take the first two only.
+const std::map<std::string, std::string>& LoadResources() {
+  static const std::map<std::string, std::string> kResources = {
+      {"configmaps", "ConfigMap"},
+      {"secrets", "Secret"},
+      {"pods", "Pod"},
+      {"nodes", "Node"},
+      {"services", "Service"},
+      {"deployments", "Deployment"},
+      {"replicasets", "ReplicaSet"},
+      {"statefulsets", "StatefulSet"},
+      {"jobs", "Job"},
+      {"leases", "Lease"},
+      {"namespaces", "Namespace"},
+      {"endpointslices", "EndpointSlice"},
+  };
+  return kResources;
+}
+
+// {qps, verb, resource, namespace, objectSize, duration}: client/load_generator.h.
+sim::StatusOr<ParsedAction> ParseApiServerLoad(const YamlNode& args, ObjectLoader&) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"qps", "verb", "resource", "namespace", "objectSize", "duration"}));
+  client::LoadSpec spec;
+  if (!args.Has("qps")) return args["qps"].Error("Required value: requests per second");
+  KUBESIM_ASSIGN_OR_RETURN(spec.qps, ParseNumber(args["qps"]));
+  // One request per simulated microsecond at most: far beyond any API server's capacity.
+  if (!(spec.qps > 0) || spec.qps > 1e6) return args["qps"].Error("Invalid value: must be between 0 and 1000000");
+  if (!args.Has("duration")) return args["duration"].Error("Required value: how long the load lasts");
+  KUBESIM_ASSIGN_OR_RETURN(std::optional<sim::Duration> duration, UndoAfter(args));
+  spec.duration = *duration;
+  if (spec.qps * spec.duration.ToSeconds() > 1e7) {
+    return args["duration"].Error("Invalid value: qps × duration is more than 10,000,000 requests");
+  }
+  std::string verb = "create";
+  if (args.Has("verb")) {
+    KUBESIM_ASSIGN_OR_RETURN(verb, args["verb"].String());
+  }
+  static const std::map<std::string, client::LoadSpec::Verb> kVerbs = {{"create", client::LoadSpec::Verb::kCreate},
+                                                                       {"update", client::LoadSpec::Verb::kUpdate},
+                                                                       {"delete", client::LoadSpec::Verb::kDelete},
+                                                                       {"list", client::LoadSpec::Verb::kList}};
+  auto v = kVerbs.find(verb);
+  if (v == kVerbs.end()) {
+    return args["verb"].Error("Unsupported value: \"" + verb +
+                              "\": supported values: \"create\", \"update\", \"delete\", \"list\"");
+  }
+  spec.verb = v->second;
+  std::string resource = "configmaps";
+  if (args.Has("resource")) {
+    KUBESIM_ASSIGN_OR_RETURN(resource, args["resource"].String());
+  }
+  auto r = LoadResources().find(resource);
+  const bool writes = spec.verb != client::LoadSpec::Verb::kList;
+  if (r == LoadResources().end() || (writes && resource != "configmaps" && resource != "secrets")) {
+    std::string supported;
+    for (const auto& [name, kind] : LoadResources()) {
+      if (!writes || name == "configmaps" || name == "secrets")
+        supported += (supported.empty() ? "\"" : ", \"") + name + "\"";
+    }
+    return args["resource"].Error("Unsupported value: \"" + resource + "\": " + verb + " supports " + supported);
+  }
+  spec.kind = r->second;
+  if (args.Has("namespace")) {
+    KUBESIM_ASSIGN_OR_RETURN(spec.ns, args["namespace"].String());
+  }
+  if (args.Has("objectSize")) {
+    KUBESIM_ASSIGN_OR_RETURN(api::Quantity size, args["objectSize"].ToQuantity());
+    // etcd refuses a request above 1.5 MiB (--max-request-bytes, server/embed/config.go @ v3.5.16).
+    if (size.Value() < 0 || size.Value() > 1536 * 1024) {
+      return args["objectSize"].Error("Invalid value: \"" + size.text() + "\": must be between 0 and 1.5Mi");
+    }
+    spec.object_size = size.Value();
+  }
+  ParsedAction a;
+  a.description = "API server load: " + verb + " " + resource + " at " + args["qps"].Scalar() + "/s for " +
+                  spec.duration.ToString();
+  a.run = [spec](ActionContext& ctx) { ctx.ApiServerLoad().Start(spec); };
+  return a;
+}
+
 }  // namespace
 
 void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
@@ -229,6 +353,10 @@ void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
     return ParseApiServerDown(args, loader, /*restart=*/true);
   };
   actions["apiserverUp"] = ParseApiServerUp;
+  actions["apiserverLoad"] = ParseApiServerLoad;
+  actions["etcdCompact"] = ParseCompact;
+  actions["etcdDefrag"] = ParseDefrag;
+  actions["etcdAlarmDisarm"] = ParseAlarmDisarm;
 }
 
 }  // namespace kubesim::scenario

@@ -1,5 +1,6 @@
 #include "models/scenario/etcd_settings.h"
 
+#include "models/api/quantity.h"
 #include "models/scenario/latency_settings.h"
 
 namespace kubesim::scenario {
@@ -7,8 +8,8 @@ namespace kubesim::scenario {
 sim::Status ParseEtcdSettings(const api::YamlNode& node, etcd::EtcdConfig* config) {
   if (!node.Defined()) return sim::Status::Ok();
   KUBESIM_RETURN_IF_ERROR(node.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(
-      node.CheckKeys({"members", "heartbeatInterval", "electionTimeout", "fsyncLatency", "peerLatency"}));
+  KUBESIM_RETURN_IF_ERROR(node.CheckKeys(
+      {"members", "heartbeatInterval", "electionTimeout", "fsyncLatency", "peerLatency", "quotaBackendBytes"}));
   if (node.Has("members")) {
     KUBESIM_ASSIGN_OR_RETURN(config->members, node["members"].Int32());
     // etcd recommends at most 7 members (etcd.io/docs/v3.5/faq, "What is maximum cluster size?").
@@ -38,6 +39,16 @@ sim::Status ParseEtcdSettings(const api::YamlNode& node, etcd::EtcdConfig* confi
   }
   if (node.Has("peerLatency")) {
     KUBESIM_ASSIGN_OR_RETURN(config->peer_round_trip, ParseLatency(node["peerLatency"]));
+  }
+  if (node.Has("quotaBackendBytes")) {
+    KUBESIM_ASSIGN_OR_RETURN(api::Quantity q, node["quotaBackendBytes"].ToQuantity());
+    // etcd: 0 means the default, a negative value no quota (server/storage/quota.go @ v3.5.16,
+    // NewBackendQuota). kubesim asks for a size and says so, rather than guess which was meant.
+    if (q.Value() <= 0) {
+      return node["quotaBackendBytes"].Error("Invalid value: \"" + q.text() +
+                                             "\": must be a positive size such as 2Gi (etcd's default)");
+    }
+    config->quota_backend_bytes = q.Value();
   }
   return sim::Status::Ok();
 }

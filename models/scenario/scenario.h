@@ -41,7 +41,11 @@ class CloudProvider;  // models/cloud/cloud_provider.h
 }
 namespace kubesim::etcd {
 class RaftCluster;  // models/etcd/raft_cluster.h
-}
+class MvccStore;    // models/etcd/mvcc_store.h
+}  // namespace kubesim::etcd
+namespace kubesim::client {
+class LoadGenerator;  // models/client/load_generator.h
+}  // namespace kubesim::client
 namespace kubesim::network {
 class Topology;  // models/network/topology.h
 }
@@ -81,6 +85,13 @@ class ActionContext {
   virtual network::Topology& Network() = 0;
   // The API server, for apiserverDown / apiserverRestart.
   virtual apiserver::ApiServer& KubeApiServer() = 0;
+  // The etcd store, for maintenance (compact, defrag, alarm disarm).
+  virtual etcd::MvccStore& EtcdStore() = 0;
+  // The client that sends the timeline's apiserverLoad requests.
+  virtual client::LoadGenerator& ApiServerLoad() = 0;
+  // A timeline action that did not take effect: a Warning event `reason` (Failed…) on `object`,
+  // listed in summary.json failed_actions, as a failed kubectl command would report it.
+  virtual void ReportFailure(const std::string& reason, const std::string& object, const std::string& message) = 0;
   // Runs `fn` `d` from now, as a timeline action (an action's `duration:` undoes it this way).
   virtual void After(sim::Duration d, const std::string& description, std::function<void(ActionContext&)> fn) = 0;
 };

@@ -133,7 +133,20 @@ ordered_json Actions() {
   all["apiserverDown"] = Object({{"replica", replica}, {"duration", Duration("then it starts again")}});
   all["apiserverUp"] = Object({{"replica", replica}});
   all["apiserverRestart"] = Object({{"replica", replica}});
-  all["heal"] = {{"type", "object"}, {"properties", ordered_json::object()}, {"additionalProperties", false}};
+  const ordered_json no_arguments = {
+      {"type", "object"}, {"properties", ordered_json::object()}, {"additionalProperties", false}};
+  all["heal"] = no_arguments;
+  all["etcdCompact"] = no_arguments;
+  all["etcdDefrag"] = no_arguments;
+  all["etcdAlarmDisarm"] = no_arguments;
+  all["apiserverLoad"] =
+      Object({{"qps", {{"type", {"number", "string"}}, {"exclusiveMinimum", 0}, {"maximum", 1000000}}},
+              {"verb", {{"enum", {"create", "update", "delete", "list"}}}},
+              {"resource", Str("configmaps or secrets (create, update, delete); any served resource (list)")},
+              {"namespace", Str("default: default")},
+              {"objectSize", Quantity("bytes of data per created or updated object (default 1Ki)")},
+              {"duration", Duration("how long the load lasts")}},
+             {"qps", "duration"});
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();
   for (const auto& [name, parser] : ActionRegistry()) {
@@ -392,7 +405,8 @@ std::string ScenarioJsonSchema() {
                         {"heartbeatInterval", Duration("raft heartbeat (default 100ms)")},
                         {"electionTimeout", Duration("raft election timeout (default 1s)")},
                         {"fsyncLatency", Latency("WAL fsync")},
-                        {"peerLatency", Latency("round trip between members")}})},
+                        {"peerLatency", Latency("round trip between members")},
+                        {"quotaBackendBytes", Quantity("--quota-backend-bytes (default 2Gi)")}})},
        {"cloud", Cloud()},
        {"clusterAutoscaler", ClusterAutoscaler()}});
   ordered_json root = {

@@ -54,6 +54,14 @@ def _frame(columns):
     return pd.DataFrame(data, columns=list(columns))
 
 
+def _load_frame(loads):
+    """summary.json's apiserver_load as a DataFrame: the responses by code become columns."""
+    codes = sorted({code for load in loads for code in load["responses"]}, key=int)
+    rows = [{"at": l["at"], "verb": l["verb"], "resource": l["resource"], "sent": l["sent"],
+             **{c: l["responses"].get(c, 0) for c in codes}} for l in loads]
+    return pd.DataFrame(rows, columns=["at", "verb", "resource", "sent"] + codes)
+
+
 class Result:
     """What one run produced, as the CLI writes it to files but in memory.
 
@@ -75,8 +83,12 @@ class Result:
     load_balancers    DataFrame, the cloud's load balancers: service, ingress, requested_at, ready_at, ...
     cost_by_node_group  DataFrame, node_group and cost_usd
     etcd         dict, summary.json's `etcd`: members, leader_changes, seconds_without_leader,
-                 seconds_without_quorum, failed_writes, failed_reads (docs/control-plane.md)
+                 seconds_without_quorum, failed_writes, failed_reads, and the backend:
+                 quota_backend_bytes, db_size_bytes, db_size_in_use_bytes, db_size_bytes_max,
+                 nospace_alarms, nospace_rejected_writes, nospace_alarm_active (docs/control-plane.md)
     failed_actions  DataFrame, timeline actions the API server refused: at, object, reason, message
+    apiserver_load  DataFrame, one row per timeline apiserverLoad: at, verb, resource, sent, and
+                 one column per HTTP code answered (201, 500, ...)
     """
 
     def __init__(self, columns):
@@ -107,6 +119,7 @@ class Result:
         self.etcd = self.summary.get("etcd", {})
         self.failed_actions = pd.DataFrame(
             self.summary.get("failed_actions", []), columns=["at", "object", "reason", "message"])
+        self.apiserver_load = _load_frame(self.summary.get("apiserver_load", []))
 
     def __repr__(self):
         s = self.summary

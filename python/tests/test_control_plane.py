@@ -45,3 +45,23 @@ def test_overrides_reach_etcd():
 def test_bad_etcd_setting_is_a_located_error():
     with pytest.raises(kubesim.ScenarioError, match=r"spec\.etcd\.members: Invalid value: must be between 1 and 7"):
         kubesim.run(QUORUM_LOSS, overrides={"etcd.members": 9})
+
+
+def test_nospace_tables():
+    r = kubesim.run(ROOT / "scenarios" / "control-plane" / "nospace.yaml")
+    assert r.etcd["quota_backend_bytes"] == 8 * 1024 * 1024
+    assert r.etcd["nospace_alarms"] == 2
+    assert not r.etcd["nospace_alarm_active"]
+    loads = r.apiserver_load
+    assert list(loads.columns) == ["at", "verb", "resource", "sent", "200", "201", "500"]
+    assert loads["verb"].tolist() == ["create", "delete"]
+    flood, cleanup = loads.iloc[0], loads.iloc[1]
+    assert flood["sent"] == 800 and flood["201"] + flood["500"] == 800
+    assert cleanup["200"] == flood["201"]
+    db = r.metrics.set_index("time")["etcd_mvcc_db_total_size_in_bytes"]
+    assert db.max() < 8 * 1024 * 1024 + 100 * 1024
+    assert db.loc[110.0] < 1024 * 1024  # after the defrag
+    # A smaller quota fills sooner: fewer ConfigMaps fit.
+    small = kubesim.run(ROOT / "scenarios" / "control-plane" / "nospace.yaml",
+                        overrides={"etcd.quotaBackendBytes": "4Mi"})
+    assert small.apiserver_load.iloc[0]["201"] < flood["201"] / 1.5

@@ -164,10 +164,71 @@ TEST_CASE(
   CHECK(nodes == 6);
 }
 
+// The value of metrics.csv column `name` at the sample taken at `t` seconds.
+double SeriesAt(const report::RunResults& r, const std::string& name, double t) {
+  for (size_t c = 0; c < r.metrics.names.size(); ++c) {
+    if (r.metrics.names[c] != name) continue;
+    for (size_t i = 0; i < r.metrics.time.size(); ++i) {
+      if (r.metrics.time[i] == t) return r.metrics.columns[c][i];
+    }
+  }
+  FAIL("no sample of " << name << " at " << t);
+  return -1;
+}
+
+TEST_CASE("Control plane (f): the NOSPACE alarm stops writes until compaction and defragmentation free space",
+          "[etcd][control-plane][quota]") {
+  report::RunResults r = Run("scenarios/control-plane/nospace.yaml");
+  constexpr int64_t kQuota = 8 * 1024 * 1024;
+  CHECK(r.etcd.quota_backend_bytes == kQuota);
+  // Puts filled the file to within one ConfigMap of the quota, never past it (sampled at 50 s, the
+  // end of the flood); the deletes' tombstones, which the quota does not check, then grew it a
+  // little beyond, as in etcd.
+  CHECK(SeriesAt(r, "etcd_mvcc_db_total_size_in_bytes", 50) < kQuota);
+  CHECK(SeriesAt(r, "etcd_mvcc_db_total_size_in_bytes", 50) > kQuota - 40 * 1024);
+  CHECK(r.etcd.db_size_bytes_max < kQuota + 100 * 1024);
+  // Raised by the flood, raised again after the early disarm, down at the end.
+  CHECK(r.etcd.nospace_alarms == 2);
+  CHECK_FALSE(r.etcd.nospace_alarm_active);
+  CHECK(r.etcd.nospace_rejected_writes > 0);
+  CHECK(r.etcd.failed_writes >= r.etcd.nospace_rejected_writes);
+  // The flood: some creates fitted (~240 of 32 KiB in 8 MiB), the rest got 500.
+  REQUIRE(r.apiserver_load.size() == 2);
+  const auto& flood = r.apiserver_load[0];
+  CHECK(flood.verb == "create");
+  CHECK(flood.resource == "configmaps");
+  CHECK(flood.sent == 800);
+  const int64_t created = flood.responses_by_code.count(201) ? flood.responses_by_code.at(201) : 0;
+  CHECK(created > 200);
+  CHECK(created < 256);
+  CHECK(flood.responses_by_code.at(500) == 800 - created);
+  // Deletes went through while the alarm was raised: every ConfigMap of the flood is gone.
+  const auto& cleanup = r.apiserver_load[1];
+  CHECK(cleanup.sent == created);
+  CHECK(cleanup.responses_by_code.at(200) == created);
+  CHECK(r.objects_by_kind.count("ConfigMap") == 0);
+  // The first scale failed with etcd's message; the second, after the maintenance, did not.
+  REQUIRE(r.failed_actions.size() == 1);
+  CHECK(r.failed_actions[0].at >= 60);
+  CHECK(r.failed_actions[0].at < 61);
+  CHECK(r.failed_actions[0].reason == "FailedUpdate");
+  CHECK(r.failed_actions[0].message == "etcdserver: mvcc: database space exceeded");
+  CHECK(r.pods_running == 12);
+  CHECK(r.nodes_ready == 4);
+  // metrics.csv: the file stays full after the compaction at 95 s and shrinks with the defrag at 101 s.
+  CHECK(SeriesAt(r, "etcd_mvcc_db_total_size_in_bytes", 90) > kQuota - 40 * 1024);
+  CHECK(SeriesAt(r, "etcd_mvcc_db_total_size_in_use_in_bytes", 100) < 1024 * 1024);
+  CHECK(SeriesAt(r, "etcd_mvcc_db_total_size_in_bytes", 100) > kQuota - 40 * 1024);
+  CHECK(SeriesAt(r, "etcd_mvcc_db_total_size_in_bytes", 110) < 1024 * 1024);
+  CHECK(SeriesAt(r, "etcd_server_quota_backend_bytes", 0) == kQuota);
+  // No pod write committed while the alarm was raised (from the flood until 105 s).
+  for (double t : PodCommits(r)) CHECK_FALSE((t > 40 && t < 105));
+}
+
 TEST_CASE("Control plane: the same scenario and seed give byte-identical results", "[etcd][control-plane]") {
-  for (const char* s :
-       {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
-        "scenarios/control-plane/zone-partition.yaml", "scenarios/control-plane/apiserver-outage.yaml"}) {
+  for (const char* s : {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
+                        "scenarios/control-plane/zone-partition.yaml", "scenarios/control-plane/apiserver-outage.yaml",
+                        "scenarios/control-plane/nospace.yaml"}) {
     report::RunResults a = Run(s), b = Run(s);
     CHECK(a.fingerprint == b.fingerprint);
     CHECK(report::SummaryJson(a) == report::SummaryJson(b));
@@ -215,6 +276,27 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
         "bad.yaml:5:36: spec.timeline[0].partition.nodes[0]: Not found: no Node \"ghost\" is defined in the scenario");
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdLeaderDown: {duration: -1s}}\n") ==
         "bad.yaml:5:43: spec.timeline[0].etcdLeaderDown.duration: Invalid value: must be positive");
+  CHECK(LoadError("  etcd: {quotaBackendBytes: 0}\n") ==
+        "bad.yaml:4:29: spec.etcd.quotaBackendBytes: Invalid value: \"0\": must be a positive size such as 2Gi "
+        "(etcd's default)");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, etcdDefrag: {member: 1}}\n")
+            .find("spec.timeline[0].etcdDefrag.member: unknown field") != std::string::npos);
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 10}}\n") ==
+        "bad.yaml:5:31: spec.timeline[0].apiserverLoad.duration: Required value: how long the load lasts");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 0, duration: 1m}}\n") ==
+        "bad.yaml:5:37: spec.timeline[0].apiserverLoad.qps: Invalid value: must be between 0 and 1000000");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 10, duration: 1m, verb: patch}}\n") ==
+        "bad.yaml:5:61: spec.timeline[0].apiserverLoad.verb: Unsupported value: \"patch\": supported values: "
+        "\"create\", \"update\", \"delete\", \"list\"");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 10, duration: 1m, resource: pods}}\n") ==
+        "bad.yaml:5:65: spec.timeline[0].apiserverLoad.resource: Unsupported value: \"pods\": create supports "
+        "\"configmaps\", \"secrets\"");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 1000000, duration: 100h}}\n") ==
+        "bad.yaml:5:56: spec.timeline[0].apiserverLoad.duration: Invalid value: qps × duration is more than "
+        "10,000,000 requests");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 1, duration: 1m, objectSize: 2Mi}}\n") ==
+        "bad.yaml:5:66: spec.timeline[0].apiserverLoad.objectSize: Invalid value: \"2Mi\": must be between 0 and "
+        "1.5Mi");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "models/api/kinds.h"
+
 namespace kubesim::etcd {
 namespace {
 
@@ -233,6 +235,89 @@ TEST_CASE("MvccStore: Watch from a future revision skips writes before it", "[et
   s.Update("/p/a", Obj("a", "2"), 0);  // 3: below the start revision
   s.Update("/p/a", Obj("a", "3"), 0);  // 4
   CHECK(seen == std::vector<Seen>{{EventType::kPut, "/p/a", 4, "3", "2"}});
+}
+
+}  // namespace
+}  // namespace kubesim::etcd
+
+namespace kubesim::etcd {
+namespace {
+
+std::shared_ptr<api::Object> Blob(const std::string& name, size_t bytes) {
+  auto cm = std::make_shared<api::ConfigMap>();
+  cm->kind = api::ConfigMap::kKind;
+  cm->api_version = "v1";
+  cm->metadata.name = name;
+  cm->data["payload"] = std::string(bytes, 'x');
+  return cm;
+}
+
+TEST_CASE("MvccStore: the backend grows by key, value and 256 bytes per put, compaction frees, the file keeps its size",
+          "[etcd][quota]") {
+  MvccStore s;
+  CHECK(s.db_size() == kEmptyDbBytes);
+  CHECK(s.quota() == kDefaultQuotaBackendBytes);
+  const std::string key = "/registry/configmaps/default/a";
+  REQUIRE(s.Create(key, Blob("a", 10000)).error == StoreError::kOk);
+  const int64_t one = s.db_size_in_use() - kEmptyDbBytes;
+  // kvOverhead + key + the value's protobuf: the data dominates, metadata adds tens of bytes.
+  CHECK(one >= kKvOverheadBytes + static_cast<int64_t>(key.size()) + 10000);
+  CHECK(one <= kKvOverheadBytes + static_cast<int64_t>(key.size()) + 10000 + 200);
+  for (int i = 0; i < 9; ++i) REQUIRE(s.Update(key, Blob("a", 10000), 0).error == StoreError::kOk);
+  CHECK(s.db_size_in_use() == kEmptyDbBytes + 10 * one);
+  CHECK(s.db_size() == s.db_size_in_use());
+  s.Compact(s.revision());
+  // Only the newest version is left in use; the file does not shrink until a defrag.
+  CHECK(s.db_size_in_use() == kEmptyDbBytes + one);
+  CHECK(s.db_size() == kEmptyDbBytes + 10 * one);
+  CHECK(s.db_size_max() == kEmptyDbBytes + 10 * one);
+  s.Defragment();
+  CHECK(s.db_size() == kEmptyDbBytes + one);
+  CHECK(s.db_size_max() == kEmptyDbBytes + 10 * one);
+}
+
+TEST_CASE(
+    "MvccStore: a put past the quota raises NOSPACE, deletes and compaction go on, disarm before defrag re-raises",
+    "[etcd][quota]") {
+  MvccStore s;
+  s.SetQuota(100 * 1024);
+  int created = 0;
+  WriteResult w;
+  while ((w = s.Create("/registry/configmaps/default/c" + std::to_string(created), Blob("c", 10000))).error ==
+         StoreError::kOk) {
+    ++created;
+  }
+  CHECK(w.error == StoreError::kNoSpace);
+  CHECK(created == 7);  // 24 KiB empty + 7 × ~10.3 KB fits under 100 KiB; the 8th does not
+  CHECK(s.nospace_alarm());
+  CHECK(s.nospace_alarms() == 1);
+  const int64_t revision = s.revision();
+  // While the alarm is raised every put fails, however small, and changes nothing.
+  CHECK(s.Update("/registry/configmaps/default/c0", Blob("c0", 1), 0).error == StoreError::kNoSpace);
+  CHECK(s.Create("/registry/configmaps/default/tiny", Blob("tiny", 1)).error == StoreError::kNoSpace);
+  CHECK(s.revision() == revision);
+  CHECK(s.nospace_rejected() == 3);
+  // Deletes are allowed (etcd's capped applier refuses puts only).
+  for (int i = 0; i < created; ++i) {
+    REQUIRE(s.Delete("/registry/configmaps/default/c" + std::to_string(i), 0).error == StoreError::kOk);
+  }
+  // Disarmed with the file still full: the next put raises the alarm again.
+  s.DisarmAlarms();
+  CHECK(s.Create("/registry/configmaps/default/d", Blob("d", 10000)).error == StoreError::kNoSpace);
+  CHECK(s.nospace_alarms() == 2);
+  s.Compact(s.revision());
+  CHECK(s.db_size_in_use() == kEmptyDbBytes);
+  s.Defragment();
+  CHECK(s.Create("/registry/configmaps/default/d", Blob("d", 10000)).error == StoreError::kNoSpace);  // still alarmed
+  s.DisarmAlarms();
+  CHECK(s.Create("/registry/configmaps/default/d", Blob("d", 10000)).error == StoreError::kOk);
+  CHECK_FALSE(s.nospace_alarm());
+  // A quota of 0 is none.
+  MvccStore unlimited;
+  unlimited.SetQuota(0);
+  for (int i = 0; i < 20; ++i) {
+    CHECK(unlimited.Create("/k" + std::to_string(i), Blob("k", 100000)).error == StoreError::kOk);
+  }
 }
 
 }  // namespace
