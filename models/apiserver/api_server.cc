@@ -1,6 +1,9 @@
 #include "models/apiserver/api_server.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
 
 #include "models/api/codec.h"
 #include "models/api/kinds.h"
@@ -44,7 +47,8 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
       latency_rng_(sim.Stream("apiserver/latency")),
       name_rng_(sim.Stream("apiserver/generate-name")),
       service_account_rng_(sim.Stream("apiserver/admission/serviceaccount")),
-      registry_(sim, store) {
+      registry_(sim, store),
+      apf_(sim, config_.max_requests_inflight + config_.max_mutating_requests_inflight) {
   ScheduleCompaction();
 }
 
@@ -56,32 +60,116 @@ std::string ApiServer::Key(const std::string& kind, const std::string& ns, const
   return registry::Store::Key(kind, ns, name);
 }
 
-void ApiServer::After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn) {
-  sim::Duration d = latency.Sample(caller != nullptr ? *caller : latency_rng_);
-  owner_.After(d, std::move(fn));
+const char* RequestVerbName(RequestVerb verb) {
+  static constexpr std::array<const char*, kRequestVerbs> kNames = {"POST", "PUT", "PATCH", "DELETE", "GET", "LIST"};
+  return kNames[static_cast<size_t>(verb)];
 }
 
-void ApiServer::Respond(ResponseCallback cb, Response r) {
+void LatencyHistogram::Observe(double seconds) {
+  size_t i = 0;
+  while (i < kBuckets.size() && seconds > kBuckets[i]) ++i;
+  ++counts_[i];
+  ++count_;
+}
+
+double LatencyHistogram::Quantile(double q) const {
+  if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  const double rank = q * static_cast<double>(count_);
+  int64_t below = 0;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (static_cast<double>(below + counts_[i]) >= rank && counts_[i] > 0) {
+      // Above the highest finite bucket Prometheus answers that bound.
+      if (i == kBuckets.size()) return kBuckets.back();
+      const double lower = i == 0 ? 0 : kBuckets[i - 1];
+      return lower + (kBuckets[i] - lower) * (rank - static_cast<double>(below)) / static_cast<double>(counts_[i]);
+    }
+    below += counts_[i];
+  }
+  return kBuckets.back();
+}
+
+void RequestStats::Count(RequestVerb verb, int code) {
+  size_t i = 0;
+  while (i < kCodes.size() && kCodes[i] != code) ++i;
+  ++responses[static_cast<size_t>(verb)][i];
+}
+
+int64_t RequestStats::total() const {
+  int64_t n = 0;
+  for (const auto& by_code : responses) {
+    for (int64_t c : by_code) n += c;
+  }
+  return n;
+}
+
+void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
+                      ResponseCallback cb, Work work, int retries, sim::Time arrived) {
+  const ClientClass client = origin != nullptr ? origin->client : ClientClass::kUser;
+  const PriorityLevel level = Classify(client, kind, verb == RequestVerb::kList).level;
+  if (apf_.TryDispatch(level)) {
+    Run(verb, level, latency, origin, arrived, std::move(cb), std::move(work));
+    return;
+  }
+  // Queued or rejected: only an overloaded server allocates here. The origin is copied: the
+  // client that sent the request may be gone by the time it is dispatched or retried.
+  auto request = std::make_shared<std::pair<ResponseCallback, Work>>(std::move(cb), std::move(work));
+  const RequestOrigin from = origin != nullptr ? *origin : RequestOrigin{};
+  apf_.Wait(
+      level, from.flow,
+      [this, verb, level, &latency, from, arrived, request]() {
+        Run(verb, level, latency, &from, arrived, std::move(request->first), std::move(request->second));
+      },
+      [this, verb, kind = std::string(kind), &latency, from, arrived, retries, request](int retry_after, const char*) {
+        ++stats_.throttled;
+        // client-go's REST client retries a 429 that carries Retry-After, up to 10 times, after
+        // the Retry-After seconds (rest/with_retry.go @ v0.32, maxRetries 10).
+        if (retries < kMaxRetries) {
+          owner_.After(sim::Duration::Seconds(retry_after),
+                       [this, verb, kind, &latency, from, arrived, retries, request]() {
+                         Serve(verb, kind, latency, &from, std::move(request->first), std::move(request->second),
+                               retries + 1, arrived);
+                       });
+          return;
+        }
+        // pkg/server/filters/priority-and-fairness.go: tooManyRequests.
+        Respond(verb, std::move(request->first),
+                ErrorResponse(Code::kTooManyRequests, "TooManyRequests", "Too many requests, please try again later."));
+      });
+}
+
+void ApiServer::Run(RequestVerb verb, PriorityLevel level, const LatencyModel& latency, const RequestOrigin* origin,
+                    sim::Time arrived, ResponseCallback cb, Work work) {
+  sim::Duration d = latency.Sample(origin != nullptr && origin->rng != nullptr ? *origin->rng : latency_rng_);
+  owner_.After(d, [this, verb, level, arrived, cb = std::move(cb), work = std::move(work)]() mutable {
+    // The seat is held for the request latency; etcd's own stalls come after it.
+    apf_.Finish(level);
+    stats_.latency[static_cast<size_t>(verb)].Observe((sim_.Now() - arrived).ToSeconds());
+    work(std::move(cb));
+  });
+}
+
+void ApiServer::Respond(RequestVerb verb, ResponseCallback cb, Response r) {
+  stats_.Count(verb, static_cast<int>(r.code));
   if (cb) cb(r);
 }
 
-template <typename Work>
-void ApiServer::ThroughEtcd(EtcdStep step, ResponseCallback cb, Work work) {
+template <typename Fn>
+void ApiServer::ThroughEtcd(EtcdStep step, RequestVerb verb, ResponseCallback cb, Fn work) {
   if (!serving_) {
     // The process went away with the request: the client's connection breaks.
-    Respond(std::move(cb), ConnectionRefused());
+    Respond(verb, std::move(cb), ConnectionRefused());
     return;
   }
   if (raft_ == nullptr || raft_->CommitsNow()) {
-    Respond(std::move(cb), work());
+    Respond(verb, std::move(cb), work());
     return;
   }
   auto shared_cb = std::make_shared<ResponseCallback>(std::move(cb));
-  etcd::RaftCluster::Commit done = [this, shared_cb, work = std::move(work)]() mutable {
-    Respond(std::move(*shared_cb), work());
+  etcd::RaftCluster::Commit done = [this, verb, shared_cb, work = std::move(work)]() mutable {
+    Respond(verb, std::move(*shared_cb), work());
   };
-  etcd::RaftCluster::Fail fail = [this, shared_cb](const std::string& message) {
-    Respond(std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
+  etcd::RaftCluster::Fail fail = [this, verb, shared_cb](const std::string& message) {
+    Respond(verb, std::move(*shared_cb), ErrorResponse(Code::kInternal, "", message));
   };
   if (step == EtcdStep::kPropose) {
     raft_->Propose(std::move(done), std::move(fail));
@@ -105,10 +193,12 @@ void ApiServer::ScheduleCompaction() {
       sim::Phase::kObserve);
 }
 
-void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.create, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    CreateAfterLookups(std::move(obj), std::move(cb), 1, sim::Duration::Zero());
-  });
+void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
+  const std::string_view kind = obj->kind;
+  Serve(RequestVerb::kPost, kind, config_.create, origin, std::move(cb),
+        [this, obj = std::move(obj)](ResponseCallback reply) mutable {
+          CreateAfterLookups(std::move(obj), std::move(reply), 1, sim::Duration::Zero());
+        });
 }
 
 void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup,
@@ -125,35 +215,43 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCal
     });
     return;
   }
-  ThroughEtcd(EtcdStep::kPropose, std::move(cb),
+  ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, std::move(cb),
               [this, obj = std::move(obj)]() mutable { return DoCreate(std::move(obj)); });
 }
 
-void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    ThroughEtcd(EtcdStep::kPropose, std::move(cb),
-                [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
-  });
+void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
+  const std::string_view kind = obj->kind;
+  Serve(RequestVerb::kPut, kind, config_.update, origin, std::move(cb),
+        [this, obj = std::move(obj)](ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPut, std::move(reply),
+                      [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
+        });
 }
 
-void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.update, caller, [this, obj = std::move(obj), cb = std::move(cb)]() mutable {
-    ThroughEtcd(EtcdStep::kPropose, std::move(cb),
-                [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
-  });
+void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
+  const std::string_view kind = obj->kind;
+  Serve(RequestVerb::kPatch, kind, config_.update, origin, std::move(cb),
+        [this, obj = std::move(obj)](ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPatch, std::move(reply),
+                      [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
+        });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
-                       ResponseCallback cb, sim::Rng* caller) {
-  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
-    ThroughEtcd(EtcdStep::kPropose, std::move(cb), [=, this]() { return registry_.Delete(kind, ns, name, opts); });
+                       ResponseCallback cb, const RequestOrigin* origin) {
+  Serve(RequestVerb::kDelete, kind, config_.del, origin, std::move(cb), [=, this](ResponseCallback reply) mutable {
+    ThroughEtcd(EtcdStep::kPropose, RequestVerb::kDelete, std::move(reply),
+                [=, this]() { return registry_.Delete(kind, ns, name, opts); });
   });
 }
 
-void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller) {
-  After(config_.del, caller, [=, this, cb = std::move(cb)]() mutable {
-    ThroughEtcd(EtcdStep::kPropose, std::move(cb), [=, this]() { return DoEvict(ns, name); });
-  });
+void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb,
+                      const RequestOrigin* origin) {
+  Serve(RequestVerb::kPost, api::Pod::kKind, config_.del, origin, std::move(cb),
+        [=, this](ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, std::move(reply),
+                      [=, this]() { return DoEvict(ns, name); });
+        });
 }
 
 Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
@@ -208,9 +306,9 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
 }
 
 void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
-                    sim::Rng* caller) {
-  After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
-    ThroughEtcd(EtcdStep::kReadIndex, std::move(cb), [=, this]() {
+                    const RequestOrigin* origin) {
+  Serve(RequestVerb::kGet, kind, config_.get, origin, std::move(cb), [=, this](ResponseCallback reply) mutable {
+    ThroughEtcd(EtcdStep::kReadIndex, RequestVerb::kGet, std::move(reply), [=, this]() {
       api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
       Response r = obj ? Response{} : NotFound(kind, name);
       r.object = obj;
@@ -220,12 +318,13 @@ void ApiServer::Get(const std::string& kind, const std::string& ns, const std::s
   });
 }
 
-void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::string& node_name, sim::Rng* caller) {
+void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::string& node_name,
+                     const RequestOrigin* origin) {
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
-  After(config_.get, caller, [=, this, cb = std::move(cb)]() mutable {
+  Serve(RequestVerb::kList, kind, config_.get, origin, std::move(cb), [=, this](ResponseCallback reply) mutable {
     if (!serving_) {
-      Respond(std::move(cb), ConnectionRefused());
+      Respond(RequestVerb::kList, std::move(reply), ConnectionRefused());
       return;
     }
     const std::string resource = api::ResourceOf(kind);
@@ -252,17 +351,19 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
       r.resource_version = range.revision;
     }
     sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
-    owner_.After(extra, [cb = std::move(cb), r = std::move(r)]() {
-      if (cb) cb(r);
+    owner_.After(extra, [this, reply = std::move(reply), r = std::move(r)]() mutable {
+      Respond(RequestVerb::kList, std::move(reply), std::move(r));
     });
   });
 }
 
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
-                     ResponseCallback cb, sim::Rng* caller) {
-  After(config_.bind, caller, [=, this, cb = std::move(cb)]() mutable {
-    ThroughEtcd(EtcdStep::kPropose, std::move(cb), [=, this]() { return DoBind(ns, name, uid, node); });
-  });
+                     ResponseCallback cb, const RequestOrigin* origin) {
+  Serve(RequestVerb::kPost, api::Pod::kKind, config_.bind, origin, std::move(cb),
+        [=, this](ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, std::move(reply),
+                      [=, this]() { return DoBind(ns, name, uid, node); });
+        });
 }
 
 Response ApiServer::DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap) {

@@ -28,17 +28,20 @@
 //    never a crash; uid and resourceVersion preconditions that fail are 409 Conflict.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/api/object.h"
 #include "models/apiserver/api_types.h"
 #include "models/apiserver/config.h"
+#include "models/apiserver/priority_and_fairness.h"
 #include "models/apiserver/registry/store.h"
 #include "models/etcd/mvcc_store.h"
 #include "models/etcd/raft_cluster.h"
@@ -58,6 +61,50 @@ inline constexpr sim::Duration kUnreachableTimeout = sim::Duration::Seconds(10);
 // watch_cache.go @ v0.32, eventFreshDuration); a watcher away longer must relist.
 inline constexpr sim::Duration kWatchCacheHistory = sim::Duration::Seconds(75);
 
+// Who sends a request: its latency stream (null: the server's shared one) and what API Priority
+// and Fairness classifies it by. ApiClient fills it once for its component.
+struct RequestOrigin {
+  sim::Rng* rng = nullptr;
+  ClientClass client = ClientClass::kUser;
+  uint64_t flow = 0;  // the hash of its flow distinguisher (the client's user name)
+};
+
+// The verb label of apiserver_request_total: POST (create, bind, evict), PUT (update), PATCH
+// (status updates, as the kubelet's and the scheduler's are), DELETE, GET, LIST.
+enum class RequestVerb : uint8_t { kPost, kPut, kPatch, kDelete, kGet, kList };
+inline constexpr size_t kRequestVerbs = 6;
+const char* RequestVerbName(RequestVerb verb);
+
+// apiserver_request_duration_seconds as a Prometheus histogram with upstream's buckets
+// (kubernetes/apiserver pkg/endpoints/metrics/metrics.go @ v0.32), so quantiles come out as
+// histogram_quantile computes them.
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 23> kBuckets = {0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2,
+                                                      3,     4,     5,    6,   8,   10,  15,  20,  30,  45,   60};
+  void Observe(double seconds);
+  int64_t count() const { return count_; }
+  // Linear interpolation inside the bucket holding the q-th observation (histogram_quantile);
+  // NaN without observations.
+  double Quantile(double q) const;
+
+ private:
+  std::array<int64_t, kBuckets.size() + 1> counts_{};  // the last: +Inf
+  int64_t count_ = 0;
+};
+
+struct RequestStats {
+  // Responses by verb and HTTP code (apiserver_request_total{verb,code}); kCodes lists the codes
+  // kubesim answers with, the last slot counts any other.
+  static constexpr std::array<int, 11> kCodes = {200, 201, 400, 403, 404, 409, 410, 422, 429, 500, 503};
+  std::array<std::array<int64_t, kCodes.size() + 1>, kRequestVerbs> responses{};
+  // From arrival to the end of the request latency, retries after 429 included.
+  std::array<LatencyHistogram, kRequestVerbs> latency;
+  int64_t throttled = 0;  // 429s from priority and fairness, each attempt counted
+  void Count(RequestVerb verb, int code);
+  int64_t total() const;
+};
+
 class ApiServer {
  public:
   // `raft`: the etcd cluster that decides when writes commit and whether linearizable reads are
@@ -67,31 +114,33 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // Every verb takes the caller's latency stream last (ApiClient passes its own, so adding a
-  // client never shifts another's draws); null uses the server's shared stream. `cb` may be null
+  // Every verb takes the caller's origin last: its latency stream (ApiClient passes its own, so
+  // adding a client never shifts another's draws) and its API Priority and Fairness identity;
+  // null uses the server's shared stream and classifies the request as an ordinary user's. `cb` may be null
   // (fire and forget). REQUIRES: `obj` non-null with kind, name (or generateName) and, for
   // namespaced kinds, namespace set.
-  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
+  void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin = nullptr);
   // Replaces the object; 409 Conflict when metadata.resource_version is set and stale.
-  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
+  void Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin = nullptr);
   // The status subresource: only the status of the stored object changes (Pod, Node), whatever
   // the rest of `obj` holds; no resourceVersion precondition, as a status PATCH.
-  void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, sim::Rng* caller = nullptr);
+  void UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin = nullptr);
   void Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
-              ResponseCallback cb, sim::Rng* caller = nullptr);
+              ResponseCallback cb, const RequestOrigin* origin = nullptr);
   // The pods/eviction subresource (registry/core/pod/storage/eviction.go): deletes the pod if
   // the PodDisruptionBudget covering it allows a disruption, recording it in the budget's
   // disruptedPods; 429 "Cannot evict pod as it would violate the pod's disruption budget." if not.
-  void Evict(const std::string& ns, const std::string& name, ResponseCallback cb, sim::Rng* caller = nullptr);
+  void Evict(const std::string& ns, const std::string& name, ResponseCallback cb,
+             const RequestOrigin* origin = nullptr);
   void Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
-           sim::Rng* caller = nullptr);
+           const RequestOrigin* origin = nullptr);
   // `node_name`: the kubelet's field selectors, spec.nodeName=<node> for pods and
   // metadata.name=<node> for nodes; ignored for other kinds.
   void List(const std::string& kind, ResponseCallback cb, const std::string& node_name = "",
-            sim::Rng* caller = nullptr);
+            const RequestOrigin* origin = nullptr);
   // POST pods/<name>/binding.
   void Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
-            ResponseCallback cb, sim::Rng* caller = nullptr);
+            ResponseCallback cb, const RequestOrigin* origin = nullptr);
 
   // Stores an object that exists when the run starts (the scenario's initial state): admission
   // and defaulting apply, but no latency; the write commits at the current instant and the
@@ -130,6 +179,11 @@ class ApiServer {
   bool serving() const { return serving_; }
   // What a client gets from a stopped server: the connection is refused at once. `cb` may be null.
   void FailRefused(ResponseCallback cb);
+  // Requests, responses and latencies (summary.json `apiserver`, metrics.csv apiserver_*).
+  const RequestStats& request_stats() const { return stats_; }
+  // Seats, queues and rejections per priority level.
+  const PriorityAndFairness& flow_control() const { return apf_; }
+
   // Watches that ended with an error (410 Expired, a broken connection); each makes its
   // reflector relist (summary.json watch_relists_total).
   int64_t watch_errors() const { return watch_errors_; }
@@ -156,15 +210,27 @@ class ApiServer {
     std::map<std::string, std::set<std::string>> keys_by_node;
   };
 
-  void After(const LatencyModel& latency, sim::Rng* caller, std::function<void()> fn);
+  // What a request does once its latency has passed; it answers `cb`.
+  using Work = std::function<void(ResponseCallback cb)>;
+  // A request arrives: API Priority and Fairness seats it (or queues it, or rejects it with 429,
+  // which the client retries as client-go does), then it takes `latency` and runs `work`.
+  void Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
+             ResponseCallback cb, Work work) {
+    Serve(verb, kind, latency, origin, std::move(cb), std::move(work), 0, sim_.Now());
+  }
+  void Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
+             ResponseCallback cb, Work work, int retries, sim::Time arrived);
+  void Run(RequestVerb verb, PriorityLevel level, const LatencyModel& latency, const RequestOrigin* origin,
+           sim::Time arrived, ResponseCallback cb, Work work);
+  static constexpr int kMaxRetries = 10;
   // A request whose latency has passed goes to etcd: a write as a proposal, a linearizable read
   // (GET without resourceVersion) as a ReadIndex. `work` runs (and its Response goes to `cb`)
   // once etcd commits or confirms it; if etcd fails it, `cb` gets 500 with etcd's message, as
   // upstream's ErrorToAPIStatus reports a storage error that is not a Kubernetes status.
   enum class EtcdStep { kPropose, kReadIndex };
-  template <typename Work>
-  void ThroughEtcd(EtcdStep step, ResponseCallback cb, Work work);
-  void Respond(ResponseCallback cb, Response r);
+  template <typename Fn>
+  void ThroughEtcd(EtcdStep step, RequestVerb verb, ResponseCallback cb, Fn work);
+  void Respond(RequestVerb verb, ResponseCallback cb, Response r);
   // A create whose request latency has passed: waits while ServiceAccount admission retries its
   // lookup of a pod's `default` account (`lookup` counts them), then stores or refuses.
   void CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup, sim::Duration interval);
@@ -194,6 +260,8 @@ class ApiServer {
   sim::Rng& name_rng_;
   sim::Rng& service_account_rng_;
   registry::Store registry_;
+  PriorityAndFairness apf_;
+  RequestStats stats_;
   int64_t next_watch_id_ = 1;
   std::map<int64_t, ClientWatch> watches_;
   std::map<std::string, ResourceCache> caches_;

@@ -28,6 +28,11 @@ struct ApiServerConfig {
   // --etcd-compaction-interval default 5 min (kubernetes/apiserver
   // pkg/storage/storagebackend/config.go @ v0.32, DefaultCompactInterval).
   sim::Duration compaction_interval = sim::Duration::Minutes(5);
+  // --max-requests-inflight 400 and --max-mutating-requests-inflight 200 (kubernetes/apiserver
+  // pkg/server/config.go @ v0.32); with API Priority and Fairness (on by default) their sum is the
+  // server's concurrency limit, which the priority levels share (priority_and_fairness.h).
+  int max_requests_inflight = 400;
+  int max_mutating_requests_inflight = 200;
 };
 
 }  // namespace kubesim::apiserver

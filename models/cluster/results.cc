@@ -102,6 +102,30 @@ report::RunResults Components::Collect(bool take) {
   r.etcd.nospace_alarms = store_.nospace_alarms();
   r.etcd.nospace_rejected_writes = store_.nospace_rejected();
   r.etcd.nospace_alarm_active = store_.nospace_alarm();
+  {
+    const apiserver::RequestStats& st = api_->request_stats();
+    report::ApiServerResults& a = r.apiserver;
+    a.max_requests_inflight = scenario_.settings.api_server.max_requests_inflight;
+    a.max_mutating_requests_inflight = scenario_.settings.api_server.max_mutating_requests_inflight;
+    a.requests_total = st.total();
+    a.throttled_total = st.throttled;
+    for (size_t v = 0; v < apiserver::kRequestVerbs; ++v) {
+      const std::string verb = apiserver::RequestVerbName(static_cast<apiserver::RequestVerb>(v));
+      for (size_t c = 0; c < st.responses[v].size(); ++c) {
+        if (st.responses[v][c] == 0) continue;
+        const int code = c < apiserver::RequestStats::kCodes.size() ? apiserver::RequestStats::kCodes[c] : 0;
+        a.responses[verb][code] = st.responses[v][c];
+      }
+      const apiserver::LatencyHistogram& h = st.latency[v];
+      if (h.count() > 0) a.request_latency_seconds[verb] = {h.count(), h.Quantile(0.5), h.Quantile(0.99)};
+    }
+    const apiserver::PriorityAndFairness& apf = api_->flow_control();
+    for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
+      const std::string name = apiserver::PriorityLevelName(static_cast<apiserver::PriorityLevel>(l));
+      a.rejected_by_priority_level[name] = apf.stats().rejected[l];
+      a.max_seats_in_use_by_priority_level[name] = apf.stats().max_in_use[l];
+    }
+  }
   if (load_) {
     for (const auto& t : load_->totals()) {
       r.apiserver_load.push_back({t.started.ToSeconds(), t.verb, t.resource, t.sent, t.responses_by_code});

@@ -117,15 +117,25 @@ const std::vector<std::string>& SeriesBaseNames() {
                                                   "etcd_server_quota_backend_bytes",
                                                   "etcd_server_has_leader",
                                                   "etcd_server_leader_changes_seen_total",
-                                                  "etcd_server_proposals_failed_total"};
+                                                  "etcd_server_proposals_failed_total",
+                                                  "apiserver_request_total",
+                                                  "apiserver_flowcontrol_rejected_requests_total",
+                                                  "apiserver_flowcontrol_current_executing_seats",
+                                                  "apiserver_flowcontrol_current_inqueue_requests"};
   return kNames;
 }
 
 const std::vector<std::string>& ControlPlaneSeriesNames() {
-  static const std::vector<std::string> kNames = {
-      "etcd_mvcc_db_total_size_in_bytes",      "etcd_mvcc_db_total_size_in_use_in_bytes",
-      "etcd_server_quota_backend_bytes",       "etcd_server_has_leader",
-      "etcd_server_leader_changes_seen_total", "etcd_server_proposals_failed_total"};
+  static const std::vector<std::string> kNames = {"etcd_mvcc_db_total_size_in_bytes",
+                                                  "etcd_mvcc_db_total_size_in_use_in_bytes",
+                                                  "etcd_server_quota_backend_bytes",
+                                                  "etcd_server_has_leader",
+                                                  "etcd_server_leader_changes_seen_total",
+                                                  "etcd_server_proposals_failed_total",
+                                                  "apiserver_request_total",
+                                                  "apiserver_flowcontrol_rejected_requests_total",
+                                                  "apiserver_flowcontrol_current_executing_seats",
+                                                  "apiserver_flowcontrol_current_inqueue_requests"};
   return kNames;
 }
 

@@ -138,6 +138,23 @@ struct EtcdResults {
   bool nospace_alarm_active = false;
 };
 
+// The API server (summary.json `apiserver`): requests by verb and code, 429s of API Priority and
+// Fairness, and latency quantiles by verb.
+struct ApiServerResults {
+  int max_requests_inflight = 0;
+  int max_mutating_requests_inflight = 0;
+  int64_t requests_total = 0;
+  int64_t throttled_total = 0;                              // 429 rejections, retries included
+  std::map<std::string, std::map<int, int64_t>> responses;  // verb → code → count
+  std::map<std::string, int64_t> rejected_by_priority_level;
+  std::map<std::string, int> max_seats_in_use_by_priority_level;
+  struct Latency {
+    int64_t count = 0;
+    double p50 = 0, p99 = 0;
+  };
+  std::map<std::string, Latency> request_latency_seconds;  // by verb
+};
+
 // One apiserverLoad of the timeline (summary.json `apiserver_load`): what it sent and the answers.
 struct ApiServerLoadResults {
   double at = 0;
@@ -193,6 +210,7 @@ struct RunResults {
   int nodes_ready = 0;
   EtcdResults etcd;
   std::vector<ApiServerLoadResults> apiserver_load;
+  ApiServerResults apiserver;
   std::vector<FailedAction> failed_actions;  // in the order they failed
   int64_t watch_relists_total = 0;           // watches ended by an error (410, a broken connection): each relists
   std::optional<CloudResults> cloud;

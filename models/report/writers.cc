@@ -222,6 +222,32 @@ std::string SummaryJson(const RunResults& r) {
     loads.push_back({{"at", l.at}, {"verb", l.verb}, {"resource", l.resource}, {"sent", l.sent}, {"responses", codes}});
   }
   j["apiserver_load"] = loads;
+  {
+    const ApiServerResults& a = r.apiserver;
+    ordered_json responses = ordered_json::object();
+    for (const auto& [verb, by_code] : a.responses) {
+      ordered_json codes = ordered_json::object();
+      // Code 0 collects codes outside RequestStats::kCodes.
+      for (const auto& [code, n] : by_code) codes[code == 0 ? "other" : std::to_string(code)] = n;
+      responses[verb] = codes;
+    }
+    ordered_json latency = ordered_json::object();
+    for (const auto& [verb, l] : a.request_latency_seconds) {
+      latency[verb] = {{"count", l.count}, {"p50", l.p50}, {"p99", l.p99}};
+    }
+    ordered_json rejected = ordered_json::object();
+    for (const auto& [level, n] : a.rejected_by_priority_level) rejected[level] = n;
+    ordered_json seats = ordered_json::object();
+    for (const auto& [level, n] : a.max_seats_in_use_by_priority_level) seats[level] = n;
+    j["apiserver"] = {{"max_requests_inflight", a.max_requests_inflight},
+                      {"max_mutating_requests_inflight", a.max_mutating_requests_inflight},
+                      {"requests_total", a.requests_total},
+                      {"throttled_total", a.throttled_total},
+                      {"responses", responses},
+                      {"request_latency_seconds", latency},
+                      {"rejected_by_priority_level", rejected},
+                      {"max_seats_in_use_by_priority_level", seats}};
+  }
   if (r.cloud) {
     ordered_json by_group = ordered_json::object();
     for (const auto& [g, c] : r.cloud->cost_usd_by_node_group) by_group[g] = c;

@@ -86,7 +86,24 @@ sim::Status ParseApiServerSettings(const YamlNode& spec, ControlPlaneSettings* s
   YamlNode api_server = spec["apiServer"];
   if (api_server.Defined()) {
     KUBESIM_RETURN_IF_ERROR(api_server.ExpectMap());
-    KUBESIM_RETURN_IF_ERROR(api_server.CheckKeys({"requestLatency", "watchDelay"}));
+    KUBESIM_RETURN_IF_ERROR(api_server.CheckKeys(
+        {"requestLatency", "watchDelay", "replicas", "maxRequestsInflight", "maxMutatingRequestsInflight"}));
+    if (api_server.Has("replicas")) {
+      KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, api_server["replicas"].Int32());
+      if (replicas != 1) {
+        return api_server["replicas"].Error("Unsupported value: " + std::to_string(replicas) +
+                                            ": kubesim runs one API server replica");
+      }
+    }
+    for (auto [key, field] :
+         {std::pair{"maxRequestsInflight", &s->api_server.max_requests_inflight},
+          std::pair{"maxMutatingRequestsInflight", &s->api_server.max_mutating_requests_inflight}}) {
+      if (!api_server.Has(key)) continue;
+      KUBESIM_ASSIGN_OR_RETURN(*field, api_server[key].Int32());
+      // The flags' own range (server_run_options.go: non-negative; 0 would mean unlimited without
+      // APF, which kubesim does not model).
+      if (*field < 1) return api_server[key].Error("Invalid value: must be at least 1");
+    }
     if (api_server["requestLatency"].Defined()) {
       // One model for every verb: a user who sets it wants it everywhere.
       KUBESIM_ASSIGN_OR_RETURN(apiserver::LatencyModel m, ParseLatency(api_server["requestLatency"]));

@@ -89,6 +89,9 @@ class Result:
     failed_actions  DataFrame, timeline actions the API server refused: at, object, reason, message
     apiserver_load  DataFrame, one row per timeline apiserverLoad: at, verb, resource, sent, and
                  one column per HTTP code answered (201, 500, ...)
+    apiserver    dict, summary.json's `apiserver`: requests_total, throttled_total (429s of API
+                 Priority and Fairness), responses by verb and code, request_latency_seconds by
+                 verb, rejected_by_priority_level (docs/control-plane.md)
     """
 
     def __init__(self, columns):
@@ -120,6 +123,7 @@ class Result:
         self.failed_actions = pd.DataFrame(
             self.summary.get("failed_actions", []), columns=["at", "object", "reason", "message"])
         self.apiserver_load = _load_frame(self.summary.get("apiserver_load", []))
+        self.apiserver = self.summary.get("apiserver", {})
 
     def __repr__(self):
         s = self.summary

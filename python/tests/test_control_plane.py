@@ -65,3 +65,18 @@ def test_nospace_tables():
     small = kubesim.run(ROOT / "scenarios" / "control-plane" / "nospace.yaml",
                         overrides={"etcd.quotaBackendBytes": "4Mi"})
     assert small.apiserver_load.iloc[0]["201"] < flood["201"] / 1.5
+
+
+def test_apiserver_overload_tables():
+    r = kubesim.run(ROOT / "scenarios" / "control-plane" / "apiserver-overload.yaml")
+    assert r.apiserver["max_requests_inflight"] == 20
+    assert r.apiserver["throttled_total"] > 0
+    assert r.apiserver["rejected_by_priority_level"]["workload-high"] == 0
+    assert r.apiserver["rejected_by_priority_level"]["global-default"] > 0
+    rejected = r.metrics["apiserver_flowcontrol_rejected_requests_total"]
+    assert rejected.iloc[0] == 0 and rejected.iloc[-1] == r.apiserver["throttled_total"]
+    # The default limits (600 seats) take the same load without a single 429.
+    roomy = kubesim.run(ROOT / "scenarios" / "control-plane" / "apiserver-overload.yaml",
+                        overrides={"apiServer.maxRequestsInflight": 400, "apiServer.maxMutatingRequestsInflight": 200})
+    assert roomy.apiserver["throttled_total"] == 0
+    assert roomy.apiserver_load.iloc[0]["201"] == 90000

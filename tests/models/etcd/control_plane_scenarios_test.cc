@@ -1,6 +1,7 @@
 // etcd's failures end to end: the golden scenarios of docs/control-plane.md
 // (scenarios/control-plane/), bad etcd configuration, and determinism.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "models/api/codec.h"
 #include "models/api/node.h"
@@ -225,10 +226,44 @@ TEST_CASE("Control plane (f): the NOSPACE alarm stops writes until compaction an
   for (double t : PodCommits(r)) CHECK_FALSE((t > 40 && t < 105));
 }
 
+TEST_CASE("Control plane (e): load above the API server's limits gets 429s, clients back off, the cluster converges",
+          "[apiserver][control-plane][apf]") {
+  report::RunResults r = Run("scenarios/control-plane/apiserver-overload.yaml");
+  CHECK(r.apiserver.max_requests_inflight == 20);
+  CHECK(r.apiserver.max_mutating_requests_inflight == 10);
+  CHECK(r.apiserver.throttled_total > 0);
+  // Only the load's priority level (an ordinary user: global-default) was throttled; the
+  // controllers', the scheduler's and the kubelets' levels kept their seats.
+  CHECK(r.apiserver.rejected_by_priority_level.at("global-default") > 0);
+  for (const char* level : {"exempt", "system", "node-high", "leader-election", "workload-high", "workload-low"}) {
+    INFO(level);
+    CHECK(r.apiserver.rejected_by_priority_level.at(level) == 0);
+  }
+  // The load itself: its client backed off and retried (client-go: up to 10 times, after
+  // Retry-After), and in the end every one of its creates went through.
+  REQUIRE(r.apiserver_load.size() == 1);
+  const auto& load = r.apiserver_load[0];
+  CHECK(load.sent == 90000);
+  CHECK(load.responses_by_code == std::map<int, int64_t>{{201, 90000}});
+  CHECK(r.apiserver.throttled_total > load.sent / 2);
+  // Queued requests waited: POST latency's p99 is seconds, not milliseconds.
+  CHECK(r.apiserver.request_latency_seconds.at("POST").p99 > 1.0);
+  // metrics.csv: queues and rejections during the load, none once it has drained.
+  CHECK(SeriesAt(r, "apiserver_flowcontrol_current_inqueue_requests", 60) > 0);
+  CHECK(SeriesAt(r, "apiserver_flowcontrol_rejected_requests_total", 60) > 0);
+  CHECK(SeriesAt(r, "apiserver_flowcontrol_rejected_requests_total", 20) == 0);
+  CHECK(SeriesAt(r, "apiserver_flowcontrol_current_inqueue_requests", r.simulated_seconds) == 0);
+  CHECK(SeriesAt(r, "apiserver_request_total", r.simulated_seconds) == r.apiserver.requests_total);
+  // The cluster converged: the scale went through, every pod runs, every node is Ready.
+  CHECK(r.failed_actions.empty());
+  CHECK(r.pods_running == 16);
+  CHECK(r.nodes_ready == 4);
+}
+
 TEST_CASE("Control plane: the same scenario and seed give byte-identical results", "[etcd][control-plane]") {
   for (const char* s : {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
                         "scenarios/control-plane/zone-partition.yaml", "scenarios/control-plane/apiserver-outage.yaml",
-                        "scenarios/control-plane/nospace.yaml"}) {
+                        "scenarios/control-plane/nospace.yaml", "scenarios/control-plane/apiserver-overload.yaml"}) {
     report::RunResults a = Run(s), b = Run(s);
     CHECK(a.fingerprint == b.fingerprint);
     CHECK(report::SummaryJson(a) == report::SummaryJson(b));
@@ -276,6 +311,10 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
         "bad.yaml:5:36: spec.timeline[0].partition.nodes[0]: Not found: no Node \"ghost\" is defined in the scenario");
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdLeaderDown: {duration: -1s}}\n") ==
         "bad.yaml:5:43: spec.timeline[0].etcdLeaderDown.duration: Invalid value: must be positive");
+  CHECK(LoadError("  apiServer: {replicas: 3}\n") ==
+        "bad.yaml:4:25: spec.apiServer.replicas: Unsupported value: 3: kubesim runs one API server replica");
+  CHECK(LoadError("  apiServer: {maxRequestsInflight: 0}\n") ==
+        "bad.yaml:4:36: spec.apiServer.maxRequestsInflight: Invalid value: must be at least 1");
   CHECK(LoadError("  etcd: {quotaBackendBytes: 0}\n") ==
         "bad.yaml:4:29: spec.etcd.quotaBackendBytes: Invalid value: \"0\": must be a positive size such as 2Gi "
         "(etcd's default)");
