@@ -101,18 +101,8 @@ const std::vector<std::string>& TotalMetricNames() {
   return kNames;
 }
 
-const std::vector<std::string>& SeriesBaseNames() {
-  static const std::vector<std::string> kNames = {"scheduler_pending_pods",
-                                                  "scheduler_schedule_attempts_total",
-                                                  "scheduler_pod_scheduling_sli_duration_seconds",
-                                                  "nodes_ready",
-                                                  "nodes_used",
-                                                  "pods_running",
-                                                  "cluster_allocatable",
-                                                  "cluster_requested",
-                                                  "cluster_utilisation",
-                                                  "cluster_fragmentation",
-                                                  "etcd_mvcc_db_total_size_in_bytes",
+const std::vector<std::string>& ControlPlaneSeriesNames() {
+  static const std::vector<std::string> kNames = {"etcd_mvcc_db_total_size_in_bytes",
                                                   "etcd_mvcc_db_total_size_in_use_in_bytes",
                                                   "etcd_server_quota_backend_bytes",
                                                   "etcd_server_has_leader",
@@ -125,17 +115,22 @@ const std::vector<std::string>& SeriesBaseNames() {
   return kNames;
 }
 
-const std::vector<std::string>& ControlPlaneSeriesNames() {
-  static const std::vector<std::string> kNames = {"etcd_mvcc_db_total_size_in_bytes",
-                                                  "etcd_mvcc_db_total_size_in_use_in_bytes",
-                                                  "etcd_server_quota_backend_bytes",
-                                                  "etcd_server_has_leader",
-                                                  "etcd_server_leader_changes_seen_total",
-                                                  "etcd_server_proposals_failed_total",
-                                                  "apiserver_request_total",
-                                                  "apiserver_flowcontrol_rejected_requests_total",
-                                                  "apiserver_flowcontrol_current_executing_seats",
-                                                  "apiserver_flowcontrol_current_inqueue_requests"};
+const std::vector<std::string>& SeriesBaseNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names = {"scheduler_pending_pods",
+                                      "scheduler_schedule_attempts_total",
+                                      "scheduler_pod_scheduling_sli_duration_seconds",
+                                      "nodes_ready",
+                                      "nodes_used",
+                                      "pods_running",
+                                      "cluster_allocatable",
+                                      "cluster_requested",
+                                      "cluster_utilisation",
+                                      "cluster_fragmentation"};
+    const std::vector<std::string>& control_plane = ControlPlaneSeriesNames();
+    names.insert(names.end(), control_plane.begin(), control_plane.end());
+    return names;
+  }();
   return kNames;
 }
 
