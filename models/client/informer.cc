@@ -1,7 +1,11 @@
 #include "models/client/informer.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+
+#include "models/api/codec.h"
+#include "models/api/pod.h"
 
 namespace kubesim::client {
 
@@ -63,6 +67,7 @@ void Informer::OnList(const apiserver::Response& r) {
   }
   for (const auto& key : gone) Remove(key);
   synced_ = true;
+  seen_revision_ = r.resource_version;
   apiserver::WatchOptions opts = selector_;
   opts.resource_version = r.resource_version;
   watch_id_ = api_.Watch(kind_, opts, owner_.Bind([this](const apiserver::WatchEvent& e) {
@@ -71,6 +76,7 @@ void Informer::OnList(const apiserver::Response& r) {
 }
 
 void Informer::OnWatchEvent(const apiserver::WatchEvent& e) {
+  if (e.type != apiserver::WatchEventType::kError) seen_revision_ = e.resource_version;
   switch (e.type) {
     case apiserver::WatchEventType::kAdded:
     case apiserver::WatchEventType::kModified:
@@ -110,6 +116,38 @@ void Informer::Remove(const std::string& key) {
   indexer_.Delete(key);
   for (auto& h : handlers_)
     if (h.on_delete) h.on_delete(old);
+}
+
+std::vector<std::string> Informer::CheckAgainst(const etcd::MvccStore& store) const {
+  std::vector<std::string> out;
+  if (stopped_ || !synced_ || watch_id_ == 0) return out;
+  const std::string prefix = apiserver::registry::Store::ResourcePrefix(api::ResourceOf(kind_));
+  etcd::RangeResult range = store.Range(prefix, seen_revision_);
+  if (range.error != etcd::StoreError::kOk) return out;
+  const std::string who = "informer " + api_.name() + "/" + kind_ + " at revision " + std::to_string(seen_revision_);
+  std::map<std::string, int64_t> stored;
+  for (const api::ObjectPtr& obj : range.objects) {
+    // The kubelet's field selectors: its pods (spec.nodeName), its Node (metadata.name).
+    if (!selector_.node_name.empty()) {
+      const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
+      const std::string& selected = pod != nullptr ? pod->spec.node_name : obj->metadata.name;
+      if (selected != selector_.node_name) continue;
+    }
+    stored[api::NamespacedName(obj->metadata)] = obj->metadata.resource_version;
+  }
+  for (const auto& [key, rv] : stored) {
+    api::ObjectPtr cached = indexer_.Get(key);
+    if (!cached) {
+      out.push_back(who + ": misses " + key);
+    } else if (cached->metadata.resource_version != rv) {
+      out.push_back(who + ": has " + key + " at " + std::to_string(cached->metadata.resource_version) +
+                    ", the store at " + std::to_string(rv));
+    }
+  }
+  for (const auto& [key, obj] : indexer_.items()) {
+    if (!stored.count(key)) out.push_back(who + ": still has " + key + ", gone from the store");
+  }
+  return out;
 }
 
 }  // namespace kubesim::client

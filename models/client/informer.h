@@ -76,6 +76,12 @@ class Informer {
   // The whole cache, ordered by key; valid until the next event the informer handles.
   const Indexer::Items& items() const { return indexer_.items(); }
 
+  // The run's invariant "no watcher skipped a revision without relisting": a running, synced
+  // informer's cache is exactly what the store held (for its kind and selector) at the last
+  // revision it has seen. One message per difference; none when it is stopped, relisting, or that
+  // revision was compacted away.
+  std::vector<std::string> CheckAgainst(const etcd::MvccStore& store) const;
+
  private:
   void List();
   void OnList(const apiserver::Response& r);
@@ -97,6 +103,7 @@ class Informer {
   sim::Duration backoff_ = kInitialBackoff;
   bool synced_ = false;
   bool stopped_ = true;
+  int64_t seen_revision_ = 0;  // the list's resourceVersion, then each watch event's
   sim::Owner owner_{sim_};
 };
 

@@ -26,6 +26,15 @@ class SharedInformerFactory {
     if (it == informers_.end()) it = informers_.emplace(kind, std::make_unique<Informer>(sim_, api_, kind)).first;
     return *it->second;
   }
+  // Informer::CheckAgainst over every informer made, in kind order.
+  std::vector<std::string> CheckAgainst(const etcd::MvccStore& store) const {
+    std::vector<std::string> out;
+    for (const auto& [kind, informer] : informers_) {
+      std::vector<std::string> v = informer->CheckAgainst(store);
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    return out;
+  }
 
  private:
   sim::Simulation& sim_;

@@ -64,7 +64,9 @@ class Cluster {
 
   // The end-of-run invariants (docs/architecture.md) over the stored state: no node holds more
   // than its allocatable, every stored pod is accounted for in the results, every revision was
-  // seen exactly once. Returns the violations found, one line each (empty when all hold).
+  // seen exactly once, and every running informer holds exactly what the store held at the last
+  // revision it saw (no watcher skipped an event without relisting). Returns the violations
+  // found, one line each (empty when all hold).
   std::vector<std::string> CheckInvariants();
 
   sim::Simulation& simulation();

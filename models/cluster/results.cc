@@ -45,6 +45,12 @@ std::vector<std::string> Components::CheckInvariants() {
     over("pods", pods_on[name], alloc.allowed_pod_number);
     for (const auto& [res, v] : u.scalar) over(res, v, alloc.Get(res));
   }
+  // No watcher skipped a revision without relisting: each running informer holds what the store
+  // held at the last revision it saw.
+  auto add = [&violations](std::vector<std::string> v) { violations.insert(violations.end(), v.begin(), v.end()); };
+  if (controllers_) add(controllers_->CheckInformers(store_));
+  if (scheduler_) add(scheduler_->CheckInformers(store_));
+  for (const auto& [name, kubelet] : kubelets_) add(kubelet->CheckInformers(store_));
   return violations;
 }
 

@@ -157,4 +157,8 @@ std::vector<std::string> ControllerManager::running() const {
   return names;
 }
 
+std::vector<std::string> ControllerManager::CheckInformers(const etcd::MvccStore& store) const {
+  return informers_->CheckAgainst(store);
+}
+
 }  // namespace kubesim::controllers

@@ -29,6 +29,9 @@ class Simulation;
 namespace kubesim::apiserver {
 class ApiServer;
 }
+namespace kubesim::etcd {
+class MvccStore;
+}
 namespace kubesim::metrics {
 class PodMetricsSource;
 }
@@ -91,6 +94,8 @@ class ControllerManager {
   }
   // Canonical names of the controllers that run, in start order.
   std::vector<std::string> running() const;
+  // The shared informers' consistency with the store (client::Informer::CheckAgainst).
+  std::vector<std::string> CheckInformers(const etcd::MvccStore& store) const;
 
   // Wraps a controller of any type behind Controller (the controllers need no common base).
   template <typename T>

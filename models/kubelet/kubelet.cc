@@ -239,4 +239,11 @@ std::vector<const PodRuntime*> Kubelet::ActivePods() { return pod_workers_.Activ
 
 void Kubelet::KillPod(const std::string& uid, const std::string& message) { pod_workers_.EvictPod(uid, message); }
 
+std::vector<std::string> Kubelet::CheckInformers(const etcd::MvccStore& store) const {
+  std::vector<std::string> out = pods_.CheckAgainst(store);
+  std::vector<std::string> node = node_.CheckAgainst(store);
+  out.insert(out.end(), node.begin(), node.end());
+  return out;
+}
+
 }  // namespace kubesim::kubelet

@@ -63,6 +63,8 @@ class Kubelet : private ProbeManager::Host, private EvictionManager::Host {
   // restartKubelet: the kubelet comes back after Stop() or Crash().
   void Restart();
   bool running() const { return running_; }
+  // Its informers' consistency with the store (client::Informer::CheckAgainst).
+  std::vector<std::string> CheckInformers(const etcd::MvccStore& store) const;
   const std::string& node_name() const { return node_name_; }
   // The node conditions a healthy kubelet reports (also what nodes of a scenario's initial state
   // start with).

@@ -400,4 +400,14 @@ void Scheduler::HandleBindingCycleError(const std::shared_ptr<const api::Pod>& a
   }
 }
 
+std::vector<std::string> Scheduler::CheckInformers(const etcd::MvccStore& store) const {
+  std::vector<std::string> out;
+  for (const client::Informer* i : {&pod_informer_, &node_informer_, &namespace_informer_, &service_informer_,
+                                    &replicaset_informer_, &pdb_informer_}) {
+    std::vector<std::string> v = i->CheckAgainst(store);
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
 }  // namespace kubesim::scheduler

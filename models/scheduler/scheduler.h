@@ -96,6 +96,8 @@ class Scheduler : public SharedLister {
   const SchedulerMetrics& metrics() const { return metrics_; }
   // Null before Start(); for scraping queue sizes (scheduler_pending_pods).
   const SchedulingQueue* queue() const { return queue_.get(); }
+  // Its informers' consistency with the store (client::Informer::CheckAgainst).
+  std::vector<std::string> CheckInformers(const etcd::MvccStore& store) const;
 
  private:
   Profile* ProfileFor(const api::Pod& pod);

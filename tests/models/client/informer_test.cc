@@ -163,6 +163,39 @@ TEST_CASE("Informer with a node selector holds only that node's pods", "[client]
   CHECK(inf.Get("default/z")->metadata.resource_version == 5);
 }
 
+TEST_CASE("Informer::CheckAgainst: a cache that matches the store at its revision, and one that does not",
+          "[client][invariants]") {
+  Fixture f;
+  REQUIRE(f.api.Bootstrap(MakePod("x", "n1")).ok());
+  REQUIRE(f.api.Bootstrap(MakePod("y")).ok());
+  apiserver::WatchOptions sel;
+  sel.node_name = "n1";
+  Informer inf(f.sim, f.api, "Pod", sel);
+  CHECK(inf.CheckAgainst(f.store).empty());  // not started: nothing to check
+  inf.Start();
+  f.sim.RunUntil(Ms(6));
+  CHECK(inf.CheckAgainst(f.store).empty());
+  // A write the informer has not heard of yet is not a skip: it is checked at the revision it saw.
+  f.api.Bind("default", "y", "", "n1", nullptr);
+  f.sim.RunUntil(Ms(40));
+  REQUIRE(inf.Get("default/y") != nullptr);
+  CHECK(inf.CheckAgainst(f.store).empty());
+  // Another store with other history at those revisions: every difference is reported.
+  etcd::MvccStore other;
+  for (const char* name : {"a", "b", "x"}) {
+    auto pod = MakePod(name, "n1");
+    REQUIRE(other.Create("/registry/pods/default/" + std::string(name), pod).error == etcd::StoreError::kOk);
+  }
+  REQUIRE(other.Update("/registry/pods/default/x", MakePod("x", "n1"), 0).error == etcd::StoreError::kOk);
+  std::vector<std::string> v = inf.CheckAgainst(other);
+  CHECK(v == std::vector<std::string>{
+                 "informer informer/Pod/Pod at revision 4: misses default/a",
+                 "informer informer/Pod/Pod at revision 4: misses default/b",
+                 "informer informer/Pod/Pod at revision 4: has default/x at 2, the store at 4",
+                 "informer informer/Pod/Pod at revision 4: still has default/y, gone from the store",
+             });
+}
+
 TEST_CASE("A destroyed informer ignores responses still in flight", "[client]") {
   Fixture f;
   REQUIRE(f.api.Bootstrap(MakePod("a")).ok());
