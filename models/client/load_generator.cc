@@ -54,17 +54,17 @@ std::shared_ptr<api::Object> LoadGenerator::NewObject(const LoadSpec& spec, cons
 }
 
 void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, sim::Duration interval) {
-  auto count = [this, load](const apiserver::Response& r) {
-    totals_[load].responses_by_code[static_cast<int>(r.code)]++;
-  };
+  // Bound to this generator: an answer arriving after it is gone is dropped.
+  auto count = owner_.Bind(
+      [this, load](const apiserver::Response& r) { totals_[load].responses_by_code[static_cast<int>(r.code)]++; });
   switch (spec.verb) {
     case LoadSpec::Verb::kCreate: {
       ++totals_[load].sent;
       Created c{spec.kind, spec.ns, "load-" + std::to_string(next_name_++)};
-      client_.Create(NewObject(spec, c.name), [this, count, c](const apiserver::Response& r) {
+      client_.Create(NewObject(spec, c.name), owner_.Bind([this, count, c](const apiserver::Response& r) {
         count(r);
         if (r.ok()) created_.push_back(c);
-      });
+      }));
       break;
     }
     case LoadSpec::Verb::kUpdate: {
@@ -82,11 +82,11 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
       ++totals_[load].sent;
       Created c = created_.front();
       created_.pop_front();
-      client_.Delete(c.kind, c.ns, c.name, {}, [this, count, c](const apiserver::Response& r) {
+      client_.Delete(c.kind, c.ns, c.name, {}, owner_.Bind([this, count, c](const apiserver::Response& r) {
         count(r);
         // Still there: a later delete tries again.
         if (!r.ok() && r.code != apiserver::Code::kNotFound) created_.push_back(c);
-      });
+      }));
       break;
     }
     case LoadSpec::Verb::kList:
