@@ -54,9 +54,10 @@ std::shared_ptr<api::Object> LoadGenerator::NewObject(const LoadSpec& spec, cons
 }
 
 void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, sim::Duration interval) {
-  // Bound to this generator: an answer arriving after it is gone is dropped.
-  auto count = owner_.Bind(
-      [this, load](const apiserver::Response& r) { totals_[load].responses_by_code[static_cast<int>(r.code)]++; });
+  // Every callback below is bound to this generator: an answer arriving after it is gone is dropped.
+  auto count = [this, load](const apiserver::Response& r) {
+    totals_[load].responses_by_code[static_cast<int>(r.code)]++;
+  };
   switch (spec.verb) {
     case LoadSpec::Verb::kCreate: {
       ++totals_[load].sent;
@@ -74,7 +75,7 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
       LoadSpec s = spec;
       s.kind = c.kind;
       s.ns = c.ns;
-      client_.Update(NewObject(s, c.name), count);
+      client_.Update(NewObject(s, c.name), owner_.Bind(count));
       break;
     }
     case LoadSpec::Verb::kDelete: {
@@ -91,7 +92,7 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
     }
     case LoadSpec::Verb::kList:
       ++totals_[load].sent;
-      client_.List(spec.kind, count);
+      client_.List(spec.kind, owner_.Bind(count));
       break;
   }
   if (remaining > 1) {
