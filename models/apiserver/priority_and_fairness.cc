@@ -124,8 +124,10 @@ PriorityAndFairness::PriorityAndFairness(sim::Simulation& sim, int server_concur
 }
 
 bool PriorityAndFairness::CanDispatch(const State& s) const {
-  if (s.in_use < s.config.nominal) return total_in_use_ < server_concurrency_ || s.in_use < s.config.minimum;
-  // Borrowing: a seat beyond the nominal share, if every other level keeps its guaranteed minimum.
+  // Its guaranteed part (NominalCL − LendableCL) is always there: no other level may take it.
+  if (s.in_use < s.config.minimum) return true;
+  // Any other seat, within its nominal share or borrowed beyond it, if every other level keeps
+  // its guaranteed part.
   int reserved = 0;
   for (const State& o : levels_) {
     if (&o != &s) reserved += std::max(0, o.config.minimum - o.in_use);
@@ -135,11 +137,17 @@ bool PriorityAndFairness::CanDispatch(const State& s) const {
 
 bool PriorityAndFairness::TryDispatch(PriorityLevel level) {
   State& s = levels_[static_cast<size_t>(level)];
+  const auto i = static_cast<size_t>(level);
+  if (level == PriorityLevel::kExempt) {
+    // Exempt requests run at once and take none of the server's seats (apf_controller.go gives
+    // the exempt level no share of ServerCL).
+    stats_.dispatched[i]++;
+    return true;
+  }
   // Requests already waiting at the level go first.
-  if (level != PriorityLevel::kExempt && (s.waiting > 0 || !CanDispatch(s))) return false;
+  if (s.waiting > 0 || !CanDispatch(s)) return false;
   ++s.in_use;
   ++total_in_use_;
-  const auto i = static_cast<size_t>(level);
   stats_.dispatched[i]++;
   stats_.max_in_use[i] = std::max(stats_.max_in_use[i], s.in_use);
   return true;
@@ -203,6 +211,7 @@ void PriorityAndFairness::RejectLater(State& s, Reject reject, const char* reaso
 }
 
 void PriorityAndFairness::Finish(PriorityLevel level) {
+  if (level == PriorityLevel::kExempt) return;
   State& s = levels_[static_cast<size_t>(level)];
   --s.in_use;
   --total_in_use_;

@@ -107,6 +107,10 @@ TEST_CASE("APF: catch-all rejects instead of queuing, the exempt level is never 
   sim.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));
   CHECK(reason == "concurrency-limit");
   for (int i = 0; i < 2000; ++i) REQUIRE(apf.TryDispatch(PriorityLevel::kExempt));
+  // Exempt requests take none of the server's seats: another level still borrows as before.
+  int workload = 0;
+  while (apf.TryDispatch(PriorityLevel::kWorkloadLow) && workload < 1000) ++workload;
+  CHECK(workload == 600 - 355 - (50 + 73 + 25 + 49 + 24));
 }
 
 }  // namespace
