@@ -203,57 +203,26 @@ sim::StatusOr<ParsedAction> ParseApiServerUp(const YamlNode& args, ObjectLoader&
   return a;
 }
 
-// {}: every partition ends.
-sim::StatusOr<ParsedAction> ParseHeal(const YamlNode& args, ObjectLoader&) {
-  if (args.Defined()) {
-    KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
-    KUBESIM_RETURN_IF_ERROR(args.CheckKeys({}));
-  }
-  ParsedAction a;
-  a.description = "heal every partition";
-  a.run = [](ActionContext& ctx) { ctx.Network().HealAll(); };
-  return a;
-}
-
-// {}: an action without arguments (an empty map or nothing).
-sim::Status NoArguments(const YamlNode& args) {
-  if (!args.Defined()) return sim::Status::Ok();
-  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
-  return args.CheckKeys({});
+// An action without arguments (`{}` or nothing): heal, etcd's maintenance commands.
+ActionParser WithoutArguments(std::string description, ActionFn run) {
+  return [description = std::move(description), run = std::move(run)](const YamlNode& args,
+                                                                      ObjectLoader&) -> sim::StatusOr<ParsedAction> {
+    if (args.Defined()) {
+      KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+      KUBESIM_RETURN_IF_ERROR(args.CheckKeys({}));
+    }
+    return ParsedAction{run, description};
+  };
 }
 
 // `etcdctl compact <current revision>`: history up to now goes. A compaction is a raft proposal,
 // so without a leader with a quorum it fails as etcdctl would.
-sim::StatusOr<ParsedAction> ParseCompact(const YamlNode& args, ObjectLoader&) {
-  KUBESIM_RETURN_IF_ERROR(NoArguments(args));
-  ParsedAction a;
-  a.description = "etcdctl compact (to the current revision)";
-  a.run = [](ActionContext& ctx) {
-    if (ctx.Etcd().leader() < 0 || !ctx.Etcd().has_quorum()) {
-      ctx.ReportFailure("FailedCompact", "etcd", "etcdserver: request timed out");
-      return;
-    }
-    ctx.EtcdStore().Compact(ctx.EtcdStore().revision());
-  };
-  return a;
-}
-
-// `etcdctl defrag` on every member: each file shrinks to the bytes in use.
-sim::StatusOr<ParsedAction> ParseDefrag(const YamlNode& args, ObjectLoader&) {
-  KUBESIM_RETURN_IF_ERROR(NoArguments(args));
-  ParsedAction a;
-  a.description = "etcdctl defrag (every member)";
-  a.run = [](ActionContext& ctx) { ctx.EtcdStore().Defragment(); };
-  return a;
-}
-
-// `etcdctl alarm disarm`: the NOSPACE alarm goes; the next put that does not fit raises it again.
-sim::StatusOr<ParsedAction> ParseAlarmDisarm(const YamlNode& args, ObjectLoader&) {
-  KUBESIM_RETURN_IF_ERROR(NoArguments(args));
-  ParsedAction a;
-  a.description = "etcdctl alarm disarm";
-  a.run = [](ActionContext& ctx) { ctx.EtcdStore().DisarmAlarms(); };
-  return a;
+void Compact(ActionContext& ctx) {
+  if (ctx.Etcd().leader() < 0 || !ctx.Etcd().has_quorum()) {
+    ctx.ReportFailure("FailedCompact", "etcd", "etcdserver: request timed out");
+    return;
+  }
+  ctx.EtcdStore().Compact(ctx.EtcdStore().revision());
 }
 
 // The kinds a load may list, by resource; create, update and delete take the first two only.
@@ -345,7 +314,8 @@ void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
   actions["etcdLeaderDown"] = ParseLeaderDown;
   actions["etcdDiskSlow"] = ParseDiskSlow;
   actions["partition"] = ParsePartition;
-  actions["heal"] = ParseHeal;
+  // Every partition ends.
+  actions["heal"] = WithoutArguments("heal every partition", [](ActionContext& ctx) { ctx.Network().HealAll(); });
   actions["apiserverDown"] = [](const YamlNode& args, ObjectLoader& loader) {
     return ParseApiServerDown(args, loader, /*restart=*/false);
   };
@@ -354,9 +324,13 @@ void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
   };
   actions["apiserverUp"] = ParseApiServerUp;
   actions["apiserverLoad"] = ParseApiServerLoad;
-  actions["etcdCompact"] = ParseCompact;
-  actions["etcdDefrag"] = ParseDefrag;
-  actions["etcdAlarmDisarm"] = ParseAlarmDisarm;
+  actions["etcdCompact"] = WithoutArguments("etcdctl compact (to the current revision)", Compact);
+  // `etcdctl defrag` on every member: each file shrinks to the bytes in use.
+  actions["etcdDefrag"] =
+      WithoutArguments("etcdctl defrag (every member)", [](ActionContext& ctx) { ctx.EtcdStore().Defragment(); });
+  // `etcdctl alarm disarm`: the NOSPACE alarm goes; the next put that does not fit raises it again.
+  actions["etcdAlarmDisarm"] =
+      WithoutArguments("etcdctl alarm disarm", [](ActionContext& ctx) { ctx.EtcdStore().DisarmAlarms(); });
 }
 
 }  // namespace kubesim::scenario
