@@ -12,6 +12,7 @@
 #include "models/api/pod.h"
 #include "models/apiserver/admission.h"
 #include "models/apiserver/errors.h"
+#include "models/apiserver/field_selectors.h"
 
 namespace kubesim::apiserver {
 namespace {
@@ -19,16 +20,6 @@ namespace {
 std::string ResourceKeyPrefix(const std::string& resource) { return registry::Store::ResourcePrefix(resource); }
 
 const std::string kNoNode;
-
-// What a watch or list with WatchOptions.node_name selects on: a pod's spec.nodeName (the
-// kubelet's pod field selector), a Node's metadata.name (the kubelet's own-node field selector);
-// empty for other kinds.
-const std::string& NodeNameOf(const api::ObjectPtr& obj) {
-  if (!obj) return kNoNode;
-  if (const auto* pod = dynamic_cast<const api::Pod*>(obj.get())) return pod->spec.node_name;
-  if (obj->kind == api::Node::kKind) return obj->metadata.name;
-  return kNoNode;
-}
 
 }  // namespace
 
@@ -345,7 +336,7 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
         r.items = std::move(range.objects);
       } else {
         for (auto& obj : range.objects) {
-          if (NodeNameOf(obj) == node_name) r.items.push_back(std::move(obj));
+          if (SelectedNodeName(obj) == node_name) r.items.push_back(std::move(obj));
         }
       }
       r.resource_version = range.revision;
@@ -419,7 +410,7 @@ ApiServer::ResourceCache& ApiServer::CacheFor(const std::string& resource) {
       store_.Watch(ResourceKeyPrefix(resource), 0, [this, resource](const etcd::Event& e) { FanOut(resource, e); });
   // The node index starts from what is stored now; the store watch keeps it current from here.
   for (const api::ObjectPtr& obj : store_.Range(ResourceKeyPrefix(resource)).objects) {
-    const std::string& node = NodeNameOf(obj);
+    const std::string& node = SelectedNodeName(obj);
     if (!node.empty()) cache.keys_by_node[node].insert(Key(obj->kind, obj->metadata.namespace_, obj->metadata.name));
   }
   return cache;
@@ -476,12 +467,12 @@ void ApiServer::FanOut(const std::string& resource, const etcd::Event& e) {
   ResourceCache& cache = caches_[resource];
   // A pod moves into a node's stream when bound and out of it when its node changes (never in
   // practice) or it is deleted; both old and new node's watchers must hear of it.
-  const std::string& now_node = e.type == etcd::EventType::kPut ? NodeNameOf(e.object) : NodeNameOf(e.prev);
-  const std::string& was_node = NodeNameOf(e.prev);
+  const std::string& now_node = e.type == etcd::EventType::kPut ? SelectedNodeName(e.object) : SelectedNodeName(e.prev);
+  const std::string& was_node = SelectedNodeName(e.prev);
   // The node index: out of the node it was stored on, into the one it is stored on now.
   const std::string& stored_on = e.type == etcd::EventType::kPut ? now_node : kNoNode;
   if (was_node != stored_on || e.type != etcd::EventType::kPut) {
-    for (const std::string* node : {&was_node, &NodeNameOf(e.object)}) {
+    for (const std::string* node : {&was_node, &SelectedNodeName(e.object)}) {
       if (node->empty() || *node == stored_on) continue;
       auto keys = cache.keys_by_node.find(*node);
       if (keys == cache.keys_by_node.end()) continue;
@@ -516,8 +507,8 @@ void ApiServer::Deliver(int64_t watch_id, const etcd::Event& e) {
   if (!w.node_name.empty()) {
     // Field-selector watches see objects enter and leave the selection as ADDED / DELETED, as
     // the watch cache's filtering does.
-    bool matches_now = e.type == etcd::EventType::kPut && NodeNameOf(e.object) == w.node_name;
-    bool matched_before = e.prev && NodeNameOf(e.prev) == w.node_name;
+    bool matches_now = e.type == etcd::EventType::kPut && SelectedNodeName(e.object) == w.node_name;
+    bool matched_before = e.prev && SelectedNodeName(e.prev) == w.node_name;
     if (!matches_now && !matched_before) return;
     if (matches_now && !matched_before) ev.type = WatchEventType::kAdded;
     if (!matches_now && matched_before) ev.type = WatchEventType::kDeleted;

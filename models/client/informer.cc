@@ -5,7 +5,7 @@
 #include <set>
 
 #include "models/api/codec.h"
-#include "models/api/pod.h"
+#include "models/apiserver/field_selectors.h"
 
 namespace kubesim::client {
 
@@ -127,12 +127,8 @@ std::vector<std::string> Informer::CheckAgainst(const etcd::MvccStore& store) co
   const std::string who = "informer " + api_.name() + "/" + kind_ + " at revision " + std::to_string(seen_revision_);
   std::map<std::string, int64_t> stored;
   for (const api::ObjectPtr& obj : range.objects) {
-    // The kubelet's field selectors: its pods (spec.nodeName), its Node (metadata.name).
-    if (!selector_.node_name.empty()) {
-      const auto* pod = dynamic_cast<const api::Pod*>(obj.get());
-      const std::string& selected = pod != nullptr ? pod->spec.node_name : obj->metadata.name;
-      if (selected != selector_.node_name) continue;
-    }
+    // The same field selector the API server applied to its list and watch.
+    if (!selector_.node_name.empty() && apiserver::SelectedNodeName(obj) != selector_.node_name) continue;
     stored[api::NamespacedName(obj->metadata)] = obj->metadata.resource_version;
   }
   for (const auto& [key, rv] : stored) {
