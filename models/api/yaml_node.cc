@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -155,6 +156,24 @@ sim::StatusOr<int32_t> YamlNode::Int32() const {
     return Error("Invalid value: " + std::to_string(v) + ": must fit in a 32-bit integer");
   }
   return static_cast<int32_t>(v);
+}
+
+sim::StatusOr<double> YamlNode::Number() const {
+  if (!node_.IsScalar()) return Error("expected a number");
+  const std::string text = Scalar();
+  double v = 0;
+  if (!ParseDecimal(text, &v) || text.find_first_not_of("0123456789.eE+-") != std::string::npos) {
+    return Error("Invalid value \"" + text + "\": must be a decimal number");
+  }
+  return v;
+}
+
+bool ParseDecimal(std::string_view text, double* out) {
+  // from_chars, unlike strtod, ignores the C locale (a host's LC_NUMERIC must not change a scenario)
+  // and accepts no leading spaces, hex or a leading '+'.
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, std::chars_format::general);
+  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
 }
 
 sim::StatusOr<bool> YamlNode::Bool() const {

@@ -62,6 +62,8 @@ class YamlNode {
   // An int32 field (Kubernetes `int32`): larger values are errors, not silently truncated.
   sim::StatusOr<int32_t> Int32() const;
   sim::StatusOr<bool> Bool() const;
+  // A finite decimal number (a YAML int or float, no hex, no leading '+').
+  sim::StatusOr<double> Number() const;
   sim::StatusOr<Quantity> ToQuantity() const;
   sim::StatusOr<sim::Duration> ToDuration() const;
   sim::StatusOr<std::map<std::string, std::string>> StringMap() const;
@@ -96,5 +98,8 @@ inline constexpr int64_t kMaxYamlNodesPerDocument = 20'000'000;
 // Parses every document of a multi-document YAML text. `file` names it in errors.
 sim::StatusOr<std::vector<YamlNode>> LoadYamlDocuments(std::string_view text, const std::string& file);
 sim::StatusOr<std::vector<YamlNode>> LoadYamlFile(const std::string& path);
+
+// `text` as a finite decimal number, independent of the C locale; false if it is not one exactly.
+bool ParseDecimal(std::string_view text, double* out);
 
 }  // namespace kubesim::api

@@ -46,23 +46,6 @@ std::vector<sim::Duration> ArrivalProcess::Times(sim::Rng& rng, sim::Duration st
   return out;
 }
 
-bool ParseDecimal(std::string_view text, double* out) {
-  // from_chars, unlike strtod, ignores the C locale (a host's LC_NUMERIC must not change a scenario)
-  // and accepts no leading spaces, hex or a leading '+'.
-  if (text.empty()) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, std::chars_format::general);
-  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
-}
-
-sim::StatusOr<double> ParseNumber(const api::YamlNode& node) {
-  KUBESIM_ASSIGN_OR_RETURN(std::string text, node.String());
-  double v = 0;
-  if (!ParseDecimal(text, &v) || text.find_first_not_of("0123456789.eE+-") != std::string::npos) {
-    return node.Error("Invalid value \"" + text + "\": must be a decimal number");
-  }
-  return v;
-}
-
 sim::StatusOr<double> ParseRate(const api::YamlNode& node) {
   KUBESIM_ASSIGN_OR_RETURN(std::string text, node.String());
   auto bad = [&](const std::string& why) {
@@ -74,7 +57,7 @@ sim::StatusOr<double> ParseRate(const api::YamlNode& node) {
   std::string count_text = text.substr(0, slash);
   std::string per = text.substr(slash + 1);
   double count = 0;
-  if (count_text.find_first_not_of("0123456789.") != std::string::npos || !ParseDecimal(count_text, &count)) {
+  if (count_text.find_first_not_of("0123456789.") != std::string::npos || !api::ParseDecimal(count_text, &count)) {
     return bad("the count must be a non-negative decimal number");
   }
   if (per.empty()) return bad("no unit after '/'");
@@ -111,7 +94,7 @@ sim::StatusOr<ArrivalProcess> ParseArrivals(const api::YamlNode& node) {
   if (!args["mean"].Defined()) return args["mean"].Error("Required value: the mean rate, e.g. 30/m");
   KUBESIM_ASSIGN_OR_RETURN(p.rate, ParseRate(args["mean"]));
   if (!args["amplitude"].Defined()) return args["amplitude"].Error("Required value: 0..1, e.g. 0.6");
-  KUBESIM_ASSIGN_OR_RETURN(p.amplitude, ParseNumber(args["amplitude"]));
+  KUBESIM_ASSIGN_OR_RETURN(p.amplitude, args["amplitude"].Number());
   if (!(p.amplitude >= 0 && p.amplitude <= 1)) {
     return args["amplitude"].Error("Invalid value: " + args["amplitude"].Scalar() + ": must be in [0, 1]");
   }

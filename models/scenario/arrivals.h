@@ -42,10 +42,6 @@ struct ArrivalProcess {
   std::vector<sim::Duration> Times(sim::Rng& rng, sim::Duration start, sim::Duration end, int64_t cap) const;
 };
 
-// `text` as a finite decimal number, independent of the C locale; false if it is not one exactly.
-bool ParseDecimal(std::string_view text, double* out);
-// A finite decimal number (YAML int or float). Errors name the node.
-sim::StatusOr<double> ParseNumber(const api::YamlNode& node);
 // `30/m` → 0.5 (per second). Errors name the node.
 sim::StatusOr<double> ParseRate(const api::YamlNode& node);
 // The `arrivals:` map.

@@ -56,7 +56,7 @@ Setter MinMax(int64_t AutoscalingOptions::*min_field, int64_t AutoscalingOptions
     auto bad = [&]() { return n.Error("Invalid value: \"" + s + "\": expected MIN:MAX, e.g. \"0:320000\""); };
     if (colon == std::string::npos) return bad();
     double lo = 0, hi = 0;
-    if (!ParseDecimal(s.substr(0, colon), &lo) || !ParseDecimal(s.substr(colon + 1), &hi)) return bad();
+    if (!api::ParseDecimal(s.substr(0, colon), &lo) || !api::ParseDecimal(s.substr(colon + 1), &hi)) return bad();
     if (lo < 0 || hi < 0 || lo != static_cast<int64_t>(lo) || hi != static_cast<int64_t>(hi)) return bad();
     if (lo > hi) return n.Error("Invalid value: \"" + s + "\": min is above max");
     o.*min_field = static_cast<int64_t>(lo);
@@ -109,7 +109,7 @@ const std::map<std::string, Setter>& Setters() {
       {"scaleDownUnreadyTime", Duration(&AutoscalingOptions::scale_down_unready_time)},
       {"scaleDownUtilizationThreshold",
        [](const YamlNode& n, AutoscalingOptions& o) -> sim::Status {
-         KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(n));
+         KUBESIM_ASSIGN_OR_RETURN(double v, n.Number());
          if (v < 0 || v > 1) return n.Error("Invalid value: " + n.Scalar() + ": must be between 0 and 1");
          o.scale_down_utilization_threshold = v;
          return sim::Status::Ok();
@@ -148,7 +148,7 @@ const std::map<std::string, Setter>& Setters() {
          KUBESIM_ASSIGN_OR_RETURN(auto entries, n.Entries());
          for (const auto& [key, value] : entries) {
            double prio = 0;
-           if (!ParseDecimal(key, &prio) || prio != static_cast<int64_t>(prio)) {
+           if (!api::ParseDecimal(key, &prio) || prio != static_cast<int64_t>(prio)) {
              return value.Error("Invalid value: priority \"" + key + "\" must be an integer");
            }
            KUBESIM_ASSIGN_OR_RETURN(auto regexes, value.StringList());

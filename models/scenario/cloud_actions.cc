@@ -113,7 +113,7 @@ sim::StatusOr<ParsedAction> ParseCloudApiErrors(const YamlNode& args, ObjectLoad
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"rate", "duration"}));
   if (!args["rate"].Defined()) return args["rate"].Error("Required value: the share of calls that fail, 0 to 1");
-  KUBESIM_ASSIGN_OR_RETURN(double rate, ParseNumber(args["rate"]));
+  KUBESIM_ASSIGN_OR_RETURN(double rate, args["rate"].Number());
   if (rate < 0 || rate > 1) return args["rate"].Error("Invalid value: must be between 0 and 1");
   KUBESIM_ASSIGN_OR_RETURN(sim::Duration duration, PositiveDuration(args["duration"]));
   ParsedAction a;

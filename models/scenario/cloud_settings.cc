@@ -13,7 +13,7 @@ namespace {
 using api::YamlNode;
 
 sim::StatusOr<double> Price(const YamlNode& node) {
-  KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(node));
+  KUBESIM_ASSIGN_OR_RETURN(double v, node.Number());
   if (v < 0) return node.Error("Invalid value: " + node.Scalar() + ": a price must not be negative");
   return v;
 }
@@ -222,7 +222,7 @@ sim::StatusOr<std::optional<cloud::CloudConfig>> ParseCloudSettings(const YamlNo
     KUBESIM_RETURN_IF_ERROR(rl.ExpectMap());
     KUBESIM_RETURN_IF_ERROR(rl.CheckKeys({"launchesPerSecond", "burst"}));
     if (rl["launchesPerSecond"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(c.api_rate_limit.qps, ParseNumber(rl["launchesPerSecond"]));
+      KUBESIM_ASSIGN_OR_RETURN(c.api_rate_limit.qps, rl["launchesPerSecond"].Number());
       if (c.api_rate_limit.qps < 0) return rl["launchesPerSecond"].Error("Invalid value: must not be negative");
     }
     if (rl["burst"].Defined()) {

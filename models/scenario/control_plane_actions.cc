@@ -91,7 +91,7 @@ sim::StatusOr<ParsedAction> ParseDiskSlow(const YamlNode& args, ObjectLoader&) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"factor", "duration"}));
   if (!args.Has("factor")) return args["factor"].Error("Required value: how many times slower fsync becomes");
-  KUBESIM_ASSIGN_OR_RETURN(double factor, ParseNumber(args["factor"]));
+  KUBESIM_ASSIGN_OR_RETURN(double factor, args["factor"].Number());
   if (!(factor >= 1) || factor > 1e6) return args["factor"].Error("Invalid value: must be between 1 and 1000000");
   KUBESIM_ASSIGN_OR_RETURN(std::optional<sim::Duration> duration, UndoAfter(args));
   ParsedAction a;
@@ -250,7 +250,7 @@ sim::StatusOr<ParsedAction> ParseApiServerLoad(const YamlNode& args, ObjectLoade
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"qps", "verb", "resource", "namespace", "objectSize", "duration"}));
   client::LoadSpec spec;
   if (!args.Has("qps")) return args["qps"].Error("Required value: requests per second");
-  KUBESIM_ASSIGN_OR_RETURN(spec.qps, ParseNumber(args["qps"]));
+  KUBESIM_ASSIGN_OR_RETURN(spec.qps, args["qps"].Number());
   // One request per simulated microsecond at most: far beyond any API server's capacity.
   if (!(spec.qps > 0) || spec.qps > 1e6) return args["qps"].Error("Invalid value: must be between 0 and 1000000");
   if (!args.Has("duration")) return args["duration"].Error("Required value: how long the load lasts");

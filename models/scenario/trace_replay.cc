@@ -198,7 +198,7 @@ constexpr int64_t kMaxTraceSeconds = 100ll * 365 * 24 * 3600;
 sim::StatusOr<sim::Duration> TimeCell(const std::string& file, const Cell& c, const std::string& column) {
   if (IsDecimal(c.text)) {
     double s = 0;
-    ParseDecimal(c.text, &s);  // IsDecimal: always a plain non-negative decimal
+    api::ParseDecimal(c.text, &s);  // IsDecimal: always a plain non-negative decimal
     if (s > static_cast<double>(kMaxTraceSeconds)) {
       return CellError(file, c, column, "Invalid value \"" + c.text + "\": more than 100 years");
     }
@@ -504,7 +504,7 @@ sim::StatusOr<std::shared_ptr<const WorkloadSource>> ParseTraceSource(const api:
   }
   for (const char* key : {"timeScale", "speedup"}) {
     if (!node[key].Defined()) continue;
-    KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(node[key]));
+    KUBESIM_ASSIGN_OR_RETURN(double v, node[key].Number());
     // Bounded so a scaled 100-year trace still fits the nanosecond clock.
     if (!(v >= 1e-6 && v <= 1e6)) return node[key].Error("Invalid value: must be in [1e-6, 1e6]");
     // timeScale multiplies the trace's times; speedup divides them.

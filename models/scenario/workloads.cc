@@ -71,7 +71,7 @@ sim::StatusOr<ResourceModel> ParseResources(const api::YamlNode& node, const api
     if (!(base > 0)) return value["median"].Error("Invalid value: must be greater than 0");
     double s = 0;
     if (value["sigma"].Defined()) {
-      KUBESIM_ASSIGN_OR_RETURN(s, ParseNumber(value["sigma"]));
+      KUBESIM_ASSIGN_OR_RETURN(s, value["sigma"].Number());
       if (s < 0 || s > 10) return value["sigma"].Error("Invalid value: the log-space sigma must be in [0, 10]");
     }
     m.names.push_back(key);
@@ -104,7 +104,7 @@ sim::StatusOr<ResourceModel> ParseResources(const api::YamlNode& node, const api
                              std::to_string(n));
       }
       for (size_t j = 0; j < n; ++j) {
-        KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(cells[j]));
+        KUBESIM_ASSIGN_OR_RETURN(double v, cells[j].Number());
         if (i == j && v != 1) return cells[j].Error("Invalid value: the diagonal of a correlation matrix is 1");
         if (std::abs(v) > 1) return cells[j].Error("Invalid value: a correlation must be in [-1, 1]");
         r(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
@@ -131,7 +131,7 @@ sim::StatusOr<ResourceModel> ParseResources(const api::YamlNode& node, const api
         return value.Error("Invalid value: \"" + key + "\": a pair of listed resources, e.g. cpu/memory");
       }
       if (a == b) return value.Error("Invalid value: \"" + key + "\": a resource is fully correlated with itself");
-      KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(value));
+      KUBESIM_ASSIGN_OR_RETURN(double v, value.Number());
       if (std::abs(v) > 1) return value.Error("Invalid value: a correlation must be in [-1, 1]");
       if (r(a, b) != 0) return value.Error("Duplicate value: the pair \"" + key + "\" is given twice");
       r(a, b) = r(b, a) = v;
@@ -155,7 +155,7 @@ sim::StatusOr<ResourceModel> ParseResources(const api::YamlNode& node, const api
     KUBESIM_ASSIGN_OR_RETURN(auto ratios, node["limitRatio"].Entries());
     for (const auto& [key, value] : ratios) {
       if (index(key) < 0) return value.Error("Invalid value: \"" + key + "\" is not one of the drawn resources");
-      KUBESIM_ASSIGN_OR_RETURN(double v, ParseNumber(value));
+      KUBESIM_ASSIGN_OR_RETURN(double v, value.Number());
       // A limit below the request is invalid upstream (ValidateResourceRequirements).
       if (v < 1 || v > 1000) return value.Error("Invalid value: a limit ratio must be in [1, 1000]");
       m.limit_ratio[key] = v;
@@ -189,7 +189,7 @@ sim::StatusOr<Lifetime> ParseLifetime(const api::YamlNode& node) {
   KUBESIM_ASSIGN_OR_RETURN(l.median, node["median"].ToDuration());
   if (l.median <= sim::Duration::Zero()) return node["median"].Error("Invalid value: must be positive");
   if (node["sigma"].Defined()) {
-    KUBESIM_ASSIGN_OR_RETURN(l.sigma, ParseNumber(node["sigma"]));
+    KUBESIM_ASSIGN_OR_RETURN(l.sigma, node["sigma"].Number());
     if (l.sigma < 0 || l.sigma > 10)
       return node["sigma"].Error("Invalid value: the log-space sigma must be in [0, 10]");
   }
