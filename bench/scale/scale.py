@@ -41,6 +41,14 @@ def scenario(nodes, pods_per_node, replicas, namespaces, duration, seed, zone_ou
         f"  seed: {seed}",
         f"  duration: {duration}",
         "  output: {interval: 1m}",
+        # Kubernetes' own scalability jobs raise kube-controller-manager's and kube-scheduler's
+        # client limits from 20/30 and 50/100 to --kube-api-qps=100 --kube-api-burst=100
+        # (kubernetes/test-infra config/jobs/kubernetes/sig-scalability, CONTROLLER_MANAGER_TEST_ARGS
+        # and SCHEDULER_TEST_ARGS).
+        "  controllerManager: {clientConnection: {qps: 100, burst: 100}}",
+        "  scheduler:",
+        "    config: {apiVersion: kubescheduler.config.k8s.io/v1, kind: KubeSchedulerConfiguration,",
+        "             clientConnection: {qps: 100, burst: 100}}",
         "  nodePools:",
         f"    - {{name: node, count: {nodes}, zones: [zone-a, zone-b, zone-c],",
         '       capacity: {cpu: "16", memory: 64Gi, pods: "110"}}',

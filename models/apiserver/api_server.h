@@ -40,6 +40,7 @@
 
 #include "models/api/object.h"
 #include "models/apiserver/api_types.h"
+#include "models/apiserver/client_connection.h"
 #include "models/apiserver/config.h"
 #include "models/apiserver/priority_and_fairness.h"
 #include "models/apiserver/registry/store.h"
@@ -166,6 +167,10 @@ class ApiServer {
   // The network (models/network): requests from a host cut off from the control plane fail, and
   // watch events for it are held until the link returns. Null: every host is reachable.
   void SetNetwork(network::Topology* network);
+  // Each component's client-side QPS/burst, which the ApiClients it opens take up
+  // (client_connection.h). Default: none limited.
+  void SetClientConnections(const ClientConnections& clients) { clients_ = clients; }
+  const ClientConnections& client_connections() const { return clients_; }
   bool Reachable(network::HostId host) const { return network_ == nullptr || network_->Reachable(host); }
   // What a client cut off from the control plane gets: its request times out after
   // kUnreachableTimeout with client-go's message. `cb` may be null.
@@ -252,6 +257,7 @@ class ApiServer {
   etcd::MvccStore& store_;
   etcd::RaftCluster* raft_;
   network::Topology* network_ = nullptr;
+  ClientConnections clients_;
   bool serving_ = true;
   int64_t cache_start_revision_ = 0;
   int64_t watch_errors_ = 0;

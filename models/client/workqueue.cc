@@ -33,11 +33,12 @@ void WorkQueue::AddAfter(const std::string& key, sim::Duration d) {
 
 void WorkQueue::AddRateLimited(const std::string& key) {
   int n = failures_[key]++;
-  // ItemExponentialFailureRateLimiter(5ms, 1000s).
+  // DefaultControllerRateLimiter: the larger of ItemExponentialFailureRateLimiter(5ms, 1000s)
+  // and the overall BucketRateLimiter(10 qps, burst 100), which takes a token on every call.
   sim::Duration d = sim::Duration::Milliseconds(5);
   const sim::Duration cap = sim::Duration::Seconds(1000);
   for (int i = 0; i < n && d < cap; ++i) d = d * 2;
-  AddAfter(key, std::min(d, cap));
+  AddAfter(key, std::max(std::min(d, cap), overall_.Reserve(sim_.Now())));
 }
 
 int WorkQueue::NumRequeues(const std::string& key) const {

@@ -2,7 +2,8 @@
 // delaying_queue.go and default_rate_limiters.go @ v0.32). A key added while queued is not
 // queued twice; a key added while being processed is queued again when Done() is called, so one
 // key is never processed by two workers at once. AddRateLimited applies the default
-// controller rate limiter's per-item part: 5 ms · 2^failures, capped at 1000 s.
+// controller rate limiter: per item 5 ms · 2^failures, capped at 1000 s, and at most 10 requeues
+// per second over all items after a burst of 100.
 #pragma once
 
 #include <deque>
@@ -13,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "models/apiserver/client_connection.h"
 #include "sim/owner.h"
 #include "sim/simulation.h"
 
@@ -43,6 +45,7 @@ class WorkQueue {
   std::map<std::string, int> failures_;
   std::map<std::string, sim::Time> waiting_;  // AddAfter: key → when it becomes ready
   std::function<void()> on_ready_;
+  apiserver::TokenBucket overall_{{10, 100}};
   sim::Owner owner_{sim_};
 };
 

@@ -62,6 +62,9 @@ sim::Status Components::Start() {
   store_.SetQuota(scenario_.settings.etcd.quota_backend_bytes);
   api_ = std::make_unique<apiserver::ApiServer>(sim_, store_, scenario_.settings.api_server, etcd_.get());
   api_->SetNetwork(&network_);
+  apiserver::ClientConnections clients = scenario_.settings.clients;
+  clients.scheduler = scenario_.settings.scheduler.client_connection;
+  api_->SetClientConnections(clients);
   endpoint_tracker_ = std::make_unique<kubelet::EndpointProgrammingTracker>(
       client::EventRecorder([this](const client::RecordedEvent& e) { RecordEvent(e); }, "kube-proxy"));
   scenario_client_ = std::make_unique<apiserver::ApiClient>(sim_, *api_, "scenario");

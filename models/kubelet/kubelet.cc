@@ -35,12 +35,13 @@ Kubelet::Kubelet(sim::Simulation& sim, apiserver::ApiServer& api, client::EventR
                  std::shared_ptr<const api::Node> node, KubeletConfig config, network::HostId host)
     : sim_(sim),
       api_(sim, api, "kubelet/" + node->metadata.name, host),
+      heartbeat_(api_.WithoutRateLimit()),
       recorder_(std::move(recorder)),
       node_manifest_(std::move(node)),
       node_name_(node_manifest_->metadata.name),
       config_(config),
       pods_(sim, api_, api::Pod::kKind, apiserver::WatchOptions{0, node_name_}),
-      node_(sim, apiserver::ApiClient(sim, api, "kubelet/" + node_name_ + "/node", host), api::Node::kKind,
+      node_(sim, api_.Named("kubelet/" + node_name_ + "/node"), api::Node::kKind,
             apiserver::WatchOptions{0, node_name_}),
       images_(std::make_unique<ImageManager>(sim, NodeImageConfig(config_.images, *node_manifest_),
                                              node_manifest_->status.images)),
@@ -152,13 +153,13 @@ void Kubelet::RenewLease() {
     if (running_) owner_.After(config_.lease_renew_interval, [this]() { RenewLease(); });
   });
   if (lease_) {
-    api_.Update(lease, on_done);
+    heartbeat_.Update(lease, on_done);
   } else {
-    api_.Create(lease, owner_.Bind([this, lease, on_done](const apiserver::Response& r) {
+    heartbeat_.Create(lease, owner_.Bind([this, lease, on_done](const apiserver::Response& r) {
       if (r.code == apiserver::Code::kConflict) {
         // Already there (a restarted kubelet): take it over with an unconditional update.
         lease->metadata.resource_version = 0;
-        api_.Update(lease, on_done);
+        heartbeat_.Update(lease, on_done);
         return;
       }
       on_done(r);
@@ -186,7 +187,7 @@ void Kubelet::SyncNodeStatus() {
     node->metadata.resource_version = 0;  // a status patch (nodeutil.PatchNodeStatus): no precondition
     // A write that fails is made again at the next update period, whatever changed (upstream
     // updates lastStatusReportTime only after a successful update).
-    api_.UpdateStatus(node, owner_.Bind([this](const apiserver::Response& r) {
+    heartbeat_.UpdateStatus(node, owner_.Bind([this](const apiserver::Response& r) {
       if (!r.ok()) force_status_write_ = true;
     }));
     last_status_report_ = sim_.Now();

@@ -89,7 +89,8 @@ class Kubelet : private ProbeManager::Host, private EvictionManager::Host {
   void KillPod(const std::string& uid, const std::string& message) override;
 
   sim::Simulation& sim_;
-  apiserver::ApiClient api_;
+  apiserver::ApiClient api_;        // kubeClient: registration, pod status, informers (kubeAPIQPS/Burst)
+  apiserver::ApiClient heartbeat_;  // heartbeatClient: Lease and node status, never throttled
   client::EventRecorder recorder_;
   std::shared_ptr<const api::Node> node_manifest_;
   std::string node_name_;

@@ -123,8 +123,24 @@ sim::Status ParseKubeletSettings(const YamlNode& spec, ControlPlaneSettings* s) 
   YamlNode kubelet = spec["kubelet"];
   if (kubelet.Defined()) {
     KUBESIM_RETURN_IF_ERROR(kubelet.ExpectMap());
-    KUBESIM_RETURN_IF_ERROR(
-        kubelet.CheckKeys({"podStartLatency", "serializeImagePulls", "imagePullBandwidth", "imageSizes"}));
+    KUBESIM_RETURN_IF_ERROR(kubelet.CheckKeys(
+        {"podStartLatency", "serializeImagePulls", "imagePullBandwidth", "imageSizes", "kubeAPIQPS", "kubeAPIBurst"}));
+    // KubeletConfiguration kubeAPIQPS / kubeAPIBurst: 0 means client-go's own default (5 / 10),
+    // negative values are invalid (pkg/kubelet/apis/config/validation/validation.go @ v1.32).
+    if (kubelet["kubeAPIQPS"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(s->clients.kubelet.qps, kubelet["kubeAPIQPS"].Number());
+      if (s->clients.kubelet.qps < 0) {
+        return kubelet["kubeAPIQPS"].Error("Invalid value: " + kubelet["kubeAPIQPS"].Scalar() +
+                                           ": kubeAPIQPS (--kube-api-qps) must not be a negative number");
+      }
+    }
+    if (kubelet["kubeAPIBurst"].Defined()) {
+      KUBESIM_ASSIGN_OR_RETURN(s->clients.kubelet.burst, kubelet["kubeAPIBurst"].Int32());
+      if (s->clients.kubelet.burst < 0) {
+        return kubelet["kubeAPIBurst"].Error("Invalid value: " + std::to_string(s->clients.kubelet.burst) +
+                                             ": kubeAPIBurst (--kube-api-burst) must not be a negative number");
+      }
+    }
     if (kubelet["podStartLatency"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(s->kubelet.pod_start_latency, ParseLatency(kubelet["podStartLatency"]));
     }
@@ -170,8 +186,16 @@ sim::Status ParseControllerManagerSettings(const YamlNode& spec, ControlPlaneSet
   YamlNode kcm = spec["controllerManager"];
   if (!kcm.Defined()) return sim::Status::Ok();
   KUBESIM_RETURN_IF_ERROR(kcm.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys(
-      {"controllers", "terminatedPodGCThreshold", "allocateNodeCIDRs", "clusterCIDR", "nodeCIDRMaskSize"}));
+  KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys({"controllers", "terminatedPodGCThreshold", "allocateNodeCIDRs", "clusterCIDR",
+                                         "nodeCIDRMaskSize", "clientConnection"}));
+  // KubeControllerManagerConfiguration generic.clientConnection (--kube-api-qps, --kube-api-burst);
+  // every controller's clientset uses it.
+  if (kcm["clientConnection"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(
+        s->clients.kube_controller_manager,
+        apiserver::DecodeClientConnection(kcm["clientConnection"],
+                                          apiserver::ClientConnections::Upstream().kube_controller_manager));
+  }
   // Node IPAM (--allocate-node-cidrs, --cluster-cidr, --node-cidr-mask-size).
   bool allocate = false;
   if (kcm["allocateNodeCIDRs"].Defined()) {

@@ -17,6 +17,7 @@
 #include "models/api/object.h"
 #include "models/api/yaml_node.h"
 #include "models/apiserver/api_types.h"
+#include "models/apiserver/client_connection.h"
 #include "models/apiserver/config.h"
 #include "models/autoscaler/options.h"
 #include "models/cloud/cloud_config.h"
@@ -122,6 +123,10 @@ struct ControlPlaneSettings {
   // spec.controllerManager.allocateNodeCIDRs / clusterCIDR / nodeCIDRMaskSize; unset: no node IPAM.
   std::optional<controllers::NodeIpamConfig> node_ipam;
   OutputSettings output;  // spec.output: metrics sampling
+  // Client-side QPS/burst of each component: upstream's defaults, with
+  // spec.controllerManager.clientConnection and spec.kubelet.kubeAPIQPS/kubeAPIBurst applied (the
+  // scheduler's comes from its KubeSchedulerConfiguration, `scheduler.client_connection`).
+  apiserver::ClientConnections clients = apiserver::ClientConnections::Upstream();
 };
 
 class WorkloadSource;  // models/scenario/workloads.h

@@ -33,6 +33,16 @@ ordered_json Object(ordered_json properties, std::vector<std::string> required =
   return j;
 }
 
+// A ClientConnectionConfiguration (component-base): the fields kubesim reads are qps and burst.
+ordered_json ClientConnection(const std::string& defaults) {
+  return Object({{"kubeconfig", {{"type", "string"}}},
+                 {"acceptContentTypes", {{"type", "string"}}},
+                 {"contentType", {{"type", "string"}}},
+                 {"qps", {{"type", {"number", "string"}}, {"description", "negative: no client-side limit"}}},
+                 {"burst", {{"type", {"integer", "string"}}, {"minimum", 0}}}},
+                {}, "client-side rate limit; " + defaults);
+}
+
 ordered_json Manifest() {
   return {{"type", "object"},
           {"required", {"apiVersion", "kind"}},
@@ -382,10 +392,13 @@ std::string ScenarioJsonSchema() {
                 {"replicas", {{"type", {"integer", "string"}}, {"enum", {1, "1"}}, {"description", "one replica"}}},
                 {"maxRequestsInflight", {{"type", {"integer", "string"}}, {"minimum", 1}}},
                 {"maxMutatingRequestsInflight", {{"type", {"integer", "string"}}, {"minimum", 1}}}})},
-       {"kubelet", Object({{"podStartLatency", Latency("sandbox + container start")},
-                           {"serializeImagePulls", {{"type", "boolean"}}},
-                           {"imagePullBandwidth", Quantity("bytes per second")},
-                           {"imageSizes", {{"type", "object"}, {"additionalProperties", Quantity("bytes")}}}})},
+       {"kubelet",
+        Object({{"podStartLatency", Latency("sandbox + container start")},
+                {"serializeImagePulls", {{"type", "boolean"}}},
+                {"imagePullBandwidth", Quantity("bytes per second")},
+                {"imageSizes", {{"type", "object"}, {"additionalProperties", Quantity("bytes")}}},
+                {"kubeAPIQPS", {{"type", {"number", "string"}}, {"minimum", 0}, {"description", "default 50"}}},
+                {"kubeAPIBurst", {{"type", {"integer", "string"}}, {"minimum", 0}, {"description", "default 100"}}}})},
        {"kubeProxy", Object({{"minSyncPeriod", Duration("iptables min sync period")},
                              {"syncDuration", Duration("time one sync takes")}})},
        {"scheduler", Object({{"config", {{"type", "object"}, {"description", "a KubeSchedulerConfiguration"}}},
@@ -400,7 +413,8 @@ std::string ScenarioJsonSchema() {
                   {"description", "terminated pods the pod garbage collector keeps (0: all); default 12500"}}},
                 {"allocateNodeCIDRs", {{"type", "boolean"}}},
                 {"clusterCIDR", Str("e.g. 10.244.0.0/16")},
-                {"nodeCIDRMaskSize", {{"type", {"integer", "string"}}}}})},
+                {"nodeCIDRMaskSize", {{"type", {"integer", "string"}}}},
+                {"clientConnection", ClientConnection("default qps 20, burst 30, per controller")}})},
        {"loads", Loads()},
        {"expect", {{"type", "array"}, {"items", Expect()}}},
        {"output", Object({{"interval", Duration("metrics.csv / nodes.csv sampling interval; 0s turns sampling off")}})},

@@ -165,6 +165,10 @@ sim::StatusOr<SchedulerConfig> DecodeKubeSchedulerConfiguration(const YamlNode& 
   if (doc["extenders"].Defined() && doc["extenders"].size() > 0) {
     return doc["extenders"].Error("scheduler extenders are not simulated");
   }
+  if (doc["clientConnection"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(c.client_connection, apiserver::DecodeClientConnection(
+                                                      doc["clientConnection"], SchedulerConfig{}.client_connection));
+  }
   if (doc["percentageOfNodesToScore"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(c.percentage_of_nodes_to_score, DecodePercentage(doc["percentageOfNodesToScore"]));
   }

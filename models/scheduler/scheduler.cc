@@ -18,7 +18,7 @@ Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& api, client::Ev
       namespace_informer_(sim, api_, api::Namespace::kKind),
       service_informer_(sim, api_, api::Service::kKind),
       replicaset_informer_(sim, api_, api::ReplicaSet::kKind),
-      pdb_api_(sim, api, "scheduler/pdb"),
+      pdb_api_(api_.Named("scheduler/pdb")),
       pdb_informer_(sim, pdb_api_, api::PodDisruptionBudget::kKind),
       tiebreak_rng_(sim.Stream("scheduler/tiebreak")),
       latency_rng_(sim.Stream("scheduler/cycle-latency")) {}

@@ -13,6 +13,7 @@
 
 #include "models/api/pod.h"
 #include "models/api/yaml_node.h"
+#include "models/apiserver/client_connection.h"
 #include "models/apiserver/latency.h"
 #include "sim/time.h"
 
@@ -62,6 +63,9 @@ struct SchedulerConfig {
   std::vector<ProfileConfig> profiles = {DefaultProfileConfig()};
   int32_t percentage_of_nodes_to_score = 0;  // 0: adaptive (upstream numFeasibleNodesToFind)
   QueueConfig queue;
+  // clientConnection: qps 50, burst 100 (pkg/scheduler/apis/config/v1/defaults.go
+  // SetDefaults_KubeSchedulerConfiguration @ v1.32).
+  apiserver::ClientRateLimit client_connection{50, 100};
   // Scheduling decision p50 ≈ 10 ms, p99 ≈ 25 ms per pod, as measured in kubernetes/kubernetes
   // #42000 and #56053 (see docs/calibration.md).
   apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};

@@ -101,6 +101,21 @@ TEST_CASE("WorkQueue: AddRateLimited waits 5ms * 2^failures, capped at 1000 s", 
   CHECK(delay_of_next("y") == Duration::Milliseconds(5));  // failures are per key
 }
 
+TEST_CASE("WorkQueue: over all keys, rate-limited requeues are held to 10 per second after a burst of 100",
+          "[client]") {
+  sim::Simulation sim(1);
+  WorkQueue q(sim);
+  // 130 keys failing once each at the same instant: the first 100 wait their per-item 5 ms, the
+  // next 30 the overall bucket's 100 ms per token.
+  for (int i = 0; i < 130; ++i) q.AddRateLimited("k" + std::to_string(i));
+  sim.RunUntil(Time::Zero() + Duration::Milliseconds(5));
+  CHECK(q.Len() == 100);
+  sim.RunUntil(Time::Zero() + Duration::Milliseconds(1000));
+  CHECK(q.Len() == 110);
+  sim.RunUntil(Time::Zero() + Duration::Milliseconds(3000));
+  CHECK(q.Len() == 130);
+}
+
 TEST_CASE("WorkQueue: a destroyed queue ignores its pending AddAfter", "[client]") {
   sim::Simulation sim(1);
   {

@@ -1,0 +1,26 @@
+#include "models/apiserver/api_client.h"
+
+namespace kubesim::apiserver {
+
+ApiClient::ApiClient(sim::Simulation& sim, ApiServer& server, std::string name, network::HostId host)
+    : server_(&server) {
+  const ClientRateLimit limit = server.client_connections().For(name);
+  RequestOrigin origin{&sim.Stream("apiserver/latency/" + name), ClassifyClient(name), FlowHash(name)};
+  state_ = std::make_shared<const State>(
+      State{&sim, std::move(name), host, origin, limit.limited() ? std::make_shared<TokenBucket>(limit) : nullptr});
+}
+
+ApiClient ApiClient::Named(std::string name) const {
+  sim::Simulation& sim = *state_->sim;
+  RequestOrigin origin{&sim.Stream("apiserver/latency/" + name), ClassifyClient(name), FlowHash(name)};
+  return ApiClient(server_,
+                   std::make_shared<const State>(State{&sim, std::move(name), state_->host, origin, state_->limiter}));
+}
+
+ApiClient ApiClient::WithoutRateLimit() const {
+  State unlimited = *state_;
+  unlimited.limiter = nullptr;
+  return ApiClient(server_, std::make_shared<const State>(std::move(unlimited)));
+}
+
+}  // namespace kubesim::apiserver
