@@ -24,7 +24,7 @@ ReplicaSetController::ReplicaSetController(sim::Simulation& sim, apiserver::ApiS
       pod_lister_(pods_.GetIndexer()),
       worker_(
           sim, [this]() { return replicasets_.HasSynced() && pods_.HasSynced(); },
-          [this](const std::string& key) { Sync(key); }) {
+          [this](const std::string& key, std::function<void()> done) { Sync(key, std::move(done)); }) {
   AddPodControllerUIDIndexer(pods_);
 }
 
@@ -73,10 +73,11 @@ void ReplicaSetController::OnPod(const api::ObjectPtr& obj, bool added, bool del
   worker_.queue().Add(key);
 }
 
-void ReplicaSetController::Sync(const std::string& key) {
+void ReplicaSetController::Sync(const std::string& key, std::function<void()> done) {
   auto rs = api::As<api::ReplicaSet>(replicasets_.Get(key));
   if (!rs) {
     expectations_.DeleteExpectations(key);
+    done();
     return;
   }
   const bool manage = expectations_.SatisfiedExpectations(key) && !rs->metadata.deletion_timestamp;
@@ -89,8 +90,14 @@ void ReplicaSetController::Sync(const std::string& key) {
            .empty();
   if (!orphans && rs->min_ready_seconds == 0) {
     const ReplicaSetPodCountsValue counts = pod_counts_.For(*rs, pods_.GetIndexer());
-    if (manage && counts.active != rs->replicas) ManageReplicas(key, rs, ActivePods(*rs));
-    UpdateStatus(key, *rs, counts, counts.ready);
+    auto status = [this, key, rs, counts, done = std::move(done)]() mutable {
+      UpdateStatus(key, *rs, counts, counts.ready, std::move(done));
+    };
+    if (manage && counts.active != rs->replicas) {
+      ManageReplicas(key, rs, ActivePods(*rs), std::move(status));
+    } else {
+      status();
+    }
     return;
   }
   std::vector<std::shared_ptr<const api::Pod>> active = ActivePods(*rs);
@@ -99,9 +106,16 @@ void ReplicaSetController::Sync(const std::string& key) {
   int32_t available = 0;
   for (const auto& p : active) available += IsPodAvailable(*p, rs->min_ready_seconds, sim_.Now()) ? 1 : 0;
   // Upstream syncReplicaSet: replicas are managed only when expectations are met, but the status
-  // is recomputed on every sync.
-  if (manage) ManageReplicas(key, rs, std::move(active));
-  UpdateStatus(key, *rs, counts, available);
+  // is recomputed on every sync, from the pods listed at its start, and written after
+  // manageReplicas returned.
+  auto status = [this, key, rs, counts, available, done = std::move(done)]() mutable {
+    UpdateStatus(key, *rs, counts, available, std::move(done));
+  };
+  if (manage) {
+    ManageReplicas(key, rs, std::move(active), std::move(status));
+  } else {
+    status();
+  }
 }
 
 std::vector<std::shared_ptr<const api::Pod>> ReplicaSetController::ActivePods(const api::ReplicaSet& rs) {
@@ -138,7 +152,8 @@ std::shared_ptr<const api::Pod> ReplicaSetController::Adopt(const api::ReplicaSe
 }
 
 void ReplicaSetController::UpdateStatus(const std::string& key, const api::ReplicaSet& rs,
-                                        const ReplicaSetPodCountsValue& counts, int32_t available) {
+                                        const ReplicaSetPodCountsValue& counts, int32_t available,
+                                        std::function<void()> done) {
   api::ReplicaSetStatus st;
   st.observed_generation = rs.metadata.generation;
   st.replicas = counts.active;
@@ -151,10 +166,13 @@ void ReplicaSetController::UpdateStatus(const std::string& key, const api::Repli
       cur.observed_generation != st.observed_generation) {
     auto copy = rs.DeepCopy();
     copy->status = st;
-    api_.UpdateStatus(copy, owner_.Bind([this, key](const apiserver::Response& r) {
+    api_.UpdateStatus(copy, owner_.Bind([this, key, done](const apiserver::Response& r) {
       // A conflict or a stale read: the informer's next event brings the RS back to the queue.
       if (!r.ok() && r.code != apiserver::Code::kNotFound) worker_.queue().AddRateLimited(key);
+      done();
     }));
+  } else {
+    done();
   }
   // Pods that are ready but not yet available become available minReadySeconds later, with no
   // event to announce it (upstream requeues the ReplicaSet after minReadySeconds).
@@ -164,12 +182,13 @@ void ReplicaSetController::UpdateStatus(const std::string& key, const api::Repli
 }
 
 void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
-                                          std::vector<std::shared_ptr<const api::Pod>> active) {
+                                          std::vector<std::shared_ptr<const api::Pod>> active,
+                                          std::function<void()> then) {
   int64_t diff = static_cast<int64_t>(active.size()) - rs->replicas;
   if (diff < 0) {
     int n = static_cast<int>(std::min<int64_t>(-diff, kBurstReplicas));
     expectations_.ExpectCreations(key, n);
-    CreateBatch(key, rs, n, kSlowStartInitialBatchSize);
+    CreateBatch(key, rs, n, kSlowStartInitialBatchSize, std::move(then));
   } else if (diff > 0) {
     int n = static_cast<int>(std::min<int64_t>(diff, kBurstReplicas));
     std::map<std::string, int> on_node = RelatedActivePodsPerNode(*rs, active);
@@ -177,18 +196,24 @@ void ReplicaSetController::ManageReplicas(const std::string& key, std::shared_pt
     std::stable_sort(active.begin(), active.end(),
                      [&](const auto& a, const auto& b) { return DeleteFirst(*a, rank(*a), *b, rank(*b), sim_.Now()); });
     expectations_.ExpectDeletions(key, n);
+    // Upstream deletes them concurrently and waits for every answer.
+    auto left = std::make_shared<int>(n);
+    auto all_answered = std::make_shared<std::function<void()>>(std::move(then));
     for (int i = 0; i < n; ++i) {
       auto pod = active[static_cast<size_t>(i)];
       api_.Delete(api::Pod::kKind, pod->metadata.namespace_, pod->metadata.name, {},
-                  owner_.Bind([this, key, pod, rs](const apiserver::Response& r) {
+                  owner_.Bind([this, key, pod, rs, left, all_answered](const apiserver::Response& r) {
                     if (r.ok()) {
                       recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulDelete",
                                       "Deleted pod: " + pod->metadata.name);
                     } else {
                       expectations_.DeletionObserved(key);
                     }
+                    if (--*left == 0) (*all_answered)();
                   }));
     }
+  } else {
+    then();
   }
 }
 
@@ -218,11 +243,12 @@ std::map<std::string, int> ReplicaSetController::RelatedActivePodsPerNode(
 }
 
 void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining,
-                                       int batch) {
+                                       int batch, std::function<void()> then) {
   // Upstream slowStartBatch: batches of 1, 2, 4, …; a batch with a failure ends the sync and
   // the expectations of the pods never attempted are lowered.
   int size = std::min(batch, remaining);
   auto outcome = std::make_shared<std::pair<int, int>>(0, 0);  // (answered, failed)
+  auto after = std::make_shared<std::function<void()>>(std::move(then));
   for (int i = 0; i < size; ++i) {
     auto pod = std::make_shared<api::Pod>();
     pod->api_version = api::Pod::kAPIVersion;
@@ -234,7 +260,7 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
     pod->metadata.owner_references = {api::OwnerReference{api::ReplicaSet::kAPIVersion, api::ReplicaSet::kKind,
                                                           rs->metadata.name, rs->metadata.uid, true, true}};
     pod->spec = rs->pod_template.spec;
-    api_.Create(pod, owner_.Bind([this, key, rs, outcome, size, remaining, batch](const apiserver::Response& r) {
+    api_.Create(pod, owner_.Bind([this, key, rs, outcome, after, size, remaining, batch](const apiserver::Response& r) {
       outcome->first++;
       if (r.ok()) {
         recorder_.Event(sim_.Now(), *rs, "Normal", "SuccessfulCreate", "Created pod: " + r.object->metadata.name);
@@ -247,9 +273,14 @@ void ReplicaSetController::CreateBatch(const std::string& key, std::shared_ptr<c
       int left = remaining - size;
       if (outcome->second > 0) {
         expectations_.LowerExpectations(key, left, 0);
+        (*after)();
         return;
       }
-      if (left > 0) CreateBatch(key, rs, left, batch * 2);
+      if (left > 0) {
+        CreateBatch(key, rs, left, batch * 2, std::move(*after));
+      } else {
+        (*after)();
+      }
     }));
   }
 }

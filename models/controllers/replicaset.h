@@ -15,6 +15,7 @@
 // owner and counts them from that sync on. Not yet: releasing owned pods that stop matching.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,17 +47,21 @@ class ReplicaSetController {
 
  private:
   void OnPod(const api::ObjectPtr& obj, bool added, bool deleted);
-  void Sync(const std::string& key);
+  // Holds the key until manageReplicas' requests and the status write answered (`done`), as
+  // upstream's worker is blocked in them: pod events meanwhile coalesce into one more sync.
+  void Sync(const std::string& key, std::function<void()> done);
   // The pod with this ReplicaSet as its controller owner (the write is sent), or null if the
   // ReplicaSet may not adopt it.
   std::shared_ptr<const api::Pod> Adopt(const api::ReplicaSet& rs, std::shared_ptr<const api::Pod> pod);
+  // `then` runs once every create (slowStartBatch) or delete it sent has answered.
   void ManageReplicas(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs,
-                      std::vector<std::shared_ptr<const api::Pod>> active);
+                      std::vector<std::shared_ptr<const api::Pod>> active, std::function<void()> then);
   // The active pods `rs` controls, adopting the orphans it may adopt (upstream ClaimPods).
   std::vector<std::shared_ptr<const api::Pod>> ActivePods(const api::ReplicaSet& rs);
   void UpdateStatus(const std::string& key, const api::ReplicaSet& rs, const ReplicaSetPodCountsValue& counts,
-                    int32_t available);
-  void CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining, int batch);
+                    int32_t available, std::function<void()> done);
+  void CreateBatch(const std::string& key, std::shared_ptr<const api::ReplicaSet> rs, int remaining, int batch,
+                   std::function<void()> then);
   std::map<std::string, int> RelatedActivePodsPerNode(const api::ReplicaSet& rs,
                                                       const std::vector<std::shared_ptr<const api::Pod>>& own) const;
 
