@@ -337,7 +337,9 @@ nlohmann::ordered_json EncodeJson(const Object& obj) {
   } else if (const auto* lease = dynamic_cast<const Lease*>(&obj)) {
     ordered_json spec = {{"holderIdentity", lease->holder_identity},
                          {"leaseDurationSeconds", lease->lease_duration_seconds}};
+    if (lease->acquire_time) spec["acquireTime"] = Seconds(*lease->acquire_time);
     if (lease->renew_time) spec["renewTime"] = Seconds(*lease->renew_time);
+    if (lease->lease_transitions != 0) spec["leaseTransitions"] = lease->lease_transitions;
     j["spec"] = spec;
   }
   return j;

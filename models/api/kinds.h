@@ -46,6 +46,10 @@ struct Lease : ObjectOf<Lease> {
   std::string holder_identity;
   int32_t lease_duration_seconds = 40;
   std::optional<sim::Time> renew_time;
+  // Set by client-go's leader election (tools/leaderelection/resourcelock/leaselock.go): when the
+  // holder acquired it and how many times the holder changed.
+  std::optional<sim::Time> acquire_time;
+  int32_t lease_transitions = 0;
 };
 
 struct PodTemplate {

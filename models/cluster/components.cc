@@ -103,10 +103,22 @@ sim::Status Components::Start() {
   } else {
     for (const auto& c : controllers::KnownControllers()) enabled.push_back(c.name);
   }
-  controllers_ = std::make_unique<controllers::ControllerManager>(
-      sim_, *api_, sink, *metrics_server_, std::move(stored_kinds), std::move(enabled),
-      scenario_.settings.terminated_pod_gc_threshold, scenario_.settings.node_ipam);
-  controllers_->Start();
+  auto start_controllers = [this, sink, stored_kinds, enabled]() {
+    controllers_ = std::make_unique<controllers::ControllerManager>(
+        sim_, *api_, sink, *metrics_server_, stored_kinds, enabled, scenario_.settings.terminated_pod_gc_threshold,
+        scenario_.settings.node_ipam);
+    controllers_->Start();
+  };
+  start_controllers();
+  // Both hold their leases when the run starts, and keep them only by renewing.
+  scheduler_election_ = std::make_unique<LeaderElected>(
+      sim_, *api_, "kube-scheduler", "scheduler/leader-election", client::EventRecorder(sink, "default-scheduler"),
+      [this]() { scheduler_->SetLeading(true); }, [this]() { scheduler_->SetLeading(false); });
+  KUBESIM_RETURN_IF_ERROR(scheduler_election_->Bootstrap());
+  controller_manager_election_ = std::make_unique<LeaderElected>(
+      sim_, *api_, "kube-controller-manager", "kube-controller-manager/leader-election",
+      client::EventRecorder(sink, "kube-controller-manager"), start_controllers, [this]() { controllers_.reset(); });
+  KUBESIM_RETURN_IF_ERROR(controller_manager_election_->Bootstrap());
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -22,6 +22,7 @@
 #include "models/cloud/cloud_provider.h"
 #include "models/cloudcontrollers/cloud_controller_manager.h"
 #include "models/cluster/cluster.h"
+#include "models/cluster/leader_elected.h"
 #include "models/cluster/metrics_sampler.h"
 #include "models/controllers/controller_manager.h"
 #include "models/controllers/garbage_collector.h"
@@ -155,6 +156,10 @@ class Components : public scenario::ActionContext {
   std::unique_ptr<metrics::MetricsServer> metrics_server_;  // metrics.k8s.io, read by the HPA
   // kube-controller-manager: its controllers on the process's shared informers.
   std::unique_ptr<controllers::ControllerManager> controllers_;
+  // Their leases: while one cannot renew, it stops (kube-controller-manager's controllers are
+  // destroyed and built anew, as a restarted process's are).
+  std::unique_ptr<LeaderElected> scheduler_election_;
+  std::unique_ptr<LeaderElected> controller_manager_election_;
   // kube-proxy of each node, and what they programmed when.
   std::unique_ptr<kubelet::EndpointProgrammingTracker> endpoint_tracker_;
   std::map<std::string, std::unique_ptr<kubelet::KubeProxy>> kube_proxies_;

@@ -96,6 +96,10 @@ report::RunResults Components::Collect(bool take) {
   r.watch_relists_total = api_->watch_errors();
   const etcd::RaftCluster::Stats es = etcd_->stats();
   r.etcd.members = scenario_.settings.etcd.members;
+  for (const LeaderElected* e : {controller_manager_election_.get(), scheduler_election_.get()}) {
+    if (e == nullptr) continue;
+    r.leader_election.push_back({e->component(), e->leader_changes(), e->without_leader(sim_.Now()).ToSeconds()});
+  }
   r.etcd.leader_changes = es.leader_changes;
   r.etcd.seconds_without_leader = es.seconds_without_leader;
   r.etcd.seconds_without_quorum = es.seconds_without_quorum;

@@ -138,6 +138,14 @@ struct EtcdResults {
   bool nospace_alarm_active = false;
 };
 
+// A leader-elected control-plane component (summary.json `leader_election`): new processes that
+// took its lease over and the time no process of it was working.
+struct LeaderElectionResults {
+  std::string component;  // the lease's name: kube-scheduler, kube-controller-manager
+  int64_t leader_changes = 0;
+  double seconds_without_leader = 0;
+};
+
 // The API server (summary.json `apiserver`): requests by verb and code, 429s of API Priority and
 // Fairness, and latency quantiles by verb.
 struct ApiServerResults {
@@ -209,6 +217,7 @@ struct RunResults {
   int nodes_total = 0;
   int nodes_ready = 0;
   EtcdResults etcd;
+  std::vector<LeaderElectionResults> leader_election;
   std::vector<ApiServerLoadResults> apiserver_load;
   ApiServerResults apiserver;
   std::vector<FailedAction> failed_actions;  // in the order they failed

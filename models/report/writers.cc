@@ -215,6 +215,12 @@ std::string SummaryJson(const RunResults& r) {
         {"nospace_rejected_writes", r.etcd.nospace_rejected_writes},
         {"nospace_alarm_active", r.etcd.nospace_alarm_active}}},
   };
+  ordered_json elections = ordered_json::object();
+  for (const auto& e : r.leader_election) {
+    elections[e.component] = {{"leader_changes", e.leader_changes},
+                              {"seconds_without_leader", e.seconds_without_leader}};
+  }
+  j["leader_election"] = elections;
   ordered_json loads = ordered_json::array();
   for (const auto& l : r.apiserver_load) {
     ordered_json codes = ordered_json::object();

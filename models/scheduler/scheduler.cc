@@ -196,10 +196,15 @@ void Scheduler::OnNodeUpdate(const api::ObjectPtr& old_obj, const api::ObjectPtr
 
 void Scheduler::OnNodeDelete(const api::ObjectPtr& obj) { cache_.RemoveNode(obj->metadata.name); }
 
+void Scheduler::SetLeading(bool leading) {
+  leading_ = leading;
+  if (leading_) MaybeScheduleNext();
+}
+
 void Scheduler::MaybeScheduleNext() {
   // Never re-entrant: the next cycle is its own event, after whatever enqueued the pod. As
   // upstream's WaitForCacheSync, nothing is scheduled before both informers have listed.
-  if (busy_ || wake_scheduled_ || queue_->active_size() == 0) return;
+  if (!leading_ || busy_ || wake_scheduled_ || queue_->active_size() == 0) return;
   if (!pod_informer_.HasSynced() || !node_informer_.HasSynced()) {
     wake_scheduled_ = true;
     owner_.After(sim::Duration::Milliseconds(100), [this]() {

@@ -96,6 +96,9 @@ class Scheduler : public SharedLister {
   const SchedulerMetrics& metrics() const { return metrics_; }
   // Null before Start(); for scraping queue sizes (scheduler_pending_pods).
   const SchedulingQueue* queue() const { return queue_.get(); }
+  // Leader election (client::LeaderElector): without the lease no pod is popped; informers and
+  // the queue keep running (upstream's process exits and a new one relists: docs/fidelity.md).
+  void SetLeading(bool leading);
   // Its informers' consistency with the store (client::Informer::CheckAgainst).
   std::vector<std::string> CheckInformers(const etcd::MvccStore& store) const;
 
@@ -162,6 +165,7 @@ class Scheduler : public SharedLister {
   sim::Rng& latency_rng_;
   size_t next_start_node_index_ = 0;
   bool busy_ = false;
+  bool leading_ = true;
   bool wake_scheduled_ = false;
   int64_t attempts_ = 0;
   AttemptObserver attempt_observer_;

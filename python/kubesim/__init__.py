@@ -86,6 +86,8 @@ class Result:
                  seconds_without_quorum, failed_writes, failed_reads, and the backend:
                  quota_backend_bytes, db_size_bytes, db_size_in_use_bytes, db_size_bytes_max,
                  nospace_alarms, nospace_rejected_writes, nospace_alarm_active (docs/control-plane.md)
+    leader_election  DataFrame, kube-scheduler's and kube-controller-manager's leases: component,
+                 leader_changes, seconds_without_leader (docs/control-plane.md)
     failed_actions  DataFrame, timeline actions the API server refused: at, object, reason, message
     apiserver_load  DataFrame, one row per timeline apiserverLoad: at, verb, resource, sent, and
                  one column per HTTP code answered (201, 500, ...)
@@ -120,6 +122,9 @@ class Result:
         self.cost_by_node_group = pd.DataFrame(
             sorted(cloud.get("cost_usd_by_node_group", {}).items()), columns=["node_group", "cost_usd"])
         self.etcd = self.summary.get("etcd", {})
+        self.leader_election = pd.DataFrame(
+            [{"component": c, **v} for c, v in sorted(self.summary.get("leader_election", {}).items())],
+            columns=["component", "leader_changes", "seconds_without_leader"])
         self.failed_actions = pd.DataFrame(
             self.summary.get("failed_actions", []), columns=["at", "object", "reason", "message"])
         self.apiserver_load = _load_frame(self.summary.get("apiserver_load", []))

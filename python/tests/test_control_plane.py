@@ -23,6 +23,27 @@ def test_quorum_loss_tables():
     assert (r.pods["phase"] == "Running").sum() == 16
 
 
+def test_leader_election_table():
+    # Without quorum the leases cannot be renewed: both components stop 10 s in and come back
+    # once new processes can take their leases, 15 s after they first read them.
+    r = kubesim.run(QUORUM_LOSS)
+    assert list(r.leader_election.columns) == ["component", "leader_changes", "seconds_without_leader"]
+    assert list(r.leader_election["component"]) == ["kube-controller-manager", "kube-scheduler"]
+    assert (r.leader_election["leader_changes"] == 1).all()
+    assert r.leader_election["seconds_without_leader"].between(125, 145).all()
+    healthy = kubesim.run(ROOT / "scenarios" / "quickstart.yaml")
+    assert (healthy.leader_election["leader_changes"] == 0).all()
+    assert (healthy.leader_election["seconds_without_leader"] == 0).all()
+
+
+def test_client_rate_limit_override_reaches_the_controller_manager():
+    # A Deployment's pods are created by the ReplicaSet controller through its own clientset.
+    rollout = ROOT / "scenarios" / "control-plane" / "leader-loss-rollout.yaml"
+    base = kubesim.run(rollout)
+    slow = kubesim.run(rollout, overrides={"controllerManager.clientConnection": {"qps": 1, "burst": 1}})
+    assert slow.pods["created"].sum() > base.pods["created"].sum() + 10
+
+
 def test_a_healthy_etcd_reports_no_failures():
     r = kubesim.run(ROOT / "scenarios" / "quickstart.yaml")
     assert r.etcd["leader_changes"] == 0 and r.etcd["failed_writes"] == 0
