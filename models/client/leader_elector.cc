@@ -136,16 +136,7 @@ void LeaderElector::SlowPath(std::shared_ptr<api::Lease> record, std::function<v
               owner_.Bind([this, record, done](const apiserver::Response& r) {
                 if (stopped_) return;
                 if (r.code == apiserver::Code::kNotFound) {
-                  client_.Create(record, owner_.Bind([this, record, done](const apiserver::Response& created) {
-                    if (stopped_) return;
-                    if (!created.ok()) {
-                      done(false);
-                      return;
-                    }
-                    lock_ = api::As<api::Lease>(created.object);
-                    Observe(record);
-                    done(true);
-                  }));
+                  client_.Create(record, Written(record, done));
                   return;
                 }
                 auto current = r.ok() ? api::As<api::Lease>(r.object) : nullptr;
@@ -180,7 +171,13 @@ void LeaderElector::Update(std::shared_ptr<api::Lease> record, std::function<voi
   next->acquire_time = record->acquire_time;
   next->renew_time = record->renew_time;
   next->lease_transitions = record->lease_transitions;
-  client_.Update(next, owner_.Bind([this, record, done](const apiserver::Response& r) {
+  client_.Update(next, Written(record, std::move(done)));
+}
+
+apiserver::ResponseCallback LeaderElector::Written(std::shared_ptr<api::Lease> record, std::function<void(bool)> done) {
+  // setObservedRecord after a successful create or update: this candidate's own record, observed
+  // when the answer came.
+  return owner_.Bind([this, record = std::move(record), done = std::move(done)](const apiserver::Response& r) {
     if (stopped_) return;
     if (!r.ok()) {
       done(false);
@@ -189,7 +186,7 @@ void LeaderElector::Update(std::shared_ptr<api::Lease> record, std::function<voi
     lock_ = api::As<api::Lease>(r.object);
     Observe(record);
     done(true);
-  }));
+  });
 }
 
 void LeaderElector::Lost() {

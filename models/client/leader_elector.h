@@ -73,6 +73,8 @@ class LeaderElector {
   bool LeaseValid() const;
   void SlowPath(std::shared_ptr<api::Lease> record, std::function<void(bool)> done);
   void Update(std::shared_ptr<api::Lease> record, std::function<void(bool)> done);
+  // The answer to this candidate's create or update of `record`.
+  apiserver::ResponseCallback Written(std::shared_ptr<api::Lease> record, std::function<void(bool)> done);
   void Lost();
 
   sim::Simulation& sim_;
