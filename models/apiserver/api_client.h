@@ -25,9 +25,9 @@ class ApiClient {
   const std::string& name() const { return state_->name; }
   ApiServer& server() const { return *server_; }
 
-  // A second clientset of the same process with its own user agent (and latency stream) and the
-  // same rate limiter, as client-go clients built from one rest.Config share none but a
-  // component may hand one clientset to several of its parts.
+  // The same clientset under another name: its own latency stream, the same rate limiter. For a
+  // component's parts that upstream serves from its one clientset (the kubelet's Node informer,
+  // kube-scheduler's PodDisruptionBudget informer).
   ApiClient Named(std::string name) const;
   // The same connection without client-side throttling: the kubelet's heartbeat client, which
   // upstream builds with QPS -1 (kubernetes/kubernetes cmd/kubelet/app/server.go
