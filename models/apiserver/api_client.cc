@@ -2,17 +2,24 @@
 
 namespace kubesim::apiserver {
 
+namespace {
+// A client's latency stream and API Priority and Fairness identity, from its name.
+RequestOrigin OriginFor(sim::Simulation& sim, const std::string& name) {
+  return {&sim.Stream("apiserver/latency/" + name), ClassifyClient(name), FlowHash(name)};
+}
+}  // namespace
+
 ApiClient::ApiClient(sim::Simulation& sim, ApiServer& server, std::string name, network::HostId host)
     : server_(&server) {
   const ClientRateLimit limit = server.client_connections().For(name);
-  RequestOrigin origin{&sim.Stream("apiserver/latency/" + name), ClassifyClient(name), FlowHash(name)};
+  RequestOrigin origin = OriginFor(sim, name);
   state_ = std::make_shared<const State>(
       State{&sim, std::move(name), host, origin, limit.limited() ? std::make_shared<TokenBucket>(limit) : nullptr});
 }
 
 ApiClient ApiClient::Named(std::string name) const {
   sim::Simulation& sim = *state_->sim;
-  RequestOrigin origin{&sim.Stream("apiserver/latency/" + name), ClassifyClient(name), FlowHash(name)};
+  RequestOrigin origin = OriginFor(sim, name);
   return ApiClient(server_,
                    std::make_shared<const State>(State{&sim, std::move(name), state_->host, origin, state_->limiter}));
 }

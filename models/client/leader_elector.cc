@@ -118,12 +118,14 @@ void LeaderElector::TryAcquireOrRenew(std::function<void(bool)> done) {
   if (IsLeader() && LeaseValid() && lock_ != nullptr) {
     record->acquire_time = observed_->acquire_time;
     record->lease_transitions = observed_->lease_transitions;
+    // On failure, the slow path goes on with the same record (its renewTime is this attempt's
+    // start), as upstream's tryAcquireOrRenew does.
     Update(record, [this, record, done](bool ok) {
       if (ok) {
         done(true);
         return;
       }
-      SlowPath(Record(config_, identity_, sim_.Now()), done);
+      SlowPath(record, done);
     });
     return;
   }

@@ -44,17 +44,17 @@ class Worker {
   void ProcessNext() {
     auto key = queue_.Get();
     if (!key) return;
-    if (ready_() && async_sync_) {
+    if (!ready_()) {
+      queue_.Done(*key);
+      queue_.AddAfter(*key, sim::Duration::Milliseconds(100));
+    } else if (async_sync_) {
       async_sync_(*key, owner_.Bind([this, k = *key]() {
         queue_.Done(k);
         if (queue_.Len() > 0) Wake();
       }));
-    } else if (ready_()) {
+    } else {
       sync_(*key);
       queue_.Done(*key);
-    } else {
-      queue_.Done(*key);
-      queue_.AddAfter(*key, sim::Duration::Milliseconds(100));
     }
     if (queue_.Len() > 0) Wake();
   }

@@ -33,7 +33,6 @@ class LeaderElected {
   sim::Status Bootstrap();
 
   const std::string& component() const { return component_; }
-  bool leading() const { return elector_ != nullptr && elector_->leading(); }
   // Times a new process took the lease over (the Lease's leaseTransitions).
   int64_t leader_changes() const { return leader_changes_; }
   // Time with no process of this component working, up to `now`.
