@@ -79,6 +79,7 @@ class ApiClient {
   // Not throttled (client-go's Request.Watch does not wait for the rate limiter).
   int64_t Watch(const std::string& kind, WatchOptions opts, WatchHandler handler) const {
     opts.host = state_->host;
+    opts.connection = state_->origin.connection;
     return server_->Watch(kind, std::move(opts), std::move(handler));
   }
   void StopWatch(int64_t id) const { server_->StopWatch(id); }

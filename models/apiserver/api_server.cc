@@ -23,6 +23,17 @@ const std::string kNoNode;
 
 }  // namespace
 
+uint64_t ConnectionOf(std::string_view client_name) {
+  // The process is the name's first segment ("kube-controller-manager/replicaset" → the
+  // controller manager), and the node for the per-node ones ("kubelet/<node>/node" → that kubelet).
+  size_t end = client_name.find('/');
+  const std::string_view process = client_name.substr(0, end);
+  if (end != std::string_view::npos && (process == "kubelet" || process == "kube-proxy")) {
+    end = client_name.find('/', end + 1);
+  }
+  return FlowHash(client_name.substr(0, end));
+}
+
 std::optional<PropagationPolicy> ParsePropagationPolicy(const std::string& s) {
   if (s == "Background") return PropagationPolicy::kBackground;
   if (s == "Foreground") return PropagationPolicy::kForeground;
@@ -38,8 +49,13 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
       latency_rng_(sim.Stream("apiserver/latency")),
       name_rng_(sim.Stream("apiserver/generate-name")),
       service_account_rng_(sim.Stream("apiserver/admission/serviceaccount")),
-      registry_(sim, store),
-      apf_(sim, config_.max_requests_inflight + config_.max_mutating_requests_inflight) {
+      registry_(sim, store) {
+  replicas_.resize(static_cast<size_t>(std::max(1, config_.replicas)));
+  for (Replica& r : replicas_) {
+    r.apf = std::make_unique<PriorityAndFairness>(
+        sim, config_.max_requests_inflight + config_.max_mutating_requests_inflight);
+  }
+  serving_count_ = replicas();
   ScheduleCompaction();
 }
 
@@ -97,18 +113,21 @@ void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyMode
                       ResponseCallback cb, Work work, int retries, sim::Time arrived) {
   const ClientClass client = origin != nullptr ? origin->client : ClientClass::kUser;
   const PriorityLevel level = Classify(client, kind, verb == RequestVerb::kList).level;
-  if (apf_.TryDispatch(level)) {
-    Run(verb, level, latency, origin, arrived, std::move(cb), std::move(work));
+  const int replica = Route(origin != nullptr ? origin->connection : 0);
+  Replica& rep = replicas_[static_cast<size_t>(replica)];
+  ++rep.requests;
+  if (rep.apf->TryDispatch(level)) {
+    Run(verb, replica, level, latency, origin, arrived, std::move(cb), std::move(work));
     return;
   }
   // Queued or rejected: only an overloaded server allocates here. The origin is copied: the
   // client that sent the request may be gone by the time it is dispatched or retried.
   auto request = std::make_shared<std::pair<ResponseCallback, Work>>(std::move(cb), std::move(work));
   const RequestOrigin from = origin != nullptr ? *origin : RequestOrigin{};
-  apf_.Wait(
+  rep.apf->Wait(
       level, from.flow,
-      [this, verb, level, &latency, from, arrived, request]() {
-        Run(verb, level, latency, &from, arrived, std::move(request->first), std::move(request->second));
+      [this, verb, replica, level, &latency, from, arrived, request]() {
+        Run(verb, replica, level, latency, &from, arrived, std::move(request->first), std::move(request->second));
       },
       [this, verb, kind = std::string(kind), &latency, from, arrived, retries, request](int retry_after, const char*) {
         ++stats_.throttled;
@@ -128,15 +147,42 @@ void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyMode
       });
 }
 
-void ApiServer::Run(RequestVerb verb, PriorityLevel level, const LatencyModel& latency, const RequestOrigin* origin,
-                    sim::Time arrived, ResponseCallback cb, Work work) {
+void ApiServer::Run(RequestVerb verb, int replica, PriorityLevel level, const LatencyModel& latency,
+                    const RequestOrigin* origin, sim::Time arrived, ResponseCallback cb, Work work) {
+  PriorityAndFairness& apf = *replicas_[static_cast<size_t>(replica)].apf;
+  if (!serving(replica)) {
+    // Queued when its replica stopped (Stop hands every queued request over): the connection
+    // it came on is gone.
+    apf.Finish(level);
+    Respond(verb, std::move(cb), ConnectionLost());
+    return;
+  }
   sim::Duration d = latency.Sample(origin != nullptr && origin->rng != nullptr ? *origin->rng : latency_rng_);
-  owner_.After(d, [this, verb, level, arrived, cb = std::move(cb), work = std::move(work)]() mutable {
+  owner_.After(d, [this, verb, replica, &apf, level, arrived, cb = std::move(cb), work = std::move(work)]() mutable {
     // The seat is held for the request latency; etcd's own stalls come after it.
-    apf_.Finish(level);
+    apf.Finish(level);
     stats_.latency[static_cast<size_t>(verb)].Observe((sim_.Now() - arrived).ToSeconds());
-    work(std::move(cb));
+    work(replica, std::move(cb));
   });
+}
+
+int ApiServer::Route(uint64_t connection) {
+  if (replicas_.size() == 1) return 0;
+  auto [it, fresh] = connected_.try_emplace(connection, 0);
+  if (fresh || !serving(it->second)) {
+    // A new connection, or one that broke with its replica: the load balancer gives it the next
+    // replica in turn that serves (round robin), where it stays.
+    const int n = replicas();
+    for (int k = 0; k < n; ++k) {
+      const int r = (next_replica_ + k) % n;
+      if (serving(r)) {
+        it->second = r;
+        next_replica_ = (r + 1) % n;
+        break;
+      }
+    }
+  }
+  return it->second;
 }
 
 void ApiServer::Respond(RequestVerb verb, ResponseCallback cb, Response r) {
@@ -145,10 +191,10 @@ void ApiServer::Respond(RequestVerb verb, ResponseCallback cb, Response r) {
 }
 
 template <typename Fn>
-void ApiServer::ThroughEtcd(EtcdStep step, RequestVerb verb, ResponseCallback cb, Fn work) {
-  if (!serving_) {
+void ApiServer::ThroughEtcd(EtcdStep step, RequestVerb verb, int replica, ResponseCallback cb, Fn work) {
+  if (!serving(replica)) {
     // The process went away with the request: the client's connection breaks.
-    Respond(verb, std::move(cb), ConnectionRefused());
+    Respond(verb, std::move(cb), ConnectionLost());
     return;
   }
   if (raft_ == nullptr || raft_->CommitsNow()) {
@@ -178,7 +224,7 @@ void ApiServer::ScheduleCompaction() {
       [this, seen]() {
         // The compactor's Txn needs etcd's leader; without one it tries again next interval
         // (apiserver pkg/storage/etcd3/compact.go @ v0.32).
-        if (serving_ && (raft_ == nullptr || (raft_->leader() >= 0 && raft_->has_quorum()))) store_.Compact(seen);
+        if (serving() && (raft_ == nullptr || (raft_->leader() >= 0 && raft_->has_quorum()))) store_.Compact(seen);
         ScheduleCompaction();
       },
       sim::Phase::kObserve);
@@ -187,12 +233,12 @@ void ApiServer::ScheduleCompaction() {
 void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
   const std::string_view kind = obj->kind;
   Serve(RequestVerb::kPost, kind, config_.create, origin, std::move(cb),
-        [this, obj = std::move(obj)](ResponseCallback reply) mutable {
-          CreateAfterLookups(std::move(obj), std::move(reply), 1, sim::Duration::Zero());
+        [this, obj = std::move(obj)](int replica, ResponseCallback reply) mutable {
+          CreateAfterLookups(std::move(obj), replica, std::move(reply), 1, sim::Duration::Zero());
         });
 }
 
-void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup,
+void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, int replica, ResponseCallback cb, int lookup,
                                    sim::Duration interval) {
   // Upstream ServiceAccount admission getServiceAccount: a missing `default` account is looked up
   // live up to 10 times, one retryInterval (100–199 ms, drawn once per request) apart, because
@@ -201,20 +247,20 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCal
     if (lookup == 1) {
       interval = sim::Duration::Milliseconds(100 + static_cast<int64_t>(service_account_rng_.UniformInt(100)));
     }
-    owner_.After(interval, [this, obj = std::move(obj), cb = std::move(cb), lookup, interval]() mutable {
-      CreateAfterLookups(std::move(obj), std::move(cb), lookup + 1, interval);
+    owner_.After(interval, [this, obj = std::move(obj), replica, cb = std::move(cb), lookup, interval]() mutable {
+      CreateAfterLookups(std::move(obj), replica, std::move(cb), lookup + 1, interval);
     });
     return;
   }
-  ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, std::move(cb),
+  ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, replica, std::move(cb),
               [this, obj = std::move(obj)]() mutable { return DoCreate(std::move(obj)); });
 }
 
 void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
   const std::string_view kind = obj->kind;
   Serve(RequestVerb::kPut, kind, config_.update, origin, std::move(cb),
-        [this, obj = std::move(obj)](ResponseCallback reply) mutable {
-          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPut, std::move(reply),
+        [this, obj = std::move(obj)](int replica, ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPut, replica, std::move(reply),
                       [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
         });
 }
@@ -222,25 +268,26 @@ void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, co
 void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
   const std::string_view kind = obj->kind;
   Serve(RequestVerb::kPatch, kind, config_.update, origin, std::move(cb),
-        [this, obj = std::move(obj)](ResponseCallback reply) mutable {
-          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPatch, std::move(reply),
+        [this, obj = std::move(obj)](int replica, ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPatch, replica, std::move(reply),
                       [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
         });
 }
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
                        ResponseCallback cb, const RequestOrigin* origin) {
-  Serve(RequestVerb::kDelete, kind, config_.del, origin, std::move(cb), [=, this](ResponseCallback reply) mutable {
-    ThroughEtcd(EtcdStep::kPropose, RequestVerb::kDelete, std::move(reply),
-                [=, this]() { return registry_.Delete(kind, ns, name, opts); });
-  });
+  Serve(RequestVerb::kDelete, kind, config_.del, origin, std::move(cb),
+        [=, this](int replica, ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kDelete, replica, std::move(reply),
+                      [=, this]() { return registry_.Delete(kind, ns, name, opts); });
+        });
 }
 
 void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb,
                       const RequestOrigin* origin) {
   Serve(RequestVerb::kPost, api::Pod::kKind, config_.del, origin, std::move(cb),
-        [=, this](ResponseCallback reply) mutable {
-          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, std::move(reply),
+        [=, this](int replica, ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, replica, std::move(reply),
                       [=, this]() { return DoEvict(ns, name); });
         });
 }
@@ -298,61 +345,63 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
 
 void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
                     const RequestOrigin* origin) {
-  Serve(RequestVerb::kGet, kind, config_.get, origin, std::move(cb), [=, this](ResponseCallback reply) mutable {
-    ThroughEtcd(EtcdStep::kReadIndex, RequestVerb::kGet, std::move(reply), [=, this]() {
-      api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
-      Response r = obj ? Response{} : NotFound(kind, name);
-      r.object = obj;
-      if (obj) r.resource_version = obj->metadata.resource_version;
-      return r;
-    });
-  });
+  Serve(RequestVerb::kGet, kind, config_.get, origin, std::move(cb),
+        [=, this](int replica, ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kReadIndex, RequestVerb::kGet, replica, std::move(reply), [=, this]() {
+            api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
+            Response r = obj ? Response{} : NotFound(kind, name);
+            r.object = obj;
+            if (obj) r.resource_version = obj->metadata.resource_version;
+            return r;
+          });
+        });
 }
 
 void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::string& node_name,
                      const RequestOrigin* origin) {
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
-  Serve(RequestVerb::kList, kind, config_.get, origin, std::move(cb), [=, this](ResponseCallback reply) mutable {
-    if (!serving_) {
-      Respond(RequestVerb::kList, std::move(reply), ConnectionRefused());
-      return;
-    }
-    const std::string resource = api::ResourceOf(kind);
-    Response r;
-    auto cache = caches_.find(resource);
-    if (!node_name.empty() && cache != caches_.end()) {
-      // The same pods, in the same key order, as the filtered range below, at the same revision.
-      auto keys = cache->second.keys_by_node.find(node_name);
-      if (keys != cache->second.keys_by_node.end()) {
-        for (const std::string& key : keys->second) {
-          if (api::ObjectPtr obj = store_.Get(key)) r.items.push_back(std::move(obj));
-        }
-      }
-      r.resource_version = store_.revision();
-    } else {
-      etcd::RangeResult range = store_.Range(ResourceKeyPrefix(resource));
-      if (node_name.empty()) {
-        r.items = std::move(range.objects);
-      } else {
-        for (auto& obj : range.objects) {
-          if (SelectedNodeName(obj) == node_name) r.items.push_back(std::move(obj));
-        }
-      }
-      r.resource_version = range.revision;
-    }
-    sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
-    owner_.After(extra, [this, reply = std::move(reply), r = std::move(r)]() mutable {
-      Respond(RequestVerb::kList, std::move(reply), std::move(r));
-    });
-  });
+  Serve(RequestVerb::kList, kind, config_.get, origin, std::move(cb),
+        [=, this](int replica, ResponseCallback reply) mutable {
+          if (!serving(replica)) {
+            Respond(RequestVerb::kList, std::move(reply), ConnectionLost());
+            return;
+          }
+          const std::string resource = api::ResourceOf(kind);
+          Response r;
+          auto cache = caches_.find(resource);
+          if (!node_name.empty() && cache != caches_.end()) {
+            // The same pods, in the same key order, as the filtered range below, at the same revision.
+            auto keys = cache->second.keys_by_node.find(node_name);
+            if (keys != cache->second.keys_by_node.end()) {
+              for (const std::string& key : keys->second) {
+                if (api::ObjectPtr obj = store_.Get(key)) r.items.push_back(std::move(obj));
+              }
+            }
+            r.resource_version = store_.revision();
+          } else {
+            etcd::RangeResult range = store_.Range(ResourceKeyPrefix(resource));
+            if (node_name.empty()) {
+              r.items = std::move(range.objects);
+            } else {
+              for (auto& obj : range.objects) {
+                if (SelectedNodeName(obj) == node_name) r.items.push_back(std::move(obj));
+              }
+            }
+            r.resource_version = range.revision;
+          }
+          sim::Duration extra = config_.list_per_object * static_cast<int64_t>(r.items.size());
+          owner_.After(extra, [this, reply = std::move(reply), r = std::move(r)]() mutable {
+            Respond(RequestVerb::kList, std::move(reply), std::move(r));
+          });
+        });
 }
 
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
                      ResponseCallback cb, const RequestOrigin* origin) {
   Serve(RequestVerb::kPost, api::Pod::kKind, config_.bind, origin, std::move(cb),
-        [=, this](ResponseCallback reply) mutable {
-          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, std::move(reply),
+        [=, this](int replica, ResponseCallback reply) mutable {
+          ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, replica, std::move(reply),
                       [=, this]() { return DoBind(ns, name, uid, node); });
         });
 }
@@ -420,9 +469,11 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
   std::string resource = api::ResourceOf(kind);
   ResourceCache& cache = CacheFor(resource);
   int64_t id = next_watch_id_++;
-  watches_[id] = ClientWatch{resource, opts.node_name,   std::make_shared<WatchHandler>(std::move(handler)), opts.host,
-                             {},       sim::Time::Zero()};
-  if (!serving_) {
+  const int replica = Route(opts.connection);
+  watches_[id] =
+      ClientWatch{resource, opts.node_name,   std::make_shared<WatchHandler>(std::move(handler)), opts.host, replica,
+                  {},       sim::Time::Zero()};
+  if (!serving(replica)) {
     EndWatch(id, ConnectionRefused());
     return id;
   }
@@ -431,7 +482,7 @@ int64_t ApiServer::Watch(const std::string& kind, WatchOptions opts, WatchHandle
     // resourceVersion is too old for it (kubernetes/apiserver pkg/storage/cacher/watch_cache.go
     // @ v0.32, "too old resource version"), as one compacted away in etcd is (pkg/storage/etcd3/
     // errors.go, interpretWatchError).
-    bool ok = opts.resource_version >= cache_start_revision_ &&
+    bool ok = opts.resource_version >= replicas_[static_cast<size_t>(replica)].cache_start_revision &&
               store_.Replay(ResourceKeyPrefix(resource), opts.resource_version + 1,
                             [this, id](const etcd::Event& e) { Deliver(id, e); });
     if (!ok) {
@@ -580,6 +631,10 @@ void ApiServer::EndWatch(int64_t id, Response error) {
       config_.watch_delay, [h, ev]() { (*h)(ev); }, sim::Phase::kDelivery);
 }
 
+Response ApiServer::ConnectionLost() {
+  return ErrorResponse(Code::kUnavailable, "ServiceUnavailable", "http2: client connection lost");
+}
+
 Response ApiServer::ConnectionRefused() {
   return ErrorResponse(Code::kUnavailable, "ServiceUnavailable", "dial tcp 10.0.0.1:6443: connect: connection refused");
 }
@@ -590,23 +645,29 @@ void ApiServer::FailRefused(ResponseCallback cb) {
   });
 }
 
-void ApiServer::Stop() {
-  if (!serving_) return;
-  serving_ = false;
-  // Every watch stream breaks (--shutdown-watch-termination-grace-period is 0 by default,
+void ApiServer::Stop(int replica) {
+  Replica& r = replicas_[static_cast<size_t>(replica)];
+  if (!r.serving) return;
+  r.serving = false;
+  --serving_count_;
+  // Every watch stream on it breaks (--shutdown-watch-termination-grace-period is 0 by default,
   // kubernetes/apiserver pkg/server/options/server_run_options.go @ v0.32); the reflectors
-  // relist once the server answers again.
+  // relist once a replica answers again.
   std::vector<int64_t> ids;
-  for (const auto& [id, w] : watches_) ids.push_back(id);
-  for (int64_t id : ids) {
-    EndWatch(id, ErrorResponse(Code::kUnavailable, "ServiceUnavailable", "http2: client connection lost"));
+  for (const auto& [id, w] : watches_) {
+    if (w.replica == replica) ids.push_back(id);
   }
+  for (int64_t id : ids) EndWatch(id, ConnectionLost());
+  // Requests waiting in its queues fail with their connection (Run sees the replica stopped).
+  r.apf->DispatchAll();
 }
 
-void ApiServer::Start() {
-  if (serving_) return;
-  serving_ = true;
-  cache_start_revision_ = store_.revision();
+void ApiServer::Start(int replica) {
+  Replica& r = replicas_[static_cast<size_t>(replica)];
+  if (r.serving) return;
+  r.serving = true;
+  ++serving_count_;
+  r.cache_start_revision = store_.revision();
 }
 
 }  // namespace kubesim::apiserver

@@ -36,6 +36,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "models/api/object.h"
@@ -68,7 +69,16 @@ struct RequestOrigin {
   sim::Rng* rng = nullptr;
   ClientClass client = ClientClass::kUser;
   uint64_t flow = 0;  // the hash of its flow distinguisher (the client's user name)
+  // The hash of the process that sends it (ConnectionOf): the one HTTP/2 connection that process
+  // holds to the API server, which the load balancer pins to one replica.
+  uint64_t connection = 0;
 };
+
+// A process's connection key from a client's name: one kube-controller-manager (all its
+// controllers), one scheduler, one kubelet or kube-proxy per node. client-go shares one transport,
+// hence one HTTP/2 connection per server, among the clientsets a process builds from one
+// rest.Config (client-go transport/cache.go @ v0.32, tlsTransportCache).
+uint64_t ConnectionOf(std::string_view client_name);
 
 // The verb label of apiserver_request_total: POST (create, bind, evict), PUT (update), PATCH
 // (status updates, as the kubelet's and the scheduler's are), DELETE, GET, LIST.
@@ -106,6 +116,14 @@ struct RequestStats {
   int64_t total() const;
 };
 
+// The API server's replicas (config.replicas, default 1) share the etcd cluster, and each has its
+// own seats, queues (API Priority and Fairness) and watch cache. Clients reach them through a load
+// balancer, as kubeadm's controlPlaneEndpoint: a process's connection goes to the next serving
+// replica in round-robin order (`balance roundrobin` in kubeadm's HAProxy example,
+// https://github.com/kubernetes/kubeadm/blob/main/docs/ha-considerations.md) and stays there
+// until that replica stops: HTTP/2 connections are long-lived and kube-apiserver's
+// --goaway-chance is 0 by default (kubernetes/apiserver pkg/server/options/server_run_options.go
+// @ v0.32), so clients that moved during an outage do not move back.
 class ApiServer {
  public:
   // `raft`: the etcd cluster that decides when writes commit and whether linearizable reads are
@@ -176,18 +194,25 @@ class ApiServer {
   // kUnreachableTimeout with client-go's message. `cb` may be null.
   void FailUnreachable(ResponseCallback cb);
 
-  // The process stops (apiserverDown): every watch breaks, requests are refused, and requests it
-  // was serving fail. Start (the restart) serves again with a fresh watch cache, which knows no
-  // revision older than the one it starts at: watchers resuming from before get 410 and relist.
-  void Stop();
-  void Start();
-  bool serving() const { return serving_; }
+  // A replica's process stops (apiserverDown): every watch on it breaks, requests it was serving
+  // or had queued fail, and its clients' next requests go to another replica. Start (the restart)
+  // serves again with a fresh watch cache, which knows no revision older than the one it starts
+  // at: watchers resuming from before on it get 410 and relist. REQUIRES: 0 <= replica < replicas().
+  void Stop(int replica);
+  void Start(int replica);
+  int replicas() const { return static_cast<int>(replicas_.size()); }
+  bool serving(int replica) const { return replicas_[static_cast<size_t>(replica)].serving; }
+  // Whether any replica serves: a client's request is refused only when none does.
+  bool serving() const { return serving_count_ > 0; }
   // What a client gets from a stopped server: the connection is refused at once. `cb` may be null.
   void FailRefused(ResponseCallback cb);
-  // Requests, responses and latencies (summary.json `apiserver`, metrics.csv apiserver_*).
+  // Requests, responses and latencies of all replicas (summary.json `apiserver`, metrics.csv
+  // apiserver_*).
   const RequestStats& request_stats() const { return stats_; }
-  // Seats, queues and rejections per priority level.
-  const PriorityAndFairness& flow_control() const { return apf_; }
+  // Requests each replica was sent (summary.json `apiserver.requests_by_replica`).
+  int64_t requests_served_by(int replica) const { return replicas_[static_cast<size_t>(replica)].requests; }
+  // Seats, queues and rejections per priority level of one replica.
+  const PriorityAndFairness& flow_control(int replica) const { return *replicas_[static_cast<size_t>(replica)].apf; }
 
   // Watches that ended with an error (410 Expired, a broken connection); each makes its
   // reflector relist (summary.json watch_relists_total).
@@ -199,6 +224,7 @@ class ApiServer {
     std::string node_name;
     std::shared_ptr<WatchHandler> handler;
     network::HostId host = network::kControlPlane;
+    int replica = 0;  // the replica whose watch cache serves it
     // Events for a watcher cut off from the control plane, in commit order, from `held_since`.
     std::vector<WatchEvent> held;
     sim::Time held_since;
@@ -215,8 +241,17 @@ class ApiServer {
     std::map<std::string, std::set<std::string>> keys_by_node;
   };
 
-  // What a request does once its latency has passed; it answers `cb`.
-  using Work = std::function<void(ResponseCallback cb)>;
+  struct Replica {
+    bool serving = true;
+    int64_t cache_start_revision = 0;  // the oldest revision its watch cache can resume from
+    int64_t requests = 0;
+    std::unique_ptr<PriorityAndFairness> apf;
+  };
+  // The replica a process's requests and watches go to (see the class comment).
+  int Route(uint64_t connection);
+
+  // What a request does once its latency has passed on `replica`; it answers `cb`.
+  using Work = std::function<void(int replica, ResponseCallback cb)>;
   // A request arrives: API Priority and Fairness seats it (or queues it, or rejects it with 429,
   // which the client retries as client-go does), then it takes `latency` and runs `work`.
   void Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
@@ -225,7 +260,7 @@ class ApiServer {
   }
   void Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
              ResponseCallback cb, Work work, int retries, sim::Time arrived);
-  void Run(RequestVerb verb, PriorityLevel level, const LatencyModel& latency, const RequestOrigin* origin,
+  void Run(RequestVerb verb, int replica, PriorityLevel level, const LatencyModel& latency, const RequestOrigin* origin,
            sim::Time arrived, ResponseCallback cb, Work work);
   static constexpr int kMaxRetries = 10;
   // A request whose latency has passed goes to etcd: a write as a proposal, a linearizable read
@@ -234,11 +269,12 @@ class ApiServer {
   // upstream's ErrorToAPIStatus reports a storage error that is not a Kubernetes status.
   enum class EtcdStep { kPropose, kReadIndex };
   template <typename Fn>
-  void ThroughEtcd(EtcdStep step, RequestVerb verb, ResponseCallback cb, Fn work);
+  void ThroughEtcd(EtcdStep step, RequestVerb verb, int replica, ResponseCallback cb, Fn work);
   void Respond(RequestVerb verb, ResponseCallback cb, Response r);
   // A create whose request latency has passed: waits while ServiceAccount admission retries its
   // lookup of a pod's `default` account (`lookup` counts them), then stores or refuses.
-  void CreateAfterLookups(std::shared_ptr<api::Object> obj, ResponseCallback cb, int lookup, sim::Duration interval);
+  void CreateAfterLookups(std::shared_ptr<api::Object> obj, int replica, ResponseCallback cb, int lookup,
+                          sim::Duration interval);
   Response DoCreate(std::shared_ptr<api::Object> obj, bool bootstrap = false);
   Response DoEvict(const std::string& ns, const std::string& name);
   Response DoBind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node);
@@ -251,6 +287,7 @@ class ApiServer {
   // Ends watch `id` with an ERROR event carrying `error`.
   void EndWatch(int64_t id, Response error);
   static Response ConnectionRefused();
+  static Response ConnectionLost();
   void Send(int64_t watch_id, WatchEvent ev);
 
   sim::Simulation& sim_;
@@ -258,15 +295,18 @@ class ApiServer {
   etcd::RaftCluster* raft_;
   network::Topology* network_ = nullptr;
   ClientConnections clients_;
-  bool serving_ = true;
-  int64_t cache_start_revision_ = 0;
+  std::vector<Replica> replicas_;
+  int serving_count_ = 0;
+  // Process connection → the replica it is connected to; only with more than one replica.
+  // Looked up, never iterated.
+  std::unordered_map<uint64_t, int> connected_;
+  int next_replica_ = 0;  // the load balancer's round-robin cursor
   int64_t watch_errors_ = 0;
   ApiServerConfig config_;
   sim::Rng& latency_rng_;
   sim::Rng& name_rng_;
   sim::Rng& service_account_rng_;
   registry::Store registry_;
-  PriorityAndFairness apf_;
   RequestStats stats_;
   int64_t next_watch_id_ = 1;
   std::map<int64_t, ClientWatch> watches_;

@@ -54,6 +54,7 @@ struct WatchOptions {
   int64_t resource_version = 0;  // events after this RV; 0: from now
   std::string node_name;         // pods: field selector spec.nodeName=<node>; nodes: metadata.name=<node>
   int32_t host = 0;              // the watcher's network::HostId (ApiClient sets it); 0: control plane
+  uint64_t connection = 0;       // the watcher's process connection (ApiClient sets it; api_server.h)
 };
 
 // metav1.DeletionPropagation. Background: the object goes now, the garbage collector deletes its

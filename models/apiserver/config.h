@@ -31,8 +31,15 @@ struct ApiServerConfig {
   // --max-requests-inflight 400 and --max-mutating-requests-inflight 200 (kubernetes/apiserver
   // pkg/server/config.go @ v0.32); with API Priority and Fairness (on by default) their sum is the
   // server's concurrency limit, which the priority levels share (priority_and_fairness.h).
+  // Per replica.
   int max_requests_inflight = 400;
   int max_mutating_requests_inflight = 200;
+  // kube-apiserver processes behind one load balancer (api_server.h); kubeadm's single
+  // control-plane node runs one.
+  int replicas = 1;
 };
+
+// The most replicas a scenario may ask for (scenario validation).
+inline constexpr int kMaxApiServerReplicas = 16;
 
 }  // namespace kubesim::apiserver

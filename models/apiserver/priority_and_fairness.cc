@@ -247,6 +247,22 @@ void PriorityAndFairness::DispatchWaiting() {
   }
 }
 
+void PriorityAndFairness::DispatchAll() {
+  for (State& s : levels_) {
+    for (std::deque<Waiting>& q : s.queues) {
+      for (Waiting& w : q) {
+        if (*w.done) continue;
+        *w.done = true;
+        --s.waiting;
+        ++s.in_use;
+        ++total_in_use_;
+        owner_.After(sim::Duration::Zero(), std::move(w.dispatch));
+      }
+      q.clear();
+    }
+  }
+}
+
 void PriorityAndFairness::RecordDrop(State& s) {
   // dropped_requests_tracker.go: per level, the drops of the last retryAfter seconds decide.
   const int64_t now = static_cast<int64_t>(sim_.Now().ToSeconds());

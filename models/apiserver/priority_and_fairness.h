@@ -94,6 +94,9 @@ class PriorityAndFairness {
   // hash of its flow (schema, distinguisher).
   void Wait(PriorityLevel level, uint64_t flow, Dispatch dispatch, Reject reject);
   void Finish(PriorityLevel level);
+  // The server stops: every queued request is dispatched now, whatever the seats, each from its
+  // own event (its dispatch then fails it; Finish as usual).
+  void DispatchAll();
 
   struct Stats {
     std::array<int64_t, kPriorityLevels> dispatched{};

@@ -244,12 +244,16 @@ void Components::RunUntil(sim::Time t) {
 namespace {
 
 // Seats in use (apiserver_flowcontrol_current_executing_seats) or requests waiting
-// (apiserver_flowcontrol_current_inqueue_requests), over every priority level.
-int Seats(const apiserver::PriorityAndFairness& apf, bool waiting) {
+// (apiserver_flowcontrol_current_inqueue_requests), over every priority level of every replica
+// (the sum a dashboard over all kube-apiserver instances shows).
+int Seats(const apiserver::ApiServer& api, bool waiting) {
   int n = 0;
-  for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
-    const auto level = static_cast<apiserver::PriorityLevel>(l);
-    n += waiting ? apf.waiting(level) : apf.in_use(level);
+  for (int r = 0; r < api.replicas(); ++r) {
+    const apiserver::PriorityAndFairness& apf = api.flow_control(r);
+    for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
+      const auto level = static_cast<apiserver::PriorityLevel>(l);
+      n += waiting ? apf.waiting(level) : apf.in_use(level);
+    }
   }
   return n;
 }
@@ -262,13 +266,12 @@ void Components::SampleControlPlane() {
   // pkg/endpoints/metrics and pkg/util/flowcontrol/metrics @ v0.32), in ControlPlaneSeriesNames()
   // order.
   const etcd::RaftCluster::Stats es = etcd_->stats();
-  control_plane_samples_.push_back({static_cast<double>(store_.db_size()), static_cast<double>(store_.db_size_in_use()),
-                                    static_cast<double>(store_.quota()), etcd_->leader() >= 0 ? 1.0 : 0.0,
-                                    static_cast<double>(es.leader_changes), static_cast<double>(es.failed_proposals),
-                                    static_cast<double>(api_->request_stats().total()),
-                                    static_cast<double>(api_->request_stats().throttled),
-                                    static_cast<double>(Seats(api_->flow_control(), /*waiting=*/false)),
-                                    static_cast<double>(Seats(api_->flow_control(), /*waiting=*/true))});
+  control_plane_samples_.push_back(
+      {static_cast<double>(store_.db_size()), static_cast<double>(store_.db_size_in_use()),
+       static_cast<double>(store_.quota()), etcd_->leader() >= 0 ? 1.0 : 0.0, static_cast<double>(es.leader_changes),
+       static_cast<double>(es.failed_proposals), static_cast<double>(api_->request_stats().total()),
+       static_cast<double>(api_->request_stats().throttled), static_cast<double>(Seats(*api_, /*waiting=*/false)),
+       static_cast<double>(Seats(*api_, /*waiting=*/true))});
 }
 
 void Components::SampleCloud() {

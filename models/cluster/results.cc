@@ -129,11 +129,17 @@ report::RunResults Components::Collect(bool take) {
       const apiserver::LatencyHistogram& h = st.latency[v];
       if (h.count() > 0) a.request_latency_seconds[verb] = {h.count(), h.Quantile(0.5), h.Quantile(0.99)};
     }
-    const apiserver::PriorityAndFairness& apf = api_->flow_control();
-    for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
-      const std::string name = apiserver::PriorityLevelName(static_cast<apiserver::PriorityLevel>(l));
-      a.rejected_by_priority_level[name] = apf.stats().rejected[l];
-      a.max_seats_in_use_by_priority_level[name] = apf.stats().max_in_use[l];
+    a.replicas = api_->replicas();
+    for (int rep = 0; rep < api_->replicas(); ++rep) {
+      a.requests_by_replica.push_back(api_->requests_served_by(rep));
+      // Rejections add up over the replicas; seats are per replica, so the busiest one's peak.
+      const apiserver::PriorityAndFairness& apf = api_->flow_control(rep);
+      for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
+        const std::string name = apiserver::PriorityLevelName(static_cast<apiserver::PriorityLevel>(l));
+        a.rejected_by_priority_level[name] += apf.stats().rejected[l];
+        int& seats = a.max_seats_in_use_by_priority_level[name];
+        seats = std::max(seats, apf.stats().max_in_use[l]);
+      }
     }
   }
   if (load_) {

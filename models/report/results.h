@@ -149,9 +149,11 @@ struct LeaderElectionResults {
 // The API server (summary.json `apiserver`): requests by verb and code, 429s of API Priority and
 // Fairness, and latency quantiles by verb.
 struct ApiServerResults {
-  int max_requests_inflight = 0;
+  int replicas = 1;
+  int max_requests_inflight = 0;  // per replica
   int max_mutating_requests_inflight = 0;
   int64_t requests_total = 0;
+  std::vector<int64_t> requests_by_replica;                 // requests each replica was sent, 429 retries included
   int64_t throttled_total = 0;                              // 429 rejections, retries included
   std::map<std::string, std::map<int, int64_t>> responses;  // verb → code → count
   std::map<std::string, int64_t> rejected_by_priority_level;

@@ -245,7 +245,9 @@ std::string SummaryJson(const RunResults& r) {
     for (const auto& [level, n] : a.rejected_by_priority_level) rejected[level] = n;
     ordered_json seats = ordered_json::object();
     for (const auto& [level, n] : a.max_seats_in_use_by_priority_level) seats[level] = n;
-    j["apiserver"] = {{"max_requests_inflight", a.max_requests_inflight},
+    j["apiserver"] = {{"replicas", a.replicas},
+                      {"requests_by_replica", a.requests_by_replica},
+                      {"max_requests_inflight", a.max_requests_inflight},
                       {"max_mutating_requests_inflight", a.max_mutating_requests_inflight},
                       {"requests_total", a.requests_total},
                       {"throttled_total", a.throttled_total},

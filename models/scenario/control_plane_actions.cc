@@ -157,49 +157,60 @@ sim::StatusOr<ParsedAction> ParsePartition(const YamlNode& args, ObjectLoader& l
   return a;
 }
 
-// {replica: 0, duration: D}: kubesim runs one API server; it stops (and restarts after D).
-sim::StatusOr<ParsedAction> ParseApiServerDown(const YamlNode& args, ObjectLoader&, bool restart) {
+// `replica`: which kube-apiserver, 0 to spec.apiServer.replicas - 1; 0 when left out.
+sim::StatusOr<int> ReplicaArg(const YamlNode& args, ObjectLoader& loader) {
+  if (!args.Has("replica")) return 0;
+  KUBESIM_ASSIGN_OR_RETURN(int32_t replica, args["replica"].Int32());
+  const int replicas = loader.api_server() != nullptr ? loader.api_server()->replicas : 1;
+  if (replica < 0 || replica >= replicas) {
+    const std::string numbered =
+        replicas == 1 ? "1 replica, numbered 0"
+                      : std::to_string(replicas) + " replicas, numbered 0 to " + std::to_string(replicas - 1);
+    return args["replica"].Error("Invalid value: " + std::to_string(replica) + ": spec.apiServer has " + numbered);
+  }
+  return replica;
+}
+
+// {replica: N, duration: D}: the replica's process stops (and starts again after D).
+sim::StatusOr<ParsedAction> ParseApiServerDown(const YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
-  if (restart) {
-    KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica"}));
-  } else {
-    KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica", "duration"}));
-  }
-  if (args.Has("replica")) {
-    KUBESIM_ASSIGN_OR_RETURN(int32_t replica, args["replica"].Int32());
-    if (replica != 0) {
-      return args["replica"].Error("Invalid value: " + std::to_string(replica) +
-                                   ": kubesim runs one API server replica, numbered 0");
-    }
-  }
-  ParsedAction a;
-  if (restart) {
-    a.description = "restart API server replica 0";
-    a.run = [](ActionContext& ctx) {
-      ctx.KubeApiServer().Stop();
-      ctx.KubeApiServer().Start();
-    };
-    return a;
-  }
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica", "duration"}));
+  KUBESIM_ASSIGN_OR_RETURN(int replica, ReplicaArg(args, loader));
   KUBESIM_ASSIGN_OR_RETURN(std::optional<sim::Duration> duration, UndoAfter(args));
-  a.description = "API server replica 0 down" + For(duration);
-  a.run = [duration](ActionContext& ctx) {
-    ctx.KubeApiServer().Stop();
+  const std::string name = "API server replica " + std::to_string(replica);
+  ParsedAction a;
+  a.description = name + " down" + For(duration);
+  a.run = [replica, duration, name](ActionContext& ctx) {
+    ctx.KubeApiServer().Stop(replica);
     if (duration) {
-      ctx.After(*duration, "API server replica 0 up", [](ActionContext& c) { c.KubeApiServer().Start(); });
+      ctx.After(*duration, name + " up", [replica](ActionContext& c) { c.KubeApiServer().Start(replica); });
     }
   };
   return a;
 }
 
-// {replica: 0}: a stopped API server starts again.
+// {replica: N}: the replica's process restarts at once (its watches break, its cache starts afresh).
+sim::StatusOr<ParsedAction> ParseApiServerRestart(const YamlNode& args, ObjectLoader& loader) {
+  KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
+  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica"}));
+  KUBESIM_ASSIGN_OR_RETURN(int replica, ReplicaArg(args, loader));
+  ParsedAction a;
+  a.description = "restart API server replica " + std::to_string(replica);
+  a.run = [replica](ActionContext& ctx) {
+    ctx.KubeApiServer().Stop(replica);
+    ctx.KubeApiServer().Start(replica);
+  };
+  return a;
+}
+
+// {replica: N}: a stopped replica starts again.
 sim::StatusOr<ParsedAction> ParseApiServerUp(const YamlNode& args, ObjectLoader& loader) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"replica"}));
-  KUBESIM_RETURN_IF_ERROR(ParseApiServerDown(args, loader, /*restart=*/true).status());  // the replica check
+  KUBESIM_ASSIGN_OR_RETURN(int replica, ReplicaArg(args, loader));
   ParsedAction a;
-  a.description = "API server replica 0 up";
-  a.run = [](ActionContext& ctx) { ctx.KubeApiServer().Start(); };
+  a.description = "API server replica " + std::to_string(replica) + " up";
+  a.run = [replica](ActionContext& ctx) { ctx.KubeApiServer().Start(replica); };
   return a;
 }
 
@@ -316,12 +327,8 @@ void AddControlPlaneActions(std::map<std::string, ActionParser>& actions) {
   actions["partition"] = ParsePartition;
   // Every partition ends.
   actions["heal"] = WithoutArguments("heal every partition", [](ActionContext& ctx) { ctx.Network().HealAll(); });
-  actions["apiserverDown"] = [](const YamlNode& args, ObjectLoader& loader) {
-    return ParseApiServerDown(args, loader, /*restart=*/false);
-  };
-  actions["apiserverRestart"] = [](const YamlNode& args, ObjectLoader& loader) {
-    return ParseApiServerDown(args, loader, /*restart=*/true);
-  };
+  actions["apiserverDown"] = ParseApiServerDown;
+  actions["apiserverRestart"] = ParseApiServerRestart;
   actions["apiserverUp"] = ParseApiServerUp;
   actions["apiserverLoad"] = ParseApiServerLoad;
   actions["etcdCompact"] = WithoutArguments("etcdctl compact (to the current revision)", Compact);

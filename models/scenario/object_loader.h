@@ -15,6 +15,7 @@
 
 #include "models/api/codec.h"
 #include "models/api/yaml_node.h"
+#include "models/apiserver/config.h"
 #include "models/cloud/cloud_config.h"
 #include "models/etcd/config.h"
 
@@ -54,6 +55,9 @@ class ObjectLoader {
   // The scenario's etcd (spec.etcd, or its defaults), for actions that name members.
   void SetEtcd(const etcd::EtcdConfig* etcd) { etcd_ = etcd; }
   const etcd::EtcdConfig* etcd() const { return etcd_; }
+  // The scenario's API server (spec.apiServer, or its defaults), for actions that name replicas.
+  void SetApiServer(const apiserver::ApiServerConfig* api_server) { api_server_ = api_server; }
+  const apiserver::ApiServerConfig* api_server() const { return api_server_; }
   std::vector<std::string>& warnings() { return warnings_; }
   std::map<std::string, int>& not_simulated() { return not_simulated_; }
 
@@ -70,6 +74,7 @@ class ObjectLoader {
   DefinedFn fallback_;
   const cloud::CloudConfig* cloud_ = nullptr;
   const etcd::EtcdConfig* etcd_ = nullptr;
+  const apiserver::ApiServerConfig* api_server_ = nullptr;
 };
 
 }  // namespace kubesim::scenario

@@ -89,10 +89,13 @@ sim::Status ParseApiServerSettings(const YamlNode& spec, ControlPlaneSettings* s
     KUBESIM_RETURN_IF_ERROR(api_server.CheckKeys(
         {"requestLatency", "watchDelay", "replicas", "maxRequestsInflight", "maxMutatingRequestsInflight"}));
     if (api_server.Has("replicas")) {
-      KUBESIM_ASSIGN_OR_RETURN(int32_t replicas, api_server["replicas"].Int32());
-      if (replicas != 1) {
-        return api_server["replicas"].Error("Unsupported value: " + std::to_string(replicas) +
-                                            ": kubesim runs one API server replica");
+      KUBESIM_ASSIGN_OR_RETURN(s->api_server.replicas, api_server["replicas"].Int32());
+      // Upstream sets no bound; kubeadm's HA topologies run 3 or 5, and the cap keeps a typo
+      // from building thousands of watch caches.
+      if (s->api_server.replicas < 1 || s->api_server.replicas > apiserver::kMaxApiServerReplicas) {
+        return api_server["replicas"].Error("Invalid value: " + std::to_string(s->api_server.replicas) +
+                                            ": must be between 1 and " +
+                                            std::to_string(apiserver::kMaxApiServerReplicas));
       }
     }
     for (auto [key, field] :
@@ -393,6 +396,7 @@ sim::StatusOr<Scenario> Parse(const YamlNode& doc, const std::string& file, cons
   ObjectLoader loader(base_dir);
   if (sc.cloud) loader.SetCloud(&*sc.cloud);
   loader.SetEtcd(&sc.settings.etcd);
+  loader.SetApiServer(&sc.settings.api_server);
   auto each = [&](const YamlNode& list, const std::function<sim::Status(const YamlNode&)>& fn) {
     auto items = list.Items();
     if (!problems.Check(items.status())) return;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/apiserver/config.h"
 #include "models/controllers/controller_names.h"
 #include "models/report/expectations.h"
 #include "models/scenario/actions.h"
@@ -139,7 +140,8 @@ ordered_json Actions() {
                              {"selector", StringMap()},
                              {"controlPlane", {{"type", "boolean"}, {"description", "every node"}}},
                              {"duration", Duration("then the link returns")}});
-  ordered_json replica = {{"type", {"integer", "string"}}, {"enum", {0, "0"}}, {"description", "one replica: 0"}};
+  ordered_json replica = {
+      {"type", {"integer", "string"}}, {"minimum", 0}, {"description", "0 to spec.apiServer.replicas-1 (default 0)"}};
   all["apiserverDown"] = Object({{"replica", replica}, {"duration", Duration("then it starts again")}});
   all["apiserverUp"] = Object({{"replica", replica}});
   all["apiserverRestart"] = Object({{"replica", replica}});
@@ -386,12 +388,15 @@ std::string ScenarioJsonSchema() {
        {"objects", {{"type", "array"}, {"items", ObjectEntry()}}},
        {"workloads", {{"type", "array"}, {"items", Workload()}, {"description", "generators and trace replay"}}},
        {"timeline", {{"type", "array"}, {"items", TimelineEntrySchema()}}},
-       {"apiServer",
-        Object({{"requestLatency", Latency("every verb")},
-                {"watchDelay", Duration("watch delivery delay")},
-                {"replicas", {{"type", {"integer", "string"}}, {"enum", {1, "1"}}, {"description", "one replica"}}},
-                {"maxRequestsInflight", {{"type", {"integer", "string"}}, {"minimum", 1}}},
-                {"maxMutatingRequestsInflight", {{"type", {"integer", "string"}}, {"minimum", 1}}}})},
+       {"apiServer", Object({{"requestLatency", Latency("every verb")},
+                             {"watchDelay", Duration("watch delivery delay")},
+                             {"replicas",
+                              {{"type", {"integer", "string"}},
+                               {"minimum", 1},
+                               {"maximum", apiserver::kMaxApiServerReplicas},
+                               {"description", "kube-apiserver processes behind one load balancer (default 1)"}}},
+                             {"maxRequestsInflight", {{"type", {"integer", "string"}}, {"minimum", 1}}},
+                             {"maxMutatingRequestsInflight", {{"type", {"integer", "string"}}, {"minimum", 1}}}})},
        {"kubelet",
         Object({{"podStartLatency", Latency("sandbox + container start")},
                 {"serializeImagePulls", {{"type", "boolean"}}},

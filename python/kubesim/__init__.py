@@ -91,9 +91,9 @@ class Result:
     failed_actions  DataFrame, timeline actions the API server refused: at, object, reason, message
     apiserver_load  DataFrame, one row per timeline apiserverLoad: at, verb, resource, sent, and
                  one column per HTTP code answered (201, 500, ...)
-    apiserver    dict, summary.json's `apiserver`: requests_total, throttled_total (429s of API
-                 Priority and Fairness), responses by verb and code, request_latency_seconds by
-                 verb, rejected_by_priority_level (docs/control-plane.md)
+    apiserver    dict, summary.json's `apiserver`: replicas, requests_by_replica, requests_total,
+                 throttled_total (429s of API Priority and Fairness), responses by verb and code,
+                 request_latency_seconds by verb, rejected_by_priority_level (docs/control-plane.md)
     """
 
     def __init__(self, columns):

@@ -101,3 +101,22 @@ def test_apiserver_overload_tables():
                         overrides={"apiServer.maxRequestsInflight": 400, "apiServer.maxMutatingRequestsInflight": 200})
     assert roomy.apiserver["throttled_total"] == 0
     assert roomy.apiserver_load.iloc[0]["201"] == 90000
+
+
+def test_api_server_replicas_from_an_override():
+    # Golden (c) stops its only API server for 20 s: the scale sent meanwhile fails and both
+    # leaders lose their leases. With three replicas the same timeline stops one of them, and
+    # the processes on it move to the others.
+    outage = ROOT / "scenarios" / "control-plane" / "apiserver-outage.yaml"
+    one = kubesim.run(outage)
+    three = kubesim.run(outage, overrides={"apiServer.replicas": 3})
+    assert one.apiserver["replicas"] == 1 and len(one.apiserver["requests_by_replica"]) == 1
+    assert len(one.failed_actions) == 1
+    assert (one.leader_election["leader_changes"] == 1).all()
+    assert three.apiserver["replicas"] == 3
+    assert all(n > 0 for n in three.apiserver["requests_by_replica"])
+    assert three.failed_actions.empty
+    assert (three.leader_election["leader_changes"] == 0).all()
+    assert three.summary["watch_relists_total"] < one.summary["watch_relists_total"]
+    with pytest.raises(kubesim.ScenarioError, match=r"spec\.apiServer\.replicas: Invalid value: 0: must be between 1 and 16"):
+        kubesim.run(outage, overrides={"apiServer.replicas": 0})

@@ -74,8 +74,8 @@ TEST_CASE(
       next->Run([&]() { started_at = f.sim.Now(); }, []() {});
     });
   });
-  f.sim.At(Sec(5), [&]() { f.api.Stop(); });
-  f.sim.At(Sec(25), [&]() { f.api.Start(); });
+  f.sim.At(Sec(5), [&]() { f.api.Stop(0); });
+  f.sim.At(Sec(25), [&]() { f.api.Start(0); });
   f.sim.RunUntil(Sec(60));
   // Renewals answer 10 ms after they start: at 2.01 s and 4.02 s; the cycle from 6.02 s fails
   // until its deadline.

@@ -291,10 +291,55 @@ TEST_CASE("Control plane (e): load above the API server's limits gets 429s, clie
   CHECK(r.nodes_ready == 4);
 }
 
+TEST_CASE("Control plane (g): with three API server replicas, one replica's outage goes unnoticed",
+          "[apiserver][control-plane][replicas]") {
+  report::RunResults r = Run("scenarios/control-plane/apiserver-replicas.yaml");
+  REQUIRE(r.apiserver.replicas == 3);
+  // Nothing failed: the scale at 65 s went to another replica and its pods started at once.
+  CHECK(r.failed_actions.empty());
+  int started_during_outage = 0;
+  for (const auto& p : r.pods) {
+    if (S(p.created) >= 65 && S(p.created) < 70 && S(p.running) > 0 && S(p.running) < 70) started_during_outage++;
+  }
+  CHECK(started_during_outage == 4);
+  // Only the watches on the stopped replica (and at 200 s the restarted one) relisted; with one
+  // replica (golden (c)) every watch does, twice.
+  CHECK(r.watch_relists_total >= 4);
+  CHECK(r.watch_relists_total < 40);
+  // Both leaders kept their leases; every node stayed Ready.
+  REQUIRE(r.leader_election.size() == 2);
+  for (const auto& e : r.leader_election) {
+    INFO(e.component);
+    CHECK(e.leader_changes == 0);
+    CHECK(e.seconds_without_leader == 0);
+  }
+  CHECK(r.nodes_ready == 4);
+  for (const auto& e : r.events) CHECK(e.reason != "NodeNotReady");
+  // Every replica served; replica 0 least, because the processes that left it at 60 s stayed
+  // where they went.
+  REQUIRE(r.apiserver.requests_by_replica.size() == 3);
+  int64_t sum = 0;
+  for (int64_t n : r.apiserver.requests_by_replica) {
+    CHECK(n > 0);
+    sum += n;
+  }
+  CHECK(sum >= r.apiserver.requests_total);
+  CHECK(r.apiserver.requests_by_replica[0] < r.apiserver.requests_by_replica[1]);
+  CHECK(r.apiserver.requests_by_replica[0] < r.apiserver.requests_by_replica[2]);
+  // The rollout at 210 s completed.
+  int new_running = 0;
+  for (const auto& p : r.pods) {
+    if (S(p.created) >= 210 && p.running && !p.deleted) new_running++;
+  }
+  CHECK(new_running == 12);
+  CHECK(r.pods_running == 12);
+}
+
 TEST_CASE("Control plane: the same scenario and seed give byte-identical results", "[etcd][control-plane]") {
   for (const char* s : {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
                         "scenarios/control-plane/zone-partition.yaml", "scenarios/control-plane/apiserver-outage.yaml",
-                        "scenarios/control-plane/nospace.yaml", "scenarios/control-plane/apiserver-overload.yaml"}) {
+                        "scenarios/control-plane/nospace.yaml", "scenarios/control-plane/apiserver-overload.yaml",
+                        "scenarios/control-plane/apiserver-replicas.yaml"}) {
     report::RunResults a = Run(s), b = Run(s);
     CHECK(a.fingerprint == b.fingerprint);
     CHECK(report::SummaryJson(a) == report::SummaryJson(b));
@@ -329,8 +374,14 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdDiskSlow: {factor: 0.5}}\n") ==
         "bad.yaml:5:39: spec.timeline[0].etcdDiskSlow.factor: Invalid value: must be between 1 and 1000000");
   CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverDown: {replica: 1}}\n") ==
-        "bad.yaml:5:41: spec.timeline[0].apiserverDown.replica: Invalid value: 1: kubesim runs one API server "
-        "replica, numbered 0");
+        "bad.yaml:5:41: spec.timeline[0].apiserverDown.replica: Invalid value: 1: spec.apiServer has 1 replica, "
+        "numbered 0");
+  CHECK(LoadError("  apiServer: {replicas: 3}\n  timeline:\n    - {at: 1m, apiserverRestart: {replica: 3}}\n") ==
+        "bad.yaml:6:44: spec.timeline[0].apiserverRestart.replica: Invalid value: 3: spec.apiServer has 3 replicas, "
+        "numbered 0 to 2");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverUp: {replica: -1}}\n") ==
+        "bad.yaml:5:39: spec.timeline[0].apiserverUp.replica: Invalid value: -1: spec.apiServer has 1 replica, "
+        "numbered 0");
   CHECK(
       LoadError("  timeline:\n    - {at: 1m, partition: {zone: nowhere}}\n") ==
       "bad.yaml:5:34: spec.timeline[0].partition.zone: Not found: no Node labelled topology.kubernetes.io/zone=nowhere "
@@ -342,8 +393,10 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
         "bad.yaml:5:36: spec.timeline[0].partition.nodes[0]: Not found: no Node \"ghost\" is defined in the scenario");
   CHECK(LoadError("  timeline:\n    - {at: 1m, etcdLeaderDown: {duration: -1s}}\n") ==
         "bad.yaml:5:43: spec.timeline[0].etcdLeaderDown.duration: Invalid value: must be positive");
-  CHECK(LoadError("  apiServer: {replicas: 3}\n") ==
-        "bad.yaml:4:25: spec.apiServer.replicas: Unsupported value: 3: kubesim runs one API server replica");
+  CHECK(LoadError("  apiServer: {replicas: 0}\n") ==
+        "bad.yaml:4:25: spec.apiServer.replicas: Invalid value: 0: must be between 1 and 16");
+  CHECK(LoadError("  apiServer: {replicas: 17}\n") ==
+        "bad.yaml:4:25: spec.apiServer.replicas: Invalid value: 17: must be between 1 and 16");
   CHECK(LoadError("  apiServer: {maxRequestsInflight: 0}\n") ==
         "bad.yaml:4:36: spec.apiServer.maxRequestsInflight: Invalid value: must be at least 1");
   CHECK(LoadError("  etcd: {quotaBackendBytes: 0}\n") ==
