@@ -21,23 +21,12 @@
 #include "models/api/kinds.h"
 #include "models/apiserver/api_client.h"
 #include "models/client/event_recorder.h"
+#include "models/client/leader_election_config.h"
 #include "sim/owner.h"
 #include "sim/random.h"
 #include "sim/simulation.h"
 
 namespace kubesim::client {
-
-// component-base config/v1alpha1 RecommendedDefaultLeaderElectionConfiguration @ v0.32, used by
-// both kube-scheduler and kube-controller-manager: --leader-elect-lease-duration 15s,
-// --leader-elect-renew-deadline 10s, --leader-elect-retry-period 2s, resource lock "leases" in
-// kube-system named after the component.
-struct LeaderElectionConfig {
-  std::string lease_namespace = "kube-system";
-  std::string lease_name;
-  sim::Duration lease_duration = sim::Duration::Seconds(15);
-  sim::Duration renew_deadline = sim::Duration::Seconds(10);
-  sim::Duration retry_period = sim::Duration::Seconds(2);
-};
 
 class LeaderElector {
  public:

@@ -110,15 +110,22 @@ sim::Status Components::Start() {
     controllers_->Start();
   };
   start_controllers();
-  // Both hold their leases when the run starts, and keep them only by renewing.
-  scheduler_election_ = std::make_unique<LeaderElected>(
-      sim_, *api_, "kube-scheduler", "scheduler/leader-election", client::EventRecorder(sink, "default-scheduler"),
-      [this]() { scheduler_->SetLeading(true); }, [this]() { scheduler_->SetLeading(false); });
-  KUBESIM_RETURN_IF_ERROR(scheduler_election_->Bootstrap());
-  controller_manager_election_ = std::make_unique<LeaderElected>(
-      sim_, *api_, "kube-controller-manager", "kube-controller-manager/leader-election",
-      client::EventRecorder(sink, "kube-controller-manager"), start_controllers, [this]() { controllers_.reset(); });
-  KUBESIM_RETURN_IF_ERROR(controller_manager_election_->Bootstrap());
+  // Both hold their leases when the run starts, and keep them only by renewing; with leaderElect
+  // false a component works throughout and takes no lease.
+  if (scenario_.settings.scheduler.leader_election.leader_elect) {
+    scheduler_election_ = std::make_unique<LeaderElected>(
+        sim_, *api_, "kube-scheduler", "scheduler/leader-election", scenario_.settings.scheduler.leader_election,
+        client::EventRecorder(sink, "default-scheduler"), [this]() { scheduler_->SetLeading(true); },
+        [this]() { scheduler_->SetLeading(false); });
+    KUBESIM_RETURN_IF_ERROR(scheduler_election_->Bootstrap());
+  }
+  if (scenario_.settings.controller_manager_election.leader_elect) {
+    controller_manager_election_ = std::make_unique<LeaderElected>(
+        sim_, *api_, "kube-controller-manager", "kube-controller-manager/leader-election",
+        scenario_.settings.controller_manager_election, client::EventRecorder(sink, "kube-controller-manager"),
+        start_controllers, [this]() { controllers_.reset(); });
+    KUBESIM_RETURN_IF_ERROR(controller_manager_election_->Bootstrap());
+  }
   for (const auto& obj : scenario_.objects) {
     if (auto node = api::As<api::Node>(obj)) StartKubelet(node);
   }

@@ -7,17 +7,16 @@
 namespace kubesim::cluster {
 
 LeaderElected::LeaderElected(sim::Simulation& sim, apiserver::ApiServer& api, std::string component,
-                             std::string client_name, client::EventRecorder recorder, std::function<void()> start,
-                             std::function<void()> stop)
+                             std::string client_name, client::LeaderElectionConfig config,
+                             client::EventRecorder recorder, std::function<void()> start, std::function<void()> stop)
     : sim_(sim),
       api_(api),
       component_(std::move(component)),
       client_name_(std::move(client_name)),
       recorder_(std::move(recorder)),
       start_(std::move(start)),
-      stop_(std::move(stop)) {
-  config_.lease_name = component_;
-}
+      stop_(std::move(stop)),
+      config_(std::move(config)) {}
 
 std::unique_ptr<client::LeaderElector> LeaderElected::NewElector() {
   // Upstream's identity is the host name and a fresh UUID per process; here the incarnation.

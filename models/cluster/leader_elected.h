@@ -27,7 +27,8 @@ class LeaderElected {
   // `component`: the lease's name ("kube-scheduler"); `client_name`: its leader-election
   // clientset ("scheduler/leader-election": the component's QPS, its own latency stream).
   LeaderElected(sim::Simulation& sim, apiserver::ApiServer& api, std::string component, std::string client_name,
-                client::EventRecorder recorder, std::function<void()> start, std::function<void()> stop);
+                client::LeaderElectionConfig config, client::EventRecorder recorder, std::function<void()> start,
+                std::function<void()> stop);
 
   // Stores the lease its first process holds and starts renewing it.
   sim::Status Bootstrap();

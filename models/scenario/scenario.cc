@@ -190,7 +190,11 @@ sim::Status ParseControllerManagerSettings(const YamlNode& spec, ControlPlaneSet
   if (!kcm.Defined()) return sim::Status::Ok();
   KUBESIM_RETURN_IF_ERROR(kcm.ExpectMap());
   KUBESIM_RETURN_IF_ERROR(kcm.CheckKeys({"controllers", "terminatedPodGCThreshold", "allocateNodeCIDRs", "clusterCIDR",
-                                         "nodeCIDRMaskSize", "clientConnection"}));
+                                         "nodeCIDRMaskSize", "clientConnection", "leaderElection"}));
+  if (kcm["leaderElection"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(s->controller_manager_election,
+                             client::DecodeLeaderElection(kcm["leaderElection"], s->controller_manager_election));
+  }
   // KubeControllerManagerConfiguration generic.clientConnection (--kube-api-qps, --kube-api-burst);
   // every controller's clientset uses it.
   if (kcm["clientConnection"].Defined()) {

@@ -20,6 +20,7 @@
 #include "models/apiserver/client_connection.h"
 #include "models/apiserver/config.h"
 #include "models/autoscaler/options.h"
+#include "models/client/leader_election_config.h"
 #include "models/cloud/cloud_config.h"
 #include "models/controllers/node_ipam_config.h"
 #include "models/controllers/pod_gc_config.h"
@@ -127,6 +128,13 @@ struct ControlPlaneSettings {
   // spec.controllerManager.clientConnection and spec.kubelet.kubeAPIQPS/kubeAPIBurst applied (the
   // scheduler's comes from its KubeSchedulerConfiguration, `scheduler.client_connection`).
   apiserver::ClientConnections clients = apiserver::ClientConnections::Upstream();
+  // spec.controllerManager.leaderElection (KubeControllerManagerConfiguration
+  // generic.leaderElection): the Lease kube-system/kube-controller-manager by default.
+  client::LeaderElectionConfig controller_manager_election = [] {
+    client::LeaderElectionConfig c;
+    c.lease_name = "kube-controller-manager";
+    return c;
+  }();
 };
 
 class WorkloadSource;  // models/scenario/workloads.h

@@ -44,6 +44,18 @@ ordered_json ClientConnection(const std::string& defaults) {
                 {}, "client-side rate limit; " + defaults);
 }
 
+// component-base LeaderElectionConfiguration.
+ordered_json LeaderElection() {
+  return Object({{"leaderElect", {{"type", "boolean"}, {"description", "default true"}}},
+                 {"leaseDuration", Duration("default 15s")},
+                 {"renewDeadline", Duration("default 10s")},
+                 {"retryPeriod", Duration("default 2s")},
+                 {"resourceLock", {{"enum", {"leases"}}}},
+                 {"resourceName", Str("the Lease's name (default: the component's)")},
+                 {"resourceNamespace", Str("default kube-system")}},
+                {}, "leader election of kube-controller-manager");
+}
+
 ordered_json Manifest() {
   return {{"type", "object"},
           {"required", {"apiVersion", "kind"}},
@@ -419,7 +431,8 @@ std::string ScenarioJsonSchema() {
                 {"allocateNodeCIDRs", {{"type", "boolean"}}},
                 {"clusterCIDR", Str("e.g. 10.244.0.0/16")},
                 {"nodeCIDRMaskSize", {{"type", {"integer", "string"}}}},
-                {"clientConnection", ClientConnection("default qps 20, burst 30, per controller")}})},
+                {"clientConnection", ClientConnection("default qps 20, burst 30, per controller")},
+                {"leaderElection", LeaderElection()}})},
        {"loads", Loads()},
        {"expect", {{"type", "array"}, {"items", Expect()}}},
        {"output", Object({{"interval", Duration("metrics.csv / nodes.csv sampling interval; 0s turns sampling off")}})},

@@ -169,6 +169,10 @@ sim::StatusOr<SchedulerConfig> DecodeKubeSchedulerConfiguration(const YamlNode& 
     KUBESIM_ASSIGN_OR_RETURN(c.client_connection, apiserver::DecodeClientConnection(
                                                       doc["clientConnection"], SchedulerConfig{}.client_connection));
   }
+  if (doc["leaderElection"].Defined()) {
+    KUBESIM_ASSIGN_OR_RETURN(c.leader_election,
+                             client::DecodeLeaderElection(doc["leaderElection"], SchedulerConfig{}.leader_election));
+  }
   if (doc["percentageOfNodesToScore"].Defined()) {
     KUBESIM_ASSIGN_OR_RETURN(c.percentage_of_nodes_to_score, DecodePercentage(doc["percentageOfNodesToScore"]));
   }

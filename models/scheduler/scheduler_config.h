@@ -15,6 +15,7 @@
 #include "models/api/yaml_node.h"
 #include "models/apiserver/client_connection.h"
 #include "models/apiserver/latency.h"
+#include "models/client/leader_election_config.h"
 #include "sim/time.h"
 
 namespace kubesim::scheduler {
@@ -66,6 +67,12 @@ struct SchedulerConfig {
   // clientConnection: qps 50, burst 100 (pkg/scheduler/apis/config/v1/defaults.go
   // SetDefaults_KubeSchedulerConfiguration @ v1.32).
   apiserver::ClientRateLimit client_connection{50, 100};
+  // KubeSchedulerConfiguration leaderElection (the Lease kube-system/kube-scheduler by default).
+  client::LeaderElectionConfig leader_election = [] {
+    client::LeaderElectionConfig c;
+    c.lease_name = "kube-scheduler";
+    return c;
+  }();
   // Scheduling decision p50 ≈ 10 ms, p99 ≈ 25 ms per pod, as measured in kubernetes/kubernetes
   // #42000 and #56053 (see docs/calibration.md).
   apiserver::LatencyModel cycle_latency{sim::Duration::Milliseconds(10), sim::Duration::Milliseconds(25)};

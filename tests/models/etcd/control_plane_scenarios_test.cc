@@ -1,7 +1,9 @@
 // etcd's failures end to end: the golden scenarios of docs/control-plane.md
 // (scenarios/control-plane/), bad etcd configuration, and determinism.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "models/api/codec.h"
 #include "models/api/node.h"
@@ -335,6 +337,37 @@ TEST_CASE("Control plane (g): with three API server replicas, one replica's outa
   CHECK(r.pods_running == 12);
 }
 
+TEST_CASE("Control plane: leaderElection settings of kube-scheduler and kube-controller-manager are honoured",
+          "[control-plane][leaderelection]") {
+  // Golden (c)'s 20 s outage costs both leaders their leases with the default 10 s renew deadline.
+  std::ifstream in(Src("scenarios/control-plane/apiserver-outage.yaml"));
+  std::stringstream text;
+  text << in.rdbuf();
+  text << "  controllerManager: {leaderElection: {leaseDuration: 60s, renewDeadline: 40s, retryPeriod: 5s}}\n"
+          "  scheduler:\n"
+          "    config:\n"
+          "      apiVersion: kubescheduler.config.k8s.io/v1\n"
+          "      kind: KubeSchedulerConfiguration\n"
+          "      leaderElection: {leaderElect: false}\n";
+  auto sc = scenario::LoadScenarioFromString(text.str(), Src("scenarios/control-plane/apiserver-outage.yaml"));
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  Cluster cluster(*sc, RunOptions{});
+  REQUIRE(cluster.Start().ok());
+  cluster.Run();
+  CHECK(cluster.CheckInvariants() == std::vector<std::string>{});
+  // Without leader election the scheduler takes no lease and nothing stops it.
+  CHECK(cluster.store().Get("/registry/leases/kube-system/kube-scheduler") == nullptr);
+  CHECK(cluster.store().Get("/registry/leases/kube-system/kube-controller-manager") != nullptr);
+  report::RunResults r = cluster.Results();
+  // The controller manager's 40 s renew deadline outlasts the outage.
+  REQUIRE(r.leader_election.size() == 1);
+  CHECK(r.leader_election[0].component == "kube-controller-manager");
+  CHECK(r.leader_election[0].leader_changes == 0);
+  CHECK(r.leader_election[0].seconds_without_leader == 0);
+  CHECK(r.pods_running == 12);
+}
+
 TEST_CASE("Control plane: the same scenario and seed give byte-identical results", "[etcd][control-plane]") {
   for (const char* s : {"scenarios/control-plane/leader-loss-rollout.yaml", "scenarios/control-plane/quorum-loss.yaml",
                         "scenarios/control-plane/zone-partition.yaml", "scenarios/control-plane/apiserver-outage.yaml",
@@ -397,6 +430,27 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
         "bad.yaml:4:25: spec.apiServer.replicas: Invalid value: 0: must be between 1 and 16");
   CHECK(LoadError("  apiServer: {replicas: 17}\n") ==
         "bad.yaml:4:25: spec.apiServer.replicas: Invalid value: 17: must be between 1 and 16");
+  CHECK(LoadError("  controllerManager: {leaderElection: {leaseDuration: 10s}}\n") ==
+        "bad.yaml:4:55: spec.controllerManager.leaderElection.leaseDuration: Invalid value: 10s: LeaseDuration must be "
+        "greater than RenewDeadline");
+  CHECK(LoadError("  controllerManager: {leaderElection: {retryPeriod: 9s}}\n") ==
+        "bad.yaml:4:53: spec.controllerManager.leaderElection.retryPeriod: Invalid value: renewDeadline must be "
+        "greater than retryPeriod*JitterFactor");
+  CHECK(LoadError("  controllerManager: {leaderElection: {retryPeriod: 0s}}\n") ==
+        "bad.yaml:4:53: spec.controllerManager.leaderElection.retryPeriod: Invalid value: 0s: must be greater than "
+        "zero");
+  CHECK(LoadError("  controllerManager: {leaderElection: {resourceLock: endpoints}}\n") ==
+        "bad.yaml:4:54: spec.controllerManager.leaderElection.resourceLock: Unsupported value: \"endpoints\": "
+        "supported values: \"leases\"");
+  CHECK(LoadError("  controllerManager: {leaderElection: {resourceName: \"\"}}\n") ==
+        "bad.yaml:4:54: spec.controllerManager.leaderElection.resourceName: Invalid value: \"\": resourceName is "
+        "required");
+  // Upstream validates the timings only when leader election is on.
+  CHECK(LoadError("  controllerManager: {leaderElection: {leaderElect: false, retryPeriod: 0s}}\n").empty());
+  CHECK(LoadError("  scheduler:\n    config:\n      apiVersion: kubescheduler.config.k8s.io/v1\n"
+                  "      kind: KubeSchedulerConfiguration\n      leaderElection: {leaseDuration: 5s}\n") ==
+        "bad.yaml:8:39: spec.scheduler.config.leaderElection.leaseDuration: Invalid value: 10s: LeaseDuration must "
+        "be greater than RenewDeadline");
   CHECK(LoadError("  apiServer: {maxRequestsInflight: 0}\n") ==
         "bad.yaml:4:36: spec.apiServer.maxRequestsInflight: Invalid value: must be at least 1");
   CHECK(LoadError("  etcd: {quotaBackendBytes: 0}\n") ==
