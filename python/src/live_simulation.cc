@@ -199,8 +199,12 @@ sim::Status LiveSimulation::Act(const std::string& text, const std::string& file
   KUBESIM_RETURN_IF_ERROR(doc.CheckKeys(allowed));
   KUBESIM_ASSIGN_OR_RETURN(auto kv, doc.Entries());
   if (kv.size() != 1) return doc.Error("exactly one action, e.g. {stopKubelet: {node: NAME}}");
-  // What the action may name: what is stored now.
+  // What the action may name: what is stored now, and the scenario's cloud, etcd members and API
+  // server replicas, as for timeline actions.
   scenario::ObjectLoader loader("");
+  if (scenario_->cloud) loader.SetCloud(&*scenario_->cloud);
+  loader.SetEtcd(&scenario_->settings.etcd);
+  loader.SetApiServer(&scenario_->settings.api_server);
   const etcd::MvccStore& store = cluster_->store();
   loader.SetDefinedFallback([&store](const std::string& kind, const std::string& ns, const std::string& name) {
     return store.Get(apiserver::ApiServer::Key(kind, api::IsClusterScoped(kind) ? "" : ns, name)) != nullptr;

@@ -120,3 +120,17 @@ def test_api_server_replicas_from_an_override():
     assert three.summary["watch_relists_total"] < one.summary["watch_relists_total"]
     with pytest.raises(kubesim.ScenarioError, match=r"spec\.apiServer\.replicas: Invalid value: 0: must be between 1 and 16"):
         kubesim.run(outage, overrides={"apiServer.replicas": 0})
+
+
+def test_live_actions_know_the_scenarios_replicas_and_members():
+    # A live act() is checked against the scenario's own spec.apiServer and spec.etcd, as the
+    # timeline's actions are.
+    sim = kubesim.Simulation(ROOT / "scenarios" / "control-plane" / "apiserver-replicas.yaml")
+    sim.run_until("30s")
+    sim.act({"apiserverDown": {"replica": 2, "duration": "10s"}})
+    with pytest.raises(kubesim.ScenarioError, match=r"spec\.apiServer has 3 replicas, numbered 0 to 2"):
+        sim.act({"apiserverDown": {"replica": 3}})
+    with pytest.raises(kubesim.ScenarioError, match=r"spec\.etcd has 3 members"):
+        sim.act({"etcdMemberDown": {"member": 3}})
+    sim.run()
+    assert sim.result().failed_actions.empty

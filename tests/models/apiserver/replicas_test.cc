@@ -9,22 +9,14 @@
 #include "models/api/pod.h"
 #include "models/apiserver/api_client.h"
 #include "models/apiserver/api_server.h"
+#include "tests/support/builders.h"
 #include "tests/support/fixed_api_server_config.h"
 
 namespace kubesim::apiserver {
 namespace {
 
 std::shared_ptr<api::Pod> MakePod(const std::string& name) {
-  auto p = std::make_shared<api::Pod>();
-  p->api_version = "v1";
-  p->kind = "Pod";
-  p->metadata.name = name;
-  p->metadata.namespace_ = "default";
-  api::Container app;
-  app.name = "app";
-  app.image = "nginx";
-  p->spec.containers.push_back(app);
-  return p;
+  return std::make_shared<api::Pod>(*testing::PodBuilder(name).Container().Build());
 }
 
 struct Fixture {

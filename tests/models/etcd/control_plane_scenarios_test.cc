@@ -2,6 +2,7 @@
 // (scenarios/control-plane/), bad etcd configuration, and determinism.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -17,14 +18,21 @@ namespace {
 
 std::string Src(const std::string& rel) { return std::string(KUBESIM_SOURCE_DIR) + "/" + rel; }
 
-report::RunResults Run(const std::string& rel) {
-  auto sc = scenario::LoadScenario(Src(rel));
+// Runs the scenario file `rel` (from the source tree) with `extra_spec` (lines of its spec) appended; `inspect`
+// sees the cluster when the run is over.
+report::RunResults Run(const std::string& rel, const std::string& extra_spec = "",
+                       const std::function<void(const Cluster&)>& inspect = nullptr) {
+  std::ifstream in(Src(rel));
+  std::stringstream text;
+  text << in.rdbuf() << extra_spec;
+  auto sc = scenario::LoadScenarioFromString(text.str(), Src(rel));
   INFO((sc.ok() ? "" : sc.status().message()));
   REQUIRE(sc.ok());
   Cluster cluster(*sc, RunOptions{});
   REQUIRE(cluster.Start().ok());
   cluster.Run();
   CHECK(cluster.CheckInvariants() == std::vector<std::string>{});
+  if (inspect) inspect(cluster);
   return cluster.Results();
 }
 
@@ -340,26 +348,18 @@ TEST_CASE("Control plane (g): with three API server replicas, one replica's outa
 TEST_CASE("Control plane: leaderElection settings of kube-scheduler and kube-controller-manager are honoured",
           "[control-plane][leaderelection]") {
   // Golden (c)'s 20 s outage costs both leaders their leases with the default 10 s renew deadline.
-  std::ifstream in(Src("scenarios/control-plane/apiserver-outage.yaml"));
-  std::stringstream text;
-  text << in.rdbuf();
-  text << "  controllerManager: {leaderElection: {leaseDuration: 60s, renewDeadline: 40s, retryPeriod: 5s}}\n"
-          "  scheduler:\n"
-          "    config:\n"
-          "      apiVersion: kubescheduler.config.k8s.io/v1\n"
-          "      kind: KubeSchedulerConfiguration\n"
-          "      leaderElection: {leaderElect: false}\n";
-  auto sc = scenario::LoadScenarioFromString(text.str(), Src("scenarios/control-plane/apiserver-outage.yaml"));
-  INFO((sc.ok() ? "" : sc.status().message()));
-  REQUIRE(sc.ok());
-  Cluster cluster(*sc, RunOptions{});
-  REQUIRE(cluster.Start().ok());
-  cluster.Run();
-  CHECK(cluster.CheckInvariants() == std::vector<std::string>{});
-  // Without leader election the scheduler takes no lease and nothing stops it.
-  CHECK(cluster.store().Get("/registry/leases/kube-system/kube-scheduler") == nullptr);
-  CHECK(cluster.store().Get("/registry/leases/kube-system/kube-controller-manager") != nullptr);
-  report::RunResults r = cluster.Results();
+  const std::string settings =
+      "  controllerManager: {leaderElection: {leaseDuration: 60s, renewDeadline: 40s, retryPeriod: 5s}}\n"
+      "  scheduler:\n"
+      "    config:\n"
+      "      apiVersion: kubescheduler.config.k8s.io/v1\n"
+      "      kind: KubeSchedulerConfiguration\n"
+      "      leaderElection: {leaderElect: false}\n";
+  report::RunResults r = Run("scenarios/control-plane/apiserver-outage.yaml", settings, [](const Cluster& cluster) {
+    // Without leader election the scheduler takes no lease and nothing stops it.
+    CHECK(cluster.store().Get("/registry/leases/kube-system/kube-scheduler") == nullptr);
+    CHECK(cluster.store().Get("/registry/leases/kube-system/kube-controller-manager") != nullptr);
+  });
   // The controller manager's 40 s renew deadline outlasts the outage.
   REQUIRE(r.leader_election.size() == 1);
   CHECK(r.leader_election[0].component == "kube-controller-manager");
