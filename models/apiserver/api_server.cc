@@ -132,13 +132,22 @@ void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyMode
       [this, verb, kind = std::string(kind), &latency, from, arrived, retries, request](int retry_after, const char*) {
         ++stats_.throttled;
         // client-go's REST client retries a 429 that carries Retry-After, up to 10 times, after
-        // the Retry-After seconds (rest/with_retry.go @ v0.32, maxRetries 10).
+        // the Retry-After seconds, and each retry takes a token of the client's rate limiter as
+        // a new request does (rest/with_retry.go @ v0.32, maxRetries 10, withRetry.Before).
         if (retries < kMaxRetries) {
-          owner_.After(sim::Duration::Seconds(retry_after),
-                       [this, verb, kind, &latency, from, arrived, retries, request]() {
-                         Serve(verb, kind, latency, &from, std::move(request->first), std::move(request->second),
-                               retries + 1, arrived);
-                       });
+          auto resend = [this, verb, kind, &latency, from, arrived, retries, request]() {
+            Serve(verb, kind, latency, &from, std::move(request->first), std::move(request->second), retries + 1,
+                  arrived);
+          };
+          owner_.After(sim::Duration::Seconds(retry_after), [this, limiter = from.limiter, resend]() mutable {
+            const std::shared_ptr<TokenBucket> bucket = limiter.lock();
+            const sim::Duration wait = bucket != nullptr ? bucket->Reserve(sim_.Now()) : sim::Duration::Zero();
+            if (wait > sim::Duration::Zero()) {
+              owner_.After(wait, std::move(resend));
+            } else {
+              resend();
+            }
+          });
           return;
         }
         // pkg/server/filters/priority-and-fairness.go: tooManyRequests.

@@ -72,6 +72,9 @@ struct RequestOrigin {
   // The hash of the process that sends it (ConnectionOf): the one HTTP/2 connection that process
   // holds to the API server, which the load balancer pins to one replica.
   uint64_t connection = 0;
+  // The client's rate limiter (null: not limited, or the client is gone), which a retry after
+  // 429 waits for as any request does.
+  std::weak_ptr<TokenBucket> limiter;
 };
 
 // A process's connection key from a client's name: one kube-controller-manager (all its

@@ -130,6 +130,37 @@ TEST_CASE("api client: a request still waiting for its token dies with the last 
   CHECK(f.store.Get(ApiServer::Key("ConfigMap", "default", "cm-3")) == nullptr);
 }
 
+// When the last 429 of a single create arrives: no priority level of a server with 1 + 1 seats
+// gets one (the others' guaranteed minimums take both), so every attempt waits out the 15 s queue
+// limit and is rejected with Retry-After 1 s; client-go retries 10 times.
+double FinalRejectionSeconds(bool limited) {
+  sim::Simulation sim{1};
+  etcd::MvccStore store;
+  ApiServerConfig config = testing::FixedApiServerConfig();
+  config.max_requests_inflight = 1;
+  config.max_mutating_requests_inflight = 1;
+  ApiServer api{sim, store, config};
+  ClientConnections clients;
+  clients.cluster_autoscaler = {0.01, 1};  // one token per 100 s
+  api.SetClientConnections(clients);
+  ApiClient client(sim, api, "cluster-autoscaler");
+  if (!limited) client = client.WithoutRateLimit();
+  double at = -1;
+  client.Create(MakeConfigMap("cm"), [&](const Response& r) {
+    CHECK(r.code == Code::kTooManyRequests);
+    at = sim.Now().ToSeconds();
+  });
+  sim.RunUntil(Time::Zero() + Duration::Seconds(3000));
+  return at;
+}
+
+TEST_CASE("api client: each retry after 429 waits for a token of the client's rate limiter", "[client][ratelimit]") {
+  // Unlimited: rejected at 15 s, retried 1 s later, 10 times: the last 429 at 11 × 15 + 10 × 1 s.
+  CHECK(FinalRejectionSeconds(/*limited=*/false) == Approx(175));
+  // One token per 100 s: retry n waits until n × 100 s (withRetry.Before), the last 429 15 s after.
+  CHECK(FinalRejectionSeconds(/*limited=*/true) == Approx(1015));
+}
+
 TEST_CASE("client connection decoding: upstream's defaulting and validation, located", "[client][ratelimit]") {
   auto decode = [](const std::string& yaml) {
     auto docs = api::LoadYamlDocuments(yaml, "s.yaml");
