@@ -24,8 +24,10 @@ namespace kubesim::cluster {
 
 class LeaderElected {
  public:
-  // `component`: the lease's name ("kube-scheduler"); `client_name`: its leader-election
-  // clientset ("scheduler/leader-election": the component's QPS, its own latency stream).
+  // `component`: its name in identities, events and results ("kube-scheduler"); `client_name`:
+  // its leader-election clientset ("scheduler/leader-election": the component's QPS, its own
+  // latency stream); `config`: its leaderElection settings, the Lease's name and namespace
+  // among them.
   LeaderElected(sim::Simulation& sim, apiserver::ApiServer& api, std::string component, std::string client_name,
                 client::LeaderElectionConfig config, client::EventRecorder recorder, std::function<void()> start,
                 std::function<void()> stop);
