@@ -6,6 +6,7 @@
 
 #include "models/api/autoscaling.h"
 #include "models/api/codec_internal.h"
+#include "models/api/flowcontrol.h"
 #include "models/api/names.h"
 
 namespace kubesim::api {
@@ -47,6 +48,9 @@ constexpr KindInfo kKinds[] = {
     {DaemonSet::kKind, DaemonSet::kAPIVersion, "daemonsets", false, true},
     {StatefulSet::kKind, StatefulSet::kAPIVersion, "statefulsets", false, true},
     {EndpointSlice::kKind, EndpointSlice::kAPIVersion, "endpointslices", false, true},
+    {FlowSchema::kKind, FlowSchema::kAPIVersion, "flowschemas", true, true},
+    {PriorityLevelConfiguration::kKind, PriorityLevelConfiguration::kAPIVersion, "prioritylevelconfigurations", true,
+     true},
     {"PersistentVolume", "v1", "persistentvolumes", true, false},
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", true, false},
     {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", true, false},
@@ -473,6 +477,17 @@ std::string ResourceOf(const std::string& kind) {
   return r + "s";
 }
 
+std::optional<ResourceNames> ResourceNamesOf(std::string_view kind) {
+  for (const auto& k : kKinds) {
+    if (kind == k.kind) {
+      const std::string_view version = k.api_version;
+      const size_t slash = version.find('/');
+      return ResourceNames{slash == std::string_view::npos ? std::string_view() : version.substr(0, slash), k.resource};
+    }
+  }
+  return std::nullopt;
+}
+
 bool IsClusterScoped(const std::string& kind) {
   const KindInfo* k = FindKind(kind);
   return k != nullptr && k->cluster_scoped;
@@ -489,6 +504,20 @@ std::vector<std::string> TypedKinds() {
 bool IsSimulatedKind(const std::string& kind) {
   const KindInfo* k = FindKind(kind);
   return k != nullptr && k->simulated;
+}
+
+// A FlowSchema or PriorityLevelConfiguration whose spec kube-apiserver would put back as it ships
+// it: accepted (the apiserver accepts it too) with a warning that this spec has no effect.
+void WarnIfRestored(const YamlNode& doc, const std::string& kind, const ObjectMeta& meta,
+                    std::vector<std::string>* warnings) {
+  // A mandatory one that validates equals the shipped one anyway.
+  if (!ApiServerRestoresSpec(kind, meta) || IsMandatoryFlowControlObject(meta.name)) return;
+  warnings->push_back(doc["spec"]
+                          .Error(kind + " \"" + meta.name +
+                                 "\" is one of kube-apiserver's suggested objects, whose spec it keeps as it ships "
+                                 "it unless metadata.annotations[" +
+                                 kAnnotationAutoUpdateSpec + "] is \"false\": this spec has no effect")
+                          .message());
 }
 
 StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
@@ -586,6 +615,12 @@ StatusOr<DecodeResult> DecodeObject(const YamlNode& doc) {
     obj = std::make_shared<ServiceAccount>();
   } else if (kind == Secret::kKind) {
     KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeSecret(doc, meta));
+  } else if (kind == FlowSchema::kKind) {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodeFlowSchema(doc, meta.name));
+    WarnIfRestored(doc, kind, meta, &result.warnings);
+  } else if (kind == PriorityLevelConfiguration::kKind) {
+    KUBESIM_ASSIGN_OR_RETURN(obj, internal::DecodePriorityLevelConfiguration(doc, meta.name));
+    WarnIfRestored(doc, kind, meta, &result.warnings);
   } else if (kind == ConfigMap::kKind) {
     auto cm = std::make_shared<ConfigMap>();
     KUBESIM_ASSIGN_OR_RETURN(cm->data, doc["data"].StringMap());

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/api/kinds.h"
@@ -29,6 +31,13 @@ sim::StatusOr<DecodeResult> DecodeObject(const YamlNode& doc);
 // Lower-case plural resource name, as in API paths ("pods", "priorityclasses").
 std::string ResourceOf(const std::string& kind);
 bool IsClusterScoped(const std::string& kind);
+// The API group ("" for core) and resource of a kind kubesim knows (simulated or stored as
+// opaque), without allocating; nullopt for any other kind.
+struct ResourceNames {
+  std::string_view group;
+  std::string_view resource;
+};
+std::optional<ResourceNames> ResourceNamesOf(std::string_view kind);
 // Kinds with behaviour or typed storage in kubesim; every other kind is stored opaque.
 bool IsSimulatedKind(const std::string& kind);
 // The kinds kubesim stores as typed objects (every simulated kind), in a fixed order: what the

@@ -38,4 +38,9 @@ sim::StatusOr<std::shared_ptr<Object>> DecodeStatefulSet(const YamlNode& doc, st
 // metadata (the type may require annotations).
 sim::StatusOr<std::shared_ptr<Object>> DecodeSecret(const YamlNode& doc, const ObjectMeta& meta);
 
+// flowcontrol.apiserver.k8s.io/v1 FlowSchema and PriorityLevelConfiguration (flowcontrol_codec.cc);
+// `name` is the object's (the mandatory objects' specs are fixed).
+sim::StatusOr<std::shared_ptr<Object>> DecodeFlowSchema(const YamlNode& doc, const std::string& name);
+sim::StatusOr<std::shared_ptr<Object>> DecodePriorityLevelConfiguration(const YamlNode& doc, const std::string& name);
+
 }  // namespace kubesim::api::internal

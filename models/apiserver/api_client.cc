@@ -5,7 +5,7 @@ namespace kubesim::apiserver {
 namespace {
 // A client's latency stream and API Priority and Fairness identity, from its name.
 RequestOrigin OriginFor(sim::Simulation& sim, const std::string& name) {
-  return {&sim.Stream("apiserver/latency/" + name), ClassifyClient(name), FlowHash(name), ConnectionOf(name), {}};
+  return {&sim.Stream("apiserver/latency/" + name), UserFor(name), ConnectionOf(name), {}};
 }
 }  // namespace
 

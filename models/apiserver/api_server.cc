@@ -51,9 +51,20 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
       service_account_rng_(sim.Stream("apiserver/admission/serviceaccount")),
       registry_(sim, store) {
   replicas_.resize(static_cast<size_t>(std::max(1, config_.replicas)));
+  flow_config_ = FlowControlConfig::Default();
   for (Replica& r : replicas_) {
     r.apf = std::make_unique<PriorityAndFairness>(
-        sim, config_.max_requests_inflight + config_.max_mutating_requests_inflight);
+        sim, config_.max_requests_inflight + config_.max_mutating_requests_inflight, *flow_config_);
+  }
+  // Each replica's APF configuration controller watches the FlowSchema and
+  // PriorityLevelConfiguration objects (apf_controller.go); here the change applies at its commit.
+  for (const char* resource : {"flowschemas", "prioritylevelconfigurations"}) {
+    flow_control_watches_.push_back(
+        store_.Watch(ResourceKeyPrefix(resource), 0, [this](const etcd::Event&) { ReloadFlowControl(); }));
+  }
+  if (!store_.Range(ResourceKeyPrefix("flowschemas")).objects.empty() ||
+      !store_.Range(ResourceKeyPrefix("prioritylevelconfigurations")).objects.empty()) {
+    ReloadFlowControl();
   }
   serving_count_ = replicas();
   ScheduleCompaction();
@@ -61,6 +72,20 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
 
 ApiServer::~ApiServer() {
   for (auto& [resource, cache] : caches_) store_.CancelWatch(cache.store_watch);
+  for (int64_t id : flow_control_watches_) store_.CancelWatch(id);
+}
+
+void ApiServer::ReloadFlowControl() {
+  std::vector<std::shared_ptr<const api::FlowSchema>> schemas;
+  for (const auto& obj : store_.Range(ResourceKeyPrefix("flowschemas")).objects) {
+    if (auto fs = api::As<api::FlowSchema>(obj)) schemas.push_back(std::move(fs));
+  }
+  std::vector<std::shared_ptr<const api::PriorityLevelConfiguration>> levels;
+  for (const auto& obj : store_.Range(ResourceKeyPrefix("prioritylevelconfigurations")).objects) {
+    if (auto pl = api::As<api::PriorityLevelConfiguration>(obj)) levels.push_back(std::move(pl));
+  }
+  flow_config_ = FlowControlConfig::Build(schemas, levels);
+  for (Replica& r : replicas_) r.apf->Reconfigure(*flow_config_);
 }
 
 std::string ApiServer::Key(const std::string& kind, const std::string& ns, const std::string& name) {
@@ -109,13 +134,13 @@ int64_t RequestStats::total() const {
   return n;
 }
 
-void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
-                      ResponseCallback cb, Work work, int retries, sim::Time arrived) {
-  const ClientClass client = origin != nullptr ? origin->client : ClientClass::kUser;
-  const PriorityLevel level = Classify(client, kind, verb == RequestVerb::kList).level;
+void ApiServer::Serve(RequestVerb verb, const RequestTarget& target, const LatencyModel& latency,
+                      const RequestOrigin* origin, ResponseCallback cb, Work work, int retries, sim::Time arrived) {
+  const FlowControlConfig::Match match = Classify(verb, target, origin);
   const int replica = Route(origin != nullptr ? origin->connection : 0);
   Replica& rep = replicas_[static_cast<size_t>(replica)];
   ++rep.requests;
+  const int level = rep.apf->LevelOf(match.level);
   if (rep.apf->TryDispatch(level)) {
     Run(verb, replica, level, latency, origin, arrived, std::move(cb), std::move(work));
     return;
@@ -125,19 +150,20 @@ void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyMode
   auto request = std::make_shared<std::pair<ResponseCallback, Work>>(std::move(cb), std::move(work));
   const RequestOrigin from = origin != nullptr ? *origin : RequestOrigin{};
   rep.apf->Wait(
-      level, from.flow,
+      level, match.flow,
       [this, verb, replica, level, &latency, from, arrived, request]() {
         Run(verb, replica, level, latency, &from, arrived, std::move(request->first), std::move(request->second));
       },
-      [this, verb, kind = std::string(kind), &latency, from, arrived, retries, request](int retry_after, const char*) {
+      [this, verb, target = OwnedTarget(target), &latency, from, arrived, retries, request](int retry_after,
+                                                                                            const char*) {
         ++stats_.throttled;
         // client-go's REST client retries a 429 that carries Retry-After, up to 10 times, after
         // the Retry-After seconds, and each retry takes a token of the client's rate limiter as
         // a new request does (rest/with_retry.go @ v0.32, maxRetries 10, withRetry.Before).
         if (retries < kMaxRetries) {
-          auto resend = [this, verb, kind, &latency, from, arrived, retries, request]() {
-            Serve(verb, kind, latency, &from, std::move(request->first), std::move(request->second), retries + 1,
-                  arrived);
+          auto resend = [this, verb, target, &latency, from, arrived, retries, request]() {
+            Serve(verb, target.view(), latency, &from, std::move(request->first), std::move(request->second),
+                  retries + 1, arrived);
           };
           owner_.After(sim::Duration::Seconds(retry_after), [this, limiter = from.limiter, resend]() mutable {
             const std::shared_ptr<TokenBucket> bucket = limiter.lock();
@@ -156,8 +182,8 @@ void ApiServer::Serve(RequestVerb verb, std::string_view kind, const LatencyMode
       });
 }
 
-void ApiServer::Run(RequestVerb verb, int replica, PriorityLevel level, const LatencyModel& latency,
-                    const RequestOrigin* origin, sim::Time arrived, ResponseCallback cb, Work work) {
+void ApiServer::Run(RequestVerb verb, int replica, int level, const LatencyModel& latency, const RequestOrigin* origin,
+                    sim::Time arrived, ResponseCallback cb, Work work) {
   PriorityAndFairness& apf = *replicas_[static_cast<size_t>(replica)].apf;
   if (!serving(replica)) {
     // Queued when its replica stopped (Stop hands every queued request over): the connection
@@ -173,6 +199,26 @@ void ApiServer::Run(RequestVerb verb, int replica, PriorityLevel level, const La
     stats_.latency[static_cast<size_t>(verb)].Observe((sim_.Now() - arrived).ToSeconds());
     work(replica, std::move(cb));
   });
+}
+
+FlowControlConfig::Match ApiServer::Classify(RequestVerb verb, const RequestTarget& target,
+                                             const RequestOrigin* origin) {
+  // The RequestInfo verb of each HTTP verb kubesim's clients send.
+  static constexpr std::array<std::string_view, kRequestVerbs> kVerbs = {"create", "update", "patch",
+                                                                         "delete", "get",    "list"};
+  std::optional<api::ResourceNames> names = api::ResourceNamesOf(target.kind);
+  if (!names) {
+    // A kind kubesim stores without simulating it: its resource name, kept for the next request.
+    auto it = opaque_resources_.find(target.kind);
+    if (it == opaque_resources_.end()) {
+      it = opaque_resources_.emplace(std::string(target.kind), api::ResourceOf(std::string(target.kind))).first;
+    }
+    names = api::ResourceNames{"", it->second};
+  }
+  const RequestAttributes request{kVerbs[static_cast<size_t>(verb)], names->group, names->resource, target.subresource,
+                                  target.namespace_};
+  const UserInfo& user = origin != nullptr && origin->user != nullptr ? *origin->user : *unnamed_user_;
+  return flow_config_->Classify(user, request);
 }
 
 int ApiServer::Route(uint64_t connection) {
@@ -240,8 +286,8 @@ void ApiServer::ScheduleCompaction() {
 }
 
 void ApiServer::Create(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
-  const std::string_view kind = obj->kind;
-  Serve(RequestVerb::kPost, kind, config_.create, origin, std::move(cb),
+  const RequestTarget target{obj->kind, obj->metadata.namespace_, ""};
+  Serve(RequestVerb::kPost, target, config_.create, origin, std::move(cb),
         [this, obj = std::move(obj)](int replica, ResponseCallback reply) mutable {
           CreateAfterLookups(std::move(obj), replica, std::move(reply), 1, sim::Duration::Zero());
         });
@@ -266,8 +312,8 @@ void ApiServer::CreateAfterLookups(std::shared_ptr<api::Object> obj, int replica
 }
 
 void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
-  const std::string_view kind = obj->kind;
-  Serve(RequestVerb::kPut, kind, config_.update, origin, std::move(cb),
+  const RequestTarget target{obj->kind, obj->metadata.namespace_, ""};
+  Serve(RequestVerb::kPut, target, config_.update, origin, std::move(cb),
         [this, obj = std::move(obj)](int replica, ResponseCallback reply) mutable {
           ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPut, replica, std::move(reply),
                       [this, obj = std::move(obj)]() mutable { return registry_.Update(std::move(obj)); });
@@ -275,8 +321,8 @@ void ApiServer::Update(std::shared_ptr<api::Object> obj, ResponseCallback cb, co
 }
 
 void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback cb, const RequestOrigin* origin) {
-  const std::string_view kind = obj->kind;
-  Serve(RequestVerb::kPatch, kind, config_.update, origin, std::move(cb),
+  const RequestTarget target{obj->kind, obj->metadata.namespace_, "status"};
+  Serve(RequestVerb::kPatch, target, config_.update, origin, std::move(cb),
         [this, obj = std::move(obj)](int replica, ResponseCallback reply) mutable {
           ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPatch, replica, std::move(reply),
                       [this, obj = std::move(obj)]() mutable { return registry_.UpdateStatus(obj); });
@@ -285,7 +331,7 @@ void ApiServer::UpdateStatus(std::shared_ptr<api::Object> obj, ResponseCallback 
 
 void ApiServer::Delete(const std::string& kind, const std::string& ns, const std::string& name, DeleteOptions opts,
                        ResponseCallback cb, const RequestOrigin* origin) {
-  Serve(RequestVerb::kDelete, kind, config_.del, origin, std::move(cb),
+  Serve(RequestVerb::kDelete, {kind, ns, ""}, config_.del, origin, std::move(cb),
         [=, this](int replica, ResponseCallback reply) mutable {
           ThroughEtcd(EtcdStep::kPropose, RequestVerb::kDelete, replica, std::move(reply),
                       [=, this]() { return registry_.Delete(kind, ns, name, opts); });
@@ -294,7 +340,7 @@ void ApiServer::Delete(const std::string& kind, const std::string& ns, const std
 
 void ApiServer::Evict(const std::string& ns, const std::string& name, ResponseCallback cb,
                       const RequestOrigin* origin) {
-  Serve(RequestVerb::kPost, api::Pod::kKind, config_.del, origin, std::move(cb),
+  Serve(RequestVerb::kPost, {api::Pod::kKind, ns, "eviction"}, config_.del, origin, std::move(cb),
         [=, this](int replica, ResponseCallback reply) mutable {
           ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, replica, std::move(reply),
                       [=, this]() { return DoEvict(ns, name); });
@@ -354,7 +400,7 @@ Response ApiServer::DoEvict(const std::string& ns, const std::string& name) {
 
 void ApiServer::Get(const std::string& kind, const std::string& ns, const std::string& name, ResponseCallback cb,
                     const RequestOrigin* origin) {
-  Serve(RequestVerb::kGet, kind, config_.get, origin, std::move(cb),
+  Serve(RequestVerb::kGet, {kind, ns, ""}, config_.get, origin, std::move(cb),
         [=, this](int replica, ResponseCallback reply) mutable {
           ThroughEtcd(EtcdStep::kReadIndex, RequestVerb::kGet, replica, std::move(reply), [=, this]() {
             api::ObjectPtr obj = store_.Get(Key(kind, ns, name));
@@ -370,7 +416,7 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
                      const RequestOrigin* origin) {
   // The range is read when the request is served; its size sets the extra latency, so the
   // response arrives `per_object × n` later with the state as of serving time.
-  Serve(RequestVerb::kList, kind, config_.get, origin, std::move(cb),
+  Serve(RequestVerb::kList, {kind, "", ""}, config_.get, origin, std::move(cb),
         [=, this](int replica, ResponseCallback reply) mutable {
           if (!serving(replica)) {
             Respond(RequestVerb::kList, std::move(reply), ConnectionLost());
@@ -408,7 +454,7 @@ void ApiServer::List(const std::string& kind, ResponseCallback cb, const std::st
 
 void ApiServer::Bind(const std::string& ns, const std::string& name, const std::string& uid, const std::string& node,
                      ResponseCallback cb, const RequestOrigin* origin) {
-  Serve(RequestVerb::kPost, api::Pod::kKind, config_.bind, origin, std::move(cb),
+  Serve(RequestVerb::kPost, {api::Pod::kKind, ns, "binding"}, config_.bind, origin, std::move(cb),
         [=, this](int replica, ResponseCallback reply) mutable {
           ThroughEtcd(EtcdStep::kPropose, RequestVerb::kPost, replica, std::move(reply),
                       [=, this]() { return DoBind(ns, name, uid, node); });

@@ -41,8 +41,10 @@
 
 #include "models/api/object.h"
 #include "models/apiserver/api_types.h"
+#include "models/apiserver/authentication.h"
 #include "models/apiserver/client_connection.h"
 #include "models/apiserver/config.h"
+#include "models/apiserver/flow_control_config.h"
 #include "models/apiserver/priority_and_fairness.h"
 #include "models/apiserver/registry/store.h"
 #include "models/etcd/mvcc_store.h"
@@ -63,12 +65,11 @@ inline constexpr sim::Duration kUnreachableTimeout = sim::Duration::Seconds(10);
 // watch_cache.go @ v0.32, eventFreshDuration); a watcher away longer must relist.
 inline constexpr sim::Duration kWatchCacheHistory = sim::Duration::Seconds(75);
 
-// Who sends a request: its latency stream (null: the server's shared one) and what API Priority
-// and Fairness classifies it by. ApiClient fills it once for its component.
+// Who sends a request: its latency stream (null: the server's shared one) and the user API
+// Priority and Fairness classifies it by. ApiClient fills it once for its component.
 struct RequestOrigin {
   sim::Rng* rng = nullptr;
-  ClientClass client = ClientClass::kUser;
-  uint64_t flow = 0;  // the hash of its flow distinguisher (the client's user name)
+  std::shared_ptr<const UserInfo> user;  // who it authenticates as (null: an ordinary user)
   // The hash of the process that sends it (ConnectionOf): the one HTTP/2 connection that process
   // holds to the API server, which the load balancer pins to one replica.
   uint64_t connection = 0;
@@ -253,17 +254,33 @@ class ApiServer {
   // The replica a process's requests and watches go to (see the class comment).
   int Route(uint64_t connection);
 
+  // What a request touches, as API Priority and Fairness's resource rules see it.
+  struct RequestTarget {
+    std::string_view kind;
+    std::string_view namespace_;   // "" for cluster-scoped objects and LISTs across namespaces
+    std::string_view subresource;  // "", "status", "binding", "eviction"
+  };
+  // The same, owning its strings: for a request retried after 429.
+  struct OwnedTarget {
+    explicit OwnedTarget(const RequestTarget& t) : kind(t.kind), namespace_(t.namespace_), subresource(t.subresource) {}
+    RequestTarget view() const { return {kind, namespace_, subresource}; }
+    std::string kind, namespace_, subresource;
+  };
   // What a request does once its latency has passed on `replica`; it answers `cb`.
   using Work = std::function<void(int replica, ResponseCallback cb)>;
   // A request arrives: API Priority and Fairness seats it (or queues it, or rejects it with 429,
   // which the client retries as client-go does), then it takes `latency` and runs `work`.
-  void Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
+  void Serve(RequestVerb verb, const RequestTarget& target, const LatencyModel& latency, const RequestOrigin* origin,
              ResponseCallback cb, Work work) {
-    Serve(verb, kind, latency, origin, std::move(cb), std::move(work), 0, sim_.Now());
+    Serve(verb, target, latency, origin, std::move(cb), std::move(work), 0, sim_.Now());
   }
-  void Serve(RequestVerb verb, std::string_view kind, const LatencyModel& latency, const RequestOrigin* origin,
+  void Serve(RequestVerb verb, const RequestTarget& target, const LatencyModel& latency, const RequestOrigin* origin,
              ResponseCallback cb, Work work, int retries, sim::Time arrived);
-  void Run(RequestVerb verb, int replica, PriorityLevel level, const LatencyModel& latency, const RequestOrigin* origin,
+  // The FlowSchema, priority level and flow of a request (FlowControlConfig::Classify).
+  FlowControlConfig::Match Classify(RequestVerb verb, const RequestTarget& target, const RequestOrigin* origin);
+  // The FlowSchema and PriorityLevelConfiguration objects changed: every replica reconfigures.
+  void ReloadFlowControl();
+  void Run(RequestVerb verb, int replica, int level, const LatencyModel& latency, const RequestOrigin* origin,
            sim::Time arrived, ResponseCallback cb, Work work);
   static constexpr int kMaxRetries = 10;
   // A request whose latency has passed goes to etcd: a write as a proposal, a linearizable read
@@ -314,6 +331,10 @@ class ApiServer {
   int64_t next_watch_id_ = 1;
   std::map<int64_t, ClientWatch> watches_;
   std::map<std::string, ResourceCache> caches_;
+  std::shared_ptr<const FlowControlConfig> flow_config_;
+  std::vector<int64_t> flow_control_watches_;
+  std::map<std::string, std::string, std::less<>> opaque_resources_;  // kind → resource
+  std::shared_ptr<const UserInfo> unnamed_user_ = std::make_shared<UserInfo>(AuthenticatedUser("kubesim"));
   sim::Owner owner_{sim_};
 };
 

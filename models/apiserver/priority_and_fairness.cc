@@ -1,31 +1,14 @@
 #include "models/apiserver/priority_and_fairness.h"
 
 #include <algorithm>
+#include <array>
+#include <climits>
 #include <cmath>
+
+#include "models/apiserver/flow_control_config.h"
 
 namespace kubesim::apiserver {
 namespace {
-
-// The suggested priority levels (pkg/apis/flowcontrol/bootstrap/default.go @ v0.32):
-// nominalConcurrencyShares, lendablePercent, queues, handSize, queueLengthLimit.
-struct LevelDefaults {
-  PriorityLevel level;
-  int shares;
-  int lendable_percent;
-  int queues;  // 0: LimitResponse Reject
-  int hand_size;
-  int queue_length_limit;
-};
-constexpr std::array<LevelDefaults, kPriorityLevels> kDefaults = {{
-    {PriorityLevel::kExempt, 0, 0, 0, 0, 0},
-    {PriorityLevel::kSystem, 30, 33, 64, 6, 50},
-    {PriorityLevel::kNodeHigh, 40, 25, 64, 6, 50},
-    {PriorityLevel::kLeaderElection, 10, 0, 16, 4, 50},
-    {PriorityLevel::kWorkloadHigh, 40, 50, 128, 6, 50},
-    {PriorityLevel::kWorkloadLow, 100, 90, 128, 6, 50},
-    {PriorityLevel::kGlobalDefault, 20, 50, 128, 6, 50},
-    {PriorityLevel::kCatchAll, 5, 0, 0, 0, 0},
-}};
 
 // A queued request waits at most a quarter of the 60 s request timeout
 // (pkg/server/filters/priority-and-fairness.go, getRequestWaitContext; --request-timeout 60 s).
@@ -33,46 +16,6 @@ constexpr sim::Duration kQueueWaitLimit = sim::Duration::Seconds(15);
 constexpr int kMaxRetryAfter = 32;  // dropped_requests_tracker.go, maxRetryAfter
 
 }  // namespace
-
-const char* PriorityLevelName(PriorityLevel level) {
-  switch (level) {
-    case PriorityLevel::kExempt:
-      return "exempt";
-    case PriorityLevel::kSystem:
-      return "system";
-    case PriorityLevel::kNodeHigh:
-      return "node-high";
-    case PriorityLevel::kLeaderElection:
-      return "leader-election";
-    case PriorityLevel::kWorkloadHigh:
-      return "workload-high";
-    case PriorityLevel::kWorkloadLow:
-      return "workload-low";
-    case PriorityLevel::kGlobalDefault:
-      return "global-default";
-    case PriorityLevel::kCatchAll:
-      return "catch-all";
-  }
-  return "";
-}
-
-ClientClass ClassifyClient(std::string_view name) {
-  auto starts = [name](std::string_view p) { return name.substr(0, p.size()) == p; };
-  // The kubelet's clients (its own Node informer included) authenticate as system:node:<name>.
-  if (starts("kubelet/")) return ClientClass::kNode;
-  // The scenario's own requests (timeline actions, workload arrivals) are an administrator's
-  // kubectl with kubeadm's admin.conf, whose group system:masters the `exempt` FlowSchema matches.
-  if (name == "scenario") return ClientClass::kAdmin;
-  if (starts("kube-controller-manager") || starts("scheduler") || starts("kube-scheduler") ||
-      starts("cloud-controller-manager")) {
-    return ClientClass::kControlPlane;
-  }
-  // Add-ons kubeadm and managed clusters run under kube-system service accounts.
-  if (starts("kube-proxy/") || starts("cluster-autoscaler") || starts("metrics-server")) {
-    return ClientClass::kKubeSystemAccount;
-  }
-  return ClientClass::kUser;
-}
 
 uint64_t FlowHash(std::string_view distinguisher) {
   uint64_t h = 14695981039346656037ULL;
@@ -83,47 +26,67 @@ uint64_t FlowHash(std::string_view distinguisher) {
   return h;
 }
 
-FlowSchemaMatch Classify(ClientClass client, std::string_view kind, bool list) {
-  if (client == ClientClass::kAdmin) return {"exempt", PriorityLevel::kExempt};
-  // Lowest matchingPrecedence first. Leader election: get/create/update of leases by the control
-  // plane's users and kube-system service accounts (system-leader-election, 100;
-  // workload-leader-election, 200).
-  const bool control_plane = client == ClientClass::kControlPlane || client == ClientClass::kKubeSystemAccount;
-  const bool lease = kind == "Lease";
-  if (control_plane && lease && !list) return {"system-leader-election", PriorityLevel::kLeaderElection};
-  if (client == ClientClass::kNode) {
-    if (kind == "Node" || lease) return {"system-node-high", PriorityLevel::kNodeHigh};
-    return {"system-nodes", PriorityLevel::kSystem};
-  }
-  if (client == ClientClass::kControlPlane) return {"kube-controller-manager", PriorityLevel::kWorkloadHigh};
-  if (client == ClientClass::kKubeSystemAccount) {
-    return {"kube-system-service-accounts", PriorityLevel::kWorkloadHigh};
-  }
-  return {"global-default", PriorityLevel::kGlobalDefault};
+PriorityAndFairness::PriorityAndFairness(sim::Simulation& sim, int server_concurrency, const FlowControlConfig& config)
+    : sim_(sim), server_concurrency_(server_concurrency) {
+  Reconfigure(config);
 }
 
-PriorityAndFairness::PriorityAndFairness(sim::Simulation& sim, int server_concurrency)
-    : sim_(sim), server_concurrency_(server_concurrency) {
-  int total_shares = 0;
-  for (const LevelDefaults& d : kDefaults) total_shares += d.shares;
-  for (size_t i = 0; i < kPriorityLevels; ++i) {
-    const LevelDefaults& d = kDefaults[i];
-    State& s = levels_[i];
-    s.config.level = d.level;
-    // apf_controller.go: NominalCL = ceil(ServerCL × shares / Σ shares); LendableCL =
-    // round(NominalCL × lendablePercent / 100).
-    s.config.nominal = static_cast<int>(
-        std::ceil(static_cast<double>(server_concurrency) * d.shares / static_cast<double>(total_shares)));
-    const int lendable = static_cast<int>(std::lround(s.config.nominal * d.lendable_percent / 100.0));
-    s.config.minimum = s.config.nominal - lendable;
-    s.config.queues = d.queues;
-    s.config.hand_size = d.hand_size;
-    s.config.queue_length_limit = d.queue_length_limit;
-    s.queues.resize(static_cast<size_t>(d.queues));
+int PriorityAndFairness::LevelIndex(std::string_view name) const {
+  for (size_t i = 0; i < levels_.size(); ++i) {
+    if (levels_[i].config.name == name) return static_cast<int>(i);
   }
+  return -1;
+}
+
+void PriorityAndFairness::Reconfigure(const FlowControlConfig& config) {
+  for (State& s : levels_) s.config.retired = true;
+  const std::vector<PriorityLevelSettings>& settings = config.levels();
+  by_config_.assign(settings.size(), -1);
+  int64_t total_shares = 0;
+  for (const PriorityLevelSettings& p : settings) total_shares += p.shares;
+  for (size_t i = 0; i < settings.size(); ++i) {
+    const PriorityLevelSettings& p = settings[i];
+    int index = LevelIndex(p.name);
+    if (index < 0) {
+      levels_.emplace_back();
+      index = static_cast<int>(levels_.size()) - 1;
+    }
+    State& s = levels_[static_cast<size_t>(index)];
+    Level& c = s.config;
+    c.name = p.name;
+    c.exempt = p.exempt;
+    c.retired = false;
+    // apf_controller.go: NominalCL = ceil(ServerCL × shares / Σ shares); LendableCL =
+    // round(NominalCL × lendablePercent / 100); BorrowingCL = round(NominalCL ×
+    // borrowingLimitPercent / 100), unlimited when unset.
+    c.nominal = total_shares == 0 ? 0
+                                  : static_cast<int>(std::ceil(static_cast<double>(server_concurrency_) * p.shares /
+                                                               static_cast<double>(total_shares)));
+    const int lendable = static_cast<int>(std::lround(c.nominal * p.lendable_percent / 100.0));
+    c.minimum = c.nominal - lendable;
+    c.maximum = p.borrowing_limit_percent
+                    ? c.nominal + static_cast<int>(std::lround(c.nominal * *p.borrowing_limit_percent / 100.0))
+                    : INT_MAX;
+    c.queues = p.queues;
+    c.hand_size = p.hand_size;
+    c.queue_length_limit = p.queue_length_limit;
+    // Queues a shrunk level no longer deals keep their requests until dispatched.
+    if (s.queues.size() < static_cast<size_t>(p.queues)) s.queues.resize(static_cast<size_t>(p.queues));
+    by_config_[i] = index;
+  }
+  for (State& s : levels_) {
+    if (!s.config.retired) continue;
+    // A level no longer configured reserves nothing and may use any seat left over.
+    s.config.nominal = 0;
+    s.config.minimum = 0;
+    s.config.maximum = INT_MAX;
+    s.config.queues = 0;
+  }
+  DispatchWaiting();
 }
 
 bool PriorityAndFairness::CanDispatch(const State& s) const {
+  if (s.in_use >= s.config.maximum) return false;
   // Its guaranteed part (NominalCL − LendableCL) is always there: no other level may take it.
   if (s.in_use < s.config.minimum) return true;
   // Any other seat, within its nominal share or borrowed beyond it, if every other level keeps
@@ -135,35 +98,38 @@ bool PriorityAndFairness::CanDispatch(const State& s) const {
   return total_in_use_ + 1 + reserved <= server_concurrency_;
 }
 
-bool PriorityAndFairness::TryDispatch(PriorityLevel level) {
+void PriorityAndFairness::Seat(State& s) {
+  ++s.in_use;
+  ++total_in_use_;
+  s.stats.dispatched++;
+  s.stats.max_in_use = std::max(s.stats.max_in_use, s.in_use);
+}
+
+bool PriorityAndFairness::TryDispatch(int level) {
   State& s = levels_[static_cast<size_t>(level)];
-  const auto i = static_cast<size_t>(level);
-  if (level == PriorityLevel::kExempt) {
-    // Exempt requests run at once and take none of the server's seats (apf_controller.go gives
-    // the exempt level no share of ServerCL).
-    stats_.dispatched[i]++;
+  if (s.config.exempt) {
+    // Exempt requests run at once and take none of the server's seats.
+    s.stats.dispatched++;
     return true;
   }
   // Requests already waiting at the level go first.
   if (s.waiting > 0 || !CanDispatch(s)) return false;
-  ++s.in_use;
-  ++total_in_use_;
-  stats_.dispatched[i]++;
-  stats_.max_in_use[i] = std::max(stats_.max_in_use[i], s.in_use);
+  Seat(s);
   return true;
 }
 
-void PriorityAndFairness::Wait(PriorityLevel level, uint64_t flow, Dispatch dispatch, Reject reject) {
+void PriorityAndFairness::Wait(int level, uint64_t flow, Dispatch dispatch, Reject reject) {
   State& s = levels_[static_cast<size_t>(level)];
   if (s.config.queues == 0) {
     RejectLater(s, std::move(reject), "concurrency-limit");
     return;
   }
   // Shuffle sharding (k8s.io/apiserver pkg/util/shufflesharding, Dealer.Deal): the flow's hash
-  // deals a hand of distinct queues; the request joins the shortest.
+  // deals a hand of distinct queues; the request joins the shortest. Validation keeps a hand
+  // within 60 bits of entropy, so at most 15 cards.
   const int deck = s.config.queues;
-  const int hand = std::min(s.config.hand_size, deck);
-  std::array<int, 16> remainders{};
+  const int hand = std::min({s.config.hand_size, deck, 64});
+  std::array<int, 64> remainders{};
   uint64_t h = flow;
   for (int i = 0; i < hand; ++i) {
     const auto size = static_cast<uint64_t>(deck - i);
@@ -190,36 +156,36 @@ void PriorityAndFairness::Wait(PriorityLevel level, uint64_t flow, Dispatch disp
   auto done = std::make_shared<bool>(false);
   s.queues[best].push_back(Waiting{std::move(dispatch), reject, done});
   ++s.waiting;
-  stats_.queued[static_cast<size_t>(level)]++;
+  s.stats.queued++;
   owner_.After(kQueueWaitLimit, [this, level, done, reject = std::move(reject)]() mutable {
     if (*done) return;
     *done = true;
     State& st = levels_[static_cast<size_t>(level)];
     --st.waiting;
     RecordDrop(st);
-    stats_.rejected[static_cast<size_t>(level)]++;
-    reject(RetryAfter(st), "time-out");
+    st.stats.rejected++;
+    reject(st.retry_after, "time-out");
   });
 }
 
 void PriorityAndFairness::RejectLater(State& s, Reject reject, const char* reason) {
   RecordDrop(s);
-  stats_.rejected[static_cast<size_t>(s.config.level)]++;
-  const int retry_after = RetryAfter(s);
+  s.stats.rejected++;
+  const int retry_after = s.retry_after;
   owner_.After(sim::Duration::Zero(),
                [reject = std::move(reject), retry_after, reason]() { reject(retry_after, reason); });
 }
 
-void PriorityAndFairness::Finish(PriorityLevel level) {
-  if (level == PriorityLevel::kExempt) return;
+void PriorityAndFairness::Finish(int level) {
   State& s = levels_[static_cast<size_t>(level)];
+  if (s.config.exempt) return;
   --s.in_use;
   --total_in_use_;
   DispatchWaiting();
 }
 
 void PriorityAndFairness::DispatchWaiting() {
-  // Any level with waiting requests may take the freed seat (borrowing); levels in upstream order.
+  // Any level with waiting requests may take the freed seat (borrowing); levels in order.
   for (State& s : levels_) {
     while (s.waiting > 0 && CanDispatch(s)) {
       // Round-robin over the queues, skipping requests already timed out.
@@ -233,11 +199,7 @@ void PriorityAndFairness::DispatchWaiting() {
         q.pop_front();
         *w.done = true;
         --s.waiting;
-        ++s.in_use;
-        ++total_in_use_;
-        const auto i = static_cast<size_t>(s.config.level);
-        stats_.dispatched[i]++;
-        stats_.max_in_use[i] = std::max(stats_.max_in_use[i], s.in_use);
+        Seat(s);
         // From its own event: a dispatch never runs inside the Finish that freed the seat.
         owner_.After(sim::Duration::Zero(), std::move(w.dispatch));
         found = true;
@@ -277,7 +239,5 @@ void PriorityAndFairness::RecordDrop(State& s) {
     --s.retry_after;
   }
 }
-
-int PriorityAndFairness::RetryAfter(State& s) { return s.retry_after; }
 
 }  // namespace kubesim::apiserver

@@ -257,10 +257,7 @@ int Seats(const apiserver::ApiServer& api, bool waiting) {
   int n = 0;
   for (int r = 0; r < api.replicas(); ++r) {
     const apiserver::PriorityAndFairness& apf = api.flow_control(r);
-    for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
-      const auto level = static_cast<apiserver::PriorityLevel>(l);
-      n += waiting ? apf.waiting(level) : apf.in_use(level);
-    }
+    for (int l = 0; l < apf.level_count(); ++l) n += waiting ? apf.waiting(l) : apf.in_use(l);
   }
   return n;
 }

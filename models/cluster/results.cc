@@ -134,11 +134,11 @@ report::RunResults Components::Collect(bool take) {
       a.requests_by_replica.push_back(api_->requests_served_by(rep));
       // Rejections add up over the replicas; seats are per replica, so the busiest one's peak.
       const apiserver::PriorityAndFairness& apf = api_->flow_control(rep);
-      for (size_t l = 0; l < apiserver::kPriorityLevels; ++l) {
-        const std::string name = apiserver::PriorityLevelName(static_cast<apiserver::PriorityLevel>(l));
-        a.rejected_by_priority_level[name] += apf.stats().rejected[l];
+      for (int l = 0; l < apf.level_count(); ++l) {
+        const std::string& name = apf.level(l).name;
+        a.rejected_by_priority_level[name] += apf.stats(l).rejected;
         int& seats = a.max_seats_in_use_by_priority_level[name];
-        seats = std::max(seats, apf.stats().max_in_use[l]);
+        seats = std::max(seats, apf.stats(l).max_in_use);
       }
     }
   }

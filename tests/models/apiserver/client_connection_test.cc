@@ -130,8 +130,8 @@ TEST_CASE("api client: a request still waiting for its token dies with the last 
   CHECK(f.store.Get(ApiServer::Key("ConfigMap", "default", "cm-3")) == nullptr);
 }
 
-// When the last 429 of a single create arrives: no priority level of a server with 1 + 1 seats
-// gets one (the others' guaranteed minimums take both), so every attempt waits out the 15 s queue
+// When the last 429 of a single create arrives: workload-high on a server with 1 + 1 seats never
+// gets one (the other levels' guaranteed minimums take both), so every attempt waits out the 15 s queue
 // limit and is rejected with Retry-After 1 s; client-go retries 10 times.
 double FinalRejectionSeconds(bool limited) {
   sim::Simulation sim{1};
@@ -146,7 +146,14 @@ double FinalRejectionSeconds(bool limited) {
   ApiClient client(sim, api, "cluster-autoscaler");
   if (!limited) client = client.WithoutRateLimit();
   double at = -1;
-  client.Create(MakeConfigMap("cm"), [&](const Response& r) {
+  // A Secret: a kube-system service account's ConfigMap writes would be leader election's
+  // (the workload-leader-election FlowSchema), a level with a seat of its own here.
+  auto secret = std::make_shared<api::Secret>();
+  secret->api_version = "v1";
+  secret->kind = api::Secret::kKind;
+  secret->metadata.name = "s";
+  secret->metadata.namespace_ = "default";
+  client.Create(secret, [&](const Response& r) {
     CHECK(r.code == Code::kTooManyRequests);
     at = sim.Now().ToSeconds();
   });

@@ -4,57 +4,47 @@
 #include <string>
 #include <vector>
 
+#include "models/apiserver/flow_control_config.h"
+
 namespace kubesim::apiserver {
 namespace {
 
+int Level(const PriorityAndFairness& apf, const char* name) {
+  const int l = apf.LevelIndex(name);
+  REQUIRE(l >= 0);
+  return l;
+}
+
 TEST_CASE("APF: the v1.32 default priority levels share 600 seats as apf_controller computes", "[apiserver][apf]") {
   sim::Simulation sim(1);
-  PriorityAndFairness apf(sim, 400 + 200);
+  PriorityAndFairness apf(sim, 400 + 200, *FlowControlConfig::Default());
   struct Row {
-    PriorityLevel level;
+    const char* level;
     int nominal, minimum;
   };
   // NominalCL = ceil(600 × shares / 245); MinCL = NominalCL − round(NominalCL × lendable%).
-  for (const Row& r : std::vector<Row>{{PriorityLevel::kSystem, 74, 50},
-                                       {PriorityLevel::kNodeHigh, 98, 73},
-                                       {PriorityLevel::kLeaderElection, 25, 25},
-                                       {PriorityLevel::kWorkloadHigh, 98, 49},
-                                       {PriorityLevel::kWorkloadLow, 245, 24},
-                                       {PriorityLevel::kGlobalDefault, 49, 24},
-                                       {PriorityLevel::kCatchAll, 13, 13}}) {
-    INFO(PriorityLevelName(r.level));
-    CHECK(apf.level(r.level).nominal == r.nominal);
-    CHECK(apf.level(r.level).minimum == r.minimum);
+  for (const Row& r : std::vector<Row>{{"system", 74, 50},
+                                       {"node-high", 98, 73},
+                                       {"leader-election", 25, 25},
+                                       {"workload-high", 98, 49},
+                                       {"workload-low", 245, 24},
+                                       {"global-default", 49, 24},
+                                       {"catch-all", 13, 13}}) {
+    INFO(r.level);
+    CHECK(apf.level(Level(apf, r.level)).nominal == r.nominal);
+    CHECK(apf.level(Level(apf, r.level)).minimum == r.minimum);
   }
-  CHECK(apf.level(PriorityLevel::kCatchAll).queues == 0);  // LimitResponse Reject
-  CHECK(apf.level(PriorityLevel::kLeaderElection).hand_size == 4);
-}
-
-TEST_CASE("APF: requests are classified as the default FlowSchemas match them", "[apiserver][apf]") {
-  CHECK(ClassifyClient("kubelet/node-1") == ClientClass::kNode);
-  CHECK(ClassifyClient("kube-controller-manager/replicaset") == ClientClass::kControlPlane);
-  CHECK(ClassifyClient("scheduler") == ClientClass::kControlPlane);
-  CHECK(ClassifyClient("kube-proxy/node-1") == ClientClass::kKubeSystemAccount);
-  CHECK(ClassifyClient("scenario") == ClientClass::kAdmin);
-  CHECK(Classify(ClientClass::kAdmin, "Pod", false).level == PriorityLevel::kExempt);
-  CHECK(ClassifyClient("apiserver-load") == ClientClass::kUser);
-  CHECK(Classify(ClientClass::kNode, "Lease", false).level == PriorityLevel::kNodeHigh);
-  CHECK(Classify(ClientClass::kNode, "Node", false).level == PriorityLevel::kNodeHigh);
-  CHECK(std::string(Classify(ClientClass::kNode, "Pod", false).flow_schema) == "system-nodes");
-  CHECK(Classify(ClientClass::kNode, "Pod", false).level == PriorityLevel::kSystem);
-  CHECK(Classify(ClientClass::kControlPlane, "Lease", false).level == PriorityLevel::kLeaderElection);
-  CHECK(Classify(ClientClass::kControlPlane, "Lease", true).level == PriorityLevel::kWorkloadHigh);
-  CHECK(Classify(ClientClass::kControlPlane, "Pod", false).level == PriorityLevel::kWorkloadHigh);
-  CHECK(Classify(ClientClass::kKubeSystemAccount, "Pod", true).level == PriorityLevel::kWorkloadHigh);
-  CHECK(Classify(ClientClass::kUser, "ConfigMap", false).level == PriorityLevel::kGlobalDefault);
+  CHECK(apf.level(Level(apf, "catch-all")).queues == 0);  // LimitResponse Reject
+  CHECK(apf.level(Level(apf, "leader-election")).hand_size == 4);
+  CHECK(apf.level(Level(apf, "exempt")).exempt);
 }
 
 TEST_CASE("APF: a full level queues, rejects when the hand's queues are full, and times out after 15 s",
           "[apiserver][apf]") {
   sim::Simulation sim(1);
   // 30 seats: global-default nominal 3 (minimum 1); the other levels' minimums reserve 13.
-  PriorityAndFairness apf(sim, 30);
-  const PriorityLevel gd = PriorityLevel::kGlobalDefault;
+  PriorityAndFairness apf(sim, 30, *FlowControlConfig::Default());
+  const int gd = Level(apf, "global-default");
   int seated = 0;
   while (apf.TryDispatch(gd)) ++seated;
   // Its own 3 seats, then borrowing while every other level keeps its minimum: 30 − 13.
@@ -89,28 +79,61 @@ TEST_CASE("APF: a full level queues, rejects when the hand's queues are full, an
   CHECK(log[4] == "time-out@15.000000 retry 2");
   CHECK(log[300] == "time-out@15.000000 retry 2");
   CHECK(apf.waiting(gd) == 0);
-  CHECK(apf.stats().rejected[static_cast<size_t>(gd)] == 300);
-  CHECK(apf.stats().queued[static_cast<size_t>(gd)] == 300);
+  CHECK(apf.stats(gd).rejected == 300);
+  CHECK(apf.stats(gd).queued == 300);
 }
 
 TEST_CASE("APF: catch-all rejects instead of queuing, the exempt level is never limited", "[apiserver][apf]") {
   sim::Simulation sim(1);
-  PriorityAndFairness apf(sim, 600);
+  PriorityAndFairness apf(sim, 600, *FlowControlConfig::Default());
+  const int catch_all = Level(apf, "catch-all");
   int seated = 0;
-  while (apf.TryDispatch(PriorityLevel::kCatchAll) && seated < 1000) ++seated;
+  while (apf.TryDispatch(catch_all) && seated < 1000) ++seated;
   // Its 13 seats, then borrowing (catch-all lends nothing but, without a borrowing limit, may
   // borrow): 600 − the other levels' guaranteed 50 + 73 + 25 + 49 + 24 + 24.
   CHECK(seated == 355);
   std::string reason;
   apf.Wait(
-      PriorityLevel::kCatchAll, 1, []() {}, [&reason](int, const char* r) { reason = r; });
+      catch_all, 1, []() {}, [&reason](int, const char* r) { reason = r; });
   sim.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));
   CHECK(reason == "concurrency-limit");
-  for (int i = 0; i < 2000; ++i) REQUIRE(apf.TryDispatch(PriorityLevel::kExempt));
+  for (int i = 0; i < 2000; ++i) REQUIRE(apf.TryDispatch(Level(apf, "exempt")));
   // Exempt requests take none of the server's seats: another level still borrows as before.
   int workload = 0;
-  while (apf.TryDispatch(PriorityLevel::kWorkloadLow) && workload < 1000) ++workload;
+  while (apf.TryDispatch(Level(apf, "workload-low")) && workload < 1000) ++workload;
   CHECK(workload == 600 - 355 - (50 + 73 + 25 + 49 + 24));
+}
+
+TEST_CASE("APF: a new configuration keeps seats and queues of its levels, a removed level drains", "[apiserver][apf]") {
+  sim::Simulation sim(1);
+  auto bulk = std::make_shared<api::PriorityLevelConfiguration>();
+  bulk->metadata.name = "bulk";
+  bulk->nominal_concurrency_shares = 5;
+  bulk->borrowing_limit_percent = 0;  // never more than its nominal share
+  bulk->queues = 4;
+  bulk->hand_size = 1;
+  PriorityAndFairness apf(sim, 600, *FlowControlConfig::Build({}, {bulk}));
+  const int b = Level(apf, "bulk");
+  // ceil(600 × 5 / 250) = 12 seats and no borrowing.
+  CHECK(apf.level(b).nominal == 12);
+  int seated = 0;
+  while (apf.TryDispatch(b) && seated < 100) ++seated;
+  CHECK(seated == 12);
+  int dispatched = 0;
+  for (int i = 0; i < 3; ++i) {
+    apf.Wait(
+        b, 7, [&dispatched]() { ++dispatched; }, [](int, const char*) {});
+  }
+  CHECK(apf.waiting(b) == 3);
+  // The level goes: its queued requests are dispatched as seats allow (it borrows freely now).
+  apf.Reconfigure(*FlowControlConfig::Default());
+  CHECK(apf.level(b).retired);
+  CHECK(Level(apf, "bulk") == b);  // numbers stay
+  sim.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));
+  CHECK(dispatched == 3);
+  CHECK(apf.in_use(b) == 15);
+  // Global-default's nominal share went back to ceil(600 × 20 / 245).
+  CHECK(apf.level(Level(apf, "global-default")).nominal == 49);
 }
 
 }  // namespace

@@ -145,7 +145,7 @@ TEST_CASE("ApiServer replicas: requests queued on a replica that stops fail with
     on1.Create(MakePod("b" + std::to_string(i)), [&](const Response& r) { got1.push_back(r); });
   }
   f.sim.RunUntil(f.sim.Now() + sim::Duration::Milliseconds(1));
-  REQUIRE(f.api->flow_control(0).waiting(PriorityLevel::kGlobalDefault) > 0);
+  REQUIRE(f.api->flow_control(0).waiting(f.api->flow_control(0).LevelIndex("global-default")) > 0);
   f.api->Stop(0);
   // Long enough for ServiceAccount admission's lookups of the missing `default` account (< 2 s).
   f.sim.RunUntil(f.sim.Now() + sim::Duration::Seconds(5));
@@ -154,8 +154,8 @@ TEST_CASE("ApiServer replicas: requests queued on a replica that stops fail with
     CHECK(r.code == Code::kUnavailable);
     CHECK(r.message == "http2: client connection lost");
   }
-  CHECK(f.api->flow_control(0).in_use(PriorityLevel::kGlobalDefault) == 0);
-  CHECK(f.api->flow_control(0).waiting(PriorityLevel::kGlobalDefault) == 0);
+  CHECK(f.api->flow_control(0).in_use(f.api->flow_control(0).LevelIndex("global-default")) == 0);
+  CHECK(f.api->flow_control(0).waiting(f.api->flow_control(0).LevelIndex("global-default")) == 0);
   // The other replica served its own queue in full.
   REQUIRE(got1.size() == 100);
   for (const Response& r : got1) CHECK(r.code == Code::kCreated);

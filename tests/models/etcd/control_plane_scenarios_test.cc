@@ -301,6 +301,53 @@ TEST_CASE("Control plane (e): load above the API server's limits gets 429s, clie
   CHECK(r.nodes_ready == 4);
 }
 
+TEST_CASE("Control plane (e) with the cluster's own FlowSchema: the load gets a level that cannot borrow",
+          "[apiserver][control-plane][apf]") {
+  // Golden (e), with a priority level of 5 shares (ceil(30 × 5 / 250) = 1 seat, no borrowing,
+  // rejecting instead of queuing) and a FlowSchema sending the load's creates to it, created by
+  // the timeline before the load starts.
+  const std::string bulk = R"(
+    - at: 10s
+      create:
+        inline:
+          apiVersion: flowcontrol.apiserver.k8s.io/v1
+          kind: PriorityLevelConfiguration
+          metadata: {name: bulk}
+          spec:
+            type: Limited
+            limited: {nominalConcurrencyShares: 5, borrowingLimitPercent: 0, limitResponse: {type: Reject}}
+    - at: 10s
+      create:
+        inline:
+          apiVersion: flowcontrol.apiserver.k8s.io/v1
+          kind: FlowSchema
+          metadata: {name: bulk-loader}
+          spec:
+            priorityLevelConfiguration: {name: bulk}
+            matchingPrecedence: 1000
+            rules:
+              - subjects: [{kind: User, user: {name: apiserver-load}}]
+                resourceRules: [{verbs: [create], apiGroups: [""], resources: [configmaps], namespaces: ["*"]}]
+)";
+  report::RunResults r = Run("scenarios/control-plane/apiserver-overload.yaml", bulk);
+  CHECK(r.failed_actions.empty());
+  // Every rejection is the load's, at its own level; global-default, where it went before, is
+  // left alone, and so is every other level.
+  CHECK(r.apiserver.rejected_by_priority_level.at("bulk") > 0);
+  CHECK(r.apiserver.rejected_by_priority_level.at("bulk") == r.apiserver.throttled_total);
+  CHECK(r.apiserver.max_seats_in_use_by_priority_level.at("bulk") == 1);
+  CHECK(r.apiserver.rejected_by_priority_level.at("global-default") == 0);
+  // One seat at about 1,500 requests a second: over a third of the creates fail for good after
+  // client-go's 10 retries, as a real client's would (in (e), borrowing, every one went through).
+  REQUIRE(r.apiserver_load.size() == 1);
+  const auto& load = r.apiserver_load[0];
+  CHECK(load.responses_by_code.at(429) > load.sent / 3);
+  CHECK(load.responses_by_code.at(201) > 0);
+  // The rest of the cluster converged as in (e).
+  CHECK(r.pods_running == 16);
+  CHECK(r.nodes_ready == 4);
+}
+
 TEST_CASE("Control plane (g): with three API server replicas, one replica's outage goes unnoticed",
           "[apiserver][control-plane][replicas]") {
   report::RunResults r = Run("scenarios/control-plane/apiserver-replicas.yaml");
