@@ -26,6 +26,12 @@ ApiClient ApiClient::Named(std::string name) const {
                    std::make_shared<const State>(State{&sim, std::move(name), state_->host, origin, state_->limiter}));
 }
 
+ApiClient ApiClient::As(std::shared_ptr<const UserInfo> user) const {
+  State as = *state_;
+  as.origin.user = std::move(user);
+  return ApiClient(server_, std::make_shared<const State>(std::move(as)));
+}
+
 ApiClient ApiClient::WithoutRateLimit() const {
   State unlimited = *state_;
   unlimited.limiter = nullptr;

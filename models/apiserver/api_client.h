@@ -33,6 +33,9 @@ class ApiClient {
   // upstream builds with QPS -1 (kubernetes/kubernetes cmd/kubelet/app/server.go
   // buildKubeletClientConfig @ v1.32) so that node status and Lease renewals never wait.
   ApiClient WithoutRateLimit() const;
+  // The same connection, its requests authenticating as `user` (API Priority and Fairness
+  // classifies them by it).
+  ApiClient As(std::shared_ptr<const UserInfo> user) const;
 
   void Create(std::shared_ptr<api::Object> obj, ResponseCallback cb) const {
     Send(std::move(cb), [obj = std::move(obj)](ApiServer& s, ResponseCallback reply, const RequestOrigin* o) mutable {

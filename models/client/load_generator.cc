@@ -28,6 +28,7 @@ void LoadGenerator::Start(const LoadSpec& spec) {
   const double seconds = spec.duration.ToSeconds();
   const auto requests = static_cast<int64_t>(std::llround(spec.qps * seconds));
   totals_.push_back(Totals{sim_.Now(), VerbName(spec.verb), api::ResourceOf(spec.kind), 0, {}});
+  clients_.push_back(spec.user ? client_.As(spec.user) : client_);
   if (requests <= 0) return;
   const sim::Duration interval = sim::Duration::FromNanosRounded(1e9 / spec.qps);
   Send(totals_.size() - 1, spec, requests, interval);
@@ -58,11 +59,12 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
   auto count = [this, load](const apiserver::Response& r) {
     totals_[load].responses_by_code[static_cast<int>(r.code)]++;
   };
+  const apiserver::ApiClient& client = clients_[load];
   switch (spec.verb) {
     case LoadSpec::Verb::kCreate: {
       ++totals_[load].sent;
       Created c{spec.kind, spec.ns, "load-" + std::to_string(next_name_++)};
-      client_.Create(NewObject(spec, c.name), owner_.Bind([this, count, c](const apiserver::Response& r) {
+      client.Create(NewObject(spec, c.name), owner_.Bind([this, count, c](const apiserver::Response& r) {
         count(r);
         if (r.ok()) created_.push_back(c);
       }));
@@ -75,7 +77,7 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
       LoadSpec s = spec;
       s.kind = c.kind;
       s.ns = c.ns;
-      client_.Update(NewObject(s, c.name), owner_.Bind(count));
+      client.Update(NewObject(s, c.name), owner_.Bind(count));
       break;
     }
     case LoadSpec::Verb::kDelete: {
@@ -83,7 +85,7 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
       ++totals_[load].sent;
       Created c = created_.front();
       created_.pop_front();
-      client_.Delete(c.kind, c.ns, c.name, {}, owner_.Bind([this, count, c](const apiserver::Response& r) {
+      client.Delete(c.kind, c.ns, c.name, {}, owner_.Bind([this, count, c](const apiserver::Response& r) {
         count(r);
         // Still there: a later delete tries again.
         if (!r.ok() && r.code != apiserver::Code::kNotFound) created_.push_back(c);
@@ -92,7 +94,7 @@ void LoadGenerator::Send(size_t load, const LoadSpec& spec, int64_t remaining, s
     }
     case LoadSpec::Verb::kList:
       ++totals_[load].sent;
-      client_.List(spec.kind, owner_.Bind(count));
+      client.List(spec.kind, owner_.Bind(count));
       break;
   }
   if (remaining > 1) {

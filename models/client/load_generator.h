@@ -29,6 +29,9 @@ struct LoadSpec {
   std::string ns = "default";
   int64_t object_size = 1024;  // bytes of data per created or updated object
   sim::Duration duration;
+  // Who the requests authenticate as (null: the user apiserver-load), for API Priority and
+  // Fairness.
+  std::shared_ptr<const apiserver::UserInfo> user;
 };
 
 // "create", "update", "delete", "list".
@@ -58,6 +61,7 @@ class LoadGenerator {
 
   sim::Simulation& sim_;
   apiserver::ApiClient client_;
+  std::vector<apiserver::ApiClient> clients_;  // per load: client_, as the load's user
   int64_t next_name_ = 0;
   // Objects this generator created and has not deleted, oldest first.
   struct Created {

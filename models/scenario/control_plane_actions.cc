@@ -255,10 +255,43 @@ const std::map<std::string, std::string>& LoadResources() {
   return kResources;
 }
 
-// {qps, verb, resource, namespace, objectSize, duration}: client/load_generator.h.
+// `user` and `groups` of an apiserverLoad: who its requests authenticate as, for API Priority and
+// Fairness's FlowSchemas. A service account's user name gives its groups, as the service account
+// token authenticator does (k8s.io/apiserver pkg/authentication/serviceaccount UserInfo).
+sim::StatusOr<std::shared_ptr<const apiserver::UserInfo>> ParseLoadUser(const YamlNode& args) {
+  std::string name = "apiserver-load";
+  if (args.Has("user")) {
+    KUBESIM_ASSIGN_OR_RETURN(name, args["user"].String());
+    if (name.empty()) return args["user"].Error("Required value: a user name");
+  }
+  std::vector<std::string> groups;
+  if (args.Has("groups")) {
+    KUBESIM_ASSIGN_OR_RETURN(groups, args["groups"].StringList());
+    for (const std::string& g : groups) {
+      if (g.empty()) return args["groups"].Error("Invalid value: \"\": a group name must not be empty");
+    }
+  }
+  constexpr std::string_view kServiceAccount = "system:serviceaccount:";
+  if (std::string_view(name).substr(0, kServiceAccount.size()) == kServiceAccount) {
+    const std::string rest = name.substr(kServiceAccount.size());
+    const size_t colon = rest.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size() ||
+        rest.find(':', colon + 1) != std::string::npos) {
+      return args["user"].Error("Invalid value: \"" + name +
+                                "\": a service account's user is system:serviceaccount:<namespace>:<name>");
+    }
+    apiserver::UserInfo u = apiserver::ServiceAccountUser(rest.substr(0, colon), rest.substr(colon + 1));
+    u.groups.insert(u.groups.end(), groups.begin(), groups.end());
+    return std::make_shared<const apiserver::UserInfo>(std::move(u));
+  }
+  return std::make_shared<const apiserver::UserInfo>(apiserver::AuthenticatedUser(name, groups));
+}
+
+// {qps, verb, resource, namespace, objectSize, duration, user, groups}: client/load_generator.h.
 sim::StatusOr<ParsedAction> ParseApiServerLoad(const YamlNode& args, ObjectLoader&) {
   KUBESIM_RETURN_IF_ERROR(args.ExpectMap());
-  KUBESIM_RETURN_IF_ERROR(args.CheckKeys({"qps", "verb", "resource", "namespace", "objectSize", "duration"}));
+  KUBESIM_RETURN_IF_ERROR(
+      args.CheckKeys({"qps", "verb", "resource", "namespace", "objectSize", "duration", "user", "groups"}));
   client::LoadSpec spec;
   if (!args.Has("qps")) return args["qps"].Error("Required value: requests per second");
   KUBESIM_ASSIGN_OR_RETURN(spec.qps, args["qps"].Number());
@@ -310,9 +343,12 @@ sim::StatusOr<ParsedAction> ParseApiServerLoad(const YamlNode& args, ObjectLoade
     }
     spec.object_size = size.Value();
   }
+  if (args.Has("user") || args.Has("groups")) {
+    KUBESIM_ASSIGN_OR_RETURN(spec.user, ParseLoadUser(args));
+  }
   ParsedAction a;
   a.description = "API server load: " + verb + " " + resource + " at " + args["qps"].Scalar() + "/s for " +
-                  spec.duration.ToString();
+                  spec.duration.ToString() + (spec.user ? " as " + spec.user->name : "");
   a.run = [spec](ActionContext& ctx) { ctx.ApiServerLoad().Start(spec); };
   return a;
 }

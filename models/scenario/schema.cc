@@ -169,7 +169,10 @@ ordered_json Actions() {
               {"resource", Str("configmaps or secrets (create, update, delete); any served resource (list)")},
               {"namespace", Str("default: default")},
               {"objectSize", Quantity("bytes of data per created or updated object (default 1Ki)")},
-              {"duration", Duration("how long the load lasts")}},
+              {"duration", Duration("how long the load lasts")},
+              {"user", Str("who the requests authenticate as (default apiserver-load); "
+                           "system:serviceaccount:<namespace>:<name> is that service account")},
+              {"groups", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
              {"qps", "duration"});
   // The registry is the parser's truth; an action missing here would be a schema bug.
   ordered_json out = ordered_json::object();

@@ -348,6 +348,40 @@ TEST_CASE("Control plane (e) with the cluster's own FlowSchema: the load gets a 
   CHECK(r.nodes_ready == 4);
 }
 
+TEST_CASE("Control plane: an apiserverLoad's user decides its FlowSchema", "[apiserver][control-plane][apf]") {
+  // Three loads of 100 creates a second on a 20-seat server, as three users: a service account of
+  // another namespace (service-accounts: workload-low), a user of group system:masters (exempt)
+  // and the default apiserver-load (global-default). Each level's peak seats show who was where.
+  const std::string text = R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+spec:
+  duration: 1m
+  apiServer: {maxRequestsInflight: 10, maxMutatingRequestsInflight: 10}
+  objects:
+    - inline:
+        {apiVersion: v1, kind: Node, metadata: {name: n}, status: {capacity: {cpu: "8", memory: 32Gi, pods: "110"}}}
+  timeline:
+    - {at: 5s, apiserverLoad: {qps: 100, duration: 10s, user: "system:serviceaccount:batch:loader"}}
+    - {at: 20s, apiserverLoad: {qps: 100, duration: 10s, user: ops, groups: ["system:masters"]}}
+    - {at: 35s, apiserverLoad: {qps: 100, duration: 10s}}
+)";
+  auto sc = scenario::LoadScenarioFromString(text, "loads.yaml");
+  INFO((sc.ok() ? "" : sc.status().message()));
+  REQUIRE(sc.ok());
+  Cluster cluster(*sc, RunOptions{});
+  REQUIRE(cluster.Start().ok());
+  cluster.Run();
+  const report::RunResults r = cluster.Results();
+  CHECK(r.failed_actions.empty());
+  REQUIRE(r.apiserver_load.size() == 3);
+  for (const auto& load : r.apiserver_load) CHECK(load.responses_by_code == std::map<int, int64_t>{{201, 1000}});
+  CHECK(r.apiserver.max_seats_in_use_by_priority_level.at("workload-low") > 0);
+  CHECK(r.apiserver.max_seats_in_use_by_priority_level.at("global-default") > 0);
+  // Exempt requests take no seat; workload-low is the service account's alone (no component is
+  // a service account outside kube-system).
+  CHECK(r.apiserver.max_seats_in_use_by_priority_level.at("exempt") == 0);
+}
+
 TEST_CASE("Control plane (g): with three API server replicas, one replica's outage goes unnoticed",
           "[apiserver][control-plane][replicas]") {
   report::RunResults r = Run("scenarios/control-plane/apiserver-replicas.yaml");
@@ -515,6 +549,10 @@ TEST_CASE("Control plane: bad etcd settings and actions are located errors", "[e
   CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 10, duration: 1m, resource: pods}}\n") ==
         "bad.yaml:5:65: spec.timeline[0].apiserverLoad.resource: Unsupported value: \"pods\": create supports "
         "\"configmaps\", \"secrets\"");
+  CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 10, duration: 1m, user: "
+                  "\"system:serviceaccount:batch\"}}\n") ==
+        "bad.yaml:5:61: spec.timeline[0].apiserverLoad.user: Invalid value: \"system:serviceaccount:batch\": a service "
+        "account's user is system:serviceaccount:<namespace>:<name>");
   CHECK(LoadError("  timeline:\n    - {at: 1m, apiserverLoad: {qps: 1000000, duration: 100h}}\n") ==
         "bad.yaml:5:56: spec.timeline[0].apiserverLoad.duration: Invalid value: qps × duration is more than "
         "10,000,000 requests");
