@@ -62,6 +62,9 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
     flow_control_watches_.push_back(
         store_.Watch(ResourceKeyPrefix(resource), 0, [this](const etcd::Event&) { ReloadFlowControl(); }));
   }
+  // The object counts the LIST work estimator reads, kept from every commit.
+  for (const auto& obj : store_.Range("/registry/").objects) ++stored_[api::ResourceOf(obj->kind)];
+  stored_watch_ = store_.Watch("/registry/", 0, [this](const etcd::Event& e) { CountStored(e); });
   if (!store_.Range(ResourceKeyPrefix("flowschemas")).objects.empty() ||
       !store_.Range(ResourceKeyPrefix("prioritylevelconfigurations")).objects.empty()) {
     ReloadFlowControl();
@@ -73,6 +76,7 @@ ApiServer::ApiServer(sim::Simulation& sim, etcd::MvccStore& store, ApiServerConf
 ApiServer::~ApiServer() {
   for (auto& [resource, cache] : caches_) store_.CancelWatch(cache.store_watch);
   for (int64_t id : flow_control_watches_) store_.CancelWatch(id);
+  store_.CancelWatch(stored_watch_);
 }
 
 std::string ApiServer::Key(const std::string& kind, const std::string& ns, const std::string& name) {
@@ -128,8 +132,9 @@ void ApiServer::Serve(RequestVerb verb, const RequestTarget& target, const Laten
   Replica& rep = replicas_[static_cast<size_t>(replica)];
   ++rep.requests;
   const int level = rep.apf->LevelOf(match.level);
-  if (rep.apf->TryDispatch(level)) {
-    Run(verb, replica, level, latency, origin, arrived, std::move(cb), std::move(work));
+  const int seats = Seats(verb, target, rep.apf->level(level));
+  if (rep.apf->TryDispatch(level, seats)) {
+    Run(verb, replica, level, seats, latency, origin, arrived, std::move(cb), std::move(work));
     return;
   }
   // Queued or rejected: only an overloaded server allocates here. The origin is copied: the
@@ -138,8 +143,9 @@ void ApiServer::Serve(RequestVerb verb, const RequestTarget& target, const Laten
   const RequestOrigin from = origin != nullptr ? *origin : RequestOrigin{};
   rep.apf->Wait(
       level, match.flow,
-      [this, verb, replica, level, &latency, from, arrived, request]() {
-        Run(verb, replica, level, latency, &from, arrived, std::move(request->first), std::move(request->second));
+      [this, verb, replica, level, seats, &latency, from, arrived, request]() {
+        Run(verb, replica, level, seats, latency, &from, arrived, std::move(request->first),
+            std::move(request->second));
       },
       [this, verb, target = OwnedTarget(target), &latency, from, arrived, retries, request](int retry_after,
                                                                                             const char*) {
@@ -166,26 +172,28 @@ void ApiServer::Serve(RequestVerb verb, const RequestTarget& target, const Laten
         // pkg/server/filters/priority-and-fairness.go: tooManyRequests.
         Respond(verb, std::move(request->first),
                 ErrorResponse(Code::kTooManyRequests, "TooManyRequests", "Too many requests, please try again later."));
-      });
+      },
+      seats);
 }
 
-void ApiServer::Run(RequestVerb verb, int replica, int level, const LatencyModel& latency, const RequestOrigin* origin,
-                    sim::Time arrived, ResponseCallback cb, Work work) {
+void ApiServer::Run(RequestVerb verb, int replica, int level, int seats, const LatencyModel& latency,
+                    const RequestOrigin* origin, sim::Time arrived, ResponseCallback cb, Work work) {
   PriorityAndFairness& apf = *replicas_[static_cast<size_t>(replica)].apf;
   if (!serving(replica)) {
     // Queued when its replica stopped (Stop hands every queued request over): the connection
     // it came on is gone.
-    apf.Finish(level);
+    apf.Finish(level, seats);
     Respond(verb, std::move(cb), ConnectionLost());
     return;
   }
   sim::Duration d = latency.Sample(origin != nullptr && origin->rng != nullptr ? *origin->rng : latency_rng_);
-  owner_.After(d, [this, verb, replica, &apf, level, arrived, cb = std::move(cb), work = std::move(work)]() mutable {
-    // The seat is held for the request latency; etcd's own stalls come after it.
-    apf.Finish(level);
-    stats_.latency[static_cast<size_t>(verb)].Observe((sim_.Now() - arrived).ToSeconds());
-    work(replica, std::move(cb));
-  });
+  owner_.After(
+      d, [this, verb, replica, &apf, level, seats, arrived, cb = std::move(cb), work = std::move(work)]() mutable {
+        // The seat is held for the request latency; etcd's own stalls come after it.
+        apf.Finish(level, seats);
+        stats_.latency[static_cast<size_t>(verb)].Observe((sim_.Now() - arrived).ToSeconds());
+        work(replica, std::move(cb));
+      });
 }
 
 int ApiServer::Route(uint64_t connection) {

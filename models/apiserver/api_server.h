@@ -280,8 +280,12 @@ class ApiServer {
   FlowControlConfig::Match Classify(RequestVerb verb, const RequestTarget& target, const RequestOrigin* origin);
   // The FlowSchema and PriorityLevelConfiguration objects changed: every replica reconfigures.
   void ReloadFlowControl();
-  void Run(RequestVerb verb, int replica, int level, const LatencyModel& latency, const RequestOrigin* origin,
-           sim::Time arrived, ResponseCallback cb, Work work);
+  void CountStored(const etcd::Event& e);
+  // The seats a request takes (request/list_work_estimator.go @ v0.32): a LIST one per 100
+  // objects of its resource, within [1, the level's max seats, 10]; any other request one.
+  int Seats(RequestVerb verb, const RequestTarget& target, const PriorityAndFairness::Level& level) const;
+  void Run(RequestVerb verb, int replica, int level, int seats, const LatencyModel& latency,
+           const RequestOrigin* origin, sim::Time arrived, ResponseCallback cb, Work work);
   static constexpr int kMaxRetries = 10;
   // A request whose latency has passed goes to etcd: a write as a proposal, a linearizable read
   // (GET without resourceVersion) as a ReadIndex. `work` runs (and its Response goes to `cb`)
@@ -333,6 +337,9 @@ class ApiServer {
   std::map<std::string, ResourceCache> caches_;
   std::shared_ptr<const FlowControlConfig> flow_config_;
   std::vector<int64_t> flow_control_watches_;
+  // Objects stored per resource ("pods" → n): the count the LIST work estimator reads.
+  std::map<std::string, int64_t, std::less<>> stored_;
+  int64_t stored_watch_ = 0;
   std::map<std::string, std::string, std::less<>> opaque_resources_;  // kind → resource
   std::shared_ptr<const UserInfo> unnamed_user_ = std::make_shared<UserInfo>(AuthenticatedUser("kubesim"));
   sim::Owner owner_{sim_};

@@ -1,6 +1,7 @@
 // ApiServer's part in API Priority and Fairness: what a request is classified by, and the
 // configuration each replica's controller (apf_controller.go) keeps from the FlowSchema and
 // PriorityLevelConfiguration objects.
+#include <algorithm>
 #include <array>
 
 #include "models/api/codec.h"
@@ -40,6 +41,35 @@ FlowControlConfig::Match ApiServer::Classify(RequestVerb verb, const RequestTarg
                                   target.namespace_};
   const UserInfo& user = origin != nullptr && origin->user != nullptr ? *origin->user : *unnamed_user_;
   return flow_config_->Classify(user, request);
+}
+
+void ApiServer::CountStored(const etcd::Event& e) {
+  const int delta = e.type == etcd::EventType::kDelete ? -1 : (e.prev == nullptr ? 1 : 0);
+  if (delta == 0) return;
+  // "/registry/<resource>/…"
+  constexpr size_t kPrefix = sizeof("/registry/") - 1;
+  const std::string_view key = e.key;
+  const std::string_view resource = key.substr(kPrefix, key.find('/', kPrefix) - kPrefix);
+  auto it = stored_.find(resource);
+  if (it == stored_.end()) it = stored_.emplace(std::string(resource), 0).first;
+  it->second += delta;
+}
+
+int ApiServer::Seats(RequestVerb verb, const RequestTarget& target, const PriorityAndFairness::Level& level) const {
+  if (verb != RequestVerb::kList) return 1;
+  // list_work_estimator.go: a LIST served from the watch cache (every consistent LIST since
+  // ConsistentListFromCache, v1.31) processes every object of its resource, whatever its selector:
+  // ceil(stored / 100) seats (objectsPerSeat), at least 1, at most the level's max seats and 10
+  // (MaximumSeatsLimit). Upstream reads the count etcd reported at its last poll (every minute);
+  // here it is the current one.
+  constexpr int kObjectsPerSeat = 100;
+  constexpr int kMaximumSeatsLimit = 10;
+  std::optional<api::ResourceNames> names = api::ResourceNamesOf(target.kind);
+  const std::string resource = names ? std::string(names->resource) : api::ResourceOf(std::string(target.kind));
+  auto it = stored_.find(resource);
+  const int64_t stored = it == stored_.end() ? 0 : it->second;
+  const int64_t seats = (stored + kObjectsPerSeat - 1) / kObjectsPerSeat;
+  return static_cast<int>(std::clamp<int64_t>(seats, 1, std::min(level.max_seats, kMaximumSeatsLimit)));
 }
 
 }  // namespace kubesim::apiserver

@@ -174,11 +174,7 @@ FlowControlConfig::Match FlowControlConfig::Classify(const UserInfo& user, const
     std::string_view distinguisher;
     if (s.object->distinguisher == "ByUser") distinguisher = user.name;
     if (s.object->distinguisher == "ByNamespace") distinguisher = request.namespace_;
-    std::string id;
-    id.reserve(name.size() + 1 + distinguisher.size());
-    id.append(name).push_back('\0');
-    id.append(distinguisher);
-    return {i, s.level, FlowHash(id)};
+    return {i, s.level, FlowHash(name, distinguisher)};
   }
   // No schema matched (the mandatory catch-all always does, unless its level is gone):
   // apf_filter.go answers with the catch-all level.

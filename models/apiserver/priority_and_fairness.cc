@@ -15,15 +15,20 @@ namespace {
 constexpr sim::Duration kQueueWaitLimit = sim::Duration::Seconds(15);
 constexpr int kMaxRetryAfter = 32;  // dropped_requests_tracker.go, maxRetryAfter
 
-}  // namespace
-
-uint64_t FlowHash(std::string_view distinguisher) {
-  uint64_t h = 14695981039346656037ULL;
-  for (char c : distinguisher) {
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+uint64_t Fnv(uint64_t h, std::string_view bytes) {
+  for (char c : bytes) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ULL;
   }
   return h;
+}
+}  // namespace
+
+uint64_t FlowHash(std::string_view distinguisher) { return Fnv(kFnvOffset, distinguisher); }
+
+uint64_t FlowHash(std::string_view schema, std::string_view distinguisher) {
+  return Fnv(Fnv(Fnv(kFnvOffset, schema), std::string_view("\0", 1)), distinguisher);
 }
 
 PriorityAndFairness::PriorityAndFairness(sim::Simulation& sim, int server_concurrency, const FlowControlConfig& config)
@@ -70,6 +75,8 @@ void PriorityAndFairness::Reconfigure(const FlowControlConfig& config) {
     c.queues = p.queues;
     c.hand_size = p.hand_size;
     c.queue_length_limit = p.queue_length_limit;
+    const int fifteen_percent = static_cast<int>(std::ceil(0.15 * c.nominal));
+    c.max_seats = std::max(1, p.hand_size > 0 ? std::min(fifteen_percent, c.nominal / p.hand_size) : fifteen_percent);
     // Queues a shrunk level no longer deals keep their requests until dispatched.
     if (s.queues.size() < static_cast<size_t>(p.queues)) s.queues.resize(static_cast<size_t>(p.queues));
     by_config_[i] = index;
@@ -85,27 +92,27 @@ void PriorityAndFairness::Reconfigure(const FlowControlConfig& config) {
   DispatchWaiting();
 }
 
-bool PriorityAndFairness::CanDispatch(const State& s) const {
-  if (s.in_use >= s.config.maximum) return false;
+bool PriorityAndFairness::CanDispatch(const State& s, int seats) const {
+  if (s.in_use + seats > s.config.maximum) return false;
   // Its guaranteed part (NominalCL − LendableCL) is always there: no other level may take it.
-  if (s.in_use < s.config.minimum) return true;
+  if (s.in_use + seats <= s.config.minimum) return true;
   // Any other seat, within its nominal share or borrowed beyond it, if every other level keeps
   // its guaranteed part.
   int reserved = 0;
   for (const State& o : levels_) {
     if (&o != &s) reserved += std::max(0, o.config.minimum - o.in_use);
   }
-  return total_in_use_ + 1 + reserved <= server_concurrency_;
+  return total_in_use_ + seats + reserved <= server_concurrency_;
 }
 
-void PriorityAndFairness::Seat(State& s) {
-  ++s.in_use;
-  ++total_in_use_;
+void PriorityAndFairness::Seat(State& s, int seats) {
+  s.in_use += seats;
+  total_in_use_ += seats;
   s.stats.dispatched++;
   s.stats.max_in_use = std::max(s.stats.max_in_use, s.in_use);
 }
 
-bool PriorityAndFairness::TryDispatch(int level) {
+bool PriorityAndFairness::TryDispatch(int level, int seats) {
   State& s = levels_[static_cast<size_t>(level)];
   if (s.config.exempt) {
     // Exempt requests run at once and take none of the server's seats.
@@ -113,12 +120,12 @@ bool PriorityAndFairness::TryDispatch(int level) {
     return true;
   }
   // Requests already waiting at the level go first.
-  if (s.waiting > 0 || !CanDispatch(s)) return false;
-  Seat(s);
+  if (s.waiting > 0 || !CanDispatch(s, seats)) return false;
+  Seat(s, seats);
   return true;
 }
 
-void PriorityAndFairness::Wait(int level, uint64_t flow, Dispatch dispatch, Reject reject) {
+void PriorityAndFairness::Wait(int level, uint64_t flow, Dispatch dispatch, Reject reject, int seats) {
   State& s = levels_[static_cast<size_t>(level)];
   if (s.config.queues == 0) {
     RejectLater(s, std::move(reject), "concurrency-limit");
@@ -154,7 +161,7 @@ void PriorityAndFairness::Wait(int level, uint64_t flow, Dispatch dispatch, Reje
     return;
   }
   auto done = std::make_shared<bool>(false);
-  s.queues[best].push_back(Waiting{std::move(dispatch), reject, done});
+  s.queues[best].push_back(Waiting{std::move(dispatch), reject, done, seats});
   ++s.waiting;
   s.stats.queued++;
   owner_.After(kQueueWaitLimit, [this, level, done, reject = std::move(reject)]() mutable {
@@ -176,30 +183,41 @@ void PriorityAndFairness::RejectLater(State& s, Reject reject, const char* reaso
                [reject = std::move(reject), retry_after, reason]() { reject(retry_after, reason); });
 }
 
-void PriorityAndFairness::Finish(int level) {
+void PriorityAndFairness::Finish(int level, int seats) {
   State& s = levels_[static_cast<size_t>(level)];
   if (s.config.exempt) return;
-  --s.in_use;
-  --total_in_use_;
+  s.in_use -= seats;
+  total_in_use_ -= seats;
   DispatchWaiting();
 }
 
 void PriorityAndFairness::DispatchWaiting() {
   // Any level with waiting requests may take the freed seat (borrowing); levels in order.
   for (State& s : levels_) {
-    while (s.waiting > 0 && CanDispatch(s)) {
-      // Round-robin over the queues, skipping requests already timed out.
+    while (s.waiting > 0) {
+      // Round-robin over the queues, skipping requests already timed out. When the next
+      // request's seats are not free, the level waits for more to finish.
       bool found = false;
-      for (size_t n = 0; n < s.queues.size() && !found; ++n) {
+      bool blocked = false;
+      const size_t start = s.next_queue;
+      for (size_t n = 0; n < s.queues.size() && !found && !blocked; ++n) {
         std::deque<Waiting>& q = s.queues[s.next_queue];
-        s.next_queue = (s.next_queue + 1) % s.queues.size();
         while (!q.empty() && *q.front().done) q.pop_front();
-        if (q.empty()) continue;
+        if (q.empty()) {
+          s.next_queue = (s.next_queue + 1) % s.queues.size();
+          continue;
+        }
+        if (!CanDispatch(s, q.front().seats)) {
+          s.next_queue = start;
+          blocked = true;
+          break;
+        }
+        s.next_queue = (s.next_queue + 1) % s.queues.size();
         Waiting w = std::move(q.front());
         q.pop_front();
         *w.done = true;
         --s.waiting;
-        Seat(s);
+        Seat(s, w.seats);
         // From its own event: a dispatch never runs inside the Finish that freed the seat.
         owner_.After(sim::Duration::Zero(), std::move(w.dispatch));
         found = true;
@@ -216,8 +234,8 @@ void PriorityAndFairness::DispatchAll() {
         if (*w.done) continue;
         *w.done = true;
         --s.waiting;
-        ++s.in_use;
-        ++total_in_use_;
+        s.in_use += w.seats;
+        total_in_use_ += w.seats;
         owner_.After(sim::Duration::Zero(), std::move(w.dispatch));
       }
       q.clear();

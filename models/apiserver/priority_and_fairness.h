@@ -16,8 +16,7 @@
 // Simplifications (docs/control-plane.md, Fidelity): a level may borrow any seat that leaves every
 // other level its guaranteed minimum, decided per request instead of upstream's periodic
 // reallocation; queued requests are dispatched round-robin over queues, not by virtual finish
-// time; every request costs one seat for as long as its request latency (no LIST work estimate,
-// no mutating "final seats").
+// time; a request holds its seats for its request latency (no mutating "final seats").
 #pragma once
 
 #include <cstdint>
@@ -37,6 +36,9 @@ class FlowControlConfig;
 
 // FNV-1a of a flow's identity: the hash shuffle sharding deals queues from.
 uint64_t FlowHash(std::string_view distinguisher);
+// The same of (schema, distinguisher) joined by a NUL byte, as upstream's hashFlowID joins them
+// (pkg/util/flowcontrol/apf_controller.go; upstream hashes with SHA-256).
+uint64_t FlowHash(std::string_view schema, std::string_view distinguisher);
 
 class PriorityAndFairness {
  public:
@@ -58,6 +60,10 @@ class PriorityAndFairness {
     int queues = 0;       // 0: reject instead of queuing
     int hand_size = 0;
     int queue_length_limit = 0;
+    // The most seats one request may take: max(1, min(ceil(0.15 × nominal), nominal / handSize))
+    // (apf_controller.go, the MaxSeatsTracker's value; its test vectors in apf_controller_test.go
+    // Test_GetMaxSeats).
+    int max_seats = 1;
     bool retired = false;  // no longer configured
   };
   // Levels are numbered once and keep their number across reconfigurations.
@@ -71,14 +77,14 @@ class PriorityAndFairness {
   // Called with the Retry-After seconds and upstream's rejection reason
   // ("queue-full", "time-out", "concurrency-limit").
   using Reject = std::function<void(int retry_after_seconds, const char* reason)>;
-  // A request arrives: true when a seat is free and now taken (call Finish when it is done). The
-  // fast path: no allocation.
-  bool TryDispatch(int level);
+  // A request of `seats` seats (its work estimate) arrives: true when they are free and now taken
+  // (call Finish when it is done). The fast path: no allocation.
+  bool TryDispatch(int level, int seats = 1);
   // After TryDispatch said no: the request is queued (`dispatch` runs, from its own event, once it
-  // has a seat; Finish afterwards) or rejected (`reject` runs from a later event). `flow` is the
+  // has its seats; Finish afterwards) or rejected (`reject` runs from a later event). `flow` is the
   // hash of its flow (schema, distinguisher).
-  void Wait(int level, uint64_t flow, Dispatch dispatch, Reject reject);
-  void Finish(int level);
+  void Wait(int level, uint64_t flow, Dispatch dispatch, Reject reject, int seats = 1);
+  void Finish(int level, int seats = 1);
   // The server stops: every queued request is dispatched now, whatever the seats, each from its
   // own event (its dispatch then fails it; Finish as usual).
   void DispatchAll();
@@ -98,6 +104,7 @@ class PriorityAndFairness {
     Dispatch dispatch;
     Reject reject;
     std::shared_ptr<bool> done;  // set when dispatched or timed out
+    int seats = 1;
   };
   struct State {
     Level config;
@@ -112,8 +119,8 @@ class PriorityAndFairness {
     Stats stats;
   };
 
-  bool CanDispatch(const State& s) const;
-  void Seat(State& s);
+  bool CanDispatch(const State& s, int seats) const;
+  void Seat(State& s, int seats);
   void RecordDrop(State& s);
   void DispatchWaiting();
   void RejectLater(State& s, Reject reject, const char* reason);

@@ -512,5 +512,21 @@ TEST_CASE("ApiServer: a LIST by spec.nodeName reads the node index, before and a
   }
 }
 
+TEST_CASE("ApiServer: a LIST takes a seat per 100 objects of its resource, at most 10", "[apiserver][apf]") {
+  Fixture f;
+  const PriorityAndFairness& apf = f.api.flow_control(0);
+  const int level = apf.LevelIndex("global-default");
+  auto list = [&](const char* kind) { f.Call([&](ResponseCallback cb) { f.api.List(kind, cb); }); };
+  for (int i = 0; i < 250; ++i) REQUIRE(f.Create(MakePod("p-" + std::to_string(i))).ok());
+  list("ConfigMap");  // none stored: 1 seat
+  CHECK(apf.stats(level).max_in_use == 1);
+  list("Pod");  // ceil(250 / 100)
+  CHECK(apf.stats(level).max_in_use == 3);
+  for (int i = 250; i < 1500; ++i) REQUIRE(f.Create(MakePod("p-" + std::to_string(i))).ok());
+  list("Pod");  // 15, capped at global-default's max seats: min(ceil(0.15 × 49), 49 / 6) = 8
+  CHECK(apf.stats(level).max_in_use == 8);
+  CHECK(apf.in_use(level) == 0);
+}
+
 }  // namespace
 }  // namespace kubesim::apiserver

@@ -136,5 +136,68 @@ TEST_CASE("APF: a new configuration keeps seats and queues of its levels, a remo
   CHECK(apf.level(Level(apf, "global-default")).nominal == 49);
 }
 
+TEST_CASE("APF: a level's max seats per request as apf_controller computes them", "[apiserver][apf]") {
+  // Upstream's test vectors (apf_controller_test.go Test_GetMaxSeats): a level of 10,000 shares,
+  // so that its nominal share is about the server's, and a hand size.
+  struct Row {
+    int nominal, hand_size, max_seats;
+  };
+  for (const Row& r : std::vector<Row>{{5, 6, 1},
+                                       {10, 6, 1},
+                                       {15, 6, 2},
+                                       {20, 6, 3},
+                                       {35, 6, 5},
+                                       {100, 6, 15},
+                                       {200, 6, 30},
+                                       {10, 1, 2},
+                                       {100, 20, 5}}) {
+    auto pl = std::make_shared<api::PriorityLevelConfiguration>();
+    pl->metadata.name = "test-pl";
+    pl->nominal_concurrency_shares = 10000;
+    pl->queues = 64;
+    pl->hand_size = r.hand_size;
+    auto config = FlowControlConfig::Build({}, {pl});
+    // The server concurrency that gives the level exactly this nominal share beside the
+    // bootstrap levels.
+    sim::Simulation sim(1);
+    const int index = config->LevelIndex("test-pl");
+    int server = r.nominal;
+    while (PriorityAndFairness(sim, server, *config).level(index).nominal < r.nominal) ++server;
+    PriorityAndFairness apf(sim, server, *config);
+    const PriorityAndFairness::Level& level = apf.level(index);
+    INFO("nominal " << r.nominal << " handSize " << r.hand_size);
+    REQUIRE(level.nominal == r.nominal);
+    CHECK(level.max_seats == r.max_seats);
+  }
+}
+
+TEST_CASE("APF: a request of several seats waits until they are all free", "[apiserver][apf]") {
+  sim::Simulation sim(1);
+  auto bulk = std::make_shared<api::PriorityLevelConfiguration>();
+  bulk->metadata.name = "bulk";
+  bulk->nominal_concurrency_shares = 5;
+  bulk->borrowing_limit_percent = 0;
+  bulk->queues = 4;
+  bulk->hand_size = 1;
+  PriorityAndFairness apf(sim, 600, *FlowControlConfig::Build({}, {bulk}));
+  const int b = Level(apf, "bulk");
+  REQUIRE(apf.level(b).nominal == 12);
+  CHECK(apf.TryDispatch(b, 10));
+  CHECK_FALSE(apf.TryDispatch(b, 3));  // 13 > 12
+  std::vector<std::string> log;
+  apf.Wait(
+      b, 1, [&log]() { log.push_back("wide"); }, [](int, const char*) {}, 3);
+  apf.Wait(
+      b, 1, [&log]() { log.push_back("narrow"); }, [](int, const char*) {}, 1);
+  CHECK(apf.TryDispatch(b, 1) == false);  // requests are waiting: new ones queue behind them
+  // One seat frees: the 3-seat request at the head of its queue still does not fit, and the one
+  // behind it waits with it.
+  apf.Finish(b, 10);
+  sim.RunUntil(sim::Time::Zero() + sim::Duration::Seconds(1));
+  CHECK(log == std::vector<std::string>{"wide", "narrow"});
+  CHECK(apf.in_use(b) == 4);
+  CHECK(apf.stats(b).max_in_use == 10);
+}
+
 }  // namespace
 }  // namespace kubesim::apiserver
