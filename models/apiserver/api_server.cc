@@ -127,12 +127,13 @@ int64_t RequestStats::total() const {
 
 void ApiServer::Serve(RequestVerb verb, const RequestTarget& target, const LatencyModel& latency,
                       const RequestOrigin* origin, ResponseCallback cb, Work work, int retries, sim::Time arrived) {
-  const FlowControlConfig::Match match = Classify(verb, target, origin);
+  const RequestAttributes attributes = Attributes(verb, target);
+  const FlowControlConfig::Match match = Classify(attributes, origin);
   const int replica = Route(origin != nullptr ? origin->connection : 0);
   Replica& rep = replicas_[static_cast<size_t>(replica)];
   ++rep.requests;
   const int level = rep.apf->LevelOf(match.level);
-  const int seats = Seats(verb, target, rep.apf->level(level));
+  const int seats = Seats(attributes, rep.apf->level(level));
   if (rep.apf->TryDispatch(level, seats)) {
     Run(verb, replica, level, seats, latency, origin, arrived, std::move(cb), std::move(work));
     return;

@@ -276,14 +276,16 @@ class ApiServer {
   }
   void Serve(RequestVerb verb, const RequestTarget& target, const LatencyModel& latency, const RequestOrigin* origin,
              ResponseCallback cb, Work work, int retries, sim::Time arrived);
-  // The FlowSchema, priority level and flow of a request (FlowControlConfig::Classify).
-  FlowControlConfig::Match Classify(RequestVerb verb, const RequestTarget& target, const RequestOrigin* origin);
+  // What API Priority and Fairness sees of a request (its verb, group, resource, …), then its
+  // FlowSchema, priority level and flow (FlowControlConfig::Classify).
+  RequestAttributes Attributes(RequestVerb verb, const RequestTarget& target);
+  FlowControlConfig::Match Classify(const RequestAttributes& request, const RequestOrigin* origin) const;
   // The FlowSchema and PriorityLevelConfiguration objects changed: every replica reconfigures.
   void ReloadFlowControl();
   void CountStored(const etcd::Event& e);
   // The seats a request takes (request/list_work_estimator.go @ v0.32): a LIST one per 100
   // objects of its resource, within [1, the level's max seats, 10]; any other request one.
-  int Seats(RequestVerb verb, const RequestTarget& target, const PriorityAndFairness::Level& level) const;
+  int Seats(const RequestAttributes& request, const PriorityAndFairness::Level& level) const;
   void Run(RequestVerb verb, int replica, int level, int seats, const LatencyModel& latency,
            const RequestOrigin* origin, sim::Time arrived, ResponseCallback cb, Work work);
   static constexpr int kMaxRetries = 10;

@@ -23,8 +23,7 @@ void ApiServer::ReloadFlowControl() {
   for (Replica& r : replicas_) r.apf->Reconfigure(*flow_config_);
 }
 
-FlowControlConfig::Match ApiServer::Classify(RequestVerb verb, const RequestTarget& target,
-                                             const RequestOrigin* origin) {
+RequestAttributes ApiServer::Attributes(RequestVerb verb, const RequestTarget& target) {
   // The RequestInfo verb of each HTTP verb kubesim's clients send.
   static constexpr std::array<std::string_view, kRequestVerbs> kVerbs = {"create", "update", "patch",
                                                                          "delete", "get",    "list"};
@@ -37,8 +36,10 @@ FlowControlConfig::Match ApiServer::Classify(RequestVerb verb, const RequestTarg
     }
     names = api::ResourceNames{"", it->second};
   }
-  const RequestAttributes request{kVerbs[static_cast<size_t>(verb)], names->group, names->resource, target.subresource,
-                                  target.namespace_};
+  return {kVerbs[static_cast<size_t>(verb)], names->group, names->resource, target.subresource, target.namespace_};
+}
+
+FlowControlConfig::Match ApiServer::Classify(const RequestAttributes& request, const RequestOrigin* origin) const {
   const UserInfo& user = origin != nullptr && origin->user != nullptr ? *origin->user : *unnamed_user_;
   return flow_config_->Classify(user, request);
 }
@@ -55,8 +56,8 @@ void ApiServer::CountStored(const etcd::Event& e) {
   it->second += delta;
 }
 
-int ApiServer::Seats(RequestVerb verb, const RequestTarget& target, const PriorityAndFairness::Level& level) const {
-  if (verb != RequestVerb::kList) return 1;
+int ApiServer::Seats(const RequestAttributes& request, const PriorityAndFairness::Level& level) const {
+  if (request.verb != "list") return 1;
   // list_work_estimator.go: a LIST served from the watch cache (every consistent LIST since
   // ConsistentListFromCache, v1.31) processes every object of its resource, whatever its selector:
   // ceil(stored / 100) seats (objectsPerSeat), at least 1, at most the level's max seats and 10
@@ -64,9 +65,7 @@ int ApiServer::Seats(RequestVerb verb, const RequestTarget& target, const Priori
   // here it is the current one.
   constexpr int kObjectsPerSeat = 100;
   constexpr int kMaximumSeatsLimit = 10;
-  std::optional<api::ResourceNames> names = api::ResourceNamesOf(target.kind);
-  const std::string resource = names ? std::string(names->resource) : api::ResourceOf(std::string(target.kind));
-  auto it = stored_.find(resource);
+  auto it = stored_.find(request.resource);
   const int64_t stored = it == stored_.end() ? 0 : it->second;
   const int64_t seats = (stored + kObjectsPerSeat - 1) / kObjectsPerSeat;
   return static_cast<int>(std::clamp<int64_t>(seats, 1, std::min(level.max_seats, kMaximumSeatsLimit)));

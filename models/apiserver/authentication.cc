@@ -24,7 +24,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kControl
     {"replicaset", "replicaset-controller"},
     {"serviceaccount", "service-account-controller"},
     {"statefulset", "statefulset-controller"},
-    {"taint-eviction", "taint-eviction-controller"},
+    {"taint-eviction", "node-controller"},  // "taint-manager uses existing cluster role from node-controller"
 }};
 
 std::string_view FirstSegment(std::string_view name) { return name.substr(0, name.find('/')); }
