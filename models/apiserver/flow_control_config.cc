@@ -28,20 +28,17 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
 bool ResourceRuleMatches(const ResourcePolicyRule& r, const RequestAttributes& req) {
   if (!Contains(r.verbs, req.verb)) return false;
   if (!Contains(r.api_groups, req.api_group)) return false;
-  bool resource = false;
-  for (const std::string& s : r.resources) {
-    if (s == kAll) {
-      resource = true;
-    } else if (req.subresource.empty()) {
-      resource = resource || s == req.resource;
-    } else {
-      resource = resource || (s.size() == req.resource.size() + 1 + req.subresource.size() &&
-                              s.compare(0, req.resource.size(), req.resource) == 0 && s[req.resource.size()] == '/' &&
-                              s.compare(req.resource.size() + 1, std::string::npos, req.subresource) == 0);
-    }
-    if (resource) break;
+  // A subresource matches only as "resource/subresource".
+  auto names_request = [&req](std::string_view s) {
+    if (req.subresource.empty()) return s == req.resource;
+    return s.size() == req.resource.size() + 1 + req.subresource.size() &&
+           s.substr(0, req.resource.size()) == req.resource && s[req.resource.size()] == '/' &&
+           s.substr(req.resource.size() + 1) == req.subresource;
+  };
+  if (std::none_of(r.resources.begin(), r.resources.end(),
+                   [&](const std::string& s) { return s == kAll || names_request(s); })) {
+    return false;
   }
-  if (!resource) return false;
   if (req.namespace_.empty()) return r.cluster_scope;
   return Contains(r.namespaces, req.namespace_);
 }
@@ -57,6 +54,29 @@ bool SubjectMatches(const FlowSubject& s, const UserInfo& user) {
       return !user.sa_name.empty() && s.namespace_ == user.sa_namespace && (s.name == kAll || s.name == user.sa_name);
   }
   return false;
+}
+
+// A rule for every request: every verb, group and resource, in every namespace and cluster-wide.
+bool MatchesEverything(const ResourcePolicyRule& r) {
+  const std::vector<std::string> all = {"*"};
+  return r.verbs == all && r.api_groups == all && r.resources == all && r.cluster_scope && r.namespaces == all;
+}
+
+// kube-apiserver's objects in its order, then the cluster's own by name; a cluster object of a
+// bootstrap name replaces the bootstrap one where the apiserver would leave it alone.
+template <typename T>
+std::vector<std::shared_ptr<const T>> Overlay(std::vector<std::shared_ptr<const T>> bootstrap,
+                                              const std::vector<std::shared_ptr<const T>>& own) {
+  std::map<std::string, std::shared_ptr<const T>> by_name;
+  for (const auto& o : own) by_name[o->metadata.name] = o;
+  for (auto& b : bootstrap) {
+    auto it = by_name.find(b->metadata.name);
+    if (it == by_name.end()) continue;
+    if (!api::ApiServerRestoresSpec(T::kKind, it->second->metadata)) b = it->second;
+    by_name.erase(it);
+  }
+  for (auto& [name, o] : by_name) bootstrap.push_back(o);
+  return bootstrap;
 }
 
 PriorityLevelSettings SettingsOf(const PriorityLevelConfiguration& pl) {
@@ -81,30 +101,8 @@ std::shared_ptr<const FlowControlConfig> FlowControlConfig::Build(
   static std::atomic<uint64_t> next_id{1};
   auto config = std::make_shared<FlowControlConfig>();
   config->id_ = next_id++;
-  // The bootstrap objects in kube-apiserver's order, then the cluster's own by name; an object of
-  // a bootstrap name replaces the bootstrap one where the apiserver would leave it alone.
-  std::vector<std::shared_ptr<const PriorityLevelConfiguration>> pls = api::BootstrapPriorityLevels();
-  std::map<std::string, std::shared_ptr<const PriorityLevelConfiguration>> own_pls;
-  for (const auto& pl : levels) own_pls[pl->metadata.name] = pl;
-  for (auto& pl : pls) {
-    auto it = own_pls.find(pl->metadata.name);
-    if (it == own_pls.end()) continue;
-    if (!api::ApiServerRestoresSpec(pl->kind, it->second->metadata)) pl = it->second;
-    own_pls.erase(it);
-  }
-  for (auto& [name, pl] : own_pls) pls.push_back(pl);
-  for (const auto& pl : pls) config->levels_.push_back(SettingsOf(*pl));
-
-  std::vector<std::shared_ptr<const FlowSchema>> schemas = api::BootstrapFlowSchemas();
-  std::map<std::string, std::shared_ptr<const FlowSchema>> own_fss;
-  for (const auto& fs : flow_schemas) own_fss[fs->metadata.name] = fs;
-  for (auto& fs : schemas) {
-    auto it = own_fss.find(fs->metadata.name);
-    if (it == own_fss.end()) continue;
-    if (!api::ApiServerRestoresSpec(fs->kind, it->second->metadata)) fs = it->second;
-    own_fss.erase(it);
-  }
-  for (auto& [name, fs] : own_fss) schemas.push_back(fs);
+  for (const auto& pl : Overlay(api::BootstrapPriorityLevels(), levels)) config->levels_.push_back(SettingsOf(*pl));
+  std::vector<std::shared_ptr<const FlowSchema>> schemas = Overlay(api::BootstrapFlowSchemas(), flow_schemas);
   // apf_controller.go: schemas in matchingPrecedence order, ties by name.
   std::stable_sort(schemas.begin(), schemas.end(), [](const auto& a, const auto& b) {
     if (a->matching_precedence != b->matching_precedence) return a->matching_precedence < b->matching_precedence;
@@ -113,18 +111,11 @@ std::shared_ptr<const FlowControlConfig> FlowControlConfig::Build(
   for (const auto& fs : schemas) {
     const int level = config->LevelIndex(fs->priority_level);
     if (level < 0) continue;  // dangling
-    Schema s{fs, level, false};
-    for (const auto& rule : fs->rules) {
-      for (const auto& r : rule.resource_rules) {
-        s.matches_everything =
-            s.matches_everything ||
-            (r.verbs == std::vector<std::string>{"*"} && r.api_groups == std::vector<std::string>{"*"} &&
-             r.resources == std::vector<std::string>{"*"} && r.cluster_scope && Contains(r.namespaces, "*"));
-      }
-    }
-    // Only a schema whose every rule matches every request may skip the resource checks.
-    if (fs->rules.size() != 1) s.matches_everything = false;
-    config->schemas_.push_back(std::move(s));
+    // A schema of one rule with a resource rule for everything matches every request of its
+    // subjects: Classify skips its resource checks.
+    const bool everything = fs->rules.size() == 1 && std::any_of(fs->rules[0].resource_rules.begin(),
+                                                                 fs->rules[0].resource_rules.end(), MatchesEverything);
+    config->schemas_.push_back(Schema{fs, level, everything});
   }
   return config;
 }
