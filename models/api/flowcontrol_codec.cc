@@ -148,6 +148,13 @@ StatusOr<int32_t> IntAtLeast(const YamlNode& n, int32_t if_absent, int32_t min, 
   return v;
 }
 
+// lendablePercent (exempt or limited): 0 to 100, default 0.
+StatusOr<int32_t> LendablePercent(const YamlNode& n) {
+  KUBESIM_ASSIGN_OR_RETURN(int32_t v, IntAtLeast(n, 0, 0, "must be between 0 and 100, inclusive"));
+  if (v > 100) return n.Error("Invalid value: " + std::to_string(v) + ": must be between 0 and 100, inclusive");
+  return v;
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<Object>> DecodeFlowSchema(const YamlNode& doc, const std::string& name) {
@@ -245,12 +252,7 @@ StatusOr<std::shared_ptr<Object>> DecodePriorityLevelConfiguration(const YamlNod
       KUBESIM_RETURN_IF_ERROR(ex.CheckKeys({"nominalConcurrencyShares", "lendablePercent"}));
       KUBESIM_ASSIGN_OR_RETURN(pl->nominal_concurrency_shares,
                                IntAtLeast(ex["nominalConcurrencyShares"], 0, 0, "must be a non-negative integer"));
-      KUBESIM_ASSIGN_OR_RETURN(pl->lendable_percent,
-                               IntAtLeast(ex["lendablePercent"], 0, 0, "must be between 0 and 100, inclusive"));
-      if (pl->lendable_percent > 100) {
-        return ex["lendablePercent"].Error("Invalid value: " + std::to_string(pl->lendable_percent) +
-                                           ": must be between 0 and 100, inclusive");
-      }
+      KUBESIM_ASSIGN_OR_RETURN(pl->lendable_percent, LendablePercent(ex["lendablePercent"]));
     }
   } else if (type == "Limited") {
     if (spec["exempt"].Defined()) return spec["exempt"].Error("Forbidden: must be nil if the type is Limited");
@@ -261,12 +263,7 @@ StatusOr<std::shared_ptr<Object>> DecodePriorityLevelConfiguration(const YamlNod
         lim.CheckKeys({"nominalConcurrencyShares", "lendablePercent", "borrowingLimitPercent", "limitResponse"}));
     KUBESIM_ASSIGN_OR_RETURN(pl->nominal_concurrency_shares,
                              IntAtLeast(lim["nominalConcurrencyShares"], 30, 0, "must be a non-negative integer"));
-    KUBESIM_ASSIGN_OR_RETURN(pl->lendable_percent,
-                             IntAtLeast(lim["lendablePercent"], 0, 0, "must be between 0 and 100, inclusive"));
-    if (pl->lendable_percent > 100) {
-      return lim["lendablePercent"].Error("Invalid value: " + std::to_string(pl->lendable_percent) +
-                                          ": must be between 0 and 100, inclusive");
-    }
+    KUBESIM_ASSIGN_OR_RETURN(pl->lendable_percent, LendablePercent(lim["lendablePercent"]));
     if (lim["borrowingLimitPercent"].Defined()) {
       KUBESIM_ASSIGN_OR_RETURN(
           int32_t b, IntAtLeast(lim["borrowingLimitPercent"], 0, 0, "if specified, must be a non-negative integer"));
